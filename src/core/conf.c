@@ -1,0 +1,321 @@
+/* conf.c -- INI configuration with one key table (see conf.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+#ifndef XJ_SQL_DIR
+#define XJ_SQL_DIR "/usr/local/share/xueji/sql"
+#endif
+
+#define S(f)	XJ_CT_STR, offsetof(struct xj_conf, f), sizeof(((struct xj_conf *)0)->f), 0, 0
+#define I(f, lo, hi)	XJ_CT_INT, offsetof(struct xj_conf, f), 0, lo, hi
+#define L(f, lo, hi)	XJ_CT_LONG, offsetof(struct xj_conf, f), 0, lo, hi
+
+const struct xj_conf_key xj_conf_keys[] = {
+	{ "server", "listen", S(listen), "",
+	  "unix socket path or host:port to bind; empty: use the FastCGI socket inherited on fd 0" },
+	{ "server", "portal", S(portal), "all",
+	  "routes this worker answers: parent, school, exchange, psb or all (/healthz and /api/version always)" },
+	{ "server", "environment", S(environment), "production",
+	  "production or development; development allows demo data and insecure cookies on plain HTTP" },
+	{ "server", "threads", I(threads, 0, 1024), "0",
+	  "worker threads, each with its own FastCGI request and DB connection; 0 = 2 x CPU cores" },
+	{ "server", "backlog", I(backlog, 1, 65535), "1024",
+	  "listen backlog when the worker binds its own socket" },
+	{ "server", "body_limit", L(body_limit, 1024, 64L << 20), "65536",
+	  "largest request body in bytes any route accepts (routes set smaller limits)" },
+	{ "server", "json_max_depth", I(json_max_depth, 1, 64), "16",
+	  "deepest nesting of JSON objects/arrays accepted" },
+	{ "server", "json_max_nodes", L(json_max_nodes, 16, 1000000), "4096",
+	  "most JSON values in one request body" },
+	{ "server", "arena_size", L(arena_size, 65536, 256L << 20), "4194304",
+	  "bytes one request may allocate; exceeding it fails the request" },
+	{ "db", "host", S(db_host), "localhost",
+	  "MariaDB host (ignored when socket is set)" },
+	{ "db", "port", I(db_port, 1, 65535), "3306", "MariaDB TCP port" },
+	{ "db", "socket", S(db_socket), "", "MariaDB unix socket path; empty: use host and port" },
+	{ "db", "name", S(db_name), "xueji", "database (schema) name" },
+	{ "db", "user", S(db_user), "xueji_app",
+	  "application user: SELECT/INSERT/UPDATE/DELETE, and only SELECT/INSERT on audit_log" },
+	{ "db", "password_file", S(db_password_file), "",
+	  "file holding the application user's password (mode 0600 or stricter); empty: no password" },
+	{ "db", "connect_timeout", I(db_connect_timeout, 1, 60), "2", "seconds to wait for a connection" },
+	{ "db", "read_timeout", I(db_read_timeout, 1, 3600), "30", "seconds to wait for a query result" },
+	{ "db", "write_timeout", I(db_write_timeout, 1, 3600), "30", "seconds to wait when sending a query" },
+	{ "db", "tx_retries", I(db_tx_retries, 0, 50), "5",
+	  "reruns of a transaction after deadlock, lock-wait timeout or Galera certification failure" },
+	{ "db", "retry_after", I(db_retry_after, 1, 3600), "5",
+	  "Retry-After seconds sent with 503 while the database is unreachable" },
+	{ "admin_db", "user", S(admin_user), "",
+	  "user that xuejictl migrates and grants with (owner of the schema); empty: [db] user" },
+	{ "admin_db", "password_file", S(admin_password_file), "",
+	  "file holding the admin user's password; empty: no password (unix-socket auth)" },
+	{ "security", "hmac_key_file", S(hmac_key_file), "",
+	  "key file for session tokens, blind indexes and signatures (xuejictl keygen writes it)" },
+	{ "security", "enc_key_file", S(enc_key_file), "",
+	  "key file for AES-256-GCM field encryption; one 'VERSION HEX' line per key, highest version encrypts" },
+	{ "security", "scrypt_log2n", I(scrypt_log2n, 10, 22), "15",
+	  "scrypt cost N = 2^log2n for password hashes (15 = 32 MiB, about 60 ms a hash)" },
+	{ "security", "scrypt_r", I(scrypt_r, 1, 32), "8", "scrypt block size r" },
+	{ "security", "scrypt_p", I(scrypt_p, 1, 16), "1", "scrypt parallelism p" },
+	{ "log", "level", S(log_level), "info", "debug, info, warn or error" },
+	{ "paths", "sql_dir", S(sql_dir), XJ_SQL_DIR, "directory of numbered migrations (xuejictl migrate)" },
+	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct xj_conf_key *
+find_key(const char *section, const char *key)
+{
+	for (const struct xj_conf_key *k = xj_conf_keys; k->section; k++)
+		if (strcmp(k->section, section) == 0 && strcmp(k->key, key) == 0)
+			return k;
+	return NULL;
+}
+
+int
+xj_conf_set(struct xj_conf *c, const char *section, const char *key,
+    const char *value, char *err, size_t errlen)
+{
+	const struct xj_conf_key *k = find_key(section, key);
+	char *end;
+	long v;
+
+	if (k == NULL) {
+		snprintf(err, errlen, "unknown key [%s] %s", section, key);
+		return -1;
+	}
+	if (k->type == XJ_CT_STR) {
+		if (strlen(value) >= k->size) {
+			snprintf(err, errlen, "[%s] %s: value longer than %zu bytes",
+			    section, key, k->size - 1);
+			return -1;
+		}
+		memcpy((char *)c + k->off, value, strlen(value) + 1);
+		return 0;
+	}
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || v < k->min || v > k->max) {
+		snprintf(err, errlen, "[%s] %s: '%s' is not a whole number from %ld to %ld",
+		    section, key, value, k->min, k->max);
+		return -1;
+	}
+	if (k->type == XJ_CT_INT)
+		*(int *)((char *)c + k->off) = (int)v;
+	else
+		*(long *)((char *)c + k->off) = v;
+	return 0;
+}
+
+void
+xj_conf_defaults(struct xj_conf *c)
+{
+	char err[256];
+
+	memset(c, 0, sizeof(*c));
+	for (const struct xj_conf_key *k = xj_conf_keys; k->section; k++)
+		if (xj_conf_set(c, k->section, k->key, k->def, err, sizeof(err)) != 0)
+			abort();	/* a bad default is a programming error */
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+xj_conf_parse(struct xj_conf *c, const char *text, const char *name,
+    char *err, size_t errlen)
+{
+	char section[64] = "", line[1024], msg[512];
+	const char *p = text;
+	int lineno = 0;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *s, *eq;
+
+		lineno++;
+		if (n >= sizeof(line)) {
+			snprintf(err, errlen, "%s:%d: line too long", name, lineno);
+			return -1;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (nl ? 1 : 0);
+		s = trim(line);
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *e = strchr(s, ']');
+			if (e == NULL || e[1] != '\0' || e - s - 1 >= (long)sizeof(section)) {
+				snprintf(err, errlen, "%s:%d: bad section header", name, lineno);
+				return -1;
+			}
+			*e = '\0';
+			snprintf(section, sizeof(section), "%s", trim(s + 1));
+			continue;
+		}
+		if ((eq = strchr(s, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%d: expected key = value", name, lineno);
+			return -1;
+		}
+		*eq = '\0';
+		if (xj_conf_set(c, section, trim(s), trim(eq + 1), msg, sizeof(msg)) != 0) {
+			snprintf(err, errlen, "%s:%d: %s", name, lineno, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+apply_env(struct xj_conf *c, char *err, size_t errlen)
+{
+	char name[128], msg[512];
+
+	for (const struct xj_conf_key *k = xj_conf_keys; k->section; k++) {
+		const char *v;
+		size_t i;
+		snprintf(name, sizeof(name), "XUEJI_%s_%s", k->section, k->key);
+		for (i = 0; name[i]; i++)
+			name[i] = (char)toupper((unsigned char)name[i]);
+		if ((v = getenv(name)) == NULL)
+			continue;
+		if (xj_conf_set(c, k->section, k->key, v, msg, sizeof(msg)) != 0) {
+			snprintf(err, errlen, "environment %s: %s", name, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+read_file(const char *path, char *buf, size_t cap, size_t *len, char *err,
+    size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	size_t got = 0;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, buf + got, cap - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (got == cap - 1) {
+		snprintf(err, errlen, "%s: larger than %zu bytes", path, cap - 2);
+		return -1;
+	}
+	buf[got] = '\0';
+	*len = got;
+	return 0;
+}
+
+int
+xj_conf_load(struct xj_conf *c, const char *path, char *err, size_t errlen)
+{
+	xj_conf_defaults(c);
+	if (path != NULL) {
+		static char text[64 * 1024];	/* loaded once at start */
+		size_t len;
+		if (read_file(path, text, sizeof(text), &len, err, errlen) != 0)
+			return -1;
+		if (memchr(text, '\0', len) != NULL) {
+			snprintf(err, errlen, "%s: contains a NUL byte", path);
+			return -1;
+		}
+		if (xj_conf_parse(c, text, path, err, errlen) != 0)
+			return -1;
+	}
+	return apply_env(c, err, errlen);
+}
+
+int
+xj_conf_read_secret(const char *path, char *out, size_t cap, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	size_t len;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		snprintf(err, errlen, "secret %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(err, errlen, "secret %s: not a regular file", path);
+		return -1;
+	}
+	close(fd);
+	if (st.st_mode & 077) {
+		snprintf(err, errlen,
+		    "secret %s has mode %04o: it must not be accessible to group or others (chmod 600)",
+		    path, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		snprintf(err, errlen, "secret %s: owned by uid %u, neither this user nor root",
+		    path, (unsigned)st.st_uid);
+		return -1;
+	}
+	if (read_file(path, out, cap, &len, err, errlen) != 0)
+		return -1;
+	while (len > 0 && isspace((unsigned char)out[len - 1]))
+		out[--len] = '\0';
+	return 0;
+}
+
+int
+xj_conf_load_secrets(struct xj_conf *c, char *err, size_t errlen)
+{
+	if (c->db_password_file[0] &&
+	    xj_conf_read_secret(c->db_password_file, c->db_password,
+	    sizeof(c->db_password), err, errlen) != 0)
+		return -1;
+	if (c->admin_password_file[0] &&
+	    xj_conf_read_secret(c->admin_password_file, c->admin_password,
+	    sizeof(c->admin_password), err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+void
+xj_conf_print_keys(void)
+{
+	const char *sec = "";
+
+	for (const struct xj_conf_key *k = xj_conf_keys; k->section; k++) {
+		if (strcmp(sec, k->section) != 0) {
+			printf("%s[%s]\n", *sec ? "\n" : "", k->section);
+			sec = k->section;
+		}
+		printf("# %s\n%s = %s\n", k->doc, k->key, k->def);
+	}
+}

@@ -1,0 +1,87 @@
+/* conf.h -- configuration: one INI file, every key in one table with its
+ * default and documentation (PgBouncer's CF_ABS table), each overridable by
+ * an environment variable XUEJI_<SECTION>_<KEY> (upper case). Secrets (DB
+ * password, HMAC and encryption keys) are never in the file itself: the
+ * file names other files, which must not be readable by group or others. */
+#ifndef XJ_CONF_H
+#define XJ_CONF_H
+
+#include <stddef.h>
+
+#define XJ_CONF_STR	256
+
+struct xj_conf {
+	/* [server] */
+	char	listen[XJ_CONF_STR];
+	char	portal[16];
+	char	environment[16];
+	int	threads;
+	int	backlog;
+	long	body_limit;
+	int	json_max_depth;
+	long	json_max_nodes;
+	long	arena_size;
+	/* [db] */
+	char	db_host[XJ_CONF_STR];
+	int	db_port;
+	char	db_socket[XJ_CONF_STR];
+	char	db_name[64];
+	char	db_user[64];
+	char	db_password_file[XJ_CONF_STR];
+	int	db_connect_timeout;
+	int	db_read_timeout;
+	int	db_write_timeout;
+	int	db_tx_retries;
+	int	db_retry_after;
+	/* [admin_db] */
+	char	admin_user[64];
+	char	admin_password_file[XJ_CONF_STR];
+	/* [security] */
+	char	hmac_key_file[XJ_CONF_STR];
+	char	enc_key_file[XJ_CONF_STR];
+	int	scrypt_log2n;
+	int	scrypt_r;
+	int	scrypt_p;
+	/* [log] */
+	char	log_level[16];
+	/* [paths] */
+	char	sql_dir[XJ_CONF_STR];
+
+	/* loaded from the secret files, not from the INI */
+	char	db_password[128];
+	char	admin_password[128];
+};
+
+struct xj_conf_key {
+	const char	*section;
+	const char	*key;
+	int		 type;		/* XJ_CT_* */
+	size_t		 off;
+	size_t		 size;		/* STR: buffer size */
+	long		 min, max;	/* INT/LONG */
+	const char	*def;
+	const char	*doc;
+};
+enum { XJ_CT_STR, XJ_CT_INT, XJ_CT_LONG };
+
+extern const struct xj_conf_key xj_conf_keys[];
+
+/* Defaults, then the file (if path is not NULL), then the environment.
+ * Returns 0, or -1 with a message in err (file, line, key, reason). */
+int	xj_conf_load(struct xj_conf *, const char *path, char *err, size_t errlen);
+/* Parse INI text (the file's content); used by xj_conf_load and tests. */
+int	xj_conf_parse(struct xj_conf *, const char *text, const char *name,
+	    char *err, size_t errlen);
+int	xj_conf_set(struct xj_conf *, const char *section, const char *key,
+	    const char *value, char *err, size_t errlen);
+void	xj_conf_defaults(struct xj_conf *);
+/* Read a secret file: regular file, mode without group/other bits, at
+ * most cap-1 bytes; trailing whitespace trimmed. 0 or -1 with err. */
+int	xj_conf_read_secret(const char *path, char *out, size_t cap,
+	    char *err, size_t errlen);
+/* Load db/admin passwords named by the config (empty path = no password). */
+int	xj_conf_load_secrets(struct xj_conf *, char *err, size_t errlen);
+/* Print every key with its default and doc (xuejid --help-config). */
+void	xj_conf_print_keys(void);
+
+#endif

@@ -1,0 +1,62 @@
+/* err.h -- error values and their one table (nginx return codes, kcgi's
+ * kcgi_strerror). Functions return XJ_OK (0) or a negative XJ_E_*. The
+ * table maps each to an HTTP status, a stable machine code and messages in
+ * Chinese and English. Codes are part of the API: never renumber or rename
+ * a machine code once released; add new ones at the end of a group. */
+#ifndef XJ_ERR_H
+#define XJ_ERR_H
+
+/*  name                  status  code                     zh                                  en */
+#define XJ_ERRORS(X) \
+	X(INTERNAL,             500, "internal_error",        "服务器内部错误，请稍后再试",          "internal error, please try again later") \
+	X(UNAVAILABLE,          503, "service_unavailable",   "服务暂时不可用，请稍后再试",          "service temporarily unavailable, retry later") \
+	X(BUSY,                 503, "busy_retry",            "系统繁忙，请稍后再试",                "system busy, retry later") \
+	X(NOT_FOUND,            404, "not_found",             "未找到请求的资源",                    "resource not found") \
+	X(METHOD,               405, "method_not_allowed",    "不支持该请求方法",                    "method not allowed for this resource") \
+	X(BODY_TOO_LARGE,       413, "body_too_large",        "请求内容过大",                        "request body too large") \
+	X(MEDIA_TYPE,           415, "unsupported_media_type","请求内容类型必须为 application/json", "content type must be application/json") \
+	X(BAD_JSON,             400, "malformed_json",        "请求内容不是合法的 JSON",             "request body is not valid JSON") \
+	X(JSON_LIMIT,           400, "json_limit_exceeded",   "JSON 嵌套过深或元素过多",             "JSON nesting or element count exceeds the limit") \
+	X(BAD_QUERY,            400, "bad_query",             "查询参数不合法",                      "invalid query parameter") \
+	X(VALIDATION,           422, "validation_failed",     "提交的信息有误，请按提示修改",        "some fields are invalid, see fields") \
+	X(UNAUTHENTICATED,      401, "unauthenticated",       "请先登录",                            "please sign in") \
+	X(FORBIDDEN,            403, "forbidden",             "无权执行此操作",                      "you may not perform this action") \
+	X(CONFLICT,             409, "conflict",              "与当前状态冲突",                      "conflicts with the current state") \
+	X(TOO_COMPLEX,          413, "request_too_complex",   "请求过于复杂，超出处理限制",          "request exceeds processing limits") \
+	/* field-level codes: reported inside "fields" of validation_failed */ \
+	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
+	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
+	X(F_TOO_SHORT,          422, "too_short",             "内容过短",                            "value is too short") \
+	X(F_TOO_LONG,           422, "too_long",              "内容过长",                            "value is too long") \
+	X(F_RANGE,              422, "out_of_range",          "数值超出允许范围",                    "value out of range") \
+	X(F_FORMAT,             422, "bad_format",            "格式不正确",                          "value has the wrong format") \
+	X(F_CODE,               422, "unknown_code",          "代码不在允许的取值范围内",            "code is not in the allowed list") \
+	X(F_UNKNOWN,            422, "unknown_field",         "不认识的字段",                        "unknown field") \
+	X(F_TOO_MANY,           422, "too_many_items",        "条目数量超出限制",                    "too many items")
+
+enum xj_err {
+	XJ_OK = 0,
+#define XJ_ERR_ENUM(name, st, code, zh, en) XJ_E_##name,
+	XJ_E__FIRST = -1000,
+	XJ_ERRORS(XJ_ERR_ENUM)
+#undef XJ_ERR_ENUM
+	XJ_E__LAST
+};
+
+/* "Not an error" answers from lower layers (like NGX_DECLINED). */
+#define XJ_NO_ROW	1	/* fetch: no (more) rows */
+#define XJ_RETRY	(-2)	/* transaction must be rolled back and rerun */
+
+struct xj_errinfo {
+	int		 status;
+	const char	*code;
+	const char	*zh;
+	const char	*en;
+};
+
+/* The table row of an error; unknown values map to INTERNAL. */
+const struct xj_errinfo	*xj_err_info(int err);
+/* Look an error up by machine code (tests, docs); NULL if unknown. */
+int			 xj_err_by_code(const char *code);
+
+#endif

@@ -1,0 +1,86 @@
+/* req.h -- one HTTP request as a FastCGI worker sees it, and the only way
+ * to answer it: every response, success or error, goes through the
+ * functions here (kcgi: never printf a response). */
+#ifndef XJ_REQ_H
+#define XJ_REQ_H
+
+#include <stddef.h>
+#include <time.h>
+#include <fcgiapp.h>
+#include <yajl/yajl_gen.h>
+
+#include "arena.h"
+#include "bind.h"
+#include "json.h"
+#include "router.h"
+#include "str.h"
+
+#define XJ_REQ_MAGIC	0x786a7271u
+
+struct xj_db;
+
+struct xj_req {
+	unsigned		 magic;
+	FCGX_Request		*fcgx;
+	struct xj_arena		*arena;
+	struct xj_db		*db;		/* the thread's connection */
+	yajl_gen		 gen;		/* the thread's generator, reset per request */
+	struct timespec		 t0;
+
+	enum xj_method		 method;
+	struct xj_str		 path;
+	struct xj_str		 query;
+	struct xj_str		 content_type;
+	long long		 content_length;
+	const char		*client_addr;
+	char			 id[40];	/* request id, echoed in X-Request-Id */
+
+	const struct xj_route	*route;
+	struct xj_route_params	 params;
+	struct xj_str		 body;
+	struct xj_json		*json;		/* parsed body, when JSON */
+
+	/* response */
+	int			 status;
+	int			 responded;
+	int			 err;		/* error code sent, for the access log */
+	char			*hdrs;
+	size_t			 hdrs_len, hdrs_cap;
+};
+
+/* Fill r from the FastCGI parameters of an accepted request. */
+int	 xj_req_init(struct xj_req *, FCGX_Request *, struct xj_arena *,
+	    struct xj_db *, yajl_gen);
+/* A FastCGI parameter or request header ("HTTP_X_FOO"), or NULL. */
+const char *xj_req_param(const struct xj_req *, const char *name);
+/* Read the body: XJ_OK, or XJ_E_BODY_TOO_LARGE after draining it. */
+int	 xj_req_read_body(struct xj_req *, size_t limit);
+/* A query-string value, percent-decoded into the arena; XJ_STR_NULL when
+ * absent. XJ_E_BAD_QUERY in *err when malformed. */
+struct xj_str xj_req_query(struct xj_req *, const char *name, int *err);
+
+/* Response building. */
+int	 xj_resp_header(struct xj_req *, const char *name, const char *value);
+/* Start a JSON response; build the value with the thread's generator. */
+yajl_gen xj_resp_json(struct xj_req *, int status);
+/* Send what was built; exactly once per request. */
+int	 xj_resp_send(struct xj_req *);
+/* Send a non-JSON body (HTML pages, XML). */
+int	 xj_resp_body(struct xj_req *, int status, const char *ctype,
+	    const char *body, size_t len);
+/* Send the error format of DESIGN.md for err; field may be NULL. */
+int	 xj_resp_error(struct xj_req *, int err, const char *field);
+/* 422 with every field error. */
+int	 xj_resp_ferrs(struct xj_req *, const struct xj_ferrs *);
+/* Seconds advertised in Retry-After with 503 answers. */
+void	 xj_resp_set_retry_after(int seconds);
+
+/* Generator shorthands: "key": value members of the open object. */
+void	 xj_gen_str(yajl_gen, const char *key, const char *val);
+void	 xj_gen_strn(yajl_gen, const char *key, struct xj_str val);
+void	 xj_gen_int(yajl_gen, const char *key, long long val);
+void	 xj_gen_bool(yajl_gen, const char *key, int val);
+void	 xj_gen_null(yajl_gen, const char *key);
+void	 xj_gen_key(yajl_gen, const char *key);
+
+#endif

@@ -1,0 +1,66 @@
+/* router.h -- routes are data (nginx's ngx_command_t): rows of
+ * {method, path pattern, role, body limit, handler}. One walker matches
+ * method and path, and the dispatcher bounds the body and checks the role
+ * before any handler runs. Patterns are literal segments and {name}
+ * parameters, each parameter one whole segment. */
+#ifndef XJ_ROUTER_H
+#define XJ_ROUTER_H
+
+#include <stddef.h>
+#include "str.h"
+
+enum xj_method {
+	XJ_M_OTHER = 0, XJ_M_GET, XJ_M_HEAD, XJ_M_POST, XJ_M_PUT,
+	XJ_M_PATCH, XJ_M_DELETE
+};
+
+/* Portals a worker can be restricted to (--portal). */
+enum xj_portal {
+	XJ_P_SYSTEM	= 0x01,		/* /healthz, /api/version: always on */
+	XJ_P_PARENT	= 0x02,
+	XJ_P_SCHOOL	= 0x04,
+	XJ_P_EXCHANGE	= 0x08,
+	XJ_P_PSB	= 0x10,
+	XJ_P_ALL	= 0x1f
+};
+
+/* Who may call a route; checked before the handler runs. */
+enum xj_role {
+	XJ_ROLE_PUBLIC = 0		/* no session needed */
+};
+
+#define XJ_MAX_PARAMS	4
+#define XJ_MAX_SEGMENTS	16
+
+struct xj_req;
+typedef int (*xj_handler)(struct xj_req *);
+
+struct xj_route {
+	enum xj_method	 method;
+	const char	*path;
+	int		 role;
+	size_t		 body_limit;	/* bytes; 0 = no body accepted */
+	xj_handler	 handler;
+};
+#define XJ_ROUTE_END	{ XJ_M_OTHER, NULL, 0, 0, NULL }
+
+struct xj_route_params {
+	int		 n;
+	struct xj_str	 name[XJ_MAX_PARAMS];
+	struct xj_str	 value[XJ_MAX_PARAMS];
+};
+
+enum xj_method	 xj_method_parse(const char *);
+const char	*xj_method_name(enum xj_method);
+int		 xj_portal_parse(const char *);	/* mask, or -1 */
+
+/* Find the route for method + path in a NULL-terminated list of tables.
+ * Returns the route, or NULL with *path_known set when some route has
+ * this path but another method (405) and *allow the methods' mask. */
+const struct xj_route *xj_route_find(const struct xj_route *const *tables,
+	    enum xj_method, struct xj_str path, struct xj_route_params *,
+	    int *path_known, unsigned *allow);
+/* Value of a path parameter by name (XJ_STR_NULL if none). */
+struct xj_str	 xj_route_param(const struct xj_route_params *, const char *);
+
+#endif

@@ -1,0 +1,62 @@
+/* tx.c -- transactions with bounded, jittered retry (see tx.h). */
+#include "config.h"
+
+#include <stdint.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "core/err.h"
+#include "core/log.h"
+#include "db.h"
+#include "tx.h"
+
+#define BACKOFF_BASE_US	5000u
+#define BACKOFF_CAP_US	250000u
+
+unsigned
+xj_tx_backoff_us(int attempt, uint32_t rnd)
+{
+	unsigned ceil = BACKOFF_CAP_US;
+
+	if (attempt < 0)
+		attempt = 0;
+	if (attempt < 16 && (BACKOFF_BASE_US << attempt) < BACKOFF_CAP_US)
+		ceil = BACKOFF_BASE_US << attempt;
+	/* full jitter: uniform in [1, ceil] spreads colliding retries */
+	return 1 + (unsigned)(rnd % ceil);
+}
+
+static void
+sleep_us(unsigned us)
+{
+	struct timespec ts = { us / 1000000, (long)(us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+int
+xj_tx_run(struct xj_db *db, xj_tx_fn fn, void *arg)
+{
+	int attempt, rc;
+
+	for (attempt = 0; ; attempt++) {
+		uint32_t rnd = 0;
+
+		if ((rc = xj_db_begin(db)) != XJ_OK)
+			return rc;
+		rc = fn(db, arg);
+		if (rc == XJ_OK && (rc = xj_db_commit(db)) == XJ_OK)
+			return XJ_OK;
+		xj_db_rollback(db);
+		if (rc != XJ_RETRY)
+			return rc;
+		if (attempt >= db->conf->db_tx_retries) {
+			xj_log(XJ_LOG_WARN, "tx_retries_exhausted", "%d", "attempts", attempt + 1);
+			return XJ_E_BUSY;
+		}
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			rnd = (uint32_t)attempt * 2654435761u;
+		sleep_us(xj_tx_backoff_us(attempt, rnd));
+	}
+}

@@ -1,0 +1,172 @@
+/* xuejictl.c -- the administration command: keys, schema migrations, the
+ * application's database grants and demo data. Operators run it from one
+ * place (not from every worker host). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <mysql.h>
+
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "crypto/keys.h"
+#include "ctl/ctl.h"
+#include "db/db.h"
+#include "store/migrate.h"
+#include "store/schema.h"
+#include "store/sql.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: xuejictl [-c FILE] COMMAND [ARGS]\n"
+"\n"
+"Commands:\n"
+"  keygen DIR            write hmac.key, enc.key and db_app.pw (mode 0600) in DIR\n"
+"                        unless they exist; prints the paths\n"
+"  migrate [--status]    apply pending sql/NNNN_*.sql migrations in order (or list\n"
+"                        them); refuses a database newer than this build\n"
+"  grant-app [--host H]  create/update the application DB user ([db] user, password\n"
+"                        from [db] password_file) at host H (default localhost) and\n"
+"                        grant it SELECT/INSERT/UPDATE/DELETE, only SELECT/INSERT on\n"
+"                        audit_log, only SELECT on schema_migrations\n"
+"  seed-demo [--password PW]\n"
+"                        demo schools and staff accounts (Beijing, 16 districts);\n"
+"                        refused when [server] environment = production\n"
+"  version               print the version and the schema level of this build\n"
+"\n"
+"  -c, --config FILE     the INI configuration shared with xuejid; XUEJI_<SECTION>_<KEY>\n"
+"                        environment variables override it. Database commands connect\n"
+"                        as [admin_db] user (default: [db] user).\n"
+"  --sql-dir DIR         migrations directory (default: [paths] sql_dir)\n");
+}
+
+static int
+connect_admin(struct xj_db *db, struct xj_conf *c)
+{
+	const char *user = c->admin_user[0] ? c->admin_user : c->db_user;
+	const char *pw = c->admin_user[0] ? c->admin_password : c->db_password;
+
+	if (xj_db_init(db, c, user, pw, NULL, xj_store_sql, XJ_Q__COUNT) != XJ_OK)
+		return -1;
+	if (xj_db_ensure(db) != XJ_OK) {
+		fprintf(stderr, "xuejictl: cannot connect to MariaDB as %s (error %u)\n",
+		    user, db->err);
+		xj_db_fini(db);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_keygen(const char *dir)
+{
+	static const struct { const char *file, *kind; } k[] = {
+		{ "hmac.key", "hmac" }, { "enc.key", "enc" }, { "db_app.pw", "pw" },
+	};
+	char path[4096], err[512];
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		int rc;
+		snprintf(path, sizeof(path), "%s/%s", dir, k[i].file);
+		rc = strcmp(k[i].kind, "pw") == 0 ?
+		    xj_keys_generate_password(path, err, sizeof(err)) :
+		    xj_keys_generate(path, k[i].kind, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "keygen: %s\n", err);
+			return 1;
+		}
+		printf("%s %s\n", rc ? "wrote" : "kept", path);
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "sql-dir", required_argument, NULL, 's' },
+		{ "status", no_argument, NULL, 'S' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "password", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cfile = NULL, *sqldir = NULL, *host = "localhost";
+	const char *demo_pw = "xueji-demo";
+	int status = 0, ch, rc = 1;
+	struct xj_conf conf;
+	struct xj_db db;
+	char err[512];
+	const char *cmd;
+
+	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1)
+		switch (ch) {
+		case 'c': cfile = optarg; break;
+		case 's': sqldir = optarg; break;
+		case 'S': status = 1; break;
+		case 'H': host = optarg; break;
+		case 'P': demo_pw = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind++];
+	/* options may also follow the command */
+	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1)
+		switch (ch) {
+		case 'c': cfile = optarg; break;
+		case 's': sqldir = optarg; break;
+		case 'S': status = 1; break;
+		case 'H': host = optarg; break;
+		case 'P': demo_pw = optarg; break;
+		default: usage(stderr); return 2;
+		}
+	if (strcmp(cmd, "version") == 0) {
+		printf("xuejictl %s (schema %d)\n", PACKAGE_VERSION, XJ_SCHEMA_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "keygen") == 0) {
+		if (optind != argc - 1) {
+			usage(stderr);
+			return 2;
+		}
+		return cmd_keygen(argv[optind]);
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	xj_log_init(XJ_LOG_WARN);
+	if (xj_conf_load(&conf, cfile, err, sizeof(err)) != 0 ||
+	    xj_conf_load_secrets(&conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "xuejictl: %s\n", err);
+		return 1;
+	}
+	if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "grant-app") != 0 &&
+	    strcmp(cmd, "seed-demo") != 0) {
+		fprintf(stderr, "xuejictl: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return 2;
+	}
+	if (mysql_library_init(0, NULL, NULL) != 0 || connect_admin(&db, &conf) != 0)
+		return 1;
+	if (strcmp(cmd, "migrate") == 0)
+		rc = xj_migrate(&db, sqldir ? sqldir : conf.sql_dir, XJ_SCHEMA_VERSION,
+		    status, stdout) == 0 ? 0 : 1;
+	else if (strcmp(cmd, "grant-app") == 0)
+		rc = xj_ctl_grant_app(&db, &conf, host);
+	else
+		rc = xj_ctl_seed_demo(&db, &conf, demo_pw);
+	xj_db_fini(&db);
+	mysql_library_end();
+	return rc;
+}

@@ -1,0 +1,318 @@
+/* xuejid.c -- the FastCGI worker. T threads, each with its own
+ * FCGX_Request, arena, JSON generator and MariaDB connection, wait on one
+ * listening socket (its own --listen, or the one inherited on fd 0 from
+ * spawn-fcgi/systemd). Nothing a later request needs stays in the process
+ * except read-only reference data, so any worker on any host can serve
+ * any request. SIGTERM/SIGINT stop accepting and let in-flight requests
+ * finish; SIGHUP reloads the reference data. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <fcgiapp.h>
+#include <mysql.h>
+#include <yajl/yajl_gen.h>
+
+#include "core/arena.h"
+#include "core/conf.h"
+#include "core/dispatch.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/req.h"
+#include "crypto/keys.h"
+#include "db/db.h"
+#include "store/refdata.h"
+#include "store/schema.h"
+#include "store/sql.h"
+#include "system/system.h"
+
+struct worker {
+	pthread_t	 tid;
+	int		 idx;
+	FCGX_Request	 fcgx;
+	struct xj_arena	*arena;
+	struct xj_db	 db;
+	yajl_gen	 gen;
+};
+
+static struct xj_conf conf;
+static struct xj_keys keys;
+static struct xj_dispatch disp;
+static int listen_fd = -1;
+static int stop_pipe[2] = { -1, -1 };
+static const struct xj_route *tables[8];
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: xuejid [-c FILE] [--listen ADDR] [--portal NAME] [--threads N]\n"
+"       xuejid --check-config [-c FILE]\n"
+"       xuejid --help | --help-config | --version\n"
+"\n"
+"The Xueji FastCGI worker. It serves the parent portal, the school and\n"
+"bureau portal, the ministry XML exchange and the public-security\n"
+"callbacks behind nginx, on MariaDB.\n"
+"\n"
+"  -c, --config FILE   INI configuration (docs/xueji.conf.example); every key\n"
+"                      may be overridden by XUEJI_<SECTION>_<KEY> in the\n"
+"                      environment, and these options override both\n"
+"      --listen ADDR   unix socket path, :port or host:port to bind; without it\n"
+"                      the FastCGI socket inherited on fd 0 is used\n"
+"      --portal NAME   parent, school, exchange, psb or all: the routes served\n"
+"                      (/healthz, /api/version and /api/ref/ always)\n"
+"      --threads N     worker threads (default: 2 x CPU cores)\n"
+"      --check-config  load configuration, secrets and keys, then exit\n"
+"      --help-config   print every configuration key with its default\n"
+"\n"
+"Signals: TERM/INT finish in-flight requests and exit; HUP reloads the\n"
+"reference data (divisions, ethnicities, document types).\n"
+"Logs: one JSON object per line on stderr.\n");
+}
+
+static void
+die(const char *what, const char *detail)
+{
+	xj_log(XJ_LOG_ERROR, what, "%s", "detail", detail);
+	exit(1);
+}
+
+static int
+open_listener(const char *addr)
+{
+	struct stat st;
+	int fd, fl;
+
+	if (addr[0] == '\0') {
+		if (fstat(0, &st) != 0 || !S_ISSOCK(st.st_mode))
+			die("no_socket", "no --listen given and fd 0 is not a socket");
+		fd = 0;
+	} else {
+		if (addr[0] == '/')
+			unlink(addr);	/* a stale socket of a previous run */
+		if ((fd = FCGX_OpenSocket(addr, conf.backlog)) < 0)
+			die("listen_failed", addr);
+		/* nginx may run as another user; the socket's directory is
+		 * what keeps strangers out (docs/operations.md) */
+		if (addr[0] == '/' && chmod(addr, 0666) != 0)
+			die("listen_chmod_failed", addr);
+	}
+	/* Non-blocking, so that threads can poll it together with the stop
+	 * pipe: a thread that loses the race for a connection gets EAGAIN
+	 * and polls again. Accepted connections are blocking (Linux accept
+	 * does not inherit O_NONBLOCK). */
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		die("listen_nonblock_failed", strerror(errno));
+	return fd;
+}
+
+/* Wait for a connection or the stop signal: 1 ready, 0 stop. */
+static int
+wait_ready(void)
+{
+	struct pollfd p[2] = {
+		{ stop_pipe[0], POLLIN, 0 },
+		{ listen_fd, POLLIN, 0 },
+	};
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0;
+		}
+		if (p[0].revents)
+			return 0;
+		if (p[1].revents)
+			return 1;
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct xj_req r;
+
+	mysql_thread_init();
+	xj_db_ensure(&w->db);	/* early, so the first request is fast; may fail */
+	while (wait_ready()) {
+		int rc = FCGX_Accept_r(&w->fcgx);
+		if (rc < 0) {
+			if (rc != -EAGAIN && rc != -EWOULDBLOCK)
+				xj_log(XJ_LOG_WARN, "accept_failed", "%d", "rc", rc);
+			continue;
+		}
+		xj_req_init(&r, &w->fcgx, w->arena, &w->db, w->gen);
+		xj_log_set_request(r.id);
+		xj_dispatch_run(&disp, &r);
+		FCGX_Finish_r(&w->fcgx);
+		if (w->db.in_tx)	/* a handler bug must not leak a transaction */
+			xj_db_rollback(&w->db);
+		xj_log_set_request(NULL);
+		xj_arena_reset(w->arena);
+	}
+	FCGX_Free(&w->fcgx, 1);
+	xj_db_fini(&w->db);
+	mysql_thread_end();
+	return NULL;
+}
+
+static void
+reload_refdata(struct xj_db *db)
+{
+	int rc = xj_ref_reload(db);
+
+	if (rc != XJ_OK)
+		xj_log(XJ_LOG_WARN, "refdata_reload_failed", "%s", "error",
+		    xj_err_info(rc)->code);
+	xj_db_drop(db);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "portal", required_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "help-config", no_argument, NULL, 'H' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cfile = NULL, *o_listen = NULL, *o_portal = NULL, *o_threads = NULL;
+	int check_only = 0, ch, nthreads, portal, nt = 0, lvl;
+	char err[512];
+	struct worker *w;
+	struct xj_db mdb;
+	sigset_t set;
+
+	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1)
+		switch (ch) {
+		case 'c': cfile = optarg; break;
+		case 'l': o_listen = optarg; break;
+		case 'p': o_portal = optarg; break;
+		case 't': o_threads = optarg; break;
+		case 'C': check_only = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'H': xj_conf_print_keys(); return 0;
+		case 'V': printf("xuejid %s (schema %d)\n", PACKAGE_VERSION, XJ_SCHEMA_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (xj_conf_load(&conf, cfile, err, sizeof(err)) != 0 ||
+	    (o_listen && xj_conf_set(&conf, "server", "listen", o_listen, err, sizeof(err)) != 0) ||
+	    (o_portal && xj_conf_set(&conf, "server", "portal", o_portal, err, sizeof(err)) != 0) ||
+	    (o_threads && xj_conf_set(&conf, "server", "threads", o_threads, err, sizeof(err)) != 0))
+		die("config_error", err);
+	if ((lvl = xj_log_level_parse(conf.log_level)) < 0)
+		die("config_error", "[log] level must be debug, info, warn or error");
+	xj_log_init((enum xj_loglevel)lvl);
+	if ((portal = xj_portal_parse(conf.portal)) < 0)
+		die("config_error", "[server] portal must be parent, school, exchange, psb or all");
+	if (xj_conf_load_secrets(&conf, err, sizeof(err)) != 0 ||
+	    xj_keys_load(conf.hmac_key_file, conf.enc_key_file, &keys, err, sizeof(err)) != 0)
+		die("secret_error", err);
+	if (check_only) {
+		printf("configuration ok\n");
+		xj_keys_clear(&keys);
+		return 0;
+	}
+
+	tables[nt++] = xj_system_routes;
+	tables[nt] = NULL;
+	xj_system_set_portal(conf.portal);
+	disp.tables = tables;
+	disp.body_limit = (size_t)conf.body_limit;
+	disp.json.max_depth = conf.json_max_depth;
+	disp.json.max_nodes = (size_t)conf.json_max_nodes;
+	disp.json.max_str = (size_t)conf.body_limit;
+	xj_resp_set_retry_after(conf.db_retry_after);
+
+	nthreads = conf.threads > 0 ? conf.threads : 2 * (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (nthreads < 1)
+		nthreads = 2;
+
+	/* Signals go to the main thread only, through sigwait. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if (mysql_library_init(0, NULL, NULL) != 0)
+		die("mysql_init_failed", "mysql_library_init");
+	if (FCGX_Init() != 0)
+		die("fcgi_init_failed", "FCGX_Init");
+	if (pipe2(stop_pipe, O_CLOEXEC) != 0)
+		die("pipe_failed", strerror(errno));
+	listen_fd = open_listener(conf.listen);
+	xj_ref_global_init();
+	xj_db_init(&mdb, &conf, NULL, NULL, NULL, xj_store_sql, XJ_Q__COUNT);
+	reload_refdata(&mdb);	/* the database may be down: loaded on first use then */
+
+	if ((w = calloc((size_t)nthreads, sizeof(*w))) == NULL)
+		die("oom", "workers");
+	for (int i = 0; i < nthreads; i++) {
+		w[i].idx = i;
+		if ((w[i].arena = xj_arena_new((size_t)conf.arena_size)) == NULL ||
+		    (w[i].gen = yajl_gen_alloc(NULL)) == NULL ||
+		    xj_db_init(&w[i].db, &conf, NULL, NULL, NULL, xj_store_sql, XJ_Q__COUNT) != XJ_OK ||
+		    FCGX_InitRequest(&w[i].fcgx, listen_fd, 0) != 0)
+			die("oom", "worker setup");
+		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
+			die("thread_failed", strerror(errno));
+	}
+	xj_log(XJ_LOG_INFO, "started", "%s%s%d%s", "version", PACKAGE_VERSION,
+	    "portal", conf.portal, "threads", nthreads, "listen",
+	    conf.listen[0] ? conf.listen : "fd0");
+
+	for (;;) {
+		int sig;
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			xj_log(XJ_LOG_INFO, "reload", NULL);
+			reload_refdata(&mdb);
+		} else if (sig == SIGTERM || sig == SIGINT)
+			break;
+	}
+	xj_log(XJ_LOG_INFO, "stopping", "%d", "threads", nthreads);
+	if (write(stop_pipe[1], "x", 1) != 1)
+		abort();
+	for (int i = 0; i < nthreads; i++) {
+		pthread_join(w[i].tid, NULL);
+		yajl_gen_free(w[i].gen);
+		xj_arena_free(w[i].arena);
+	}
+	free(w);
+	xj_db_fini(&mdb);
+	xj_ref_global_fini();
+	if (conf.listen[0] == '/')
+		unlink(conf.listen);
+	if (listen_fd > 0)
+		close(listen_fd);
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
+	xj_keys_clear(&keys);
+	mysql_library_end();
+	xj_log(XJ_LOG_INFO, "stopped", NULL);
+	return 0;
+}
