@@ -299,12 +299,16 @@ sql_dir = {sql}
         conf = self.write_nginx_conf()
         nginx = which("nginx")
         r = subprocess.run([nginx, "-t", "-q", "-p", self.path("nginx"), "-c", conf],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True,
+                           env={k: v for k, v in os.environ.items() if k != "NGINX"})
         if r.returncode != 0:
             raise RuntimeError("nginx config test failed: " + r.stderr)
         out = open(self.path("log", "nginx.out"), "a")
+        # nginx reads inherited listen sockets from $NGINX (binary
+        # upgrade); automake's test environment sets NGINX to the binary
+        env = {k: v for k, v in os.environ.items() if k != "NGINX"}
         self.nginx_proc = subprocess.Popen([nginx, "-p", self.path("nginx"), "-c", conf],
-                                           stdout=out, stderr=out,
+                                           stdout=out, stderr=out, env=env,
                                            start_new_session=True)
         out.close()
 

@@ -144,11 +144,21 @@ worker_main(void *arg)
 	struct worker *w = arg;
 	struct xj_req r;
 
+	int draining = 0;
+
 	mysql_thread_init();
 	xj_db_ensure(&w->db);	/* early, so the first request is fast; may fail */
-	while (wait_ready()) {
-		int rc = FCGX_Accept_r(&w->fcgx);
+	for (;;) {
+		int rc;
+		/* After the stop signal, keep taking connections that are
+		 * already queued (nginx sent them before the socket was
+		 * unlinked), and leave when the queue is empty. */
+		if (!wait_ready())
+			draining = 1;
+		rc = FCGX_Accept_r(&w->fcgx);
 		if (rc < 0) {
+			if (draining)
+				break;
 			if (rc != -EAGAIN && rc != -EWOULDBLOCK)
 				xj_log(XJ_LOG_WARN, "accept_failed", "%d", "rc", rc);
 			continue;
@@ -295,6 +305,10 @@ main(int argc, char *argv[])
 			break;
 	}
 	xj_log(XJ_LOG_INFO, "stopping", "%d", "threads", nthreads);
+	/* New connections now fail at connect, which nginx may safely retry
+	 * on another worker; queued ones are still served. */
+	if (conf.listen[0] == '/')
+		unlink(conf.listen);
 	if (write(stop_pipe[1], "x", 1) != 1)
 		abort();
 	for (int i = 0; i < nthreads; i++) {
@@ -305,8 +319,6 @@ main(int argc, char *argv[])
 	free(w);
 	xj_db_fini(&mdb);
 	xj_ref_global_fini();
-	if (conf.listen[0] == '/')
-		unlink(conf.listen);
 	if (listen_fd > 0)
 		close(listen_fd);
 	close(stop_pipe[0]);

@@ -12,26 +12,37 @@
 long
 xj_utf8_len(struct xj_str s)
 {
+	const unsigned char *p = (const unsigned char *)s.p;
 	long n = 0;
 	size_t i = 0;
 
+	/* RFC 3629 / Unicode Table 3-7: no overlong forms, no surrogates,
+	 * nothing above U+10FFFF (yajl checks only the shape) */
 	while (i < s.len) {
-		unsigned char c = (unsigned char)s.p[i];
+		unsigned c = p[i], lo = 0x80, hi = 0xbf;
 		size_t k;
 		if (c < 0x80)
 			k = 1;
-		else if ((c & 0xe0) == 0xc0)
+		else if (c >= 0xc2 && c <= 0xdf)
 			k = 2;
-		else if ((c & 0xf0) == 0xe0)
+		else if (c >= 0xe0 && c <= 0xef) {
 			k = 3;
-		else if ((c & 0xf8) == 0xf0)
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
 			k = 4;
-		else
+			if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+		} else
 			return -1;
-		if (i + k > s.len)
+		if (k > s.len - i)
 			return -1;
-		for (size_t j = 1; j < k; j++)
-			if (((unsigned char)s.p[i + j] & 0xc0) != 0x80)
+		for (size_t j = 1; j < k; j++, lo = 0x80, hi = 0xbf)
+			if (p[i + j] < lo || p[i + j] > hi)
 				return -1;
 		i += k;
 		n++;
@@ -110,12 +121,14 @@ bind_str(const struct xj_field *f, const struct xj_json *v, void *out)
 		return XJ_E_F_TYPE;
 	if ((n = xj_utf8_len(v->s)) < 0)
 		return XJ_E_F_FORMAT;
-	if (!(f->flags & XJ_MULTILINE))
-		for (size_t i = 0; i < v->s.len; i++)
-			if ((unsigned char)v->s.p[i] < 0x20 || v->s.p[i] == 0x7f)
-				return XJ_E_F_FORMAT;
-	if (memchr(v->s.p, '\0', v->s.len) != NULL)
-		return XJ_E_F_FORMAT;
+	/* controls never; MULTILINE admits only tab, LF and CR (the others
+	 * are not even representable in the XML 1.0 exchange) */
+	for (size_t i = 0; i < v->s.len; i++) {
+		unsigned char ch = (unsigned char)v->s.p[i];
+		if ((ch < 0x20 || ch == 0x7f) && !((f->flags & XJ_MULTILINE) &&
+		    (ch == '\t' || ch == '\n' || ch == '\r')))
+			return XJ_E_F_FORMAT;
+	}
 	if (n < f->min)
 		return n == 0 && (f->flags & XJ_REQ) ? XJ_E_F_REQUIRED : XJ_E_F_TOO_SHORT;
 	if (f->max > 0 && n > f->max)
@@ -203,7 +216,13 @@ bind_obj(struct xj_arena *a, const struct xj_json *obj,
 			if (xj_str_eq(v->key, f->name))
 				break;
 		if (f->name == NULL) {
-			char *k = xj_strndup(a, v->key.p, v->key.len > 64 ? 64 : v->key.len);
+			size_t kl = v->key.len > 64 ? 64 : v->key.len;
+			char *k;
+			/* cut on a character boundary: the path is echoed in JSON */
+			while (kl > 0 && kl < v->key.len &&
+			    ((unsigned char)v->key.p[kl] & 0xc0) == 0x80)
+				kl--;
+			k = xj_strndup(a, v->key.p, kl);
 			const char *p = k ? join(a, prefix, k) : NULL;
 			if (p == NULL)
 				return XJ_E_TOO_COMPLEX;

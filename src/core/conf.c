@@ -64,9 +64,9 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "key file for session tokens, blind indexes and signatures (xuejictl keygen writes it)" },
 	{ "security", "enc_key_file", S(enc_key_file), "",
 	  "key file for AES-256-GCM field encryption; one 'VERSION HEX' line per key, highest version encrypts" },
-	{ "security", "scrypt_log2n", I(scrypt_log2n, 10, 22), "15",
+	{ "security", "scrypt_log2n", I(scrypt_log2n, 10, 20), "15",
 	  "scrypt cost N = 2^log2n for password hashes (15 = 32 MiB, about 60 ms a hash)" },
-	{ "security", "scrypt_r", I(scrypt_r, 1, 32), "8", "scrypt block size r" },
+	{ "security", "scrypt_r", I(scrypt_r, 1, 16), "8", "scrypt block size r" },
 	{ "security", "scrypt_p", I(scrypt_p, 1, 16), "1", "scrypt parallelism p" },
 	{ "log", "level", S(log_level), "info", "debug, info, warn or error" },
 	{ "paths", "sql_dir", S(sql_dir), XJ_SQL_DIR, "directory of numbered migrations (xuejictl migrate)" },
@@ -209,21 +209,16 @@ apply_env(struct xj_conf *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* Read all of fd (at most cap-2 bytes) into buf, NUL-terminated. */
 static int
-read_file(const char *path, char *buf, size_t cap, size_t *len, char *err,
-    size_t errlen)
+read_fd(int fd, const char *path, char *buf, size_t cap, size_t *len,
+    char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 	size_t got = 0;
 
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	while ((n = read(fd, buf + got, cap - 1 - got)) > 0)
 		got += (size_t)n;
-	close(fd);
 	if (n < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -235,6 +230,21 @@ read_file(const char *path, char *buf, size_t cap, size_t *len, char *err,
 	buf[got] = '\0';
 	*len = got;
 	return 0;
+}
+
+static int
+read_file(const char *path, char *buf, size_t cap, size_t *len, char *err,
+    size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = read_fd(fd, path, buf, cap, len, err, errlen);
+	close(fd);
+	return rc;
 }
 
 int
@@ -268,28 +278,32 @@ xj_conf_read_secret(const char *path, char *out, size_t cap, char *err,
 		snprintf(err, errlen, "secret %s: %s", path, strerror(errno));
 		return -1;
 	}
+	/* checks and read use the one descriptor: the file checked is the
+	 * file read, even if the path is replaced in between */
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
 		snprintf(err, errlen, "secret %s: not a regular file", path);
-		return -1;
+		goto fail;
 	}
-	close(fd);
 	if (st.st_mode & 077) {
 		snprintf(err, errlen,
 		    "secret %s has mode %04o: it must not be accessible to group or others (chmod 600)",
 		    path, (unsigned)(st.st_mode & 07777));
-		return -1;
+		goto fail;
 	}
 	if (st.st_uid != geteuid() && st.st_uid != 0) {
 		snprintf(err, errlen, "secret %s: owned by uid %u, neither this user nor root",
 		    path, (unsigned)st.st_uid);
-		return -1;
+		goto fail;
 	}
-	if (read_file(path, out, cap, &len, err, errlen) != 0)
-		return -1;
+	if (read_fd(fd, path, out, cap, &len, err, errlen) != 0)
+		goto fail;
+	close(fd);
 	while (len > 0 && isspace((unsigned char)out[len - 1]))
 		out[--len] = '\0';
 	return 0;
+fail:
+	close(fd);
+	return -1;
 }
 
 int

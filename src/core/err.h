@@ -32,7 +32,15 @@
 	X(F_FORMAT,             422, "bad_format",            "格式不正确",                          "value has the wrong format") \
 	X(F_CODE,               422, "unknown_code",          "代码不在允许的取值范围内",            "code is not in the allowed list") \
 	X(F_UNKNOWN,            422, "unknown_field",         "不认识的字段",                        "unknown field") \
-	X(F_TOO_MANY,           422, "too_many_items",        "条目数量超出限制",                    "too many items")
+	X(F_TOO_MANY,           422, "too_many_items",        "条目数量超出限制",                    "too many items") \
+	X(F_DATE,               422, "invalid_date",          "日期无效，应为 YYYY-MM-DD 格式的真实日期", "not a real date in the form YYYY-MM-DD") \
+	X(F_ID_15,              422, "id_number_15_digits",   "15位身份证号码已停用，请填写18位号码", "15-digit ID numbers are no longer valid: give the 18-digit number") \
+	X(F_ID_FORMAT,          422, "id_number_format",      "身份证号码应为18位，前17位为数字，最后一位为数字或X", "an ID number has 18 characters: 17 digits and a digit or X") \
+	X(F_ID_BIRTH,           422, "id_number_birth_date",  "身份证号码中的出生日期不存在",        "the birth date inside the ID number does not exist") \
+	X(F_ID_CHECK,           422, "id_number_check_char",  "身份证号码校验位不正确，请核对后重新填写", "the ID number's check character is wrong: please re-check it") \
+	X(F_ID_AREA,            422, "id_number_area_code",   "身份证号码前6位地区代码不存在",      "the first 6 digits are not a division code that ever existed") \
+	X(F_BIRTH_MISMATCH,     422, "birth_date_mismatch",   "出生日期与身份证号码不一致",          "birth date does not agree with the ID number") \
+	X(F_SEX_MISMATCH,       422, "sex_mismatch",          "性别与身份证号码不一致",              "sex does not agree with the ID number")
 
 enum xj_err {
 	XJ_OK = 0,
@@ -56,7 +64,7 @@ struct xj_errinfo {
 
 /* The table row of an error; unknown values map to INTERNAL. */
 const struct xj_errinfo	*xj_err_info(int err);
-/* Look an error up by machine code (tests, docs); NULL if unknown. */
+/* Look an error up by machine code (tests, docs); 0 if unknown. */
 int			 xj_err_by_code(const char *code);
 
 #endif

@@ -7,6 +7,10 @@
 #include "err.h"
 #include "json.h"
 
+/* The duplicate-key check is linear per member: bound the members of one
+ * object (our largest form has a few dozen) so that it stays cheap. */
+#define MAX_MEMBERS	256
+
 struct pctx {
 	struct xj_arena			*a;
 	const struct xj_json_limits	*lim;
@@ -51,6 +55,10 @@ add(struct pctx *c, enum xj_jtype t)
 	}
 	if (c->cur->type == XJ_J_OBJ) {
 		const struct xj_json *o;
+		if (c->cur->n >= MAX_MEMBERS) {
+			fail(c, XJ_E_JSON_LIMIT, "too many members");
+			return NULL;
+		}
 		if (c->key.p == NULL) {
 			fail(c, XJ_E_BAD_JSON, "missing key");
 			return NULL;

@@ -30,8 +30,9 @@ struct xj_json_limits {
 	size_t		 max_str;	/* bytes in one string or key */
 };
 
-/* Parse buf into *out (arena-owned). Returns XJ_OK, XJ_E_BAD_JSON or
- * XJ_E_JSON_LIMIT; on error *where (if not NULL) gets a short English
+/* Parse buf into *out (arena-owned). Returns XJ_OK, XJ_E_BAD_JSON,
+ * XJ_E_JSON_LIMIT (also: more than 256 members in one object),
+ * XJ_E_TOO_COMPLEX (arena exhausted) or XJ_E_INTERNAL; on error *where (if not NULL) gets a short English
  * reason safe to log (no input echoed). */
 int	xj_json_parse(struct xj_arena *, const char *buf, size_t len,
 	    const struct xj_json_limits *, struct xj_json **out,

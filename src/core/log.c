@@ -76,7 +76,7 @@ xj_log(enum xj_loglevel lvl, const char *msg, const char *fmt, ...)
 	struct buf b;
 	struct timespec ts;
 	struct tm tm;
-	char tbuf[64], num[32];
+	char tbuf[128], num[32];
 	va_list ap;
 	const char *f;
 

@@ -333,7 +333,6 @@ xj_resp_error(struct xj_req *r, int err, const char *field)
 	char ra[16];
 
 	r->err = err;
-	r->hdrs_len = 0;	/* headers of a half-built success do not apply */
 	if (e->status == 503) {
 		snprintf(ra, sizeof(ra), "%d", retry_after);
 		xj_resp_header(r, "Retry-After", ra);
@@ -356,7 +355,6 @@ xj_resp_ferrs(struct xj_req *r, const struct xj_ferrs *fe)
 	yajl_gen g;
 
 	r->err = XJ_E_VALIDATION;
-	r->hdrs_len = 0;
 	g = xj_resp_json(r, 422);
 	yajl_gen_map_open(g);
 	xj_gen_key(g, "error");

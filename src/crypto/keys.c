@@ -74,8 +74,9 @@ xj_keys_parse_enc(const char *text, struct xj_keys *k, char *err, size_t errlen)
 		p += len + (nl ? 1 : 0);
 		if (buf[strspn(buf, " \t\r")] == '\0' || buf[strspn(buf, " \t")] == '#')
 			continue;
-		if (sscanf(buf, "%u %79s", &ver, hex) != 2 || ver == 0 ||
-		    strlen(hex) != 2 * XJ_KEY_LEN) {
+		int end = 0;
+		if (sscanf(buf, "%u %79s %n", &ver, hex, &end) != 2 || ver == 0 ||
+		    strlen(hex) != 2 * XJ_KEY_LEN || buf[end + strspn(buf + end, " \t\r")] != '\0') {
 			snprintf(err, errlen, "encryption key file line %d: expected 'VERSION HEX64'", line);
 			return -1;
 		}

@@ -20,7 +20,9 @@ derive(const char *pw, size_t len, const unsigned char *salt, size_t slen,
 	/* scrypt needs 128*r*(N+p+2) bytes; allow that plus slack */
 	uint64_t maxmem = 128ull * (uint64_t)r * (n + (uint64_t)p + 2) + (1u << 20);
 
-	if (log2n < 1 || log2n > 24 || r < 1 || r > 64 || p < 1 || p > 64)
+	/* the stored parameters come from the database: bound the memory a
+	 * hash may demand (2^20 * 128 * 16 = 2 GiB at most) */
+	if (log2n < 1 || log2n > 20 || r < 1 || r > 16 || p < 1 || p > 16)
 		return -1;
 	return EVP_PBE_scrypt(pw, len, salt, slen, n, (uint64_t)r, (uint64_t)p,
 	    maxmem, dk, DK_LEN) == 1 ? 0 : -1;

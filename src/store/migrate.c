@@ -19,12 +19,59 @@
 #define MAX_MIGRATIONS	1000
 #define MAX_FILE	(16u << 20)
 
+/* "--" starts a comment only when a blank or control byte follows
+ * (MariaDB reads "a--1" as a minus minus 1). */
+static int
+dash_comment(const char *t, size_t len, size_t i)
+{
+	return i + 1 < len && t[i] == '-' && t[i + 1] == '-' &&
+	    (i + 2 == len || isspace((unsigned char)t[i + 2]) ||
+	    iscntrl((unsigned char)t[i + 2]));
+}
+
+/* Index of the first byte in [i, len) that is neither blank nor inside a
+ * comment (-- , #, slash-star); len if none. An executable comment
+ * (slash-star-bang, slash-star-M-bang) is text. An unterminated comment
+ * runs to len. */
+static size_t
+skip_blank(const char *t, size_t len, size_t i)
+{
+	for (;;) {
+		while (i < len && isspace((unsigned char)t[i]))
+			i++;
+		if (i < len && (t[i] == '#' || dash_comment(t, len, i))) {
+			while (i < len && t[i] != '\n')
+				i++;
+		} else if (i + 1 < len && t[i] == '/' && t[i + 1] == '*' &&
+		    !(i + 2 < len && t[i + 2] == '!') &&
+		    !(i + 3 < len && t[i + 2] == 'M' && t[i + 3] == '!')) {
+			for (i += 2; i + 1 < len && !(t[i] == '*' && t[i + 1] == '/'); i++)
+				;
+			i = i + 1 < len ? i + 2 : len;
+		} else
+			return i;
+	}
+}
+
+/* Deliver t[start, end) unless it holds only blanks and comments. */
+static int
+deliver(const char *t, size_t start, size_t end,
+    int (*fn)(const char *, size_t, void *), void *arg)
+{
+	if (skip_blank(t, end, start) == end)
+		return 0;
+	while (isspace((unsigned char)t[start]))
+		start++;
+	return fn(t + start, end - start, arg);
+}
+
 int
 xj_sql_split(const char *t, size_t len,
     int (*fn)(const char *, size_t, void *), void *arg)
 {
 	size_t i = 0, start = 0;
 	char q = 0;
+	int rc;
 
 	while (i < len) {
 		char c = t[i];
@@ -45,10 +92,7 @@ xj_sql_split(const char *t, size_t len,
 		if (c == '\'' || c == '"' || c == '`') {
 			q = c;
 			i++;
-		} else if (c == '-' && i + 1 < len && t[i + 1] == '-') {
-			while (i < len && t[i] != '\n')
-				i++;
-		} else if (c == '#') {
+		} else if (c == '#' || dash_comment(t, len, i)) {
 			while (i < len && t[i] != '\n')
 				i++;
 		} else if (c == '/' && i + 1 < len && t[i + 1] == '*') {
@@ -62,61 +106,28 @@ xj_sql_split(const char *t, size_t len,
 				return -1;
 			i = (size_t)(e - t) + 2;
 		} else if (c == ';') {
-			size_t s = start, e = i;
-			while (s < e && isspace((unsigned char)t[s]))
-				s++;
-			if (s < e) {
-				int rc = fn(t + s, e - s, arg);
-				if (rc != 0)
-					return rc;
-			}
+			if ((rc = deliver(t, start, i, fn, arg)) != 0)
+				return rc;
 			start = ++i;
 		} else
 			i++;
 	}
 	if (q)
 		return -1;
-	/* trailing text without ';' must be only whitespace or comments */
-	for (size_t k = start; k < len; k++) {
-		if (isspace((unsigned char)t[k]))
-			continue;
-		if (t[k] == '-' && k + 1 < len && t[k + 1] == '-') {
-			while (k < len && t[k] != '\n')
-				k++;
-			continue;
-		}
-		return fn(t + k, len - k, arg);
-	}
-	return 0;
+	/* a last statement without ';' still runs */
+	return deliver(t, start, len, fn, arg);
 }
 
 /* Skip leading whitespace and comments. */
 static const char *
 first_word(const char *s, size_t len, size_t *wlen)
 {
-	const char *e = s + len;
+	size_t i = skip_blank(s, len, 0);
 
-	for (;;) {
-		while (s < e && isspace((unsigned char)*s))
-			s++;
-		if (e - s >= 2 && s[0] == '-' && s[1] == '-') {
-			while (s < e && *s != '\n')
-				s++;
-			continue;
-		}
-		if (e - s >= 2 && s[0] == '/' && s[1] == '*') {
-			const char *k = s + 2;
-			while (k + 1 < e && !(k[0] == '*' && k[1] == '/'))
-				k++;
-			s = k + 2 <= e ? k + 2 : e;
-			continue;
-		}
-		break;
-	}
 	*wlen = 0;
-	while (s + *wlen < e && isalpha((unsigned char)s[*wlen]))
+	while (i + *wlen < len && isalpha((unsigned char)s[i + *wlen]))
 		(*wlen)++;
-	return s;
+	return s + i;
 }
 
 int

@@ -10,6 +10,7 @@ extern const struct xj_route xj_system_routes[];
 struct xj_req;
 int	xj_system_healthz(struct xj_req *);
 int	xj_system_version(struct xj_req *);
+int	xj_system_idcheck(struct xj_req *);
 
 /* Set once at start for /api/version. */
 void	xj_system_set_portal(const char *portal);

@@ -1,0 +1,169 @@
+"""Black-box: schema migrations, the application user's grants, the
+reference data and org tree, demo data, and secret-file permissions."""
+import os
+import stat
+import subprocess
+
+from xjtest import test, run
+
+
+def ctl(s, *args, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([s.stack.bin("xuejictl"), "-c", s.stack.conf_file] + list(args),
+                          capture_output=True, text=True, env=e)
+
+
+def app_sql(s, query):
+    with open(s.stack.path("secrets", "db_app.pw")) as f:
+        pw = f.read().strip()
+    return s.stack.sql(query, user="xueji_app", password=pw)
+
+
+@test("migrate a second time applies nothing and reports the schema level")
+def _(s):
+    before = s.sql("SELECT COUNT(*) FROM schema_migrations")[0][0]
+    r = ctl(s, "migrate")
+    s.eq(r.returncode, 0, r.stderr)
+    s.ok("schema at version" in r.stdout and "applied " not in r.stdout, r.stdout)
+    s.eq(s.sql("SELECT COUNT(*) FROM schema_migrations")[0][0], before)
+
+
+@test("migrate --status lists every migration as applied")
+def _(s):
+    r = ctl(s, "migrate", "--status")
+    s.eq(r.returncode, 0, r.stderr)
+    lines = r.stdout.splitlines()
+    s.ok(lines and all(l.startswith("applied ") for l in lines), r.stdout)
+
+
+@test("migrate refuses a database whose schema is newer than the build")
+def _(s):
+    s.sql("INSERT INTO schema_migrations VALUES (9999, '9999_future.sql', REPEAT('0',64), NOW())")
+    try:
+        r = ctl(s, "migrate")
+        s.ok(r.returncode != 0, "must fail")
+        s.ok("newer than this build" in r.stdout + r.stderr, r.stdout + r.stderr)
+    finally:
+        s.sql("DELETE FROM schema_migrations WHERE version = 9999")
+
+
+@test("migrate refuses when an applied migration file was edited")
+def _(s):
+    old = s.sql("SELECT checksum FROM schema_migrations WHERE version = 1")[0][0]
+    s.sql("UPDATE schema_migrations SET checksum = REPEAT('a', 64) WHERE version = 1")
+    try:
+        r = ctl(s, "migrate")
+        s.ok(r.returncode != 0, "must fail")
+        s.ok("changed after it was applied" in r.stdout + r.stderr, r.stdout)
+    finally:
+        s.sql("UPDATE schema_migrations SET checksum = '%s' WHERE version = 1" % old)
+
+
+@test("R-ADM-3 the application user can append to audit_log but not change or delete it")
+def _(s):
+    app_sql(s, "INSERT INTO audit_log (at, request_id, actor_type, action, target_type, target_id)"
+               " VALUES (UTC_TIMESTAMP(6), 'test', 'system', 'test.append', 'test', '1')")
+    s.ok(app_sql(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'test.append'")[0][0] == "1",
+         "row appended")
+    for q in ("UPDATE audit_log SET action = 'x' WHERE action = 'test.append'",
+              "DELETE FROM audit_log WHERE action = 'test.append'"):
+        try:
+            app_sql(s, q)
+            raise AssertionError("allowed: " + q)
+        except RuntimeError as e:
+            s.ok("denied" in str(e), "refused: %s (%s)" % (q, e))
+
+
+@test("the application user cannot alter schema_migrations or drop tables")
+def _(s):
+    for q in ("DELETE FROM schema_migrations", "DROP TABLE org",
+              "CREATE TABLE evil (id INT PRIMARY KEY)"):
+        try:
+            app_sql(s, q)
+            raise AssertionError("allowed: " + q)
+        except RuntimeError as e:
+            s.ok("denied" in str(e), "refused: %s" % q)
+
+
+@test("R-ORG-1 the org tree runs ministry -> 31 provinces -> cities -> counties")
+def _(s):
+    rows = dict(s.sql("SELECT kind, COUNT(*) FROM org WHERE kind <> 'school' GROUP BY kind"))
+    s.eq(rows.get("ministry"), "1")
+    s.eq(rows.get("province"), "31")
+    s.ok(int(rows.get("county", 0)) > 2900, "counties: %r" % rows)
+    orphans = s.sql("SELECT COUNT(*) FROM org c LEFT JOIN org p ON p.id = c.parent_id"
+                    " WHERE c.kind <> 'ministry' AND (p.id IS NULL OR"
+                    " c.path NOT LIKE CONCAT(p.path, '%'))")[0][0]
+    s.eq(orphans, "0", "every org under its parent's path")
+    bj = s.sql("SELECT COUNT(*) FROM org WHERE kind = 'county' AND path LIKE '/110000/110100/%'")
+    s.eq(bj[0][0], "16", "Beijing's 16 districts")
+
+
+@test("demo data: 3 schools with 10-digit codes in each of Beijing's 16 districts")
+def _(s):
+    rows = s.sql("SELECT p.code, COUNT(*) FROM org sc JOIN org p ON p.id = sc.parent_id"
+                 " WHERE sc.kind = 'school' GROUP BY p.code")
+    s.eq(len(rows), 16)
+    s.ok(all(int(n) >= 3 for _, n in rows), "3 per district")
+    codes = [r[0] for r in s.sql("SELECT code FROM org WHERE kind = 'school'")]
+    s.ok(all(len(c) == 10 and c.isdigit() for c in codes), "10-digit codes")
+
+
+@test("demo data: accounts for every role at every level, each with an audit entry")
+def _(s):
+    rows = s.sql("SELECT o.kind, a.role, COUNT(*) FROM staff_account a JOIN org o ON o.id = a.org_id"
+                 " GROUP BY o.kind, a.role")
+    have = {(k, r) for k, r, _ in rows}
+    for k in ("ministry", "province", "city", "county"):
+        s.ok((k, "admin") in have and (k, "reviewer") in have, "%s admin+reviewer" % k)
+    s.ok(("school", "clerk") in have and ("school", "reviewer") in have, "school roles")
+    n_acc = s.sql("SELECT COUNT(*) FROM staff_account")[0][0]
+    n_aud = s.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'staff.create'")[0][0]
+    s.eq(n_aud, n_acc, "one audit entry per account")
+    s.ok(s.sql("SELECT COUNT(*) FROM staff_account WHERE pw_hash NOT LIKE '$scrypt$%'")[0][0] == "0",
+         "scrypt hashes")
+
+
+@test("seed-demo a second time adds nothing")
+def _(s):
+    before = s.sql("SELECT (SELECT COUNT(*) FROM org), (SELECT COUNT(*) FROM staff_account),"
+                   " (SELECT COUNT(*) FROM audit_log)")
+    r = ctl(s, "seed-demo")
+    s.eq(r.returncode, 0, r.stderr)
+    s.ok("0 schools and 0 accounts" in r.stdout, r.stdout)
+    s.eq(s.sql("SELECT (SELECT COUNT(*) FROM org), (SELECT COUNT(*) FROM staff_account),"
+               " (SELECT COUNT(*) FROM audit_log)"), before)
+
+
+@test("seed-demo is refused in a production environment")
+def _(s):
+    r = ctl(s, "seed-demo", env={"XUEJI_SERVER_ENVIRONMENT": "production"})
+    s.ok(r.returncode != 0 and "production" in r.stderr, r.stderr)
+
+
+@test("xuejid refuses to start with a key file readable by others")
+def _(s):
+    key = s.stack.path("secrets", "hmac.key")
+    os.chmod(key, 0o644)
+    try:
+        r = subprocess.run([s.stack.bin("xuejid"), "-c", s.stack.conf_file, "--check-config"],
+                           capture_output=True, text=True)
+        s.ok(r.returncode != 0, "must refuse")
+        s.ok("0644" in r.stderr and "hmac.key" in r.stderr, r.stderr)
+    finally:
+        os.chmod(key, 0o600)
+    r = subprocess.run([s.stack.bin("xuejid"), "-c", s.stack.conf_file, "--check-config"],
+                       capture_output=True, text=True)
+    s.eq(r.returncode, 0, r.stderr)
+
+
+@test("an environment variable overrides the configuration file")
+def _(s):
+    e = dict(os.environ, XUEJI_SERVER_THREADS="not-a-number")
+    r = subprocess.run([s.stack.bin("xuejid"), "-c", s.stack.conf_file, "--check-config"],
+                       capture_output=True, text=True, env=e)
+    s.ok(r.returncode != 0 and "XUEJI_SERVER_THREADS" in r.stderr, r.stderr)
+
+
+run()

@@ -1,0 +1,233 @@
+"""xjtest.py -- the black-box test harness.
+
+Each test file under tests/api/ is one TAP program run by automake's
+tap-driver. It gets its own private stack (scripts/stack.py): a MariaDB
+datadir copied from a template that was migrated and seeded once per build
+(locked, so parallel test files share it safely), two xuejid workers and
+nginx on a free port. Tests talk HTTP to nginx like any client. Teardown
+always stops everything and fails the run when a log holds a sanitizer
+report or an nginx alert (STYLE.md L14).
+
+    from xjtest import test, run
+    @test("unknown route answers 404 in the error format")
+    def _(s):
+        st, hdr, body = s.http("GET", "/nope")
+        s.eq(st, 404)
+    run()
+"""
+import fcntl
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+
+SRCDIR = os.environ.get("XJ_SRCDIR") or os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__))))
+BUILDDIR = os.environ.get("XJ_BUILDDIR") or os.path.join(SRCDIR, "_build", "default")
+sys.path.insert(0, os.path.join(SRCDIR, "scripts"))
+
+from stack import Stack  # noqa: E402
+
+_tests = []
+
+
+def test(name):
+    def deco(fn):
+        _tests.append((name, fn))
+        return fn
+    return deco
+
+
+class Failure(AssertionError):
+    pass
+
+
+class Session:
+    """What a test sees: the stack plus HTTP and assertion helpers."""
+
+    def __init__(self, stack):
+        self.stack = stack
+
+    # ---- HTTP ---------------------------------------------------------
+    def http(self, method, path, body=None, headers=None, raw=None, timeout=30):
+        """(status, headers dict lower-case, parsed JSON or text)."""
+        h = {"Accept": "application/json"}
+        data = None
+        if raw is not None:
+            data = raw if isinstance(raw, bytes) else raw.encode()
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            h["Content-Type"] = "application/json"
+        h.update(headers or {})
+        conn = http.client.HTTPConnection("127.0.0.1", self.stack.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=data, headers=h)
+            resp = conn.getresponse()
+            text = resp.read().decode("utf-8", "replace")
+            hdrs = {}
+            for k, v in resp.getheaders():
+                k = k.lower()
+                hdrs[k] = hdrs[k] + ", " + v if k in hdrs else v
+            ctype = hdrs.get("content-type", "")
+            if "json" in ctype and text:
+                try:
+                    return resp.status, hdrs, json.loads(text)
+                except ValueError:
+                    return resp.status, hdrs, text
+            return resp.status, hdrs, text
+        finally:
+            conn.close()
+
+    def sql(self, query):
+        return self.stack.sql(query)
+
+    # ---- assertions ----------------------------------------------------
+    def eq(self, got, want, what=""):
+        if got != want:
+            raise Failure("%s: got %r, want %r" % (what or "value", got, want))
+
+    def ok(self, cond, what):
+        if not cond:
+            raise Failure(what)
+
+    def error_body(self, body, code, status=None, st=None):
+        """The error format of DESIGN.md with machine code `code`."""
+        self.ok(isinstance(body, dict) and isinstance(body.get("error"), dict),
+                "error format expected, got %r" % (body,))
+        e = body["error"]
+        for k in ("code", "message", "message_en", "field", "request_id"):
+            self.ok(k in e, "error member %r missing in %r" % (k, e))
+        self.eq(e["code"], code, "error code")
+        self.ok(e["message"] and e["message_en"], "messages must not be empty")
+        if status is not None:
+            self.eq(st, status, "status")
+        return e
+
+    def wait_until(self, pred, timeout=30, what="condition"):
+        end = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < end:
+            try:
+                if pred():
+                    return
+            except Exception as e:  # keep polling
+                last = e
+            time.sleep(0.1)
+        raise Failure("timed out waiting for %s%s" % (what, (": %s" % last) if last else ""))
+
+
+def _template(builddir):
+    """A migrated, seeded datadir with its secrets, made once per build."""
+    h = hashlib.sha256()
+    for name in sorted(os.listdir(os.path.join(SRCDIR, "sql"))):
+        if name.endswith(".sql"):
+            with open(os.path.join(SRCDIR, "sql", name), "rb") as f:
+                h.update(name.encode() + f.read())
+    with open(os.path.join(builddir, "xuejictl"), "rb") as f:
+        h.update(f.read())
+    cache = os.path.join(builddir, "tests", "api", ".cache")
+    os.makedirs(cache, exist_ok=True)
+    tpl = os.path.join(cache, "template-" + h.hexdigest()[:16])
+    with open(os.path.join(cache, "lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.isdir(tpl):
+            for old in os.listdir(cache):
+                if old.startswith("template-"):
+                    shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
+            work = tempfile.mkdtemp(prefix="xj-tpl-", dir="/tmp")
+            st = Stack(work, builddir, SRCDIR, durable=False, scrypt_log2n=10, quiet=True)
+            try:
+                st.keygen()
+                st.write_conf()
+                st.init_db()
+                st.start_db()
+                st.setup_schema(demo=True)
+            finally:
+                st.stop_db()
+            os.makedirs(tpl + ".tmp", exist_ok=True)
+            shutil.copytree(st.path("db"), os.path.join(tpl + ".tmp", "db"), symlinks=True)
+            shutil.copytree(st.path("secrets"), os.path.join(tpl + ".tmp", "secrets"))
+            os.rename(tpl + ".tmp", tpl)
+            shutil.rmtree(work, ignore_errors=True)
+    return tpl
+
+
+def make_stack(workers=2, threads=4):
+    """A stack on a copy of the template, not started yet."""
+    tpl = _template(BUILDDIR)
+    root = tempfile.mkdtemp(prefix="xj-", dir="/tmp")
+    os.rmdir(root)
+    os.makedirs(root)
+    shutil.copytree(os.path.join(tpl, "db"), os.path.join(root, "db"), symlinks=True)
+    shutil.copytree(os.path.join(tpl, "secrets"), os.path.join(root, "secrets"))
+    st = Stack(root, BUILDDIR, SRCDIR, workers=workers, threads=threads,
+               durable=False, scrypt_log2n=10, quiet=True)
+    st.write_conf()
+    return st
+
+
+def run(workers=2, threads=4, allow_log=()):
+    """Run the file's tests against a fresh stack; print TAP; exit 0/1."""
+    failed = 0
+    n = 0
+    stack = None
+    keep = os.environ.get("XJ_KEEP_STACK")
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt()
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        try:
+            stack = make_stack(workers, threads)
+            stack.start_db()
+            stack.start_workers()
+            stack.start_nginx()
+        except Exception:
+            n += 1
+            failed += 1
+            print("not ok %d - stack starts" % n)
+            for line in traceback.format_exc().splitlines():
+                print("# " + line)
+            raise _StackFailed()
+        s = Session(stack)
+        for name, fn in _tests:
+            n += 1
+            try:
+                fn(s)
+                print("ok %d - %s" % (n, name), flush=True)
+            except Exception as e:
+                failed += 1
+                print("not ok %d - %s" % (n, name), flush=True)
+                for line in traceback.format_exc().splitlines()[-12:]:
+                    print("# " + line)
+    except _StackFailed:
+        pass
+    finally:
+        if stack is not None:
+            errs = stack.down()
+            n += 1
+            problems = [p for p in stack.log_problems()
+                        if not any(a in p for a in allow_log)] + errs
+            if problems:
+                failed += 1
+                print("not ok %d - logs hold no sanitizer reports or nginx alerts" % n)
+                for p in problems[:20]:
+                    print("# " + p)
+            else:
+                print("ok %d - logs hold no sanitizer reports or nginx alerts" % n)
+            if keep or failed:
+                print("# stack kept in %s" % stack.root)
+            else:
+                shutil.rmtree(stack.root, ignore_errors=True)
+    print("1..%d" % n)
+    sys.exit(1 if failed else 0)
+
+
+class _StackFailed(Exception):
+    pass

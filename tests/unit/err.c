@@ -1,0 +1,170 @@
+/* err.c -- unit tests of the error table (src/core/err.h): every row has an
+ * HTTP error status, a unique non-empty machine code and messages in both
+ * languages; lookups round-trip; unknown values fall back to internal_error.
+ * The released machine codes are pinned here: the API promises never to
+ * rename them, so a rename must fail a test. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "tap.h"
+
+struct row {
+	int		 err;
+	const char	*name;
+	int		 status;
+	const char	*code;
+};
+
+static const struct row rows[] = {
+#define XJ_ERR_TEST_ROW(n, st, c, zh, en) { XJ_E_##n, #n, st, c },
+	XJ_ERRORS(XJ_ERR_TEST_ROW)
+#undef XJ_ERR_TEST_ROW
+};
+#define NROWS	(sizeof(rows) / sizeof(rows[0]))
+
+/* machine codes as released: append, never edit */
+static const struct { int err; int status; const char *code; } pinned[] = {
+	{ XJ_E_INTERNAL, 500, "internal_error" },
+	{ XJ_E_UNAVAILABLE, 503, "service_unavailable" },
+	{ XJ_E_BUSY, 503, "busy_retry" },
+	{ XJ_E_NOT_FOUND, 404, "not_found" },
+	{ XJ_E_METHOD, 405, "method_not_allowed" },
+	{ XJ_E_BODY_TOO_LARGE, 413, "body_too_large" },
+	{ XJ_E_MEDIA_TYPE, 415, "unsupported_media_type" },
+	{ XJ_E_BAD_JSON, 400, "malformed_json" },
+	{ XJ_E_JSON_LIMIT, 400, "json_limit_exceeded" },
+	{ XJ_E_BAD_QUERY, 400, "bad_query" },
+	{ XJ_E_VALIDATION, 422, "validation_failed" },
+	{ XJ_E_UNAUTHENTICATED, 401, "unauthenticated" },
+	{ XJ_E_FORBIDDEN, 403, "forbidden" },
+	{ XJ_E_CONFLICT, 409, "conflict" },
+	{ XJ_E_TOO_COMPLEX, 413, "request_too_complex" },
+	{ XJ_E_F_REQUIRED, 422, "required" },
+	{ XJ_E_F_TYPE, 422, "wrong_type" },
+	{ XJ_E_F_TOO_SHORT, 422, "too_short" },
+	{ XJ_E_F_TOO_LONG, 422, "too_long" },
+	{ XJ_E_F_RANGE, 422, "out_of_range" },
+	{ XJ_E_F_FORMAT, 422, "bad_format" },
+	{ XJ_E_F_CODE, 422, "unknown_code" },
+	{ XJ_E_F_UNKNOWN, 422, "unknown_field" },
+	{ XJ_E_F_TOO_MANY, 422, "too_many_items" },
+	{ XJ_E_F_DATE, 422, "invalid_date" },
+	{ XJ_E_F_ID_15, 422, "id_number_15_digits" },
+	{ XJ_E_F_ID_FORMAT, 422, "id_number_format" },
+	{ XJ_E_F_ID_BIRTH, 422, "id_number_birth_date" },
+	{ XJ_E_F_ID_CHECK, 422, "id_number_check_char" },
+	{ XJ_E_F_ID_AREA, 422, "id_number_area_code" },
+	{ XJ_E_F_BIRTH_MISMATCH, 422, "birth_date_mismatch" },
+	{ XJ_E_F_SEX_MISMATCH, 422, "sex_mismatch" },
+};
+
+static int
+has_non_ascii(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+static int
+printable_ascii(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* machine codes are identifiers: [a-z][a-z0-9_]* */
+static int
+snake_case(const char *s)
+{
+	if (s == NULL || !(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static void
+test_rows(void)
+{
+	for (size_t i = 0; i < NROWS; i++) {
+		const struct xj_errinfo *e = xj_err_info(rows[i].err);
+		const char *c = rows[i].code;
+		char name[128];
+		int unique = 1;
+
+		ok(e->status >= 400 && e->status <= 599 && e->status == rows[i].status,
+		    "err: %s has its table status %d, within 400..599",
+		    rows[i].name, rows[i].status);
+		ok(snake_case(e->code) && strcmp(e->code, c) == 0,
+		    "err: %s has the non-empty machine code %s", rows[i].name, c);
+		for (size_t j = 0; j < NROWS; j++)
+			if (j != i && strcmp(rows[j].code, c) == 0)
+				unique = 0;
+		ok(unique, "err: machine code %s is unique", c);
+		ok(e->zh && *e->zh && has_non_ascii(e->zh),
+		    "err: %s has a Chinese message", c);
+		ok(printable_ascii(e->en), "err: %s has an English message", c);
+		snprintf(name, sizeof(name),
+		    "err: xj_err_by_code(\"%s\") round-trips to %s", c, rows[i].name);
+		is_int(xj_err_by_code(c), rows[i].err, name);
+		ok(rows[i].err < 0, "err: %s is a negative value", c);
+	}
+}
+
+static void
+test_pinned(void)
+{
+	size_t n = sizeof(pinned) / sizeof(pinned[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct xj_errinfo *e = xj_err_info(pinned[i].err);
+		ok(strcmp(e->code, pinned[i].code) == 0 && e->status == pinned[i].status,
+		    "err: released code %s keeps its name and status %d",
+		    pinned[i].code, pinned[i].status);
+	}
+	is_int(NROWS, n, "err: every row is pinned (pin new codes when adding them)");
+}
+
+static void
+test_unknown(void)
+{
+	ok(strcmp(xj_err_info(12345)->code, "internal_error") == 0,
+	    "err: unknown positive value maps to internal_error");
+	ok(strcmp(xj_err_info(-12345)->code, "internal_error") == 0,
+	    "err: unknown negative value maps to internal_error");
+	ok(strcmp(xj_err_info(XJ_E__FIRST)->code, "internal_error") == 0,
+	    "err: XJ_E__FIRST maps to internal_error");
+	ok(strcmp(xj_err_info(XJ_E__LAST)->code, "internal_error") == 0,
+	    "err: XJ_E__LAST maps to internal_error");
+	ok(strcmp(xj_err_info(XJ_OK)->code, "internal_error") == 0,
+	    "err: XJ_OK passed as an error maps to internal_error");
+	ok(strcmp(xj_err_info(XJ_RETRY)->code, "internal_error") == 0,
+	    "err: an unhandled XJ_RETRY maps to internal_error");
+	is_int(xj_err_info(XJ_E__LAST)->status, 500, "err: unknown value answers 500");
+	is_int(xj_err_by_code("no_such_code"), 0, "err: xj_err_by_code of an unknown code is 0");
+	is_int(xj_err_by_code(""), 0, "err: xj_err_by_code of \"\" is 0");
+	is_int(xj_err_by_code("Internal_Error"), 0, "err: xj_err_by_code is case-sensitive");
+	ok(XJ_RETRY > XJ_E__LAST && XJ_NO_ROW > 0,
+	    "err: XJ_RETRY and XJ_NO_ROW lie outside the error range");
+	is_int(XJ_E_INTERNAL, XJ_E__FIRST + 1, "err: internal_error is the first row");
+}
+
+int
+main(void)
+{
+	plan_lazy();
+	test_rows();
+	test_pinned();
+	test_unknown();
+	return done_testing();
+}
