@@ -136,11 +136,17 @@ sql_dir = {sql}
         cmd = [which("mariadb-install-db"), "--no-defaults",
                "--datadir=" + self.path("db"),
                "--auth-root-authentication-method=normal",
-               "--skip-test-db", "--skip-name-resolve"]
+               "--skip-test-db", "--skip-name-resolve",
+               # no hostname lookup: a host without /etc/hosts or DNS works too
+               "--force"]
         if user:
             cmd.append("--user=" + user)
-        with open(self.path("log", "mariadb-install.log"), "w") as out:
-            subprocess.run(cmd, check=True, stdout=out, stderr=subprocess.STDOUT)
+        log = self.path("log", "mariadb-install.log")
+        with open(log, "w") as out:
+            r = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            with open(log, errors="replace") as f:
+                raise RuntimeError("mariadb-install-db failed: " + f.read()[-1500:])
 
     def db_args(self):
         args = [which("mariadbd"), "--no-defaults",
@@ -269,6 +275,12 @@ sql_dir = {sql}
                 pid = self._pidfile("xuejid-%d.pid" % i)
                 if pid:
                     self._kill_pid(pid, 30)
+        # a stale pid file could later name an unrelated process
+        for i in range(self.nworkers):
+            try:
+                os.unlink(self.path("run", "xuejid-%d.pid" % i))
+            except FileNotFoundError:
+                pass
         self.worker_procs = []
 
     # ---- nginx ------------------------------------------------------------

@@ -67,8 +67,12 @@ run(const struct xj_dispatch *d, struct xj_req *r)
 			return rc;
 		}
 	}
-	if (rt->role != XJ_ROLE_PUBLIC)
-		return XJ_E_FORBIDDEN;	/* no session kinds exist yet */
+	if (rt->role != XJ_ROLE_PUBLIC) {
+		if (d->auth == NULL)
+			return XJ_E_FORBIDDEN;
+		if ((rc = d->auth(r, rt->role)) != XJ_OK)
+			return rc;
+	}
 	return rt->handler(r);
 }
 

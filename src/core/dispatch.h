@@ -12,8 +12,14 @@
 
 struct xj_req;
 
+/* Establish who calls a route whose role is not public: XJ_OK with the
+ * actor set on the request, or an error (401/403/...). Set by the
+ * program (auth/ is above core/ in the dependency order). */
+typedef int (*xj_auth_fn)(struct xj_req *, int role);
+
 struct xj_dispatch {
 	const struct xj_route *const	*tables;	/* NULL-terminated */
+	xj_auth_fn			 auth;
 	size_t				 body_limit;	/* global cap */
 	struct xj_json_limits		 json;
 };

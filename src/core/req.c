@@ -173,6 +173,32 @@ xj_req_query(struct xj_req *r, const char *name, int *err)
 	return XJ_STR_NULL;
 }
 
+struct xj_str
+xj_req_cookie(const struct xj_req *r, const char *name)
+{
+	const char *p = FCGX_GetParam("HTTP_COOKIE", r->fcgx->envp);
+	size_t nlen = strlen(name);
+
+	while (p != NULL && *p) {
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len && *p == ' ') {
+			p++;
+			len--;
+		}
+		if (len > nlen && p[nlen] == '=' && memcmp(p, name, nlen) == 0)
+			return (struct xj_str){ len - nlen - 1, p + nlen + 1 };
+		p = end ? end + 1 : NULL;
+	}
+	return XJ_STR_NULL;
+}
+
+int
+xj_req_changes_state(const struct xj_req *r)
+{
+	return r->method != XJ_M_GET && r->method != XJ_M_HEAD;
+}
+
 int
 xj_resp_header(struct xj_req *r, const char *name, const char *value)
 {

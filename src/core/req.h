@@ -35,6 +35,14 @@ struct xj_req {
 	const char		*client_addr;
 	char			 id[40];	/* request id, echoed in X-Request-Id */
 
+	/* who is calling, set by the dispatcher's auth hook (XJ_ACTOR_*
+	 * values of store/audit.h; 0 = nobody) */
+	int			 actor_type;
+	unsigned long long	 actor_id;
+	unsigned		 actor_org;
+	const char		*actor_role;
+	const char		*csrf;		/* the session's anti-CSRF token */
+
 	const struct xj_route	*route;
 	struct xj_route_params	 params;
 	struct xj_str		 body;
@@ -58,6 +66,11 @@ int	 xj_req_read_body(struct xj_req *, size_t limit);
 /* A query-string value, percent-decoded into the arena; XJ_STR_NULL when
  * absent. XJ_E_BAD_QUERY in *err when malformed. */
 struct xj_str xj_req_query(struct xj_req *, const char *name, int *err);
+
+/* A cookie's value from the Cookie header (XJ_STR_NULL if absent). */
+struct xj_str xj_req_cookie(const struct xj_req *, const char *name);
+/* 1 for methods that change state (everything but GET and HEAD). */
+int	 xj_req_changes_state(const struct xj_req *);
 
 /* Response building. */
 int	 xj_resp_header(struct xj_req *, const char *name, const char *value);

@@ -26,7 +26,10 @@ enum xj_portal {
 
 /* Who may call a route; checked before the handler runs. */
 enum xj_role {
-	XJ_ROLE_PUBLIC = 0		/* no session needed */
+	XJ_ROLE_PUBLIC = 0,		/* no session needed */
+	XJ_ROLE_PARENT,			/* a parent's session cookie */
+	XJ_ROLE_STAFF,			/* any staff session */
+	XJ_ROLE_PSB			/* the PSB gateway's signature */
 };
 
 #define XJ_MAX_PARAMS	4

@@ -1,0 +1,140 @@
+/* txprobe.c -- drives xj_tx_run (src/db/tx.c) against a real MariaDB, for
+ * tests/api/transactions.py: two threads that deadlock on purpose, a
+ * lock-wait timeout, and retries running out. Prints one JSON line.
+ *   txprobe CONFIG deadlock   two transactions lock rows 1,2 and 2,1
+ *   txprobe CONFIG lockwait   update row 1 while the test holds its lock
+ *   txprobe CONFIG exhaust    the same with [db] tx_retries = 0
+ * Uses the [admin_db] account; the test creates table tx_probe. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <mysql.h>
+
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "db/tx.h"
+
+static const struct xj_sqldef sql[] = {
+	{ "probe_bump", "UPDATE tx_probe SET v = v + 1 WHERE id = ?", 0 },
+	{ "probe_get", "SELECT v FROM tx_probe WHERE id = ?", 0 },
+};
+
+static struct xj_conf conf;
+static pthread_barrier_t barrier;
+
+struct job {
+	struct xj_db	 db;
+	int		 first, second;
+	int		 attempts;
+	int		 rc;
+};
+
+static int
+bump(struct xj_db *db, int id)
+{
+	struct xj_val v = XJ_VI(id);
+
+	return xj_db_exec(db, 0, &v, 1);
+}
+
+static int
+two_rows(struct xj_db *db, void *arg)
+{
+	struct job *j = arg;
+	int rc;
+
+	j->attempts++;
+	if ((rc = bump(db, j->first)) != XJ_OK)
+		return rc;
+	if (j->attempts == 1)
+		pthread_barrier_wait(&barrier);	/* both hold their first row */
+	return bump(db, j->second);
+}
+
+static int
+one_row(struct xj_db *db, void *arg)
+{
+	struct job *j = arg;
+
+	j->attempts++;
+	return bump(db, 1);
+}
+
+static void *
+run_job(void *arg)
+{
+	struct job *j = arg;
+
+	mysql_thread_init();
+	j->rc = xj_tx_run(&j->db, two_rows, j);
+	mysql_thread_end();
+	return NULL;
+}
+
+static int
+open_db(struct xj_db *db)
+{
+	static const char wait1[] = "SET SESSION innodb_lock_wait_timeout = 1";
+
+	xj_db_init(db, &conf, conf.admin_user, conf.admin_password, NULL, sql, 2);
+	return xj_db_query_const(db, wait1, sizeof(wait1) - 1);
+}
+
+static long long
+value(struct xj_db *db, int id)
+{
+	struct xj_val v = XJ_VI(id);
+	struct xj_col c = XJ_COL_INT;
+
+	return xj_db_row(db, 1, &v, 1, &c, 1) == XJ_OK ? c.i : -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	char err[512];
+	struct job a, b;
+	pthread_t ta, tb;
+
+	if (argc != 3)
+		return 2;
+	xj_log_init(XJ_LOG_ERROR);
+	if (xj_conf_load(&conf, argv[1], err, sizeof(err)) != 0 ||
+	    xj_conf_load_secrets(&conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	mysql_library_init(0, NULL, NULL);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	if (open_db(&a.db) != XJ_OK || open_db(&b.db) != XJ_OK) {
+		fprintf(stderr, "cannot connect\n");
+		return 2;
+	}
+	if (strcmp(argv[2], "deadlock") == 0) {
+		pthread_barrier_init(&barrier, NULL, 2);
+		a.first = 1, a.second = 2;
+		b.first = 2, b.second = 1;
+		pthread_create(&ta, NULL, run_job, &a);
+		pthread_create(&tb, NULL, run_job, &b);
+		pthread_join(ta, NULL);
+		pthread_join(tb, NULL);
+		printf("{\"rc_a\":\"%s\",\"rc_b\":\"%s\",\"attempts\":%d,\"v1\":%lld,\"v2\":%lld}\n",
+		    a.rc ? xj_err_info(a.rc)->code : "ok", b.rc ? xj_err_info(b.rc)->code : "ok",
+		    a.attempts + b.attempts, value(&a.db, 1), value(&a.db, 2));
+	} else {
+		if (strcmp(argv[2], "exhaust") == 0)
+			conf.db_tx_retries = 0;
+		a.rc = xj_tx_run(&a.db, one_row, &a);
+		printf("{\"rc\":\"%s\",\"attempts\":%d,\"v1\":%lld}\n",
+		    a.rc ? xj_err_info(a.rc)->code : "ok", a.attempts, value(&a.db, 1));
+	}
+	xj_db_fini(&a.db);
+	xj_db_fini(&b.db);
+	mysql_library_end();
+	return 0;
+}
