@@ -147,7 +147,7 @@ main(int argc, char *argv[])
 	}
 	xj_log_init(XJ_LOG_WARN);
 	if (xj_conf_load(&conf, cfile, err, sizeof(err)) != 0 ||
-	    xj_conf_load_secrets(&conf, err, sizeof(err)) != 0) {
+	    xj_conf_load_secrets(&conf, 1, err, sizeof(err)) != 0) {
 		fprintf(stderr, "xuejictl: %s\n", err);
 		return 1;
 	}

@@ -222,7 +222,11 @@ bind_obj(struct xj_arena *a, const struct xj_json *obj,
 			while (kl > 0 && kl < v->key.len &&
 			    ((unsigned char)v->key.p[kl] & 0xc0) == 0x80)
 				kl--;
-			k = xj_strndup(a, v->key.p, kl);
+			/* the name is echoed in the error: only if it is text */
+			if (xj_utf8_len((struct xj_str){ kl, v->key.p }) < 0)
+				k = xj_strndup(a, "?", 1);
+			else
+				k = xj_strndup(a, v->key.p, kl);
 			const char *p = k ? join(a, prefix, k) : NULL;
 			if (p == NULL)
 				return XJ_E_TOO_COMPLEX;

@@ -25,7 +25,7 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "server", "listen", S(listen), "",
 	  "unix socket path or host:port to bind; empty: use the FastCGI socket inherited on fd 0" },
 	{ "server", "portal", S(portal), "all",
-	  "routes this worker answers: parent, school, exchange, psb or all (/healthz and /api/version always)" },
+	  "routes this worker answers: parent, school, exchange, psb or all (/healthz, /api/version and /api/ref/ always)" },
 	{ "server", "environment", S(environment), "production",
 	  "production or development; development allows demo data and insecure cookies on plain HTTP" },
 	{ "server", "threads", I(threads, 0, 1024), "0",
@@ -46,7 +46,7 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "db", "socket", S(db_socket), "", "MariaDB unix socket path; empty: use host and port" },
 	{ "db", "name", S(db_name), "xueji", "database (schema) name" },
 	{ "db", "user", S(db_user), "xueji_app",
-	  "application user: SELECT/INSERT/UPDATE/DELETE, and only SELECT/INSERT on audit_log" },
+	  "application user: SELECT/INSERT/UPDATE/DELETE; only SELECT/INSERT on audit_log, only SELECT on schema_migrations" },
 	{ "db", "password_file", S(db_password_file), "",
 	  "file holding the application user's password (mode 0600 or stricter); empty: no password" },
 	{ "db", "connect_timeout", I(db_connect_timeout, 1, 60), "2", "seconds to wait for a connection" },
@@ -290,7 +290,8 @@ xj_conf_read_secret(const char *path, char *out, size_t cap, char *err,
 		    path, (unsigned)(st.st_mode & 07777));
 		goto fail;
 	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
+	/* a file of another user means a mix-up, unless root reads it */
+	if (st.st_uid != geteuid() && st.st_uid != 0 && geteuid() != 0) {
 		snprintf(err, errlen, "secret %s: owned by uid %u, neither this user nor root",
 		    path, (unsigned)st.st_uid);
 		goto fail;
@@ -307,13 +308,13 @@ fail:
 }
 
 int
-xj_conf_load_secrets(struct xj_conf *c, char *err, size_t errlen)
+xj_conf_load_secrets(struct xj_conf *c, int admin, char *err, size_t errlen)
 {
 	if (c->db_password_file[0] &&
 	    xj_conf_read_secret(c->db_password_file, c->db_password,
 	    sizeof(c->db_password), err, errlen) != 0)
 		return -1;
-	if (c->admin_password_file[0] &&
+	if (admin && c->admin_password_file[0] &&
 	    xj_conf_read_secret(c->admin_password_file, c->admin_password,
 	    sizeof(c->admin_password), err, errlen) != 0)
 		return -1;

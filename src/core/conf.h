@@ -79,8 +79,9 @@ void	xj_conf_defaults(struct xj_conf *);
  * most cap-1 bytes; trailing whitespace trimmed. 0 or -1 with err. */
 int	xj_conf_read_secret(const char *path, char *out, size_t cap,
 	    char *err, size_t errlen);
-/* Load db/admin passwords named by the config (empty path = no password). */
-int	xj_conf_load_secrets(struct xj_conf *, char *err, size_t errlen);
+/* Load the [db] password named by the config (empty path = no password)
+ * and, with admin set (xuejictl), the [admin_db] one. */
+int	xj_conf_load_secrets(struct xj_conf *, int admin, char *err, size_t errlen);
 /* Print every key with its default and doc (xuejid --help-config). */
 void	xj_conf_print_keys(void);
 

@@ -23,6 +23,9 @@
 	X(FORBIDDEN,            403, "forbidden",             "无权执行此操作",                      "you may not perform this action") \
 	X(CONFLICT,             409, "conflict",              "与当前状态冲突",                      "conflicts with the current state") \
 	X(TOO_COMPLEX,          413, "request_too_complex",   "请求过于复杂，超出处理限制",          "request exceeds processing limits") \
+	X(REG_TRANSITION,       409, "invalid_transition",    "登记当前所处的状态不允许此操作",      "the registration's current state does not allow this action") \
+	X(REG_ACCEPTED,         409, "registration_accepted", "学校已确认接收该儿童，不能再撤销或更换登记区", "a school has accepted the child: the registration can no longer be cancelled or moved to another district") \
+	X(SCHEMA_OUTDATED,      503, "schema_outdated",       "数据库结构版本低于程序版本，请先执行迁移", "the database schema is older than this build: run xuejictl migrate") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -40,7 +43,13 @@
 	X(F_ID_CHECK,           422, "id_number_check_char",  "身份证号码校验位不正确，请核对后重新填写", "the ID number's check character is wrong: please re-check it") \
 	X(F_ID_AREA,            422, "id_number_area_code",   "身份证号码前6位地区代码不存在",      "the first 6 digits are not a division code that ever existed") \
 	X(F_BIRTH_MISMATCH,     422, "birth_date_mismatch",   "出生日期与身份证号码不一致",          "birth date does not agree with the ID number") \
-	X(F_SEX_MISMATCH,       422, "sex_mismatch",          "性别与身份证号码不一致",              "sex does not agree with the ID number")
+	X(F_SEX_MISMATCH,       422, "sex_mismatch",          "性别与身份证号码不一致",              "sex does not agree with the ID number") \
+	X(F_PHONE,              422, "mobile_number_format",  "手机号码应为11位数字，以13至19开头",  "a mobile number has 11 digits and starts with 13 to 19") \
+	X(F_NAME,               422, "person_name_format",    "姓名只能由文字和间隔号“·”组成，不能含数字、空格或其他符号", "a name holds letters (any script) and the middle dot (U+00B7) only: no digits, spaces or other signs") \
+	X(F_DIVISION,           422, "division_code_format",  "行政区划代码格式不正确：区县代码为6位数字，户籍地代码为区县代码后加000000", "wrong division code: a county code has 6 digits, a hukou location is the county code followed by 000000") \
+	X(F_PREREG_FORMAT,      422, "prereg_number_format",  "预登记号应为16位：前15位为数字，最后一位为数字或X", "a pre-registration number has 16 characters: 15 digits, then a digit or X") \
+	X(F_PREREG_CHECK,       422, "prereg_number_check_char", "预登记号有误（校验位不符），请核对后重新输入", "the pre-registration number is mistyped (its check character does not match): please re-check it") \
+	X(F_DATETIME,           422, "invalid_datetime",      "时间无效，应为北京时间 YYYY-MM-DD HH:MM 或 YYYY-MM-DD HH:MM:SS", "not a real time of the form YYYY-MM-DD HH:MM[:SS] (Beijing time)")
 
 enum xj_err {
 	XJ_OK = 0,

@@ -143,6 +143,16 @@ xj_sql_is_dml(const char *stmt, size_t len)
 	return 0;
 }
 
+int
+xj_schema_level(struct xj_db *db, long long *level)
+{
+	struct xj_col c = XJ_COL_INT;
+	int rc = xj_db_row(db, XJ_Q_SCHEMA_VERSION, NULL, 0, &c, 1);
+
+	*level = c.i;
+	return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+}
+
 struct mfile {
 	int	 version;
 	char	 name[200];

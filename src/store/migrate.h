@@ -21,6 +21,10 @@ int	xj_sql_split(const char *text, size_t len,
 /* 1 if the statement is DML (INSERT/UPDATE/DELETE/REPLACE). */
 int	xj_sql_is_dml(const char *stmt, size_t len);
 
+/* The highest applied migration into *level: XJ_OK or a db error. One
+ * query, so /healthz uses it as its database round trip. */
+int	xj_schema_level(struct xj_db *, long long *level);
+
 /* Apply (or with status_only, list) migrations from dir. Messages to out.
  * 0 ok, -1 failure (message printed). */
 int	xj_migrate(struct xj_db *, const char *dir, int max_known,

@@ -9,7 +9,6 @@
 
 /*  name               flags            sql */
 #define XJ_STORE_SQL(X) \
-	X(PING,              0, "SELECT 1") \
 	X(SCHEMA_VERSION,    0, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") \
 	X(AUDIT_INSERT,      0, \
 	  "INSERT INTO audit_log (at, request_id, actor_type, actor_id, actor_role," \

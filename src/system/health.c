@@ -1,6 +1,9 @@
-/* health.c -- GET /healthz: 200 with the database round-trip time, 503
- * (with Retry-After) when the database cannot be reached. Load balancers
- * and nginx health checks call it; it never touches personal data. */
+/* health.c -- GET /healthz: 200 with the database round-trip time; 503
+ * (with Retry-After, in the error format) when the database cannot be
+ * reached or its schema is older than this build expects (a worker that
+ * was deployed before `xuejictl migrate` ran takes itself out of the
+ * pool). Load balancers and nginx health checks call it; it never touches
+ * personal data. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,39 +12,39 @@
 #include "core/err.h"
 #include "core/req.h"
 #include "db/db.h"
-#include "store/sql.h"
+#include "store/migrate.h"
+#include "store/schema.h"
 #include "system.h"
 
-
 static int
-ping(struct xj_db *db)
+ping(struct xj_db *db, long long *level)
 {
-	struct xj_col c = XJ_COL_INT;
-	int rc = xj_db_row(db, XJ_Q_PING, NULL, 0, &c, 1);
+	int rc = xj_schema_level(db, level);
 
 	/* a connection that died while idle (server restarted) fails once;
 	 * one fresh connection decides */
 	if (rc == XJ_E_UNAVAILABLE && db->my == NULL) {
 		db->last_fail.tv_sec = 0;
-		rc = xj_db_row(db, XJ_Q_PING, NULL, 0, &c, 1);
+		rc = xj_schema_level(db, level);
 	}
-	return rc == XJ_OK && c.i == 1 ? XJ_OK : XJ_E_UNAVAILABLE;
+	if (rc != XJ_OK)
+		return XJ_E_UNAVAILABLE;
+	return *level < XJ_SCHEMA_VERSION ? XJ_E_SCHEMA_OUTDATED : XJ_OK;
 }
 
 int
 xj_system_healthz(struct xj_req *r)
 {
 	struct timespec t0, t1;
+	long long level = 0;
 	yajl_gen g;
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = ping(r->db);
+	rc = ping(r->db, &level);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (rc != XJ_OK) {
-		/* the error format, plus the fields a health checker reads */
-		return xj_resp_error(r, XJ_E_UNAVAILABLE, "db");
-	}
+	if (rc != XJ_OK)
+		return xj_resp_error(r, rc, "db");
 	g = xj_resp_json(r, 200);
 	yajl_gen_map_open(g);
 	xj_gen_str(g, "status", "ok");
@@ -56,6 +59,7 @@ xj_system_healthz(struct xj_req *r)
 		xj_gen_key(g, "rtt_ms");
 		yajl_gen_number(g, num, (size_t)n);
 	}
+	xj_gen_int(g, "schema_version", level);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);

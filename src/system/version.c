@@ -1,6 +1,7 @@
 /* version.c -- GET /api/version: build, schema level expected by this
  * build, the portal this worker serves and the reference data generation
- * (which changes on SIGHUP). Needs no database. */
+ * (which changes on SIGHUP). Answers without a database; the reference
+ * data part is null until it could be loaded. */
 #include "config.h"
 
 #include <stdio.h>

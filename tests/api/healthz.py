@@ -37,6 +37,22 @@ def _(s):
     s.eq(b["reference_data"]["ethnicities"], 58)
 
 
+@test("healthz answers 503 schema_outdated while the database is behind this build")
+def _(s):
+    top = s.sql("SELECT MAX(version) FROM schema_migrations")[0][0]
+    row = s.sql("SELECT version, name, checksum, applied_at FROM schema_migrations"
+                " WHERE version = %s" % top)[0]
+    s.sql("DELETE FROM schema_migrations WHERE version = %s" % top)
+    try:
+        st, h, b = s.http("GET", "/healthz")
+        s.error_body(b, "schema_outdated", 503, st)
+    finally:
+        s.sql("INSERT INTO schema_migrations VALUES (%s, '%s', '%s', '%s')" % tuple(row))
+    st, h, b = s.http("GET", "/healthz")
+    s.eq(st, 200)
+    s.eq(b["db"]["schema_version"], int(top))
+
+
 @test("healthz answers 503 with Retry-After in the error format while MariaDB is down")
 def _(s):
     s.stack.stop_db()

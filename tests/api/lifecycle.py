@@ -134,7 +134,7 @@ def _(s):
         s.ok(("%s =" % k) in example or ("# %s =" % k) in example, "%s in the example" % k)
 
 
-@test("--portal parent serves the system routes but not the reference-check POST of others")
+@test("--portal parent reports its portal and still serves the system routes")
 def _(s):
     path = s.stack.path("run", "parent-only.sock")
     log = open(s.stack.path("log", "xuejid-parent.log"), "a")

@@ -104,7 +104,7 @@ main(int argc, char *argv[])
 		return 2;
 	xj_log_init(XJ_LOG_ERROR);
 	if (xj_conf_load(&conf, argv[1], err, sizeof(err)) != 0 ||
-	    xj_conf_load_secrets(&conf, err, sizeof(err)) != 0) {
+	    xj_conf_load_secrets(&conf, 1, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}

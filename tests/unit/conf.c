@@ -316,18 +316,21 @@ test_secret(void)
 	{
 		struct xj_conf c;
 		xj_conf_defaults(&c);
-		ok(xj_conf_load_secrets(&c, err, sizeof(err)) == 0 &&
+		ok(xj_conf_load_secrets(&c, 1, err, sizeof(err)) == 0 &&
 		    c.db_password[0] == '\0' && c.admin_password[0] == '\0',
 		    "conf: empty password_file means no password");
 		snprintf(c.db_password_file, sizeof(c.db_password_file), "%s",
 		    tmpfile_with("db-pw", "app-pw\n", 0600));
-		ok(xj_conf_load_secrets(&c, err, sizeof(err)) == 0 &&
+		ok(xj_conf_load_secrets(&c, 0, err, sizeof(err)) == 0 &&
 		    strcmp(c.db_password, "app-pw") == 0,
 		    "conf: xj_conf_load_secrets reads the db password file");
 		snprintf(c.admin_password_file, sizeof(c.admin_password_file), "%s",
 		    tmpfile_with("admin-pw", "admin-pw\n", 0644));
-		is_int(xj_conf_load_secrets(&c, err, sizeof(err)), -1,
+		is_int(xj_conf_load_secrets(&c, 1, err, sizeof(err)), -1,
 		    "conf: xj_conf_load_secrets refuses a 0644 admin password file");
+		ok(xj_conf_load_secrets(&c, 0, err, sizeof(err)) == 0 &&
+		    c.admin_password[0] == '\0',
+		    "conf: a worker (admin = 0) never reads the admin password file");
 	}
 }
 

@@ -1,0 +1,48 @@
+/* division.c -- county and hukou-location code forms (GB/T 2260, R-COL-6).
+ * Pure functions; no I/O. */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/err.h"
+#include "division.h"
+
+static int
+digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int
+xj_county_code_check(struct xj_str s)
+{
+	/* province codes run 11 (北京) .. 82 (澳门); 00..10 never existed */
+	if (s.len != 6 || !digits(s.p, 6) || s.p[0] == '0' ||
+	    (s.p[0] == '1' && s.p[1] == '0') || memcmp(s.p + 2, "0000", 4) == 0)
+		return XJ_E_F_DIVISION;
+	return XJ_OK;
+}
+
+int
+xj_hukou_code_check(struct xj_str s)
+{
+	if (s.len != 12 || memcmp(s.p + 6, "000000", 6) != 0)
+		return XJ_E_F_DIVISION;
+	return xj_county_code_check((struct xj_str){ 6, s.p });
+}
+
+int
+xj_hukou_county(struct xj_str hukou, char county[7])
+{
+	int rc;
+
+	county[0] = '\0';
+	if ((rc = xj_hukou_code_check(hukou)) != XJ_OK)
+		return rc;
+	memcpy(county, hukou.p, 6);
+	county[6] = '\0';
+	return XJ_OK;
+}

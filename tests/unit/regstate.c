@@ -1,0 +1,286 @@
+/* regstate.c -- unit tests of the registration state machine
+ * (src/domain/regstate.h; R-COL-3, R-COL-4, R-COL-5, R-COL-9, R-ADM-1):
+ * every (state, event) pair, for both families and every certificate
+ * track, is either one row of the table or refused; the table is
+ * deterministic; from the start every reachable position is consistent and
+ * `printable` needs a verified identity AND (for non-local families)
+ * approved certificates, in whichever order they come; the words and
+ * machine names cover every state. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "domain/regstate.h"
+#include "tap.h"
+
+#define POS(s, c)	((struct xj_reg_pos){ (s), (c) })
+
+static int
+family_ok(const struct xj_reg_rule *r, int local)
+{
+	return r->family == XJ_FAM_ANY || (r->family == XJ_FAM_LOCAL) == !!local;
+}
+
+/* Apply a sequence of events from (submitted, none); -1 when one of them
+ * is refused, else the final position in *end. */
+static int
+run(int local, const enum xj_reg_event *ev, size_t n, struct xj_reg_pos *end)
+{
+	struct xj_reg_pos p = POS(XJ_REG_SUBMITTED, XJ_CERT_NONE);
+
+	for (size_t i = 0; i < n; i++)
+		if (xj_reg_next(p, ev[i], local, &p) != XJ_OK)
+			return -1;
+	*end = p;
+	return 0;
+}
+
+#define RUN(local, end, ...) \
+	run((local), (const enum xj_reg_event[]){ __VA_ARGS__ }, \
+	    sizeof((const enum xj_reg_event[]){ __VA_ARGS__ }) / sizeof(enum xj_reg_event), (end))
+
+static int
+admitting(enum xj_reg_state s)
+{
+	return s == XJ_REG_PRINTABLE || s == XJ_REG_SCHOOL_ACCEPTED ||
+	    s == XJ_REG_DISTRICT_APPROVED || s == XJ_REG_ADMITTED;
+}
+
+/* Breadth-first walk over (state, cert, identity verified) from the start.
+ * Returns the number of broken invariants; sets seen[state]. */
+static int
+reach(int local, int seen[XJ_REG__N])
+{
+	struct { struct xj_reg_pos p; int verified; } q[XJ_REG__N * XJ_CERT__N * 2];
+	int visited[XJ_REG__N][XJ_CERT__N][2];
+	size_t head = 0, tail = 0;
+	int broken = 0;
+
+	memset(visited, 0, sizeof(visited));
+	q[tail].p = POS(XJ_REG_SUBMITTED, XJ_CERT_NONE);
+	q[tail++].verified = 0;
+	visited[XJ_REG_SUBMITTED][XJ_CERT_NONE][0] = 1;
+	while (head < tail) {
+		struct xj_reg_pos p = q[head].p, to;
+		int v = q[head++].verified;
+
+		seen[p.state] = 1;
+		if (!xj_reg_pos_valid(p, local))
+			broken++;
+		/* R-COL-5 + R-COL-9: printable and beyond need both tracks */
+		if (admitting(p.state) && (!v || (!local && p.cert != XJ_CERT_APPROVED)))
+			broken++;
+		if (local && p.cert != XJ_CERT_NONE)
+			broken++;
+		for (int e = 0; e < XJ_REV__N; e++) {
+			int nv;
+			if (xj_reg_next(p, (enum xj_reg_event)e, local, &to) != XJ_OK)
+				continue;
+			nv = e == XJ_REV_PSB_MATCH ? 1 : e == XJ_REV_CORRECTED ? 0 : v;
+			if (!visited[to.state][to.cert][nv]) {
+				visited[to.state][to.cert][nv] = 1;
+				q[tail].p = to;
+				q[tail++].verified = nv;
+			}
+		}
+	}
+	return broken;
+}
+
+int
+main(void)
+{
+	size_t nrules;
+	const struct xj_reg_rule *rules = xj_reg_rules(&nrules);
+	struct xj_reg_pos to, end;
+	int seen_local[XJ_REG__N] = { 0 }, seen_nonlocal[XJ_REG__N] = { 0 };
+	char name[200];
+
+	plan_lazy();
+
+	/* 1. exhaustive: each (state, event) over both families and all four
+	 * certificate tracks agrees with the table, one row at most */
+	for (int s = 0; s < XJ_REG__N; s++)
+		for (int e = 0; e < XJ_REV__N; e++) {
+			int wrong = 0, allowed = 0;
+			for (int local = 0; local < 2; local++)
+				for (int c = 0; c < XJ_CERT__N; c++) {
+					struct xj_reg_pos from = POS((enum xj_reg_state)s, (enum xj_cert_state)c);
+					const struct xj_reg_rule *hit = NULL;
+					int matches = 0, rc;
+
+					to = POS(XJ_REG__N, XJ_CERT__N);
+					rc = xj_reg_next(from, (enum xj_reg_event)e, local, &to);
+					for (size_t i = 0; i < nrules; i++)
+						if ((int)rules[i].from == s && (int)rules[i].ev == e &&
+						    family_ok(&rules[i], local) &&
+						    (rules[i].certs & XJ_CERT_BIT(c))) {
+							hit = &rules[i];
+							matches++;
+						}
+					if (matches > 1)
+						wrong++;	/* the table must be deterministic */
+					if (!xj_reg_pos_valid(from, local) || hit == NULL) {
+						if (rc != XJ_E_REG_TRANSITION && rc != XJ_E_REG_ACCEPTED)
+							wrong++;
+						if (to.state != XJ_REG__N)
+							wrong++;	/* refused: *to untouched */
+						continue;
+					}
+					allowed++;
+					if (rc != XJ_OK || to.state != hit->to ||
+					    (int)to.cert != (hit->cert_to == XJ_CERT_KEEP ? c : hit->cert_to))
+						wrong++;
+					/* rows only ever lead to consistent positions */
+					if (!xj_reg_pos_valid(to, local))
+						wrong++;
+				}
+			snprintf(name, sizeof(name), "R-COL-4/5/9 %s --%s--> %s",
+			    xj_reg_state_name((enum xj_reg_state)s),
+			    xj_reg_event_name((enum xj_reg_event)e),
+			    allowed ? "per table" : "refused");
+			is_int(wrong, 0, name);
+		}
+
+	/* 2. certificate events are rows for non-local families only */
+	{
+		int bad = 0;
+		for (size_t i = 0; i < nrules; i++)
+			if ((rules[i].ev == XJ_REV_CERTS_SUBMITTED ||
+			    rules[i].ev == XJ_REV_CERTS_APPROVED ||
+			    rules[i].ev == XJ_REV_CERTS_REJECTED) &&
+			    rules[i].family != XJ_FAM_NONLOCAL)
+				bad++;
+		is_int(bad, 0, "R-COL-9 certificate events are rows for non-local families only");
+	}
+
+	/* 3. reachability and the both-tracks invariant */
+	is_int(reach(1, seen_local), 0, "R-COL-5 local family: every reachable position consistent, printable only after psb_match");
+	is_int(reach(0, seen_nonlocal), 0, "R-COL-9 non-local family: printable only with identity verified AND certificates approved");
+	ok(!seen_local[XJ_REG_ID_VERIFIED] && !seen_local[XJ_REG_CERT_REVIEW] &&
+	    !seen_local[XJ_REG_CERT_REJECTED], "R-COL-9 local family never enters a certificate state");
+	{
+		int all = 1;
+		for (int s = 0; s < XJ_REG__N; s++)
+			all &= seen_nonlocal[s];
+		ok(all, "every state is reachable for a non-local family");
+	}
+
+	/* 4. the stories */
+	ok(RUN(1, &end, XJ_REV_PSB_MATCH, XJ_REV_SCHOOL_TICK, XJ_REV_DISTRICT_APPROVE,
+	    XJ_REV_ADMIT) == 0 && end.state == XJ_REG_ADMITTED,
+	    "R-ADM-1 local: registered, verified, printed, ticked, approved, admitted");
+	ok(RUN(1, &end, XJ_REV_PSB_MATCH) == 0 && end.state == XJ_REG_PRINTABLE &&
+	    end.cert == XJ_CERT_NONE, "R-COL-5 local: psb_match makes the form printable");
+	ok(RUN(0, &end, XJ_REV_PSB_MATCH) == 0 && end.state == XJ_REG_ID_VERIFIED,
+	    "R-COL-9 non-local: psb_match alone does not make the form printable");
+	ok(RUN(0, &end, XJ_REV_PSB_MATCH, XJ_REV_CERTS_SUBMITTED) == 0 &&
+	    end.state == XJ_REG_CERT_REVIEW && end.cert == XJ_CERT_REVIEW,
+	    "R-COL-9 non-local: certificates after verification go to cert_review");
+	ok(RUN(0, &end, XJ_REV_PSB_MATCH, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_APPROVED) == 0 &&
+	    end.state == XJ_REG_PRINTABLE && end.cert == XJ_CERT_APPROVED,
+	    "R-COL-9 non-local, identity first: approval makes the form printable");
+	ok(RUN(0, &end, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_APPROVED) == 0 &&
+	    end.state == XJ_REG_SUBMITTED && end.cert == XJ_CERT_APPROVED,
+	    "R-COL-9 non-local, certificates first: approved but not printable before PSB");
+	ok(RUN(0, &end, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_APPROVED, XJ_REV_PSB_MATCH) == 0 &&
+	    end.state == XJ_REG_PRINTABLE, "R-COL-9 non-local, certificates first: psb_match then makes it printable");
+	ok(RUN(0, &end, XJ_REV_CERTS_SUBMITTED, XJ_REV_PSB_MATCH) == 0 &&
+	    end.state == XJ_REG_CERT_REVIEW, "R-COL-9 non-local: psb_match during review lands in cert_review");
+	ok(RUN(0, &end, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_REJECTED, XJ_REV_PSB_MATCH) == 0 &&
+	    end.state == XJ_REG_CERT_REJECTED, "R-COL-9 non-local: psb_match after refused certificates lands in cert_rejected");
+	ok(RUN(0, &end, XJ_REV_PSB_MATCH, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_REJECTED,
+	    XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_APPROVED) == 0 && end.state == XJ_REG_PRINTABLE,
+	    "R-COL-9 refused certificates may be filed again and approved");
+	ok(RUN(0, &end, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_APPROVED, XJ_REV_PSB_MISMATCH,
+	    XJ_REV_CORRECTED, XJ_REV_PSB_MATCH) == 0 && end.state == XJ_REG_PRINTABLE,
+	    "R-COL-5 + R-COL-9 approved certificates survive an identity correction");
+	ok(RUN(1, &end, XJ_REV_PSB_MISMATCH, XJ_REV_CORRECTED, XJ_REV_PSB_MATCH) == 0 &&
+	    end.state == XJ_REG_PRINTABLE, "R-COL-5 mismatch goes back to the parent; corrected data is checked again");
+	ok(RUN(1, &end, XJ_REV_PSB_NOT_FOUND) == 0 && end.state == XJ_REG_ID_REJECTED,
+	    "R-COL-5 verified false data voids the registration");
+	ok(RUN(1, &end, XJ_REV_PSB_NOT_FOUND, XJ_REV_CORRECTED) < 0,
+	    "R-COL-5 a registration found false cannot be corrected back to life");
+	ok(RUN(1, &end, XJ_REV_PSB_MISMATCH, XJ_REV_PSB_MATCH) < 0,
+	    "R-COL-5 no PSB answer is taken while the parent must correct");
+	ok(RUN(0, &end, XJ_REV_CERTS_APPROVED) < 0,
+	    "R-COL-9 certificates cannot be approved before they are filed");
+	ok(RUN(1, &end, XJ_REV_CERTS_SUBMITTED) < 0,
+	    "R-COL-9 a local family files no certificates");
+	ok(RUN(1, &end, XJ_REV_SCHOOL_TICK) < 0,
+	    "R-ADM-1 a school cannot tick a child whose form is not printable");
+	ok(RUN(1, &end, XJ_REV_PSB_MATCH, XJ_REV_CANCEL) == 0 && end.state == XJ_REG_CANCELLED,
+	    "R-COL-4 a parent may cancel a printable registration");
+	ok(RUN(1, &end, XJ_REV_PSB_MATCH, XJ_REV_DISTRICT_CHANGE_APPROVED) == 0 &&
+	    end.state == XJ_REG_VOID, "R-COL-4 district change after the window voids the old form");
+	ok(RUN(1, &end, XJ_REV_PSB_MATCH, XJ_REV_SCHOOL_TICK, XJ_REV_SCHOOL_UNTICK,
+	    XJ_REV_CANCEL) == 0 && end.state == XJ_REG_CANCELLED,
+	    "R-COL-4 untick returns the child to printable: cancel possible again");
+
+	RUN(1, &end, XJ_REV_PSB_MATCH, XJ_REV_SCHOOL_TICK);
+	is_int(xj_reg_next(end, XJ_REV_CANCEL, 1, &to), XJ_E_REG_ACCEPTED,
+	    "R-COL-4 no cancel once a school accepted the child");
+	is_int(xj_reg_next(end, XJ_REV_DISTRICT_CHANGE_APPROVED, 1, &to), XJ_E_REG_ACCEPTED,
+	    "R-COL-4 no district change once a school accepted the child");
+	RUN(0, &end, XJ_REV_PSB_MATCH, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_APPROVED,
+	    XJ_REV_SCHOOL_TICK, XJ_REV_DISTRICT_APPROVE);
+	is_int(xj_reg_next(end, XJ_REV_CANCEL, 0, &to), XJ_E_REG_ACCEPTED,
+	    "R-COL-4 no cancel after district approval");
+	is_int(xj_reg_next(end, XJ_REV_SCHOOL_UNTICK, 0, &to), XJ_E_REG_TRANSITION,
+	    "R-ADM-1 a school cannot untick after district approval");
+	is_int(xj_reg_next(POS(XJ_REG_CERT_REVIEW, XJ_CERT_NONE), XJ_REV_CERTS_APPROVED, 0, &to),
+	    XJ_E_REG_TRANSITION, "inconsistent position (cert_review without review) refused");
+	is_int(xj_reg_next(POS(XJ_REG_PRINTABLE, XJ_CERT_REVIEW), XJ_REV_SCHOOL_TICK, 0, &to),
+	    XJ_E_REG_TRANSITION, "R-COL-9 a non-local printable position without approval refused");
+	is_int(xj_reg_next(POS(XJ_REG_SUBMITTED, XJ_CERT_APPROVED), XJ_REV_PSB_MATCH, 1, &to),
+	    XJ_E_REG_TRANSITION, "a local family with a certificate track is an inconsistent position");
+	is_int(xj_reg_next(POS(XJ_REG__N, XJ_CERT_NONE), XJ_REV_CANCEL, 1, &to),
+	    XJ_E_REG_TRANSITION, "state out of range refused");
+	is_int(xj_reg_next(POS(XJ_REG_SUBMITTED, XJ_CERT_NONE), XJ_REV__N, 1, &to),
+	    XJ_E_REG_TRANSITION, "event out of range refused");
+	{
+		static const enum xj_reg_state final[] = { XJ_REG_ID_REJECTED, XJ_REG_ADMITTED,
+		    XJ_REG_CANCELLED, XJ_REG_VOID };
+		int exits = 0;
+		for (size_t i = 0; i < sizeof(final) / sizeof(final[0]); i++)
+			for (size_t r = 0; r < nrules; r++)
+				exits += rules[r].from == final[i];
+		is_int(exits, 0, "id_rejected, admitted, cancelled and void are final");
+	}
+
+	/* 5. names and words */
+	for (int s = 0; s < XJ_REG__N; s++) {
+		const char *n = xj_reg_state_name((enum xj_reg_state)s);
+		snprintf(name, sizeof(name), "state %s: name parses back, zh and en words present", n);
+		ok(n != NULL && xj_reg_state_parse(n) == s &&
+		    xj_reg_state_zh((enum xj_reg_state)s) != NULL &&
+		    strlen(xj_reg_state_zh((enum xj_reg_state)s)) > 0 &&
+		    xj_reg_state_en((enum xj_reg_state)s) != NULL &&
+		    strlen(xj_reg_state_en((enum xj_reg_state)s)) > 0, "%s", name);
+	}
+	for (int e = 0; e < XJ_REV__N; e++) {
+		const char *n = xj_reg_event_name((enum xj_reg_event)e);
+		ok(n != NULL && xj_reg_event_parse(n) == e, "event %s: name parses back", n ? n : "?");
+	}
+	for (int c = 0; c < XJ_CERT__N; c++) {
+		const char *n = xj_cert_state_name((enum xj_cert_state)c);
+		ok(n != NULL && xj_cert_state_parse(n) == c &&
+		    xj_cert_state_zh((enum xj_cert_state)c) != NULL &&
+		    xj_cert_state_en((enum xj_cert_state)c) != NULL,
+		    "certificate track %s: name parses back, words present", n ? n : "?");
+	}
+	is_str(xj_reg_state_name(XJ_REG_SUBMITTED), "submitted", "API name of submitted");
+	is_str(xj_reg_state_name(XJ_REG_SCHOOL_ACCEPTED), "school_accepted", "API name of school_accepted");
+	is_str(xj_reg_state_zh(XJ_REG_SUBMITTED), "已登记，等待公安部门核验身份信息",
+	    "R-COL-5 parent words for submitted");
+	is_int(xj_reg_state_parse("Submitted"), -1, "state names are case-sensitive");
+	is_int(xj_reg_state_parse("nonsense"), -1, "unknown state name refused");
+	is_int(xj_reg_state_parse(NULL), -1, "NULL state name refused");
+	is_int(xj_reg_event_parse("tick"), -1, "unknown event name refused");
+	ok(xj_reg_state_name(XJ_REG__N) == NULL && xj_reg_state_zh(XJ_REG__N) == NULL &&
+	    xj_reg_event_name(XJ_REV__N) == NULL && xj_cert_state_en(XJ_CERT__N) == NULL,
+	    "out-of-range values have no name");
+	return done_testing();
+}
