@@ -117,6 +117,7 @@ user = root
 [security]
 hmac_key_file = {s}/hmac.key
 enc_key_file = {s}/enc.key
+psb_key_file = {s}/psb.key
 scrypt_log2n = {ln}
 [log]
 level = info

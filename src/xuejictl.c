@@ -26,7 +26,8 @@ usage(FILE *f)
 "usage: xuejictl [-c FILE] COMMAND [ARGS]\n"
 "\n"
 "Commands:\n"
-"  keygen DIR            write hmac.key, enc.key and db_app.pw (mode 0600) in DIR\n"
+"  keygen DIR            write hmac.key, enc.key, psb.key and db_app.pw (mode 0600)\n"
+"                        in DIR\n"
 "                        unless they exist; prints the paths\n"
 "  migrate [--status]    apply pending sql/NNNN_*.sql migrations in order (or list\n"
 "                        them); refuses a database newer than this build\n"
@@ -37,6 +38,11 @@ usage(FILE *f)
 "  seed-demo [--password PW]\n"
 "                        demo schools and staff accounts (Beijing, 16 districts);\n"
 "                        refused when [server] environment = production\n"
+"  window-set --year Y --division CODE --opens 'YYYY-MM-DD HH:MM' --closes '...'\n"
+"                        set the collection window (R-COL-1) of a province, city or\n"
+"                        county for year Y, in Beijing time; closes is exclusive\n"
+"  age-policy-set --province XX0000 --min-age N --cutoff MM-DD\n"
+"                        the entry age cut-off of a province (R-COL-8)\n"
 "  version               print the version and the schema level of this build\n"
 "\n"
 "  -c, --config FILE     the INI configuration shared with xuejid; XUEJI_<SECTION>_<KEY>\n"
@@ -66,7 +72,8 @@ static int
 cmd_keygen(const char *dir)
 {
 	static const struct { const char *file, *kind; } k[] = {
-		{ "hmac.key", "hmac" }, { "enc.key", "enc" }, { "db_app.pw", "pw" },
+		{ "hmac.key", "hmac" }, { "enc.key", "enc" }, { "psb.key", "hmac" },
+		{ "db_app.pw", "pw" },
 	};
 	char path[4096], err[512];
 
@@ -94,11 +101,20 @@ main(int argc, char *argv[])
 		{ "status", no_argument, NULL, 'S' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "password", required_argument, NULL, 'P' },
+		{ "year", required_argument, NULL, 'Y' },
+		{ "division", required_argument, NULL, 'D' },
+		{ "opens", required_argument, NULL, 'O' },
+		{ "closes", required_argument, NULL, 'E' },
+		{ "province", required_argument, NULL, 'R' },
+		{ "min-age", required_argument, NULL, 'A' },
+		{ "cutoff", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cfile = NULL, *sqldir = NULL, *host = "localhost";
 	const char *demo_pw = "xueji-demo";
+	const char *division = NULL, *opens = NULL, *closes = NULL, *province = NULL, *cutoff = NULL;
+	int year = 0, min_age = 0;
 	int status = 0, ch, rc = 1;
 	struct xj_conf conf;
 	struct xj_db db;
@@ -128,6 +144,13 @@ main(int argc, char *argv[])
 		case 'S': status = 1; break;
 		case 'H': host = optarg; break;
 		case 'P': demo_pw = optarg; break;
+		case 'Y': year = atoi(optarg); break;
+		case 'D': division = optarg; break;
+		case 'O': opens = optarg; break;
+		case 'E': closes = optarg; break;
+		case 'R': province = optarg; break;
+		case 'A': min_age = atoi(optarg); break;
+		case 'U': cutoff = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	if (strcmp(cmd, "version") == 0) {
@@ -152,7 +175,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "grant-app") != 0 &&
-	    strcmp(cmd, "seed-demo") != 0) {
+	    strcmp(cmd, "seed-demo") != 0 && strcmp(cmd, "window-set") != 0 &&
+	    strcmp(cmd, "age-policy-set") != 0) {
 		fprintf(stderr, "xuejictl: unknown command '%s'\n", cmd);
 		usage(stderr);
 		return 2;
@@ -164,6 +188,10 @@ main(int argc, char *argv[])
 		    status, stdout) == 0 ? 0 : 1;
 	else if (strcmp(cmd, "grant-app") == 0)
 		rc = xj_ctl_grant_app(&db, &conf, host);
+	else if (strcmp(cmd, "window-set") == 0)
+		rc = xj_ctl_window_set(&db, year, division, opens ? opens : "", closes ? closes : "");
+	else if (strcmp(cmd, "age-policy-set") == 0)
+		rc = xj_ctl_age_set(&db, province, min_age, cutoff);
 	else
 		rc = xj_ctl_seed_demo(&db, &conf, demo_pw);
 	xj_db_fini(&db);

@@ -29,11 +29,13 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/req.h"
+#include "auth/auth.h"
 #include "crypto/keys.h"
 #include "db/db.h"
 #include "store/refdata.h"
 #include "store/schema.h"
 #include "store/sql.h"
+#include "parent/parent.h"
 #include "system/system.h"
 
 struct worker {
@@ -246,9 +248,15 @@ main(int argc, char *argv[])
 	}
 
 	tables[nt++] = xj_system_routes;
+	if (portal & XJ_P_PARENT)
+		tables[nt++] = xj_parent_routes;
 	tables[nt] = NULL;
+	if (xj_auth_init(&conf, &keys, err, sizeof(err)) != 0)
+		die("secret_error", err);
+	xj_parent_setup(&conf);
 	xj_system_set_portal(conf.portal);
 	disp.tables = tables;
+	disp.auth = xj_auth_check;
 	disp.body_limit = (size_t)conf.body_limit;
 	disp.json.max_depth = conf.json_max_depth;
 	disp.json.max_nodes = (size_t)conf.json_max_nodes;
@@ -323,6 +331,7 @@ main(int argc, char *argv[])
 		close(listen_fd);
 	close(stop_pipe[0]);
 	close(stop_pipe[1]);
+	xj_auth_fini();
 	xj_keys_clear(&keys);
 	mysql_library_end();
 	xj_log(XJ_LOG_INFO, "stopped", NULL);

@@ -42,6 +42,20 @@ struct xj_conf {
 	int	scrypt_log2n;
 	int	scrypt_r;
 	int	scrypt_p;
+	char	psb_key_file[XJ_CONF_STR];
+	int	parent_idle;
+	int	parent_absolute;
+	int	staff_idle;
+	int	staff_absolute;
+	int	parent_max_failures;
+	int	parent_lockout;
+	int	staff_max_failures;
+	int	staff_lockout;
+	int	hash_slots;
+	/* [collection] */
+	int	psb_lease;
+	int	psb_window;
+	int	psb_batch_max;
 	/* [log] */
 	char	log_level[16];
 	/* [paths] */

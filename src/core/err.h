@@ -25,6 +25,19 @@
 	X(TOO_COMPLEX,          413, "request_too_complex",   "请求过于复杂，超出处理限制",          "request exceeds processing limits") \
 	X(REG_TRANSITION,       409, "invalid_transition",    "登记当前所处的状态不允许此操作",      "the registration's current state does not allow this action") \
 	X(REG_ACCEPTED,         409, "registration_accepted", "学校已确认接收该儿童，不能再撤销或更换登记区", "a school has accepted the child: the registration can no longer be cancelled or moved to another district") \
+	X(SESSION_EXPIRED,      401, "session_expired",       "登录已超时，请重新登录",              "your session has expired: please sign in again") \
+	X(SESSION_REPLACED,     401, "session_replaced",      "该账号已在其他地方登录，本次登录已失效", "this account signed in elsewhere: this session has ended") \
+	X(CSRF,                 403, "csrf_token_invalid",    "页面已失效，请刷新后重试",            "missing or wrong X-CSRF-Token header: reload and retry") \
+	X(BAD_CREDENTIALS,      401, "invalid_credentials",   "账号或密码错误",                      "wrong account or password") \
+	X(ACCOUNT_LOCKED,       403, "account_locked",        "密码错误次数过多，账号已暂时锁定，请稍后再试", "too many wrong passwords: the account is locked for a while") \
+	X(PHONE_TAKEN,          409, "phone_registered",      "该手机号码已注册，请直接登录",        "this mobile number already has an account: sign in instead") \
+	X(BAD_SIGNATURE,        401, "bad_signature",         "签名无效",                            "missing or wrong request signature") \
+	X(STALE_TIMESTAMP,      401, "stale_timestamp",       "请求时间戳超出允许范围",              "request timestamp outside the allowed window") \
+	X(REPLAYED_NONCE,       409, "replayed_nonce",        "请求已处理过（随机数重复）",          "nonce already used: a replayed request") \
+	X(WINDOW_CLOSED,        403, "collection_window_closed", "当前不在信息采集时间内",           "outside the collection window for this district") \
+	X(DUPLICATE_CHILD,      409, "duplicate_child",       "该儿童已经登记，不能重复登记",        "this child is already registered") \
+	X(IDEM_REUSED,          422, "idempotency_key_reused","同一个幂等键不能用于不同的请求",      "this Idempotency-Key was used for a different request") \
+	X(FORM_UNAVAILABLE,     409, "form_not_printable",    "信息采集表暂不能打印",                "the collection form cannot be printed yet") \
 	X(SCHEMA_OUTDATED,      503, "schema_outdated",       "数据库结构版本低于程序版本，请先执行迁移", "the database schema is older than this build: run xuejictl migrate") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
@@ -49,7 +62,9 @@
 	X(F_DIVISION,           422, "division_code_format",  "行政区划代码格式不正确：区县代码为6位数字，户籍地代码为区县代码后加000000", "wrong division code: a county code has 6 digits, a hukou location is the county code followed by 000000") \
 	X(F_PREREG_FORMAT,      422, "prereg_number_format",  "预登记号应为16位：前15位为数字，最后一位为数字或X", "a pre-registration number has 16 characters: 15 digits, then a digit or X") \
 	X(F_PREREG_CHECK,       422, "prereg_number_check_char", "预登记号有误（校验位不符），请核对后重新输入", "the pre-registration number is mistyped (its check character does not match): please re-check it") \
-	X(F_DATETIME,           422, "invalid_datetime",      "时间无效，应为北京时间 YYYY-MM-DD HH:MM 或 YYYY-MM-DD HH:MM:SS", "not a real time of the form YYYY-MM-DD HH:MM[:SS] (Beijing time)")
+	X(F_DATETIME,           422, "invalid_datetime",      "时间无效，应为北京时间 YYYY-MM-DD HH:MM 或 YYYY-MM-DD HH:MM:SS", "not a real time of the form YYYY-MM-DD HH:MM[:SS] (Beijing time)") \
+	X(F_WEAK_PASSWORD,      422, "weak_password",         "密码至少8位，且须同时包含字母和数字",  "a password needs at least 8 characters with letters and digits") \
+	X(F_UNKNOWN_DIVISION,   422, "unknown_division",      "行政区划代码不存在",                  "no such division code")
 
 enum xj_err {
 	XJ_OK = 0,

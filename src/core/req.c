@@ -354,6 +354,13 @@ gen_error_members(yajl_gen g, int err)
 int
 xj_resp_error(struct xj_req *r, int err, const char *field)
 {
+	return xj_resp_error_x(r, err, field, NULL, NULL);
+}
+
+int
+xj_resp_error_x(struct xj_req *r, int err, const char *field,
+    void (*fn)(yajl_gen, void *), void *arg)
+{
 	const struct xj_errinfo *e = xj_err_info(err);
 	yajl_gen g;
 	char ra[16];
@@ -370,6 +377,8 @@ xj_resp_error(struct xj_req *r, int err, const char *field)
 	gen_error_members(g, err);
 	xj_gen_str(g, "field", field);
 	xj_gen_str(g, "request_id", r->id);
+	if (fn != NULL)
+		fn(g, arg);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);

@@ -83,6 +83,10 @@ int	 xj_resp_body(struct xj_req *, int status, const char *ctype,
 	    const char *body, size_t len);
 /* Send the error format of DESIGN.md for err; field may be NULL. */
 int	 xj_resp_error(struct xj_req *, int err, const char *field);
+/* The same with extra members inside "error" written by fn (details a
+ * client can act on, e.g. where a child is already registered). */
+int	 xj_resp_error_x(struct xj_req *, int err, const char *field,
+	    void (*fn)(yajl_gen, void *), void *arg);
 /* 422 with every field error. */
 int	 xj_resp_ferrs(struct xj_req *, const struct xj_ferrs *);
 /* Seconds advertised in Retry-After with 503 answers. */

@@ -10,5 +10,8 @@ struct xj_db;
 
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);
 int	xj_ctl_seed_demo(struct xj_db *, const struct xj_conf *, const char *password);
+int	xj_ctl_window_set(struct xj_db *, int year, const char *division,
+	    const char *opens, const char *closes);
+int	xj_ctl_age_set(struct xj_db *, const char *province, int min_age, const char *cutoff);
 
 #endif

@@ -2,18 +2,24 @@
  * local instance: Beijing (province 110000, city 110100) with its 16
  * districts, three schools in each (a primary, a junior and a nine-year
  * school) with 10-digit school codes, and an account for every role at
- * every level. Refused when [server] environment is production. Runs in
- * one transaction with its audit entries; a second run changes nothing. */
+ * every level; a collection window for Beijing open all through the
+ * current year (a real one is 7-31 May: xuejictl window-set) and the age
+ * cut-off of 6 years by 31 August (R-COL-8). Refused when [server]
+ * environment is production. Runs in one transaction with its audit
+ * entries; a second run changes nothing. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/err.h"
 #include "crypto/password.h"
 #include "db/db.h"
 #include "db/tx.h"
+#include "domain/window.h"
 #include "store/audit.h"
+#include "store/policy.h"
 #include "store/sql.h"
 #include "ctl.h"
 
@@ -94,6 +100,15 @@ seed_tx(struct xj_db *db, void *arg)
 	int rc;
 
 	s->schools = s->accounts = 0;
+	{
+		struct xj_localtime now;
+		xj_utc_to_shanghai((long long)time(NULL), &now);
+		if ((rc = xj_policy_window_set(db, now.year, "110000",
+		    xj_shanghai_to_utc(now.year, 1, 1, 0, 0, 0),
+		    xj_shanghai_to_utc(now.year + 1, 1, 1, 0, 0, 0))) != XJ_OK ||
+		    (rc = xj_policy_age_set(db, "110000", 6, 8, 31)) != XJ_OK)
+			return rc;
+	}
 	if ((rc = bureau_accounts(db, s, "ministry", "000000", "moe", "教育部")) != XJ_OK ||
 	    (rc = bureau_accounts(db, s, "province", "110000", "bj", "北京市教委")) != XJ_OK ||
 	    (rc = bureau_accounts(db, s, "city", "110100", "bj.city", "北京市市辖区")) != XJ_OK)

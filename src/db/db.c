@@ -215,7 +215,7 @@ prepared(struct xj_db *db, int q, int *rc)
 	return st;
 }
 
-#define MAX_BIND 32
+#define MAX_BIND 64	/* columns or parameters of one statement */
 
 int
 xj_db_exec(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
@@ -225,8 +225,10 @@ xj_db_exec(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
 	MYSQL_STMT *st;
 	int rc;
 
-	if (q < 0 || (size_t)q >= db->ndefs || nin > MAX_BIND)
+	if (q < 0 || (size_t)q >= db->ndefs || nin > MAX_BIND) {
+		xj_log(XJ_LOG_ERROR, "db_exec_shape", "%d%u", "stmt", q, "params", nin);
 		return XJ_E_INTERNAL;
+	}
 	if ((st = prepared(db, q, &rc)) == NULL)
 		return rc;
 	if (mysql_stmt_param_count(st) != nin) {
@@ -268,8 +270,11 @@ xj_db_fetch(struct xj_db *db, int q, struct xj_col *out, unsigned nout)
 	MYSQL_STMT *st = db->stmts[q];
 	int r;
 
-	if (st == NULL || nout > MAX_BIND || mysql_stmt_field_count(st) != nout)
+	if (st == NULL || nout > MAX_BIND || mysql_stmt_field_count(st) != nout) {
+		xj_log(XJ_LOG_ERROR, "db_fetch_shape", "%s%u", "stmt", db->defs[q].name,
+		    "columns", st ? (unsigned)mysql_stmt_field_count(st) : 0);
 		return XJ_E_INTERNAL;
+	}
 	memset(b, 0, sizeof(b));
 	for (unsigned i = 0; i < nout; i++) {
 		b[i].is_null = &out[i].is_null;

@@ -19,12 +19,103 @@
 	X(REF_ETHNICITIES,   0, "SELECT code, name FROM ethnicity ORDER BY code") \
 	X(REF_DOC_TYPES,     0, "SELECT code, name FROM id_doc_type ORDER BY code") \
 	X(ORG_BY_KIND_CODE,  0, "SELECT id, path FROM org WHERE kind = ? AND code = ?") \
+	X(ORG_BY_ID,         0, "SELECT kind, code, name, path FROM org WHERE id = ?") \
 	X(ORG_INSERT_SCHOOL, XJ_SQL_DUP_OK, \
 	  "INSERT INTO org (kind, code, name, parent_id, path, county_id, supervisor_id)" \
 	  " VALUES ('school', ?, ?, ?, ?, ?, ?)") \
 	X(STAFF_INSERT,      XJ_SQL_DUP_OK, \
 	  "INSERT INTO staff_account (org_id, login, display_name, role, pw_hash)" \
 	  " VALUES (?, ?, ?, ?, ?)") \
+	X(PARENT_INSERT,     XJ_SQL_DUP_OK, \
+	  "INSERT INTO parent_account (phone_bidx, phone_ct, pw_hash) VALUES (?, ?, ?)") \
+	X(PARENT_BY_PHONE,   0, \
+	  "SELECT id, pw_hash, session_gen, failed_logins," \
+	  " COALESCE(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), locked_until), 0)" \
+	  " FROM parent_account WHERE phone_bidx = ?") \
+	X(PARENT_BY_ID,      0, \
+	  "SELECT pw_hash, session_gen FROM parent_account WHERE id = ?") \
+	X(PARENT_GEN,        0, "SELECT session_gen FROM parent_account WHERE id = ?") \
+	X(PARENT_LOGIN_OK,   0, \
+	  "UPDATE parent_account SET failed_logins = 0, locked_until = NULL WHERE id = ?") \
+	X(PARENT_LOGIN_FAIL, 0, \
+	  "UPDATE parent_account SET failed_logins = failed_logins + 1," \
+	  " locked_until = IF(failed_logins >= ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, locked_until)" \
+	  " WHERE id = ?") \
+	X(PARENT_BUMP_GEN,   0, "UPDATE parent_account SET session_gen = session_gen + 1 WHERE id = ?") \
+	X(PARENT_SET_PW,     0, \
+	  "UPDATE parent_account SET pw_hash = ?, session_gen = session_gen + 1 WHERE id = ?") \
+	X(STAFF_GEN,         0, \
+	  "SELECT a.session_gen, a.status, a.role, a.org_id FROM staff_account a WHERE a.id = ?") \
+	X(NONCE_INSERT,      XJ_SQL_DUP_OK, "INSERT INTO psb_nonce (nonce, seen_at) VALUES (?, UTC_TIMESTAMP(6))") \
+	X(NONCE_PURGE,       0, \
+	  "DELETE FROM psb_nonce WHERE seen_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT 1000") \
+	X(REG_INSERT,        XJ_SQL_DUP_OK, \
+	  "INSERT INTO registration (prereg_no, year, county_code, school_org_id, parent_id," \
+	  " state, cert_state, version, local_family, special_category, child_bidx, child_name," \
+	  " sex, birth_date, id_doc_type, id_number_ct, ethnicity, nationality, hukou_nature," \
+	  " hukou_code, birthplace, native_place, current_address, home_address, contact_address," \
+	  " left_behind, migrant_worker_child, distance_dm, age_warning, created_at, updated_at)" \
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))") \
+	X(REG_GUARDIAN_INSERT, 0, \
+	  "INSERT INTO registration_guardian (registration_id, idx, relation, relation_desc," \
+	  " name, id_doc_type, id_number_ct, phone_ct, employer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	X(REG_GUARDIANS,     0, \
+	  "SELECT relation, relation_desc, name, COALESCE(id_doc_type, ''), id_number_ct, phone_ct," \
+	  " employer FROM registration_guardian WHERE registration_id = ? ORDER BY idx") \
+	X(REG_CLAIM,         XJ_SQL_DUP_OK, \
+	  "INSERT INTO child_claim (child_bidx, registration_id) VALUES (?, ?)") \
+	X(REG_CLAIM_OWNER,   0, \
+	  "SELECT r.prereg_no, r.county_code, r.parent_id FROM child_claim c" \
+	  " JOIN registration r ON r.id = c.registration_id WHERE c.child_bidx = ?") \
+	X(REG_UNCLAIM,       0, "DELETE FROM child_claim WHERE registration_id = ?") \
+	X(REG_EVENT_INSERT,  0, \
+	  "INSERT INTO registration_event (registration_id, at, event, state, detail)" \
+	  " VALUES (?, UTC_TIMESTAMP(6), ?, ?, ?)") \
+	X(REG_EVENTS,        0, \
+	  "SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s'), event, state, detail FROM registration_event" \
+	  " WHERE registration_id = ? ORDER BY id") \
+	X(REG_BY_PREREG,     0, \
+	  "SELECT id, prereg_no, year, county_code, COALESCE(school_org_id, 0), parent_id, state," \
+	  " cert_state, version, local_family, COALESCE(special_category, ''), child_name, sex," \
+	  " DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct, ethnicity, nationality," \
+	  " hukou_nature, hukou_code, birthplace, native_place, current_address, home_address," \
+	  " contact_address, left_behind, migrant_worker_child, distance_dm, age_warning," \
+	  " COALESCE(study_permit_no, ''), DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')," \
+	  " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), child_bidx" \
+	  " FROM registration WHERE prereg_no = ?") \
+	X(REG_LIST_BY_PARENT, 0, \
+	  "SELECT prereg_no, county_code, state, cert_state, child_name," \
+	  " DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') FROM registration WHERE parent_id = ?" \
+	  " ORDER BY id DESC LIMIT 50") \
+	X(REG_TRANSITION,    0, \
+	  "UPDATE registration SET state = ?, cert_state = ?, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND state = ? AND cert_state = ?") \
+	X(PSB_ENQUEUE,       0, \
+	  "INSERT INTO psb_request (token, registration_id, reg_version, state, created_at)" \
+	  " VALUES (?, ?, ?, 'pending', UTC_TIMESTAMP(6))") \
+	X(WINDOWS_FOR,       0, \
+	  "SELECT division_code, CAST(UNIX_TIMESTAMP(opens_at) AS SIGNED), CAST(UNIX_TIMESTAMP(closes_at) AS SIGNED)" \
+	  " FROM collection_window WHERE year = ? AND division_code IN (?, ?, ?)") \
+	X(WINDOW_UPSERT,     0, \
+	  "INSERT INTO collection_window (year, division_code, opens_at, closes_at)" \
+	  " VALUES (?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?))" \
+	  " ON DUPLICATE KEY UPDATE opens_at = VALUES(opens_at), closes_at = VALUES(closes_at)") \
+	X(AGE_POLICY,        0, \
+	  "SELECT min_age, cutoff_month, cutoff_day FROM age_policy WHERE province_code = ?") \
+	X(AGE_POLICY_UPSERT, 0, \
+	  "INSERT INTO age_policy (province_code, min_age, cutoff_month, cutoff_day) VALUES (?, ?, ?, ?)" \
+	  " ON DUPLICATE KEY UPDATE min_age = VALUES(min_age), cutoff_month = VALUES(cutoff_month)," \
+	  " cutoff_day = VALUES(cutoff_day)") \
+	X(IDEM_INSERT,       XJ_SQL_DUP_OK, \
+	  "INSERT INTO idempotency_key (owner_id, scope, key_hash, request_hash, status, response," \
+	  " created_at) VALUES (?, ?, ?, ?, 0, '', UTC_TIMESTAMP(6))") \
+	X(IDEM_GET,          0, \
+	  "SELECT request_hash, status, response FROM idempotency_key" \
+	  " WHERE owner_id = ? AND scope = ? AND key_hash = ?") \
+	X(IDEM_FINISH,       0, \
+	  "UPDATE idempotency_key SET status = ?, response = ? WHERE owner_id = ? AND scope = ?" \
+	  " AND key_hash = ?") \
 	X(MIG_LIST,          0, "SELECT version, name, checksum FROM schema_migrations ORDER BY version") \
 	X(MIG_INSERT,        0, \
 	  "INSERT INTO schema_migrations (version, name, checksum, applied_at)" \

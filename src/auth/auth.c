@@ -1,0 +1,268 @@
+/* auth.c -- sessions, CSRF and PSB signatures (see auth.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/req.h"
+#include "crypto/keys.h"
+#include "crypto/sign.h"
+#include "crypto/token.h"
+#include "db/db.h"
+#include "store/audit.h"
+#include "store/parent.h"
+#include "store/sql.h"
+#include "auth.h"
+
+static const struct xj_conf *conf;
+static const struct xj_keys *keys;
+static unsigned char psb_key[64];
+static size_t psb_keylen;
+static sem_t hash_sem;
+
+#define REFRESH_AFTER	60	/* re-issue a sliding cookie at most once a minute */
+
+int
+xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, char *err, size_t errlen)
+{
+	char text[160];
+	int slots = c->hash_slots > 0 ? c->hash_slots : (int)sysconf(_SC_NPROCESSORS_ONLN);
+
+	conf = c;
+	keys = k;
+	psb_keylen = 0;
+	if (c->psb_key_file[0]) {
+		struct xj_keys tmp;
+		if (xj_conf_read_secret(c->psb_key_file, text, sizeof(text), err, errlen) != 0)
+			return -1;
+		/* the same format as the HMAC key file: 64 hex digits */
+		if (xj_keys_parse_hmac(text, &tmp, err, errlen) != 0) {
+			OPENSSL_cleanse(text, sizeof(text));
+			return -1;
+		}
+		memcpy(psb_key, tmp.hmac, XJ_KEY_LEN);
+		psb_keylen = XJ_KEY_LEN;
+		xj_keys_clear(&tmp);
+		OPENSSL_cleanse(text, sizeof(text));
+	}
+	if (sem_init(&hash_sem, 0, (unsigned)(slots < 1 ? 1 : slots)) != 0) {
+		snprintf(err, errlen, "sem_init: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+xj_auth_fini(void)
+{
+	OPENSSL_cleanse(psb_key, sizeof(psb_key));
+	sem_destroy(&hash_sem);
+}
+
+const struct xj_keys *
+xj_auth_keys(void)
+{
+	return keys;
+}
+
+int
+xj_auth_hash_enter(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 5;
+	while (sem_timedwait(&hash_sem, &ts) != 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+void
+xj_auth_hash_leave(void)
+{
+	sem_post(&hash_sem);
+}
+
+static int
+set_cookie(struct xj_req *r, char kind, const char *value, long max_age)
+{
+	char buf[512];
+	int secure = strcmp(conf->environment, "production") == 0;
+
+	snprintf(buf, sizeof(buf), "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
+	    kind == 'p' ? XJ_COOKIE_PARENT : XJ_COOKIE_STAFF, value, max_age,
+	    secure ? "; Secure" : "");
+	return xj_resp_header(r, "Set-Cookie", buf);
+}
+
+static int
+issue(struct xj_req *r, const struct xj_session *s)
+{
+	char tok[XJ_TOKEN_BUF], *csrf;
+	long absolute = s->kind == 'p' ? conf->parent_absolute : conf->staff_absolute;
+	long left = absolute - (long)(s->seen - s->iat);
+
+	if ((csrf = xj_alloc(r->arena, XJ_CSRF_BUF)) == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if (xj_token_make(keys, s, tok, sizeof(tok)) < 0 ||
+	    xj_csrf_make(keys, s, csrf, XJ_CSRF_BUF) < 0)
+		return XJ_E_INTERNAL;
+	r->csrf = csrf;
+	return set_cookie(r, s->kind, tok, left > 0 ? left : 1);
+}
+
+int
+xj_auth_start(struct xj_req *r, char kind, unsigned long long account, unsigned gen)
+{
+	struct xj_session s;
+
+	s.kind = kind;
+	s.account = account;
+	s.gen = gen;
+	s.iat = s.seen = (long long)time(NULL);
+	r->actor_type = kind == 'p' ? XJ_ACTOR_PARENT : XJ_ACTOR_STAFF;
+	r->actor_id = account;
+	return issue(r, &s);
+}
+
+int
+xj_auth_clear(struct xj_req *r, char kind)
+{
+	return set_cookie(r, kind, "", 0);
+}
+
+/* Account row check for the session's generation. */
+static int
+session_live(struct xj_req *r, const struct xj_session *s)
+{
+	unsigned gen = 0;
+	int rc;
+
+	if (s->kind == 'p') {
+		rc = xj_parent_gen(r->db, s->account, &gen);
+		if (rc == XJ_NO_ROW)
+			return XJ_E_UNAUTHENTICATED;
+		if (rc != XJ_OK)
+			return rc;
+		return gen == s->gen ? XJ_OK : XJ_E_SESSION_EXPIRED;
+	} else {
+		struct xj_val v = XJ_VI(s->account);
+		char status[16], rolebuf[16];
+		struct xj_col c[4] = { XJ_COL_INT, XJ_COL_STR(status, sizeof(status)),
+		    XJ_COL_STR(rolebuf, sizeof(rolebuf)), XJ_COL_INT };
+		rc = xj_db_row(r->db, XJ_Q_STAFF_GEN, &v, 1, c, 4);
+		if (rc == XJ_NO_ROW)
+			return XJ_E_UNAUTHENTICATED;
+		if (rc != XJ_OK)
+			return rc;
+		if (strcmp(status, "active") != 0)
+			return XJ_E_UNAUTHENTICATED;
+		/* R-ORG-4: a newer login bumped the generation */
+		if ((unsigned)c[0].i != s->gen)
+			return XJ_E_SESSION_REPLACED;
+		r->actor_org = (unsigned)c[3].i;
+		r->actor_role = xj_strndup(r->arena, rolebuf, strlen(rolebuf));
+		return XJ_OK;
+	}
+}
+
+static int
+check_session(struct xj_req *r, char kind)
+{
+	struct xj_str cookie = xj_req_cookie(r, kind == 'p' ? XJ_COOKIE_PARENT : XJ_COOKIE_STAFF);
+	long idle = kind == 'p' ? conf->parent_idle : conf->staff_idle;
+	long absolute = kind == 'p' ? conf->parent_absolute : conf->staff_absolute;
+	long long now = (long long)time(NULL);
+	struct xj_session s;
+	const char *hdr;
+	int rc;
+
+	if (cookie.p == NULL || cookie.len == 0)
+		return XJ_E_UNAUTHENTICATED;
+	if (xj_token_parse(keys, cookie.p, cookie.len, &s) != 0 || s.kind != kind)
+		return XJ_E_UNAUTHENTICATED;
+	if (!xj_session_fresh(&s, now, idle, absolute))
+		return XJ_E_SESSION_EXPIRED;
+	if ((rc = session_live(r, &s)) != XJ_OK)
+		return rc;
+	r->actor_type = kind == 'p' ? XJ_ACTOR_PARENT : XJ_ACTOR_STAFF;
+	r->actor_id = s.account;
+	if (xj_req_changes_state(r)) {
+		hdr = xj_req_param(r, "HTTP_X_CSRF_TOKEN");
+		if (hdr == NULL || !xj_csrf_check(keys, &s, hdr, strlen(hdr)))
+			return XJ_E_CSRF;
+	}
+	/* sliding idle expiry: a fresh cookie now and then */
+	if (now - s.seen >= REFRESH_AFTER) {
+		s.seen = now;
+		return issue(r, &s);
+	}
+	if ((r->csrf = xj_alloc(r->arena, XJ_CSRF_BUF)) == NULL ||
+	    xj_csrf_make(keys, &s, (char *)r->csrf, XJ_CSRF_BUF) < 0)
+		return XJ_E_INTERNAL;
+	return XJ_OK;
+}
+
+/* PSB gateway: signature first (a caller without the key can use up no
+ * nonce), then the timestamp window, then the nonce, stored in the
+ * database so that every worker sees it (docs/psb.md). */
+static int
+check_psb(struct xj_req *r)
+{
+	const char *ts = xj_req_param(r, "HTTP_X_PSB_TIMESTAMP");
+	const char *nonce = xj_req_param(r, "HTTP_X_PSB_NONCE");
+	const char *sig = xj_req_param(r, "HTTP_X_PSB_SIGNATURE");
+	const char *uri = xj_req_param(r, "REQUEST_URI");
+	struct xj_val v;
+	int rc;
+
+	if (psb_keylen == 0 || ts == NULL || nonce == NULL || sig == NULL || uri == NULL ||
+	    !xj_sign_nonce_ok(nonce, strlen(nonce)) ||
+	    !xj_sign_psb_verify(psb_key, psb_keylen, ts, nonce,
+	    xj_method_name(r->method), uri, r->body.p, r->body.len, sig, strlen(sig))) {
+		xj_log(XJ_LOG_WARN, "psb_refused", "%s", "reason", "bad_signature");
+		return XJ_E_BAD_SIGNATURE;
+	}
+	if (!xj_sign_ts_fresh(ts, (long long)time(NULL), conf->psb_window)) {
+		xj_log(XJ_LOG_WARN, "psb_refused", "%s", "reason", "stale_timestamp");
+		return XJ_E_STALE_TIMESTAMP;
+	}
+	v = XJ_VS(nonce);
+	rc = xj_db_exec(r->db, XJ_Q_NONCE_INSERT, &v, 1);
+	if (rc == XJ_E_CONFLICT) {
+		xj_log(XJ_LOG_WARN, "psb_refused", "%s", "reason", "replayed_nonce");
+		return XJ_E_REPLAYED_NONCE;
+	}
+	if (rc != XJ_OK)
+		return rc;
+	/* keep the nonce table small: drop what the window already refuses */
+	v = XJ_VI(2 * conf->psb_window);
+	if ((rc = xj_db_exec(r->db, XJ_Q_NONCE_PURGE, &v, 1)) != XJ_OK)
+		return rc;
+	r->actor_type = XJ_ACTOR_PSB;
+	return XJ_OK;
+}
+
+int
+xj_auth_check(struct xj_req *r, int role)
+{
+	switch (role) {
+	case XJ_ROLE_PARENT:
+		return check_session(r, 'p');
+	case XJ_ROLE_STAFF:
+		return check_session(r, 's');
+	case XJ_ROLE_PSB:
+		return check_psb(r);
+	default:
+		return XJ_E_FORBIDDEN;
+	}
+}

@@ -1,0 +1,41 @@
+/* auth.h -- who is calling. Parents and staff carry an HMAC-signed
+ * session cookie (crypto/token.h) whose generation must match their
+ * account row, so logout, a password change or (staff, R-ORG-4) a new
+ * login elsewhere end it; every state-changing call also carries the
+ * X-CSRF-Token header bound to that session. The PSB gateway signs each
+ * call (crypto/sign.h) with a timestamp and a nonce that is never
+ * accepted twice. The dispatcher calls xj_auth_check for every route
+ * whose role is not public. */
+#ifndef XJ_AUTH_H
+#define XJ_AUTH_H
+
+#include <stddef.h>
+
+struct xj_conf;
+struct xj_keys;
+struct xj_req;
+
+#define XJ_COOKIE_PARENT	"xj_parent"
+#define XJ_COOKIE_STAFF		"xj_staff"
+
+/* Once at start; keys and conf must outlive the workers. The PSB key is
+ * read from conf->psb_key_file (permission-checked); 0 or -1 with err. */
+int	xj_auth_init(const struct xj_conf *, const struct xj_keys *, char *err, size_t errlen);
+void	xj_auth_fini(void);
+const struct xj_keys *xj_auth_keys(void);
+
+/* The dispatcher's hook (core/dispatch.h). */
+int	xj_auth_check(struct xj_req *, int role);
+/* Start a session for the account (kind 'p' or 's') after a login or a
+ * sign-up: sets the cookie and r->csrf. */
+int	xj_auth_start(struct xj_req *, char kind, unsigned long long account, unsigned gen);
+/* Clear the cookie (logout). */
+int	xj_auth_clear(struct xj_req *, char kind);
+
+/* A bounded pool for password hashing: at most conf hash_slots hashes at
+ * once per process, so that a login storm leaves threads for everything
+ * else. Returns 0 with a slot, -1 when none freed up within the wait. */
+int	xj_auth_hash_enter(void);
+void	xj_auth_hash_leave(void);
+
+#endif

@@ -1,0 +1,372 @@
+/* account.c -- parent accounts: sign-up with a mobile number and a
+ * password, login with lockout, logout, password change (issue 3 §1).
+ *   POST   /api/parent/v1/accounts          201 + session | 409 phone_registered | 422
+ *   POST   /api/parent/v1/session           200 + session | 401 invalid_credentials | 403 account_locked
+ *   GET    /api/parent/v1/session           200 {account, csrf_token} | 401
+ *   DELETE /api/parent/v1/session           204 (ends every session of the account)
+ *   PUT    /api/parent/v1/account/password  200 + new session | 401 | 422
+ * Password hashing runs outside any transaction and inside the bounded
+ * hashing pool (auth.h), so a login storm cannot hold every thread. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "core/bind.h"
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/req.h"
+#include "crypto/field.h"
+#include "crypto/password.h"
+#include "db/db.h"
+#include "db/tx.h"
+#include "domain/contact.h"
+#include "store/audit.h"
+#include "store/parent.h"
+#include "parent.h"
+
+extern const struct xj_conf *xj_parent_conf;	/* routes.c */
+
+struct cred_in {
+	struct xj_str	 phone;
+	struct xj_str	 password;
+};
+
+static const struct xj_field cred_fields[] = {
+	{ "phone", XJ_F_STR, XJ_REQ, 1, 20, NULL, offsetof(struct cred_in, phone), NULL, 0, 0, 0 },
+	{ "password", XJ_F_STR, XJ_REQ, 1, 128, NULL, offsetof(struct cred_in, password), NULL, 0, 0, 0 },
+	XJ_FIELD_END
+};
+
+struct pw_in {
+	struct xj_str	 current;
+	struct xj_str	 next;
+};
+
+static const struct xj_field pw_fields[] = {
+	{ "current_password", XJ_F_STR, XJ_REQ, 1, 128, NULL, offsetof(struct pw_in, current), NULL, 0, 0, 0 },
+	{ "new_password", XJ_F_STR, XJ_REQ, 1, 128, NULL, offsetof(struct pw_in, next), NULL, 0, 0, 0 },
+	XJ_FIELD_END
+};
+
+/* 8..128 characters with at least one letter and one digit. */
+static int
+password_policy(struct xj_str pw)
+{
+	int alpha = 0, digit = 0;
+
+	for (size_t i = 0; i < pw.len; i++) {
+		alpha |= isalpha((unsigned char)pw.p[i]) || (unsigned char)pw.p[i] >= 0x80;
+		digit |= isdigit((unsigned char)pw.p[i]) != 0;
+	}
+	return xj_utf8_len(pw) >= 8 && alpha && digit ? XJ_OK : XJ_E_F_WEAK_PASSWORD;
+}
+
+/* The normalised number, its blind index and its ciphertext. */
+struct phone {
+	char		 digits[24];
+	unsigned char	 bidx[XJ_BLIND_LEN];
+	unsigned char	 ct[XJ_FIELD_CT_LEN(24)];
+	size_t		 ct_len;
+};
+
+static int
+phone_prepare(struct xj_str in, struct phone *p, int encrypt)
+{
+	size_t n = in.len < sizeof(p->digits) ? in.len : sizeof(p->digits) - 1;
+	size_t len = xj_mobile_normalize(in.p, n, p->digits);
+	int rc;
+
+	p->digits[len] = '\0';
+	if ((rc = xj_mobile_check((struct xj_str){ len, p->digits })) != XJ_OK)
+		return rc;
+	if (xj_blind_index(xj_auth_keys(), "parent.phone", p->digits, len, p->bidx) != 0)
+		return XJ_E_INTERNAL;
+	if (encrypt && xj_field_encrypt(xj_auth_keys(), "parent_account.phone", p->digits,
+	    len, p->ct, sizeof(p->ct), &p->ct_len) != 0)
+		return XJ_E_INTERNAL;
+	return XJ_OK;
+}
+
+static int
+hash_password(struct xj_str pw, char *out)
+{
+	const struct xj_conf *c = xj_parent_conf;
+	int rc;
+
+	if (xj_auth_hash_enter() != 0)
+		return XJ_E_BUSY;
+	rc = xj_pw_hash(pw.p, pw.len, c->scrypt_log2n, c->scrypt_r, c->scrypt_p,
+	    out, XJ_PW_HASH_MAX) == 0 ? XJ_OK : XJ_E_INTERNAL;
+	xj_auth_hash_leave();
+	return rc;
+}
+
+/* 1 match, 0 no, <0 error; a missing account still pays for one hash so
+ * that timing does not tell which numbers have accounts. */
+static int
+verify_password(struct xj_str pw, const char *stored)
+{
+	static const char dummy[] =
+	    "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+	int ok;
+
+	if (xj_auth_hash_enter() != 0)
+		return XJ_E_BUSY;
+	ok = xj_pw_verify(pw.p, pw.len, stored ? stored : dummy);
+	xj_auth_hash_leave();
+	return stored ? ok : 0;
+}
+
+static int
+session_body(struct xj_req *r, int status, unsigned long long id)
+{
+	yajl_gen g = xj_resp_json(r, status);
+
+	yajl_gen_map_open(g);
+	xj_gen_key(g, "account");
+	yajl_gen_map_open(g);
+	xj_gen_int(g, "id", (long long)id);
+	yajl_gen_map_close(g);
+	xj_gen_str(g, "csrf_token", r->csrf);
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
+}
+
+static struct xj_actor
+actor_of(struct xj_req *r, unsigned long long id)
+{
+	struct xj_actor a = { XJ_ACTOR_PARENT, id, NULL, 0, r->id, r->client_addr };
+
+	return a;
+}
+
+struct signup_tx {
+	struct xj_req		*r;
+	struct phone		*ph;
+	const char		*hash;
+	unsigned long long	 id;
+};
+
+static int
+signup_tx(struct xj_db *db, void *arg)
+{
+	struct signup_tx *t = arg;
+	struct xj_actor who;
+	struct xj_audit a = { "parent.signup", "parent_account", XJ_STR_NULL, XJ_STR_NULL, XJ_STR("created") };
+	char idbuf[24];
+	int rc;
+
+	rc = xj_parent_insert(db, t->ph->bidx, t->ph->ct, t->ph->ct_len, t->hash, &t->id);
+	if (rc != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_PHONE_TAKEN : rc;
+	snprintf(idbuf, sizeof(idbuf), "%llu", t->id);
+	a.target_id = xj_str_c(idbuf);
+	who = actor_of(t->r, t->id);
+	return xj_audit_append(db, &who, &a);
+}
+
+int
+xj_parent_signup(struct xj_req *r)
+{
+	struct xj_ferrs fe = { 0 };
+	struct cred_in in;
+	struct phone ph;
+	char hash[XJ_PW_HASH_MAX];
+	struct signup_tx t;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	if ((rc = xj_bind(r->arena, r->json, cred_fields, &in, &fe)) != XJ_OK &&
+	    rc != XJ_E_VALIDATION)
+		return rc;
+	if (in.phone.p && (rc = phone_prepare(in.phone, &ph, 1)) != XJ_OK) {
+		if (rc == XJ_E_INTERNAL)
+			return rc;
+		xj_ferr_add(&fe, r->arena, "phone", rc);
+	}
+	if (in.password.p && (rc = password_policy(in.password)) != XJ_OK)
+		xj_ferr_add(&fe, r->arena, "password", rc);
+	if (fe.n)
+		return xj_resp_ferrs(r, &fe);
+	if ((rc = hash_password(in.password, hash)) != XJ_OK)
+		return rc;
+	t.r = r;
+	t.ph = &ph;
+	t.hash = hash;
+	if ((rc = xj_tx_run(r->db, signup_tx, &t)) != XJ_OK)
+		return rc;
+	if ((rc = xj_auth_start(r, 'p', t.id, 0)) != XJ_OK)
+		return rc;
+	return session_body(r, 201, t.id);
+}
+
+struct login_tx {
+	struct xj_req		*r;
+	struct xj_parent_login	*acc;
+	int			 ok;
+};
+
+/* Record the attempt: reset or count failures (the max-th locks), and the
+ * audit entry, in one transaction. */
+static int
+login_tx(struct xj_db *db, void *arg)
+{
+	const struct xj_conf *c = xj_parent_conf;
+	struct login_tx *t = arg;
+	struct xj_actor who = actor_of(t->r, t->acc->id);
+	struct xj_audit a = { t->ok ? "parent.login" : "parent.login_failed",
+	    "parent_account", XJ_STR_NULL, XJ_STR_NULL, XJ_STR_NULL };
+	char idbuf[24];
+	int rc = XJ_OK;
+
+	snprintf(idbuf, sizeof(idbuf), "%llu", t->acc->id);
+	a.target_id = xj_str_c(idbuf);
+	if (!t->ok)
+		rc = xj_parent_login_failed(db, t->acc->id, c->parent_max_failures,
+		    c->parent_lockout);
+	else if (t->acc->failed)
+		rc = xj_parent_login_ok(db, t->acc->id);
+	if (rc != XJ_OK)
+		return rc;
+	return xj_audit_append(db, &who, &a);
+}
+
+int
+xj_parent_login(struct xj_req *r)
+{
+	struct xj_ferrs fe = { 0 };
+	struct xj_parent_login acc;
+	struct cred_in in;
+	struct phone ph;
+	struct login_tx t;
+	char ra[16];
+	int rc, ok;
+
+	memset(&in, 0, sizeof(in));
+	if ((rc = xj_bind(r->arena, r->json, cred_fields, &in, &fe)) != XJ_OK)
+		return rc == XJ_E_VALIDATION ? xj_resp_ferrs(r, &fe) : rc;
+	/* a malformed number cannot have an account: same answer as a
+	 * wrong password, after the same work */
+	rc = phone_prepare(in.phone, &ph, 0);
+	if (rc == XJ_E_INTERNAL)
+		return rc;
+	if (rc != XJ_OK || (rc = xj_parent_by_phone(r->db, ph.bidx, &acc)) == XJ_NO_ROW) {
+		verify_password(in.password, NULL);
+		return XJ_E_BAD_CREDENTIALS;
+	}
+	if (rc != XJ_OK)
+		return rc;
+	if (acc.locked_for > 0) {
+		snprintf(ra, sizeof(ra), "%lld", acc.locked_for);
+		xj_resp_header(r, "Retry-After", ra);
+		return xj_resp_error(r, XJ_E_ACCOUNT_LOCKED, NULL);
+	}
+	if ((ok = verify_password(in.password, acc.pw_hash)) < 0)
+		return ok == XJ_E_BUSY ? XJ_E_BUSY : XJ_E_INTERNAL;
+	t.r = r;
+	t.acc = &acc;
+	t.ok = ok;
+	if ((rc = xj_tx_run(r->db, login_tx, &t)) != XJ_OK)
+		return rc;
+	if (!ok)
+		return XJ_E_BAD_CREDENTIALS;
+	if ((rc = xj_auth_start(r, 'p', acc.id, acc.gen)) != XJ_OK)
+		return rc;
+	return session_body(r, 200, acc.id);
+}
+
+int
+xj_parent_whoami(struct xj_req *r)
+{
+	return session_body(r, 200, r->actor_id);
+}
+
+static int
+logout_tx(struct xj_db *db, void *arg)
+{
+	struct xj_req *r = arg;
+	struct xj_actor who = actor_of(r, r->actor_id);
+	char idbuf[24];
+	struct xj_audit a = { "parent.logout", "parent_account", XJ_STR_NULL, XJ_STR_NULL, XJ_STR_NULL };
+	int rc;
+
+	snprintf(idbuf, sizeof(idbuf), "%llu", r->actor_id);
+	a.target_id = xj_str_c(idbuf);
+	if ((rc = xj_parent_bump_gen(db, r->actor_id)) != XJ_OK)
+		return rc;
+	return xj_audit_append(db, &who, &a);
+}
+
+int
+xj_parent_logout(struct xj_req *r)
+{
+	int rc;
+
+	if ((rc = xj_tx_run(r->db, logout_tx, r)) != XJ_OK)
+		return rc;
+	xj_auth_clear(r, 'p');
+	return xj_resp_body(r, 204, "application/json; charset=utf-8", "", 0);
+}
+
+struct pw_tx {
+	struct xj_req	*r;
+	const char	*hash;
+};
+
+static int
+password_tx(struct xj_db *db, void *arg)
+{
+	struct pw_tx *t = arg;
+	struct xj_actor who = actor_of(t->r, t->r->actor_id);
+	char idbuf[24];
+	struct xj_audit a = { "parent.password_change", "parent_account", XJ_STR_NULL, XJ_STR_NULL, XJ_STR_NULL };
+	int rc;
+
+	snprintf(idbuf, sizeof(idbuf), "%llu", t->r->actor_id);
+	a.target_id = xj_str_c(idbuf);
+	if ((rc = xj_parent_set_password(db, t->r->actor_id, t->hash)) != XJ_OK)
+		return rc;
+	return xj_audit_append(db, &who, &a);
+}
+
+int
+xj_parent_password(struct xj_req *r)
+{
+	struct xj_ferrs fe = { 0 };
+	struct xj_parent_login acc;
+	struct pw_in in;
+	char hash[XJ_PW_HASH_MAX];
+	struct pw_tx t;
+	int rc, ok;
+
+	memset(&in, 0, sizeof(in));
+	if ((rc = xj_bind(r->arena, r->json, pw_fields, &in, &fe)) != XJ_OK &&
+	    rc != XJ_E_VALIDATION)
+		return rc;
+	if (in.next.p && (rc = password_policy(in.next)) != XJ_OK)
+		xj_ferr_add(&fe, r->arena, "new_password", rc);
+	if (fe.n)
+		return xj_resp_ferrs(r, &fe);
+	if ((rc = xj_parent_by_id(r->db, r->actor_id, &acc)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_UNAUTHENTICATED : rc;
+	if ((ok = verify_password(in.current, acc.pw_hash)) < 0)
+		return ok == XJ_E_BUSY ? XJ_E_BUSY : XJ_E_INTERNAL;
+	if (!ok) {
+		xj_ferr_add(&fe, r->arena, "current_password", XJ_E_BAD_CREDENTIALS);
+		return xj_resp_ferrs(r, &fe);
+	}
+	if ((rc = hash_password(in.next, hash)) != XJ_OK)
+		return rc;
+	t.r = r;
+	t.hash = hash;
+	if ((rc = xj_tx_run(r->db, password_tx, &t)) != XJ_OK)
+		return rc;
+	/* every other session of the account ended with the generation */
+	if ((rc = xj_auth_start(r, 'p', r->actor_id, acc.gen + 1)) != XJ_OK)
+		return rc;
+	return session_body(r, 200, r->actor_id);
+}

@@ -1,0 +1,29 @@
+/* parent.h -- the parent portal, /api/parent/v1/ (R-COL-1..9). */
+#ifndef XJ_PARENT_H
+#define XJ_PARENT_H
+
+#include "core/router.h"
+
+extern const struct xj_route xj_parent_routes[];
+
+struct xj_conf;
+void	xj_parent_setup(const struct xj_conf *);
+
+struct xj_req;
+/* account.c */
+int	xj_parent_signup(struct xj_req *);
+int	xj_parent_login(struct xj_req *);
+int	xj_parent_logout(struct xj_req *);
+int	xj_parent_whoami(struct xj_req *);
+int	xj_parent_password(struct xj_req *);
+/* registration.c */
+int	xj_parent_reg_create(struct xj_req *);
+int	xj_parent_reg_list(struct xj_req *);
+int	xj_parent_reg_get(struct xj_req *);
+/* Load the caller's own registration named by the {no} path parameter:
+ * XJ_OK; or a 422 already sent for a mistyped number (r->responded), or
+ * XJ_E_NOT_FOUND for a number that is not theirs. */
+struct xj_reg_rec;
+int	xj_parent_reg_load(struct xj_req *, struct xj_reg_rec *);
+
+#endif

@@ -1,0 +1,346 @@
+/* regform.c -- registration input: field table and rules (regform.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "core/err.h"
+#include "core/req.h"
+#include "crypto/field.h"
+#include "domain/contact.h"
+#include "domain/division.h"
+#include "domain/idnum.h"
+#include "store/refdata.h"
+#include "regform.h"
+
+struct guardian_in {
+	struct xj_str	 relation, relation_desc, name, id_doc_type, id_number, phone, employer;
+};
+
+struct child_in {
+	struct xj_str	 name, sex, birth_date, id_doc_type, id_number, ethnicity, nationality;
+	struct xj_str	 hukou_nature, hukou_location, birthplace, native_place;
+	struct xj_str	 current_address, home_address, contact_address;
+};
+
+struct reg_in {
+	struct xj_str		 district, school_code, special_category;
+	struct child_in		 child;
+	struct guardian_in	*guardians;
+	size_t			 nguardians;
+	struct xj_num		 left_behind, migrant_worker_child, distance_km;
+};
+
+static int
+one_of(struct xj_str s, const char *const *list)
+{
+	for (; *list; list++)
+		if (xj_str_eq(s, *list))
+			return XJ_OK;
+	return XJ_E_F_CODE;
+}
+
+static int
+sex_check(struct xj_str s)
+{
+	static const char *const v[] = { "M", "F", NULL };
+	return one_of(s, v);
+}
+
+/* R-COL-6 guardian relations (R-REC-11 spells them 父亲/母亲; accept both) */
+static const char *const relations[] = {
+	"父", "母", "父亲", "母亲", "祖父母", "外祖父母", "其他", NULL
+};
+
+static int
+relation_check(struct xj_str s)
+{
+	return one_of(s, relations);
+}
+
+static int
+hukou_nature_check(struct xj_str s)
+{
+	static const char *const v[] = { "agricultural", "non_agricultural", "resident", NULL };
+	return one_of(s, v);
+}
+
+/* R-COL-6: special categories treated as local */
+static int
+special_check(struct xj_str s)
+{
+	static const char *const v[] = {
+		"taiwan_compatriot", "postdoc", "work_residence_permit",
+		"overseas_chinese", "serviceman", "zhiqing", NULL
+	};
+	return one_of(s, v);
+}
+
+#define F(name, type, flags, lo, hi, chk, st, member) \
+	{ name, type, flags, lo, hi, chk, offsetof(st, member), NULL, 0, 0, 0 }
+
+static const struct xj_field guardian_fields[] = {
+	F("relation", XJ_F_STR, XJ_REQ, 1, 8, relation_check, struct guardian_in, relation),
+	F("relation_desc", XJ_F_STR, XJ_OPT, 0, 32, NULL, struct guardian_in, relation_desc),
+	F("name", XJ_F_STR, XJ_REQ, 1, 60, NULL, struct guardian_in, name),
+	F("id_doc_type", XJ_F_STR, XJ_OPT, 1, 1, NULL, struct guardian_in, id_doc_type),
+	F("id_number", XJ_F_STR, XJ_OPT, 1, 32, NULL, struct guardian_in, id_number),
+	F("phone", XJ_F_STR, XJ_REQ, 1, 20, NULL, struct guardian_in, phone),
+	F("employer", XJ_F_STR, XJ_OPT, 0, 128, NULL, struct guardian_in, employer),
+	XJ_FIELD_END
+};
+
+static const struct xj_field child_fields[] = {
+	F("name", XJ_F_STR, XJ_REQ, 1, 60, NULL, struct child_in, name),
+	F("sex", XJ_F_STR, XJ_REQ, 1, 1, sex_check, struct child_in, sex),
+	F("birth_date", XJ_F_STR, XJ_REQ, 10, 10, xj_date_check, struct child_in, birth_date),
+	F("id_doc_type", XJ_F_STR, XJ_REQ, 1, 1, NULL, struct child_in, id_doc_type),
+	F("id_number", XJ_F_STR, XJ_OPT, 1, 32, NULL, struct child_in, id_number),
+	F("ethnicity", XJ_F_STR, XJ_REQ, 2, 2, NULL, struct child_in, ethnicity),
+	F("nationality", XJ_F_STR, XJ_REQ, 1, 32, NULL, struct child_in, nationality),
+	F("hukou_nature", XJ_F_STR, XJ_REQ, 1, 16, hukou_nature_check, struct child_in, hukou_nature),
+	F("hukou_location", XJ_F_STR, XJ_REQ, 12, 12, xj_hukou_code_check, struct child_in, hukou_location),
+	F("birthplace", XJ_F_STR, XJ_REQ, 1, 128, NULL, struct child_in, birthplace),
+	F("native_place", XJ_F_STR, XJ_REQ, 1, 128, NULL, struct child_in, native_place),
+	F("current_address", XJ_F_STR, XJ_REQ, 1, 200, NULL, struct child_in, current_address),
+	F("home_address", XJ_F_STR, XJ_REQ, 1, 200, NULL, struct child_in, home_address),
+	F("contact_address", XJ_F_STR, XJ_REQ, 1, 200, NULL, struct child_in, contact_address),
+	XJ_FIELD_END
+};
+
+static const struct xj_field reg_fields[] = {
+	F("district", XJ_F_STR, XJ_REQ, 6, 6, xj_county_code_check, struct reg_in, district),
+	F("school_code", XJ_F_STR, XJ_OPT, 10, 10, NULL, struct reg_in, school_code),
+	{ "child", XJ_F_OBJ, XJ_REQ, 0, 0, NULL, offsetof(struct reg_in, child), child_fields, 0, 0, 0 },
+	{ "guardians", XJ_F_ARR, XJ_REQ, 1, XJ_REG_MAX_GUARDIANS, NULL,
+	  offsetof(struct reg_in, guardians), guardian_fields, sizeof(struct guardian_in),
+	  offsetof(struct reg_in, nguardians), 0 },
+	F("special_category", XJ_F_STR, XJ_OPT, 1, 32, special_check, struct reg_in, special_category),
+	F("left_behind", XJ_F_BOOL, XJ_REQ, 0, 1, NULL, struct reg_in, left_behind),
+	F("migrant_worker_child", XJ_F_BOOL, XJ_REQ, 0, 1, NULL, struct reg_in, migrant_worker_child),
+	{ "distance_km", XJ_F_DEC, XJ_REQ, 0, 9999, NULL, offsetof(struct reg_in, distance_km), NULL, 0, 0, 1 },
+	XJ_FIELD_END
+};
+
+static void
+copy(char *dst, size_t cap, struct xj_str s)
+{
+	size_t n = s.p == NULL ? 0 : (s.len < cap ? s.len : cap - 1);
+
+	if (n)
+		memcpy(dst, s.p, n);
+	dst[n] = '\0';
+}
+
+static int
+ever(const char *code, void *arg)
+{
+	return xj_ref_code_ever(arg, code);
+}
+
+/* Check an identity document; for type 1 the full R-COL-7 rules. On
+ * success *norm holds the normalised number (upper-case X). */
+static int
+check_doc(const struct xj_refdata *ref, struct xj_str type, struct xj_str num,
+    char *norm, size_t cap, struct xj_idnum *id)
+{
+	char t[2];
+	int rc;
+
+	copy(t, sizeof(t), type);
+	if (xj_ref_doc_type(ref, t) == NULL)
+		return XJ_E_F_CODE;
+	copy(norm, cap, num);
+	if (t[0] == '1') {
+		for (char *p = norm; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		if ((rc = xj_idnum_parse(xj_str_c(norm), id)) != XJ_OK)
+			return rc;
+		if (!xj_idnum_area_ok(id->area, ever, (void *)ref))
+			return XJ_E_F_ID_AREA;
+	}
+	return XJ_OK;
+}
+
+static int
+encrypt(const char *aad, const char *pt, unsigned char *out, unsigned long *outlen)
+{
+	size_t n;
+
+	if (xj_field_encrypt(xj_auth_keys(), aad, pt, strlen(pt), out, XJ_CT_MAX, &n) != 0)
+		return XJ_E_INTERNAL;
+	*outlen = n;
+	return XJ_OK;
+}
+
+static int
+name_norm(struct xj_str in, char *out, size_t cap, int *rc)
+{
+	char buf[512];
+	size_t n;
+
+	if (in.len >= sizeof(buf) / 2) {	/* the binder allows 60 characters */
+		*rc = XJ_E_F_TOO_LONG;
+		return -1;
+	}
+	n = xj_person_name_normalize(in.p, in.len, buf);
+	buf[n] = '\0';
+	*rc = xj_person_name_check((struct xj_str){ n, buf });
+	snprintf(out, cap, "%s", buf);
+	return *rc == XJ_OK ? 0 : -1;
+}
+
+/* Local (R-COL-6): hukou in the district's own city -- for the four
+ * municipalities their province -- or a special category treated as local. */
+static int
+local_family(const char *hukou_county, const char *district, int special)
+{
+	static const char *muni[] = { "11", "12", "31", "50" };
+
+	if (special)
+		return 1;
+	for (size_t i = 0; i < 4; i++)
+		if (strncmp(district, muni[i], 2) == 0)
+			return strncmp(hukou_county, district, 2) == 0;
+	return strncmp(hukou_county, district, 4) == 0;
+}
+
+int
+xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_rec *rec,
+    char school_code[11], struct xj_ferrs *fe)
+{
+	struct reg_in in;
+	struct child_in *c = &in.child;
+	struct xj_idnum id;
+	char num[40], path[64], county[7];
+	unsigned char bidx_in[48];
+	int rc, have_id = 0;
+
+	memset(&in, 0, sizeof(in));
+	memset(rec, 0, sizeof(*rec));
+	rc = xj_bind(r->arena, r->json, reg_fields, &in, fe);
+	if (rc != XJ_OK && rc != XJ_E_VALIDATION)
+		return rc;
+
+	copy(rec->county, sizeof(rec->county), in.district);
+	if (in.district.p && xj_ref_division(ref, rec->county) == NULL)
+		xj_ferr_add(fe, r->arena, "district", XJ_E_F_UNKNOWN_DIVISION);
+	copy(school_code, 11, in.school_code);
+	if (in.school_code.p && strspn(school_code, "0123456789") != 10)
+		xj_ferr_add(fe, r->arena, "school_code", XJ_E_F_FORMAT);
+
+	/* the child */
+	if (c->name.p && name_norm(c->name, rec->child_name, sizeof(rec->child_name), &rc) != 0)
+		xj_ferr_add(fe, r->arena, "child.name", rc);
+	copy(rec->sex, sizeof(rec->sex), c->sex);
+	copy(rec->birth_date, sizeof(rec->birth_date), c->birth_date);
+	copy(rec->doc_type, sizeof(rec->doc_type), c->id_doc_type);
+	if (c->id_doc_type.p) {
+		if (rec->doc_type[0] != 'Z' && c->id_number.p == NULL)
+			xj_ferr_add(fe, r->arena, "child.id_number", XJ_E_F_REQUIRED);
+		else if (c->id_number.p == NULL) {
+			/* R-COL-7: type Z, no number; a no-ID certificate on file */
+		} else if ((rc = check_doc(ref, c->id_doc_type, c->id_number, num,
+		    sizeof(num), &id)) != XJ_OK)
+			xj_ferr_add(fe, r->arena, rc == XJ_E_F_CODE ? "child.id_doc_type" :
+			    "child.id_number", rc);
+		else {
+			have_id = 1;
+			if (rec->doc_type[0] == '1') {
+				char d[11];
+				snprintf(d, sizeof(d), "%04d-%02d-%02d", id.year, id.month, id.day);
+				if (c->birth_date.p && strcmp(d, rec->birth_date) != 0)
+					xj_ferr_add(fe, r->arena, "child.birth_date", XJ_E_F_BIRTH_MISMATCH);
+				if (c->sex.p && (rec->sex[0] == 'M') != id.male)
+					xj_ferr_add(fe, r->arena, "child.sex", XJ_E_F_SEX_MISMATCH);
+			}
+			if ((rc = encrypt("registration.id_number", num, rec->idn_ct,
+			    &rec->idn_ct_len)) != XJ_OK)
+				return rc;
+			/* R-COL-2: the child is its document, anywhere */
+			snprintf((char *)bidx_in, sizeof(bidx_in), "%s:%s", rec->doc_type, num);
+			if (xj_blind_index(xj_auth_keys(), "child.document", bidx_in,
+			    strlen((char *)bidx_in), rec->child_bidx) != 0)
+				return XJ_E_INTERNAL;
+		}
+	}
+	copy(rec->ethnicity, sizeof(rec->ethnicity), c->ethnicity);
+	if (c->ethnicity.p && xj_ref_ethnicity(ref, rec->ethnicity) == NULL)
+		xj_ferr_add(fe, r->arena, "child.ethnicity", XJ_E_F_CODE);
+	copy(rec->nationality, sizeof(rec->nationality), c->nationality);
+	copy(rec->hukou_nature, sizeof(rec->hukou_nature), c->hukou_nature);
+	copy(rec->hukou_code, sizeof(rec->hukou_code), c->hukou_location);
+	if (c->hukou_location.p && xj_hukou_county(c->hukou_location, county) == XJ_OK &&
+	    xj_ref_division(ref, county) == NULL)
+		xj_ferr_add(fe, r->arena, "child.hukou_location", XJ_E_F_UNKNOWN_DIVISION);
+	copy(rec->birthplace, sizeof(rec->birthplace), c->birthplace);
+	copy(rec->native_place, sizeof(rec->native_place), c->native_place);
+	copy(rec->current_address, sizeof(rec->current_address), c->current_address);
+	copy(rec->home_address, sizeof(rec->home_address), c->home_address);
+	copy(rec->contact_address, sizeof(rec->contact_address), c->contact_address);
+
+	/* guardians (R-COL-6, R-REC-11) */
+	rec->nguardians = in.nguardians;
+	for (size_t i = 0; i < in.nguardians; i++) {
+		struct guardian_in *g = &in.guardians[i];
+		struct xj_guardian_rec *o = &rec->g[i];
+		char digits[24];
+		size_t n;
+
+		if (g->name.p == NULL || g->relation.p == NULL || g->phone.p == NULL)
+			continue;	/* reported by the binder */
+		copy(o->relation, sizeof(o->relation), g->relation);
+		copy(o->relation_desc, sizeof(o->relation_desc), g->relation_desc);
+		if (strcmp(o->relation, "其他") == 0 && o->relation_desc[0] == '\0') {
+			snprintf(path, sizeof(path), "guardians[%zu].relation_desc", i);
+			xj_ferr_add(fe, r->arena, path, XJ_E_F_REQUIRED);
+		}
+		if (name_norm(g->name, o->name, sizeof(o->name), &rc) != 0) {
+			snprintf(path, sizeof(path), "guardians[%zu].name", i);
+			xj_ferr_add(fe, r->arena, path, rc);
+		}
+		n = xj_mobile_normalize(g->phone.p, g->phone.len < 20 ? g->phone.len : 20, digits);
+		digits[n] = '\0';
+		if ((rc = xj_mobile_check((struct xj_str){ n, digits })) != XJ_OK) {
+			snprintf(path, sizeof(path), "guardians[%zu].phone", i);
+			xj_ferr_add(fe, r->arena, path, rc);
+		} else if ((rc = encrypt("registration_guardian.phone", digits, o->phone_ct,
+		    &o->phone_ct_len)) != XJ_OK)
+			return rc;
+		copy(o->employer, sizeof(o->employer), g->employer);
+		/* R-REC-11: optional when the child has an ID, required when not */
+		if (g->id_number.p == NULL) {
+			if (!have_id && c->id_doc_type.p && rec->doc_type[0] == 'Z') {
+				snprintf(path, sizeof(path), "guardians[%zu].id_number", i);
+				xj_ferr_add(fe, r->arena, path, XJ_E_F_REQUIRED);
+			}
+			continue;
+		}
+		if (g->id_doc_type.p == NULL) {
+			snprintf(path, sizeof(path), "guardians[%zu].id_doc_type", i);
+			xj_ferr_add(fe, r->arena, path, XJ_E_F_REQUIRED);
+			continue;
+		}
+		copy(o->doc_type, sizeof(o->doc_type), g->id_doc_type);
+		if ((rc = check_doc(ref, g->id_doc_type, g->id_number, num, sizeof(num), &id)) != XJ_OK) {
+			snprintf(path, sizeof(path), rc == XJ_E_F_CODE ? "guardians[%zu].id_doc_type" :
+			    "guardians[%zu].id_number", i);
+			xj_ferr_add(fe, r->arena, path, rc);
+		} else if ((rc = encrypt("registration_guardian.id_number", num, o->idn_ct,
+		    &o->idn_ct_len)) != XJ_OK)
+			return rc;
+	}
+
+	copy(rec->special_category, sizeof(rec->special_category), in.special_category);
+	rec->left_behind = (int)in.left_behind.v;
+	rec->migrant_worker_child = (int)in.migrant_worker_child.v;
+	rec->distance_dm = (unsigned)in.distance_km.v;
+	/* R-REC-10: derived, never typed */
+	if (in.district.p && c->hukou_location.p)
+		rec->local_family = local_family(rec->hukou_code, rec->county,
+		    rec->special_category[0] != '\0');
+	return XJ_OK;
+}

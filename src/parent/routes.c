@@ -1,0 +1,28 @@
+/* routes.c -- the parent portal's route table (/api/parent/v1/). Body
+ * limits are per route: a registration is the largest form. */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "core/conf.h"
+#include "parent.h"
+
+const struct xj_conf *xj_parent_conf;
+
+void
+xj_parent_setup(const struct xj_conf *c)
+{
+	xj_parent_conf = c;
+}
+
+const struct xj_route xj_parent_routes[] = {
+	{ XJ_M_POST, "/api/parent/v1/accounts", XJ_ROLE_PUBLIC, 1024, xj_parent_signup },
+	{ XJ_M_POST, "/api/parent/v1/session", XJ_ROLE_PUBLIC, 1024, xj_parent_login },
+	{ XJ_M_GET, "/api/parent/v1/session", XJ_ROLE_PARENT, 0, xj_parent_whoami },
+	{ XJ_M_DELETE, "/api/parent/v1/session", XJ_ROLE_PARENT, 0, xj_parent_logout },
+	{ XJ_M_PUT, "/api/parent/v1/account/password", XJ_ROLE_PARENT, 1024, xj_parent_password },
+	{ XJ_M_POST, "/api/parent/v1/registrations", XJ_ROLE_PARENT, 16384, xj_parent_reg_create },
+	{ XJ_M_GET, "/api/parent/v1/registrations", XJ_ROLE_PARENT, 0, xj_parent_reg_list },
+	{ XJ_M_GET, "/api/parent/v1/registrations/{no}", XJ_ROLE_PARENT, 0, xj_parent_reg_get },
+	XJ_ROUTE_END
+};

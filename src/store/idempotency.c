@@ -1,0 +1,65 @@
+/* idempotency.c -- stored first responses (see idempotency.h). */
+#include "config.h"
+
+#include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "db/db.h"
+#include "idempotency.h"
+#include "sql.h"
+
+#define MAX_RESPONSE	(64 * 1024)
+
+void
+xj_idem_prepare(struct xj_idem *i, unsigned long long owner, const char *scope,
+    const char *key, size_t keylen, const void *body, size_t bodylen)
+{
+	memset(i, 0, sizeof(*i));
+	i->owner = owner;
+	i->scope = scope;
+	SHA256((const unsigned char *)key, keylen, i->key_hash);
+	SHA256((const unsigned char *)body, bodylen, i->req_hash);
+}
+
+int
+xj_idem_begin(struct xj_db *db, struct xj_arena *a, struct xj_idem *i)
+{
+	struct xj_val v[4] = { XJ_VI(i->owner), XJ_VS(i->scope), XJ_VB(i->key_hash, 32),
+	    XJ_VB(i->req_hash, 32) };
+	unsigned char hash[32];
+	char *body;
+	struct xj_col c[3];
+	int rc = xj_db_exec(db, XJ_Q_IDEM_INSERT, v, 4);
+
+	if (rc != XJ_E_CONFLICT)
+		return rc;
+	/* the other request committed (we waited on its row): read it */
+	if ((body = xj_alloc(a, MAX_RESPONSE + 1)) == NULL)
+		return XJ_E_TOO_COMPLEX;
+	c[0] = XJ_COL_BLOB((char *)hash, sizeof(hash));
+	c[1] = XJ_COL_INT;
+	c[2] = XJ_COL_STR(body, MAX_RESPONSE + 1);
+	if ((rc = xj_db_row(db, XJ_Q_IDEM_GET, v, 3, c, 3)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_RETRY : rc;	/* it rolled back meanwhile */
+	if (CRYPTO_memcmp(hash, i->req_hash, 32) != 0)
+		return XJ_E_IDEM_REUSED;
+	i->replay_status = (int)c[1].i;
+	i->replay_body = body;
+	i->replay_len = c[2].len;
+	return XJ_NO_ROW;
+}
+
+int
+xj_idem_finish(struct xj_db *db, const struct xj_idem *i, int status,
+    const char *body, size_t len)
+{
+	struct xj_val v[5] = { XJ_VI(status), XJ_VSL(body, len), XJ_VI(i->owner),
+	    XJ_VS(i->scope), XJ_VB(i->key_hash, 32) };
+
+	if (len > MAX_RESPONSE)
+		return XJ_E_INTERNAL;
+	return xj_db_exec(db, XJ_Q_IDEM_FINISH, v, 5);
+}

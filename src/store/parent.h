@@ -1,0 +1,37 @@
+/* parent.h -- parent accounts: a mobile number (encrypted, found by its
+ * blind index), a scrypt password hash, the session generation that
+ * logout and password changes bump, and the lockout counters. */
+#ifndef XJ_STORE_PARENT_H
+#define XJ_STORE_PARENT_H
+
+#include <stddef.h>
+
+struct xj_db;
+
+struct xj_parent_login {
+	unsigned long long	 id;
+	char			 pw_hash[256];
+	unsigned		 gen;
+	unsigned		 failed;
+	long long		 locked_for;	/* seconds still locked, <= 0: not locked */
+};
+
+/* XJ_OK with *id, XJ_E_CONFLICT when the number has an account. */
+int	xj_parent_insert(struct xj_db *, const unsigned char *phone_bidx,
+	    const unsigned char *phone_ct, size_t ct_len, const char *pw_hash,
+	    unsigned long long *id);
+/* XJ_OK, XJ_NO_ROW or a db error. */
+int	xj_parent_by_phone(struct xj_db *, const unsigned char *phone_bidx,
+	    struct xj_parent_login *);
+int	xj_parent_by_id(struct xj_db *, unsigned long long id,
+	    struct xj_parent_login *);
+int	xj_parent_gen(struct xj_db *, unsigned long long id, unsigned *gen);
+int	xj_parent_login_ok(struct xj_db *, unsigned long long id);
+/* Count a failure; the max-th one in a row locks for lockout seconds. */
+int	xj_parent_login_failed(struct xj_db *, unsigned long long id, int max,
+	    int lockout);
+/* Bump the session generation: every token issued before is dead. */
+int	xj_parent_bump_gen(struct xj_db *, unsigned long long id);
+int	xj_parent_set_password(struct xj_db *, unsigned long long id, const char *hash);
+
+#endif

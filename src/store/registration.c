@@ -1,0 +1,245 @@
+/* registration.c -- registration rows (see registration.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <openssl/rand.h>
+
+#include "core/err.h"
+#include "db/db.h"
+#include "registration.h"
+#include "sql.h"
+
+#define VS_OR_NULL(s)	((s)[0] ? XJ_VS(s) : XJ_VNULL)
+
+int
+xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r)
+{
+	struct xj_val v[28];
+	int n = 0, rc;
+
+	v[n++] = XJ_VS(r->prereg);
+	v[n++] = XJ_VI(r->year);
+	v[n++] = XJ_VS(r->county);
+	v[n++] = r->school_org_id ? XJ_VI(r->school_org_id) : XJ_VNULL;
+	v[n++] = XJ_VI(r->parent_id);
+	v[n++] = XJ_VS(xj_reg_state_name(r->pos.state));
+	v[n++] = XJ_VS(xj_cert_state_name(r->pos.cert));
+	v[n++] = XJ_VI(r->local_family);
+	v[n++] = VS_OR_NULL(r->special_category);
+	v[n++] = XJ_VB(r->child_bidx, 32);
+	v[n++] = XJ_VS(r->child_name);
+	v[n++] = XJ_VS(r->sex);
+	v[n++] = XJ_VS(r->birth_date);
+	v[n++] = XJ_VS(r->doc_type);
+	v[n++] = XJ_VB(r->idn_ct, r->idn_ct_len);
+	v[n++] = XJ_VS(r->ethnicity);
+	v[n++] = XJ_VS(r->nationality);
+	v[n++] = XJ_VS(r->hukou_nature);
+	v[n++] = XJ_VS(r->hukou_code);
+	v[n++] = XJ_VS(r->birthplace);
+	v[n++] = XJ_VS(r->native_place);
+	v[n++] = XJ_VS(r->current_address);
+	v[n++] = XJ_VS(r->home_address);
+	v[n++] = XJ_VS(r->contact_address);
+	v[n++] = XJ_VI(r->left_behind);
+	v[n++] = XJ_VI(r->migrant_worker_child);
+	v[n++] = XJ_VI(r->distance_dm);
+	v[n++] = XJ_VI(r->age_warning);
+	if ((rc = xj_db_exec(db, XJ_Q_REG_INSERT, v, (unsigned)n)) == XJ_OK) {
+		r->id = xj_db_insert_id(db, XJ_Q_REG_INSERT);
+		r->version = 1;
+	}
+	return rc;
+}
+
+int
+xj_reg_insert_guardians(struct xj_db *db, const struct xj_reg_rec *r)
+{
+	for (size_t i = 0; i < r->nguardians; i++) {
+		const struct xj_guardian_rec *g = &r->g[i];
+		struct xj_val v[9] = {
+			XJ_VI(r->id), XJ_VI(i), XJ_VS(g->relation), XJ_VS(g->relation_desc),
+			XJ_VS(g->name), VS_OR_NULL(g->doc_type),
+			g->idn_ct_len ? XJ_VB(g->idn_ct, g->idn_ct_len) : XJ_VNULL,
+			XJ_VB(g->phone_ct, g->phone_ct_len), XJ_VS(g->employer)
+		};
+		int rc = xj_db_exec(db, XJ_Q_REG_GUARDIAN_INSERT, v, 9);
+		if (rc != XJ_OK)
+			return rc;
+	}
+	return XJ_OK;
+}
+
+int
+xj_reg_claim(struct xj_db *db, const unsigned char *bidx, unsigned long long reg_id)
+{
+	struct xj_val v[2] = { XJ_VB(bidx, 32), XJ_VI(reg_id) };
+
+	return xj_db_exec(db, XJ_Q_REG_CLAIM, v, 2);
+}
+
+int
+xj_reg_unclaim(struct xj_db *db, unsigned long long reg_id)
+{
+	struct xj_val v = XJ_VI(reg_id);
+
+	return xj_db_exec(db, XJ_Q_REG_UNCLAIM, &v, 1);
+}
+
+int
+xj_reg_claim_owner(struct xj_db *db, const unsigned char *bidx, char prereg[17],
+    char county[7], unsigned long long *parent_id)
+{
+	struct xj_val v = XJ_VB(bidx, 32);
+	struct xj_col c[3] = { XJ_COL_STR(prereg, 17), XJ_COL_STR(county, 7), XJ_COL_INT };
+	int rc = xj_db_row(db, XJ_Q_REG_CLAIM_OWNER, &v, 1, c, 3);
+
+	*parent_id = (unsigned long long)c[2].i;
+	return rc;
+}
+
+static int
+get_guardians(struct xj_db *db, struct xj_reg_rec *r)
+{
+	struct xj_val v = XJ_VI(r->id);
+	int rc;
+
+	r->nguardians = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_REG_GUARDIANS, &v, 1)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_guardian_rec *g = &r->g[r->nguardians];
+		struct xj_col c[7] = {
+			XJ_COL_STR(g->relation, sizeof(g->relation)),
+			XJ_COL_STR(g->relation_desc, sizeof(g->relation_desc)),
+			XJ_COL_STR(g->name, sizeof(g->name)),
+			XJ_COL_STR(g->doc_type, sizeof(g->doc_type)),
+			XJ_COL_BLOB((char *)g->idn_ct, sizeof(g->idn_ct)),
+			XJ_COL_BLOB((char *)g->phone_ct, sizeof(g->phone_ct)),
+			XJ_COL_STR(g->employer, sizeof(g->employer)),
+		};
+		if (r->nguardians == XJ_REG_MAX_GUARDIANS)
+			break;
+		if ((rc = xj_db_fetch(db, XJ_Q_REG_GUARDIANS, c, 7)) != XJ_OK)
+			break;
+		g->idn_ct_len = c[4].is_null ? 0 : c[4].len;
+		g->phone_ct_len = c[5].len;
+		r->nguardians++;
+	}
+	xj_db_done(db, XJ_Q_REG_GUARDIANS);
+	return rc == XJ_NO_ROW || rc == XJ_OK ? XJ_OK : rc;
+}
+
+int
+xj_reg_get(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
+{
+	char state[25], cert[17];
+	struct xj_val v = XJ_VS(prereg);
+	struct xj_col c[33] = {
+		XJ_COL_INT, XJ_COL_STR(r->prereg, sizeof(r->prereg)), XJ_COL_INT,
+		XJ_COL_STR(r->county, sizeof(r->county)), XJ_COL_INT, XJ_COL_INT,
+		XJ_COL_STR(state, sizeof(state)), XJ_COL_STR(cert, sizeof(cert)), XJ_COL_INT,
+		XJ_COL_INT, XJ_COL_STR(r->special_category, sizeof(r->special_category)),
+		XJ_COL_STR(r->child_name, sizeof(r->child_name)), XJ_COL_STR(r->sex, sizeof(r->sex)),
+		XJ_COL_STR(r->birth_date, sizeof(r->birth_date)),
+		XJ_COL_STR(r->doc_type, sizeof(r->doc_type)),
+		XJ_COL_BLOB((char *)r->idn_ct, sizeof(r->idn_ct)),
+		XJ_COL_STR(r->ethnicity, sizeof(r->ethnicity)),
+		XJ_COL_STR(r->nationality, sizeof(r->nationality)),
+		XJ_COL_STR(r->hukou_nature, sizeof(r->hukou_nature)),
+		XJ_COL_STR(r->hukou_code, sizeof(r->hukou_code)),
+		XJ_COL_STR(r->birthplace, sizeof(r->birthplace)),
+		XJ_COL_STR(r->native_place, sizeof(r->native_place)),
+		XJ_COL_STR(r->current_address, sizeof(r->current_address)),
+		XJ_COL_STR(r->home_address, sizeof(r->home_address)),
+		XJ_COL_STR(r->contact_address, sizeof(r->contact_address)),
+		XJ_COL_INT, XJ_COL_INT, XJ_COL_INT, XJ_COL_INT,
+		XJ_COL_STR(r->study_permit, sizeof(r->study_permit)),
+		XJ_COL_STR(r->created_at, sizeof(r->created_at)),
+		XJ_COL_STR(r->updated_at, sizeof(r->updated_at)),
+		XJ_COL_BLOB((char *)r->child_bidx, sizeof(r->child_bidx)),
+	};
+	int rc = xj_db_row(db, XJ_Q_REG_BY_PREREG, &v, 1, c, 33);
+
+	if (rc != XJ_OK)
+		return rc;
+	r->id = (unsigned long long)c[0].i;
+	r->year = (int)c[2].i;
+	r->school_org_id = (unsigned)c[4].i;
+	r->parent_id = (unsigned long long)c[5].i;
+	r->pos.state = (enum xj_reg_state)xj_reg_state_parse(state);
+	r->pos.cert = (enum xj_cert_state)xj_cert_state_parse(cert);
+	if ((int)r->pos.state < 0 || (int)r->pos.cert < 0)
+		return XJ_E_INTERNAL;
+	r->version = (unsigned)c[8].i;
+	r->local_family = (int)c[9].i;
+	r->idn_ct_len = c[15].len;
+	r->left_behind = (int)c[25].i;
+	r->migrant_worker_child = (int)c[26].i;
+	r->distance_dm = (unsigned)c[27].i;
+	r->age_warning = (int)c[28].i;
+	return get_guardians(db, r);
+}
+
+int
+xj_reg_move(struct xj_db *db, unsigned long long id, struct xj_reg_pos from,
+    struct xj_reg_pos to)
+{
+	struct xj_val v[5] = {
+		XJ_VS(xj_reg_state_name(to.state)), XJ_VS(xj_cert_state_name(to.cert)),
+		XJ_VI(id), XJ_VS(xj_reg_state_name(from.state)),
+		XJ_VS(xj_cert_state_name(from.cert))
+	};
+	int rc = xj_db_exec(db, XJ_Q_REG_TRANSITION, v, 5);
+
+	if (rc == XJ_OK && xj_db_affected(db, XJ_Q_REG_TRANSITION) != 1)
+		return XJ_E_CONFLICT;
+	return rc;
+}
+
+int
+xj_reg_event(struct xj_db *db, unsigned long long id, const char *event,
+    const char *state, const char *detail)
+{
+	struct xj_val v[4] = { XJ_VI(id), XJ_VS(event), XJ_VS(state), XJ_VS(detail ? detail : "") };
+
+	return xj_db_exec(db, XJ_Q_REG_EVENT_INSERT, v, 4);
+}
+
+int
+xj_reg_list_by_parent(struct xj_db *db, unsigned long long parent_id,
+    void (*fn)(const struct xj_reg_summary *, void *), void *arg)
+{
+	struct xj_reg_summary sm;
+	struct xj_val v = XJ_VI(parent_id);
+	struct xj_col c[6] = { XJ_COL_STR(sm.prereg, sizeof(sm.prereg)),
+	    XJ_COL_STR(sm.county, sizeof(sm.county)), XJ_COL_STR(sm.state, sizeof(sm.state)),
+	    XJ_COL_STR(sm.cert, sizeof(sm.cert)), XJ_COL_STR(sm.child_name, sizeof(sm.child_name)),
+	    XJ_COL_STR(sm.created_at, sizeof(sm.created_at)) };
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_REG_LIST_BY_PARENT, &v, 1)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_REG_LIST_BY_PARENT, c, 6)) == XJ_OK)
+		fn(&sm, arg);
+	xj_db_done(db, XJ_Q_REG_LIST_BY_PARENT);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_reg_psb_enqueue(struct xj_db *db, unsigned long long id, unsigned version)
+{
+	unsigned char b[16];
+	char token[33];
+	struct xj_val v[3];
+
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		return XJ_E_INTERNAL;
+	for (int i = 0; i < 16; i++)
+		snprintf(token + 2 * i, 3, "%02x", b[i]);
+	v[0] = XJ_VS(token);
+	v[1] = XJ_VI(id);
+	v[2] = XJ_VI(version);
+	return xj_db_exec(db, XJ_Q_PSB_ENQUEUE, v, 3);
+}

@@ -1,0 +1,99 @@
+/* registration.h -- collection registrations (R-COL-2..6): the row, its
+ * guardians, the child's claim (one live registration per child), the
+ * status history and state transitions as conditional updates. Identity
+ * and phone numbers arrive and leave as ciphertext (crypto/field.h). */
+#ifndef XJ_STORE_REGISTRATION_H
+#define XJ_STORE_REGISTRATION_H
+
+#include <stddef.h>
+#include "domain/regstate.h"
+
+struct xj_db;
+
+#define XJ_REG_MAX_GUARDIANS	4
+#define XJ_CT_MAX		160
+
+struct xj_guardian_rec {
+	char		 relation[16];
+	char		 relation_desc[129];
+	char		 name[257];
+	char		 doc_type[2];		/* "" = none given */
+	unsigned char	 idn_ct[XJ_CT_MAX];
+	unsigned long	 idn_ct_len;		/* 0 = none */
+	unsigned char	 phone_ct[XJ_CT_MAX];
+	unsigned long	 phone_ct_len;
+	char		 employer[513];
+};
+
+struct xj_reg_rec {
+	unsigned long long	 id;
+	char			 prereg[17];
+	int			 year;
+	char			 county[7];
+	unsigned		 school_org_id;		/* 0 = none */
+	unsigned long long	 parent_id;
+	struct xj_reg_pos	 pos;
+	unsigned		 version;
+	int			 local_family;
+	char			 special_category[33];	/* "" = none */
+	unsigned char		 child_bidx[32];
+	char			 child_name[257];
+	char			 sex[2];
+	char			 birth_date[11];
+	char			 doc_type[2];
+	unsigned char		 idn_ct[XJ_CT_MAX];
+	unsigned long		 idn_ct_len;
+	char			 ethnicity[3];
+	char			 nationality[129];
+	char			 hukou_nature[17];
+	char			 hukou_code[13];
+	char			 birthplace[513];
+	char			 native_place[513];
+	char			 current_address[801];
+	char			 home_address[801];
+	char			 contact_address[801];
+	int			 left_behind;
+	int			 migrant_worker_child;
+	unsigned		 distance_dm;
+	int			 age_warning;
+	char			 study_permit[33];
+	char			 created_at[20];
+	char			 updated_at[20];
+	size_t			 nguardians;
+	struct xj_guardian_rec	 g[XJ_REG_MAX_GUARDIANS];
+};
+
+/* Insert the row (state, cert from rec->pos); XJ_E_CONFLICT when the
+ * pre-registration number is taken (the caller draws another). */
+int	xj_reg_insert(struct xj_db *, struct xj_reg_rec *);
+int	xj_reg_insert_guardians(struct xj_db *, const struct xj_reg_rec *);
+/* R-COL-2: claim the child for this registration; XJ_E_CONFLICT when a
+ * live registration holds it (any worker, any Galera node). */
+int	xj_reg_claim(struct xj_db *, const unsigned char *bidx, unsigned long long reg_id);
+int	xj_reg_unclaim(struct xj_db *, unsigned long long reg_id);
+/* Who holds the claim: XJ_OK, XJ_NO_ROW. */
+int	xj_reg_claim_owner(struct xj_db *, const unsigned char *bidx, char prereg[17],
+	    char county[7], unsigned long long *parent_id);
+/* Read a registration with its guardians: XJ_OK or XJ_NO_ROW. */
+int	xj_reg_get(struct xj_db *, const char *prereg, struct xj_reg_rec *);
+/* Move from `from` to `to` if the row is still at `from`: XJ_OK, or
+ * XJ_E_CONFLICT when another request moved it first. */
+int	xj_reg_move(struct xj_db *, unsigned long long id, struct xj_reg_pos from,
+	    struct xj_reg_pos to);
+int	xj_reg_event(struct xj_db *, unsigned long long id, const char *event,
+	    const char *state, const char *detail);
+struct xj_reg_summary {
+	char	prereg[17];
+	char	county[7];
+	char	state[25];
+	char	cert[17];
+	char	child_name[257];
+	char	created_at[20];
+};
+/* The parent's registrations, newest first (at most 50), each to fn. */
+int	xj_reg_list_by_parent(struct xj_db *, unsigned long long parent_id,
+	    void (*fn)(const struct xj_reg_summary *, void *), void *arg);
+/* Queue an identity verification (R-COL-5) for this version. */
+int	xj_reg_psb_enqueue(struct xj_db *, unsigned long long id, unsigned version);
+
+#endif

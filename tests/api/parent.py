@@ -1,0 +1,101 @@
+"""parent.py -- helpers for parent-portal black-box tests: a parent
+client with its own cookie and CSRF token, and valid registration bodies
+for children of the PSB simulator's fixture population."""
+import http.client
+import json
+import os
+import random
+import sys
+
+from xjtest import SRCDIR
+
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "psbsim"))
+import population  # noqa: E402
+
+# children drawn from a random stretch of the population, so that test
+# files never collide even if they shared a database
+_next = [random.randrange(1000, 10_000_000)]
+
+
+def new_child():
+    _next[0] += 1
+    return population.person(_next[0])
+
+
+_phones = [random.randrange(10_000_000, 99_999_999)]
+
+
+def new_phone():
+    _phones[0] += 1
+    return "139%08d" % _phones[0]
+
+
+def reg_body(p, district="110105", hukou="110105000000", **over):
+    body = {
+        "district": district,
+        "child": {
+            "name": p.name, "sex": p.sex, "birth_date": p.birth_date,
+            "id_doc_type": "1", "id_number": p.id_number, "ethnicity": "01",
+            "nationality": "中国", "hukou_nature": "resident",
+            "hukou_location": hukou, "birthplace": "北京市朝阳区",
+            "native_place": "北京市", "current_address": "北京市朝阳区建国路1号院2号楼301",
+            "home_address": "北京市朝阳区建国路1号院2号楼301",
+            "contact_address": "北京市朝阳区建国路1号院2号楼301",
+        },
+        "guardians": [{"relation": "父", "name": "王建国", "phone": "13800138000",
+                       "employer": "北京某科技有限公司"}],
+        "left_behind": False, "migrant_worker_child": False, "distance_km": 1.5,
+    }
+    for k, v in over.items():
+        if k.startswith("child_"):
+            body["child"][k[6:]] = v
+        else:
+            body[k] = v
+    return body
+
+
+class Parent:
+    """A browser-like parent: keeps the session cookie and CSRF token."""
+
+    def __init__(self, s, phone=None, password="Secret123"):
+        self.s = s
+        self.phone = phone or new_phone()
+        self.password = password
+        self.cookie = None
+        self.csrf = None
+
+    def call(self, method, path, body=None, headers=None, raw=None, csrf=True):
+        h = dict(headers or {})
+        if self.cookie:
+            h["Cookie"] = "xj_parent=" + self.cookie
+        if csrf and self.csrf and method not in ("GET", "HEAD"):
+            h["X-CSRF-Token"] = self.csrf
+        st, hdr, b = self.s.http(method, path, body=body, headers=h, raw=raw)
+        self._take_cookie(hdr)
+        if isinstance(b, dict) and b.get("csrf_token"):
+            self.csrf = b["csrf_token"]
+        return st, hdr, b
+
+    def _take_cookie(self, hdr):
+        sc = hdr.get("set-cookie", "")
+        for part in sc.split(", "):
+            if part.startswith("xj_parent="):
+                val = part.split(";", 1)[0][len("xj_parent="):]
+                self.cookie = val or None
+
+    def signup(self):
+        st, h, b = self.call("POST", "/api/parent/v1/accounts",
+                             {"phone": self.phone, "password": self.password})
+        self.s.eq(st, 201, "sign-up: %r" % (b,))
+        return self
+
+    def login(self, password=None):
+        return self.call("POST", "/api/parent/v1/session",
+                         {"phone": self.phone, "password": password or self.password})
+
+    def register(self, body, headers=None):
+        return self.call("POST", "/api/parent/v1/registrations", body, headers=headers)
+
+
+def signed_up(s):
+    return Parent(s).signup()

@@ -1,0 +1,128 @@
+"""Black-box: parent accounts (issue 3 §1): sign-up, login, sessions as
+HMAC-signed cookies, anti-CSRF header, lockout, logout, password change."""
+from parent import Parent, new_phone, signed_up
+from xjtest import test, run
+
+
+@test("sign-up with a mobile number answers 201 with an HttpOnly SameSite=Strict session cookie")
+def _(s):
+    p = Parent(s)
+    st, h, b = p.call("POST", "/api/parent/v1/accounts", {"phone": p.phone, "password": "Secret123"})
+    s.eq(st, 201)
+    cookie = h["set-cookie"]
+    s.ok("HttpOnly" in cookie and "SameSite=Strict" in cookie, cookie)
+    s.ok(b["csrf_token"] and b["account"]["id"] > 0, b)
+    st, h, b = p.call("GET", "/api/parent/v1/session")
+    s.eq(st, 200)
+
+
+@test("the phone number is stored encrypted with a blind index, never in clear")
+def _(s):
+    p = signed_up(s)
+    rows = s.sql("SELECT HEX(phone_ct), HEX(phone_bidx) FROM parent_account")
+    s.ok(all(p.phone.encode().hex().upper() not in r[0] for r in rows), "no plaintext")
+    s.ok(s.sql("SELECT COUNT(*) FROM parent_account WHERE phone_ct LIKE '%%%s%%'" % p.phone)[0][0] == "0",
+         "not found as text")
+
+
+@test("a second sign-up with the same number answers 409 phone_registered")
+def _(s):
+    p = signed_up(s)
+    st, h, b = Parent(s, phone=p.phone).call("POST", "/api/parent/v1/accounts",
+                                              {"phone": p.phone, "password": "Other1234"})
+    s.error_body(b, "phone_registered", 409, st)
+
+
+@test("sign-up refuses a malformed number and a weak password, both at once")
+def _(s):
+    st, h, b = Parent(s).call("POST", "/api/parent/v1/accounts", {"phone": "1234", "password": "short"})
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq({(f["field"], f["code"]) for f in e["fields"]},
+         {("phone", "mobile_number_format"), ("password", "weak_password")})
+
+
+@test("login with the right password starts a session; a wrong one answers 401")
+def _(s):
+    p = signed_up(s)
+    q = Parent(s, phone=p.phone)
+    st, h, b = q.login("Wrong1234")
+    s.error_body(b, "invalid_credentials", 401, st)
+    st, h, b = q.login()
+    s.eq(st, 200)
+    s.eq(q.call("GET", "/api/parent/v1/session")[0], 200)
+
+
+@test("an unknown number answers the same 401 as a wrong password")
+def _(s):
+    st, h, b = Parent(s).login("Secret123")
+    s.error_body(b, "invalid_credentials", 401, st)
+
+
+@test("five wrong passwords lock the account for 15 minutes, even for the right password")
+def _(s):
+    p = signed_up(s)
+    q = Parent(s, phone=p.phone)
+    for i in range(5):
+        st, h, b = q.login("Wrong%04d" % i)
+        s.eq(st, 401, "attempt %d" % (i + 1))
+    st, h, b = q.login()
+    s.error_body(b, "account_locked", 403, st)
+    s.ok(800 <= int(h["retry-after"]) <= 900, "Retry-After ~15 min: %r" % h.get("retry-after"))
+    n = s.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'parent.login_failed'")[0][0]
+    s.ok(int(n) >= 5, "failures audited")
+
+
+@test("a state change without the X-CSRF-Token header is refused with 403")
+def _(s):
+    p = signed_up(s)
+    st, h, b = p.call("DELETE", "/api/parent/v1/session", csrf=False)
+    s.error_body(b, "csrf_token_invalid", 403, st)
+    st, h, b = p.call("DELETE", "/api/parent/v1/session", headers={"X-CSRF-Token": "x" * 43},
+                      csrf=False)
+    s.error_body(b, "csrf_token_invalid", 403, st)
+    s.eq(p.call("GET", "/api/parent/v1/session")[0], 200, "session still alive")
+
+
+@test("no cookie, a forged cookie or a cookie of another kind answers 401")
+def _(s):
+    for cookie in (None, "v1.AAAA.BBBB", "garbage"):
+        h = {"Cookie": "xj_parent=" + cookie} if cookie else {}
+        st, hdr, b = s.http("GET", "/api/parent/v1/registrations", headers=h)
+        s.error_body(b, "unauthenticated", 401, st)
+
+
+@test("logout ends the session: the old cookie no longer works")
+def _(s):
+    p = signed_up(s)
+    old = p.cookie
+    st, h, b = p.call("DELETE", "/api/parent/v1/session")
+    s.eq(st, 204)
+    st, h, b = s.http("GET", "/api/parent/v1/session", headers={"Cookie": "xj_parent=" + old})
+    s.error_body(b, "session_expired", 401, st)
+
+
+@test("a password change ends other sessions and keeps the current one")
+def _(s):
+    p = signed_up(s)
+    other = Parent(s, phone=p.phone)
+    s.eq(other.login()[0], 200)
+    st, h, b = p.call("PUT", "/api/parent/v1/account/password",
+                      {"current_password": "Secret123", "new_password": "Newer4567"})
+    s.eq(st, 200)
+    s.eq(p.call("GET", "/api/parent/v1/session")[0], 200, "this session lives")
+    st, h, b = other.call("GET", "/api/parent/v1/session")
+    s.error_body(b, "session_expired", 401, st)
+    s.eq(Parent(s, phone=p.phone).login("Newer4567")[0], 200)
+
+
+@test("password change with a wrong current password is refused and changes nothing")
+def _(s):
+    p = signed_up(s)
+    st, h, b = p.call("PUT", "/api/parent/v1/account/password",
+                      {"current_password": "Nope12345", "new_password": "Newer4567"})
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq(e["fields"][0]["field"], "current_password")
+    s.eq(Parent(s, phone=p.phone).login()[0], 200)
+
+
+run()

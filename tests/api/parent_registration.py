@@ -1,0 +1,217 @@
+"""Black-box: creating and reading registrations (issue 3 §2, §3, §9):
+R-COL-2 one district per child (also under a race across workers),
+R-COL-3 pre-registration numbers, R-COL-1 windows, Idempotency-Key,
+privacy of other families' registrations."""
+import json
+import re
+import threading
+
+from parent import Parent, new_child, reg_body, signed_up
+from xjtest import test, run
+
+
+@test("R-COL-3 a valid registration answers 201 with a checked pre-registration number")
+def _(s):
+    p = signed_up(s)
+    child = new_child()
+    st, h, b = p.register(reg_body(child))
+    s.eq(st, 201, "status: %r" % (b,))
+    no = b["prereg_no"]
+    s.ok(re.fullmatch(r"\d{2}110105\d{7}[0-9X]", no), no)
+    s.eq(h["location"], "/api/parent/v1/registrations/" + no)
+    s.eq(b["state"], "submitted")
+    s.eq(b["local_family"], True)
+    s.eq(b["child"]["id_number_masked"], child.id_number[:6] + "********" + child.id_number[-4:])
+    s.ok(b["guardians"][0]["phone_masked"].startswith("138****"), b["guardians"])
+    s.eq(b["district"], {"code": "110105", "name": "朝阳区"})
+    st, h, got = p.call("GET", "/api/parent/v1/registrations/" + no)
+    s.eq(st, 200)
+    s.eq(got["prereg_no"], no)
+
+
+@test("the registration, its audit entry and a PSB verification request commit together")
+def _(s):
+    p = signed_up(s)
+    st, h, b = p.register(reg_body(new_child()))
+    no = b["prereg_no"]
+    rid = s.sql("SELECT id FROM registration WHERE prereg_no = '%s'" % no)[0][0]
+    s.eq(s.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.create'"
+               " AND target_id = '%s'" % no)[0][0], "1")
+    s.eq(s.sql("SELECT state FROM psb_request WHERE registration_id = %s" % rid), [["pending"]])
+    s.eq(s.sql("SELECT event FROM registration_event WHERE registration_id = %s" % rid), [["registered"]])
+
+
+@test("identity numbers are stored encrypted: no plaintext ID number in the database")
+def _(s):
+    p = signed_up(s)
+    child = new_child()
+    p.register(reg_body(child))
+    dump = s.sql("SELECT HEX(id_number_ct) FROM registration")
+    s.ok(all(child.id_number.encode().hex().upper() not in r[0] for r in dump), "ciphertext")
+    s.eq(s.sql("SELECT COUNT(*) FROM registration WHERE id_number_ct LIKE '%%%s%%'"
+               % child.id_number)[0][0], "0")
+
+
+@test("R-COL-2 the same child again, same district, same parent: 409 with their own number")
+def _(s):
+    p = signed_up(s)
+    child = new_child()
+    st, h, b = p.register(reg_body(child))
+    no = b["prereg_no"]
+    st, h, b = p.register(reg_body(child))
+    e = s.error_body(b, "duplicate_child", 409, st)
+    s.eq(e["registered_in"]["prereg_no"], no)
+    s.ok("撤销" in e["next_step"], e["next_step"])
+
+
+@test("R-COL-2 the same child by another parent in another district: 409 without their number")
+def _(s):
+    child = new_child()
+    s.eq(signed_up(s).register(reg_body(child))[0], 201)
+    st, h, b = signed_up(s).register(reg_body(child, district="110108"))
+    e = s.error_body(b, "duplicate_child", 409, st)
+    s.eq(e["registered_in"]["district"], "110105")
+    s.eq(e["registered_in"]["district_name"], "朝阳区")
+    s.eq(e["registered_in"]["prereg_no"], None, "another family's number is not shown")
+
+
+@test("R-COL-2 50 concurrent registrations of one child across workers: exactly one 201")
+def _(s):
+    child = new_child()
+    parents = [signed_up(s) for _ in range(10)]
+    results = []
+    lock = threading.Lock()
+
+    def go(p, i):
+        st, h, b = p.register(reg_body(child, district=("110105", "110108", "110101")[i % 3]))
+        with lock:
+            results.append((st, b.get("error", {}).get("code") if isinstance(b, dict) else b))
+    threads = [threading.Thread(target=go, args=(parents[i % 10], i)) for i in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    created = [r for r in results if r[0] == 201]
+    s.eq(len(created), 1, "201s: %r" % results)
+    s.ok(all(r == (409, "duplicate_child") for r in results if r[0] != 201), results)
+    s.eq(s.sql("SELECT COUNT(*) FROM child_claim c JOIN registration r ON r.id = c.registration_id"
+               " WHERE r.child_name = '%s'" % child.name)[0][0], "1")
+
+
+@test("a retry with the same Idempotency-Key returns the first answer, not a duplicate")
+def _(s):
+    p = signed_up(s)
+    body = reg_body(new_child())
+    st1, h1, b1 = p.register(body, headers={"Idempotency-Key": "k-123"})
+    s.eq(st1, 201)
+    st2, h2, b2 = p.register(body, headers={"Idempotency-Key": "k-123"})
+    s.eq(st2, 201, "replayed: %r" % (b2,))
+    s.eq(b2["prereg_no"], b1["prereg_no"])
+    s.eq(h2.get("idempotent-replayed"), "true")
+    s.eq(s.sql("SELECT COUNT(*) FROM registration WHERE prereg_no = '%s'" % b1["prereg_no"])[0][0], "1")
+
+
+@test("the same Idempotency-Key with a different body is refused")
+def _(s):
+    p = signed_up(s)
+    s.eq(p.register(reg_body(new_child()), headers={"Idempotency-Key": "k-9"})[0], 201)
+    st, h, b = p.register(reg_body(new_child()), headers={"Idempotency-Key": "k-9"})
+    s.error_body(b, "idempotency_key_reused", 422, st)
+
+
+@test("concurrent retries with one Idempotency-Key create one registration, all see it")
+def _(s):
+    p = signed_up(s)
+    body = reg_body(new_child())
+    out = []
+    ts = [threading.Thread(target=lambda: out.append(
+        p.register(body, headers={"Idempotency-Key": "race-1"}))) for _ in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    nos = {b["prereg_no"] for st, h, b in out if st == 201}
+    s.eq(len(nos), 1, "one number: %r" % [(st, b) for st, h, b in out])
+    s.ok(all(st == 201 for st, h, b in out), [st for st, h, b in out])
+
+
+@test("R-COL-1 outside the collection window registration is refused with collection_window_closed")
+def _(s):
+    p = signed_up(s)
+    s.stack.xuejictl("window-set", "--year", "2026", "--division", "110108",
+                     "--opens", "2026-05-07 00:00", "--closes", "2026-06-01 00:00")
+    # a county window beats the province-wide one of the demo data
+    import time
+    year = time.gmtime(time.time() + 8 * 3600).tm_year
+    s.stack.xuejictl("window-set", "--year", str(year), "--division", "110108",
+                     "--opens", "%d-05-07 00:00" % (year - 1), "--closes", "%d-06-01 00:00" % (year - 1))
+    try:
+        st, h, b = p.register(reg_body(new_child(), district="110108"))
+        s.error_body(b, "collection_window_closed", 403, st)
+        s.eq(p.register(reg_body(new_child(), district="110105"))[0], 201, "other districts open")
+    finally:
+        s.sql("DELETE FROM collection_window WHERE division_code = '110108'")
+
+
+@test("another parent's registration answers 404, like a number that does not exist")
+def _(s):
+    a = signed_up(s)
+    no = a.register(reg_body(new_child()))[2]["prereg_no"]
+    b = signed_up(s)
+    st, h, body = b.call("GET", "/api/parent/v1/registrations/" + no)
+    s.error_body(body, "not_found", 404, st)
+    s.eq(b.call("GET", "/api/parent/v1/registrations")[2]["items"], [])
+
+
+@test("R-COL-3 a mistyped pre-registration number is caught by its check character, before any lookup")
+def _(s):
+    p = signed_up(s)
+    no = p.register(reg_body(new_child()))[2]["prereg_no"]
+    typo = no[:5] + str((int(no[5]) + 1) % 10) + no[6:]
+    st, h, b = p.call("GET", "/api/parent/v1/registrations/" + typo)
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq(e["fields"][0]["code"], "prereg_number_check_char")
+    disp = "%s-%s-%s-%s" % (no[:2], no[2:8], no[8:15], no[15])
+    s.eq(p.call("GET", "/api/parent/v1/registrations/" + disp)[0], 200, "display form accepted")
+
+
+@test("the list shows the parent's own registrations, newest first")
+def _(s):
+    p = signed_up(s)
+    a = p.register(reg_body(new_child()))[2]["prereg_no"]
+    b = p.register(reg_body(new_child()))[2]["prereg_no"]
+    items = p.call("GET", "/api/parent/v1/registrations")[2]["items"]
+    s.eq([i["prereg_no"] for i in items], [b, a])
+    s.ok(items[0]["state_text"], "state in words")
+
+
+@test("R-COL-8 an under-age child is registered with an under_age warning")
+def _(s):
+    import population
+    p = signed_up(s)
+    pid = population.make_id("110105", 2023, 9, 1, 13)
+    body = reg_body(new_child(), child_id_number=pid, child_birth_date="2023-09-01",
+                    child_sex="M")
+    st, h, b = p.register(body)
+    s.eq(st, 201, b)
+    s.eq([w["code"] for w in b["warnings"]], ["under_age"])
+
+
+@test("R-COL-6 a non-local family (hukou elsewhere) needs the five certificates")
+def _(s):
+    p = signed_up(s)
+    st, h, b = p.register(reg_body(new_child(), hukou="440305000000"))
+    s.eq(st, 201)
+    s.eq(b["local_family"], False)
+    s.eq(b["certificates"]["required"], True)
+
+
+@test("R-COL-6 a special category (serviceman) counts as local although the hukou is elsewhere")
+def _(s):
+    p = signed_up(s)
+    st, h, b = p.register(reg_body(new_child(), hukou="440305000000", special_category="serviceman"))
+    s.eq(st, 201)
+    s.eq(b["local_family"], True)
+
+
+run()
