@@ -38,6 +38,8 @@
 	X(DUPLICATE_CHILD,      409, "duplicate_child",       "该儿童已经登记，不能重复登记",        "this child is already registered") \
 	X(IDEM_REUSED,          422, "idempotency_key_reused","同一个幂等键不能用于不同的请求",      "this Idempotency-Key was used for a different request") \
 	X(FORM_UNAVAILABLE,     409, "form_not_printable",    "信息采集表暂不能打印",                "the collection form cannot be printed yet") \
+	X(CHANGE_IN_WINDOW,     409, "cancel_instead",        "采集期内如需更换登记区，请先撤销原登记，再到新的区登记", "inside the collection window, cancel this registration and register in the other district") \
+	X(CHANGE_PENDING,       409, "district_change_pending", "已有一项变更登记区的申请正在办理",   "a district change request is already being handled") \
 	X(SCHEMA_OUTDATED,      503, "schema_outdated",       "数据库结构版本低于程序版本，请先执行迁移", "the database schema is older than this build: run xuejictl migrate") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \

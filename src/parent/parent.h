@@ -20,6 +20,12 @@ int	xj_parent_password(struct xj_req *);
 int	xj_parent_reg_create(struct xj_req *);
 int	xj_parent_reg_list(struct xj_req *);
 int	xj_parent_reg_get(struct xj_req *);
+/* lifecycle.c, status.c */
+int	xj_parent_reg_correct(struct xj_req *);
+int	xj_parent_reg_cancel(struct xj_req *);
+int	xj_parent_change_request(struct xj_req *);
+int	xj_parent_change_list(struct xj_req *);
+int	xj_parent_reg_status(struct xj_req *);
 /* Load the caller's own registration named by the {no} path parameter:
  * XJ_OK; or a 422 already sent for a mistyped number (r->responded), or
  * XJ_E_NOT_FOUND for a number that is not theirs. */

@@ -208,6 +208,120 @@ xj_reg_event(struct xj_db *db, unsigned long long id, const char *event,
 }
 
 int
+xj_reg_update(struct xj_db *db, const struct xj_reg_rec *r, struct xj_reg_pos from,
+    unsigned version)
+{
+	struct xj_val v[28];
+	struct xj_val d = XJ_VI(r->id);
+	int n = 0, rc;
+
+	v[n++] = r->school_org_id ? XJ_VI(r->school_org_id) : XJ_VNULL;
+	v[n++] = XJ_VS(xj_reg_state_name(r->pos.state));
+	v[n++] = XJ_VS(xj_cert_state_name(r->pos.cert));
+	v[n++] = XJ_VI(r->local_family);
+	v[n++] = VS_OR_NULL(r->special_category);
+	v[n++] = XJ_VB(r->child_bidx, 32);
+	v[n++] = XJ_VS(r->child_name);
+	v[n++] = XJ_VS(r->sex);
+	v[n++] = XJ_VS(r->birth_date);
+	v[n++] = XJ_VS(r->doc_type);
+	v[n++] = XJ_VB(r->idn_ct, r->idn_ct_len);
+	v[n++] = XJ_VS(r->ethnicity);
+	v[n++] = XJ_VS(r->nationality);
+	v[n++] = XJ_VS(r->hukou_nature);
+	v[n++] = XJ_VS(r->hukou_code);
+	v[n++] = XJ_VS(r->birthplace);
+	v[n++] = XJ_VS(r->native_place);
+	v[n++] = XJ_VS(r->current_address);
+	v[n++] = XJ_VS(r->home_address);
+	v[n++] = XJ_VS(r->contact_address);
+	v[n++] = XJ_VI(r->left_behind);
+	v[n++] = XJ_VI(r->migrant_worker_child);
+	v[n++] = XJ_VI(r->distance_dm);
+	v[n++] = XJ_VI(r->age_warning);
+	v[n++] = XJ_VI(r->id);
+	v[n++] = XJ_VS(xj_reg_state_name(from.state));
+	v[n++] = XJ_VS(xj_cert_state_name(from.cert));
+	v[n++] = XJ_VI(version);
+	if ((rc = xj_db_exec(db, XJ_Q_REG_UPDATE, v, (unsigned)n)) != XJ_OK)
+		return rc;
+	if (xj_db_affected(db, XJ_Q_REG_UPDATE) != 1)
+		return XJ_E_CONFLICT;
+	if ((rc = xj_db_exec(db, XJ_Q_REG_GUARDIANS_DELETE, &d, 1)) != XJ_OK)
+		return rc;
+	return xj_reg_insert_guardians(db, r);
+}
+
+int
+xj_reg_events(struct xj_db *db, unsigned long long reg_id,
+    void (*fn)(const struct xj_reg_event_row *, void *), void *arg)
+{
+	struct xj_reg_event_row e;
+	struct xj_val v = XJ_VI(reg_id);
+	struct xj_col c[4] = { XJ_COL_STR(e.at, sizeof(e.at)), XJ_COL_STR(e.event, sizeof(e.event)),
+	    XJ_COL_STR(e.state, sizeof(e.state)), XJ_COL_STR(e.detail, sizeof(e.detail)) };
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_REG_EVENTS, &v, 1)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_REG_EVENTS, c, 4)) == XJ_OK)
+		fn(&e, arg);
+	xj_db_done(db, XJ_Q_REG_EVENTS);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_reg_psb_supersede(struct xj_db *db, unsigned long long id)
+{
+	struct xj_val v = XJ_VI(id);
+
+	return xj_db_exec(db, XJ_Q_PSB_SUPERSEDE, &v, 1);
+}
+
+int
+xj_change_open_count(struct xj_db *db, unsigned long long reg_id, long long *n)
+{
+	struct xj_val v = XJ_VI(reg_id);
+	struct xj_col c = XJ_COL_INT;
+	int rc = xj_db_row(db, XJ_Q_CHANGE_OPEN, &v, 1, &c, 1);
+
+	*n = c.i;
+	return rc;
+}
+
+int
+xj_change_insert(struct xj_db *db, unsigned long long reg_id, const char *from,
+    const char *to, const char *reason)
+{
+	struct xj_val v[4] = { XJ_VI(reg_id), XJ_VS(from), XJ_VS(to), XJ_VS(reason) };
+
+	return xj_db_exec(db, XJ_Q_CHANGE_INSERT, v, 4);
+}
+
+int
+xj_change_list(struct xj_db *db, unsigned long long reg_id,
+    void (*fn)(const struct xj_change_row *, void *), void *arg)
+{
+	struct xj_change_row row;
+	struct xj_val v = XJ_VI(reg_id);
+	struct xj_col c[7] = { XJ_COL_INT, XJ_COL_STR(row.from_county, sizeof(row.from_county)),
+	    XJ_COL_STR(row.to_county, sizeof(row.to_county)), XJ_COL_STR(row.state, sizeof(row.state)),
+	    XJ_COL_STR(row.reason, sizeof(row.reason)),
+	    XJ_COL_STR(row.requested_at, sizeof(row.requested_at)),
+	    XJ_COL_STR(row.decided_at, sizeof(row.decided_at)) };
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_CHANGE_LIST, &v, 1)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_CHANGE_LIST, c, 7)) == XJ_OK) {
+		row.id = (unsigned long long)c[0].i;
+		fn(&row, arg);
+	}
+	xj_db_done(db, XJ_Q_CHANGE_LIST);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
 xj_reg_list_by_parent(struct xj_db *db, unsigned long long parent_id,
     void (*fn)(const struct xj_reg_summary *, void *), void *arg)
 {

@@ -93,6 +93,38 @@ struct xj_reg_summary {
 /* The parent's registrations, newest first (at most 50), each to fn. */
 int	xj_reg_list_by_parent(struct xj_db *, unsigned long long parent_id,
 	    void (*fn)(const struct xj_reg_summary *, void *), void *arg);
+/* A correction (R-COL-4/5): rewrite the row from rec (same district),
+ * version + 1, moving from `from` to rec->pos; XJ_E_CONFLICT when the
+ * row changed meanwhile. Guardians are replaced. */
+int	xj_reg_update(struct xj_db *, const struct xj_reg_rec *rec, struct xj_reg_pos from,
+	    unsigned version);
+/* Open verification requests of the registration no longer count. */
+int	xj_reg_psb_supersede(struct xj_db *, unsigned long long id);
+
+struct xj_change_row {
+	unsigned long long	 id;
+	char			 from_county[7];
+	char			 to_county[7];
+	char			 state[17];
+	char			 reason[1021];
+	char			 requested_at[20];
+	char			 decided_at[20];
+};
+/* R-COL-4 district change requests. open: requests not yet decided. */
+int	xj_change_open_count(struct xj_db *, unsigned long long reg_id, long long *n);
+int	xj_change_insert(struct xj_db *, unsigned long long reg_id, const char *from,
+	    const char *to, const char *reason);
+int	xj_change_list(struct xj_db *, unsigned long long reg_id,
+	    void (*fn)(const struct xj_change_row *, void *), void *arg);
+struct xj_reg_event_row {
+	char	at[20];		/* UTC */
+	char	event[33];
+	char	state[25];
+	char	detail[1021];
+};
+/* The status history, oldest first. */
+int	xj_reg_events(struct xj_db *, unsigned long long reg_id,
+	    void (*fn)(const struct xj_reg_event_row *, void *), void *arg);
 /* Queue an identity verification (R-COL-5) for this version. */
 int	xj_reg_psb_enqueue(struct xj_db *, unsigned long long id, unsigned version);
 

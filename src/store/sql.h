@@ -91,6 +91,29 @@
 	X(REG_TRANSITION,    0, \
 	  "UPDATE registration SET state = ?, cert_state = ?, updated_at = UTC_TIMESTAMP(6)" \
 	  " WHERE id = ? AND state = ? AND cert_state = ?") \
+	X(REG_UPDATE,        0, \
+	  "UPDATE registration SET school_org_id = ?, state = ?, cert_state = ?, version = version + 1," \
+	  " local_family = ?, special_category = ?, child_bidx = ?, child_name = ?, sex = ?," \
+	  " birth_date = ?, id_doc_type = ?, id_number_ct = ?, ethnicity = ?, nationality = ?," \
+	  " hukou_nature = ?, hukou_code = ?, birthplace = ?, native_place = ?, current_address = ?," \
+	  " home_address = ?, contact_address = ?, left_behind = ?, migrant_worker_child = ?," \
+	  " distance_dm = ?, age_warning = ?, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND state = ? AND cert_state = ? AND version = ?") \
+	X(REG_GUARDIANS_DELETE, 0, "DELETE FROM registration_guardian WHERE registration_id = ?") \
+	X(PSB_SUPERSEDE,     0, \
+	  "UPDATE psb_request SET state = 'superseded' WHERE registration_id = ?" \
+	  " AND state IN ('pending', 'offered')") \
+	X(CHANGE_INSERT,     0, \
+	  "INSERT INTO district_change (registration_id, from_county, to_county, state, reason," \
+	  " requested_at) VALUES (?, ?, ?, 'requested', ?, UTC_TIMESTAMP(6))") \
+	X(CHANGE_OPEN,       0, \
+	  "SELECT COUNT(*) FROM district_change WHERE registration_id = ?" \
+	  " AND state IN ('requested', 'revoked') FOR UPDATE") \
+	X(CHANGE_LIST,       0, \
+	  "SELECT id, from_county, to_county, state, reason," \
+	  " DATE_FORMAT(requested_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(decided_at, '%Y-%m-%d %H:%i:%s'), '')" \
+	  " FROM district_change WHERE registration_id = ? ORDER BY id") \
 	X(PSB_ENQUEUE,       0, \
 	  "INSERT INTO psb_request (token, registration_id, reg_version, state, created_at)" \
 	  " VALUES (?, ?, ?, 'pending', UTC_TIMESTAMP(6))") \

@@ -1,0 +1,158 @@
+/* status.c -- GET /api/parent/v1/registrations/{no}/status (issue 3 §5):
+ * where the registration stands, in words a parent understands, with the
+ * time of each step: registered -> identity verified (or sent back) ->
+ * five-certificate review (non-local families) -> form printable ->
+ * school accepted -> district approved -> admitted; and the full history. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/req.h"
+#include "domain/regstate.h"
+#include "store/refdata.h"
+#include "store/registration.h"
+#include "parent.h"
+#include "regview.h"
+
+/* History events in plain words. */
+static const struct {
+	const char *event, *zh, *en;
+} words[] = {
+	{ "registered", "提交登记", "registration submitted" },
+	{ "psb_match", "公安部门核验身份信息一致", "public security confirmed the identity data" },
+	{ "psb_mismatch", "公安部门核验发现信息不一致，请核对后修改", "public security found data that differs: please check and correct it" },
+	{ "psb_not_found", "公安部门未查到该儿童的身份信息，登记无效", "public security has no such person: the registration is void" },
+	{ "corrected", "修改了登记信息，重新核验身份", "data corrected; identity check starts again" },
+	{ "certs_submitted", "提交五证材料，等待区教委审核", "five certificates submitted for district review" },
+	{ "certs_approved", "五证审核通过，已开具就读证明", "five certificates approved; study permit issued" },
+	{ "certs_rejected", "五证审核未通过", "five certificates refused" },
+	{ "cancel", "撤销了登记", "registration cancelled" },
+	{ "school_tick", "学校已确认接收", "a school accepted the child" },
+	{ "school_untick", "学校撤回了接收确认", "the school withdrew its acceptance" },
+	{ "district_approve", "区教委已审批", "the district approved the admission" },
+	{ "admit", "已录取，学校已发放入学通知", "admitted; the school issued the admission notice" },
+	{ "district_change_requested", "申请变更登记区", "change of district requested" },
+	{ "district_change_approved", "变更登记区已批准，原信息采集表作废", "change of district approved; the old form is void" },
+};
+
+static const char *
+word(const char *event, int en)
+{
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(words[i].event, event) == 0)
+			return en ? words[i].en : words[i].zh;
+	return event;
+}
+
+struct hist {
+	struct xj_reg_event_row	 e[64];
+	size_t			 n;
+};
+
+static void
+collect(const struct xj_reg_event_row *row, void *arg)
+{
+	struct hist *h = arg;
+
+	if (h->n < sizeof(h->e) / sizeof(h->e[0]))
+		h->e[h->n++] = *row;
+}
+
+/* Time of the last event named ev (or reaching state st), "" if none. */
+static const char *
+when(const struct hist *h, const char *ev, const char *st)
+{
+	for (size_t i = h->n; i-- > 0;)
+		if ((ev && strcmp(h->e[i].event, ev) == 0) || (st && strcmp(h->e[i].state, st) == 0))
+			return h->e[i].at;
+	return "";
+}
+
+static void
+step(yajl_gen g, const char *name, const char *zh, const char *en, int done,
+    int current, const char *at)
+{
+	char t[26] = "";
+
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "step", name);
+	xj_gen_str(g, "zh", zh);
+	xj_gen_str(g, "en", en);
+	xj_gen_str(g, "status", done ? "done" : current ? "current" : "pending");
+	if (done && at && *at)
+		xj_regview_time(at, t);
+	xj_gen_str(g, "at", t[0] ? t : NULL);
+	yajl_gen_map_close(g);
+}
+
+int
+xj_parent_reg_status(struct xj_req *r)
+{
+	struct xj_reg_rec *rec = xj_calloc(r->arena, 1, sizeof(*rec));
+	struct hist *h = xj_calloc(r->arena, 1, sizeof(*h));
+	enum xj_reg_state st;
+	int verified, certs_ok, printable, accepted, approved, admitted, rc;
+	yajl_gen g;
+
+	if (rec == NULL || h == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_parent_reg_load(r, rec)) != XJ_OK || r->responded)
+		return rc;
+	if ((rc = xj_reg_events(r->db, rec->id, collect, h)) != XJ_OK)
+		return rc;
+	st = rec->pos.state;
+	admitted = st == XJ_REG_ADMITTED;
+	approved = admitted || st == XJ_REG_DISTRICT_APPROVED;
+	accepted = approved || st == XJ_REG_SCHOOL_ACCEPTED;
+	printable = accepted || st == XJ_REG_PRINTABLE;
+	verified = printable || st == XJ_REG_ID_VERIFIED || st == XJ_REG_CERT_REVIEW ||
+	    st == XJ_REG_CERT_REJECTED;
+	certs_ok = rec->pos.cert == XJ_CERT_APPROVED;
+
+	g = xj_resp_json(r, 200);
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "prereg_no", rec->prereg);
+	xj_gen_str(g, "state", xj_reg_state_name(st));
+	xj_gen_key(g, "state_text");
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "zh", xj_reg_state_zh(st));
+	xj_gen_str(g, "en", xj_reg_state_en(st));
+	yajl_gen_map_close(g);
+	xj_gen_key(g, "steps");
+	yajl_gen_array_open(g);
+	step(g, "registered", "已登记", "registered", 1, 0, when(h, "registered", NULL));
+	step(g, "identity_verified",
+	    st == XJ_REG_ID_MISMATCH ? "身份信息不一致，请修改" : "公安部门核验身份",
+	    st == XJ_REG_ID_MISMATCH ? "identity data differs: please correct it" : "identity checked by public security",
+	    verified, !verified, when(h, "psb_match", NULL));
+	if (!rec->local_family)
+		step(g, "certificates_approved", "五证审核", "five-certificate review", certs_ok,
+		    !certs_ok && rec->pos.cert != XJ_CERT_NONE, when(h, "certs_approved", NULL));
+	step(g, "form_printable", "可打印信息采集表", "collection form printable", printable,
+	    0, when(h, NULL, "printable"));
+	step(g, "school_accepted", "学校确认接收", "accepted by a school", accepted, printable && !accepted,
+	    when(h, "school_tick", NULL));
+	step(g, "district_approved", "区教委审批", "approved by the district", approved,
+	    accepted && !approved, when(h, "district_approve", NULL));
+	step(g, "admitted", "录取", "admitted", admitted, approved && !admitted, when(h, "admit", NULL));
+	yajl_gen_array_close(g);
+	xj_gen_key(g, "history");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < h->n; i++) {
+		char t[26];
+		yajl_gen_map_open(g);
+		xj_regview_time(h->e[i].at, t);
+		xj_gen_str(g, "at", t);
+		xj_gen_str(g, "event", h->e[i].event);
+		xj_gen_str(g, "zh", word(h->e[i].event, 0));
+		xj_gen_str(g, "en", word(h->e[i].event, 1));
+		xj_gen_str(g, "state", h->e[i].state);
+		xj_gen_str(g, "detail", h->e[i].detail[0] ? h->e[i].detail : NULL);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
+}
