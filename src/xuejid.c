@@ -36,6 +36,8 @@
 #include "store/schema.h"
 #include "store/sql.h"
 #include "parent/parent.h"
+#include "psb/psb.h"
+#include "school/school.h"
 #include "system/system.h"
 
 struct worker {
@@ -250,10 +252,16 @@ main(int argc, char *argv[])
 	tables[nt++] = xj_system_routes;
 	if (portal & XJ_P_PARENT)
 		tables[nt++] = xj_parent_routes;
+	if (portal & XJ_P_SCHOOL)
+		tables[nt++] = xj_school_routes;
+	if (portal & XJ_P_PSB)
+		tables[nt++] = xj_psb_routes;
 	tables[nt] = NULL;
 	if (xj_auth_init(&conf, &keys, err, sizeof(err)) != 0)
 		die("secret_error", err);
 	xj_parent_setup(&conf);
+	xj_school_setup(&conf);
+	xj_psb_setup(&conf);
 	xj_system_set_portal(conf.portal);
 	disp.tables = tables;
 	disp.auth = xj_auth_check;

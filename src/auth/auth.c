@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -212,6 +213,38 @@ check_session(struct xj_req *r, char kind)
 	return XJ_OK;
 }
 
+/* A timestamp is 1..12 decimal digits; anything else counts as a bad
+ * signature (docs/psb.md §2), not as a stale one. */
+static int
+ts_wellformed(const char *ts)
+{
+	size_t n = strlen(ts);
+
+	if (n == 0 || n > XJ_SIGN_TS_DIGITS)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (ts[i] < '0' || ts[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* A refused gateway call: the reason, where from and what (the route's
+ * pattern); never the body, the headers' values or the signature. */
+static void
+psb_refused(const struct xj_req *r, const char *reason, long long skew)
+{
+	const char *method = xj_method_name(r->method);
+	const char *route = r->route ? r->route->path : "";
+	const char *addr = r->client_addr ? r->client_addr : "";
+
+	if (skew != 0)
+		xj_log(XJ_LOG_WARN, "psb_refused", "%s%s%s%s%lld", "reason", reason,
+		    "client", addr, "method", method, "route", route, "skew_s", skew);
+	else
+		xj_log(XJ_LOG_WARN, "psb_refused", "%s%s%s%s", "reason", reason,
+		    "client", addr, "method", method, "route", route);
+}
+
 /* PSB gateway: signature first (a caller without the key can use up no
  * nonce), then the timestamp window, then the nonce, stored in the
  * database so that every worker sees it (docs/psb.md). */
@@ -226,20 +259,21 @@ check_psb(struct xj_req *r)
 	int rc;
 
 	if (psb_keylen == 0 || ts == NULL || nonce == NULL || sig == NULL || uri == NULL ||
-	    !xj_sign_nonce_ok(nonce, strlen(nonce)) ||
+	    !ts_wellformed(ts) || !xj_sign_nonce_ok(nonce, strlen(nonce)) ||
 	    !xj_sign_psb_verify(psb_key, psb_keylen, ts, nonce,
 	    xj_method_name(r->method), uri, r->body.p, r->body.len, sig, strlen(sig))) {
-		xj_log(XJ_LOG_WARN, "psb_refused", "%s", "reason", "bad_signature");
+		psb_refused(r, "bad_signature", 0);
 		return XJ_E_BAD_SIGNATURE;
 	}
 	if (!xj_sign_ts_fresh(ts, (long long)time(NULL), conf->psb_window)) {
-		xj_log(XJ_LOG_WARN, "psb_refused", "%s", "reason", "stale_timestamp");
+		long long skew = (long long)time(NULL) - strtoll(ts, NULL, 10);
+		psb_refused(r, "stale_timestamp", skew ? skew : 1);
 		return XJ_E_STALE_TIMESTAMP;
 	}
 	v = XJ_VS(nonce);
 	rc = xj_db_exec(r->db, XJ_Q_NONCE_INSERT, &v, 1);
 	if (rc == XJ_E_CONFLICT) {
-		xj_log(XJ_LOG_WARN, "psb_refused", "%s", "reason", "replayed_nonce");
+		psb_refused(r, "replayed_nonce", 0);
 		return XJ_E_REPLAYED_NONCE;
 	}
 	if (rc != XJ_OK)

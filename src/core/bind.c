@@ -111,6 +111,25 @@ parse_scaled(struct xj_str s, int scale, long long *out)
 static int bind_obj(struct xj_arena *, const struct xj_json *,
     const struct xj_field *, void *, struct xj_ferrs *, const char *);
 
+/* Characters in a text value, or -1 if it is not valid UTF-8 or holds a
+ * control character: never; MULTILINE admits only tab, LF and CR (the
+ * others are not even representable in the XML 1.0 exchange). */
+static long
+text_len(const struct xj_field *f, struct xj_str s)
+{
+	long n;
+
+	if ((n = xj_utf8_len(s)) < 0)
+		return -1;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char ch = (unsigned char)s.p[i];
+		if ((ch < 0x20 || ch == 0x7f) && !((f->flags & XJ_MULTILINE) &&
+		    (ch == '\t' || ch == '\n' || ch == '\r')))
+			return -1;
+	}
+	return n;
+}
+
 static int
 bind_str(const struct xj_field *f, const struct xj_json *v, void *out)
 {
@@ -119,16 +138,8 @@ bind_str(const struct xj_field *f, const struct xj_json *v, void *out)
 
 	if (v->type != XJ_J_STR)
 		return XJ_E_F_TYPE;
-	if ((n = xj_utf8_len(v->s)) < 0)
+	if ((n = text_len(f, v->s)) < 0)
 		return XJ_E_F_FORMAT;
-	/* controls never; MULTILINE admits only tab, LF and CR (the others
-	 * are not even representable in the XML 1.0 exchange) */
-	for (size_t i = 0; i < v->s.len; i++) {
-		unsigned char ch = (unsigned char)v->s.p[i];
-		if ((ch < 0x20 || ch == 0x7f) && !((f->flags & XJ_MULTILINE) &&
-		    (ch == '\t' || ch == '\n' || ch == '\r')))
-			return XJ_E_F_FORMAT;
-	}
 	if (n < f->min)
 		return n == 0 && (f->flags & XJ_REQ) ? XJ_E_F_REQUIRED : XJ_E_F_TOO_SHORT;
 	if (f->max > 0 && n > f->max)
@@ -203,6 +214,47 @@ bind_arr(struct xj_arena *a, const struct xj_field *f, const struct xj_json *v,
 }
 
 static int
+bind_strs(struct xj_arena *a, const struct xj_field *f, const struct xj_json *v,
+    void *out, struct xj_ferrs *e, const char *path)
+{
+	struct xj_str **dst = (struct xj_str **)((char *)out + f->off);
+	size_t *cnt = (size_t *)((char *)out + f->off_n);
+	const struct xj_json *it;
+	struct xj_str *items;
+	size_t i = 0;
+
+	if (v->type != XJ_J_ARR)
+		return XJ_E_F_TYPE;
+	if ((long long)v->n < f->min)
+		return v->n == 0 ? XJ_E_F_REQUIRED : XJ_E_F_TOO_SHORT;
+	if ((long long)v->n > f->max)
+		return XJ_E_F_TOO_MANY;
+	if ((items = xj_calloc(a, v->n ? v->n : 1, sizeof(*items))) == NULL)
+		return XJ_E_TOO_COMPLEX;
+	for (it = v->child; it; it = it->next, i++) {
+		int rc = XJ_OK;
+		const char *p;
+
+		if (it->type != XJ_J_STR)
+			rc = XJ_E_F_TYPE;
+		else if (text_len(f, it->s) < 0)
+			rc = XJ_E_F_FORMAT;
+		else if (f->check != NULL)
+			rc = f->check(it->s);
+		if (rc == XJ_OK) {
+			items[i] = it->s;
+			continue;
+		}
+		if ((p = xj_printf(a, "%s[%zu]", path, i)) == NULL)
+			return XJ_E_TOO_COMPLEX;
+		xj_ferr_add(e, a, p, rc);
+	}
+	*dst = items;
+	*cnt = v->n;
+	return XJ_OK;
+}
+
+static int
 bind_obj(struct xj_arena *a, const struct xj_json *obj,
     const struct xj_field *fields, void *out, struct xj_ferrs *e,
     const char *prefix)
@@ -262,6 +314,9 @@ bind_obj(struct xj_arena *a, const struct xj_json *obj,
 			break;
 		case XJ_F_ARR:
 			rc = bind_arr(a, f, v, out, e, path);
+			break;
+		case XJ_F_STRS:
+			rc = bind_strs(a, f, v, out, e, path);
 			break;
 		default:
 			rc = XJ_E_INTERNAL;

@@ -17,7 +17,10 @@ enum xj_ftype {
 	XJ_F_DEC,	/* decimal with `scale` places, target: struct xj_num (scaled) */
 	XJ_F_BOOL,	/* target: struct xj_num (0/1) */
 	XJ_F_OBJ,	/* target: the sub-struct, inline */
-	XJ_F_ARR	/* array of objects: target: pointer to sub-struct array, count at off_n */
+	XJ_F_ARR,	/* array of objects: target: pointer to sub-struct array, count at off_n */
+	XJ_F_STRS	/* array of strings: target: struct xj_str *, count at off_n;
+			   min/max: items; each item text as for STR, then `check`
+			   (a code list bounds its length); errors at "name[i]" */
 };
 
 #define XJ_OPT		0x0
@@ -35,12 +38,12 @@ struct xj_field {
 	const char		*name;
 	enum xj_ftype		 type;
 	int			 flags;
-	long long		 min, max;	/* STR: characters; INT/DEC: value (scaled); ARR: items */
-	xj_check_str		 check;		/* STR: extra rule from src/domain/ */
+	long long		 min, max;	/* STR: characters; INT/DEC: value (scaled); ARR, STRS: items */
+	xj_check_str		 check;		/* STR, STRS items: extra rule from src/domain/ */
 	size_t			 off;
 	const struct xj_field	*sub;		/* OBJ/ARR */
 	size_t			 sub_size;	/* ARR: sizeof element */
-	size_t			 off_n;		/* ARR: size_t count */
+	size_t			 off_n;		/* ARR, STRS: size_t count */
 	int			 scale;		/* DEC: digits after the point */
 };
 #define XJ_FIELD_END	{ NULL, 0, 0, 0, 0, NULL, 0, NULL, 0, 0, 0 }

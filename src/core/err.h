@@ -41,6 +41,12 @@
 	X(CHANGE_IN_WINDOW,     409, "cancel_instead",        "采集期内如需更换登记区，请先撤销原登记，再到新的区登记", "inside the collection window, cancel this registration and register in the other district") \
 	X(CHANGE_PENDING,       409, "district_change_pending", "已有一项变更登记区的申请正在办理",   "a district change request is already being handled") \
 	X(SCHEMA_OUTDATED,      503, "schema_outdated",       "数据库结构版本低于程序版本，请先执行迁移", "the database schema is older than this build: run xuejictl migrate") \
+	X(CERTS_NOT_REQUIRED,   409, "certificates_not_required", "本市户籍（或按本市户籍对待）的家庭无需提交“五证”材料", "a local family (or one treated as local) files no five certificates") \
+	X(ACCOUNT_DISABLED,     403, "account_disabled",      "该账号已停用，请联系上级管理员",      "this account is disabled: ask your administrator") \
+	/* per-result codes of POST /callback/psb/v1/results (docs/psb.md §4) */ \
+	X(PSB_UNKNOWN_REQUEST,  404, "unknown_request",       "没有该核验请求号",                    "no verification request has this id") \
+	X(PSB_CONFLICT,         409, "conflicting_result",    "该核验请求已有不同的核验结果，以第一次结果为准", "this verification request already has a different answer: the first one stands") \
+	X(PSB_STALE,            409, "stale_request",         "该核验请求已失效（登记已修改或撤销）", "the verification request is no longer current: the registration was corrected or cancelled since") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -66,7 +72,11 @@
 	X(F_PREREG_CHECK,       422, "prereg_number_check_char", "预登记号有误（校验位不符），请核对后重新输入", "the pre-registration number is mistyped (its check character does not match): please re-check it") \
 	X(F_DATETIME,           422, "invalid_datetime",      "时间无效，应为北京时间 YYYY-MM-DD HH:MM 或 YYYY-MM-DD HH:MM:SS", "not a real time of the form YYYY-MM-DD HH:MM[:SS] (Beijing time)") \
 	X(F_WEAK_PASSWORD,      422, "weak_password",         "密码至少8位，且须同时包含字母和数字",  "a password needs at least 8 characters with letters and digits") \
-	X(F_UNKNOWN_DIVISION,   422, "unknown_division",      "行政区划代码不存在",                  "no such division code")
+	X(F_UNKNOWN_DIVISION,   422, "unknown_division",      "行政区划代码不存在",                  "no such division code") \
+	X(F_FUTURE_DATE,        422, "date_in_future",        "日期不能晚于今天",                    "the date must not lie in the future") \
+	X(F_EXPIRED,            422, "document_expired",      "证件已过有效期",                      "the document has expired") \
+	X(F_DUPLICATE,          422, "duplicate_item",        "列表中有重复的条目",                  "an item appears more than once in the list") \
+	X(F_NOT_ALLOWED,        422, "not_allowed",           "此项在这种情况下不应填写",            "this field must be left out here")
 
 enum xj_err {
 	XJ_OK = 0,

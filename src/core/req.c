@@ -341,6 +341,77 @@ xj_gen_null(yajl_gen g, const char *key)
 	yajl_gen_null(g);
 }
 
+/* Depth is bounded by the parse that built the tree (json.h limits). */
+static void
+gen_value(yajl_gen g, const struct xj_json *v)
+{
+	const struct xj_json *c;
+
+	switch (v->type) {
+	case XJ_J_NULL:
+		yajl_gen_null(g);
+		break;
+	case XJ_J_BOOL:
+		yajl_gen_bool(g, v->b);
+		break;
+	case XJ_J_NUM:
+		yajl_gen_number(g, v->s.p, v->s.len);
+		break;
+	case XJ_J_STR:
+		yajl_gen_string(g, (const unsigned char *)v->s.p, v->s.len);
+		break;
+	case XJ_J_OBJ:
+		yajl_gen_map_open(g);
+		for (c = v->child; c; c = c->next) {
+			yajl_gen_string(g, (const unsigned char *)c->key.p, c->key.len);
+			gen_value(g, c);
+		}
+		yajl_gen_map_close(g);
+		break;
+	case XJ_J_ARR:
+		yajl_gen_array_open(g);
+		for (c = v->child; c; c = c->next)
+			gen_value(g, c);
+		yajl_gen_array_close(g);
+		break;
+	}
+}
+
+void
+xj_gen_tree(yajl_gen g, const char *key, const struct xj_json *v)
+{
+	xj_gen_key(g, key);
+	if (v == NULL)
+		yajl_gen_null(g);
+	else
+		gen_value(g, v);
+}
+
+int
+xj_gen_text(struct xj_arena *a, void (*fn)(yajl_gen, void *), void *arg,
+    struct xj_str *out)
+{
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen g;
+	char *p = NULL;
+	int rc = XJ_OK;
+
+	/* a generator of its own (the thread's one may hold the response),
+	 * freed before returning: the text lives on in the arena */
+	if ((g = yajl_gen_alloc(NULL)) == NULL)
+		return XJ_E_INTERNAL;
+	fn(g, arg);
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		rc = XJ_E_INTERNAL;
+	else if ((p = xj_strndup(a, (const char *)buf, len)) == NULL)
+		rc = XJ_E_TOO_COMPLEX;
+	else
+		*out = (struct xj_str){ len, p };
+	yajl_gen_free(g);
+	return rc;
+}
+
 static void
 gen_error_members(yajl_gen g, int err)
 {

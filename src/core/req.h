@@ -99,5 +99,11 @@ void	 xj_gen_int(yajl_gen, const char *key, long long val);
 void	 xj_gen_bool(yajl_gen, const char *key, int val);
 void	 xj_gen_null(yajl_gen, const char *key);
 void	 xj_gen_key(yajl_gen, const char *key);
+/* A parsed JSON value (a JSON column read back), or null for NULL. */
+void	 xj_gen_tree(yajl_gen, const char *key, const struct xj_json *);
+/* Build a JSON text with fn into the arena (a JSON column, the canonical
+ * JSON an audit digest is taken of): XJ_OK and *out, or an error. */
+int	 xj_gen_text(struct xj_arena *, void (*fn)(yajl_gen, void *), void *arg,
+	    struct xj_str *out);
 
 #endif

@@ -267,3 +267,10 @@ xj_cert_state_parse(const char *name)
 			return i;
 	return -1;
 }
+
+int
+xj_reg_form_printable(enum xj_reg_state s)
+{
+	return s == XJ_REG_PRINTABLE || s == XJ_REG_SCHOOL_ACCEPTED ||
+	    s == XJ_REG_DISTRICT_APPROVED || s == XJ_REG_ADMITTED;
+}

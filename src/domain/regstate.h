@@ -110,6 +110,11 @@ int	xj_reg_pos_valid(struct xj_reg_pos pos, int local_family);
 int	xj_reg_next(struct xj_reg_pos from, enum xj_reg_event ev, int local_family,
 	    struct xj_reg_pos *to);
 
+/* 1 when the collection form may be printed in this state (R-COL-3,
+ * R-COL-9: identity verified and, for non-local families, certificates
+ * approved -- and every later state). */
+int	xj_reg_form_printable(enum xj_reg_state);
+
 /* Machine names for the API and the database ("submitted", "psb_match",
  * "review"); NULL for a value out of range. _parse returns the value or -1. */
 const char	*xj_reg_state_name(enum xj_reg_state);

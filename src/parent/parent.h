@@ -31,5 +31,10 @@ int	xj_parent_reg_status(struct xj_req *);
  * XJ_E_NOT_FOUND for a number that is not theirs. */
 struct xj_reg_rec;
 int	xj_parent_reg_load(struct xj_req *, struct xj_reg_rec *);
+/* form.c */
+int	xj_parent_reg_form(struct xj_req *);
+/* certificates.c */
+int	xj_parent_certs_submit(struct xj_req *);
+int	xj_parent_certs_get(struct xj_req *);
 
 #endif

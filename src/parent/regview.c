@@ -98,9 +98,7 @@ xj_regview(struct xj_req *r, yajl_gen g, const struct xj_refdata *ref,
 	text(g, "state_text", xj_cert_state_zh(rec->pos.cert), xj_cert_state_en(rec->pos.cert));
 	xj_gen_str(g, "study_permit_no", rec->study_permit[0] ? rec->study_permit : NULL);
 	yajl_gen_map_close(g);
-	xj_gen_bool(g, "form_printable", rec->pos.state == XJ_REG_PRINTABLE ||
-	    rec->pos.state == XJ_REG_SCHOOL_ACCEPTED || rec->pos.state == XJ_REG_DISTRICT_APPROVED ||
-	    rec->pos.state == XJ_REG_ADMITTED);
+	xj_gen_bool(g, "form_printable", xj_reg_form_printable(rec->pos.state));
 
 	xj_gen_key(g, "child");
 	yajl_gen_map_open(g);

@@ -46,6 +46,21 @@
 	  "UPDATE parent_account SET pw_hash = ?, session_gen = session_gen + 1 WHERE id = ?") \
 	X(STAFF_GEN,         0, \
 	  "SELECT a.session_gen, a.status, a.role, a.org_id FROM staff_account a WHERE a.id = ?") \
+	X(STAFF_BY_LOGIN,    0, \
+	  "SELECT id, status, pw_hash, session_gen, failed_logins," \
+	  " COALESCE(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), locked_until), 0), role, org_id" \
+	  " FROM staff_account WHERE login = ?") \
+	X(STAFF_BY_ID,       0, \
+	  "SELECT a.login, a.display_name, a.role, o.id, o.kind, o.code, o.name FROM staff_account a" \
+	  " JOIN org o ON o.id = a.org_id WHERE a.id = ?") \
+	X(STAFF_LOGIN_OK,    0, \
+	  "UPDATE staff_account SET failed_logins = 0, locked_until = NULL," \
+	  " session_gen = session_gen + 1 WHERE id = ? AND status = 'active'") \
+	X(STAFF_LOGIN_FAIL,  0, \
+	  "UPDATE staff_account SET failed_logins = failed_logins + 1," \
+	  " locked_until = IF(failed_logins >= ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, locked_until)" \
+	  " WHERE id = ?") \
+	X(STAFF_BUMP_GEN,    0, "UPDATE staff_account SET session_gen = session_gen + 1 WHERE id = ?") \
 	X(NONCE_INSERT,      XJ_SQL_DUP_OK, "INSERT INTO psb_nonce (nonce, seen_at) VALUES (?, UTC_TIMESTAMP(6))") \
 	X(NONCE_PURGE,       0, \
 	  "DELETE FROM psb_nonce WHERE seen_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT 1000") \
@@ -117,6 +132,36 @@
 	X(PSB_ENQUEUE,       0, \
 	  "INSERT INTO psb_request (token, registration_id, reg_version, state, created_at)" \
 	  " VALUES (?, ?, ?, 'pending', UTC_TIMESTAMP(6))") \
+	/* store/psb.c: FORCE INDEX keeps the claim an ordered walk of \
+	 * (state, id) that stops after LIMIT rows; a filesort would lock \
+	 * every candidate (docs/psb.md §3) */ \
+	X(PSB_CLAIM_PENDING, 0, \
+	  "SELECT id, token, registration_id, reg_version FROM psb_request FORCE INDEX (psb_state)" \
+	  " WHERE state = 'pending' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	X(PSB_CLAIM_EXPIRED, 0, \
+	  "SELECT id, token, registration_id, reg_version FROM psb_request FORCE INDEX (psb_state)" \
+	  " WHERE state = 'offered' AND offered_until < UTC_TIMESTAMP(6) ORDER BY id LIMIT ?" \
+	  " FOR UPDATE SKIP LOCKED") \
+	X(PSB_SUBJECT,       0, \
+	  "SELECT state, cert_state, version, local_family, child_name, sex," \
+	  " DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct FROM registration WHERE id = ?") \
+	X(PSB_OFFER,         0, \
+	  "UPDATE psb_request SET state = 'offered', offered_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND," \
+	  " offers = offers + 1 WHERE id = ?") \
+	X(PSB_RETIRE,        0, \
+	  "UPDATE psb_request SET state = 'superseded' WHERE id = ? AND state IN ('pending', 'offered')") \
+	X(PSB_BY_TOKEN,      0, \
+	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')" \
+	  " FROM psb_request WHERE token = ?") \
+	X(PSB_LOCK,          0, \
+	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')" \
+	  " FROM psb_request WHERE id = ? FOR UPDATE") \
+	X(PSB_ANSWER,        0, \
+	  "UPDATE psb_request SET state = 'answered', outcome = ?, mismatched = ?," \
+	  " answered_at = UTC_TIMESTAMP(6) WHERE id = ? AND state IN ('pending', 'offered')") \
+	X(PSB_TARGET_LOCK,   0, \
+	  "SELECT prereg_no, state, cert_state, version, local_family FROM registration" \
+	  " WHERE id = ? FOR UPDATE") \
 	X(WINDOWS_FOR,       0, \
 	  "SELECT division_code, CAST(UNIX_TIMESTAMP(opens_at) AS SIGNED), CAST(UNIX_TIMESTAMP(closes_at) AS SIGNED)" \
 	  " FROM collection_window WHERE year = ? AND division_code IN (?, ?, ?)") \
@@ -139,6 +184,45 @@
 	X(IDEM_FINISH,       0, \
 	  "UPDATE idempotency_key SET status = ?, response = ? WHERE owner_id = ? AND scope = ?" \
 	  " AND key_hash = ?") \
+	X(CERT_GET,          0, \
+	  "SELECT r.id, r.prereg_no, r.year, r.county_code, r.parent_id, r.state, r.cert_state," \
+	  " r.local_family, r.child_name, r.sex, DATE_FORMAT(r.birth_date, '%Y-%m-%d'), r.hukou_code," \
+	  " COALESCE(r.study_permit_no, ''), COALESCE(c.state, ''), COALESCE(c.details, '')," \
+	  " COALESCE(DATE_FORMAT(c.submitted_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	  " COALESCE(DATE_FORMAT(c.reviewed_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(c.reviewer_id, 0)," \
+	  " COALESCE(s.display_name, ''), COALESCE(c.reason, ''), COALESCE(o.id, 0), COALESCE(o.path, '')" \
+	  " FROM registration r LEFT JOIN cert_review c ON c.registration_id = r.id" \
+	  " LEFT JOIN staff_account s ON s.id = c.reviewer_id" \
+	  " LEFT JOIN org o ON o.kind = 'county' AND o.code = r.county_code WHERE r.prereg_no = ?") \
+	X(CERT_LOCK,         0, \
+	  "SELECT r.state, r.cert_state, r.local_family, COALESCE(c.state, '') FROM registration r" \
+	  " LEFT JOIN cert_review c ON c.registration_id = r.id WHERE r.id = ? FOR UPDATE") \
+	X(CERT_INSERT,       XJ_SQL_DUP_OK, \
+	  "INSERT INTO cert_review (registration_id, county_code, state, details, submitted_at)" \
+	  " VALUES (?, ?, 'submitted', ?, UTC_TIMESTAMP(6))") \
+	X(CERT_REFILE,       0, \
+	  "UPDATE cert_review SET state = 'submitted', details = ?, submitted_at = UTC_TIMESTAMP(6)," \
+	  " reviewed_at = NULL, reviewer_id = NULL, reason = '' WHERE registration_id = ? AND state = 'rejected'") \
+	X(CERT_DECIDE,       0, \
+	  "UPDATE cert_review SET state = ?, reviewed_at = UTC_TIMESTAMP(6), reviewer_id = ?, reason = ?" \
+	  " WHERE registration_id = ? AND state = 'submitted'") \
+	X(CERT_QUEUE,        0, \
+	  "SELECT r.prereg_no, r.county_code, r.state, r.child_name, c.state," \
+	  " DATE_FORMAT(c.submitted_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(c.submitted_at, '%Y%m%d%H%i%s%f')," \
+	  " c.registration_id, COALESCE(DATE_FORMAT(c.reviewed_at, '%Y-%m-%d %H:%i:%s'), '')" \
+	  " FROM cert_review c JOIN org o ON o.kind = 'county' AND o.code = c.county_code" \
+	  " JOIN registration r ON r.id = c.registration_id" \
+	  " WHERE o.path LIKE ? AND c.state = ?" \
+	  " AND (c.state <> 'submitted' OR r.state NOT IN ('cancelled', 'void', 'id_rejected'))" \
+	  " AND (c.submitted_at > ? OR (c.submitted_at = ? AND c.registration_id > ?))" \
+	  " ORDER BY c.submitted_at, c.registration_id LIMIT ?") \
+	X(PERMIT_SEQ_NEXT,   0, \
+	  "INSERT INTO study_permit_seq (county_code, year, last_no) VALUES (?, ?, 1)" \
+	  " ON DUPLICATE KEY UPDATE last_no = last_no + 1") \
+	X(PERMIT_SEQ_GET,    0, "SELECT last_no FROM study_permit_seq WHERE county_code = ? AND year = ?") \
+	X(PERMIT_SET,        XJ_SQL_DUP_OK, \
+	  "UPDATE registration SET study_permit_no = ?, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND study_permit_no IS NULL") \
 	X(MIG_LIST,          0, "SELECT version, name, checksum FROM schema_migrations ORDER BY version") \
 	X(MIG_INSERT,        0, \
 	  "INSERT INTO schema_migrations (version, name, checksum, applied_at)" \

@@ -5,11 +5,11 @@
 #
 # Worker pools during the run (all on 127.0.0.1):
 #   xueji_parent    a fake FastCGI worker that echoes its parameters as JSON
-#   xueji_psb       two fake workers that read a request and hang up
-#   xueji_school,
+#   xueji_psb,
+#   xueji_school    two fake workers that read a request and hang up
 #   xueji_exchange  a closed port (nginx answers 502)
 # The fake workers need python3; without it those probes are skipped and the
-# parent and PSB pools also point at the closed port.
+# parent, PSB and school pools also point at the closed port.
 #
 # Environment: NGINX  nginx binary (default /usr/sbin/nginx)
 #              srcdir source tree (default: two levels above this script);
@@ -18,7 +18,7 @@
 
 set -u
 
-PLAN=58
+PLAN=63
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # ---- locate the source tree -------------------------------------------
@@ -165,11 +165,18 @@ check "template never uses non_idempotent" \
 	sh -c '! grep -n "non_idempotent"' <<DIRECTIVES
 $(directives)
 DIRECTIVES
-check "fastcgi_next_upstream is exactly 'error timeout', 2 tries" \
+check "fastcgi_next_upstream is exactly 'error timeout' (or off), 2 tries" \
 	sh -c 'd=$(cat)
 	    printf "%s\n" "$d" | grep -qE "^[[:space:]]*fastcgi_next_upstream[[:space:]]+error[[:space:]]+timeout;" &&
-	    ! printf "%s\n" "$d" | grep -E "^[[:space:]]*fastcgi_next_upstream[[:space:]]" | grep -vqE "[[:space:]]error[[:space:]]+timeout;" &&
+	    ! printf "%s\n" "$d" | grep -E "^[[:space:]]*fastcgi_next_upstream[[:space:]]" | grep -vqE "[[:space:]](error[[:space:]]+timeout|off);" &&
 	    printf "%s\n" "$d" | grep -qE "^[[:space:]]*fastcgi_next_upstream_tries[[:space:]]+2;"' <<DIRECTIVES
+$(directives)
+DIRECTIVES
+check "PSB location: fastcgi_next_upstream off, 128k bodies kept in memory" \
+	sh -c 'b=$(sed -n "/location \/callback\/psb\/v1\/ {/,/}/p")
+	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*fastcgi_next_upstream[[:space:]]+off;" &&
+	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*client_max_body_size[[:space:]]+128k;" &&
+	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*client_body_buffer_size[[:space:]]+128k;"' <<DIRECTIVES
 $(directives)
 DIRECTIVES
 check "template has no upstream keepalive and no fastcgi_keep_conn on" \
@@ -338,7 +345,8 @@ render() {
 	    -e "s|@STATIC_ROOT@|$tmp/www|g" \
 	    -e "s|@FASTCGI_PARAMS@|$params|g" \
 	    -e "s|@PARENT_HOST_[0-9]@|$parent|g" \
-	    -e "s|@SCHOOL_HOST_[0-9]@|127.0.0.1:$dead_port|g" \
+	    -e "s|@SCHOOL_HOST_1@|$psb1|g" \
+	    -e "s|@SCHOOL_HOST_2@|$psb2|g" \
 	    -e "s|@EXCHANGE_HOST_[0-9]@|127.0.0.1:$dead_port|g" \
 	    -e "s|@PSB_HOST_1@|$psb1|g" \
 	    -e "s|@PSB_HOST_2@|$psb2|g" \
@@ -496,9 +504,14 @@ blob 1024 >"$tmp/1m"
 blob 5120 >"$tmp/5m"
 secret=110101199003074321
 
-# -- school pool down: nginx's 502 as JSON
+# -- school pool failing (workers hang up): nginx's 502 as JSON. The first
+#    request reaches both workers (a GET is retried once; checked below
+#    with the PSB pool); after that max_fails takes them out for a while.
+s0=$(fake_count)
 s=$(req s502 $(pub "/api/school/v1/x?idno=$secret"))
-check "school API with its pool down: 502" is_status s502 502 "$s"
+s1=$(fake_count)
+s502_status=$s
+check "school API with its pool failing: 502" is_status s502 502 "$s"
 check "502 body is JSON upstream_unavailable with the request id" \
 	json_error s502 upstream_unavailable
 check "502 has Retry-After" has_hdr s502 Retry-After '^[0-9]+$'
@@ -563,6 +576,13 @@ pycheck "worker's X-Request-Id and nosniff are not sent twice" \
 	    [ "$(tr -d "\r" <"$1" | grep -ci "^x-content-type-options:")" = 1 ] &&
 	    tr -d "\r" <"$1" | grep -qi "^cache-control: no-store"' - "$tmp/echo.h"
 
+s=$(req form $(pub /api/parent/v1/registrations/26-110105-0000001-X/form))
+req notform $(pub /api/parent/v1/registrations/26-110105-0000001-X) >/dev/null
+pycheck "the printable form gets no API CSP from nginx (the worker sends its own)" \
+	sh -c '[ "$1" = 200 ] && [ "$(tr -d "\r" <"$2" | grep -ci "^content-security-policy:")" = 0 ] &&
+	    tr -d "\r" <"$3" | grep -qi "^content-security-policy: default-src .none."' \
+	- "$s" "$tmp/form.h" "$tmp/notform.h"
+
 # -- bodies: 64k limit on JSON APIs, kept in memory
 s=$(req p60k -X POST -H 'Content-Type: application/json' --data-binary "@$tmp/60k" $(pub /api/parent/v1/x))
 check "60 KiB POST to the parent API passes the size limit ($reach)" is_status p60k $reach "$s"
@@ -582,13 +602,14 @@ check "404 body is JSON not_found" json_error nf not_found
 s=$(req pubex $(pub /api/exchange/v1/x))
 check "exchange API is not served on the public port (404)" is_status pubex 404 "$s"
 s=$(req hz $(pub /healthz))
-check "/healthz goes to a pool (502 with the school pool down)" is_status hz 502 "$s"
+check "/healthz goes to a pool (502 with the school pool failing)" is_status hz 502 "$s"
 s=$(req ref $(pub /api/ref/v1/ethnicities))
-check "/api/ref/v1/ goes to a pool (502 with the school pool down)" is_status ref 502 "$s"
+check "/api/ref/v1/ goes to a pool (502 with the school pool failing)" is_status ref 502 "$s"
 
 # -- PSB callbacks: gateway range only; realip trusts the LB's X-Forwarded-For.
 #    The pool's two workers hang up after reading a request: a POST must
-#    not be replayed on the other one, a GET may be.
+#    not be replayed on the other one, and neither may a GET here (a pull
+#    leases requests), while the school pool's first GET above was retried.
 s=$(req psb1 -X POST --data-binary '{}' $(pub /callback/psb/v1/result))
 check "PSB callback from outside the gateway range: 403" is_status psb1 403 "$s"
 check "403 body is JSON forbidden" json_error psb1 forbidden
@@ -600,10 +621,20 @@ check "PSB callback from the gateway range via the LB reaches the pool (502)" \
 	is_status psb2 502 "$s"
 pycheck "a POST the worker dropped is not replayed on another worker (1 delivery)" \
 	sh -c '[ $(($2 - $1)) -eq 1 ] || { echo "# deliveries: $(($2 - $1))"; exit 1; }' - "$c0" "$c1"
-s=$(req psb3 -H 'X-Forwarded-For: 192.0.2.7' $(pub /callback/psb/v1/status))
+s=$(req psb3 -H 'X-Forwarded-For: 192.0.2.7' $(pub /callback/psb/v1/requests))
 c2=$(fake_count)
+pycheck "a PSB pull (GET) the worker dropped is not resent to another worker (1 delivery)" \
+	sh -c '[ "$3" = 502 ] && [ $(($2 - $1)) -eq 1 ] || { echo "# status $3, deliveries: $(($2 - $1))"; exit 1; }' - "$c1" "$c2" "$s"
 pycheck "a GET the worker dropped is retried once on the other worker (2 deliveries)" \
-	sh -c '[ "$3" = 502 ] && [ $(($2 - $1)) -eq 2 ] || { echo "# status $3, deliveries: $(($2 - $1))"; exit 1; }' - "$c1" "$c2" "$s"
+	sh -c '[ "$3" = 502 ] && [ $(($2 - $1)) -eq 2 ] || { echo "# status $3, deliveries: $(($2 - $1))"; exit 1; }' - "$s0" "$s1" "$s502_status"
+blob 100 >"$tmp/100k"
+blob 130 >"$tmp/130k"
+s=$(req psb4 -X POST -H 'Content-Type: application/json' -H 'X-Forwarded-For: 192.0.2.7' \
+	--data-binary "@$tmp/100k" $(pub /callback/psb/v1/results))
+check "100 KiB POST to the PSB callbacks passes the 128k limit (502)" is_status psb4 502 "$s"
+s=$(req psb5 -X POST -H 'Content-Type: application/json' -H 'X-Forwarded-For: 192.0.2.7' \
+	--data-binary "@$tmp/130k" $(pub /callback/psb/v1/results))
+check "130 KiB POST to the PSB callbacks: 413" is_status psb5 413 "$s"
 
 # -- static pages
 s=$(req st $(pub /))

@@ -4,9 +4,9 @@ the registration state machine: it keeps verification requests, leases,
 answers and nonces, and answers exactly as the contract says.
 
     srv = FakePsbServer(key, lease_seconds=300).start()     # 127.0.0.1, free port
-    rid = srv.enqueue(person(7))                           # a pending request
+    vid = srv.enqueue(person(7))                           # a pending request
     ... PsbClient(srv.url, key) ...
-    srv.answer(rid)     # {"outcome": "match", ...} once a result was applied
+    srv.answer(vid)     # {"outcome": "match", ...} once a result was applied
     srv.stop()
 """
 import hashlib
@@ -26,8 +26,8 @@ NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 TS_RE = re.compile(r"^[0-9]{1,12}$")
 SIG_RE = re.compile(r"^[0-9a-f]{64}$")
 OUTCOMES = ("match", "mismatch", "not_found")
-FIELDS = ("name", "sex", "birth_date")
-REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+FIELDS = ("name", "sex", "birth_date", "id_number")
+VERIFICATION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 ERRORS = {
     "bad_signature": (401, "签名无效", "the request signature is missing or invalid"),
@@ -72,12 +72,12 @@ class FakePsbServer:
         self._thread = None
 
     # ---- test API ------------------------------------------------------
-    def enqueue(self, p, request_id=None):
+    def enqueue(self, p, verification_id=None):
         """Queue a verification request for a Person or a dict with name,
-        sex, birth_date, id_doc_type, id_number. Returns its request_id."""
+        sex, birth_date, id_doc_type, id_number. Returns its verification_id."""
         d = p.as_dict() if hasattr(p, "as_dict") else dict(p)
-        rid = request_id or "vr-%06d-%s" % (next(self._seq), uuid.uuid4().hex[:12])
-        item = {"request_id": rid, "name": d["name"], "sex": d["sex"],
+        rid = verification_id or "vr-%06d-%s" % (next(self._seq), uuid.uuid4().hex[:12])
+        item = {"verification_id": rid, "name": d["name"], "sex": d["sex"],
                 "birth_date": d["birth_date"], "id_doc_type": d.get("id_doc_type", "1"),
                 "id_number": d["id_number"]}
         with self.lock:
@@ -92,7 +92,7 @@ class FakePsbServer:
             old.state = "superseded"
             item = dict(old.item)
         item.update(changes)
-        item.pop("request_id")
+        item.pop("verification_id")
         return self.enqueue(item)
 
     def answer(self, rid):
@@ -193,7 +193,7 @@ class FakePsbServer:
                     r.lease_until = now + self.lease_seconds
                     r.offers += 1
                     out.append(dict(r.item))
-        return None, {"requests": out}
+        return None, {"requests": out, "lease_seconds": self.lease_seconds}
 
     @staticmethod
     def validate(doc):
@@ -217,29 +217,37 @@ class FakePsbServer:
                 errs.append((p, "wrong_type"))
                 continue
             for k in r:
-                if k not in ("request_id", "outcome", "mismatched_fields"):
+                if k not in ("verification_id", "outcome", "mismatched_fields"):
                     errs.append(("%s.%s" % (p, k), "unknown_field"))
-            rid = r.get("request_id")
+            rid = r.get("verification_id")
             if rid is None:
-                errs.append((p + ".request_id", "required"))
+                errs.append((p + ".verification_id", "required"))
             elif not isinstance(rid, str):
-                errs.append((p + ".request_id", "wrong_type"))
-            elif not REQUEST_ID_RE.match(rid):
-                errs.append((p + ".request_id", "bad_format"))
+                errs.append((p + ".verification_id", "wrong_type"))
+            elif not VERIFICATION_ID_RE.match(rid):
+                errs.append((p + ".verification_id", "bad_format"))
             oc = r.get("outcome")
             if oc is None:
                 errs.append((p + ".outcome", "required"))
             elif oc not in OUTCOMES:
                 errs.append((p + ".outcome", "unknown_code"))
             mf = r.get("mismatched_fields")
+            q = p + ".mismatched_fields"
+            if mf is not None and not isinstance(mf, list):
+                errs.append((q, "wrong_type"))
+                mf = []
+            for k, f in enumerate(mf or []):
+                if not isinstance(f, str):
+                    errs.append(("%s[%d]" % (q, k), "wrong_type"))
+                elif f not in FIELDS:
+                    errs.append(("%s[%d]" % (q, k), "unknown_code"))
             if oc == "mismatch":
-                if mf is None:
-                    errs.append((p + ".mismatched_fields", "required"))
-                elif (not isinstance(mf, list) or not mf or len(set(map(str, mf))) != len(mf)
-                      or any(f not in FIELDS for f in mf)):
-                    errs.append((p + ".mismatched_fields", "unknown_code"))
-            elif mf is not None and oc in OUTCOMES:
-                errs.append((p + ".mismatched_fields", "unknown_field"))
+                if not mf:
+                    errs.append((q, "required"))
+                elif len(set(map(str, mf))) != len(mf):
+                    errs.append((q, "duplicate_item"))
+            elif r.get("mismatched_fields") is not None and oc in OUTCOMES:
+                errs.append((q, "not_allowed"))
         return errs
 
     def apply(self, results, http_id):
@@ -250,7 +258,7 @@ class FakePsbServer:
         out = []
         with self.lock:
             for res in results:
-                rid = res["request_id"]
+                rid = res["verification_id"]
                 ans = {"outcome": res["outcome"]}
                 if res["outcome"] == "mismatch":
                     ans["mismatched_fields"] = sorted(res["mismatched_fields"])
@@ -268,8 +276,8 @@ class FakePsbServer:
                 if st == "refused":
                     # the reason and the opaque request id; no personal data
                     self.log.append({"event": "psb_result_refused", "reason": code,
-                                     "request_id": rid, "http_request_id": http_id})
-                out.append({"request_id": rid, "status": st, "code": code})
+                                     "verification_id": rid, "http_request_id": http_id})
+                out.append({"verification_id": rid, "status": st, "code": code})
         return out
 
 

@@ -16,7 +16,7 @@ persons).
     db = Population(count=10000)   # persons 0..9999 are "registered with PSB"
     db.mark_unknown(p.id_number)   # PSB does not know this number
     db.set_official(p.id_number, name="王小明")   # PSB's name differs
-    db.decide({"request_id": "r1", "name": ..., ...})
+    db.decide({"verification_id": "r1", "name": ..., ...})
 """
 import datetime
 import random
@@ -102,9 +102,9 @@ class Person:
     id_number: str
     area: str
 
-    def as_request(self, request_id):
+    def as_request(self, verification_id):
         """This person as a PSB request item (what the server hands out)."""
-        return {"request_id": request_id, "name": self.name, "sex": self.sex,
+        return {"verification_id": verification_id, "name": self.name, "sex": self.sex,
                 "birth_date": self.birth_date, "id_doc_type": self.id_doc_type,
                 "id_number": self.id_number}
 
@@ -315,7 +315,7 @@ class Population:
         """The PSB answer to one request item (R-COL-5): match, mismatch
         with the differing fields, or not_found."""
         rec = self.lookup(req.get("id_number"), req.get("id_doc_type", "1"))
-        out = {"request_id": req.get("request_id")}
+        out = {"verification_id": req.get("verification_id")}
         if rec is None:
             out["outcome"] = "not_found"
             return out

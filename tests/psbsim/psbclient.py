@@ -6,7 +6,7 @@ path_with_query "\\n" body). Stdlib only.
 
     c = PsbClient("http://127.0.0.1:8080", load_key("psb.key"))
     reqs = c.pull(100)                       # list of request items
-    statuses = c.post([{"request_id": ..., "outcome": "match"}])
+    statuses = c.post([{"verification_id": ..., "outcome": "match"}])
     st, hdrs, body = c.call("GET", "/callback/psb/v1/requests?max=1",
                             ts=int(time.time()) - 301)      # forged: stale
 

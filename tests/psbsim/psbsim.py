@@ -32,8 +32,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from population import Population, DEFAULT_YEAR, FIELDS  # noqa: E402
 from psbclient import PsbClient, PsbError, encode_body, load_key, MAX_BATCH  # noqa: E402
 
-# nginx's client_max_body_size for /callback/ is 64k unless raised; results
-# are split into posts that stay under this many bytes.
+# Results are split into posts that stay under this many bytes (--max-body).
+# Xueji takes up to 128 KiB per post (docs/psb.md §8); the default stays
+# under 64 KiB, what a proxy in between commonly allows.
 DEFAULT_MAX_BODY = 60000
 
 
@@ -109,9 +110,9 @@ class Simulator:
                                    % (len(chunk), len(statuses)))
             for r, st in zip(chunk, statuses):
                 self.last_results.append((r, st))
-                if st.get("request_id") != r["request_id"]:
+                if st.get("verification_id") != r["verification_id"]:
                     s["errors"].append("status for %r answers %r"
-                                       % (r["request_id"], st.get("request_id")))
+                                       % (r["verification_id"], st.get("verification_id")))
                 kind = st.get("status")
                 if kind in ("applied", "duplicate", "refused"):
                     s[kind] += 1
@@ -120,7 +121,7 @@ class Simulator:
                 if kind == "refused":
                     code = st.get("code") or "?"
                     s["refused_by_code"][code] = s["refused_by_code"].get(code, 0) + 1
-                    self._say("refused %s: %s" % (r["request_id"], code))
+                    self._say("refused %s: %s" % (r["verification_id"], code))
 
     def run_once(self):
         """One cycle: pull one batch, decide, post. Returns the summary of

@@ -168,10 +168,10 @@ def _():
 def _():
     pop = Population(count=100)
     a, b, c, d, e = person(1), person(2), person(3), person(4), person(500)
-    eq(pop.decide(a.as_request("r1")), {"request_id": "r1", "outcome": "match"})
+    eq(pop.decide(a.as_request("r1")), {"verification_id": "r1", "outcome": "match"})
     q = b.as_request("r2")
     q["name"] = "错名字"
-    eq(pop.decide(q), {"request_id": "r2", "outcome": "mismatch", "mismatched_fields": ["name"]})
+    eq(pop.decide(q), {"verification_id": "r2", "outcome": "mismatch", "mismatched_fields": ["name"]})
     q = b.as_request("r3")
     q.update(sex="M" if b.sex == "F" else "F", birth_date="2019-01-01")
     eq(pop.decide(q)["mismatched_fields"], ["sex", "birth_date"], "several fields, fixed order")
@@ -180,7 +180,7 @@ def _():
     eq(pop.decide(c.as_request("r5"))["outcome"], "not_found", "marked unknown")
     ok(c.id_number not in pop and a.id_number in pop, "__contains__")
     pop.set_official(d.id_number, name="王官方")
-    eq(pop.decide(d.as_request("r6")), {"request_id": "r6", "outcome": "mismatch",
+    eq(pop.decide(d.as_request("r6")), {"verification_id": "r6", "outcome": "mismatch",
                                          "mismatched_fields": ["name"]}, "official name differs")
     pop.set_official(e.id_number, name=e.name)          # outside the range: now known
     eq(pop.decide(e.as_request("r7"))["outcome"], "match", "explicit record")
@@ -201,11 +201,11 @@ def _():
     eq(sign(KEY, "1767225600", "0123456789abcdef-_XY", "GET",
             "/callback/psb/v1/requests?max=100", b""),
        "73e4899d3940045a7c2555dd61ee077ba47a5467a8e988402e3d5c3d0193f399", "GET vector")
-    body = (b'{"results":[{"request_id":"vr-000001","outcome":"mismatch",'
+    body = (b'{"results":[{"verification_id":"vr-000001","outcome":"mismatch",'
             b'"mismatched_fields":["name"]}]}')
     eq(sign(KEY, "1767225600", "0123456789abcdef-_XZ", "POST",
             "/callback/psb/v1/results", body),
-       "c42c199146eb4eac909ffac2faf0b4f3a071bcf2cd4994a1626ac1f04d0418f1", "POST vector")
+       "e8c8950b0d3ebe596cc4f67aa509fb3933b15f1f3b16fda3a87333e3c760558b", "POST vector")
 
 
 @test("load_key reads 64 hex digits and refuses anything else")
@@ -232,8 +232,8 @@ def _(env):
     st, h, b = env.client.call("GET", REQUESTS_PATH + "?max=5")
     eq(st, 200, "status")
     ok(h.get("content-type", "").startswith("application/json"), "JSON answer")
-    eq([r["request_id"] for r in b["requests"]], [rid], "the pending request")
-    eq(set(b["requests"][0]), {"request_id", "name", "sex", "birth_date", "id_doc_type",
+    eq([r["verification_id"] for r in b["requests"]], [rid], "the pending request")
+    eq(set(b["requests"][0]), {"verification_id", "name", "sex", "birth_date", "id_doc_type",
                                "id_number"}, "request item members")
     eq(env.srv.calls[-1], ("GET", REQUESTS_PATH + "?max=5", 200), "logged call")
 
@@ -279,7 +279,7 @@ def _(env):
     st = env.client.post(first)
     eq([x["status"] for x in st], ["duplicate"] * 3, "statuses")
     eq([x["code"] for x in st], [None] * 3, "codes")
-    eq([x["request_id"] for x in st], rids, "one status per result, same order")
+    eq([x["verification_id"] for x in st], rids, "one status per result, same order")
     eq(env.srv.answer(rids[0]), {"outcome": "match"}, "unchanged")
 
 
@@ -299,10 +299,10 @@ def _(env):
 def _(env):
     p = person(20)
     rid = env.srv.enqueue(p)
-    st = env.client.post([{"request_id": "vr-nobody-knows", "outcome": "match"},
-                          {"request_id": rid, "outcome": "match"},
-                          {"request_id": rid, "outcome": "not_found"},
-                          {"request_id": rid, "outcome": "mismatch", "mismatched_fields": ["name"]}])
+    st = env.client.post([{"verification_id": "vr-nobody-knows", "outcome": "match"},
+                          {"verification_id": rid, "outcome": "match"},
+                          {"verification_id": rid, "outcome": "not_found"},
+                          {"verification_id": rid, "outcome": "mismatch", "mismatched_fields": ["name"]}])
     eq([(x["status"], x["code"]) for x in st],
        [("refused", "unknown_request"), ("applied", None), ("refused", "conflicting_result"),
         ("refused", "conflicting_result")], "statuses")
@@ -314,11 +314,11 @@ def _(env):
     s = Simulator(env.client, Population(count=100)).run_once()
     eq((s["mismatch"], s["applied"]), (1, 1), "mismatch applied")
     new = env.srv.correct(old, name=person(21).name)
-    st = env.client.post([{"request_id": old, "outcome": "mismatch", "mismatched_fields": ["name"]}])
+    st = env.client.post([{"verification_id": old, "outcome": "mismatch", "mismatched_fields": ["name"]}])
     eq(st[0]["status"], "duplicate", "a retried delivery of the applied answer stays duplicate")
     unanswered = env.srv.enqueue(person(22))
     env.srv.correct(unanswered, name="改名")
-    st = env.client.post([{"request_id": unanswered, "outcome": "match"}])
+    st = env.client.post([{"verification_id": unanswered, "outcome": "match"}])
     eq((st[0]["status"], st[0]["code"]), ("refused", "stale_request"), "superseded, unanswered")
     s = Simulator(env.client, Population(count=100)).run_once()
     eq(s["pulled"], 2, "only the two corrected requests are offered")
@@ -330,8 +330,8 @@ def _(env):
 def _(env):
     p = person(30)
     rid = env.srv.enqueue(p)
-    env.client.post([{"request_id": rid, "outcome": "match"}])
-    env.client.post([{"request_id": rid, "outcome": "not_found"}])
+    env.client.post([{"verification_id": rid, "outcome": "match"}])
+    env.client.post([{"verification_id": rid, "outcome": "not_found"}])
     env.client.call("GET", REQUESTS_PATH, signature="0" * 64)
     logged = json.dumps(env.srv.log, ensure_ascii=False)
     ok('"conflicting_result"' in logged and rid in logged, "reason and id logged: %s" % logged)
@@ -409,8 +409,8 @@ def _(env):
 @with_env(lease_seconds=0.6)
 def _(env):
     rids = [env.srv.enqueue(person(i)) for i in range(60, 64)]
-    eq([r["request_id"] for r in env.client.pull(2)], rids[:2], "first two, in order")
-    eq([r["request_id"] for r in env.client.pull(10)], rids[2:], "then the rest")
+    eq([r["verification_id"] for r in env.client.pull(2)], rids[:2], "first two, in order")
+    eq([r["verification_id"] for r in env.client.pull(10)], rids[2:], "then the rest")
     eq(env.client.pull(10), [], "all leased")
     time.sleep(0.8)
     sim = Simulator(env.client, Population(count=100), drop_rate=0.5, seed=3)
@@ -460,13 +460,15 @@ def _(env):
                                headers={"Content-Type": "text/plain"})
     eq((st, err_code(b)), (415, "unsupported_media_type"), "content type")
     bad = [
-        {"results": [{"request_id": rid, "outcome": "match", "mismatched_fields": ["name"]}]},
-        {"results": [{"request_id": rid, "outcome": "mismatch"}]},
-        {"results": [{"request_id": rid, "outcome": "mismatch", "mismatched_fields": []}]},
-        {"results": [{"request_id": rid, "outcome": "mismatch", "mismatched_fields": ["id_number"]}]},
-        {"results": [{"request_id": rid, "outcome": "maybe"}]},
+        {"results": [{"verification_id": rid, "outcome": "match", "mismatched_fields": ["name"]}]},
+        {"results": [{"verification_id": rid, "outcome": "mismatch"}]},
+        {"results": [{"verification_id": rid, "outcome": "mismatch", "mismatched_fields": []}]},
+        {"results": [{"verification_id": rid, "outcome": "mismatch", "mismatched_fields": ["address"]}]},
+        {"results": [{"verification_id": rid, "outcome": "mismatch",
+                      "mismatched_fields": ["name", "name"]}]},
+        {"results": [{"verification_id": rid, "outcome": "maybe"}]},
         {"results": [{"outcome": "match"}]},
-        {"results": [{"request_id": rid, "outcome": "match"}] * 501},
+        {"results": [{"verification_id": rid, "outcome": "match"}] * 501},
         {"results": "x"},
         {},
     ]

@@ -450,6 +450,48 @@ test_utf8_len(void)
 	is_int(xj_utf8_len(XJ_STR("\xf5\x80\x80\x80")), -1, "utf8: lead byte 0xf5 is invalid");
 }
 
+/* An array of strings, each from a code list (docs/psb.md's
+ * mismatched_fields). */
+struct tags {
+	struct xj_str	*v;
+	size_t		 n;
+};
+
+static struct xj_field tags_fields[] = {
+	{ "v", XJ_F_STRS, XJ_OPT, 1, 4, check_relation,
+	  offsetof(struct tags, v), NULL, 0, offsetof(struct tags, n), 0 },
+	XJ_FIELD_END
+};
+
+static void
+test_strs(void)
+{
+	struct tags t;
+	struct xj_ferrs e;
+	int rc;
+
+	rc = bind("{\"v\":[\"mother\",\"father\"]}", tags_fields, &t, sizeof(t), &e);
+	ok(rc == XJ_OK && t.n == 2 && xj_str_eq(t.v[0], "mother") && xj_str_eq(t.v[1], "father"),
+	    "bind: STRS items filled in order, count at off_n");
+	rc = bind("{\"v\":[]}", tags_fields, &t, sizeof(t), &e);
+	is_int(rc == XJ_E_VALIDATION ? err_at(&e, "v") : rc, XJ_E_F_REQUIRED,
+	    "bind: STRS below its minimum when empty is required");
+	rc = bind("{\"v\":[\"other\",\"other\",\"other\",\"other\",\"other\"]}", tags_fields, &t,
+	    sizeof(t), &e);
+	is_int(rc == XJ_E_VALIDATION ? err_at(&e, "v") : rc, XJ_E_F_TOO_MANY,
+	    "bind: STRS above its maximum is too_many_items");
+	rc = bind("{\"v\":\"mother\"}", tags_fields, &t, sizeof(t), &e);
+	is_int(rc == XJ_E_VALIDATION ? err_at(&e, "v") : rc, XJ_E_F_TYPE,
+	    "bind: STRS given a string is wrong_type");
+	rc = bind("{\"v\":[\"mother\",7,\"uncle\",\"a\\u0001\"]}", tags_fields, &t,
+	    sizeof(t), &e);
+	ok(rc == XJ_E_VALIDATION && e.n == 3 && err_at(&e, "v[1]") == XJ_E_F_TYPE &&
+	    err_at(&e, "v[2]") == XJ_E_F_CODE && err_at(&e, "v[3]") == XJ_E_F_FORMAT,
+	    "bind: STRS reports each bad item at its own path, with its own code");
+	rc = bind("{\"v\":null}", tags_fields, &t, sizeof(t), &e);
+	ok(rc == XJ_OK && t.v == NULL && t.n == 0, "bind: STRS null is absent");
+}
+
 int
 main(void)
 {
@@ -464,6 +506,7 @@ main(void)
 	test_strings();
 	test_misc();
 	test_utf8_len();
+	test_strs();
 	xj_arena_free(A);
 	return done_testing();
 }

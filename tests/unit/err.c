@@ -85,6 +85,15 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_F_ID_AREA, 422, "id_number_area_code" },
 	{ XJ_E_F_BIRTH_MISMATCH, 422, "birth_date_mismatch" },
 	{ XJ_E_F_SEX_MISMATCH, 422, "sex_mismatch" },
+	{ XJ_E_CERTS_NOT_REQUIRED, 409, "certificates_not_required" },
+	{ XJ_E_ACCOUNT_DISABLED, 403, "account_disabled" },
+	{ XJ_E_F_FUTURE_DATE, 422, "date_in_future" },
+	{ XJ_E_F_EXPIRED, 422, "document_expired" },
+	{ XJ_E_PSB_UNKNOWN_REQUEST, 404, "unknown_request" },
+	{ XJ_E_PSB_CONFLICT, 409, "conflicting_result" },
+	{ XJ_E_PSB_STALE, 409, "stale_request" },
+	{ XJ_E_F_DUPLICATE, 422, "duplicate_item" },
+	{ XJ_E_F_NOT_ALLOWED, 422, "not_allowed" },
 };
 
 static int

@@ -36,7 +36,7 @@ verify(const char *ts, const char *nonce, const char *method, const char *path,
 static void
 test_vectors(void)
 {
-	static const char post[] = "{\"results\":[{\"request_id\":\"vr-000001\","
+	static const char post[] = "{\"results\":[{\"verification_id\":\"vr-000001\","
 	    "\"outcome\":\"mismatch\",\"mismatched_fields\":[\"name\"]}]}";
 	unsigned char k[32];
 	char hex[XJ_SIGN_HEX_LEN + 1];
@@ -49,7 +49,7 @@ test_vectors(void)
 	    "sign: matches the PSB simulator's GET vector");
 	ok(xj_sign_psb(k, sizeof(k), "1767225600", "0123456789abcdef-_XZ", "POST",
 	    "/callback/psb/v1/results", post, strlen(post), hex) == 0 &&
-	    strcmp(hex, "c42c199146eb4eac909ffac2faf0b4f3a071bcf2cd4994a1626ac1f04d0418f1") == 0,
+	    strcmp(hex, "e8c8950b0d3ebe596cc4f67aa509fb3933b15f1f3b16fda3a87333e3c760558b") == 0,
 	    "sign: matches the PSB simulator's POST vector");
 }
 
