@@ -15,6 +15,7 @@
 #include "crypto/keys.h"
 #include "ctl/ctl.h"
 #include "db/db.h"
+#include "store/idempotency.h"
 #include "store/migrate.h"
 #include "store/schema.h"
 #include "store/sql.h"
@@ -43,6 +44,8 @@ usage(FILE *f)
 "                        county for year Y, in Beijing time; closes is exclusive\n"
 "  age-policy-set --province XX0000 --min-age N --cutoff MM-DD\n"
 "                        the entry age cut-off of a province (R-COL-8)\n"
+"  purge-keys [--days N] delete Idempotency-Key records older than N days (default\n"
+"                        7; a client retries within minutes): run it daily\n"
 "  version               print the version and the schema level of this build\n"
 "\n"
 "  -c, --config FILE     the INI configuration shared with xuejid; XUEJI_<SECTION>_<KEY>\n"
@@ -108,13 +111,14 @@ main(int argc, char *argv[])
 		{ "province", required_argument, NULL, 'R' },
 		{ "min-age", required_argument, NULL, 'A' },
 		{ "cutoff", required_argument, NULL, 'U' },
+		{ "days", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cfile = NULL, *sqldir = NULL, *host = "localhost";
 	const char *demo_pw = "xueji-demo";
 	const char *division = NULL, *opens = NULL, *closes = NULL, *province = NULL, *cutoff = NULL;
-	int year = 0, min_age = 0;
+	int year = 0, min_age = 0, days = 7;
 	int status = 0, ch, rc = 1;
 	struct xj_conf conf;
 	struct xj_db db;
@@ -151,6 +155,7 @@ main(int argc, char *argv[])
 		case 'R': province = optarg; break;
 		case 'A': min_age = atoi(optarg); break;
 		case 'U': cutoff = optarg; break;
+		case 'N': days = atoi(optarg); break;
 		default: usage(stderr); return 2;
 		}
 	if (strcmp(cmd, "version") == 0) {
@@ -176,7 +181,7 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "grant-app") != 0 &&
 	    strcmp(cmd, "seed-demo") != 0 && strcmp(cmd, "window-set") != 0 &&
-	    strcmp(cmd, "age-policy-set") != 0) {
+	    strcmp(cmd, "age-policy-set") != 0 && strcmp(cmd, "purge-keys") != 0) {
 		fprintf(stderr, "xuejictl: unknown command '%s'\n", cmd);
 		usage(stderr);
 		return 2;
@@ -192,6 +197,19 @@ main(int argc, char *argv[])
 		rc = xj_ctl_window_set(&db, year, division, opens ? opens : "", closes ? closes : "");
 	else if (strcmp(cmd, "age-policy-set") == 0)
 		rc = xj_ctl_age_set(&db, province, min_age, cutoff);
+	else if (strcmp(cmd, "purge-keys") == 0) {
+		unsigned long long n;
+		if (days < 1) {
+			fprintf(stderr, "purge-keys: --days must be 1 or more\n");
+			rc = 2;
+		} else if (xj_idem_purge(&db, days, &n) != XJ_OK) {
+			fprintf(stderr, "purge-keys: MariaDB error %u\n", db.err);
+			rc = 1;
+		} else {
+			printf("purge-keys: %llu idempotency keys older than %d days deleted\n", n, days);
+			rc = 0;
+		}
+	}
 	else
 		rc = xj_ctl_seed_demo(&db, &conf, demo_pw);
 	xj_db_fini(&db);

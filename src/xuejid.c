@@ -241,10 +241,12 @@ main(int argc, char *argv[])
 	if ((portal = xj_portal_parse(conf.portal)) < 0)
 		die("config_error", "[server] portal must be parent, school, exchange, psb or all");
 	if (xj_conf_load_secrets(&conf, 0, err, sizeof(err)) != 0 ||
-	    xj_keys_load(conf.hmac_key_file, conf.enc_key_file, &keys, err, sizeof(err)) != 0)
+	    xj_keys_load(conf.hmac_key_file, conf.enc_key_file, &keys, err, sizeof(err)) != 0 ||
+	    xj_auth_init(&conf, &keys, (portal & XJ_P_PSB) != 0, err, sizeof(err)) != 0)
 		die("secret_error", err);
 	if (check_only) {
 		printf("configuration ok\n");
+		xj_auth_fini();
 		xj_keys_clear(&keys);
 		return 0;
 	}
@@ -257,9 +259,9 @@ main(int argc, char *argv[])
 	if (portal & XJ_P_PSB)
 		tables[nt++] = xj_psb_routes;
 	tables[nt] = NULL;
-	if (xj_auth_init(&conf, &keys, err, sizeof(err)) != 0)
-		die("secret_error", err);
 	xj_parent_setup(&conf);
+	if (xj_parent_account_setup(&conf) != 0)
+		die("crypto_error", "password hashing");
 	xj_school_setup(&conf);
 	xj_psb_setup(&conf);
 	xj_system_set_portal(conf.portal);

@@ -28,11 +28,17 @@ static const struct xj_keys *keys;
 static unsigned char psb_key[64];
 static size_t psb_keylen;
 static sem_t hash_sem;
+/* Threads that may be inside xj_auth_hash_enter at once (hashing or
+ * waiting for a slot). Without this bound a login storm parked every
+ * worker thread in the wait and starved all other requests although only
+ * hash_slots of them hashed (docs/benchmarks.md, "login storm"). */
+static sem_t hash_door;
 
 #define REFRESH_AFTER	60	/* re-issue a sliding cookie at most once a minute */
 
 int
-xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, char *err, size_t errlen)
+xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, int load_psb, char *err,
+    size_t errlen)
 {
 	char text[160];
 	int slots = c->hash_slots > 0 ? c->hash_slots : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -40,7 +46,7 @@ xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, char *err, size_t
 	conf = c;
 	keys = k;
 	psb_keylen = 0;
-	if (c->psb_key_file[0]) {
+	if (load_psb && c->psb_key_file[0]) {
 		struct xj_keys tmp;
 		if (xj_conf_read_secret(c->psb_key_file, text, sizeof(text), err, errlen) != 0)
 			return -1;
@@ -54,11 +60,28 @@ xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, char *err, size_t
 		xj_keys_clear(&tmp);
 		OPENSSL_cleanse(text, sizeof(text));
 	}
-	if (sem_init(&hash_sem, 0, (unsigned)(slots < 1 ? 1 : slots)) != 0) {
+	if (slots < 1)
+		slots = 1;
+	if (sem_init(&hash_sem, 0, (unsigned)slots) != 0 ||
+	    sem_init(&hash_door, 0, (unsigned)xj_auth_hash_door(slots, c->threads,
+	    (int)sysconf(_SC_NPROCESSORS_ONLN))) != 0) {
 		snprintf(err, errlen, "sem_init: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/* As many waiting as hashing, but never more than half the threads:
+ * the other half always serves requests that hash nothing. */
+int
+xj_auth_hash_door(int slots, int threads, int ncpu)
+{
+	int nt = threads > 0 ? threads : 2 * (ncpu > 0 ? ncpu : 1);
+	int door = 2 * slots;
+
+	if (door > nt / 2)
+		door = nt / 2;
+	return door < 1 ? 1 : door;
 }
 
 void
@@ -66,6 +89,7 @@ xj_auth_fini(void)
 {
 	OPENSSL_cleanse(psb_key, sizeof(psb_key));
 	sem_destroy(&hash_sem);
+	sem_destroy(&hash_door);
 }
 
 const struct xj_keys *
@@ -79,11 +103,16 @@ xj_auth_hash_enter(void)
 {
 	struct timespec ts;
 
+	/* no room even to wait: answer busy (503, Retry-After) at once */
+	if (sem_trywait(&hash_door) != 0)
+		return -1;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 5;
 	while (sem_timedwait(&hash_sem, &ts) != 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			sem_post(&hash_door);
 			return -1;
+		}
 	return 0;
 }
 
@@ -91,6 +120,7 @@ void
 xj_auth_hash_leave(void)
 {
 	sem_post(&hash_sem);
+	sem_post(&hash_door);
 }
 
 static int

@@ -19,8 +19,10 @@ struct xj_req;
 #define XJ_COOKIE_STAFF		"xj_staff"
 
 /* Once at start; keys and conf must outlive the workers. The PSB key is
- * read from conf->psb_key_file (permission-checked); 0 or -1 with err. */
-int	xj_auth_init(const struct xj_conf *, const struct xj_keys *, char *err, size_t errlen);
+ * read from conf->psb_key_file (permission-checked) only by workers that
+ * serve the PSB routes (load_psb); 0 or -1 with err. */
+int	xj_auth_init(const struct xj_conf *, const struct xj_keys *, int load_psb,
+	    char *err, size_t errlen);
 void	xj_auth_fini(void);
 const struct xj_keys *xj_auth_keys(void);
 
@@ -33,9 +35,14 @@ int	xj_auth_start(struct xj_req *, char kind, unsigned long long account, unsign
 int	xj_auth_clear(struct xj_req *, char kind);
 
 /* A bounded pool for password hashing: at most conf hash_slots hashes at
- * once per process, so that a login storm leaves threads for everything
- * else. Returns 0 with a slot, -1 when none freed up within the wait. */
+ * once per process, and at most xj_auth_hash_door() threads hashing or
+ * waiting for a slot, so that a login storm leaves threads for everything
+ * else. Returns 0 with a slot; -1 at once when too many already wait, or
+ * when no slot freed up within the wait (callers answer 503 busy). */
 int	xj_auth_hash_enter(void);
 void	xj_auth_hash_leave(void);
+/* How many threads may be inside the pool (pure): 2 x slots, at most half
+ * of the worker threads (threads 0 = 2 x ncpu), at least 1. */
+int	xj_auth_hash_door(int slots, int threads, int ncpu);
 
 #endif

@@ -87,7 +87,7 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "security", "staff_lockout", I(staff_lockout, 1, 86400), "1800",
 	  "seconds a locked staff account stays locked" },
 	{ "security", "hash_slots", I(hash_slots, 0, 1024), "0",
-	  "password hashes computed at once by one worker process; others wait (0 = CPU cores), so a login storm cannot take every thread" },
+	  "password hashes computed at once by one worker process (0 = CPU cores); as many more may wait, never more than half the threads, the rest get 503 at once, so a login storm cannot take every thread" },
 	{ "collection", "psb_lease", I(psb_lease, 5, 86400), "300",
 	  "seconds a verification request handed to the PSB gateway stays leased before it is offered again" },
 	{ "collection", "psb_window", I(psb_window, 10, 3600), "300",

@@ -47,6 +47,15 @@
 	X(PSB_UNKNOWN_REQUEST,  404, "unknown_request",       "没有该核验请求号",                    "no verification request has this id") \
 	X(PSB_CONFLICT,         409, "conflicting_result",    "该核验请求已有不同的核验结果，以第一次结果为准", "this verification request already has a different answer: the first one stands") \
 	X(PSB_STALE,            409, "stale_request",         "该核验请求已失效（登记已修改或撤销）", "the verification request is no longer current: the registration was corrected or cancelled since") \
+	/* student records, classes, term registration (issue 4 §4-5) */ \
+	X(CLASS_EXISTS,         409, "class_exists",          "该班级已存在（班号已被本校或本校的主校区、分校区使用）", "this class exists already: the number is taken in this school or its main or branch campus") \
+	X(CLASS_FULL,           409, "class_numbers_exhausted", "该年级的班号已用完（最多99个班）",    "no class number left for this entry year and level (at most 99 classes)") \
+	X(STUDENT_NOT_IN_SCHOOL, 409, "student_not_in_school", "该学生不在校，不能执行此操作",         "the student is not in school: this action is not possible") \
+	/* admission, staff accounts (issue 4 §1-3) */ \
+	X(ALREADY_TICKED,       409, "already_ticked",        "该儿童已被其他学校确认接收（打钩）",  "another school has already ticked (pre-admitted) this child") \
+	X(LOGIN_TAKEN,          409, "login_taken",           "该登录名已被使用",                    "this login name is taken") \
+	X(NOTHING_TO_SUBMIT,    409, "nothing_to_submit",     "没有待上报的已确认接收儿童",          "no ticked children are waiting to be submitted") \
+	X(NOTICE_NOT_ISSUED,    409, "notice_not_issued",     "录取通知书尚未发放",                  "the admission notice has not been issued") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -76,7 +85,15 @@
 	X(F_FUTURE_DATE,        422, "date_in_future",        "日期不能晚于今天",                    "the date must not lie in the future") \
 	X(F_EXPIRED,            422, "document_expired",      "证件已过有效期",                      "the document has expired") \
 	X(F_DUPLICATE,          422, "duplicate_item",        "列表中有重复的条目",                  "an item appears more than once in the list") \
-	X(F_NOT_ALLOWED,        422, "not_allowed",           "此项在这种情况下不应填写",            "this field must be left out here")
+	X(F_NOT_ALLOWED,        422, "not_allowed",           "此项在这种情况下不应填写",            "this field must be left out here") \
+	X(F_STUDENTNO_FORMAT,   422, "student_number_format", "全国学籍号应为19位：类型码G、J或L加18位", "a national student number has 19 characters: G, J or L and 18 more") \
+	X(F_STUDENTNO_BIRTH,    422, "student_number_birth_date", "全国学籍号中的出生日期不存在",    "the birth date inside the student number does not exist") \
+	X(F_STUDENTNO_CHECK,    422, "student_number_check_char", "全国学籍号校验位不正确，请核对后重新输入", "the student number's check character is wrong: please re-check it") \
+	X(F_CLASS_CODE,         422, "class_code_format",     "班级代码应为7位：入学年份4位、学段1位（1小学 2初中 3高中）、班号2位", "a class code has 7 digits: entry year (4), level (1 primary, 2 junior, 3 senior), class number (2)") \
+	X(F_CLASS_BRANCH,       422, "class_number_branch",   "分校区的班号须接在主校区同年级班号之后", "a branch campus numbers its classes after the main campus's classes of the same year and level") \
+	X(F_CLASS_MISMATCH,     422, "class_mismatch",        "班级的入学年份或学段与学生不符",     "the class's entry year or level differs from the student's") \
+	X(F_TERM,               422, "term_format",           "学期应为“学年起始年份-1”或“学年起始年份-2”，如 2026-1", "a term is the school year's first year and 1 or 2, e.g. 2026-1") \
+	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits")
 
 enum xj_err {
 	XJ_OK = 0,

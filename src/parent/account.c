@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <openssl/rand.h>
 
 #include "auth/auth.h"
 #include "core/bind.h"
@@ -105,13 +106,26 @@ hash_password(struct xj_str pw, char *out)
 	return rc;
 }
 
-/* 1 match, 0 no, <0 error; a missing account still pays for one hash so
- * that timing does not tell which numbers have accounts. */
+/* A hash at the configured cost that no password matches: a missing
+ * account still pays for one hash, so that timing does not tell which
+ * numbers have accounts (made once at start, xj_parent_account_setup). */
+static char dummy[XJ_PW_HASH_MAX];
+
+int
+xj_parent_account_setup(const struct xj_conf *c)
+{
+	unsigned char junk[32];
+
+	if (RAND_bytes(junk, sizeof(junk)) != 1)
+		return -1;
+	return xj_pw_hash((const char *)junk, sizeof(junk), c->scrypt_log2n, c->scrypt_r,
+	    c->scrypt_p, dummy, sizeof(dummy));
+}
+
+/* 1 match, 0 no, <0 error. */
 static int
 verify_password(struct xj_str pw, const char *stored)
 {
-	static const char dummy[] =
-	    "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 	int ok;
 
 	if (xj_auth_hash_enter() != 0)
@@ -208,6 +222,7 @@ struct login_tx {
 	struct xj_req		*r;
 	struct xj_parent_login	*acc;
 	int			 ok;
+	const char		*rehash;	/* a new hash at today's cost, or NULL */
 };
 
 /* Record the attempt: reset or count failures (the max-th locks), and the
@@ -230,6 +245,8 @@ login_tx(struct xj_db *db, void *arg)
 		    c->parent_lockout);
 	else if (t->acc->failed)
 		rc = xj_parent_login_ok(db, t->acc->id);
+	if (rc == XJ_OK && t->ok && t->rehash != NULL)
+		rc = xj_parent_rehash(db, t->acc->id, t->rehash);
 	if (rc != XJ_OK)
 		return rc;
 	return xj_audit_append(db, &who, &a);
@@ -270,6 +287,18 @@ xj_parent_login(struct xj_req *r)
 	t.r = r;
 	t.acc = &acc;
 	t.ok = ok;
+	t.rehash = NULL;
+	/* the cost was raised since this hash was made: re-hash now, while
+	 * the password is at hand */
+	if (ok && xj_pw_needs_rehash(acc.pw_hash, xj_parent_conf->scrypt_log2n,
+	    xj_parent_conf->scrypt_r, xj_parent_conf->scrypt_p)) {
+		char *h = xj_alloc(r->arena, XJ_PW_HASH_MAX);
+		if (h == NULL)
+			return XJ_E_TOO_COMPLEX;
+		if ((rc = hash_password(in.password, h)) != XJ_OK)
+			return rc;
+		t.rehash = h;
+	}
 	if ((rc = xj_tx_run(r->db, login_tx, &t)) != XJ_OK)
 		return rc;
 	if (!ok)

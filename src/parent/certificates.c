@@ -257,16 +257,8 @@ file_tx(struct xj_db *db, void *arg)
 	size_t len;
 	int rc, local;
 
-	t->replay = 0;
-	if (t->idem != NULL) {
-		rc = xj_idem_begin(db, t->r->arena, t->idem);
-		if (rc == XJ_NO_ROW) {
-			t->replay = 1;
-			return XJ_OK;
-		}
-		if (rc != XJ_OK)
-			return rc;
-	}
+	if ((rc = xj_idem_start(db, t->r->arena, t->idem, &t->replay)) != XJ_OK || t->replay)
+		return rc;
 	if ((rc = xj_certreview_lock(db, rec->id, &from, &local, review)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
 	if ((rc = xj_reg_next(from, XJ_REV_CERTS_SUBMITTED, local, &to)) != XJ_OK)

@@ -28,6 +28,7 @@
 #include "domain/regstate.h"
 #include "domain/window.h"
 #include "store/audit.h"
+#include "store/certreview.h"
 #include "store/org.h"
 #include "store/policy.h"
 #include "store/refdata.h"
@@ -89,7 +90,8 @@ correct_tx(struct xj_db *db, void *arg)
 	}
 	if ((rc = xj_reg_update(db, t->rec, t->old->pos, t->old->version)) != XJ_OK ||
 	    (rc = xj_reg_psb_supersede(db, t->old->id)) != XJ_OK ||
-	    (rc = xj_reg_psb_enqueue(db, t->old->id, t->old->version + 1)) != XJ_OK ||
+	    (t->rec->idn_ct_len &&
+	    (rc = xj_reg_psb_enqueue(db, t->old->id, t->old->version + 1)) != XJ_OK) ||
 	    (rc = xj_reg_event(db, t->old->id, xj_reg_event_name(XJ_REV_CORRECTED),
 	    xj_reg_state_name(t->rec->pos.state), "")) != XJ_OK)
 		return rc;
@@ -199,6 +201,7 @@ cancel_tx(struct xj_db *db, void *arg)
 	if ((rc = xj_reg_move(db, t->rec->id, t->rec->pos, t->to)) != XJ_OK ||
 	    (rc = xj_reg_unclaim(db, t->rec->id)) != XJ_OK ||
 	    (rc = xj_reg_psb_supersede(db, t->rec->id)) != XJ_OK ||
+	    (rc = xj_certreview_withdraw(db, t->rec->id)) != XJ_OK ||
 	    (rc = xj_reg_event(db, t->rec->id, xj_reg_event_name(XJ_REV_CANCEL),
 	    xj_reg_state_name(t->to.state), "")) != XJ_OK)
 		return rc;

@@ -8,6 +8,7 @@ extern const struct xj_route xj_parent_routes[];
 
 struct xj_conf;
 void	xj_parent_setup(const struct xj_conf *);
+int	xj_parent_account_setup(const struct xj_conf *);
 
 struct xj_req;
 /* account.c */

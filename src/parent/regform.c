@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <openssl/rand.h>
 
 #include "auth/auth.h"
 #include "core/err.h"
@@ -242,7 +243,12 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 		if (rec->doc_type[0] != 'Z' && c->id_number.p == NULL)
 			xj_ferr_add(fe, r->arena, "child.id_number", XJ_E_F_REQUIRED);
 		else if (c->id_number.p == NULL) {
-			/* R-COL-7: type Z, no number; a no-ID certificate on file */
+			/* R-COL-7: type Z, no number; a no-ID certificate on file.
+			 * Such a child has no document to be unique on: a random
+			 * claim never collides (duplicates of document-less
+			 * children are R-DUP-1's name + sex + birth date check) */
+			if (RAND_bytes(rec->child_bidx, sizeof(rec->child_bidx)) != 1)
+				return XJ_E_INTERNAL;
 		} else if ((rc = check_doc(ref, c->id_doc_type, c->id_number, num,
 		    sizeof(num), &id)) != XJ_OK)
 			xj_ferr_add(fe, r->arena, rc == XJ_E_F_CODE ? "child.id_doc_type" :

@@ -54,6 +54,14 @@ utc_now(char out[20])
 	strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* R-COL-5: the public-security check needs a document number; a child
+ * without one (type Z) waits for staff to verify its no-ID certificate. */
+static int
+enqueue_psb(struct xj_db *db, const struct xj_reg_rec *rec)
+{
+	return rec->idn_ct_len ? xj_reg_psb_enqueue(db, rec->id, rec->version) : XJ_OK;
+}
+
 static int
 create_tx(struct xj_db *db, void *arg)
 {
@@ -65,16 +73,8 @@ create_tx(struct xj_db *db, void *arg)
 	size_t len;
 	int rc, i;
 
-	t->replay = 0;
-	if (t->idem != NULL) {
-		rc = xj_idem_begin(db, t->r->arena, t->idem);
-		if (rc == XJ_NO_ROW) {
-			t->replay = 1;
-			return XJ_OK;
-		}
-		if (rc != XJ_OK)
-			return rc;
-	}
+	if ((rc = xj_idem_start(db, t->r->arena, t->idem, &t->replay)) != XJ_OK || t->replay)
+		return rc;
 	for (i = 0; i < PREREG_TRIES; i++) {
 		unsigned rnd;
 		if (RAND_bytes((unsigned char *)&rnd, sizeof(rnd)) != 1)
@@ -90,7 +90,7 @@ create_tx(struct xj_db *db, void *arg)
 		return rc == XJ_E_CONFLICT ? XJ_E_DUPLICATE_CHILD : rc;
 	if ((rc = xj_reg_insert_guardians(db, rec)) != XJ_OK ||
 	    (rc = xj_reg_event(db, rec->id, "registered", xj_reg_state_name(rec->pos.state), "")) != XJ_OK ||
-	    (rc = xj_reg_psb_enqueue(db, rec->id, rec->version)) != XJ_OK)
+	    (rc = enqueue_psb(db, rec)) != XJ_OK)
 		return rc;
 	a.target_id = xj_str_c(rec->prereg);
 	a.after = (struct xj_str){ sizeof(rec->child_bidx), (const char *)rec->child_bidx };
@@ -251,6 +251,17 @@ xj_parent_reg_create(struct xj_req *r)
 	if (rc != XJ_OK)
 		return rc;
 	if (t.replay) {
+		/* the first answer again, with its Location */
+		struct xj_json_limits lim = { 8, 4096, 65536 };
+		struct xj_json *first;
+		const struct xj_json *no;
+		if (idem.replay_status == 201 &&
+		    xj_json_parse(r->arena, idem.replay_body, idem.replay_len, &lim, &first, NULL) == XJ_OK &&
+		    (no = xj_json_get(first, "prereg_no")) != NULL && no->type == XJ_J_STR &&
+		    no->s.len < 20) {
+			snprintf(loc, sizeof(loc), "/api/parent/v1/registrations/%.*s", (int)no->s.len, no->s.p);
+			xj_resp_header(r, "Location", loc);
+		}
 		xj_resp_header(r, "Idempotent-Replayed", "true");
 		return xj_resp_body(r, idem.replay_status, "application/json; charset=utf-8",
 		    idem.replay_body, idem.replay_len);

@@ -120,10 +120,11 @@ fill(struct offered *o, const struct xj_psb_claim *c, const struct xj_psb_subjec
 	    s->idn_ct_len, o->id_number, sizeof(o->id_number), &n);
 	if (rc != 0 || n >= sizeof(o->id_number)) {
 		/* a key missing from the key file, or a damaged value: an
-		 * operator must look; the pull fails rather than skip it */
+		 * operator must look (the log names the request); the request
+		 * is retired so that it cannot stop the queue behind it */
 		xj_log(XJ_LOG_ERROR, "psb_decrypt_failed", "%s%d", "verification_id",
 		    c->token, "rc", rc);
-		return XJ_E_INTERNAL;
+		return XJ_NO_ROW;
 	}
 	o->id_number[n] = '\0';
 	return XJ_OK;
@@ -156,8 +157,13 @@ pull_tx(struct xj_db *db, void *arg)
 				t->retired++;
 				continue;
 			}
-			if ((rc = fill(&t->out[t->n], c, &t->subj)) != XJ_OK ||
-			    (rc = xj_psb_offer(db, c->id, t->lease)) != XJ_OK)
+			if ((rc = fill(&t->out[t->n], c, &t->subj)) == XJ_NO_ROW) {
+				if ((rc = xj_psb_retire(db, c->id)) != XJ_OK)
+					return rc;
+				t->retired++;
+				continue;
+			}
+			if (rc != XJ_OK || (rc = xj_psb_offer(db, c->id, t->lease)) != XJ_OK)
 				return rc;
 			t->n++;
 		}

@@ -5,6 +5,8 @@
 #define XJ_SCHOOL_H
 
 #include "core/router.h"
+#include "store/org.h"
+#include "core/req.h"
 
 struct xj_conf;
 extern const struct xj_route xj_school_routes[];
@@ -20,5 +22,64 @@ int	xj_school_logout(struct xj_req *);
 int	xj_school_certreview_list(struct xj_req *);
 int	xj_school_certreview_get(struct xj_req *);
 int	xj_school_certreview_decide(struct xj_req *);
+
+/* scope.c: the access table (R-ORG-3) */
+enum xj_school_act {
+	XJ_ACT_APPLICANT, XJ_ACT_TICK, XJ_ACT_LIST_SUBMIT, XJ_ACT_LIST_READ,
+	XJ_ACT_LIST_DECIDE, XJ_ACT_NOTICE_ISSUE, XJ_ACT_NOTICE_READ, XJ_ACT_ACCOUNTS,
+	XJ_ACT_CHANGE_READ, XJ_ACT_CHANGE_DECIDE, XJ_ACT__N
+};
+struct xj_school_actor {
+	struct xj_org	 org;
+	int		 school;	/* the actor's org is a school */
+	char		 county[7];	/* a school's territorial county; a county's own code */
+};
+/* XJ_OK with the actor's org; XJ_E_FORBIDDEN when the actor's role or org
+ * kind may not take this action at all. */
+int	xj_school_may(struct xj_req *, enum xj_school_act, struct xj_school_actor *);
+/* 1 when an org path lies within the actor's org. */
+int	xj_school_in_scope(const struct xj_school_actor *, const char *path);
+/* applicant.c; helpers the other handlers share */
+struct xj_applicant;
+struct xj_db;
+/* "YYYY-MM-DD HH:MM:SS" UTC -> Beijing time with offset; "" or NULL -> "" */
+void	xj_school_time(const char *utc, char out[26]);
+void	xj_school_gen_time(yajl_gen, const char *key, const char *utc);
+/* An audit entry of the staff actor, inside the caller's transaction. */
+int	xj_school_audit(struct xj_db *, struct xj_req *, const char *action, const char *type,
+	    const char *id, struct xj_str after);
+/* The applicant {no} in the actor's scope: XJ_OK; a 422 sent for a
+ * mistyped number (r->responded); 404 outside the scope. */
+int	xj_school_applicant_load(struct xj_req *, const struct xj_school_actor *, struct xj_str no,
+	    struct xj_applicant *);
+int	xj_school_applicant_get(struct xj_req *);
+int	xj_school_applicant_docs(struct xj_req *);
+int	xj_school_applicant_tick(struct xj_req *);
+int	xj_school_applicant_untick(struct xj_req *);
+/* admission.c */
+int	xj_school_list_submit(struct xj_req *);
+int	xj_school_list_index(struct xj_req *);
+int	xj_school_list_get(struct xj_req *);
+int	xj_school_list_decide(struct xj_req *);
+/* notice.c */
+int	xj_school_notice_issue(struct xj_req *);
+int	xj_school_notice_get(struct xj_req *);
+/* accounts.c */
+int	xj_school_account_create(struct xj_req *);
+int	xj_school_account_disable(struct xj_req *);
+/* districtchange.c */
+int	xj_school_change_list(struct xj_req *);
+int	xj_school_change_revoke(struct xj_req *);
+int	xj_school_change_decide(struct xj_req *);
+/* records.c, roster.c, stats.c: student records (issue 4 §4-6) */
+int	xj_school_class_create(struct xj_req *);
+int	xj_school_class_list(struct xj_req *);
+int	xj_school_student_get(struct xj_req *);
+int	xj_school_student_patch(struct xj_req *);
+int	xj_school_student_class(struct xj_req *);
+int	xj_school_term_register(struct xj_req *);
+int	xj_school_roster(struct xj_req *);
+int	xj_school_students(struct xj_req *);
+int	xj_school_stats(struct xj_req *);
 
 #endif

@@ -178,3 +178,11 @@ xj_certreview_queue(struct xj_db *db, const char *path_prefix, const char *state
 	xj_db_done(db, XJ_Q_CERT_QUEUE);
 	return rc == XJ_NO_ROW ? XJ_OK : rc;
 }
+
+int
+xj_certreview_withdraw(struct xj_db *db, unsigned long long reg_id)
+{
+	struct xj_val v = XJ_VI(reg_id);
+
+	return xj_db_exec(db, XJ_Q_CERT_WITHDRAW, &v, 1);
+}

@@ -57,6 +57,8 @@ int	xj_certreview_lock(struct xj_db *, unsigned long long reg_id, struct xj_reg_
  * is not where the caller's lock said it was. */
 int	xj_certreview_file(struct xj_db *, unsigned long long reg_id, const char *county,
 	    const char *details, size_t len, int refile);
+/* A cancelled registration takes its pending review out of the queue. */
+int	xj_certreview_withdraw(struct xj_db *, unsigned long long reg_id);
 /* Decide a submitted review: state "approved" or "rejected".
  * XJ_E_CONFLICT when it is no longer submitted. */
 int	xj_certreview_decide(struct xj_db *, unsigned long long reg_id, const char *state,

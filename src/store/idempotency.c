@@ -53,6 +53,22 @@ xj_idem_begin(struct xj_db *db, struct xj_arena *a, struct xj_idem *i)
 }
 
 int
+xj_idem_start(struct xj_db *db, struct xj_arena *a, struct xj_idem *i, int *replay)
+{
+	int rc;
+
+	*replay = 0;
+	if (i == NULL)
+		return XJ_OK;
+	rc = xj_idem_begin(db, a, i);
+	if (rc == XJ_NO_ROW) {
+		*replay = 1;
+		return XJ_OK;
+	}
+	return rc;
+}
+
+int
 xj_idem_finish(struct xj_db *db, const struct xj_idem *i, int status,
     const char *body, size_t len)
 {
@@ -62,4 +78,22 @@ xj_idem_finish(struct xj_db *db, const struct xj_idem *i, int status,
 	if (len > MAX_RESPONSE)
 		return XJ_E_INTERNAL;
 	return xj_db_exec(db, XJ_Q_IDEM_FINISH, v, 5);
+}
+
+int
+xj_idem_purge(struct xj_db *db, int days, unsigned long long *n)
+{
+	struct xj_val v = XJ_VI(days);
+	unsigned long long k;
+	int rc;
+
+	*n = 0;
+	/* small batches in autocommit: no long lock on a busy table */
+	do {
+		if ((rc = xj_db_exec(db, XJ_Q_IDEM_PURGE, &v, 1)) != XJ_OK)
+			return rc;
+		k = xj_db_affected(db, XJ_Q_IDEM_PURGE);
+		*n += k;
+	} while (k == 5000);
+	return XJ_OK;
 }

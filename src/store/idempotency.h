@@ -29,6 +29,12 @@ void	xj_idem_prepare(struct xj_idem *, unsigned long long owner, const char *sco
 /* XJ_OK: new key, go on. XJ_NO_ROW: answered before, replay_* set.
  * XJ_E_IDEM_REUSED: the key came with another body. Or a db error. */
 int	xj_idem_begin(struct xj_db *, struct xj_arena *, struct xj_idem *);
+/* The start of a create's unit of work: nothing to do without a key
+ * (i == NULL); *replay set when the key was answered before. XJ_OK or an
+ * error as for xj_idem_begin (never XJ_NO_ROW). */
+int	xj_idem_start(struct xj_db *, struct xj_arena *, struct xj_idem *i, int *replay);
+/* Delete keys older than `days` in batches; *n the rows deleted. */
+int	xj_idem_purge(struct xj_db *, int days, unsigned long long *n);
 int	xj_idem_finish(struct xj_db *, const struct xj_idem *, int status,
 	    const char *body, size_t len);
 

@@ -96,3 +96,11 @@ xj_parent_set_password(struct xj_db *db, unsigned long long id, const char *hash
 
 	return xj_db_exec(db, XJ_Q_PARENT_SET_PW, v, 2);
 }
+
+int
+xj_parent_rehash(struct xj_db *db, unsigned long long id, const char *hash)
+{
+	struct xj_val v[2] = { XJ_VS(hash), XJ_VI(id) };
+
+	return xj_db_exec(db, XJ_Q_PARENT_REHASH, v, 2);
+}

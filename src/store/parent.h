@@ -33,5 +33,7 @@ int	xj_parent_login_failed(struct xj_db *, unsigned long long id, int max,
 /* Bump the session generation: every token issued before is dead. */
 int	xj_parent_bump_gen(struct xj_db *, unsigned long long id);
 int	xj_parent_set_password(struct xj_db *, unsigned long long id, const char *hash);
+/* Replace the hash of the same password (a raised cost); sessions live. */
+int	xj_parent_rehash(struct xj_db *, unsigned long long id, const char *hash);
 
 #endif

@@ -12,19 +12,12 @@
 
 #define VS_OR_NULL(s)	((s)[0] ? XJ_VS(s) : XJ_VNULL)
 
-int
-xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r)
+/* The form's columns, in the order both INSERT and UPDATE list them. */
+static int
+form_vals(const struct xj_reg_rec *r, struct xj_val *v)
 {
-	struct xj_val v[28];
-	int n = 0, rc;
+	int n = 0;
 
-	v[n++] = XJ_VS(r->prereg);
-	v[n++] = XJ_VI(r->year);
-	v[n++] = XJ_VS(r->county);
-	v[n++] = r->school_org_id ? XJ_VI(r->school_org_id) : XJ_VNULL;
-	v[n++] = XJ_VI(r->parent_id);
-	v[n++] = XJ_VS(xj_reg_state_name(r->pos.state));
-	v[n++] = XJ_VS(xj_cert_state_name(r->pos.cert));
 	v[n++] = XJ_VI(r->local_family);
 	v[n++] = VS_OR_NULL(r->special_category);
 	v[n++] = XJ_VB(r->child_bidx, 32);
@@ -46,6 +39,23 @@ xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r)
 	v[n++] = XJ_VI(r->migrant_worker_child);
 	v[n++] = XJ_VI(r->distance_dm);
 	v[n++] = XJ_VI(r->age_warning);
+	return n;
+}
+
+int
+xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r)
+{
+	struct xj_val v[28];
+	int n = 0, rc;
+
+	v[n++] = XJ_VS(r->prereg);
+	v[n++] = XJ_VI(r->year);
+	v[n++] = XJ_VS(r->county);
+	v[n++] = r->school_org_id ? XJ_VI(r->school_org_id) : XJ_VNULL;
+	v[n++] = XJ_VI(r->parent_id);
+	v[n++] = XJ_VS(xj_reg_state_name(r->pos.state));
+	v[n++] = XJ_VS(xj_cert_state_name(r->pos.cert));
+	n += form_vals(r, v + n);
 	if ((rc = xj_db_exec(db, XJ_Q_REG_INSERT, v, (unsigned)n)) == XJ_OK) {
 		r->id = xj_db_insert_id(db, XJ_Q_REG_INSERT);
 		r->version = 1;
@@ -218,27 +228,7 @@ xj_reg_update(struct xj_db *db, const struct xj_reg_rec *r, struct xj_reg_pos fr
 	v[n++] = r->school_org_id ? XJ_VI(r->school_org_id) : XJ_VNULL;
 	v[n++] = XJ_VS(xj_reg_state_name(r->pos.state));
 	v[n++] = XJ_VS(xj_cert_state_name(r->pos.cert));
-	v[n++] = XJ_VI(r->local_family);
-	v[n++] = VS_OR_NULL(r->special_category);
-	v[n++] = XJ_VB(r->child_bidx, 32);
-	v[n++] = XJ_VS(r->child_name);
-	v[n++] = XJ_VS(r->sex);
-	v[n++] = XJ_VS(r->birth_date);
-	v[n++] = XJ_VS(r->doc_type);
-	v[n++] = XJ_VB(r->idn_ct, r->idn_ct_len);
-	v[n++] = XJ_VS(r->ethnicity);
-	v[n++] = XJ_VS(r->nationality);
-	v[n++] = XJ_VS(r->hukou_nature);
-	v[n++] = XJ_VS(r->hukou_code);
-	v[n++] = XJ_VS(r->birthplace);
-	v[n++] = XJ_VS(r->native_place);
-	v[n++] = XJ_VS(r->current_address);
-	v[n++] = XJ_VS(r->home_address);
-	v[n++] = XJ_VS(r->contact_address);
-	v[n++] = XJ_VI(r->left_behind);
-	v[n++] = XJ_VI(r->migrant_worker_child);
-	v[n++] = XJ_VI(r->distance_dm);
-	v[n++] = XJ_VI(r->age_warning);
+	n += form_vals(r, v + n);
 	v[n++] = XJ_VI(r->id);
 	v[n++] = XJ_VS(xj_reg_state_name(from.state));
 	v[n++] = XJ_VS(xj_cert_state_name(from.cert));

@@ -38,9 +38,11 @@
 	X(PARENT_LOGIN_OK,   0, \
 	  "UPDATE parent_account SET failed_logins = 0, locked_until = NULL WHERE id = ?") \
 	X(PARENT_LOGIN_FAIL, 0, \
-	  "UPDATE parent_account SET failed_logins = failed_logins + 1," \
-	  " locked_until = IF(failed_logins >= ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, locked_until)" \
+	  "UPDATE parent_account SET failed_logins = IF(locked_until <= UTC_TIMESTAMP(6), 1," \
+	  " failed_logins + 1), locked_until = IF(failed_logins >= ?," \
+	  " UTC_TIMESTAMP(6) + INTERVAL ? SECOND, IF(locked_until <= UTC_TIMESTAMP(6), NULL, locked_until))" \
 	  " WHERE id = ?") \
+	X(PARENT_REHASH,     0, "UPDATE parent_account SET pw_hash = ? WHERE id = ?") \
 	X(PARENT_BUMP_GEN,   0, "UPDATE parent_account SET session_gen = session_gen + 1 WHERE id = ?") \
 	X(PARENT_SET_PW,     0, \
 	  "UPDATE parent_account SET pw_hash = ?, session_gen = session_gen + 1 WHERE id = ?") \
@@ -57,8 +59,9 @@
 	  "UPDATE staff_account SET failed_logins = 0, locked_until = NULL," \
 	  " session_gen = session_gen + 1 WHERE id = ? AND status = 'active'") \
 	X(STAFF_LOGIN_FAIL,  0, \
-	  "UPDATE staff_account SET failed_logins = failed_logins + 1," \
-	  " locked_until = IF(failed_logins >= ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, locked_until)" \
+	  "UPDATE staff_account SET failed_logins = IF(locked_until <= UTC_TIMESTAMP(6), 1," \
+	  " failed_logins + 1), locked_until = IF(failed_logins >= ?," \
+	  " UTC_TIMESTAMP(6) + INTERVAL ? SECOND, IF(locked_until <= UTC_TIMESTAMP(6), NULL, locked_until))" \
 	  " WHERE id = ?") \
 	X(STAFF_BUMP_GEN,    0, "UPDATE staff_account SET session_gen = session_gen + 1 WHERE id = ?") \
 	X(NONCE_INSERT,      XJ_SQL_DUP_OK, "INSERT INTO psb_nonce (nonce, seen_at) VALUES (?, UTC_TIMESTAMP(6))") \
@@ -181,6 +184,8 @@
 	X(IDEM_GET,          0, \
 	  "SELECT request_hash, status, response FROM idempotency_key" \
 	  " WHERE owner_id = ? AND scope = ? AND key_hash = ?") \
+	X(IDEM_PURGE,        0, \
+	  "DELETE FROM idempotency_key WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT 5000") \
 	X(IDEM_FINISH,       0, \
 	  "UPDATE idempotency_key SET status = ?, response = ? WHERE owner_id = ? AND scope = ?" \
 	  " AND key_hash = ?") \
@@ -203,6 +208,8 @@
 	X(CERT_REFILE,       0, \
 	  "UPDATE cert_review SET state = 'submitted', details = ?, submitted_at = UTC_TIMESTAMP(6)," \
 	  " reviewed_at = NULL, reviewer_id = NULL, reason = '' WHERE registration_id = ? AND state = 'rejected'") \
+	X(CERT_WITHDRAW,     0, \
+	  "UPDATE cert_review SET state = 'withdrawn' WHERE registration_id = ? AND state = 'submitted'") \
 	X(CERT_DECIDE,       0, \
 	  "UPDATE cert_review SET state = ?, reviewed_at = UTC_TIMESTAMP(6), reviewer_id = ?, reason = ?" \
 	  " WHERE registration_id = ? AND state = 'submitted'") \
@@ -223,6 +230,223 @@
 	X(PERMIT_SET,        XJ_SQL_DUP_OK, \
 	  "UPDATE registration SET study_permit_no = ?, updated_at = UTC_TIMESTAMP(6)" \
 	  " WHERE id = ? AND study_permit_no IS NULL") \
+	/* store/admission.c: applicant check, tick, admission lists, notices, \
+	 * district changes decided by the counties (R-ADM-1, R-COL-4) */ \
+	X(ADM_SCHOOL_COUNTY, 0, \
+	  "SELECT c.code FROM org s JOIN org c ON c.id = s.county_id WHERE s.id = ? AND s.kind = 'school'") \
+	X(ADM_APPLICANT,     0, \
+	  "SELECT r.id, r.prereg_no, r.year, r.county_code, r.state, r.cert_state, r.local_family," \
+	  " r.child_name, r.sex, DATE_FORMAT(r.birth_date, '%Y-%m-%d'), r.id_doc_type, r.id_number_ct," \
+	  " r.hukou_code, COALESCE(r.study_permit_no, ''), r.age_warning, r.parent_id," \
+	  " COALESCE(r.school_org_id, 0), COALESCE(a.school_org_id, 0), COALESCE(a.state, '')," \
+	  " COALESCE(a.reason, ''), COALESCE(a.list_id, 0), COALESCE(a.chosen_school_org_id, 0)," \
+	  " COALESCE(DATE_FORMAT(a.ticked_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	  " COALESCE(DATE_FORMAT(a.admitted_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(a.notice_no, '')" \
+	  " FROM registration r LEFT JOIN admission a ON a.registration_id = r.id WHERE r.prereg_no = ?") \
+	X(ADM_APPLICANT_LOCK, 0, \
+	  "SELECT r.id, r.prereg_no, r.year, r.county_code, r.state, r.cert_state, r.local_family," \
+	  " r.child_name, r.sex, DATE_FORMAT(r.birth_date, '%Y-%m-%d'), r.id_doc_type, r.id_number_ct," \
+	  " r.hukou_code, COALESCE(r.study_permit_no, ''), r.age_warning, r.parent_id," \
+	  " COALESCE(r.school_org_id, 0), COALESCE(a.school_org_id, 0), COALESCE(a.state, '')," \
+	  " COALESCE(a.reason, ''), COALESCE(a.list_id, 0), COALESCE(a.chosen_school_org_id, 0)," \
+	  " COALESCE(DATE_FORMAT(a.ticked_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	  " COALESCE(DATE_FORMAT(a.admitted_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(a.notice_no, '')" \
+	  " FROM registration r LEFT JOIN admission a ON a.registration_id = r.id WHERE r.id = ? FOR UPDATE") \
+	X(ADM_DOCS_GET,      0, \
+	  "SELECT d.items, d.note, DATE_FORMAT(d.checked_at, '%Y-%m-%d %H:%i:%s'), COALESCE(s.display_name, '')" \
+	  " FROM documents_check d LEFT JOIN staff_account s ON s.id = d.checked_by" \
+	  " WHERE d.registration_id = ? AND d.school_org_id = ?") \
+	X(ADM_DOCS_PUT,      0, \
+	  "INSERT INTO documents_check (registration_id, school_org_id, items, note, checked_by, checked_at)" \
+	  " VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE items = VALUES(items)," \
+	  " note = VALUES(note), checked_by = VALUES(checked_by), checked_at = VALUES(checked_at)") \
+	X(ADM_TICK,          XJ_SQL_DUP_OK, \
+	  "INSERT INTO admission (registration_id, school_org_id, county_code, chosen_school_org_id, state," \
+	  " ticked_by, ticked_at) VALUES (?, ?, ?, ?, 'ticked', ?, UTC_TIMESTAMP(6))") \
+	X(ADM_UNTICK,        0, \
+	  "DELETE FROM admission WHERE registration_id = ? AND school_org_id = ?" \
+	  " AND state IN ('ticked', 'returned')") \
+	X(ADM_REG_SCHOOL,    0, \
+	  "UPDATE registration SET school_org_id = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
+	X(ADM_LIST_INSERT,   0, \
+	  "INSERT INTO admission_list (school_org_id, county_code, state, children, submitted_by, submitted_at)" \
+	  " VALUES (?, ?, 'submitted', 0, ?, UTC_TIMESTAMP(6))") \
+	X(ADM_LIST_TAKE,     0, \
+	  "UPDATE admission SET state = 'listed', list_id = ?, reason = '' WHERE school_org_id = ?" \
+	  " AND county_code = ? AND state IN ('ticked', 'returned')") \
+	X(ADM_LIST_COUNT,    0, "UPDATE admission_list SET children = ? WHERE id = ?") \
+	X(ADM_LIST_GET,      0, \
+	  "SELECT l.id, l.school_org_id, s.code, s.name, s.path, l.county_code, COALESCE(c.path, ''), l.state," \
+	  " l.children, l.approved, l.returned, DATE_FORMAT(l.submitted_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(l.decided_at, '%Y-%m-%d %H:%i:%s'), '')" \
+	  " FROM admission_list l JOIN org s ON s.id = l.school_org_id" \
+	  " LEFT JOIN org c ON c.kind = 'county' AND c.code = l.county_code WHERE l.id = ?") \
+	X(ADM_LIST_LOCK,     0, "SELECT state FROM admission_list WHERE id = ? FOR UPDATE") \
+	X(ADM_LISTS,         0, \
+	  "SELECT l.id, l.school_org_id, s.code, s.name, s.path, l.county_code, COALESCE(c.path, ''), l.state," \
+	  " l.children, l.approved, l.returned, DATE_FORMAT(l.submitted_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(l.decided_at, '%Y-%m-%d %H:%i:%s'), '')" \
+	  " FROM admission_list l JOIN org s ON s.id = l.school_org_id" \
+	  " LEFT JOIN org c ON c.kind = 'county' AND c.code = l.county_code" \
+	  " WHERE (s.path LIKE ? OR c.path LIKE ?) AND (? = '' OR l.state = ?) ORDER BY l.id DESC LIMIT 100") \
+	X(ADM_LIST_CHILDREN, 0, \
+	  "SELECT r.id, r.prereg_no, r.child_name, r.sex, DATE_FORMAT(r.birth_date, '%Y-%m-%d'), r.local_family," \
+	  " r.state, a.state, a.reason FROM admission a JOIN registration r ON r.id = a.registration_id" \
+	  " WHERE a.list_id = ? ORDER BY r.prereg_no") \
+	X(ADM_DECIDE_CHILD,  0, \
+	  "UPDATE admission SET state = ?, reason = ?, decided_at = UTC_TIMESTAMP(6)" \
+	  " WHERE registration_id = ? AND list_id = ? AND state = 'listed'") \
+	X(ADM_SET_STUDENT,   0, "UPDATE admission SET student_id = ? WHERE registration_id = ?") \
+	X(ADM_LIST_CLOSE,    0, \
+	  "UPDATE admission_list SET state = 'decided', approved = ?, returned = ?, decided_by = ?," \
+	  " decided_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'submitted'") \
+	X(ADM_NOTICE_SEQ_NEXT, 0, \
+	  "INSERT INTO admission_notice_seq (school_org_id, year, last_no) VALUES (?, ?, 1)" \
+	  " ON DUPLICATE KEY UPDATE last_no = last_no + 1") \
+	X(ADM_NOTICE_SEQ_GET, 0, \
+	  "SELECT last_no FROM admission_notice_seq WHERE school_org_id = ? AND year = ?") \
+	X(ADM_ADMIT,         0, \
+	  "UPDATE admission SET state = 'admitted', notice_no = ?, admitted_at = UTC_TIMESTAMP(6)" \
+	  " WHERE registration_id = ? AND school_org_id = ? AND state = 'approved'") \
+	X(STAFF_ADMIN_GET,   0, \
+	  "SELECT a.id, a.status, a.role, o.path FROM staff_account a JOIN org o ON o.id = a.org_id" \
+	  " WHERE a.login = ?") \
+	X(STAFF_ORG_GET,     0, "SELECT id, path FROM org WHERE kind = ? AND code = ? AND status = 'open'") \
+	X(STAFF_DISABLE,     0, \
+	  "UPDATE staff_account SET status = 'disabled', session_gen = session_gen + 1" \
+	  " WHERE id = ? AND status = 'active'") \
+	X(CHANGE_GET,        0, \
+	  "SELECT d.id, d.registration_id, r.prereg_no, r.child_name, d.from_county, d.to_county, d.state," \
+	  " d.reason, d.decision_reason, DATE_FORMAT(d.requested_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(d.revoked_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	  " COALESCE(DATE_FORMAT(d.decided_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(n.prereg_no, '')," \
+	  " COALESCE(f.path, ''), COALESCE(t.path, '')" \
+	  " FROM district_change d JOIN registration r ON r.id = d.registration_id" \
+	  " LEFT JOIN registration n ON n.id = d.new_registration_id" \
+	  " LEFT JOIN org f ON f.kind = 'county' AND f.code = d.from_county" \
+	  " LEFT JOIN org t ON t.kind = 'county' AND t.code = d.to_county WHERE d.id = ?") \
+	X(CHANGE_QUEUE,      0, \
+	  "SELECT d.id, d.registration_id, r.prereg_no, r.child_name, d.from_county, d.to_county, d.state," \
+	  " d.reason, d.decision_reason, DATE_FORMAT(d.requested_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(d.revoked_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	  " COALESCE(DATE_FORMAT(d.decided_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(n.prereg_no, '')," \
+	  " COALESCE(f.path, ''), COALESCE(t.path, '')" \
+	  " FROM district_change d JOIN registration r ON r.id = d.registration_id" \
+	  " LEFT JOIN registration n ON n.id = d.new_registration_id" \
+	  " LEFT JOIN org f ON f.kind = 'county' AND f.code = d.from_county" \
+	  " LEFT JOIN org t ON t.kind = 'county' AND t.code = d.to_county" \
+	  " WHERE (f.path LIKE ? OR t.path LIKE ?) AND (? = '' OR d.state = ?) ORDER BY d.id DESC LIMIT 100") \
+	X(CHANGE_REVOKE,     0, \
+	  "UPDATE district_change SET state = 'revoked', revoked_by = ?, revoked_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND state = 'requested'") \
+	X(CHANGE_DECIDE,     0, \
+	  "UPDATE district_change SET state = ?, decided_by = ?, decided_at = UTC_TIMESTAMP(6)," \
+	  " decision_reason = ?, new_registration_id = ? WHERE id = ? AND state = ?") \
+	/* store/student.c: student records, classes, roster, search, term \
+	 * registration, statistics (R-ADM-2, R-REC-1..5; issue 4 §4-6) */ \
+	X(STU_REG_SOURCE,    0, \
+	  "SELECT county_code, year, DATE_FORMAT(birth_date, '%Y-%m-%d') FROM registration WHERE id = ?") \
+	X(STU_BY_REG,        0, "SELECT id FROM student WHERE registration_id = ?") \
+	X(STU_NO_RESERVE,    XJ_SQL_DUP_OK, \
+	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, 0, UTC_TIMESTAMP(6))") \
+	X(STU_NO_BIND,       0, "UPDATE student_no_issued SET student_id = ? WHERE student_no = ?") \
+	X(STU_INSERT,        XJ_SQL_DUP_OK, \
+	  "INSERT INTO student (registration_id, school_org_id, county_code, student_no, student_no_kind," \
+	  " name, sex, birth_date, id_doc_type, id_number_ct, child_bidx, ethnicity, nationality," \
+	  " hukou_nature, hukou_code, birthplace, native_place, current_address, home_address," \
+	  " contact_address, local_family, left_behind, migrant_worker_child, entry_year, level," \
+	  " status, created_at, updated_at)" \
+	  " SELECT id, ?, county_code, ?, 'L', child_name, sex, birth_date, id_doc_type, id_number_ct," \
+	  " child_bidx, ethnicity, nationality, hukou_nature, hukou_code, birthplace, native_place," \
+	  " current_address, home_address, contact_address, local_family, left_behind," \
+	  " migrant_worker_child, year, 1, 'in_school', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)" \
+	  " FROM registration WHERE id = ?") \
+	X(STU_GUARDIANS_COPY, 0, \
+	  "INSERT INTO student_guardian (student_id, idx, relation, relation_desc, name, id_doc_type," \
+	  " id_number_ct, phone_ct, employer) SELECT ?, idx, relation, relation_desc, name, id_doc_type," \
+	  " id_number_ct, phone_ct, employer FROM registration_guardian WHERE registration_id = ?") \
+	X(STU_GET,           0, \
+	  "SELECT s.id, s.registration_id, s.school_org_id, o.code, o.name, o.path, s.county_code," \
+	  " s.student_no, s.student_no_kind, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d')," \
+	  " s.id_doc_type, s.ethnicity, s.nationality, s.hukou_nature, s.hukou_code, s.birthplace," \
+	  " s.native_place, s.current_address, s.home_address, s.contact_address, s.local_family," \
+	  " s.left_behind, s.migrant_worker_child, s.boarding, s.entry_year, s.level," \
+	  " COALESCE(s.class_id, 0), COALESCE(c.code, ''), s.status, s.problem_open, s.version," \
+	  " DATE_FORMAT(s.created_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(s.updated_at, '%Y-%m-%d %H:%i:%s')," \
+	  " (SELECT COUNT(*) FROM student_guardian g WHERE g.student_id = s.id)" \
+	  " FROM student s JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
+	  " WHERE s.id = ?") \
+	X(STU_LOCK,          0, "SELECT version, status FROM student WHERE id = ? FOR UPDATE") \
+	X(STU_SET_CLASS,     0, \
+	  "UPDATE student SET class_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND version = ?") \
+	X(STU_UPDATE,        0, \
+	  "UPDATE student SET current_address = ?, home_address = ?, contact_address = ?, left_behind = ?," \
+	  " boarding = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND version = ?") \
+	X(STU_ROSTER_CLASS,  0, \
+	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
+	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
+	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.class_id = ? AND s.id > ?" \
+	  " ORDER BY s.id LIMIT ?") \
+	X(STU_ROSTER,        0, \
+	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
+	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
+	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.entry_year BETWEEN ? AND ?" \
+	  " AND s.level BETWEEN ? AND ? AND s.id > ? ORDER BY s.id LIMIT ?") \
+	X(STU_SEARCH,        0, \
+	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
+	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
+	  " WHERE o.path LIKE ? AND (? = '' OR s.name LIKE ? ESCAPE '!') AND (? = '' OR s.student_no = ?)" \
+	  " AND (? = 0 OR s.school_org_id = ?) AND (? = '' OR c.code = ?) AND (? = '' OR s.status = ?)" \
+	  " AND s.id > ? ORDER BY s.id LIMIT ?") \
+	X(CLASS_INSERT,      XJ_SQL_DUP_OK, \
+	  "INSERT INTO school_class (school_org_id, campus_group_id, entry_year, level, number, code, created_at)" \
+	  " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(CLASS_GROUP_MAX,   0, \
+	  "SELECT COALESCE(MAX(IF(school_org_id = campus_group_id, number, 0)), 0)," \
+	  " COALESCE(MAX(IF(school_org_id <> campus_group_id, number, 0)), 0) FROM school_class" \
+	  " WHERE campus_group_id = ? AND entry_year = ? AND level = ?") \
+	X(CLASS_BY_CODE,     0, \
+	  "SELECT id, entry_year, level, number FROM school_class WHERE school_org_id = ? AND code = ?") \
+	X(CLASS_LIST,        0, \
+	  "SELECT c.id, c.code, c.entry_year, c.level, c.number," \
+	  " (SELECT COUNT(*) FROM student s WHERE s.school_org_id = c.school_org_id" \
+	  " AND s.status = 'in_school' AND s.class_id = c.id)" \
+	  " FROM school_class c WHERE c.school_org_id = ? ORDER BY c.code") \
+	X(SCHOOL_CAMPUS,     0, \
+	  "SELECT kind, COALESCE(main_campus_id, 0), status FROM org WHERE id = ?") \
+	X(TERM_REGISTER,     0, \
+	  "INSERT INTO student_term (student_id, term, school_org_id, registered_by, registered_at)" \
+	  " SELECT s.id, ?, s.school_org_id, ?, UTC_TIMESTAMP(6) FROM student s" \
+	  " WHERE s.school_org_id = ? AND s.status IN ('in_school', 'suspended') AND s.problem_open = 0" \
+	  " ON DUPLICATE KEY UPDATE student_id = student_term.student_id") \
+	X(TERM_COUNT,        0, \
+	  "SELECT COUNT(*) FROM student_term WHERE school_org_id = ? AND term = ?") \
+	X(TERM_REFUSED,      0, \
+	  "SELECT s.id, s.student_no, s.name FROM student s WHERE s.school_org_id = ?" \
+	  " AND s.status IN ('in_school', 'suspended') AND s.problem_open = 1 ORDER BY s.id LIMIT ?") \
+	X(TERM_REFUSED_COUNT, 0, \
+	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ?" \
+	  " AND s.status IN ('in_school', 'suspended') AND s.problem_open = 1") \
+	X(ORG_BY_CODE_ANY,   0, \
+	  "SELECT id, kind, name, path FROM org WHERE code = ?" \
+	  " ORDER BY FIELD(kind, 'school', 'county', 'city', 'province', 'ministry') LIMIT 1") \
+	X(STATS_COUNTIES,    0, \
+	  "SELECT o.code, o.name, r.state, r.local_family, COUNT(*) FROM org o" \
+	  " JOIN registration r ON r.county_code = o.code" \
+	  " WHERE o.kind = 'county' AND o.path LIKE ? GROUP BY o.code, r.state, r.local_family" \
+	  " ORDER BY o.code") \
+	X(STATS_SCHOOLS,     0, \
+	  "SELECT o.id, o.code, o.name, r.state, r.local_family, COUNT(*) FROM org o" \
+	  " JOIN registration r ON r.school_org_id = o.id" \
+	  " WHERE o.kind = 'school' AND o.path LIKE ? GROUP BY o.id, r.state, r.local_family" \
+	  " ORDER BY o.id") \
+	X(STATS_STUDENTS,    0, \
+	  "SELECT o.id, o.code, o.name, COUNT(*) FROM org o JOIN student s ON s.school_org_id = o.id" \
+	  " WHERE o.kind = 'school' AND o.path LIKE ? AND s.status = 'in_school' GROUP BY o.id ORDER BY o.id") \
 	X(MIG_LIST,          0, "SELECT version, name, checksum FROM schema_migrations ORDER BY version") \
 	X(MIG_INSERT,        0, \
 	  "INSERT INTO schema_migrations (version, name, checksum, applied_at)" \

@@ -18,4 +18,137 @@ struct xj_db;
 int	xj_student_create_from_registration(struct xj_db *, unsigned long long registration_id,
 	    unsigned school_org_id, unsigned long long *student_id);
 
+/* ---- the records module's own functions (school/records.c, roster.c,
+ * stats.c); none of them is part of the contract above ---------------- */
+
+#include <stddef.h>
+
+/* R-REC-3 status values */
+#define XJ_STUDENT_STATUSES \
+	{ "in_school", "suspended", "abroad", "left", "dropped_out", "graduated", "deceased", NULL }
+
+struct xj_student {
+	unsigned long long	 id;
+	unsigned long long	 registration_id;
+	unsigned		 school_org_id;
+	char			 school_code[13];
+	char			 school_name[401];
+	char			 school_path[129];
+	char			 county[7];
+	char			 student_no[20];
+	char			 student_no_kind[2];
+	char			 name[257];
+	char			 sex[2];
+	char			 birth_date[11];
+	char			 id_doc_type[2];
+	char			 ethnicity[3];
+	char			 nationality[129];
+	char			 hukou_nature[17];
+	char			 hukou_code[13];
+	char			 birthplace[513];
+	char			 native_place[513];
+	char			 current_address[801];
+	char			 home_address[801];
+	char			 contact_address[801];
+	int			 local_family, left_behind, migrant_worker_child, boarding;
+	int			 entry_year, level;
+	unsigned		 class_id;		/* 0 = none yet */
+	char			 class_code[8];		/* "" = none yet */
+	char			 status[17];
+	int			 problem_open;
+	unsigned		 version;
+	char			 created_at[20];
+	char			 updated_at[20];
+	int			 guardians;
+};
+
+/* The record with its school and class: XJ_OK or XJ_NO_ROW. */
+int	xj_student_get(struct xj_db *, unsigned long long id, struct xj_student *);
+/* Lock the row: its version and status. XJ_OK or XJ_NO_ROW. */
+int	xj_student_lock(struct xj_db *, unsigned long long id, unsigned *version, char status[17]);
+/* Conditional on the version read under the lock: XJ_OK or XJ_E_CONFLICT. */
+int	xj_student_set_class(struct xj_db *, unsigned long long id, unsigned class_id,
+	    unsigned version);
+/* The uncontrolled fields (school/records.c lists them). */
+int	xj_student_update(struct xj_db *, const struct xj_student *, unsigned version);
+
+/* One line of the roster or a search. */
+struct xj_student_item {
+	unsigned long long	 id;
+	char			 student_no[20];
+	char			 name[257];
+	char			 sex[2];
+	char			 birth_date[11];
+	int			 entry_year, level;
+	char			 class_code[8];
+	char			 status[17];
+	char			 school_code[13];
+	char			 school_name[401];
+};
+typedef void (*xj_student_fn)(const struct xj_student_item *, void *);
+
+/* R-REC-3: in-school students of a school, id order after `after`. With
+ * class_id: that class; otherwise entry years [y0, y1] and levels
+ * [l0, l1]. */
+int	xj_student_roster(struct xj_db *, unsigned school, unsigned class_id, int y0, int y1,
+	    int l0, int l1, unsigned long long after, int limit, xj_student_fn, void *);
+/* Search in the org subtree `path` (R-ORG-3); empty strings and 0 mean
+ * "any": name is a prefix, student_no exact, class a class code. */
+int	xj_student_search(struct xj_db *, const char *path, const char *name_prefix,
+	    const char *student_no, unsigned school, const char *class_code, const char *status,
+	    unsigned long long after, int limit, xj_student_fn, void *);
+
+/* ---- classes (R-REC-2) ---------------------------------------------- */
+struct xj_class {
+	unsigned	 id;
+	char		 code[8];
+	int		 entry_year, level, number;
+	long long	 students;	/* in school */
+};
+/* An org's kind, main campus (0 = it is one) and status. */
+int	xj_school_campus(struct xj_db *, unsigned org_id, char kind[12], unsigned *main_campus,
+	    char status[8]);
+/* Highest class numbers of a year and level in the campus group of main
+ * campus `group`: the main campus's own and its branches'. */
+int	xj_class_group_max(struct xj_db *, unsigned group, int entry_year, int level,
+	    int *main_max, int *branch_max);
+/* XJ_OK with c->id; XJ_E_CONFLICT when the code or the group number is taken. */
+int	xj_class_insert(struct xj_db *, unsigned school, unsigned group, struct xj_class *c);
+int	xj_class_by_code(struct xj_db *, unsigned school, const char *code, struct xj_class *);
+int	xj_class_list(struct xj_db *, unsigned school, void (*fn)(const struct xj_class *, void *),
+	    void *);
+
+/* ---- term registration (R-REC-5) ------------------------------------ */
+/* Register every in-school (and suspended, seed 003) record of the
+ * school without an open problem for the term: *before and *after are
+ * the school's registrations for the term around the insert. */
+int	xj_term_register(struct xj_db *, unsigned school, const char *term, unsigned long long actor,
+	    long long *before, long long *after);
+/* Records refused for an open problem: at most `limit` to fn, the count
+ * in *n. */
+int	xj_term_refused(struct xj_db *, unsigned school, int limit,
+	    void (*fn)(unsigned long long id, const char *no, const char *name, void *), void *,
+	    long long *n);
+
+/* ---- statistics (issue 4 §6) ---------------------------------------- */
+struct xj_stat_row {
+	unsigned	 org_id;		/* schools */
+	char		 code[13];
+	char		 name[401];
+	char		 state[25];		/* registration state; "" for student counts */
+	int		 local_family;
+	long long	 n;
+};
+typedef void (*xj_stat_fn)(const struct xj_stat_row *, void *);
+/* Registrations grouped by county, state and local family, for the
+ * counties under path; ordered by county code. */
+int	xj_stats_counties(struct xj_db *, const char *path, xj_stat_fn, void *);
+/* The same by school (registration.school_org_id), ordered by school id. */
+int	xj_stats_schools(struct xj_db *, const char *path, xj_stat_fn, void *);
+/* In-school records per school, ordered by school id. */
+int	xj_stats_students(struct xj_db *, const char *path, xj_stat_fn, void *);
+/* Any org by code (a school before a county of the same code): XJ_OK or XJ_NO_ROW. */
+struct xj_org;
+int	xj_org_by_code_any(struct xj_db *, const char *code, struct xj_org *);
+
 #endif

@@ -516,4 +516,18 @@ def _(s):
     s.error_body(b, "not_found", 404, st)   # nothing filed yet: no review
 
 
+
+@test("R-COL-4/9 a cancelled registration leaves the district's certificate queue")
+def _(s):
+    p, no = nonlocal_reg(s)
+    st, h, b = file_certs(p, no)
+    s.eq(st, 200, b)
+    st, h, b = p.call("POST", "/api/parent/v1/registrations/%s/cancel" % no)
+    s.eq(st, 200, b)
+    s.eq(s.sql("SELECT r.state FROM cert_review r JOIN registration g ON g.id = r.registration_id"
+               " WHERE g.prereg_no = '%s'" % no), [["withdrawn"]])
+    st_ = Staff(s, new_account(s, "110105.reviewer"))
+    st_.login()
+    s.ok(no not in [i["prereg_no"] for i in queue(st_)["items"]], "not in the queue")
+
 run()

@@ -166,4 +166,15 @@ def _(s):
     s.ok(r.returncode != 0 and "XUEJI_SERVER_THREADS" in r.stderr, r.stderr)
 
 
+
+@test("xuejictl purge-keys deletes old Idempotency-Key records and keeps recent ones")
+def _(s):
+    s.sql("INSERT INTO idempotency_key VALUES (1, 'test', REPEAT('a', 32), REPEAT('b', 32), 201,"
+          " '{}', UTC_TIMESTAMP(6) - INTERVAL 9 DAY),"
+          " (1, 'test', REPEAT('c', 32), REPEAT('d', 32), 201, '{}', UTC_TIMESTAMP(6))")
+    r = ctl(s, "purge-keys", "--days", "7")
+    s.eq(r.returncode, 0, r.stderr)
+    s.ok("1 idempotency keys" in r.stdout, r.stdout)
+    s.eq(s.sql("SELECT COUNT(*) FROM idempotency_key WHERE scope = 'test'")[0][0], "1")
+
 run()

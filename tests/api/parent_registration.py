@@ -108,6 +108,7 @@ def _(s):
     s.eq(st2, 201, "replayed: %r" % (b2,))
     s.eq(b2["prereg_no"], b1["prereg_no"])
     s.eq(h2.get("idempotent-replayed"), "true")
+    s.eq(h2.get("location"), h1["location"], "the same Location")
     s.eq(s.sql("SELECT COUNT(*) FROM registration WHERE prereg_no = '%s'" % b1["prereg_no"])[0][0], "1")
 
 
@@ -213,5 +214,21 @@ def _(s):
     s.eq(st, 201)
     s.eq(b["local_family"], True)
 
+
+
+@test("R-COL-7 children without a document (type Z) are not taken for one another")
+def _(s):
+    nos = []
+    for _ in range(2):
+        b = reg_body(new_child(), child_id_doc_type="Z")
+        del b["child"]["id_number"]
+        b["guardians"][0].update({"id_doc_type": "1", "id_number": "11010519491231002X"})
+        st, h, body = signed_up(s).register(b)
+        s.eq(st, 201, body)
+        nos.append(body["prereg_no"])
+    # no document number: public security cannot check it, staff will
+    n = s.sql("SELECT COUNT(*) FROM psb_request p JOIN registration r ON r.id = p.registration_id"
+              " WHERE r.prereg_no IN ('%s', '%s')" % tuple(nos))[0][0]
+    s.eq(n, "0", "no PSB request")
 
 run()

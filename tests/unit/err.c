@@ -94,6 +94,21 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_PSB_STALE, 409, "stale_request" },
 	{ XJ_E_F_DUPLICATE, 422, "duplicate_item" },
 	{ XJ_E_F_NOT_ALLOWED, 422, "not_allowed" },
+	{ XJ_E_ALREADY_TICKED, 409, "already_ticked" },
+	{ XJ_E_LOGIN_TAKEN, 409, "login_taken" },
+	{ XJ_E_NOTHING_TO_SUBMIT, 409, "nothing_to_submit" },
+	{ XJ_E_NOTICE_NOT_ISSUED, 409, "notice_not_issued" },
+	{ XJ_E_F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password" },
+	{ XJ_E_CLASS_EXISTS, 409, "class_exists" },
+	{ XJ_E_CLASS_FULL, 409, "class_numbers_exhausted" },
+	{ XJ_E_STUDENT_NOT_IN_SCHOOL, 409, "student_not_in_school" },
+	{ XJ_E_F_STUDENTNO_FORMAT, 422, "student_number_format" },
+	{ XJ_E_F_STUDENTNO_BIRTH, 422, "student_number_birth_date" },
+	{ XJ_E_F_STUDENTNO_CHECK, 422, "student_number_check_char" },
+	{ XJ_E_F_CLASS_CODE, 422, "class_code_format" },
+	{ XJ_E_F_CLASS_BRANCH, 422, "class_number_branch" },
+	{ XJ_E_F_CLASS_MISMATCH, 422, "class_mismatch" },
+	{ XJ_E_F_TERM, 422, "term_format" },
 };
 
 static int

@@ -1,0 +1,471 @@
+#!/usr/bin/env python3
+"""bench.py -- the May-peak benchmark (docs/benchmarks.md, issue 5).
+
+    bench/run [--quick|--full|--smoke] [--build DIR] [--report FILE] [--keep]
+
+Starts its own private stack (scripts/stack.py, durable MariaDB:
+innodb_flush_log_at_trx_commit=1, binlog with sync_binlog=1; one xuejid
+with --threads; nginx from nginx/dev.conf.in plus a `location =
+/bench/static` fixed JSON answer), loads a city with bench/gen, logs in
+parents, then measures in the same run the ceilings (nginx alone,
+FastCGI without DB, FastCGI + one SELECT, MariaDB alone doing the
+registration transaction) and the scenarios (registration burst, status
+polling, login storm, login storm during registrations, mixed first
+morning) with wrk + bench/lua/xj.lua. Every loop is bounded in time and
+count; everything listens on 127.0.0.1 or unix sockets only.
+"""
+import argparse
+import concurrent.futures
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(SRCDIR, "scripts"))
+from stack import Stack, which  # noqa: E402
+
+PASSWORD = "Bench12345"          # XJB_PASSWORD in bench/benchdata.h
+RANGE_HTTP = 1000000             # XJB_RANGE_HTTP
+
+PROFILES = {
+    # rows: pre-loaded registrations; secs: per wrk run; pool: children for HTTP
+    "smoke": dict(rows=300, secs=1, pool=300, sessions=8, conns=8, wrk_threads=1,
+                  threads=8, db_threads=4, scrypt=10),
+    "quick": dict(rows=20000, secs=5, pool=20000, sessions=64, conns=64, wrk_threads=2,
+                  threads=32, db_threads=32, scrypt=15),
+    "full": dict(rows=200000, secs=15, pool=60000, sessions=256, conns=64, wrk_threads=2,
+                 threads=32, db_threads=32, scrypt=15),
+}
+
+
+class BenchStack(Stack):
+    """The stack of scripts/stack.py with the bench's fixed-answer location."""
+
+    def write_nginx_conf(self):
+        path = super().write_nginx_conf()
+        with open(path) as f:
+            text = f.read()
+        loc = ("        location = /bench/static {\n"
+               "            default_type application/json;\n"
+               "            return 200 '{\"status\":\"ok\",\"bench\":true}';\n"
+               "        }\n")
+        marker = "        location = /healthz {"
+        assert marker in text
+        text = text.replace(marker, loc + marker, 1)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+
+def cpu_ticks(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            parts = f.read().rsplit(")", 1)[1].split()
+        return int(parts[11]) + int(parts[12])     # utime + stime
+    except OSError:
+        return 0
+
+
+def children_of(pid):
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def rss_kib(pid, key="VmRSS"):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Bench:
+    def __init__(self, args):
+        self.a = args
+        self.p = dict(PROFILES[args.mode])
+        if args.rows:
+            self.p["rows"] = args.rows
+        if args.secs:
+            self.p["secs"] = args.secs
+        self.hz = os.sysconf("SC_CLK_TCK")
+        self.root = args.dir or tempfile.mkdtemp(prefix="xj-bench-", dir="/tmp")
+        self.st = BenchStack(self.root, args.build, SRCDIR, workers=1,
+                             threads=self.p["threads"], durable=True,
+                             scrypt_log2n=self.p["scrypt"], quiet=True)
+        self.results = []
+        self.ceil = {}
+        self.child_next = RANGE_HTTP
+        self.db_start = 0
+        self.problems = []
+
+    def log(self, msg):
+        print("[bench %5.1fs] %s" % (time.monotonic() - self.t0, msg), flush=True)
+
+    def build(self, name):
+        return os.path.join(self.a.build, "bench", name)
+
+    # ---- setup ---------------------------------------------------------
+    def up(self):
+        st = self.st
+        st.keygen()
+        st.write_conf()
+        st.init_db()
+        st.start_db()
+        st.setup_schema(demo=True)
+        self.log("stack: MariaDB durable, schema migrated, demo orgs seeded")
+        r = subprocess.run([self.build("gen"), "-c", st.conf_file, "load", "--count",
+                            str(self.p["rows"]), "--threads", "2", "--batch", "500",
+                            "--sample", str(self.p["sessions"]),
+                            "--out", st.path("parents.tsv")],
+                           capture_output=True, text=True, timeout=1800)
+        if r.returncode != 0:
+            raise RuntimeError("gen failed: " + r.stdout + r.stderr)
+        self.gen_line = r.stdout.strip()
+        self.log(self.gen_line)
+        st.start_workers()
+        st.start_nginx()
+        self.pids()
+        self.log("workers (1 x %d threads) and nginx on %s" % (self.p["threads"], st.base_url))
+        self.login_sessions()
+        self.children_pool()
+
+    def pids(self):
+        st = self.st
+        self.pid_db = st.db_proc.pid
+        self.pid_workers = [p.pid for p in st.worker_procs]
+        self.pid_nginx = [st.nginx_proc.pid] + children_of(st.nginx_proc.pid)
+
+    def http(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.st.port, timeout=30)
+        try:
+            h = {"Accept": "application/json"}
+            data = None
+            if body is not None:
+                data = json.dumps(body, ensure_ascii=False).encode()
+                h["Content-Type"] = "application/json"
+            h.update(headers or {})
+            conn.request(method, path, body=data, headers=h)
+            resp = conn.getresponse()
+            return resp.status, resp.getheader("Set-Cookie", ""), resp.read()
+        finally:
+            conn.close()
+
+    def login_sessions(self):
+        with open(self.st.path("parents.tsv")) as f:
+            rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+        self.phones = [r[0] for r in rows]
+
+        def one(row):
+            # a busy hashing pool answers 503 busy_retry: retry as a client
+            # should, a bounded number of times
+            for _ in range(50):
+                st, cookie, body = self.http("POST", "/api/parent/v1/session",
+                                             {"phone": row[0], "password": PASSWORD})
+                if st != 503:
+                    break
+                time.sleep(0.2)
+            if st != 200:
+                raise RuntimeError("login of %s: %d %r" % (row[0], st, body[:200]))
+            c = re.search(r"xj_parent=([^;]+)", cookie).group(1)
+            return {"c": c, "t": json.loads(body)["csrf_token"], "n": row[1], "p": row[2]}
+        with concurrent.futures.ThreadPoolExecutor(4) as ex:
+            self.sessions = list(ex.map(one, rows))
+        self.log("%d parents logged in" % len(self.sessions))
+
+    def children_pool(self):
+        """Request bodies of distinct, valid children (bench/gen children)."""
+        n = self.p["pool"]
+        r = subprocess.run([self.build("gen"), "children", "--start", str(self.child_next),
+                            "--count", str(n)], capture_output=True, text=True, check=True)
+        self.child_next += n
+        bodies = []
+        for line in r.stdout.splitlines():
+            idn, name, sex, birth, dist = line.split("\t")
+            bodies.append(json.dumps({
+                "district": dist,
+                "child": {"name": name, "sex": sex, "birth_date": birth, "id_doc_type": "1",
+                          "id_number": idn, "ethnicity": "01", "nationality": "中国",
+                          "hukou_nature": "resident", "hukou_location": dist + "000000",
+                          "birthplace": "北京市", "native_place": "北京市",
+                          "current_address": "北京市朝阳区建国路1号院2号楼301",
+                          "home_address": "北京市朝阳区建国路1号院2号楼301",
+                          "contact_address": "北京市朝阳区建国路1号院2号楼301"},
+                "guardians": [{"relation": "父", "name": "王建国", "phone": "13800138000"}],
+                "left_behind": False, "migrant_worker_child": False, "distance_km": 1.5},
+                ensure_ascii=False))
+        return bodies
+
+    def datafile(self, bodies):
+        path = self.st.path("wrkdata-%d.lua" % self.child_next)
+        with open(path, "w") as f:
+            f.write("PASSWORD = %s\n" % json.dumps(PASSWORD))
+            f.write("SESSIONS = {\n")
+            for s in self.sessions:
+                f.write('{c=%s,t=%s,n=%s},\n' % (json.dumps(s["c"]), json.dumps(s["t"]),
+                                                 json.dumps(s["n"])))
+            f.write("}\nPRINTABLE = {\n")
+            for s in self.sessions:
+                if s["p"] == "1":
+                    f.write('{c=%s,t=%s,n=%s},\n' % (json.dumps(s["c"]), json.dumps(s["t"]),
+                                                     json.dumps(s["n"])))
+            f.write("}\nPHONES = {%s}\nCHILDREN = {\n" % ",".join(json.dumps(p) for p in self.phones))
+            for b in bodies:
+                f.write("[==[%s]==],\n" % b)
+            f.write("}\n")
+        return path
+
+    # ---- measuring -------------------------------------------------------
+    def cpu_snapshot(self):
+        return {"nginx": sum(cpu_ticks(p) for p in self.pid_nginx),
+                "workers": sum(cpu_ticks(p) for p in self.pid_workers),
+                "mariadb": cpu_ticks(self.pid_db)}
+
+    def count_regs(self):
+        return int(self.st.sql("SELECT COUNT(*) FROM registration")[0][0])
+
+    def wrk(self, name, script_args=None, path="/", conns=None, secs=None, ceiling=None,
+            parallel=None):
+        """One wrk run; CPU split by /proc; returns the result dict."""
+        conns = conns or self.p["conns"]
+        secs = secs or self.p["secs"]
+        t = min(self.p["wrk_threads"], conns)
+        self.cur_conns = conns
+        cmd = [which("wrk"), "-t%d" % t, "-c%d" % conns, "-d%ds" % secs, "--timeout", "10s"]
+        if script_args is None:
+            cmd += ["-s", os.path.join(HERE, "lua", "ceil.lua"), self.st.base_url + path]
+        else:
+            cmd += ["-s", os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/", "--"] + \
+                script_args + [str(t)]
+        return self._run(name, [cmd] + ([parallel] if parallel else []), ceiling)
+
+    def drain(self, limit=30.0):
+        """Wait until the workers are idle (requests of the previous run
+        that wrk gave up on may still be hashing): worker CPU still for
+        0.5 s, at most `limit` seconds."""
+        end = time.monotonic() + limit
+        last = self.cpu_snapshot()["workers"]
+        while time.monotonic() < end:
+            time.sleep(0.5)
+            cur = self.cpu_snapshot()["workers"]
+            if cur - last <= 1:
+                return
+            last = cur
+
+    def _run(self, name, cmds, ceiling):
+        self.drain()
+        before_rows = self.count_regs()
+        c0 = self.cpu_snapshot()
+        t0 = time.monotonic()
+        procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for c in cmds]
+        outs, gen_cpu = [], 0.0
+        for p in procs:
+            out = p.stdout.read()
+            _, status, ru = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            gen_cpu += ru.ru_utime + ru.ru_stime
+            outs.append(out)
+        wall = time.monotonic() - t0
+        c1 = self.cpu_snapshot()
+        results = []
+        for out in outs:
+            m = re.search(r"^XJRESULT (.*)$", out, re.M)
+            if not m:
+                raise RuntimeError("%s: no result from wrk:\n%s" % (name, out[-2000:]))
+            results.append(json.loads(m.group(1)))
+        res = results[0]
+        res["name"] = name
+        res["rps"] = res["requests"] / (res["duration_us"] / 1e6)
+        res["cpu_s"] = {k: (c1[k] - c0[k]) / self.hz for k in c0}
+        res["cpu_s"]["loadgen"] = gen_cpu
+        res["wall_s"] = wall
+        res["rss_kib"] = sum(rss_kib(p) for p in self.pid_workers)
+        res["hwm_kib"] = sum(rss_kib(p, "VmHWM") for p in self.pid_workers)
+        res["rows_delta"] = self.count_regs() - before_rows
+        res["ceiling"] = ceiling
+        res["conns"] = self.cur_conns
+        if len(results) > 1:
+            res["parallel"] = results[1]
+            results[1]["rps"] = results[1]["requests"] / (results[1]["duration_us"] / 1e6)
+        self.results.append(res)
+        self.log("%-28s %9.0f req/s p50 %6.1f ms p99 %7.1f ms p99.9 %7.1f ms statuses %s%s" % (
+            name, res["rps"], res["p50_us"] / 1e3, res["p99_us"] / 1e3, res["p999_us"] / 1e3,
+            res["statuses"] or "-", " EXHAUSTED" if res["exhausted"] else ""))
+        return res
+
+    def dbload(self, mode, threads):
+        r = subprocess.run([self.build("dbload"), "-c", self.st.conf_file, "--threads",
+                            str(threads), "--seconds", str(self.p["secs"]), "--max", "500000",
+                            "--start", str(self.db_start), "--mode", mode],
+                           capture_output=True, text=True, timeout=self.p["secs"] + 120)
+        self.db_start += 500000
+        if r.returncode != 0:
+            raise RuntimeError("dbload failed: " + r.stdout + r.stderr)
+        res = json.loads(r.stdout.strip().splitlines()[-1])
+        self.log("dbload %-6s %3d threads %9.0f tx/s p50 %.1f ms p99 %.1f ms errors %d" % (
+            mode, threads, res["tps"], res["p50_ms"], res["p99_ms"], res["errors"]))
+        return res
+
+    def run(self):
+        self.t0 = time.monotonic()
+        try:
+            self.up()
+            self.scenarios()
+        finally:
+            self.problems = self.st.down()
+            self.problems += self.st.log_problems()
+            if not self.a.keep:
+                shutil.rmtree(self.root, ignore_errors=True)
+            else:
+                print("stack kept in " + self.root)
+        self.report()
+        return 0 if self.ok() else 1
+
+    def scenarios(self):
+        p = self.p
+        # warm-up: every worker thread connects and prepares
+        self.wrk("warm-up", path="/healthz", secs=1)
+        self.results.pop()
+        self.ceil["static"] = self.wrk("ceiling: nginx static", path="/bench/static")["rps"]
+        self.ceil["fcgi"] = self.wrk("ceiling: FastCGI no DB", path="/api/version")["rps"]
+        self.ceil["fcgi_select"] = self.wrk("ceiling: FastCGI + SELECT", path="/healthz")["rps"]
+        self.db = {"reg": self.dbload("reg", p["db_threads"]),
+                   "insert": self.dbload("insert", p["db_threads"])}
+        self.ceil["db_reg"] = self.db["reg"]["tps"]
+        self.ceil["db_insert"] = self.db["insert"]["tps"]
+        self.wrk("(a) registration burst", [self.datafile(self.children_pool()), "register"],
+                 ceiling="db_reg")
+        self.wrk("(b) status polling", [self.datafile([]), "status"], ceiling="fcgi_select")
+        # logins/s the hashing pool allows: concurrency = hash_slots (= cores)
+        self.wrk("(c) logins at 2 conns (= hash_slots)", [self.datafile([]), "login"], conns=2)
+        self.wrk("(c) login storm", [self.datafile([]), "login"])
+        # (c') registrations alone at 16 connections, then beside a login storm
+        self.wrk("registrations alone, 16 conns", [self.datafile(self.children_pool()), "register"],
+                 conns=16, ceiling="db_reg")
+        storm = [which("wrk"), "-t1", "-c64", "-d%ds" % p["secs"], "--timeout", "10s", "-s",
+                 os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/", "--",
+                 self.datafile([]), "login", "1"]
+        self.wrk("registrations + login storm", [self.datafile(self.children_pool()), "register"],
+                 conns=16, ceiling="db_reg", parallel=storm)
+        self.wrk("(d) mixed first morning", [self.datafile(self.children_pool()), "mixed"])
+
+    # ---- checks and report -------------------------------------------------
+    def errors_of(self, r):
+        """Everything but 2xx/3xx is an error (no 409 is expected: children
+        are distinct and forms are fetched for printable registrations
+        only); "409dup" is a duplicate_child answer, told apart for
+        diagnosis."""
+        bad = sum(n for st, n in r["statuses"].items()
+                  if st == "409dup" or not 200 <= int(st) < 400)
+        if r["name"] == "(c) login storm":
+            # shedding by the hashing pool (503 + Retry-After) is the
+            # designed answer to a storm: reported as "shed", not an error
+            bad -= r["statuses"].get("503", 0)
+        sock = r["connect"] + r["read"] + r["write"] + r["timeout"]
+        return bad + sock + (r["status_errors"] if not r["statuses"] else 0)
+
+    def row_check(self, r):
+        """Every 201 is a row; rows without a counted 201 are at most the
+        requests in flight when wrk stopped (their answers are dropped by
+        wrk, their transactions commit): one per connection."""
+        created = r["statuses"].get("201", 0)
+        return created <= r["rows_delta"] <= created + r["conns"]
+
+    def ok(self):
+        good = not self.problems
+        for r in self.results:
+            if self.errors_of(r):
+                good = False
+            if not self.row_check(r):
+                good = False
+        return good
+
+    def report(self):
+        lines = []
+        w = lines.append
+        w("| run | req/s | p50 ms | p99 ms | p99.9 ms | errors | 201 / rows added | "
+          "CPU s nginx / workers / MariaDB / wrk | worker RSS (peak) MiB | ceiling ratio |")
+        w("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+        for r in self.results:
+            c = r["cpu_s"]
+            ratio = ""
+            if r["ceiling"]:
+                ratio = "%.0f%% of %s" % (100 * r["rps"] / self.ceil[r["ceiling"]], r["ceiling"])
+            w("| %s | %.0f | %.1f | %.1f | %.1f | %d | %d / %d%s | %.1f / %.1f / %.1f / %.1f | "
+              "%.0f (%.0f) | %s |" % (
+                  r["name"], r["rps"], r["p50_us"] / 1e3, r["p99_us"] / 1e3, r["p999_us"] / 1e3,
+                  self.errors_of(r), r["statuses"].get("201", 0), r["rows_delta"],
+                  "" if self.row_check(r) else " MISMATCH",
+                  c["nginx"], c["workers"], c["mariadb"], c["loadgen"],
+                  r["rss_kib"] / 1024, r["hwm_kib"] / 1024, ratio))
+            if "parallel" in r:
+                q = r["parallel"]
+                w("| ... the login storm beside it | %.0f | %.1f | %.1f | %.1f | %s | | | | |" % (
+                    q["rps"], q["p50_us"] / 1e3, q["p99_us"] / 1e3, q["p999_us"] / 1e3,
+                    json.dumps(q["statuses"])))
+        for k in ("reg", "insert"):
+            d = self.db[k] if hasattr(self, "db") else None
+            if d:
+                w("| ceiling: MariaDB alone, %s tx, %d threads | %.0f | %.1f | %.1f | %.1f | %d | | | | |" % (
+                    "registration" if k == "reg" else "1-row INSERT", d["threads"], d["tps"],
+                    d["p50_ms"], d["p99_ms"], d["p999_ms"], d["errors"]))
+        text = "\n".join(lines) + "\n"
+        head = ("mode %s, %s, rows %d, scrypt ln=%d, xuejid 1 x %d threads, wrk -c%d, %ds per run; %s\n"
+                % (self.a.mode, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+                   self.p["rows"], self.p["scrypt"], self.p["threads"], self.p["conns"],
+                   self.p["secs"], getattr(self, "gen_line", "")))
+        print("\n" + head + text)
+        for r in self.results:
+            if r["exhausted"]:
+                print("note: %s ran out of distinct children (pool %d)" % (r["name"], self.p["pool"]))
+        for pr in self.problems:
+            print("problem: " + pr)
+        if self.a.report:
+            with open(self.a.report, "w") as f:
+                f.write(head + "\n" + text)
+            with open(self.a.report + ".json", "w") as f:
+                json.dump({"profile": self.p, "ceilings": self.ceil, "results": self.results,
+                           "db": getattr(self, "db", None)}, f, indent=1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    g = ap.add_mutually_exclusive_group()
+    for m in PROFILES:
+        g.add_argument("--" + m, dest="mode", action="store_const", const=m)
+    ap.add_argument("--build", default=os.environ.get("XJ_BUILDDIR") or
+                    os.path.join(SRCDIR, "_build", "default"))
+    ap.add_argument("--dir", help="stack directory (default: a new one under /tmp)")
+    ap.add_argument("--report", help="write the markdown table here (+ .json)")
+    ap.add_argument("--rows", type=int, help="override the profile's pre-loaded rows")
+    ap.add_argument("--secs", type=int, help="override the profile's seconds per run")
+    ap.add_argument("--keep", action="store_true", help="keep the stack directory")
+    ap.set_defaults(mode="quick")
+    args = ap.parse_args()
+    args.build = os.path.abspath(args.build)
+    return Bench(args).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+/* gen.c -- the bench's data generator (docs/benchmarks.md):
+ *   gen -c CONF load --count N [--start S] [--threads T] [--batch B]
+ *       [--sample K --out FILE]
+ *     adds N parents (phone 139NNNNNNNN, password XJB_PASSWORD, one scrypt
+ *     hash computed once at the configured cost so that logins are real)
+ *     and one registration each, for children S..S+N-1 of benchdata.h,
+ *     through the store's own statements (the same rows, ciphertext and
+ *     blind indexes as POST /api/parent/v1/registrations), in batched
+ *     transactions. Even-numbered children are already verified by PSB
+ *     (state printable, a psb_match event), the others wait with a
+ *     pending PSB request. The audit trail of this history is not
+ *     generated. Writes "phone<TAB>prereg<TAB>printable" of the first K
+ *     parents to FILE.
+ *   gen children --start S --count N
+ *     prints "id_number<TAB>name<TAB>sex<TAB>birth_date<TAB>district" of
+ *     children S..S+N-1, for the HTTP scenarios' request bodies.
+ * Both bounded by --count; refused outside [server] environment =
+ * development. */
+#include "config.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/err.h"
+#include "core/log.h"
+#include "crypto/field.h"
+#include "crypto/password.h"
+#include "db/tx.h"
+#include "domain/prereg.h"
+#include "domain/window.h"
+#include "store/parent.h"
+#include "store/registration.h"
+#include "benchdata.h"
+
+struct job {
+	const struct xj_conf	*conf;
+	const struct xj_keys	*keys;
+	const char		*pw_hash;
+	int			 year;
+	long			 from, to;	/* children [from, to) */
+	long			 next;		/* first of the current batch */
+	long			 batch;
+	long			 sample;	/* write the first `sample` */
+	FILE			*out;
+	pthread_mutex_t		*out_mu;
+	long			 done;
+	int			 rc;
+};
+
+static int
+batch_tx(struct xj_db *db, void *arg)
+{
+	struct job *j = arg;
+	long end = j->next + j->batch < j->to ? j->next + j->batch : j->to;
+	struct xj_reg_rec *rec = malloc(sizeof(*rec));
+	int rc = XJ_OK;
+
+	if (rec == NULL)
+		return XJ_E_INTERNAL;
+	for (long i = j->next; i < end && rc == XJ_OK; i++) {
+		struct xjb_child c;
+		char phone[12];
+		unsigned char bidx[XJ_BLIND_LEN], ct[XJ_FIELD_CT_LEN(24)];
+		size_t ctlen;
+		unsigned long long pid;
+		int printable;
+
+		xjb_child(i, &c);
+		xjb_phone(i, phone);
+		if (xj_blind_index(j->keys, "parent.phone", phone, strlen(phone), bidx) != 0 ||
+		    xj_field_encrypt(j->keys, "parent_account.phone", phone, strlen(phone),
+		    ct, sizeof(ct), &ctlen) != 0) {
+			rc = XJ_E_INTERNAL;
+			break;
+		}
+		if ((rc = xj_parent_insert(db, bidx, ct, ctlen, j->pw_hash, &pid)) != XJ_OK)
+			break;
+		if (xjb_reg_fill(j->keys, &c, pid, j->year, rec) != 0) {
+			rc = XJ_E_INTERNAL;
+			break;
+		}
+		/* serial i / 16 is unique within the district i % 16 */
+		xj_prereg_make(j->year, c.district, (unsigned)(i / 16) % XJ_PREREG_SERIAL_MAX,
+		    rec->prereg);
+		/* every other child was verified by PSB already: its form
+		 * prints (local family, R-COL-5); the rest still wait */
+		printable = i % 2 == 0;
+		if (printable)
+			rec->pos.state = XJ_REG_PRINTABLE;
+		if ((rc = xj_reg_insert(db, rec)) != XJ_OK ||
+		    (rc = xj_reg_claim(db, rec->child_bidx, rec->id)) != XJ_OK ||
+		    (rc = xj_reg_insert_guardians(db, rec)) != XJ_OK ||
+		    (rc = xj_reg_event(db, rec->id, "registered",
+		    xj_reg_state_name(XJ_REG_SUBMITTED), "")) != XJ_OK)
+			break;
+		if (printable)
+			rc = xj_reg_event(db, rec->id, "psb_match", xj_reg_state_name(rec->pos.state), "");
+		else
+			rc = xj_reg_psb_enqueue(db, rec->id, rec->version);
+		if (rc != XJ_OK)
+			break;
+		if (i - j->from < j->sample && j->out) {
+			pthread_mutex_lock(j->out_mu);
+			fprintf(j->out, "%s\t%s\t%d\n", phone, rec->prereg, printable);
+			pthread_mutex_unlock(j->out_mu);
+		}
+	}
+	free(rec);
+	return rc;
+}
+
+static void *
+run_job(void *arg)
+{
+	struct job *j = arg;
+	struct xj_db db;
+
+	if (xjb_connect(j->conf, &db) != 0) {
+		j->rc = XJ_E_UNAVAILABLE;
+		return NULL;
+	}
+	for (j->next = j->from; j->next < j->to; j->next += j->batch) {
+		if ((j->rc = xj_tx_run(&db, batch_tx, j)) != XJ_OK) {
+			fprintf(stderr, "gen: batch at %ld failed: %s (MariaDB error %u)\n",
+			    j->next, xj_err_info(j->rc)->code, db.err);
+			break;
+		}
+		j->done = (j->next + j->batch < j->to ? j->next + j->batch : j->to) - j->from;
+	}
+	xj_db_fini(&db);
+	return NULL;
+}
+
+static int
+cmd_load(const char *cfile, long start, long count, int threads, long batch,
+    long sample, const char *outpath)
+{
+	struct xj_conf conf;
+	struct xj_keys keys;
+	struct xj_localtime now;
+	char hash[XJ_PW_HASH_MAX];
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_t tid[64];
+	struct job jobs[64];
+	FILE *out = NULL;
+	double t0;
+	long done = 0;
+	int rc = 0;
+
+	if (xjb_open(cfile, &conf, &keys) != 0)
+		return 1;
+	if (strcmp(conf.environment, "development") != 0) {
+		fprintf(stderr, "gen: refused: [server] environment is not development\n");
+		return 1;
+	}
+	if (xj_pw_hash(XJB_PASSWORD, strlen(XJB_PASSWORD), conf.scrypt_log2n, conf.scrypt_r,
+	    conf.scrypt_p, hash, sizeof(hash)) != 0) {
+		fprintf(stderr, "gen: password hashing failed\n");
+		return 1;
+	}
+	if (outpath && (out = fopen(outpath, "w")) == NULL) {
+		perror(outpath);
+		return 1;
+	}
+	xj_utc_to_shanghai((long long)time(NULL), &now);
+	t0 = xjb_now();
+	for (int t = 0; t < threads; t++) {
+		long per = (count + threads - 1) / threads;
+		struct job *j = &jobs[t];
+		memset(j, 0, sizeof(*j));
+		j->conf = &conf;
+		j->keys = &keys;
+		j->pw_hash = hash;
+		j->year = now.year;
+		j->from = start + t * per;
+		j->to = start + (t + 1) * per < start + count ? start + (t + 1) * per : start + count;
+		j->batch = batch;
+		/* the sample comes from the first thread's range */
+		j->sample = t == 0 ? sample : 0;
+		j->out = out;
+		j->out_mu = &mu;
+		if (j->from >= j->to)
+			j->from = j->to;
+		pthread_create(&tid[t], NULL, run_job, j);
+	}
+	for (int t = 0; t < threads; t++) {
+		pthread_join(tid[t], NULL);
+		if (jobs[t].rc != XJ_OK)
+			rc = 1;
+		done += jobs[t].done;
+	}
+	if (out)
+		fclose(out);
+	printf("gen: %ld parents and registrations in %.1f s (%.0f/s)\n", done,
+	    xjb_now() - t0, (double)done / (xjb_now() - t0));
+	xj_keys_clear(&keys);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "start", required_argument, NULL, 's' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "sample", required_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cfile = NULL, *out = NULL, *cmd;
+	long start = 0, count = 0, batch = 500, sample = 0;
+	int threads = 2, ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1)
+		switch (ch) {
+		case 'c': cfile = optarg; break;
+		case 's': start = atol(optarg); break;
+		case 'n': count = atol(optarg); break;
+		case 't': threads = atoi(optarg); break;
+		case 'b': batch = atol(optarg); break;
+		case 'k': sample = atol(optarg); break;
+		case 'o': out = optarg; break;
+		default: return 2;
+		}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: gen -c CONF load --count N [--start S] [--threads T]"
+		    " [--batch B] [--sample K --out FILE]\n"
+		    "       gen children --start S --count N\n");
+		return 2;
+	}
+	cmd = argv[optind];
+	if (count < 0 || start < 0 || start + count > XJB_MAX_CHILD || threads < 1 ||
+	    threads > 64 || batch < 1) {
+		fprintf(stderr, "gen: bad --start/--count/--threads/--batch\n");
+		return 2;
+	}
+	if (strcmp(cmd, "children") == 0) {
+		for (long i = start; i < start + count; i++) {
+			struct xjb_child c;
+			xjb_child(i, &c);
+			printf("%s\t%s\t%s\t%s\t%s\n", c.id_number, c.name, c.sex, c.birth_date,
+			    c.district);
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "load") != 0 || cfile == NULL) {
+		fprintf(stderr, "gen: unknown command or no -c\n");
+		return 2;
+	}
+	xj_log_init(XJ_LOG_WARN);
+	if (mysql_library_init(0, NULL, NULL) != 0)
+		return 1;
+	rc = cmd_load(cfile, start, count, threads, batch, sample, out);
+	mysql_library_end();
+	return rc;
+}

@@ -1,0 +1,236 @@
+/* accounts.c -- staff accounts managed by bureau administrators (R-ORG-3):
+ *   POST /api/school/v1/accounts                   201 | 403 | 404 | 409 login_taken | 422
+ *        {org_code, org_kind, login, display_name, role, password}
+ *   POST /api/school/v1/accounts/{login}/disable   200 | 403 | 404 | 409
+ * Who: administrators of a bureau (scope.c). Scope: the account's org must
+ * be the administrator's own or lie below it; any other org or login
+ * answers 404. A school's roles are clerk and reviewer, a bureau's
+ * reviewer and admin. Staff passwords are stricter than parents': at
+ * least 10 characters with letters and digits. Disabling bumps the
+ * session generation, so the account's live session ends at once
+ * (R-ORG-4). Both are audited. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "core/bind.h"
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/req.h"
+#include "crypto/password.h"
+#include "db/db.h"
+#include "db/tx.h"
+#include "store/admission.h"
+#include "school.h"
+
+#define STAFF_PW_MIN	10
+
+struct account_in {
+	struct xj_str	 org_code;
+	struct xj_str	 org_kind;
+	struct xj_str	 login;
+	struct xj_str	 display_name;
+	struct xj_str	 role;
+	struct xj_str	 password;
+};
+
+static int
+kind_check(struct xj_str s)
+{
+	return xj_str_eq(s, "school") || xj_str_eq(s, "county") || xj_str_eq(s, "city") ||
+	    xj_str_eq(s, "province") || xj_str_eq(s, "ministry") ? XJ_OK : XJ_E_F_CODE;
+}
+
+static int
+role_check(struct xj_str s)
+{
+	return xj_str_eq(s, "clerk") || xj_str_eq(s, "reviewer") || xj_str_eq(s, "admin") ?
+	    XJ_OK : XJ_E_F_CODE;
+}
+
+/* letters, digits and . _ - : the demo logins' shape (110105.reviewer) */
+static int
+login_check(struct xj_str s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (!isalnum((unsigned char)s.p[i]) && s.p[i] != '.' && s.p[i] != '_' && s.p[i] != '-')
+			return XJ_E_F_FORMAT;
+	return XJ_OK;
+}
+
+static int
+code_check(struct xj_str s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return XJ_E_F_FORMAT;
+	return XJ_OK;
+}
+
+/* stricter than parents' (8): staff see many families' data */
+static int
+staff_password(struct xj_str pw)
+{
+	int alpha = 0, digit = 0;
+
+	for (size_t i = 0; i < pw.len; i++) {
+		alpha |= isalpha((unsigned char)pw.p[i]) || (unsigned char)pw.p[i] >= 0x80;
+		digit |= isdigit((unsigned char)pw.p[i]) != 0;
+	}
+	return xj_utf8_len(pw) >= STAFF_PW_MIN && alpha && digit ? XJ_OK : XJ_E_F_WEAK_STAFF_PASSWORD;
+}
+
+static const struct xj_field account_fields[] = {
+	{ "org_code", XJ_F_STR, XJ_REQ, 6, 12, code_check, offsetof(struct account_in, org_code), NULL, 0, 0, 0 },
+	{ "org_kind", XJ_F_STR, XJ_REQ, 1, 12, kind_check, offsetof(struct account_in, org_kind), NULL, 0, 0, 0 },
+	{ "login", XJ_F_STR, XJ_REQ, 3, 64, login_check, offsetof(struct account_in, login), NULL, 0, 0, 0 },
+	{ "display_name", XJ_F_STR, XJ_REQ, 1, 64, NULL, offsetof(struct account_in, display_name), NULL, 0, 0, 0 },
+	{ "role", XJ_F_STR, XJ_REQ, 1, 16, role_check, offsetof(struct account_in, role), NULL, 0, 0, 0 },
+	{ "password", XJ_F_STR, XJ_REQ, 1, 128, staff_password, offsetof(struct account_in, password), NULL, 0, 0, 0 },
+	XJ_FIELD_END
+};
+
+struct create_tx {
+	struct xj_req		*r;
+	unsigned		 org_id;
+	const char		*login, *name, *role, *hash;
+	unsigned long long	 id;
+};
+
+static int
+create_tx(struct xj_db *db, void *arg)
+{
+	struct create_tx *t = arg;
+	int rc;
+
+	rc = xj_adm_staff_create(db, t->org_id, t->login, t->name, t->role, t->hash, &t->id);
+	if (rc != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_LOGIN_TAKEN : rc;
+	return xj_school_audit(db, t->r, "staff.create", "staff_account", t->login,
+	    xj_str_c(t->role));
+}
+
+int
+xj_school_account_create(struct xj_req *r)
+{
+	const struct xj_conf *c = xj_school_conf;
+	struct xj_ferrs fe = { 0 };
+	struct xj_school_actor a;
+	struct account_in in;
+	struct create_tx t;
+	char kind[13], code[13], path[129], hash[XJ_PW_HASH_MAX];
+	yajl_gen g;
+	int rc;
+
+	if ((rc = xj_school_may(r, XJ_ACT_ACCOUNTS, &a)) != XJ_OK)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	if ((rc = xj_bind(r->arena, r->json, account_fields, &in, &fe)) != XJ_OK &&
+	    rc != XJ_E_VALIDATION)
+		return rc;
+	/* a school has clerks and reviewers, a bureau reviewers and admins */
+	if (in.org_kind.p && in.role.p && kind_check(in.org_kind) == XJ_OK &&
+	    role_check(in.role) == XJ_OK &&
+	    (xj_str_eq(in.org_kind, "school") ? xj_str_eq(in.role, "admin") : xj_str_eq(in.role, "clerk")))
+		xj_ferr_add(&fe, r->arena, "role", XJ_E_F_NOT_ALLOWED);
+	if (fe.n)
+		return xj_resp_ferrs(r, &fe);
+	snprintf(kind, sizeof(kind), "%.*s", (int)in.org_kind.len, in.org_kind.p);
+	snprintf(code, sizeof(code), "%.*s", (int)in.org_code.len, in.org_code.p);
+	if ((rc = xj_adm_org_get(r->db, kind, code, &t.org_id, path)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	if (!xj_school_in_scope(&a, path))
+		return XJ_E_NOT_FOUND;
+	if (xj_auth_hash_enter() != 0)
+		return XJ_E_BUSY;
+	rc = xj_pw_hash(in.password.p, in.password.len, c->scrypt_log2n, c->scrypt_r, c->scrypt_p,
+	    hash, sizeof(hash));
+	xj_auth_hash_leave();
+	if (rc != 0)
+		return XJ_E_INTERNAL;
+	t.r = r;
+	t.login = xj_strndup(r->arena, in.login.p, in.login.len);
+	t.name = xj_strndup(r->arena, in.display_name.p, in.display_name.len);
+	t.role = xj_strndup(r->arena, in.role.p, in.role.len);
+	t.hash = hash;
+	t.id = 0;
+	if (t.login == NULL || t.name == NULL || t.role == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_tx_run(r->db, create_tx, &t)) != XJ_OK)
+		return rc;
+	g = xj_resp_json(r, 201);
+	yajl_gen_map_open(g);
+	xj_gen_int(g, "id", (long long)t.id);
+	xj_gen_str(g, "login", t.login);
+	xj_gen_str(g, "display_name", t.name);
+	xj_gen_str(g, "role", t.role);
+	xj_gen_str(g, "status", "active");
+	xj_gen_key(g, "org");
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "kind", kind);
+	xj_gen_str(g, "code", code);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
+}
+
+struct disable_tx {
+	struct xj_req		*r;
+	unsigned long long	 id;
+	const char		*login;
+};
+
+static int
+disable_tx(struct xj_db *db, void *arg)
+{
+	struct disable_tx *t = arg;
+	int rc;
+
+	if ((rc = xj_adm_staff_disable(db, t->id)) != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_CONFLICT : rc;
+	return xj_school_audit(db, t->r, "staff.disable", "staff_account", t->login,
+	    xj_str_c("disabled"));
+}
+
+int
+xj_school_account_disable(struct xj_req *r)
+{
+	struct xj_str lg = xj_route_param(&r->params, "login");
+	struct xj_staff_target tg;
+	struct xj_school_actor a;
+	struct disable_tx t;
+	char login[65];
+	yajl_gen g;
+	int rc;
+
+	if ((rc = xj_school_may(r, XJ_ACT_ACCOUNTS, &a)) != XJ_OK)
+		return rc;
+	if (lg.len == 0 || lg.len >= sizeof(login))
+		return XJ_E_NOT_FOUND;
+	memcpy(login, lg.p, lg.len);
+	login[lg.len] = '\0';
+	memset(&tg, 0, sizeof(tg));
+	if ((rc = xj_adm_staff_get(r->db, login, &tg)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	if (!xj_school_in_scope(&a, tg.org_path))
+		return XJ_E_NOT_FOUND;
+	if (tg.id == r->actor_id)
+		return XJ_E_CONFLICT;	/* nobody locks themselves out */
+	t.r = r;
+	t.id = tg.id;
+	t.login = login;
+	if ((rc = xj_tx_run(r->db, disable_tx, &t)) != XJ_OK)
+		return rc;
+	g = xj_resp_json(r, 200);
+	yajl_gen_map_open(g);
+	xj_gen_int(g, "id", (long long)tg.id);
+	xj_gen_str(g, "login", login);
+	xj_gen_str(g, "role", tg.role);
+	xj_gen_str(g, "status", "disabled");
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
+}

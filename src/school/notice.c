@@ -1,0 +1,237 @@
+/* notice.c -- the admission notice (录取通知书, R-ADM-1):
+ *   POST /api/school/v1/admissions/{no}/notice   200 | 403 | 404 | 409
+ *        the school's reviewer issues it once the county approved:
+ *        district_approved -> admitted, a notice number per school and year
+ *   GET  /api/school/v1/admissions/{no}/notice   200 text/html | 404 | 409 notice_not_issued
+ * Only the admitting school sees its notice; any other number answers 404.
+ * The page is printed and handed to the family: every value goes through
+ * one escaping writer and the page is served under a CSP that allows no
+ * script (as the collection form, parent/form.c). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/req.h"
+#include "db/db.h"
+#include "db/tx.h"
+#include "domain/prereg.h"
+#include "domain/regstate.h"
+#include "store/admission.h"
+#include "store/org.h"
+#include "school.h"
+
+#define NOTICE_CSP	"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; " \
+			"form-action 'none'; frame-ancestors 'none'"
+
+/* The applicant {no}, admitted (or to be admitted) by the actor's school. */
+static int
+load_own(struct xj_req *r, struct xj_school_actor *a, struct xj_applicant *ap)
+{
+	int rc;
+
+	if ((rc = xj_school_applicant_load(r, a, xj_route_param(&r->params, "no"), ap)) != XJ_OK ||
+	    r->responded)
+		return rc;
+	if (!ap->adm_state[0] || ap->adm_school_id != a->org.id)
+		return XJ_E_NOT_FOUND;
+	return XJ_OK;
+}
+
+struct issue_tx {
+	struct xj_req			*r;
+	const struct xj_school_actor	*a;
+	unsigned long long		 reg_id;
+	char				 notice[XJ_NOTICE_NO_LEN + 1];
+};
+
+static int
+issue_tx(struct xj_db *db, void *arg)
+{
+	struct issue_tx *t = arg;
+	struct xj_applicant ap;
+	struct xj_reg_pos to;
+	int rc;
+
+	memset(&ap, 0, sizeof(ap));
+	if ((rc = xj_adm_applicant_lock(db, t->reg_id, &ap)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	if (ap.adm_school_id != t->a->org.id)
+		return XJ_E_NOT_FOUND;
+	if ((rc = xj_reg_next(ap.pos, XJ_REV_ADMIT, ap.local_family, &to)) != XJ_OK)
+		return rc;
+	if ((rc = xj_adm_admit(db, ap.reg_id, t->a->org.id, t->a->org.code, ap.year,
+	    t->notice)) != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;
+	if ((rc = xj_reg_move(db, ap.reg_id, ap.pos, to)) != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;
+	if ((rc = xj_reg_event(db, ap.reg_id, xj_reg_event_name(XJ_REV_ADMIT),
+	    xj_reg_state_name(to.state), t->a->org.name)) != XJ_OK)
+		return rc;
+	return xj_school_audit(db, t->r, "admission.notice", "registration", ap.prereg,
+	    xj_str_c(t->notice));
+}
+
+int
+xj_school_notice_issue(struct xj_req *r)
+{
+	struct xj_applicant *ap = xj_calloc(r->arena, 1, sizeof(*ap));
+	struct xj_school_actor a;
+	struct issue_tx t;
+	yajl_gen g;
+	int rc;
+
+	if (ap == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_school_may(r, XJ_ACT_NOTICE_ISSUE, &a)) != XJ_OK)
+		return rc;
+	if ((rc = load_own(r, &a, ap)) != XJ_OK || r->responded)
+		return rc;
+	memset(&t, 0, sizeof(t));
+	t.r = r;
+	t.a = &a;
+	t.reg_id = ap->reg_id;
+	if ((rc = xj_tx_run(r->db, issue_tx, &t)) != XJ_OK)
+		return rc;
+	if ((rc = xj_adm_applicant(r->db, ap->prereg, ap)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	g = xj_resp_json(r, 200);
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "prereg_no", ap->prereg);
+	xj_gen_str(g, "state", xj_reg_state_name(ap->pos.state));
+	xj_gen_str(g, "notice_no", ap->notice_no);
+	xj_school_gen_time(g, "admitted_at", ap->admitted_at);
+	xj_gen_key(g, "school");
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "code", a.org.code);
+	xj_gen_str(g, "name", a.org.name);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
+}
+
+/* ---- the printable page ------------------------------------------------------ */
+
+struct html {
+	struct xj_arena	*a;
+	char		*p;
+	size_t		 len, cap;
+	int		 err;
+};
+
+static void
+put(struct html *h, const char *s, size_t n)
+{
+	if (h->err)
+		return;
+	if (h->len + n > h->cap) {
+		size_t cap = h->cap ? h->cap : 8192;
+		char *np;
+		while (cap < h->len + n)
+			cap *= 2;
+		if ((np = xj_alloc(h->a, cap)) == NULL) {
+			h->err = XJ_E_TOO_COMPLEX;
+			return;
+		}
+		if (h->len)
+			memcpy(np, h->p, h->len);
+		h->p = np;
+		h->cap = cap;
+	}
+	memcpy(h->p + h->len, s, n);
+	h->len += n;
+}
+
+/* our own markup, never data */
+static void
+raw(struct html *h, const char *s)
+{
+	put(h, s, strlen(s));
+}
+
+/* data: the five characters that matter in text and attribute values */
+static void
+text(struct html *h, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *e;
+		switch (*s) {
+		case '&':  e = "&amp;"; break;
+		case '<':  e = "&lt;"; break;
+		case '>':  e = "&gt;"; break;
+		case '"':  e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		default:   continue;
+		}
+		put(h, run, (size_t)(s - run));
+		raw(h, e);
+		run = s + 1;
+	}
+	put(h, run, (size_t)(s - run));
+}
+
+static void
+row(struct html *h, const char *label, const char *value)
+{
+	raw(h, "<tr><th>");
+	raw(h, label);
+	raw(h, "</th><td>");
+	text(h, value && value[0] ? value : "—");
+	raw(h, "</td></tr>\n");
+}
+
+int
+xj_school_notice_get(struct xj_req *r)
+{
+	struct xj_applicant *ap = xj_calloc(r->arena, 1, sizeof(*ap));
+	struct html h = { r->arena, NULL, 0, 0, 0 };
+	struct xj_school_actor a;
+	char disp[20], when[26], date[32], year[8];
+	int rc;
+
+	if (ap == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_school_may(r, XJ_ACT_NOTICE_READ, &a)) != XJ_OK)
+		return rc;
+	if ((rc = load_own(r, &a, ap)) != XJ_OK || r->responded)
+		return rc;
+	if (ap->pos.state != XJ_REG_ADMITTED || !ap->notice_no[0])
+		return XJ_E_NOTICE_NOT_ISSUED;
+	xj_prereg_display(ap->prereg, disp);
+	xj_school_time(ap->admitted_at, when);
+	/* "2026-06-20T..." -> 2026年06月20日 */
+	snprintf(date, sizeof(date), "%.4s年%.2s月%.2s日", when, when + 5, when + 8);
+	snprintf(year, sizeof(year), "%d", ap->year);
+	raw(&h, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n<title>录取通知书 ");
+	text(&h, ap->notice_no);
+	raw(&h, "</title>\n<style>body{font-family:serif;max-width:40em;margin:2em auto}"
+	    "h1{text-align:center;letter-spacing:.5em}table{border-collapse:collapse;width:100%}"
+	    "th,td{border:1px solid #000;padding:.4em;text-align:left}th{width:30%}"
+	    ".sign{text-align:right;margin-top:3em}@media print{body{margin:0}}</style>\n"
+	    "</head><body>\n<h1>录取通知书</h1>\n<p>");
+	text(&h, ap->child_name);
+	raw(&h, " 同学的家长：</p>\n<p>经区教育行政部门审核批准，您的孩子已被我校录取为 ");
+	text(&h, year);
+	raw(&h, " 年一年级新生。请按学校通知的时间携带本通知书、户口簿及信息采集表到校报到。</p>\n<table>\n");
+	row(&h, "通知书编号", ap->notice_no);
+	row(&h, "学生姓名", ap->child_name);
+	row(&h, "性别", ap->sex[0] == 'M' ? "男" : ap->sex[0] == 'F' ? "女" : ap->sex);
+	row(&h, "出生日期", ap->birth_date);
+	row(&h, "预登记号", disp);
+	row(&h, "录取学校", a.org.name);
+	row(&h, "学校标识码", a.org.code);
+	row(&h, "录取日期", date);
+	raw(&h, "</table>\n<p class=\"sign\">");
+	text(&h, a.org.name);
+	raw(&h, "<br>");
+	text(&h, date);
+	raw(&h, "</p>\n</body></html>\n");
+	if (h.err)
+		return h.err;
+	if ((rc = xj_resp_header(r, "Content-Security-Policy", NOTICE_CSP)) != XJ_OK)
+		return rc;
+	return xj_resp_body(r, 200, "text/html; charset=utf-8", h.p, h.len);
+}

@@ -1,0 +1,211 @@
+/* roster.c -- the roster (花名册) and the record search (R-REC-3,
+ * R-ORG-3; issue 4 §5):
+ *   GET /api/school/v1/roster?school=&level=&grade=&class=&limit=&after=
+ *       in-school students of one school, in id order (keyset: after =
+ *       the last id of the previous page); a school reads its own (school
+ *       may be left out), a bureau names a school in its scope
+ *   GET /api/school/v1/students?name=&student_no=&class=&school=&status=&limit=&after=
+ *       records of every status in the actor's scope: a name by prefix, a
+ *       student number exactly, a class code (with or without a school)
+ * A school named outside the actor's scope answers 404 like one that
+ * does not exist. Grade is derived from the entry year and today's school
+ * year (R-REC-10), so "grade 2" is the entry year one before this one. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/bind.h"
+#include "core/err.h"
+#include "core/req.h"
+#include "domain/classcode.h"
+#include "domain/studentno.h"
+#include "store/org.h"
+#include "store/student.h"
+#include "records.h"
+#include "school.h"
+
+#define PAGE_DEFAULT	50
+#define PAGE_MAX	200
+
+struct page {
+	yajl_gen		 g;
+	int			 sy;	/* the school year, for grades */
+	int			 n;
+	unsigned long long	 last;
+};
+
+static void
+item(const struct xj_student_item *it, void *arg)
+{
+	struct page *p = arg;
+	yajl_gen g = p->g;
+	int grade = xj_class_grade(it->entry_year, p->sy);
+
+	yajl_gen_map_open(g);
+	xj_gen_int(g, "id", (long long)it->id);
+	xj_gen_str(g, "student_no", it->student_no);
+	xj_gen_str(g, "name", it->name);
+	xj_gen_str(g, "sex", it->sex);
+	xj_gen_str(g, "birth_date", it->birth_date);
+	xj_gen_int(g, "entry_year", it->entry_year);
+	xj_gen_int(g, "level", it->level);
+	if (grade >= 1)
+		xj_gen_int(g, "grade", grade);
+	else
+		xj_gen_null(g, "grade");
+	xj_gen_str(g, "class_code", it->class_code[0] ? it->class_code : NULL);
+	xj_gen_str(g, "status", it->status);
+	xj_gen_key(g, "school");
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "code", it->school_code);
+	xj_gen_str(g, "name", it->school_name);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	p->n++;
+	p->last = it->id;
+}
+
+static yajl_gen
+page_open(struct xj_req *r, struct page *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->sy = xj_rec_school_year();
+	p->g = xj_resp_json(r, 200);
+	yajl_gen_map_open(p->g);
+	xj_gen_key(p->g, "items");
+	yajl_gen_array_open(p->g);
+	return p->g;
+}
+
+static int
+page_close(struct xj_req *r, struct page *p, int limit)
+{
+	char next[24];
+
+	yajl_gen_array_close(p->g);
+	/* a full page may have a next one; an empty next page ends the walk */
+	snprintf(next, sizeof(next), "%llu", p->last);
+	xj_gen_str(p->g, "next_after", p->n == limit ? next : NULL);
+	yajl_gen_map_close(p->g);
+	return xj_resp_send(r);
+}
+
+/* ?limit= and ?after=: XJ_OK or a 400 sent. */
+static int
+paging(struct xj_req *r, int *limit, unsigned long long *after)
+{
+	unsigned long long l;
+	int rc;
+
+	if ((rc = xj_rec_query_uint(r, "limit", PAGE_MAX, &l)) != XJ_OK || r->responded)
+		return rc;
+	*limit = l ? (int)l : PAGE_DEFAULT;
+	return xj_rec_query_uint(r, "after", ~0ULL >> 1, after);
+}
+
+/* ?school=CODE within the actor's scope, the actor's own school when
+ * absent (bureaus: *school zeroed, required is the caller's call). */
+static int
+school_of(struct xj_req *r, const struct xj_org *actor, struct xj_org *school)
+{
+	const char *code;
+	int rc;
+
+	memset(school, 0, sizeof(*school));
+	if ((rc = xj_rec_query(r, "school", 12, &code)) != XJ_OK || r->responded)
+		return rc;
+	if (code == NULL) {
+		if (strcmp(actor->kind, "school") == 0)
+			*school = *actor;
+		return XJ_OK;
+	}
+	if ((rc = xj_org_by_code(r->db, "school", code, school)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	return xj_org_within(school, actor) ? XJ_OK : XJ_E_NOT_FOUND;
+}
+
+int
+xj_school_roster(struct xj_req *r)
+{
+	struct xj_org actor, school;
+	unsigned long long level = 0, grade = 0, after = 0;
+	const char *cls;
+	struct xj_class cl;
+	struct page p;
+	int rc, limit, y0 = 0, y1 = 9999, l0 = 1, l1 = 3;
+
+	if ((rc = xj_rec_actor(r, XJ_REC_READ, &actor)) != XJ_OK)
+		return rc;
+	if ((rc = school_of(r, &actor, &school)) != XJ_OK || r->responded)
+		return rc;
+	if (school.id == 0)
+		return xj_resp_error(r, XJ_E_BAD_QUERY, "school");	/* a roster is one school's */
+	if ((rc = xj_rec_query_uint(r, "level", XJ_LEVEL_SENIOR, &level)) != XJ_OK || r->responded ||
+	    (rc = xj_rec_query_uint(r, "grade", 6, &grade)) != XJ_OK || r->responded ||
+	    (rc = xj_rec_query(r, "class", 7, &cls)) != XJ_OK || r->responded ||
+	    (rc = paging(r, &limit, &after)) != XJ_OK || r->responded)
+		return rc;
+	if (cls != NULL && xj_classcode_check(xj_str_c(cls)) != XJ_OK)
+		return xj_resp_error(r, XJ_E_BAD_QUERY, "class");
+	if (level)
+		l0 = l1 = (int)level;
+	if (grade)
+		y0 = y1 = xj_grade_entry_year((int)grade, xj_rec_school_year());
+	memset(&cl, 0, sizeof(cl));
+	if (cls != NULL) {
+		if ((rc = xj_class_by_code(r->db, school.id, cls, &cl)) == XJ_NO_ROW)
+			return XJ_E_NOT_FOUND;
+		if (rc != XJ_OK)
+			return rc;
+	}
+	page_open(r, &p);
+	/* a class and a grade or level that disagree with it: no one */
+	if (cl.id == 0 || (cl.entry_year >= y0 && cl.entry_year <= y1 && cl.level >= l0 &&
+	    cl.level <= l1)) {
+		if ((rc = xj_student_roster(r->db, school.id, cl.id, y0, y1, l0, l1, after, limit,
+		    item, &p)) != XJ_OK)
+			return rc;
+	}
+	return page_close(r, &p, limit);
+}
+
+int
+xj_school_students(struct xj_req *r)
+{
+	static const char *const statuses[] = XJ_STUDENT_STATUSES;
+	struct xj_org actor, school;
+	unsigned long long after = 0;
+	const char *name, *no, *cls, *status;
+	struct page p;
+	int rc, limit;
+
+	if ((rc = xj_rec_actor(r, XJ_REC_READ, &actor)) != XJ_OK)
+		return rc;
+	if ((rc = school_of(r, &actor, &school)) != XJ_OK || r->responded)
+		return rc;
+	if ((rc = xj_rec_query(r, "name", 256, &name)) != XJ_OK || r->responded ||
+	    (rc = xj_rec_query(r, "student_no", 19, &no)) != XJ_OK || r->responded ||
+	    (rc = xj_rec_query(r, "class", 7, &cls)) != XJ_OK || r->responded ||
+	    (rc = xj_rec_query(r, "status", 16, &status)) != XJ_OK || r->responded ||
+	    (rc = paging(r, &limit, &after)) != XJ_OK || r->responded)
+		return rc;
+	if (name != NULL && (name[0] == '\0' || xj_utf8_len(xj_str_c(name)) < 0))
+		return xj_resp_error(r, XJ_E_BAD_QUERY, "name");
+	if (no != NULL && xj_studentno_check(xj_str_c(no), NULL) != XJ_OK)
+		return xj_resp_error(r, XJ_E_BAD_QUERY, "student_no");
+	if (cls != NULL && xj_classcode_check(xj_str_c(cls)) != XJ_OK)
+		return xj_resp_error(r, XJ_E_BAD_QUERY, "class");
+	if (status != NULL) {
+		const char *const *s;
+		for (s = statuses; *s && strcmp(*s, status) != 0; s++)
+			;
+		if (*s == NULL)
+			return xj_resp_error(r, XJ_E_BAD_QUERY, "status");
+	}
+	page_open(r, &p);
+	if ((rc = xj_student_search(r->db, actor.path, name ? name : "", no ? no : "",
+	    school.id, cls ? cls : "", status ? status : "", after, limit, item, &p)) != XJ_OK)
+		return rc;
+	return page_close(r, &p, limit);
+}

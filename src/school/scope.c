@@ -1,0 +1,93 @@
+/* scope.c -- who may do what in the school portal (R-ORG-3), in one table.
+ * A row says which kinds of org and which roles may take an action at all;
+ * a staff member outside it gets 403 forbidden whatever the target, so the
+ * answer tells nothing about the target. Whether the target lies in the
+ * actor's scope is the second test, made by each handler once it has the
+ * target (path prefix, store/org.h; a school's territorial county for
+ * applicants): outside it the answer is 404, as for a target that does not
+ * exist. tests/api/access_matrix.txt holds the cases the black-box tests
+ * check against this table. */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/err.h"
+#include "core/req.h"
+#include "store/admission.h"
+#include "store/org.h"
+#include "school.h"
+
+#define K_SCHOOL	0x01
+#define K_COUNTY	0x02
+#define K_CITY		0x04
+#define K_PROVINCE	0x08
+#define K_MINISTRY	0x10
+#define K_BUREAU	(K_COUNTY | K_CITY | K_PROVINCE | K_MINISTRY)
+
+#define R_CLERK		0x1
+#define R_REVIEWER	0x2
+#define R_ADMIN		0x4
+
+static const struct {
+	unsigned	kinds;
+	unsigned	roles;
+} may[XJ_ACT__N] = {
+	/* a school looks its applicants up, checks documents and ticks (R-ADM-1) */
+	[XJ_ACT_APPLICANT]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_TICK]		= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	/* the school's reviewer signs the list off to the county */
+	[XJ_ACT_LIST_SUBMIT]	= { K_SCHOOL,		R_REVIEWER },
+	[XJ_ACT_LIST_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	/* approval is the territorial county's (seed 001: 建档权) */
+	[XJ_ACT_LIST_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
+	[XJ_ACT_NOTICE_ISSUE]	= { K_SCHOOL,		R_REVIEWER },
+	[XJ_ACT_NOTICE_READ]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	/* bureau administrators manage accounts of their org and below */
+	[XJ_ACT_ACCOUNTS]	= { K_BUREAU,		R_ADMIN },
+	[XJ_ACT_CHANGE_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	/* R-COL-4: the old county revokes, the new one decides */
+	[XJ_ACT_CHANGE_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
+};
+
+static unsigned
+kind_bit(const char *k)
+{
+	return strcmp(k, "school") == 0 ? K_SCHOOL : strcmp(k, "county") == 0 ? K_COUNTY :
+	    strcmp(k, "city") == 0 ? K_CITY : strcmp(k, "province") == 0 ? K_PROVINCE :
+	    strcmp(k, "ministry") == 0 ? K_MINISTRY : 0;
+}
+
+static unsigned
+role_bit(const char *r)
+{
+	return r == NULL ? 0 : strcmp(r, "clerk") == 0 ? R_CLERK :
+	    strcmp(r, "reviewer") == 0 ? R_REVIEWER : strcmp(r, "admin") == 0 ? R_ADMIN : 0;
+}
+
+int
+xj_school_may(struct xj_req *r, enum xj_school_act act, struct xj_school_actor *a)
+{
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((unsigned)act >= XJ_ACT__N || !(may[act].roles & role_bit(r->actor_role)))
+		return XJ_E_FORBIDDEN;
+	if ((rc = xj_org_by_id(r->db, r->actor_org, &a->org)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_FORBIDDEN : rc;
+	if (!(may[act].kinds & kind_bit(a->org.kind)))
+		return XJ_E_FORBIDDEN;
+	a->school = strcmp(a->org.kind, "school") == 0;
+	if (a->school && (rc = xj_adm_school_county(r->db, a->org.id, a->county)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_FORBIDDEN : rc;
+	if (strcmp(a->org.kind, "county") == 0)
+		memcpy(a->county, a->org.code, sizeof(a->county) - 1);
+	return XJ_OK;
+}
+
+int
+xj_school_in_scope(const struct xj_school_actor *a, const char *path)
+{
+	size_t n = strlen(a->org.path);
+
+	return n > 0 && strncmp(path, a->org.path, n) == 0;
+}

@@ -1,0 +1,460 @@
+/* student.c -- student records (see student.h): created from an approved
+ * admission inside the approver's transaction, classes, roster and
+ * search, record maintenance, term registration and the statistics
+ * queries. Personal data moves from registration to student inside the
+ * database (INSERT ... SELECT): ciphertext is copied, never decrypted. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <openssl/rand.h>
+
+#include "core/err.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "domain/idnum.h"
+#include "domain/studentno.h"
+#include "org.h"
+#include "sql.h"
+#include "student.h"
+
+/* A clash needs another child born the same day in the same district
+ * whose number drew the same 4 digits (1 in 10,000 per such child), so
+ * eight draws failing means something is wrong, not bad luck. */
+#define TEMP_NO_DRAWS	8
+
+/* Reserve a temporary number for the child (R-REC-1): the primary key of
+ * student_no_issued holds every number ever issued, so a number in use
+ * or replaced since is never drawn again. */
+static int
+draw_temp_no(struct xj_db *db, const char *county, const char *birth, char no[20])
+{
+	struct xj_str b = xj_str_c(birth);
+	int y, m, d, rc;
+
+	if (xj_date_parse(b, &y, &m, &d) != XJ_OK)
+		return XJ_E_INTERNAL;
+	for (int i = 0; i < TEMP_NO_DRAWS; i++) {
+		unsigned char r[4];
+		unsigned rand4;
+		struct xj_val v;
+
+		if (RAND_bytes(r, sizeof(r)) != 1)
+			return XJ_E_INTERNAL;
+		/* 2^32 mod 10^4 = 7296: the bias is below 3 in a million */
+		rand4 = ((unsigned)r[0] << 24 | (unsigned)r[1] << 16 | (unsigned)r[2] << 8 | r[3]) %
+		    XJ_STUDENTNO_RAND_MAX;
+		if (xj_studentno_temp(county, y, m, d, rand4, no) != XJ_OK)
+			return XJ_E_INTERNAL;
+		v = XJ_VS(no);
+		rc = xj_db_exec(db, XJ_Q_STU_NO_RESERVE, &v, 1);
+		if (rc != XJ_E_CONFLICT)
+			return rc;
+	}
+	xj_log(XJ_LOG_ERROR, "student_no_exhausted", "%s", "county", county);
+	return XJ_E_INTERNAL;
+}
+
+int
+xj_student_create_from_registration(struct xj_db *db, unsigned long long registration_id,
+    unsigned school_org_id, unsigned long long *student_id)
+{
+	char county[7], birth[11], no[20];
+	struct xj_val r = XJ_VI(registration_id);
+	struct xj_col c[3] = { XJ_COL_STR(county, sizeof(county)), XJ_COL_INT,
+	    XJ_COL_STR(birth, sizeof(birth)) };
+	struct xj_col e = XJ_COL_INT;
+	int rc;
+
+	*student_id = 0;
+	/* one record per registration: say so before drawing a number (the
+	 * unique key student_registration stays the guarantee) */
+	if ((rc = xj_db_row(db, XJ_Q_STU_BY_REG, &r, 1, &e, 1)) == XJ_OK) {
+		*student_id = (unsigned long long)e.i;
+		return XJ_E_CONFLICT;
+	}
+	if (rc != XJ_NO_ROW)
+		return rc;
+	if ((rc = xj_db_row(db, XJ_Q_STU_REG_SOURCE, &r, 1, c, 3)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	/* the area code of an L number: the district that admitted the child */
+	if ((rc = draw_temp_no(db, county, birth, no)) != XJ_OK)
+		return rc;
+	{
+		struct xj_val v[3] = { XJ_VI(school_org_id), XJ_VS(no), XJ_VI(registration_id) };
+		if ((rc = xj_db_exec(db, XJ_Q_STU_INSERT, v, 3)) != XJ_OK)
+			return rc;
+		if (xj_db_affected(db, XJ_Q_STU_INSERT) != 1)
+			return XJ_E_NOT_FOUND;
+		*student_id = xj_db_insert_id(db, XJ_Q_STU_INSERT);
+	}
+	{
+		struct xj_val v[2] = { XJ_VI(*student_id), XJ_VS(no) };
+		if ((rc = xj_db_exec(db, XJ_Q_STU_NO_BIND, v, 2)) != XJ_OK)
+			return rc;
+	}
+	{
+		struct xj_val v[2] = { XJ_VI(*student_id), XJ_VI(registration_id) };
+		return xj_db_exec(db, XJ_Q_STU_GUARDIANS_COPY, v, 2);
+	}
+}
+
+int
+xj_student_get(struct xj_db *db, unsigned long long id, struct xj_student *s)
+{
+	struct xj_val v = XJ_VI(id);
+	struct xj_col c[36] = {
+		XJ_COL_INT, XJ_COL_INT, XJ_COL_INT,
+		XJ_COL_STR(s->school_code, sizeof(s->school_code)),
+		XJ_COL_STR(s->school_name, sizeof(s->school_name)),
+		XJ_COL_STR(s->school_path, sizeof(s->school_path)),
+		XJ_COL_STR(s->county, sizeof(s->county)),
+		XJ_COL_STR(s->student_no, sizeof(s->student_no)),
+		XJ_COL_STR(s->student_no_kind, sizeof(s->student_no_kind)),
+		XJ_COL_STR(s->name, sizeof(s->name)), XJ_COL_STR(s->sex, sizeof(s->sex)),
+		XJ_COL_STR(s->birth_date, sizeof(s->birth_date)),
+		XJ_COL_STR(s->id_doc_type, sizeof(s->id_doc_type)),
+		XJ_COL_STR(s->ethnicity, sizeof(s->ethnicity)),
+		XJ_COL_STR(s->nationality, sizeof(s->nationality)),
+		XJ_COL_STR(s->hukou_nature, sizeof(s->hukou_nature)),
+		XJ_COL_STR(s->hukou_code, sizeof(s->hukou_code)),
+		XJ_COL_STR(s->birthplace, sizeof(s->birthplace)),
+		XJ_COL_STR(s->native_place, sizeof(s->native_place)),
+		XJ_COL_STR(s->current_address, sizeof(s->current_address)),
+		XJ_COL_STR(s->home_address, sizeof(s->home_address)),
+		XJ_COL_STR(s->contact_address, sizeof(s->contact_address)),
+		XJ_COL_INT, XJ_COL_INT, XJ_COL_INT, XJ_COL_INT, XJ_COL_INT, XJ_COL_INT,
+		XJ_COL_INT, XJ_COL_STR(s->class_code, sizeof(s->class_code)),
+		XJ_COL_STR(s->status, sizeof(s->status)), XJ_COL_INT, XJ_COL_INT,
+		XJ_COL_STR(s->created_at, sizeof(s->created_at)),
+		XJ_COL_STR(s->updated_at, sizeof(s->updated_at)), XJ_COL_INT,
+	};
+	int rc = xj_db_row(db, XJ_Q_STU_GET, &v, 1, c, 36);
+
+	if (rc != XJ_OK)
+		return rc;
+	s->id = (unsigned long long)c[0].i;
+	s->registration_id = (unsigned long long)c[1].i;
+	s->school_org_id = (unsigned)c[2].i;
+	s->local_family = (int)c[22].i;
+	s->left_behind = (int)c[23].i;
+	s->migrant_worker_child = (int)c[24].i;
+	s->boarding = (int)c[25].i;
+	s->entry_year = (int)c[26].i;
+	s->level = (int)c[27].i;
+	s->class_id = (unsigned)c[28].i;
+	s->problem_open = (int)c[31].i;
+	s->version = (unsigned)c[32].i;
+	s->guardians = (int)c[35].i;
+	return XJ_OK;
+}
+
+int
+xj_student_lock(struct xj_db *db, unsigned long long id, unsigned *version, char status[17])
+{
+	struct xj_val v = XJ_VI(id);
+	struct xj_col c[2] = { XJ_COL_INT, XJ_COL_STR(status, 17) };
+	int rc = xj_db_row(db, XJ_Q_STU_LOCK, &v, 1, c, 2);
+
+	*version = (unsigned)c[0].i;
+	return rc;
+}
+
+int
+xj_student_set_class(struct xj_db *db, unsigned long long id, unsigned class_id, unsigned version)
+{
+	struct xj_val v[3] = { XJ_VI(class_id), XJ_VI(id), XJ_VI(version) };
+	int rc = xj_db_exec(db, XJ_Q_STU_SET_CLASS, v, 3);
+
+	if (rc == XJ_OK && xj_db_affected(db, XJ_Q_STU_SET_CLASS) != 1)
+		return XJ_E_CONFLICT;
+	return rc;
+}
+
+int
+xj_student_update(struct xj_db *db, const struct xj_student *s, unsigned version)
+{
+	struct xj_val v[7] = { XJ_VS(s->current_address), XJ_VS(s->home_address),
+	    XJ_VS(s->contact_address), XJ_VI(s->left_behind), XJ_VI(s->boarding), XJ_VI(s->id),
+	    XJ_VI(version) };
+	int rc = xj_db_exec(db, XJ_Q_STU_UPDATE, v, 7);
+
+	if (rc == XJ_OK && xj_db_affected(db, XJ_Q_STU_UPDATE) != 1)
+		return XJ_E_CONFLICT;
+	return rc;
+}
+
+static int
+list_items(struct xj_db *db, int q, const struct xj_val *v, unsigned nv, xj_student_fn fn,
+    void *arg)
+{
+	struct xj_student_item it;
+	struct xj_col c[11] = {
+		XJ_COL_INT, XJ_COL_STR(it.student_no, sizeof(it.student_no)),
+		XJ_COL_STR(it.name, sizeof(it.name)), XJ_COL_STR(it.sex, sizeof(it.sex)),
+		XJ_COL_STR(it.birth_date, sizeof(it.birth_date)), XJ_COL_INT, XJ_COL_INT,
+		XJ_COL_STR(it.class_code, sizeof(it.class_code)),
+		XJ_COL_STR(it.status, sizeof(it.status)),
+		XJ_COL_STR(it.school_code, sizeof(it.school_code)),
+		XJ_COL_STR(it.school_name, sizeof(it.school_name)),
+	};
+	int rc;
+
+	if ((rc = xj_db_exec(db, q, v, nv)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, q, c, 11)) == XJ_OK) {
+		it.id = (unsigned long long)c[0].i;
+		it.entry_year = (int)c[5].i;
+		it.level = (int)c[6].i;
+		fn(&it, arg);
+	}
+	xj_db_done(db, q);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_student_roster(struct xj_db *db, unsigned school, unsigned class_id, int y0, int y1,
+    int l0, int l1, unsigned long long after, int limit, xj_student_fn fn, void *arg)
+{
+	if (class_id) {
+		struct xj_val v[4] = { XJ_VI(school), XJ_VI(class_id), XJ_VI(after), XJ_VI(limit) };
+		return list_items(db, XJ_Q_STU_ROSTER_CLASS, v, 4, fn, arg);
+	} else {
+		struct xj_val v[7] = { XJ_VI(school), XJ_VI(y0), XJ_VI(y1), XJ_VI(l0), XJ_VI(l1),
+		    XJ_VI(after), XJ_VI(limit) };
+		return list_items(db, XJ_Q_STU_ROSTER, v, 7, fn, arg);
+	}
+}
+
+int
+xj_student_search(struct xj_db *db, const char *path, const char *name_prefix,
+    const char *student_no, unsigned school, const char *class_code, const char *status,
+    unsigned long long after, int limit, xj_student_fn fn, void *arg)
+{
+	char like[136], name_like[2 * 256 + 2];
+	size_t n = 0;
+	struct xj_val v[14];
+
+	/* org paths are digits and '/': nothing LIKE would read as a pattern */
+	snprintf(like, sizeof(like), "%s%%", path);
+	/* a name prefix, its LIKE signs escaped ('!' is the escape) */
+	for (const char *p = name_prefix; *p && n + 3 < sizeof(name_like); p++) {
+		if (*p == '%' || *p == '_' || *p == '!')
+			name_like[n++] = '!';
+		name_like[n++] = *p;
+	}
+	name_like[n++] = '%';
+	name_like[n] = '\0';
+	v[0] = XJ_VS(like);
+	v[1] = XJ_VS(name_prefix);
+	v[2] = XJ_VS(name_like);
+	v[3] = XJ_VS(student_no);
+	v[4] = XJ_VS(student_no);
+	v[5] = XJ_VI(school);
+	v[6] = XJ_VI(school);
+	v[7] = XJ_VS(class_code);
+	v[8] = XJ_VS(class_code);
+	v[9] = XJ_VS(status);
+	v[10] = XJ_VS(status);
+	v[11] = XJ_VI(after);
+	v[12] = XJ_VI(limit);
+	return list_items(db, XJ_Q_STU_SEARCH, v, 13, fn, arg);
+}
+
+/* ---- classes -------------------------------------------------------- */
+
+int
+xj_school_campus(struct xj_db *db, unsigned org_id, char kind[12], unsigned *main_campus,
+    char status[8])
+{
+	struct xj_val v = XJ_VI(org_id);
+	struct xj_col c[3] = { XJ_COL_STR(kind, 12), XJ_COL_INT, XJ_COL_STR(status, 8) };
+	int rc = xj_db_row(db, XJ_Q_SCHOOL_CAMPUS, &v, 1, c, 3);
+
+	*main_campus = (unsigned)c[1].i;
+	return rc;
+}
+
+int
+xj_class_group_max(struct xj_db *db, unsigned group, int entry_year, int level,
+    int *main_max, int *branch_max)
+{
+	struct xj_val v[3] = { XJ_VI(group), XJ_VI(entry_year), XJ_VI(level) };
+	struct xj_col c[2] = { XJ_COL_INT, XJ_COL_INT };
+	int rc = xj_db_row(db, XJ_Q_CLASS_GROUP_MAX, v, 3, c, 2);
+
+	*main_max = (int)c[0].i;
+	*branch_max = (int)c[1].i;
+	return rc;
+}
+
+int
+xj_class_insert(struct xj_db *db, unsigned school, unsigned group, struct xj_class *c)
+{
+	struct xj_val v[6] = { XJ_VI(school), XJ_VI(group), XJ_VI(c->entry_year), XJ_VI(c->level),
+	    XJ_VI(c->number), XJ_VS(c->code) };
+	int rc = xj_db_exec(db, XJ_Q_CLASS_INSERT, v, 6);
+
+	if (rc == XJ_OK)
+		c->id = (unsigned)xj_db_insert_id(db, XJ_Q_CLASS_INSERT);
+	return rc;
+}
+
+int
+xj_class_by_code(struct xj_db *db, unsigned school, const char *code, struct xj_class *cl)
+{
+	struct xj_val v[2] = { XJ_VI(school), XJ_VS(code) };
+	struct xj_col c[4] = { XJ_COL_INT, XJ_COL_INT, XJ_COL_INT, XJ_COL_INT };
+	int rc = xj_db_row(db, XJ_Q_CLASS_BY_CODE, v, 2, c, 4);
+
+	if (rc == XJ_OK) {
+		cl->id = (unsigned)c[0].i;
+		cl->entry_year = (int)c[1].i;
+		cl->level = (int)c[2].i;
+		cl->number = (int)c[3].i;
+		snprintf(cl->code, sizeof(cl->code), "%s", code);
+		cl->students = 0;
+	}
+	return rc;
+}
+
+int
+xj_class_list(struct xj_db *db, unsigned school, void (*fn)(const struct xj_class *, void *),
+    void *arg)
+{
+	struct xj_class cl;
+	struct xj_val v = XJ_VI(school);
+	struct xj_col c[6] = { XJ_COL_INT, XJ_COL_STR(cl.code, sizeof(cl.code)), XJ_COL_INT,
+	    XJ_COL_INT, XJ_COL_INT, XJ_COL_INT };
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_CLASS_LIST, &v, 1)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_CLASS_LIST, c, 6)) == XJ_OK) {
+		cl.id = (unsigned)c[0].i;
+		cl.entry_year = (int)c[2].i;
+		cl.level = (int)c[3].i;
+		cl.number = (int)c[4].i;
+		cl.students = c[5].i;
+		fn(&cl, arg);
+	}
+	xj_db_done(db, XJ_Q_CLASS_LIST);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+/* ---- term registration ---------------------------------------------- */
+
+static int
+term_count(struct xj_db *db, unsigned school, const char *term, long long *n)
+{
+	struct xj_val v[2] = { XJ_VI(school), XJ_VS(term) };
+	struct xj_col c = XJ_COL_INT;
+	int rc = xj_db_row(db, XJ_Q_TERM_COUNT, v, 2, &c, 1);
+
+	*n = c.i;
+	return rc;
+}
+
+int
+xj_term_register(struct xj_db *db, unsigned school, const char *term, unsigned long long actor,
+    long long *before, long long *after)
+{
+	struct xj_val v[3] = { XJ_VS(term), XJ_VI(actor), XJ_VI(school) };
+	int rc;
+
+	if ((rc = term_count(db, school, term, before)) != XJ_OK ||
+	    (rc = xj_db_exec(db, XJ_Q_TERM_REGISTER, v, 3)) != XJ_OK)
+		return rc;
+	return term_count(db, school, term, after);
+}
+
+int
+xj_term_refused(struct xj_db *db, unsigned school, int limit,
+    void (*fn)(unsigned long long, const char *, const char *, void *), void *arg, long long *n)
+{
+	char no[20], name[257];
+	struct xj_val v[2] = { XJ_VI(school), XJ_VI(limit) };
+	struct xj_col c[3] = { XJ_COL_INT, XJ_COL_STR(no, sizeof(no)), XJ_COL_STR(name, sizeof(name)) };
+	struct xj_col k = XJ_COL_INT;
+	int rc;
+
+	if ((rc = xj_db_row(db, XJ_Q_TERM_REFUSED_COUNT, v, 1, &k, 1)) != XJ_OK)
+		return rc;
+	*n = k.i;
+	if ((rc = xj_db_exec(db, XJ_Q_TERM_REFUSED, v, 2)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_TERM_REFUSED, c, 3)) == XJ_OK)
+		fn((unsigned long long)c[0].i, no, name, arg);
+	xj_db_done(db, XJ_Q_TERM_REFUSED);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+/* ---- statistics ----------------------------------------------------- */
+
+static int
+stats(struct xj_db *db, int q, const char *path, int with_id, int with_state, xj_stat_fn fn,
+    void *arg)
+{
+	struct xj_stat_row row;
+	char like[136];
+	struct xj_val v;
+	struct xj_col c[6];
+	unsigned n = 0;
+	int rc;
+
+	snprintf(like, sizeof(like), "%s%%", path);
+	v = XJ_VS(like);
+	memset(&row, 0, sizeof(row));
+	if (with_id)
+		c[n++] = XJ_COL_INT;
+	c[n++] = XJ_COL_STR(row.code, sizeof(row.code));
+	c[n++] = XJ_COL_STR(row.name, sizeof(row.name));
+	if (with_state) {
+		c[n++] = XJ_COL_STR(row.state, sizeof(row.state));
+		c[n++] = XJ_COL_INT;
+	}
+	c[n++] = XJ_COL_INT;
+	if ((rc = xj_db_exec(db, q, &v, 1)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, q, c, n)) == XJ_OK) {
+		row.org_id = with_id ? (unsigned)c[0].i : 0;
+		row.local_family = with_state ? (int)c[n - 2].i : 0;
+		row.n = c[n - 1].i;
+		fn(&row, arg);
+	}
+	xj_db_done(db, q);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_stats_counties(struct xj_db *db, const char *path, xj_stat_fn fn, void *arg)
+{
+	return stats(db, XJ_Q_STATS_COUNTIES, path, 0, 1, fn, arg);
+}
+
+int
+xj_stats_schools(struct xj_db *db, const char *path, xj_stat_fn fn, void *arg)
+{
+	return stats(db, XJ_Q_STATS_SCHOOLS, path, 1, 1, fn, arg);
+}
+
+int
+xj_stats_students(struct xj_db *db, const char *path, xj_stat_fn fn, void *arg)
+{
+	return stats(db, XJ_Q_STATS_STUDENTS, path, 1, 0, fn, arg);
+}
+
+int
+xj_org_by_code_any(struct xj_db *db, const char *code, struct xj_org *o)
+{
+	struct xj_val v = XJ_VS(code);
+	struct xj_col c[4] = { XJ_COL_INT, XJ_COL_STR(o->kind, sizeof(o->kind)),
+	    XJ_COL_STR(o->name, sizeof(o->name)), XJ_COL_STR(o->path, sizeof(o->path)) };
+	int rc = xj_db_row(db, XJ_Q_ORG_BY_CODE_ANY, &v, 1, c, 4);
+
+	if (rc == XJ_OK) {
+		o->id = (unsigned)c[0].i;
+		snprintf(o->code, sizeof(o->code), "%s", code);
+	}
+	return rc;
+}
