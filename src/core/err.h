@@ -40,6 +40,8 @@
 	X(FORM_UNAVAILABLE,     409, "form_not_printable",    "信息采集表暂不能打印",                "the collection form cannot be printed yet") \
 	X(CHANGE_IN_WINDOW,     409, "cancel_instead",        "采集期内如需更换登记区，请先撤销原登记，再到新的区登记", "inside the collection window, cancel this registration and register in the other district") \
 	X(CHANGE_PENDING,       409, "district_change_pending", "已有一项变更登记区的申请正在办理",   "a district change request is already being handled") \
+	X(SCHOOL_UNLICENSED,    409, "school_unlicensed",     "该学校未取得办学许可，不能建立学籍", "the school has no licence: it gets no student records (R-REC-9)") \
+	X(REPEATER,             409, "repeater_not_recorded", "该儿童已有小学学籍，义务教育阶段复读不建立学籍", "the child already has a primary-school record: repeaters are not recorded (R-REC-9)") \
 	X(SCHEMA_OUTDATED,      503, "schema_outdated",       "数据库结构版本低于程序版本，请先执行迁移", "the database schema is older than this build: run xuejictl migrate") \
 	X(CERTS_NOT_REQUIRED,   409, "certificates_not_required", "本市户籍（或按本市户籍对待）的家庭无需提交“五证”材料", "a local family (or one treated as local) files no five certificates") \
 	X(ACCOUNT_DISABLED,     403, "account_disabled",      "该账号已停用，请联系上级管理员",      "this account is disabled: ask your administrator") \

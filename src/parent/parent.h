@@ -32,6 +32,8 @@ int	xj_parent_reg_status(struct xj_req *);
  * XJ_E_NOT_FOUND for a number that is not theirs. */
 struct xj_reg_rec;
 int	xj_parent_reg_load(struct xj_req *, struct xj_reg_rec *);
+/* The same without the guardians (status, cancel, certificates). */
+int	xj_parent_reg_load_core(struct xj_req *, struct xj_reg_rec *);
 /* form.c */
 int	xj_parent_reg_form(struct xj_req *);
 /* certificates.c */

@@ -320,8 +320,8 @@ xj_parent_reg_list(struct xj_req *r)
 
 /* Parse {no} and load the parent's own registration; 404 for anyone
  * else's, so guessing numbers reveals nothing (issue 3 §9). */
-int
-xj_parent_reg_load(struct xj_req *r, struct xj_reg_rec *rec)
+static int
+reg_load(struct xj_req *r, struct xj_reg_rec *rec, int guardians)
 {
 	struct xj_str no = xj_route_param(&r->params, "no");
 	struct xj_prereg p;
@@ -332,10 +332,22 @@ xj_parent_reg_load(struct xj_req *r, struct xj_reg_rec *rec)
 		xj_ferr_add(&fe, r->arena, "prereg_no", rc);
 		return xj_resp_ferrs(r, &fe);
 	}
-	rc = xj_reg_get(r->db, p.canon, rec);
+	rc = guardians ? xj_reg_get(r->db, p.canon, rec) : xj_reg_get_core(r->db, p.canon, rec);
 	if (rc == XJ_NO_ROW || (rc == XJ_OK && rec->parent_id != r->actor_id))
 		return XJ_E_NOT_FOUND;
 	return rc;
+}
+
+int
+xj_parent_reg_load(struct xj_req *r, struct xj_reg_rec *rec)
+{
+	return reg_load(r, rec, 1);
+}
+
+int
+xj_parent_reg_load_core(struct xj_req *r, struct xj_reg_rec *rec)
+{
+	return reg_load(r, rec, 0);
 }
 
 int

@@ -98,7 +98,7 @@ xj_parent_reg_status(struct xj_req *r)
 
 	if (rec == NULL || h == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_parent_reg_load(r, rec)) != XJ_OK || r->responded)
+	if ((rc = xj_parent_reg_load_core(r, rec)) != XJ_OK || r->responded)
 		return rc;
 	if ((rc = xj_reg_events(r->db, rec->id, collect, h)) != XJ_OK)
 		return rc;

@@ -35,6 +35,7 @@
 #include "domain/window.h"
 #include "store/admission.h"
 #include "store/audit.h"
+#include "store/student.h"
 #include "store/org.h"
 #include "school.h"
 
@@ -396,6 +397,9 @@ tick_tx(struct xj_db *db, void *arg)
 		if (ap.adm_state[0])
 			return XJ_E_ALREADY_TICKED;
 		if ((rc = xj_reg_next(ap.pos, XJ_REV_SCHOOL_TICK, ap.local_family, &to)) != XJ_OK)
+			return rc;
+		/* R-REC-9: no place where no record can follow */
+		if ((rc = xj_student_may_enrol(db, ap.reg_id, t->a->org.id)) != XJ_OK)
 			return rc;
 		rc = xj_adm_tick(db, ap.reg_id, t->a->org.id, ap.county, ap.reg_school_id,
 		    t->r->actor_id);

@@ -144,6 +144,14 @@ get_guardians(struct xj_db *db, struct xj_reg_rec *r)
 int
 xj_reg_get(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
 {
+	int rc = xj_reg_get_core(db, prereg, r);
+
+	return rc == XJ_OK ? get_guardians(db, r) : rc;
+}
+
+int
+xj_reg_get_core(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
+{
 	char state[25], cert[17];
 	struct xj_val v = XJ_VS(prereg);
 	struct xj_col c[33] = {
@@ -189,7 +197,8 @@ xj_reg_get(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
 	r->migrant_worker_child = (int)c[26].i;
 	r->distance_dm = (unsigned)c[27].i;
 	r->age_warning = (int)c[28].i;
-	return get_guardians(db, r);
+	r->nguardians = 0;
+	return XJ_OK;
 }
 
 int

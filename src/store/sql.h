@@ -447,6 +447,9 @@
 	X(STATS_STUDENTS,    0, \
 	  "SELECT o.id, o.code, o.name, COUNT(*) FROM org o JOIN student s ON s.school_org_id = o.id" \
 	  " WHERE o.kind = 'school' AND o.path LIKE ? AND s.status = 'in_school' GROUP BY o.id ORDER BY o.id") \
+	X(STU_MAY_ENROL,     0, \
+	  "SELECT o.licensed, (SELECT COUNT(*) FROM student s WHERE s.child_bidx = r.child_bidx" \
+	  " AND s.level = 1) FROM registration r JOIN org o ON o.id = ? WHERE r.id = ?") \
 	X(MIG_LIST,          0, "SELECT version, name, checksum FROM schema_migrations ORDER BY version") \
 	X(MIG_INSERT,        0, \
 	  "INSERT INTO schema_migrations (version, name, checksum, applied_at)" \

@@ -56,6 +56,21 @@ draw_temp_no(struct xj_db *db, const char *county, const char *birth, char no[20
 }
 
 int
+xj_student_may_enrol(struct xj_db *db, unsigned long long registration_id,
+    unsigned school_org_id)
+{
+	struct xj_val v[2] = { XJ_VI(school_org_id), XJ_VI(registration_id) };
+	struct xj_col c[2] = { XJ_COL_INT, XJ_COL_INT };
+	int rc = xj_db_row(db, XJ_Q_STU_MAY_ENROL, v, 2, c, 2);
+
+	if (rc != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	if (c[0].i == 0)
+		return XJ_E_SCHOOL_UNLICENSED;
+	return c[1].i > 0 ? XJ_E_REPEATER : XJ_OK;
+}
+
+int
 xj_student_create_from_registration(struct xj_db *db, unsigned long long registration_id,
     unsigned school_org_id, unsigned long long *student_id)
 {
@@ -74,6 +89,8 @@ xj_student_create_from_registration(struct xj_db *db, unsigned long long registr
 		return XJ_E_CONFLICT;
 	}
 	if (rc != XJ_NO_ROW)
+		return rc;
+	if ((rc = xj_student_may_enrol(db, registration_id, school_org_id)) != XJ_OK)
 		return rc;
 	if ((rc = xj_db_row(db, XJ_Q_STU_REG_SOURCE, &r, 1, c, 3)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;

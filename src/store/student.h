@@ -15,6 +15,12 @@ struct xj_db;
  * 8-digit birth date + 4 random digits, unique, never reused). XJ_OK with
  * *student_id; XJ_E_CONFLICT when the registration already has a record;
  * or a db error (XJ_RETRY propagates to xj_tx_run). */
+/* R-REC-9: may this registration's child get a grade-1 primary record at
+ * this school? XJ_OK, XJ_E_SCHOOL_UNLICENSED, XJ_E_REPEATER (the child
+ * already has a primary-school record), XJ_E_NOT_FOUND or a db error.
+ * xj_student_create_from_registration checks it too. */
+int	xj_student_may_enrol(struct xj_db *, unsigned long long registration_id,
+	    unsigned school_org_id);
 int	xj_student_create_from_registration(struct xj_db *, unsigned long long registration_id,
 	    unsigned school_org_id, unsigned long long *student_id);
 

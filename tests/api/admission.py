@@ -460,4 +460,39 @@ def _(s):
               " WHERE year = %s AND division_code = '110000'" % (int(year) + 1, year))
 
 
+
+@test("R-REC-9 an unlicensed school cannot tick a child: it gets no student records")
+def _(s):
+    p, no, child = printable(s)
+    s.sql("UPDATE org SET licensed = 0 WHERE kind = 'school' AND code = '%s'" % CY2)
+    try:
+        clerk = signed_in(s, CY2 + ".clerk")
+        st, h, b = tick(clerk, no)
+        s.error_body(b, "school_unlicensed", 409, st)
+        s.eq(reg_state(s, no), "printable", "unchanged")
+    finally:
+        s.sql("UPDATE org SET licensed = 1 WHERE kind = 'school' AND code = '%s'" % CY2)
+
+
+@test("R-REC-9 a child who already has a primary-school record is not recorded again (repeater)")
+def _(s):
+    # an earlier record of the same child: the chain for one registration,
+    # then a second registration given that child's identity (as a record
+    # from an earlier year or an import would be)
+    p, first, child = printable(s)
+    clerk = signed_in(s, CY1 + ".clerk")
+    reviewer = signed_in(s, CY1 + ".reviewer")
+    county = signed_in(s, CHAOYANG + ".reviewer")
+    s.eq(tick(clerk, first)[0], 200)
+    lst = submit(s, reviewer)
+    st, h, b = decide(county, lst["id"], {"decision": "approve"})
+    s.eq(st, 200, b)
+    s.eq(s.sql("SELECT COUNT(*) FROM student s JOIN registration r ON r.id = s.registration_id"
+               " WHERE r.prereg_no = '%s'" % first)[0][0], "1")
+    p2, second, _ = printable(s)
+    s.sql("UPDATE registration r2 JOIN registration r1 ON r1.prereg_no = '%s'"
+          " SET r2.child_bidx = r1.child_bidx WHERE r2.prereg_no = '%s'" % (first, second))
+    st, h, b = tick(clerk, second)
+    s.error_body(b, "repeater_not_recorded", 409, st)
+
 run()

@@ -52,6 +52,8 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_F_UNKNOWN, 422, "unknown_field" },
 	{ XJ_E_F_TOO_MANY, 422, "too_many_items" },
 	{ XJ_E_SCHEMA_OUTDATED, 503, "schema_outdated" },
+	{ XJ_E_SCHOOL_UNLICENSED, 409, "school_unlicensed" },
+	{ XJ_E_REPEATER, 409, "repeater_not_recorded" },
 	{ XJ_E_CHANGE_IN_WINDOW, 409, "cancel_instead" },
 	{ XJ_E_CHANGE_PENDING, 409, "district_change_pending" },
 	{ XJ_E_REG_TRANSITION, 409, "invalid_transition" },
