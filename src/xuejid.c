@@ -260,8 +260,6 @@ main(int argc, char *argv[])
 		tables[nt++] = xj_psb_routes;
 	tables[nt] = NULL;
 	xj_parent_setup(&conf);
-	if (xj_parent_account_setup(&conf) != 0)
-		die("crypto_error", "password hashing");
 	xj_school_setup(&conf);
 	xj_psb_setup(&conf);
 	xj_system_set_portal(conf.portal);

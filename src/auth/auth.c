@@ -9,12 +9,14 @@
 #include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include "core/conf.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/req.h"
 #include "crypto/keys.h"
+#include "crypto/password.h"
 #include "crypto/sign.h"
 #include "crypto/token.h"
 #include "db/db.h"
@@ -33,6 +35,8 @@ static sem_t hash_sem;
  * worker thread in the wait and starved all other requests although only
  * hash_slots of them hashed (docs/benchmarks.md, "login storm"). */
 static sem_t hash_door;
+/* a hash at the configured cost that no password matches (made at start) */
+static char dummy_hash[XJ_PW_HASH_MAX];
 
 #define REFRESH_AFTER	60	/* re-issue a sliding cookie at most once a minute */
 
@@ -62,6 +66,15 @@ xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, int load_psb, cha
 	}
 	if (slots < 1)
 		slots = 1;
+	{
+		unsigned char junk[32];
+		if (RAND_bytes(junk, sizeof(junk)) != 1 ||
+		    xj_pw_hash((const char *)junk, sizeof(junk), c->scrypt_log2n, c->scrypt_r,
+		    c->scrypt_p, dummy_hash, sizeof(dummy_hash)) != 0) {
+			snprintf(err, errlen, "password hashing does not work");
+			return -1;
+		}
+	}
 	if (sem_init(&hash_sem, 0, (unsigned)slots) != 0 ||
 	    sem_init(&hash_door, 0, (unsigned)xj_auth_hash_door(slots, c->threads,
 	    (int)sysconf(_SC_NPROCESSORS_ONLN))) != 0) {
@@ -121,6 +134,31 @@ xj_auth_hash_leave(void)
 {
 	sem_post(&hash_sem);
 	sem_post(&hash_door);
+}
+
+int
+xj_auth_password_hash(const char *pw, size_t len, char *out)
+{
+	int rc;
+
+	if (xj_auth_hash_enter() != 0)
+		return XJ_E_BUSY;
+	rc = xj_pw_hash(pw, len, conf->scrypt_log2n, conf->scrypt_r, conf->scrypt_p,
+	    out, XJ_PW_HASH_MAX) == 0 ? XJ_OK : XJ_E_INTERNAL;
+	xj_auth_hash_leave();
+	return rc;
+}
+
+int
+xj_auth_password_verify(const char *pw, size_t len, const char *stored)
+{
+	int ok;
+
+	if (xj_auth_hash_enter() != 0)
+		return XJ_E_BUSY;
+	ok = xj_pw_verify(pw, len, stored ? stored : dummy_hash);
+	xj_auth_hash_leave();
+	return stored ? ok : 0;
 }
 
 static int

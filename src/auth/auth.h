@@ -34,6 +34,14 @@ int	xj_auth_start(struct xj_req *, char kind, unsigned long long account, unsign
 /* Clear the cookie (logout). */
 int	xj_auth_clear(struct xj_req *, char kind);
 
+/* Passwords, through the hashing pool below, at the configured cost:
+ * XJ_OK / XJ_E_BUSY (pool full: 503) / XJ_E_INTERNAL. */
+int	xj_auth_password_hash(const char *pw, size_t len, char *out /* XJ_PW_HASH_MAX */);
+/* 1 match, 0 no, <0 XJ_E_BUSY or error. stored NULL (no such account)
+ * still costs one hash at the configured cost and answers 0, so that
+ * timing does not tell which accounts exist. */
+int	xj_auth_password_verify(const char *pw, size_t len, const char *stored);
+
 /* A bounded pool for password hashing: at most conf hash_slots hashes at
  * once per process, and at most xj_auth_hash_door() threads hashing or
  * waiting for a slot, so that a login storm leaves threads for everything

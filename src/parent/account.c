@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <openssl/rand.h>
 
 #include "auth/auth.h"
 #include "core/bind.h"
@@ -95,44 +94,13 @@ phone_prepare(struct xj_str in, struct phone *p, int encrypt)
 static int
 hash_password(struct xj_str pw, char *out)
 {
-	const struct xj_conf *c = xj_parent_conf;
-	int rc;
-
-	if (xj_auth_hash_enter() != 0)
-		return XJ_E_BUSY;
-	rc = xj_pw_hash(pw.p, pw.len, c->scrypt_log2n, c->scrypt_r, c->scrypt_p,
-	    out, XJ_PW_HASH_MAX) == 0 ? XJ_OK : XJ_E_INTERNAL;
-	xj_auth_hash_leave();
-	return rc;
+	return xj_auth_password_hash(pw.p, pw.len, out);
 }
 
-/* A hash at the configured cost that no password matches: a missing
- * account still pays for one hash, so that timing does not tell which
- * numbers have accounts (made once at start, xj_parent_account_setup). */
-static char dummy[XJ_PW_HASH_MAX];
-
-int
-xj_parent_account_setup(const struct xj_conf *c)
-{
-	unsigned char junk[32];
-
-	if (RAND_bytes(junk, sizeof(junk)) != 1)
-		return -1;
-	return xj_pw_hash((const char *)junk, sizeof(junk), c->scrypt_log2n, c->scrypt_r,
-	    c->scrypt_p, dummy, sizeof(dummy));
-}
-
-/* 1 match, 0 no, <0 error. */
 static int
 verify_password(struct xj_str pw, const char *stored)
 {
-	int ok;
-
-	if (xj_auth_hash_enter() != 0)
-		return XJ_E_BUSY;
-	ok = xj_pw_verify(pw.p, pw.len, stored ? stored : dummy);
-	xj_auth_hash_leave();
-	return stored ? ok : 0;
+	return xj_auth_password_verify(pw.p, pw.len, stored);
 }
 
 static int

@@ -18,6 +18,7 @@
 
 #include "auth/auth.h"
 #include "core/err.h"
+#include "core/html.h"
 #include "core/log.h"
 #include "core/req.h"
 #include "crypto/field.h"
@@ -37,71 +38,12 @@
 
 /* ---- the escaping writer ------------------------------------------------ */
 
-struct html {
-	struct xj_arena	*a;
-	char		*p;
-	size_t		 len, cap;
-	int		 err;		/* XJ_E_TOO_COMPLEX once the arena ran out */
-};
-
-static void
-put(struct html *h, const char *s, size_t n)
-{
-	if (h->err)
-		return;
-	if (h->len + n > h->cap) {
-		size_t cap = h->cap ? h->cap : 16384;
-		char *np;
-		while (cap < h->len + n)
-			cap *= 2;
-		if ((np = xj_alloc(h->a, cap)) == NULL) {
-			h->err = XJ_E_TOO_COMPLEX;
-			return;
-		}
-		if (h->len)
-			memcpy(np, h->p, h->len);
-		h->p = np;
-		h->cap = cap;
-	}
-	memcpy(h->p + h->len, s, n);
-	h->len += n;
-}
-
-/* Our own markup, never data. */
-static void
-raw(struct html *h, const char *s)
-{
-	put(h, s, strlen(s));
-}
-
-/* Data: the five characters that matter in text and attribute values. */
-static void
-text(struct html *h, const char *s)
-{
-	const char *run = s;
-
-	for (; *s; s++) {
-		const char *e;
-		switch (*s) {
-		case '&':  e = "&amp;"; break;
-		case '<':  e = "&lt;"; break;
-		case '>':  e = "&gt;"; break;
-		case '"':  e = "&quot;"; break;
-		case '\'': e = "&#39;"; break;
-		default:   continue;
-		}
-		put(h, run, (size_t)(s - run));
-		raw(h, e);
-		run = s + 1;
-	}
-	put(h, run, (size_t)(s - run));
-}
 
 /* Data, or a dash when there is none. */
 static void
-text_or_dash(struct html *h, const char *s)
+text_or_dash(struct xj_html *h, const char *s)
 {
-	text(h, s && s[0] ? s : "—");
+	xj_html_text(h, s && s[0] ? s : "—");
 }
 
 /* ---- values in words ------------------------------------------------------ */
@@ -246,34 +188,34 @@ static const char style[] =
 
 /* one <th>label</th><td>value</td> pair; colspan for a wide value */
 static void
-cell(struct html *h, const char *label, const char *value, int colspan, int num)
+cell(struct xj_html *h, const char *label, const char *value, int colspan, int num)
 {
 	char b[64];
 
-	raw(h, "<th>");
-	text(h, label);
+	xj_html_raw(h, "<th>");
+	xj_html_text(h, label);
 	snprintf(b, sizeof(b), "</th><td%s colspan=\"%d\">", num ? " class=\"num\"" : "", colspan);
-	raw(h, b);
+	xj_html_raw(h, b);
 	text_or_dash(h, value);
-	raw(h, "</td>");
+	xj_html_raw(h, "</td>");
 }
 
 static void
-section(struct html *h, const char *name, int rows)
+section(struct xj_html *h, const char *name, int rows)
 {
 	char b[64];
 
 	snprintf(b, sizeof(b), "<tr><th class=\"sec\" rowspan=\"%d\">", rows);
-	raw(h, b);
-	text(h, name);
-	raw(h, "</th>");
+	xj_html_raw(h, b);
+	xj_html_text(h, name);
+	xj_html_raw(h, "</th>");
 }
 
 /* the four-column grid: section | label | value | label | value */
 static void
-table_open(struct html *h)
+table_open(struct xj_html *h)
 {
-	raw(h, "<table><colgroup><col style=\"width:8mm\"><col style=\"width:27mm\"><col>"
+	xj_html_raw(h, "<table><colgroup><col style=\"width:8mm\"><col style=\"width:27mm\"><col>"
 	    "<col style=\"width:27mm\"><col></colgroup>");
 }
 
@@ -288,36 +230,36 @@ struct page {
 };
 
 static void
-page_head(struct html *h, const struct page *pg, const char *disp, const char *district)
+page_head(struct xj_html *h, const struct page *pg, const char *disp, const char *district)
 {
 	const struct xj_reg_rec *rec = pg->rec;
 	char b[160];
 
-	raw(h, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+	xj_html_raw(h, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width\"><title>");
 	snprintf(b, sizeof(b), "信息采集表 %s", disp);
-	text(h, b);
-	raw(h, "</title><style>");
-	raw(h, style);
-	raw(h, "</style></head><body><div class=\"sheet\">"
+	xj_html_text(h, b);
+	xj_html_raw(h, "</title><style>");
+	xj_html_raw(h, style);
+	xj_html_raw(h, "</style></head><body><div class=\"sheet\">"
 	    "<p class=\"screen\">请使用浏览器的“打印”功能（Ctrl+P）以 A4 纸打印本表。</p><h1>");
 	snprintf(b, sizeof(b), "%d年", rec->year);
-	text(h, b);
-	text(h, district);
-	text(h, "义务教育阶段入学信息采集表");
-	raw(h, "</h1><div class=\"top\"><div class=\"no\"><div class=\"k\">预登记号</div>"
+	xj_html_text(h, b);
+	xj_html_text(h, district);
+	xj_html_text(h, "义务教育阶段入学信息采集表");
+	xj_html_raw(h, "</h1><div class=\"top\"><div class=\"no\"><div class=\"k\">预登记号</div>"
 	    "<div class=\"v\" id=\"prereg-no\">");
-	text(h, disp);
-	raw(h, "</div><div class=\"s\">登记时间：");
+	xj_html_text(h, disp);
+	xj_html_raw(h, "</div><div class=\"s\">登记时间：");
 	beijing(rec->created_at, b, sizeof(b));
-	text(h, b);
-	raw(h, "（北京时间）</div></div><div class=\"qr\" role=\"img\" aria-label=\"预登记号二维码\">");
-	raw(h, pg->svg);		/* ours: built by xj_qr_svg from digits */
-	raw(h, "</div></div>");
+	xj_html_text(h, b);
+	xj_html_raw(h, "（北京时间）</div></div><div class=\"qr\" role=\"img\" aria-label=\"预登记号二维码\">");
+	xj_html_raw(h, pg->svg);		/* ours: built by xj_qr_svg from digits */
+	xj_html_raw(h, "</div></div>");
 }
 
 static void
-page_reg(struct html *h, const struct page *pg, const char *district)
+page_reg(struct xj_html *h, const struct page *pg, const char *district)
 {
 	const struct xj_reg_rec *rec = pg->rec;
 	char b[1024];
@@ -326,21 +268,21 @@ page_reg(struct html *h, const struct page *pg, const char *district)
 	section(h, "登记信息", 3);
 	snprintf(b, sizeof(b), "%s（%s）", district, rec->county);
 	cell(h, "登记区", b, 3, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	if (pg->school) {
 		snprintf(b, sizeof(b), "%s（学校标识码 %s）", pg->school->name, pg->school->code);
 		cell(h, "意向学校", b, 3, 0);
 	} else
 		cell(h, "意向学校", "未选择", 3, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	cell(h, "户籍类别", !rec->local_family ? "非本地户籍（“五证”审核已通过）" :
 	    rec->special_category[0] ? "按本地户籍对待（特殊类别）" : "本地户籍", 1, 0);
 	cell(h, "就读证明编号", rec->local_family ? "不适用" : rec->study_permit, 1, !rec->local_family);
-	raw(h, "</tr></table>");
+	xj_html_raw(h, "</tr></table>");
 }
 
 static void
-page_child(struct html *h, const struct page *pg)
+page_child(struct xj_html *h, const struct page *pg)
 {
 	const struct xj_reg_rec *rec = pg->rec;
 	const struct xj_ref_code *eth = xj_ref_ethnicity(pg->ref, rec->ethnicity);
@@ -350,71 +292,71 @@ page_child(struct html *h, const struct page *pg)
 	section(h, "儿童信息", 9);
 	cell(h, "姓名", rec->child_name, 1, 0);
 	cell(h, "性别", sex_zh(rec->sex), 1, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	cell(h, "出生日期", rec->birth_date, 1, 1);
 	cell(h, "民族", eth ? eth->name : rec->ethnicity, 1, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	cell(h, "身份证件类型", doc_zh(pg->ref, rec->doc_type), 1, 0);
 	cell(h, "身份证件号码", pg->child_idn, 1, 1);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	cell(h, "国籍", rec->nationality, 1, 0);
 	cell(h, "户口性质", hukou_nature_zh(rec->hukou_nature), 1, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	snprintf(county, sizeof(county), "%.6s", rec->hukou_code);
 	div_full(pg->ref, county, where, sizeof(where));
 	snprintf(b, sizeof(b), "%s　%s", where[0] ? where : "—", rec->hukou_code);
 	cell(h, "户籍所在地", b, 3, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	cell(h, "出生地", rec->birthplace, 1, 0);
 	cell(h, "籍贯", rec->native_place, 1, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	cell(h, "现住址", rec->current_address, 3, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	cell(h, "家庭住址", rec->home_address, 3, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	cell(h, "通信地址", rec->contact_address, 3, 0);
-	raw(h, "</tr></table>");
+	xj_html_raw(h, "</tr></table>");
 }
 
 static void
-page_guardians(struct html *h, const struct page *pg)
+page_guardians(struct xj_html *h, const struct page *pg)
 {
 	const struct xj_reg_rec *rec = pg->rec;
 	char b[300];
 
 	/* an 18-character ID number and an 11-digit phone on one line each */
-	raw(h, "<table class=\"gd\"><colgroup><col style=\"width:8mm\"><col style=\"width:17mm\">"
+	xj_html_raw(h, "<table class=\"gd\"><colgroup><col style=\"width:8mm\"><col style=\"width:17mm\">"
 	    "<col style=\"width:20mm\"><col style=\"width:24mm\"><col style=\"width:44mm\">"
 	    "<col style=\"width:29mm\"><col></colgroup>");
 	section(h, "监护人", (int)rec->nguardians + 1);
-	raw(h, "<th>关系</th><th>姓名</th><th>证件类型</th><th>证件号码</th>"
+	xj_html_raw(h, "<th>关系</th><th>姓名</th><th>证件类型</th><th>证件号码</th>"
 	    "<th>联系电话</th><th>工作单位</th></tr>");
 	for (size_t i = 0; i < rec->nguardians; i++) {
 		const struct xj_guardian_rec *g = &rec->g[i];
 
-		raw(h, "<tr class=\"guardian\"><td>");
+		xj_html_raw(h, "<tr class=\"guardian\"><td>");
 		if (g->relation_desc[0])
 			snprintf(b, sizeof(b), "%s（%s）", g->relation, g->relation_desc);
 		else
 			snprintf(b, sizeof(b), "%s", g->relation);
-		text(h, b);
-		raw(h, "</td><td>");
-		text(h, g->name);
-		raw(h, "</td><td>");
+		xj_html_text(h, b);
+		xj_html_raw(h, "</td><td>");
+		xj_html_text(h, g->name);
+		xj_html_raw(h, "</td><td>");
 		text_or_dash(h, doc_zh(pg->ref, g->doc_type));
-		raw(h, "</td><td class=\"num\">");
+		xj_html_raw(h, "</td><td class=\"num\">");
 		text_or_dash(h, pg->g_idn[i]);
-		raw(h, "</td><td class=\"num\">");
+		xj_html_raw(h, "</td><td class=\"num\">");
 		text_or_dash(h, pg->g_phone[i]);
-		raw(h, "</td><td>");
+		xj_html_raw(h, "</td><td>");
 		text_or_dash(h, g->employer);
-		raw(h, "</td></tr>");
+		xj_html_raw(h, "</td></tr>");
 	}
-	raw(h, "</table>");
+	xj_html_raw(h, "</table>");
 }
 
 static void
-page_other(struct html *h, const struct page *pg)
+page_other(struct xj_html *h, const struct page *pg)
 {
 	const struct xj_reg_rec *rec = pg->rec;
 	char b[32];
@@ -423,18 +365,18 @@ page_other(struct html *h, const struct page *pg)
 	section(h, "其他信息", 2);
 	cell(h, "特殊类别", special_zh(rec->special_category), 1, 0);
 	cell(h, "留守儿童", yes_no(rec->left_behind), 1, 0);
-	raw(h, "</tr><tr>");
+	xj_html_raw(h, "</tr><tr>");
 	cell(h, "进城务工人员随迁子女", yes_no(rec->migrant_worker_child), 1, 0);
 	snprintf(b, sizeof(b), "%u.%u 公里", rec->distance_dm / 10, rec->distance_dm % 10);
 	cell(h, "居住地距学校", b, 1, 0);
-	raw(h, "</tr></table>");
+	xj_html_raw(h, "</tr></table>");
 }
 
 static void
-page_foot(struct html *h)
+page_foot(struct xj_html *h)
 {
 	table_open(h);
-	raw(h, "<tr class=\"pledge\"><th class=\"sec\">监护人承诺</th><td colspan=\"4\">"
+	xj_html_raw(h, "<tr class=\"pledge\"><th class=\"sec\">监护人承诺</th><td colspan=\"4\">"
 	    "本人承诺以上信息真实、准确、完整，如有虚假，本人愿承担由此产生的一切后果。"
 	    "<div class=\"sig\"><span>监护人（签字）：<span class=\"line\"></span></span>"
 	    "<span>日期：　　　　年　　月　　日</span></div></td></tr>"
@@ -450,7 +392,7 @@ page_foot(struct html *h)
 }
 
 static int
-render(struct xj_req *r, struct page *pg, struct html *h)
+render(struct xj_req *r, struct page *pg, struct xj_html *h)
 {
 	const struct xj_reg_rec *rec = pg->rec;
 	char disp[20], district[800];
@@ -512,7 +454,7 @@ xj_parent_reg_form(struct xj_req *r)
 {
 	struct xj_reg_rec *rec = xj_calloc(r->arena, 1, sizeof(*rec));
 	struct page *pg = xj_calloc(r->arena, 1, sizeof(*pg));
-	struct html h = { 0 };
+	struct xj_html h = { 0 };
 	struct xj_org school;
 	int rc;
 

@@ -8,7 +8,6 @@ extern const struct xj_route xj_parent_routes[];
 
 struct xj_conf;
 void	xj_parent_setup(const struct xj_conf *);
-int	xj_parent_account_setup(const struct xj_conf *);
 
 struct xj_req;
 /* account.c */

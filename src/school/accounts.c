@@ -117,7 +117,6 @@ create_tx(struct xj_db *db, void *arg)
 int
 xj_school_account_create(struct xj_req *r)
 {
-	const struct xj_conf *c = xj_school_conf;
 	struct xj_ferrs fe = { 0 };
 	struct xj_school_actor a;
 	struct account_in in;
@@ -145,13 +144,8 @@ xj_school_account_create(struct xj_req *r)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
 	if (!xj_school_in_scope(&a, path))
 		return XJ_E_NOT_FOUND;
-	if (xj_auth_hash_enter() != 0)
-		return XJ_E_BUSY;
-	rc = xj_pw_hash(in.password.p, in.password.len, c->scrypt_log2n, c->scrypt_r, c->scrypt_p,
-	    hash, sizeof(hash));
-	xj_auth_hash_leave();
-	if (rc != 0)
-		return XJ_E_INTERNAL;
+	if ((rc = xj_auth_password_hash(in.password.p, in.password.len, hash)) != XJ_OK)
+		return rc;
 	t.r = r;
 	t.login = xj_strndup(r->arena, in.login.p, in.login.len);
 	t.name = xj_strndup(r->arena, in.display_name.p, in.display_name.len);

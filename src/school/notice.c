@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/html.h"
 #include "core/req.h"
 #include "db/db.h"
 #include "db/tx.h"
@@ -113,81 +114,22 @@ xj_school_notice_issue(struct xj_req *r)
 
 /* ---- the printable page ------------------------------------------------------ */
 
-struct html {
-	struct xj_arena	*a;
-	char		*p;
-	size_t		 len, cap;
-	int		 err;
-};
 
 static void
-put(struct html *h, const char *s, size_t n)
+row(struct xj_html *h, const char *label, const char *value)
 {
-	if (h->err)
-		return;
-	if (h->len + n > h->cap) {
-		size_t cap = h->cap ? h->cap : 8192;
-		char *np;
-		while (cap < h->len + n)
-			cap *= 2;
-		if ((np = xj_alloc(h->a, cap)) == NULL) {
-			h->err = XJ_E_TOO_COMPLEX;
-			return;
-		}
-		if (h->len)
-			memcpy(np, h->p, h->len);
-		h->p = np;
-		h->cap = cap;
-	}
-	memcpy(h->p + h->len, s, n);
-	h->len += n;
-}
-
-/* our own markup, never data */
-static void
-raw(struct html *h, const char *s)
-{
-	put(h, s, strlen(s));
-}
-
-/* data: the five characters that matter in text and attribute values */
-static void
-text(struct html *h, const char *s)
-{
-	const char *run = s;
-
-	for (; *s; s++) {
-		const char *e;
-		switch (*s) {
-		case '&':  e = "&amp;"; break;
-		case '<':  e = "&lt;"; break;
-		case '>':  e = "&gt;"; break;
-		case '"':  e = "&quot;"; break;
-		case '\'': e = "&#39;"; break;
-		default:   continue;
-		}
-		put(h, run, (size_t)(s - run));
-		raw(h, e);
-		run = s + 1;
-	}
-	put(h, run, (size_t)(s - run));
-}
-
-static void
-row(struct html *h, const char *label, const char *value)
-{
-	raw(h, "<tr><th>");
-	raw(h, label);
-	raw(h, "</th><td>");
-	text(h, value && value[0] ? value : "—");
-	raw(h, "</td></tr>\n");
+	xj_html_raw(h, "<tr><th>");
+	xj_html_raw(h, label);
+	xj_html_raw(h, "</th><td>");
+	xj_html_text(h, value && value[0] ? value : "—");
+	xj_html_raw(h, "</td></tr>\n");
 }
 
 int
 xj_school_notice_get(struct xj_req *r)
 {
 	struct xj_applicant *ap = xj_calloc(r->arena, 1, sizeof(*ap));
-	struct html h = { r->arena, NULL, 0, 0, 0 };
+	struct xj_html h = { r->arena, NULL, 0, 0, 0 };
 	struct xj_school_actor a;
 	char disp[20], when[26], date[32], year[8];
 	int rc;
@@ -205,17 +147,17 @@ xj_school_notice_get(struct xj_req *r)
 	/* "2026-06-20T..." -> 2026年06月20日 */
 	snprintf(date, sizeof(date), "%.4s年%.2s月%.2s日", when, when + 5, when + 8);
 	snprintf(year, sizeof(year), "%d", ap->year);
-	raw(&h, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n<title>录取通知书 ");
-	text(&h, ap->notice_no);
-	raw(&h, "</title>\n<style>body{font-family:serif;max-width:40em;margin:2em auto}"
+	xj_html_raw(&h, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n<title>录取通知书 ");
+	xj_html_text(&h, ap->notice_no);
+	xj_html_raw(&h, "</title>\n<style>body{font-family:serif;max-width:40em;margin:2em auto}"
 	    "h1{text-align:center;letter-spacing:.5em}table{border-collapse:collapse;width:100%}"
 	    "th,td{border:1px solid #000;padding:.4em;text-align:left}th{width:30%}"
 	    ".sign{text-align:right;margin-top:3em}@media print{body{margin:0}}</style>\n"
 	    "</head><body>\n<h1>录取通知书</h1>\n<p>");
-	text(&h, ap->child_name);
-	raw(&h, " 同学的家长：</p>\n<p>经区教育行政部门审核批准，您的孩子已被我校录取为 ");
-	text(&h, year);
-	raw(&h, " 年一年级新生。请按学校通知的时间携带本通知书、户口簿及信息采集表到校报到。</p>\n<table>\n");
+	xj_html_text(&h, ap->child_name);
+	xj_html_raw(&h, " 同学的家长：</p>\n<p>经区教育行政部门审核批准，您的孩子已被我校录取为 ");
+	xj_html_text(&h, year);
+	xj_html_raw(&h, " 年一年级新生。请按学校通知的时间携带本通知书、户口簿及信息采集表到校报到。</p>\n<table>\n");
 	row(&h, "通知书编号", ap->notice_no);
 	row(&h, "学生姓名", ap->child_name);
 	row(&h, "性别", ap->sex[0] == 'M' ? "男" : ap->sex[0] == 'F' ? "女" : ap->sex);
@@ -224,11 +166,11 @@ xj_school_notice_get(struct xj_req *r)
 	row(&h, "录取学校", a.org.name);
 	row(&h, "学校标识码", a.org.code);
 	row(&h, "录取日期", date);
-	raw(&h, "</table>\n<p class=\"sign\">");
-	text(&h, a.org.name);
-	raw(&h, "<br>");
-	text(&h, date);
-	raw(&h, "</p>\n</body></html>\n");
+	xj_html_raw(&h, "</table>\n<p class=\"sign\">");
+	xj_html_text(&h, a.org.name);
+	xj_html_raw(&h, "<br>");
+	xj_html_text(&h, date);
+	xj_html_raw(&h, "</p>\n</body></html>\n");
 	if (h.err)
 		return h.err;
 	if ((rc = xj_resp_header(r, "Content-Security-Policy", NOTICE_CSP)) != XJ_OK)

@@ -40,20 +40,10 @@ static const struct xj_field cred_fields[] = {
 	XJ_FIELD_END
 };
 
-/* 1 match, 0 no, <0 error. An unknown login still pays for one hash so
- * that timing does not tell which logins exist. */
 static int
 verify_password(struct xj_str pw, const char *stored)
 {
-	static const char dummy[] =
-	    "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-	int ok;
-
-	if (xj_auth_hash_enter() != 0)
-		return XJ_E_BUSY;
-	ok = xj_pw_verify(pw.p, pw.len, stored ? stored : dummy);
-	xj_auth_hash_leave();
-	return stored ? ok : 0;
+	return xj_auth_password_verify(pw.p, pw.len, stored);
 }
 
 /* {account: {id, login, display_name, role, org: {id, kind, code, name}},
