@@ -144,13 +144,12 @@ struct class_tx {
 	int		 refused;	/* out: XJ_E_F_CLASS_BRANCH */
 };
 
+/* A class's members (the caller opens and closes the object). */
 static void
-class_json(yajl_gen g, void *arg)
+class_members(yajl_gen g, const struct xj_class *c)
 {
-	const struct xj_class *c = arg;
 	int grade = xj_class_grade(c->entry_year, xj_rec_school_year());
 
-	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", c->id);
 	xj_gen_str(g, "code", c->code);
 	xj_gen_int(g, "entry_year", c->entry_year);
@@ -161,6 +160,13 @@ class_json(yajl_gen g, void *arg)
 		xj_gen_int(g, "grade", grade);
 	else
 		xj_gen_null(g, "grade");
+}
+
+static void
+class_json(yajl_gen g, void *arg)
+{
+	yajl_gen_map_open(g);
+	class_members(g, arg);
 	yajl_gen_map_close(g);
 }
 
@@ -270,18 +276,9 @@ static void
 class_item(const struct xj_class *c, void *arg)
 {
 	yajl_gen g = arg;
-	int grade = xj_class_grade(c->entry_year, xj_rec_school_year());
 
 	yajl_gen_map_open(g);
-	xj_gen_int(g, "id", c->id);
-	xj_gen_str(g, "code", c->code);
-	xj_gen_int(g, "entry_year", c->entry_year);
-	xj_gen_int(g, "level", c->level);
-	xj_gen_int(g, "number", c->number);
-	if (grade >= 1)
-		xj_gen_int(g, "grade", grade);
-	else
-		xj_gen_null(g, "grade");
+	class_members(g, c);
 	xj_gen_int(g, "students_in_school", c->students);
 	yajl_gen_map_close(g);
 }
