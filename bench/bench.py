@@ -2,6 +2,7 @@
 """bench.py -- the May-peak benchmark (docs/benchmarks.md, issue 5).
 
     bench/run [--quick|--full|--smoke] [--build DIR] [--report FILE] [--keep]
+              [--soak [MINUTES]] [--school-batch N]
 
 Starts its own private stack (scripts/stack.py, durable MariaDB:
 innodb_flush_log_at_trx_commit=1, binlog with sync_binlog=1; one xuejid
@@ -11,7 +12,10 @@ parents, then measures in the same run the ceilings (nginx alone,
 FastCGI without DB, FastCGI + one SELECT, MariaDB alone doing the
 registration transaction) and the scenarios (registration burst, status
 polling, login storm, login storm during registrations, mixed first
-morning) with wrk + bench/lua/xj.lua. Every loop is bounded in time and
+morning) with wrk + bench/lua/xj.lua, and (e) the mixed profile again with
+bench/school.py beside it (schools tick, counties approve; the student
+rows are counted). --soak runs only the mixed profile for MINUTES and
+samples the worker's VmRSS every 30 s. Every loop is bounded in time and
 count; everything listens on 127.0.0.1 or unix sockets only.
 """
 import argparse
@@ -26,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,12 +43,13 @@ RANGE_HTTP = 1000000             # XJB_RANGE_HTTP
 
 PROFILES = {
     # rows: pre-loaded registrations; secs: per wrk run; pool: children for HTTP
+    # schools: how many schools tick in (e) (one per district, own children)
     "smoke": dict(rows=300, secs=1, pool=300, sessions=8, conns=8, wrk_threads=1,
-                  threads=8, db_threads=4, scrypt=10),
+                  threads=8, db_threads=4, scrypt=10, schools=2),
     "quick": dict(rows=20000, secs=5, pool=20000, sessions=64, conns=64, wrk_threads=2,
-                  threads=32, db_threads=32, scrypt=15),
+                  threads=32, db_threads=32, scrypt=15, schools=8),
     "full": dict(rows=200000, secs=15, pool=60000, sessions=256, conns=64, wrk_threads=2,
-                 threads=32, db_threads=32, scrypt=15),
+                 threads=32, db_threads=32, scrypt=15, schools=16),
 }
 
 
@@ -243,8 +249,61 @@ class Bench:
     def count_regs(self):
         return int(self.st.sql("SELECT COUNT(*) FROM registration")[0][0])
 
+    def count_students(self):
+        return int(self.st.sql("SELECT COUNT(*) FROM student")[0][0])
+
+    # ---- (e) school staff ------------------------------------------------
+    def staff_login(self, login):
+        for _ in range(50):
+            st, cookie, body = self.http("POST", "/api/school/v1/session",
+                                         {"login": login, "password": "xueji-demo"})
+            if st != 503:
+                break
+            time.sleep(0.2)
+        if st != 200:
+            raise RuntimeError("staff login of %s: %d %r" % (login, st, body[:200]))
+        c = re.search(r"xj_staff=([^;]+)", cookie).group(1)
+        return [c, json.loads(body)["csrf_token"]]
+
+    def school_plan(self):
+        """(e)'s plan file: the first demo school (src/ctl/seed.c: 111DD00001)
+        of the first `schools` districts, each with its own printable
+        children of its district (none of the wrk sessions' registrations,
+        whose forms (d) fetches), and the district's county reviewer."""
+        mine = set(s["n"] for s in self.sessions)
+        dists = [r[0] for r in self.st.sql(
+            "SELECT county_code FROM registration WHERE state = 'printable'"
+            " GROUP BY county_code ORDER BY county_code")]
+        plan = []
+        # bench/gen makes the even-numbered registrations printable and
+        # spreads them by i % 16, so 8 districts have printable children;
+        # more schools than districts take 111DD00002, 111DD00003 too
+        per = max(1, min(3, -(-self.p["schools"] // max(1, len(dists)))))
+        for d in dists[:self.p["schools"]]:
+            kids = [r[0] for r in self.st.sql(
+                "SELECT r.prereg_no FROM registration r LEFT JOIN admission a"
+                " ON a.registration_id = r.id WHERE r.county_code = '%s' AND r.state = 'printable'"
+                " AND a.registration_id IS NULL ORDER BY r.id LIMIT %d" % (d, 3000 * per))
+                if r[0] not in mine]
+            county = self.staff_login(d + ".reviewer")
+            for k in range(per):
+                mykids = kids[k::per]
+                if not mykids:
+                    continue
+                code = "111" + d[4:6] + "0000%d" % (k + 1)
+                plan.append({"school": code, "clerk": self.staff_login(code + ".clerk"),
+                             "reviewer": self.staff_login(code + ".reviewer"),
+                             "county": county, "children": mykids})
+        path = self.st.path("schoolplan-%d.json" % len(self.results))
+        with open(path, "w") as f:
+            json.dump(plan, f)
+        self.log("(e) plan: %d schools, %d printable children" % (
+            len(plan), sum(len(p["children"]) for p in plan)))
+        return [sys.executable, os.path.join(HERE, "school.py"), str(self.st.port),
+                str(self.p["secs"]), path, str(self.a.school_batch)]
+
     def wrk(self, name, script_args=None, path="/", conns=None, secs=None, ceiling=None,
-            parallel=None):
+            parallel=None, parallel_name="... the login storm beside it"):
         """One wrk run; CPU split by /proc; returns the result dict."""
         conns = conns or self.p["conns"]
         secs = secs or self.p["secs"]
@@ -256,7 +315,7 @@ class Bench:
         else:
             cmd += ["-s", os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/", "--"] + \
                 script_args + [str(t)]
-        return self._run(name, [cmd] + ([parallel] if parallel else []), ceiling)
+        return self._run(name, [cmd] + ([parallel] if parallel else []), ceiling, parallel_name)
 
     def drain(self, limit=30.0):
         """Wait until the workers are idle (requests of the previous run
@@ -271,9 +330,10 @@ class Bench:
                 return
             last = cur
 
-    def _run(self, name, cmds, ceiling):
+    def _run(self, name, cmds, ceiling, parallel_name=None):
         self.drain()
         before_rows = self.count_regs()
+        before_students = self.count_students()
         c0 = self.cpu_snapshot()
         t0 = time.monotonic()
         procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -302,10 +362,12 @@ class Bench:
         res["rss_kib"] = sum(rss_kib(p) for p in self.pid_workers)
         res["hwm_kib"] = sum(rss_kib(p, "VmHWM") for p in self.pid_workers)
         res["rows_delta"] = self.count_regs() - before_rows
+        res["students_delta"] = self.count_students() - before_students
         res["ceiling"] = ceiling
         res["conns"] = self.cur_conns
         if len(results) > 1:
             res["parallel"] = results[1]
+            results[1]["name"] = parallel_name
             results[1]["rps"] = results[1]["requests"] / (results[1]["duration_us"] / 1e6)
         self.results.append(res)
         self.log("%-28s %9.0f req/s p50 %6.1f ms p99 %7.1f ms p99.9 %7.1f ms statuses %s%s" % (
@@ -330,7 +392,10 @@ class Bench:
         self.t0 = time.monotonic()
         try:
             self.up()
-            self.scenarios()
+            if self.a.soak:
+                self.soak_run()
+            else:
+                self.scenarios()
         finally:
             self.problems = self.st.down()
             self.problems += self.st.log_problems()
@@ -368,6 +433,74 @@ class Bench:
         self.wrk("registrations + login storm", [self.datafile(self.children_pool()), "register"],
                  conns=16, ceiling="db_reg", parallel=storm)
         self.wrk("(d) mixed first morning", [self.datafile(self.children_pool()), "mixed"])
+        # (e) school ticking + county approving beside (d)
+        self.wrk("(d) mixed, beside (e)", [self.datafile(self.children_pool()), "mixed"],
+                 parallel=self.school_plan(), parallel_name="(e) schools tick, counties approve")
+
+    # ---- soak --------------------------------------------------------------
+    def soak_run(self):
+        """The mixed profile (d) for --soak MINUTES without a break, the
+        worker's VmRSS sampled every 30 s (issue 5: no growth over a
+        10-minute soak). Registrations need distinct children: the pool is
+        sized for ~250 registrations/s, at most 120 000; if it runs out the
+        wrk thread stops (reported as exhausted, the soak then ends early)."""
+        secs = int(self.a.soak * 60)
+        self.wrk("warm-up", path="/healthz", secs=1)
+        self.results.pop()
+        n = min(120000, 250 * secs)
+        self.p["pool"] = n
+        data = self.datafile(self.children_pool_n(n))
+        samples = []
+        stop = threading.Event()
+
+        def sample():
+            t0 = time.monotonic()
+            while True:
+                samples.append((time.monotonic() - t0,
+                                sum(rss_kib(p) for p in self.pid_workers),
+                                sum(rss_kib(p, "VmHWM") for p in self.pid_workers)))
+                if stop.wait(30):
+                    return
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
+        try:
+            self.wrk("soak: mixed first morning", [data, "mixed"], secs=secs)
+        finally:
+            stop.set()
+            th.join()
+        samples.append((samples[-1][0] + 0.0, self.results[-1]["rss_kib"],
+                        self.results[-1]["hwm_kib"]))
+        # idle after the soak (the hashes wrk gave up on have ended): the
+        # number to compare with the idle one before it, free of scrypt's
+        # 32 MiB per running hash
+        self.drain()
+        time.sleep(2)
+        self.soak = {"minutes": self.a.soak, "samples": samples,
+                     "idle_after": sum(rss_kib(p) for p in self.pid_workers)}
+
+    def children_pool_n(self, n):
+        keep = self.p["pool"]
+        self.p["pool"] = n
+        try:
+            return self.children_pool()
+        finally:
+            self.p["pool"] = keep
+
+    def soak_text(self):
+        sm = self.soak["samples"]
+        # growth: from the first sample after the first minute (threads have
+        # all run, scrypt buffers have come and gone) to the last
+        warm = [x for x in sm if x[0] >= 60] or sm
+        lo = min(x[1] for x in warm)
+        hi = max(x[1] for x in warm)
+        t = ["", "soak %.1f min: worker VmRSS MiB every 30 s: %s" % (
+            self.soak["minutes"], " ".join("%.0f" % (x[1] / 1024) for x in sm)),
+            "after the first minute: min %.1f, max %.1f, first %.1f, last %.1f MiB;"
+            " VmHWM %.1f MiB" % (lo / 1024, hi / 1024, warm[0][1] / 1024, warm[-1][1] / 1024,
+                                 sm[-1][2] / 1024),
+            "idle: %.1f MiB before the soak, %.1f MiB after it (workers drained)" % (
+                sm[0][1] / 1024, self.soak.get("idle_after", 0) / 1024), ""]
+        return "\n".join(t)
 
     # ---- checks and report -------------------------------------------------
     def errors_of(self, r):
@@ -377,7 +510,8 @@ class Bench:
         diagnosis."""
         bad = sum(n for st, n in r["statuses"].items()
                   if st == "409dup" or not 200 <= int(st) < 400)
-        if r["name"] in ("(c) login storm", "(d) mixed first morning"):
+        if r["name"] in ("(c) login storm", "(d) mixed first morning", "(d) mixed, beside (e)",
+                         "soak: mixed first morning"):
             # shedding by the hashing pool (503 + Retry-After) is the
             # designed answer to more logins than the cores can hash: it
             # is reported in the statuses, not counted as an error. Only
@@ -394,6 +528,18 @@ class Bench:
         created = r["statuses"].get("201", 0)
         return created <= r["rows_delta"] <= created + r["conns"]
 
+    def school_errors(self, q):
+        """(e): every answer must be 2xx (children are the schools' own, so
+        no already_ticked), no socket error."""
+        return sum(n for st, n in q["statuses"].items() if not 200 <= int(st) < 300) + \
+            q["connect"] + q["read"] + q["write"] + q["timeout"]
+
+    def student_check(self, r):
+        """Every approved child got exactly one student record, and no
+        record appeared without an approval."""
+        q = r.get("parallel") or {}
+        return r["students_delta"] == q.get("approved", 0)
+
     def ok(self):
         good = not self.problems
         for r in self.results:
@@ -401,6 +547,13 @@ class Bench:
                 good = False
             if not self.row_check(r):
                 good = False
+            if not self.student_check(r):
+                good = False
+            q = r.get("parallel")
+            if q and "ticks" in q and (self.school_errors(q) or not q["ticks"]):
+                good = False
+        if getattr(self, "soak", None) and self.soak.get("error"):
+            good = False
         return good
 
     def report(self):
@@ -423,9 +576,19 @@ class Bench:
                   r["rss_kib"] / 1024, r["hwm_kib"] / 1024, ratio))
             if "parallel" in r:
                 q = r["parallel"]
-                w("| ... the login storm beside it | %.0f | %.1f | %.1f | %.1f | %s | | | | |" % (
-                    q["rps"], q["p50_us"] / 1e3, q["p99_us"] / 1e3, q["p999_us"] / 1e3,
-                    json.dumps(q["statuses"])))
+                if "ticks" in q:
+                    secs = q["duration_us"] / 1e6
+                    w("| %s | %.0f | %.1f | %.1f | %.1f | %d | students +%d / approved %d%s | "
+                      "%d schools: %.1f ticks/s, %.1f lists/s, %.1f approved/s | | %s |" % (
+                          q["name"], q["rps"], q["p50_us"] / 1e3, q["p99_us"] / 1e3,
+                          q["p999_us"] / 1e3, self.school_errors(q), r["students_delta"],
+                          q["approved"], "" if self.student_check(r) else " MISMATCH",
+                          q["schools"], q["ticks"] / secs, q["lists"] / secs,
+                          q["approved"] / secs, json.dumps(q["statuses"])))
+                else:
+                    w("| %s | %.0f | %.1f | %.1f | %.1f | %s | | | | |" % (
+                        q["name"], q["rps"], q["p50_us"] / 1e3, q["p99_us"] / 1e3,
+                        q["p999_us"] / 1e3, json.dumps(q["statuses"])))
         for k in ("reg", "insert"):
             d = self.db[k] if hasattr(self, "db") else None
             if d:
@@ -439,8 +602,23 @@ class Bench:
                    self.p["secs"], getattr(self, "gen_line", "")))
         print("\n" + head + text)
         for r in self.results:
+            if (r.get("parallel") or {}).get("exhausted"):
+                print("note: (e) beside %s: a school ran out of printable children" % r["name"])
             if r["exhausted"]:
                 print("note: %s ran out of distinct children (pool %d)" % (r["name"], self.p["pool"]))
+        for r in self.results:
+            q = r.get("parallel") or {}
+            for e in q.get("errors", []):
+                print("(e) error: " + e)
+            if q.get("kinds"):
+                line = "(e) per request kind (lists of up to %d): %s" % (q["batch"], ", ".join(
+                    "%s %d x, p50 %.1f ms, p99 %.1f ms" % (k, v["n"], v["p50_ms"], v["p99_ms"])
+                    for k, v in sorted(q["kinds"].items())))
+                print(line)
+                text += "\n" + line + "\n"
+        if getattr(self, "soak", None):
+            text += self.soak_text()
+            print(self.soak_text())
         for pr in self.problems:
             print("problem: " + pr)
         if self.a.report:
@@ -464,6 +642,10 @@ def main():
     ap.add_argument("--rows", type=int, help="override the profile's pre-loaded rows")
     ap.add_argument("--secs", type=int, help="override the profile's seconds per run")
     ap.add_argument("--keep", action="store_true", help="keep the stack directory")
+    ap.add_argument("--school-batch", type=int, default=10, metavar="N",
+                    help="(e): children ticked per list the county approves (default 10)")
+    ap.add_argument("--soak", type=float, nargs="?", const=10.0, default=None, metavar="MINUTES",
+                    help="only the mixed profile for MINUTES (default 10), worker RSS every 30 s")
     ap.set_defaults(mode="quick")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)

@@ -4,19 +4,21 @@
 # ln=10) against its own private stack and checks that it finished with
 # zero errors and every 201 matching a row. No timing is asserted: the
 # figures of a 1-second run on a shared machine mean nothing.
-echo "1..3"
+echo "1..4"
 B="${XJ_BUILDDIR:-$(pwd)}"
 S="${XJ_SRCDIR:-$(dirname "$0")/..}"
 if [ ! -x "$B/bench/gen" ] || [ ! -x "$B/bench/dbload" ]; then
 	echo "ok 1 # SKIP bench/gen and bench/dbload not built"
 	echo "ok 2 # SKIP"
 	echo "ok 3 # SKIP"
+	echo "ok 4 # SKIP"
 	exit 0
 fi
 if ! command -v wrk >/dev/null 2>&1; then
 	echo "ok 1 # SKIP wrk not installed (scripts/install-deps)"
 	echo "ok 2 # SKIP"
 	echo "ok 3 # SKIP"
+	echo "ok 4 # SKIP"
 	exit 0
 fi
 out=$(mktemp /tmp/xj-bench-smoke.XXXXXX)
@@ -32,4 +34,8 @@ else echo "ok 2 - no scenario answered an error"; fi
 if [ -f "$out.md" ] && ! grep -q MISMATCH "$out.md" && grep -q "registration burst" "$out.md"; then
 	echo "ok 3 - every 201 is a row, no row without a 201 (in flight aside)"
 else echo "not ok 3 - every 201 is a row"; [ -f "$out.md" ] && sed 's/^/# /' "$out.md"; fi
+# (e): schools ticked, counties approved, one student row per approved child
+if [ -f "$out.md" ] && grep "schools tick, counties approve" "$out.md" | grep -q "students +[1-9][0-9]* / approved [1-9]"; then
+	echo "ok 4 - (e) schools tick and counties approve beside (d), one student row per approval"
+else echo "not ok 4 - (e) schools tick and counties approve"; [ -f "$out.md" ] && sed 's/^/# /' "$out.md"; fi
 rm -f "$out" "$out.md" "$out.md.json"
