@@ -1,7 +1,6 @@
-/* fuzz_bind.c -- xj_bind (src/core/bind.c) over a parsed body. The table
- * is the registration form of src/parent/regform.c (static there, so
- * replicated: same names, types, bounds and domain checks) plus one row
- * each of the types that form lacks (INT, STRS, a MULTILINE text), so
+/* fuzz_bind.c -- xj_bind (src/core/bind.c) over a parsed body, against
+ * the registration form's own table (src/parent/regfields.c) and a small
+ * table of the types that form lacks (INT, STRS, a MULTILINE text), so
  * that every binder runs. Invariants: the status is one of the
  * documented ones; on XJ_OK every required member is set and within its
  * bounds; every error path is valid UTF-8 (it is echoed in the JSON
@@ -14,30 +13,13 @@
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/json.h"
-#include "domain/division.h"
-#include "domain/idnum.h"
+#include "parent/regfields.h"
 #include "fuzz.h"
 
-#define MAX_GUARDIANS	4	/* XJ_REG_MAX_GUARDIANS */
 #define MAX_TAGS	8
 
-struct guardian_in {
-	struct xj_str	 relation, relation_desc, name, id_doc_type, id_number, phone, employer;
-};
-
-struct child_in {
-	struct xj_str	 name, sex, birth_date, id_doc_type, id_number, ethnicity, nationality;
-	struct xj_str	 hukou_nature, hukou_location, birthplace, native_place;
-	struct xj_str	 current_address, home_address, contact_address;
-};
-
-struct reg_in {
-	struct xj_str		 district, school_code, special_category;
-	struct child_in		 child;
-	struct guardian_in	*guardians;
-	size_t			 nguardians;
-	struct xj_num		 left_behind, migrant_worker_child, distance_km;
-	/* not in the registration form: the other field types */
+/* the field types the registration form does not use */
+struct extra_in {
 	struct xj_num		 siblings;
 	struct xj_str		*tags;
 	size_t			 ntags;
@@ -45,95 +27,17 @@ struct reg_in {
 };
 
 static int
-one_of(struct xj_str s, const char *const *list)
-{
-	for (; *list; list++)
-		if (xj_str_eq(s, *list))
-			return XJ_OK;
-	return XJ_E_F_CODE;
-}
-
-static int
 sex_check(struct xj_str s)
 {
-	static const char *const v[] = { "M", "F", NULL };
-	return one_of(s, v);
+	return xj_str_eq(s, "M") || xj_str_eq(s, "F") ? XJ_OK : XJ_E_F_CODE;
 }
 
-static int
-relation_check(struct xj_str s)
-{
-	static const char *const v[] = {
-		"父", "母", "父亲", "母亲", "祖父母", "外祖父母", "其他", NULL
-	};
-	return one_of(s, v);
-}
-
-static int
-hukou_nature_check(struct xj_str s)
-{
-	static const char *const v[] = { "agricultural", "non_agricultural", "resident", NULL };
-	return one_of(s, v);
-}
-
-static int
-special_check(struct xj_str s)
-{
-	static const char *const v[] = {
-		"taiwan_compatriot", "postdoc", "work_residence_permit",
-		"overseas_chinese", "serviceman", "zhiqing", NULL
-	};
-	return one_of(s, v);
-}
-
-#define F(name, type, flags, lo, hi, chk, st, member) \
-	{ name, type, flags, lo, hi, chk, offsetof(st, member), NULL, 0, 0, 0 }
-
-static const struct xj_field guardian_fields[] = {
-	F("relation", XJ_F_STR, XJ_REQ, 1, 8, relation_check, struct guardian_in, relation),
-	F("relation_desc", XJ_F_STR, XJ_OPT, 0, 32, NULL, struct guardian_in, relation_desc),
-	F("name", XJ_F_STR, XJ_REQ, 1, 60, NULL, struct guardian_in, name),
-	F("id_doc_type", XJ_F_STR, XJ_OPT, 1, 1, NULL, struct guardian_in, id_doc_type),
-	F("id_number", XJ_F_STR, XJ_OPT, 1, 32, NULL, struct guardian_in, id_number),
-	F("phone", XJ_F_STR, XJ_REQ, 1, 20, NULL, struct guardian_in, phone),
-	F("employer", XJ_F_STR, XJ_OPT, 0, 128, NULL, struct guardian_in, employer),
-	XJ_FIELD_END
-};
-
-static const struct xj_field child_fields[] = {
-	F("name", XJ_F_STR, XJ_REQ, 1, 60, NULL, struct child_in, name),
-	F("sex", XJ_F_STR, XJ_REQ, 1, 1, sex_check, struct child_in, sex),
-	F("birth_date", XJ_F_STR, XJ_REQ, 10, 10, xj_date_check, struct child_in, birth_date),
-	F("id_doc_type", XJ_F_STR, XJ_REQ, 1, 1, NULL, struct child_in, id_doc_type),
-	F("id_number", XJ_F_STR, XJ_OPT, 1, 32, NULL, struct child_in, id_number),
-	F("ethnicity", XJ_F_STR, XJ_REQ, 2, 2, NULL, struct child_in, ethnicity),
-	F("nationality", XJ_F_STR, XJ_REQ, 1, 32, NULL, struct child_in, nationality),
-	F("hukou_nature", XJ_F_STR, XJ_REQ, 1, 16, hukou_nature_check, struct child_in, hukou_nature),
-	F("hukou_location", XJ_F_STR, XJ_REQ, 12, 12, xj_hukou_code_check, struct child_in, hukou_location),
-	F("birthplace", XJ_F_STR, XJ_REQ, 1, 128, NULL, struct child_in, birthplace),
-	F("native_place", XJ_F_STR, XJ_REQ, 1, 128, NULL, struct child_in, native_place),
-	F("current_address", XJ_F_STR, XJ_REQ, 1, 200, NULL, struct child_in, current_address),
-	F("home_address", XJ_F_STR, XJ_REQ, 1, 200, NULL, struct child_in, home_address),
-	F("contact_address", XJ_F_STR, XJ_REQ, 1, 200, NULL, struct child_in, contact_address),
-	XJ_FIELD_END
-};
-
-static const struct xj_field reg_fields[] = {
-	F("district", XJ_F_STR, XJ_REQ, 6, 6, xj_county_code_check, struct reg_in, district),
-	F("school_code", XJ_F_STR, XJ_OPT, 10, 10, NULL, struct reg_in, school_code),
-	{ "child", XJ_F_OBJ, XJ_REQ, 0, 0, NULL, offsetof(struct reg_in, child), child_fields, 0, 0, 0 },
-	{ "guardians", XJ_F_ARR, XJ_REQ, 1, MAX_GUARDIANS, NULL,
-	  offsetof(struct reg_in, guardians), guardian_fields, sizeof(struct guardian_in),
-	  offsetof(struct reg_in, nguardians), 0 },
-	F("special_category", XJ_F_STR, XJ_OPT, 1, 32, special_check, struct reg_in, special_category),
-	F("left_behind", XJ_F_BOOL, XJ_REQ, 0, 1, NULL, struct reg_in, left_behind),
-	F("migrant_worker_child", XJ_F_BOOL, XJ_REQ, 0, 1, NULL, struct reg_in, migrant_worker_child),
-	{ "distance_km", XJ_F_DEC, XJ_REQ, 0, 9999, NULL, offsetof(struct reg_in, distance_km), NULL, 0, 0, 1 },
-	/* the types the registration form does not use */
-	F("siblings", XJ_F_INT, XJ_OPT, -5, 20, NULL, struct reg_in, siblings),
-	{ "tags", XJ_F_STRS, XJ_OPT, 0, MAX_TAGS, sex_check, offsetof(struct reg_in, tags),
-	  NULL, 0, offsetof(struct reg_in, ntags), 0 },
-	F("remarks", XJ_F_STR, XJ_OPT | XJ_MULTILINE, 0, 500, NULL, struct reg_in, remarks),
+static const struct xj_field extra_fields[] = {
+	{ "siblings", XJ_F_INT, XJ_OPT, -5, 20, NULL, offsetof(struct extra_in, siblings), NULL, 0, 0, 0 },
+	{ "tags", XJ_F_STRS, XJ_OPT, 0, MAX_TAGS, sex_check, offsetof(struct extra_in, tags),
+	  NULL, 0, offsetof(struct extra_in, ntags), 0 },
+	{ "remarks", XJ_F_STR, XJ_OPT | XJ_MULTILINE, 0, 500, NULL, offsetof(struct extra_in, remarks),
+	  NULL, 0, 0, 0 },
 	XJ_FIELD_END
 };
 
@@ -220,32 +124,22 @@ check_table(const struct xj_field *fields, const void *base)
 	}
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Bind root against fields into out and check every invariant. */
+static void
+bind_and_check(struct xj_arena *a, const struct xj_json *root,
+    const struct xj_field *fields, void *out)
 {
-	struct xj_arena *a;
-	struct xj_json *root = NULL;
 	struct xj_ferrs fe;
-	struct reg_in in;
-	char *buf;
 	int rc;
 
-	if (size > FZ_BODY_MAX)
-		return 0;
-	buf = fz_copy(data, size);
-	if ((a = xj_arena_new(FZ_ARENA)) == NULL)
-		abort();
-	if (xj_json_parse(a, buf, size, &lim, &root, NULL) != XJ_OK)
-		goto out;
-	memset(&in, 0, sizeof(in));
 	memset(&fe, 0, sizeof(fe));
-	rc = xj_bind(a, root, reg_fields, &in, &fe);
+	rc = xj_bind(a, root, fields, out, &fe);
 	FZ_ASSERT(rc == XJ_OK || rc == XJ_E_VALIDATION || rc == XJ_E_BAD_JSON ||
 	    rc == XJ_E_TOO_COMPLEX);
 	FZ_ASSERT(fe.n <= XJ_MAX_FERRS);
 	if (rc == XJ_OK) {
 		FZ_ASSERT(fe.n == 0);
-		check_table(reg_fields, &in);
+		check_table(fields, out);
 	}
 	if (rc == XJ_E_VALIDATION)
 		FZ_ASSERT(fe.n > 0);
@@ -256,6 +150,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ASSERT(fe.e[i].code != XJ_OK);
 		FZ_ASSERT(xj_utf8_len(xj_str_c(fe.e[i].field)) >= 0);
 	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct xj_arena *a;
+	struct xj_json *root = NULL;
+	struct reg_in in;
+	struct extra_in ex;
+	char *buf;
+
+	if (size > FZ_BODY_MAX)
+		return 0;
+	buf = fz_copy(data, size);
+	if ((a = xj_arena_new(FZ_ARENA)) == NULL)
+		abort();
+	if (xj_json_parse(a, buf, size, &lim, &root, NULL) != XJ_OK)
+		goto out;
+	memset(&in, 0, sizeof(in));
+	bind_and_check(a, root, xj_regform_fields, &in);
+	memset(&ex, 0, sizeof(ex));
+	bind_and_check(a, root, extra_fields, &ex);
 out:
 	xj_arena_free(a);
 	free(buf);

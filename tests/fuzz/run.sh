@@ -34,7 +34,7 @@ fi
 src() {	# the project sources a target needs
 	case $1 in
 	json)		echo core/json.c ;;
-	bind)		echo core/json.c core/bind.c domain/division.c domain/idnum.c ;;
+	bind)		echo core/json.c core/bind.c domain/division.c domain/idnum.c parent/regfields.c ;;
 	idnum)		echo domain/idnum.c ;;
 	prereg)		echo domain/prereg.c domain/division.c ;;
 	studentno)	echo domain/studentno.c domain/idnum.c ;;
