@@ -204,6 +204,8 @@ def run(workers=2, threads=4, allow_log=()):
             except Exception as e:
                 failed += 1
                 print("not ok %d - %s" % (n, name), flush=True)
+                # the reason first: CI summaries keep only the top lines
+                print("# %s: %s" % (type(e).__name__, str(e)[:300].replace("\n", " ")))
                 for line in traceback.format_exc().splitlines()[-12:]:
                     print("# " + line)
     except _StackFailed:
