@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,6 +47,7 @@ struct worker {
 	struct xj_arena	*arena;
 	struct xj_db	 db;
 	yajl_gen	 gen;
+	int		 epfd;		/* this thread's: listener + stop pipe */
 };
 
 static struct xj_conf conf;
@@ -120,24 +121,46 @@ open_listener(const char *addr)
 	return fd;
 }
 
+/* Each thread waits on its own epoll set: the listener with
+ * EPOLLEXCLUSIVE, so that a connection wakes one idle thread and not all
+ * of them (with poll() every connection woke every idle thread: the
+ * profile of the status poll showed ~40% of the worker's CPU in the
+ * scheduler, docs/benchmarks.md), and the stop pipe without it, so that
+ * the stop wakes everyone. The pipe is never drained. */
+static int
+wait_setup(struct worker *w)
+{
+	struct epoll_event l = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.fd = listen_fd };
+	struct epoll_event s = { .events = EPOLLIN, .data.fd = stop_pipe[0] };
+
+	if ((w->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		return -1;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, stop_pipe[0], &s) != 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, listen_fd, &l) != 0) {
+		close(w->epfd);
+		w->epfd = -1;
+		return -1;
+	}
+	return 0;
+}
+
 /* Wait for a connection or the stop signal: 1 ready, 0 stop. */
 static int
-wait_ready(void)
+wait_ready(struct worker *w)
 {
-	struct pollfd p[2] = {
-		{ stop_pipe[0], POLLIN, 0 },
-		{ listen_fd, POLLIN, 0 },
-	};
+	struct epoll_event ev[2];
+	int n;
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0) {
+		if ((n = epoll_wait(w->epfd, ev, 2, -1)) < 0) {
 			if (errno == EINTR)
 				continue;
 			return 0;
 		}
-		if (p[0].revents)
-			return 0;
-		if (p[1].revents)
+		for (int i = 0; i < n; i++)
+			if (ev[i].data.fd == stop_pipe[0])
+				return 0;
+		if (n > 0)
 			return 1;
 	}
 }
@@ -157,7 +180,7 @@ worker_main(void *arg)
 		/* After the stop signal, keep taking connections that are
 		 * already queued (nginx sent them before the socket was
 		 * unlinked), and leave when the queue is empty. */
-		if (!wait_ready())
+		if (!wait_ready(w))
 			draining = 1;
 		rc = FCGX_Accept_r(&w->fcgx);
 		if (rc < 0) {
@@ -177,6 +200,7 @@ worker_main(void *arg)
 		xj_arena_reset(w->arena);
 	}
 	FCGX_Free(&w->fcgx, 1);
+	close(w->epfd);
 	xj_db_fini(&w->db);
 	mysql_thread_end();
 	return NULL;
@@ -303,6 +327,8 @@ main(int argc, char *argv[])
 		    xj_db_init(&w[i].db, &conf, NULL, NULL, NULL, xj_store_sql, XJ_Q__COUNT) != XJ_OK ||
 		    FCGX_InitRequest(&w[i].fcgx, listen_fd, 0) != 0)
 			die("oom", "worker setup");
+		if (wait_setup(&w[i]) != 0)
+			die("epoll_failed", strerror(errno));
 		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
 			die("thread_failed", strerror(errno));
 	}

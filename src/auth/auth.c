@@ -245,7 +245,7 @@ session_live(struct xj_req *r, const struct xj_session *s)
 }
 
 static int
-check_session(struct xj_req *r, char kind)
+check_session(struct xj_req *r, char kind, int confirm_later)
 {
 	struct xj_str cookie = xj_req_cookie(r, kind == 'p' ? XJ_COOKIE_PARENT : XJ_COOKIE_STAFF);
 	long idle = kind == 'p' ? conf->parent_idle : conf->staff_idle;
@@ -261,7 +261,10 @@ check_session(struct xj_req *r, char kind)
 		return XJ_E_UNAUTHENTICATED;
 	if (!xj_session_fresh(&s, now, idle, absolute))
 		return XJ_E_SESSION_EXPIRED;
-	if ((rc = session_live(r, &s)) != XJ_OK)
+	if (confirm_later && kind == 'p' && r->method == XJ_M_GET) {
+		r->live_pending = 1;
+		r->live_gen = s.gen;
+	} else if ((rc = session_live(r, &s)) != XJ_OK)
 		return rc;
 	r->actor_type = kind == 'p' ? XJ_ACTOR_PARENT : XJ_ACTOR_STAFF;
 	r->actor_id = s.account;
@@ -355,13 +358,28 @@ check_psb(struct xj_req *r)
 }
 
 int
+xj_auth_confirm(struct xj_req *r, int found, unsigned gen)
+{
+	if (!r->live_pending)
+		return XJ_OK;
+	if (!found)
+		return XJ_E_UNAUTHENTICATED;
+	if (gen != r->live_gen)
+		return XJ_E_SESSION_EXPIRED;
+	r->live_pending = 0;
+	return XJ_OK;
+}
+
+int
 xj_auth_check(struct xj_req *r, int role)
 {
 	switch (role) {
 	case XJ_ROLE_PARENT:
-		return check_session(r, 'p');
+		return check_session(r, 'p', 0);
+	case XJ_ROLE_PARENT_CONFIRM:
+		return check_session(r, 'p', 1);
 	case XJ_ROLE_STAFF:
-		return check_session(r, 's');
+		return check_session(r, 's', 0);
 	case XJ_ROLE_PSB:
 		return check_psb(r);
 	default:

@@ -28,6 +28,11 @@ const struct xj_keys *xj_auth_keys(void);
 
 /* The dispatcher's hook (core/dispatch.h). */
 int	xj_auth_check(struct xj_req *, int role);
+/* XJ_ROLE_PARENT_CONFIRM routes: the account row's existence and session
+ * generation as the handler's own query read them. XJ_OK when the
+ * session is live (no-op when nothing is pending), otherwise the error
+ * session_live() would have given. */
+int	xj_auth_confirm(struct xj_req *, int found, unsigned gen);
 /* Start a session for the account (kind 'p' or 's') after a login or a
  * sign-up: sets the cookie and r->csrf. */
 int	xj_auth_start(struct xj_req *, char kind, unsigned long long account, unsigned gen);

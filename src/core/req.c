@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "err.h"
+#include "log.h"
 #include "req.h"
 
 static int retry_after = 5;
@@ -262,6 +263,13 @@ emit(struct xj_req *r, const char *ctype, const char *body, size_t len)
 
 	if (r->responded)
 		return XJ_E_INTERNAL;
+	/* a session never confirmed against its account row gets no answer
+	 * but an error: the dispatcher turns this into a 500 */
+	if (r->live_pending && r->status < 400) {
+		xj_log(XJ_LOG_ERROR, "session_unconfirmed", "%s", "route",
+		    r->route ? r->route->path : "-");
+		return XJ_E_INTERNAL;
+	}
 	r->responded = 1;
 	FCGX_FPrintF(out, "Status: %d %s\r\nContent-Type: %s\r\n"
 	    "X-Request-Id: %s\r\nCache-Control: no-store\r\n"

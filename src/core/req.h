@@ -42,6 +42,10 @@ struct xj_req {
 	unsigned		 actor_org;
 	const char		*actor_role;
 	const char		*csrf;		/* the session's anti-CSRF token */
+	/* XJ_ROLE_PARENT_CONFIRM: the session generation still to be
+	 * matched against the account row (auth/auth.h xj_auth_confirm) */
+	int			 live_pending;
+	unsigned		 live_gen;
 
 	const struct xj_route	*route;
 	struct xj_route_params	 params;

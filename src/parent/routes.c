@@ -27,7 +27,7 @@ const struct xj_route xj_parent_routes[] = {
 	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/form", XJ_ROLE_PARENT, 0, xj_parent_reg_form },
 	{ XJ_M_PUT, "/api/parent/v1/registrations/{no}", XJ_ROLE_PARENT, 16384, xj_parent_reg_correct },
 	{ XJ_M_POST, "/api/parent/v1/registrations/{no}/cancel", XJ_ROLE_PARENT, 0, xj_parent_reg_cancel },
-	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/status", XJ_ROLE_PARENT, 0, xj_parent_reg_status },
+	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/status", XJ_ROLE_PARENT_CONFIRM, 0, xj_parent_reg_status },
 	{ XJ_M_POST, "/api/parent/v1/registrations/{no}/district-change", XJ_ROLE_PARENT, 1024, xj_parent_change_request },
 	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/district-change", XJ_ROLE_PARENT, 0, xj_parent_change_list },
 	{ XJ_M_POST, "/api/parent/v1/registrations/{no}/certificates", XJ_ROLE_PARENT, 16384, xj_parent_certs_submit },

@@ -6,9 +6,13 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "auth/auth.h"
 #include "core/err.h"
+#include "core/bind.h"
+#include "domain/prereg.h"
 #include "core/req.h"
 #include "domain/regstate.h"
 #include "store/refdata.h"
@@ -55,9 +59,27 @@ static void
 collect(const struct xj_reg_event_row *row, void *arg)
 {
 	struct hist *h = arg;
+	size_t max = 0;
 
-	if (h->n < sizeof(h->e) / sizeof(h->e[0]))
+	if (h->n < sizeof(h->e) / sizeof(h->e[0])) {
 		h->e[h->n++] = *row;
+		return;
+	}
+	/* full (a history longer than any real one): keep the oldest, as
+	 * the rows come in no particular order */
+	for (size_t i = 1; i < h->n; i++)
+		if (h->e[i].id > h->e[max].id)
+			max = i;
+	if (row->id < h->e[max].id)
+		h->e[max] = *row;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct xj_reg_event_row *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 /* Time of the last event named ev (or reaching state st), "" if none. */
@@ -91,17 +113,35 @@ int
 xj_parent_reg_status(struct xj_req *r)
 {
 	struct xj_reg_rec *rec = xj_calloc(r->arena, 1, sizeof(*rec));
-	struct hist *h = xj_calloc(r->arena, 1, sizeof(*h));
+	struct hist *h = xj_alloc(r->arena, sizeof(*h));	/* 70 KB: not zeroed */
 	enum xj_reg_state st;
 	int verified, certs_ok, printable, accepted, approved, admitted, rc;
 	yajl_gen g;
 
+	struct xj_str no = xj_route_param(&r->params, "no");
+	struct xj_prereg p;
+	struct xj_ferrs fe = { 0 };
+	unsigned gen;
+	int found;
+
 	if (rec == NULL || h == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_parent_reg_load_core(r, rec)) != XJ_OK || r->responded)
+	h->n = 0;
+	if ((rc = xj_prereg_parse(no, &p)) != XJ_OK) {
+		xj_ferr_add(&fe, r->arena, "prereg_no", rc);
+		return xj_resp_ferrs(r, &fe);
+	}
+	/* one round trip: session generation, the row if it is this
+	 * parent's (404 otherwise, issue 3 §9) and its history */
+	if ((rc = xj_reg_status_read(r->db, r->actor_id, p.canon, &found, &gen, rec,
+	    collect, h)) != XJ_OK)
 		return rc;
-	if ((rc = xj_reg_events(r->db, rec->id, collect, h)) != XJ_OK)
+	if ((rc = xj_auth_confirm(r, found, gen)) != XJ_OK)
 		return rc;
+	if (rec->id == 0)
+		return XJ_E_NOT_FOUND;
+	snprintf(rec->prereg, sizeof(rec->prereg), "%s", p.canon);
+	qsort(h->e, h->n, sizeof(h->e[0]), by_id);
 	st = rec->pos.state;
 	admitted = st == XJ_REG_ADMITTED;
 	approved = admitted || st == XJ_REG_DISTRICT_APPROVED;

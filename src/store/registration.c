@@ -270,6 +270,51 @@ xj_reg_events(struct xj_db *db, unsigned long long reg_id,
 }
 
 int
+xj_reg_status_read(struct xj_db *db, unsigned long long parent_id, const char *prereg,
+    int *found, unsigned *gen, struct xj_reg_rec *rec,
+    void (*fn)(const struct xj_reg_event_row *, void *), void *arg)
+{
+	struct xj_reg_event_row e;
+	char state[25], cert[17];
+	struct xj_val v[2] = { XJ_VS(prereg), XJ_VI(parent_id) };
+	struct xj_col c[10] = { XJ_COL_INT, XJ_COL_INT, XJ_COL_STR(state, sizeof(state)),
+	    XJ_COL_STR(cert, sizeof(cert)), XJ_COL_INT,
+	    XJ_COL_STR(e.at, sizeof(e.at)), XJ_COL_STR(e.event, sizeof(e.event)),
+	    XJ_COL_STR(e.state, sizeof(e.state)), XJ_COL_STR(e.detail, sizeof(e.detail)),
+	    XJ_COL_INT };
+	int rc, first = 1, bad = 0;
+
+	*found = 0;
+	*gen = 0;
+	rec->id = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_REG_STATUS, v, 2)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_REG_STATUS, c, 10)) == XJ_OK) {
+		if (first) {
+			first = 0;
+			*found = 1;
+			*gen = (unsigned)c[0].i;
+			if (c[1].is_null)
+				continue;	/* not this parent's: no events either */
+			rec->id = (unsigned long long)c[1].i;
+			rec->parent_id = parent_id;
+			rec->pos.state = (enum xj_reg_state)xj_reg_state_parse(state);
+			rec->pos.cert = (enum xj_cert_state)xj_cert_state_parse(cert);
+			rec->local_family = (int)c[4].i;
+			bad = (int)rec->pos.state < 0 || (int)rec->pos.cert < 0;
+		}
+		if (!bad && rec->id && !c[6].is_null) {
+			e.id = (unsigned long long)c[9].i;
+			fn(&e, arg);
+		}
+	}
+	xj_db_done(db, XJ_Q_REG_STATUS);
+	if (rc != XJ_NO_ROW)
+		return rc;
+	return bad ? XJ_E_INTERNAL : XJ_OK;
+}
+
+int
 xj_reg_psb_supersede(struct xj_db *db, unsigned long long id)
 {
 	struct xj_val v = XJ_VI(id);

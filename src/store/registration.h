@@ -120,6 +120,7 @@ int	xj_change_insert(struct xj_db *, unsigned long long reg_id, const char *from
 int	xj_change_list(struct xj_db *, unsigned long long reg_id,
 	    void (*fn)(const struct xj_change_row *, void *), void *arg);
 struct xj_reg_event_row {
+	unsigned long long id;	/* set by xj_reg_status_read only */
 	char	at[20];		/* UTC */
 	char	event[33];
 	char	state[25];
@@ -127,6 +128,14 @@ struct xj_reg_event_row {
 };
 /* The status history, oldest first. */
 int	xj_reg_events(struct xj_db *, unsigned long long reg_id,
+	    void (*fn)(const struct xj_reg_event_row *, void *), void *arg);
+/* The status poll's single query (XJ_Q_REG_STATUS): *found = 0 when the
+ * account is gone; *gen its session generation; rec->id = 0 when the
+ * registration is not this parent's (or does not exist); otherwise
+ * rec->pos and rec->local_family set and fn called per event in no
+ * particular order (sort by e->id for the history). */
+int	xj_reg_status_read(struct xj_db *, unsigned long long parent_id,
+	    const char *prereg, int *found, unsigned *gen, struct xj_reg_rec *rec,
 	    void (*fn)(const struct xj_reg_event_row *, void *), void *arg);
 /* Queue an identity verification (R-COL-5) for this version. */
 int	xj_reg_psb_enqueue(struct xj_db *, unsigned long long id, unsigned version);

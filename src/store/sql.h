@@ -102,6 +102,17 @@
 	  " COALESCE(study_permit_no, ''), DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')," \
 	  " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), child_bidx" \
 	  " FROM registration WHERE prereg_no = ?") \
+	/* the parent's status poll in one round trip: the session's account \
+	 * (its generation), the registration if it is that parent's, and its \
+	 * history; one row per event (one row of NULLs without a match) */ \
+	X(REG_STATUS,        0, \
+	  "SELECT a.session_gen, r.id, r.state, r.cert_state, r.local_family," \
+	  " DATE_FORMAT(e.at, '%Y-%m-%d %H:%i:%s'), e.event, e.state, e.detail, e.id" \
+	  " FROM parent_account a" \
+	  " LEFT JOIN registration r ON r.prereg_no = ? AND r.parent_id = a.id" \
+	  " LEFT JOIN registration_event e ON e.registration_id = r.id" \
+	  " WHERE a.id = ?") /* no ORDER BY: with it the join went through a \
+	  temporary table and a filesort (EXPLAIN); the caller sorts by e.id */ \
 	X(REG_LIST_BY_PARENT, 0, \
 	  "SELECT prereg_no, county_code, state, cert_state, child_name," \
 	  " DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') FROM registration WHERE parent_id = ?" \

@@ -99,3 +99,12 @@ class Parent:
 
 def signed_up(s):
     return Parent(s).signup()
+
+
+def prereg_with_check(first15):
+    """A pre-registration number's 16th character (src/domain/prereg.c:
+    ISO 7064 MOD 11-2 over the first 15 digits)."""
+    total = 0
+    for ch in first15[:15]:
+        total = (total + int(ch)) * 2 % 11
+    return first15[:15] + "10X98765432"[total]

@@ -4,7 +4,7 @@ and register again elsewhere, the status in plain words, and the
 district-change request after the window."""
 import time
 
-from parent import new_child, reg_body, signed_up
+from parent import new_child, prereg_with_check, reg_body, signed_up
 from xjtest import test, run
 
 YEAR = time.gmtime(time.time() + 8 * 3600).tm_year
@@ -149,6 +149,40 @@ def _(s):
 def _(s):
     p, child, no = registered(s)
     st, h, b = signed_up(s).call("GET", "/api/parent/v1/registrations/%s/status" % no)
+    s.error_body(b, "not_found", 404, st)
+
+
+@test("status confirms the session in its own query: after logout or a password change the old cookie gets 401")
+def _(s):
+    p, child, no = registered(s)
+    path = "/api/parent/v1/registrations/%s/status" % no
+    old = p.cookie
+    s.eq(p.call("GET", path)[0], 200)
+    st, h, b = p.call("PUT", "/api/parent/v1/account/password",
+                      {"current_password": "Secret123", "new_password": "Newer4567"})
+    s.eq(st, 200, b)
+    p.cookie, kept = old, p.cookie
+    st, h, b = p.call("GET", path)
+    s.error_body(b, "session_expired", 401, st)
+    p.cookie = kept
+    s.eq(p.call("GET", path)[0], 200, "the session that changed the password lives on")
+    before_logout = p.cookie
+    s.eq(p.call("DELETE", "/api/parent/v1/session")[0], 204)
+    p.cookie = before_logout
+    st, h, b = p.call("GET", path)
+    s.error_body(b, "session_expired", 401, st)
+
+
+@test("status of a malformed number is 422 and of an unknown valid one 404, asked the same way")
+def _(s):
+    p, child, no = registered(s)
+    st, h, b = p.call("GET", "/api/parent/v1/registrations/%s/status" % no[:-1])
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq(e["fields"][0]["field"], "prereg_no")
+    s.eq(prereg_with_check(no), no, "the helper agrees with the server")
+    other = prereg_with_check(no[:8] + "%07d" % ((int(no[8:15]) + 1) % 10_000_000))
+    s.eq(s.sql("SELECT COUNT(*) FROM registration WHERE prereg_no = '%s'" % other)[0][0], "0")
+    st, h, b = p.call("GET", "/api/parent/v1/registrations/%s/status" % other)
     s.error_body(b, "not_found", 404, st)
 
 
