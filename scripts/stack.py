@@ -54,7 +54,7 @@ class Stack:
     """One private stack rooted at `root`."""
 
     def __init__(self, root, builddir, srcdir=SRCDIR, port=0, workers=2,
-                 threads=4, durable=True, scrypt_log2n=15, quiet=False):
+                 threads=4, durable=True, scrypt_log2n=14, scrypt_p=5, quiet=False):
         self.root = os.path.abspath(root)
         self.builddir = os.path.abspath(builddir)
         self.srcdir = os.path.abspath(srcdir)
@@ -63,6 +63,7 @@ class Stack:
         self.threads = threads
         self.durable = durable
         self.scrypt_log2n = scrypt_log2n
+        self.scrypt_p = scrypt_p
         self.quiet = quiet
         self.db_proc = None
         self.worker_procs = []
@@ -121,11 +122,12 @@ hmac_key_file = {s}/hmac.key
 enc_key_file = {s}/enc.key
 psb_key_file = {s}/psb.key
 scrypt_log2n = {ln}
+scrypt_p = {p}
 [log]
 level = info
 [paths]
 sql_dir = {sql}
-""".format(sock=self.db_socket, s=s, ln=self.scrypt_log2n,
+""".format(sock=self.db_socket, s=s, ln=self.scrypt_log2n, p=self.scrypt_p,
            sql=os.path.join(self.srcdir, "sql"))
         with open(self.conf_file, "w") as f:
             f.write(text)

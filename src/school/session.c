@@ -87,6 +87,7 @@ struct login_tx {
 	struct xj_staff_login	*acc;
 	enum attempt		 how;
 	unsigned		 gen;		/* out: the new session generation */
+	const char		*rehash;	/* a new hash at today's cost, or NULL */
 };
 
 /* Record the attempt: a success starts a new generation (R-ORG-4) and
@@ -111,6 +112,8 @@ login_tx(struct xj_db *db, void *arg)
 		rc = xj_staff_login_ok(db, t->acc->id, &t->gen);
 		if (rc == XJ_E_CONFLICT)	/* disabled between read and write */
 			rc = XJ_E_ACCOUNT_DISABLED;
+		if (rc == XJ_OK && t->rehash != NULL)
+			rc = xj_staff_rehash(db, t->acc->id, t->rehash);
 		break;
 	case A_WRONG:
 		a.action = "staff.login_failed";
@@ -167,6 +170,17 @@ xj_school_login(struct xj_req *r)
 	/* a disabled account is told so only with the right password: the
 	 * answer then reveals nothing its holder does not know */
 	t.how = !ok ? A_WRONG : strcmp(acc->status, "active") != 0 ? A_DISABLED : A_OK;
+	/* the cost was raised since this hash was made: re-hash now, while
+	 * the password is at hand (as parents' logins do) */
+	if (t.how == A_OK && xj_pw_needs_rehash(acc->pw_hash, xj_school_conf->scrypt_log2n,
+	    xj_school_conf->scrypt_r, xj_school_conf->scrypt_p)) {
+		char *h = xj_alloc(r->arena, XJ_PW_HASH_MAX);
+		if (h == NULL)
+			return XJ_E_TOO_COMPLEX;
+		if ((rc = xj_auth_password_hash(in.password.p, in.password.len, h)) != XJ_OK)
+			return rc;
+		t.rehash = h;
+	}
 	if ((rc = xj_tx_run(r->db, login_tx, &t)) != XJ_OK)
 		return rc;
 	if (t.how == A_WRONG)

@@ -43,6 +43,7 @@
 	  " UTC_TIMESTAMP(6) + INTERVAL ? SECOND, IF(locked_until <= UTC_TIMESTAMP(6), NULL, locked_until))" \
 	  " WHERE id = ?") \
 	X(PARENT_REHASH,     0, "UPDATE parent_account SET pw_hash = ? WHERE id = ?") \
+	X(STAFF_REHASH,      0, "UPDATE staff_account SET pw_hash = ? WHERE id = ?") \
 	X(PARENT_BUMP_GEN,   0, "UPDATE parent_account SET session_gen = session_gen + 1 WHERE id = ?") \
 	X(PARENT_SET_PW,     0, \
 	  "UPDATE parent_account SET pw_hash = ?, session_gen = session_gen + 1 WHERE id = ?") \

@@ -81,3 +81,11 @@ xj_staff_bump_gen(struct xj_db *db, unsigned long long id)
 
 	return xj_db_exec(db, XJ_Q_STAFF_BUMP_GEN, &v, 1);
 }
+
+int
+xj_staff_rehash(struct xj_db *db, unsigned long long id, const char *pw_hash)
+{
+	struct xj_val v[2] = { XJ_VS(pw_hash), XJ_VI(id) };
+
+	return xj_db_exec(db, XJ_Q_STAFF_REHASH, v, 2);
+}

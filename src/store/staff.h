@@ -41,5 +41,7 @@ int	xj_staff_login_ok(struct xj_db *, unsigned long long id, unsigned *gen);
 int	xj_staff_login_failed(struct xj_db *, unsigned long long id, int max, int lockout);
 /* End every session of the account (logout). */
 int	xj_staff_bump_gen(struct xj_db *, unsigned long long id);
+/* Replace the password hash (same password, today's cost). */
+int	xj_staff_rehash(struct xj_db *, unsigned long long id, const char *pw_hash);
 
 #endif

@@ -1,7 +1,7 @@
 """Black-box: parent accounts (issue 3 §1): sign-up, login, sessions as
 HMAC-signed cookies, anti-CSRF header, lockout, logout, password change."""
 from parent import Parent, new_phone, signed_up
-from xjtest import test, run
+from xjtest import scrypt_hash, test, run
 
 
 @test("sign-up with a mobile number answers 201 with an HttpOnly SameSite=Strict session cookie")
@@ -181,5 +181,18 @@ def _(s):
                       headers={"Cookie": "xj_parent=" + forged_token(s, acc, gen, now - 600, now - 300)})
     s.eq(st, 200)
     s.ok("xj_parent=v1." in h.get("set-cookie", ""), "renewed cookie: %r" % h.get("set-cookie"))
+
+@test("a login with a hash of another cost re-hashes the password at today's cost, in the same transaction")
+def _(s):
+    p = signed_up(s)
+    acc = p.call("GET", "/api/parent/v1/session")[2]["account"]["id"]
+    old = scrypt_hash("Secret123", 11)
+    s.sql("UPDATE parent_account SET pw_hash = '%s' WHERE id = %d" % (old, acc))
+    s.eq(Parent(s, phone=p.phone).login()[0], 200, "the old hash still verifies")
+    now = s.sql("SELECT pw_hash FROM parent_account WHERE id = %d" % acc)[0][0]
+    s.ok(now != old and now.startswith("$scrypt$ln=10,r=8,p=1$"), "re-hashed at the stack's cost: %r" % now[:24])
+    s.eq(Parent(s, phone=p.phone).login()[0], 200, "the new hash verifies")
+    s.eq(Parent(s, phone=p.phone).login("Wrong1234")[0], 401)
+
 
 run()

@@ -6,7 +6,7 @@ account's live session; every change is audited."""
 import random
 
 from staff import DEMO_PASSWORD, SESSION, Staff, signed_in
-from xjtest import run, test
+from xjtest import run, scrypt_hash, test
 
 ACCOUNTS = "/api/school/v1/accounts"
 PW = "Kaixue2026ok"
@@ -119,6 +119,19 @@ def _(s):
     st, h, b = admin.call("POST", "%s/%s/disable" % (ACCOUNTS, admin.login_name))
     s.error_body(b, "conflict", 409, st)
     s.eq(s.sql("SELECT status FROM staff_account WHERE login = '1110800001.clerk'"), [["active"]])
+
+
+@test("a staff login with a hash of another cost re-hashes the password at today's cost")
+def _(s):
+    login = "1110100002.clerk"
+    old = scrypt_hash(DEMO_PASSWORD, 11)
+    s.sql("UPDATE staff_account SET pw_hash = '%s' WHERE login = '%s'" % (old, login))
+    s.eq(Staff(s, login).login()[0], 200, "the old hash still verifies")
+    now = s.sql("SELECT pw_hash FROM staff_account WHERE login = '%s'" % login)[0][0]
+    s.ok(now != old and now.startswith("$scrypt$ln=10,r=8,p=1$"), "re-hashed at the stack's cost: %r" % now[:24])
+    s.eq(Staff(s, login).login()[0], 200, "the new hash verifies")
+    st, h, b = Staff(s, login).login("wrong-password-1")
+    s.error_body(b, "invalid_credentials", 401, st)
 
 
 run()

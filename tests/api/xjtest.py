@@ -141,7 +141,7 @@ def _template(builddir):
                 if old.startswith("template-"):
                     shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
             work = tempfile.mkdtemp(prefix="xj-tpl-", dir="/tmp")
-            st = Stack(work, builddir, SRCDIR, durable=False, scrypt_log2n=10, quiet=True)
+            st = Stack(work, builddir, SRCDIR, durable=False, scrypt_log2n=10, scrypt_p=1, quiet=True)
             try:
                 st.keygen()
                 st.write_conf()
@@ -167,10 +167,23 @@ def make_stack(workers=2, threads=4):
     shutil.copytree(os.path.join(tpl, "db"), os.path.join(root, "db"), symlinks=True)
     shutil.copytree(os.path.join(tpl, "secrets"), os.path.join(root, "secrets"))
     st = Stack(root, BUILDDIR, SRCDIR, workers=workers, threads=threads,
-               durable=False, scrypt_log2n=10, quiet=True)
+               durable=False, scrypt_log2n=10, scrypt_p=1, quiet=True)
     st.write_conf()
     return st
 
+
+
+def scrypt_hash(password, log2n, r=8, p=1):
+    """A password hash in src/crypto/password.c's format at a chosen cost,
+    made here (hashlib's scrypt is OpenSSL's too): to plant a hash of an
+    older cost and watch the next login replace it."""
+    import base64
+    import hashlib
+    salt = os.urandom(16)
+    dk = hashlib.scrypt(password.encode(), salt=salt, n=2 ** log2n, r=r, p=p,
+                        maxmem=256 * 1024 * 1024, dklen=32)
+    b64 = lambda b: base64.b64encode(b).decode()
+    return "$scrypt$ln=%d,r=%d,p=%d$%s$%s" % (log2n, r, p, b64(salt), b64(dk))
 
 def run(workers=2, threads=4, allow_log=()):
     """Run the file's tests against a fresh stack; print TAP; exit 0/1."""
