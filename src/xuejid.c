@@ -31,6 +31,7 @@
 #include "core/req.h"
 #include "auth/auth.h"
 #include "crypto/keys.h"
+#include "crypto/kmac.h"
 #include "db/db.h"
 #include "store/refdata.h"
 #include "store/schema.h"
@@ -367,6 +368,7 @@ main(int argc, char *argv[])
 	close(stop_pipe[1]);
 	xj_auth_fini();
 	xj_keys_clear(&keys);
+	xj_kmac_clear();	/* the keyed MAC states derived from them */
 	mysql_library_end();
 	xj_log(XJ_LOG_INFO, "stopped", NULL);
 	return 0;

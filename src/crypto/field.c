@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "field.h"
+#include "kmac.h"
 
 #define BLIND_INFO	"xueji blind index "
 /* the column name authenticated with each value; longer is a caller bug */
@@ -208,8 +209,6 @@ xj_blind_index(const struct xj_keys *k, const char *purpose, const void *v,
     size_t len, unsigned char out[XJ_BLIND_LEN])
 {
 	char info[sizeof(BLIND_INFO) + XJ_BLIND_PURPOSE_MAX];
-	unsigned char key[XJ_KEY_LEN];
-	unsigned int mlen = 0;
 	size_t plen;
 	int rc = XJ_FIELD_E_CRYPTO;
 
@@ -221,15 +220,8 @@ xj_blind_index(const struct xj_keys *k, const char *purpose, const void *v,
 	memcpy(info, BLIND_INFO, sizeof(BLIND_INFO) - 1);
 	memcpy(info + sizeof(BLIND_INFO) - 1, purpose, plen + 1);
 
-	if (xj_hkdf(k->hmac, XJ_KEY_LEN, info, key, sizeof(key)) != 0)
-		goto out;
-	if (HMAC(EVP_sha256(), key, (int)sizeof(key),
-	    v != NULL ? v : (const void *)"", len, out, &mlen) == NULL ||
-	    mlen != XJ_BLIND_LEN)
-		goto out;
-	rc = 0;
-out:
-	OPENSSL_cleanse(key, sizeof(key));
+	if (xj_kmac(k->hmac, info, v != NULL ? v : (const void *)"", len, out) == 0)
+		rc = 0;
 	if (rc != 0)
 		OPENSSL_cleanse(out, XJ_BLIND_LEN);
 	return rc;

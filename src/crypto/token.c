@@ -8,6 +8,7 @@
 #include <openssl/hmac.h>
 
 #include "field.h"
+#include "kmac.h"
 #include "token.h"
 
 #if UINT_MAX != 0xffffffffu
@@ -124,20 +125,13 @@ static int
 mac(const struct xj_keys *k, const char *info, const void *msg, size_t len,
     unsigned char out[MAC_LEN])
 {
-	unsigned char key[XJ_KEY_LEN], acc = 0;
-	unsigned int mlen = 0;
-	int rc = -1;
+	unsigned char acc = 0;
 
 	for (size_t i = 0; i < XJ_KEY_LEN; i++)
 		acc |= k->hmac[i];
 	if (acc == 0)
 		return -1;
-	if (xj_hkdf(k->hmac, XJ_KEY_LEN, info, key, sizeof(key)) == 0 &&
-	    HMAC(EVP_sha256(), key, (int)sizeof(key), msg, len, out, &mlen) != NULL &&
-	    mlen == MAC_LEN)
-		rc = 0;
-	OPENSSL_cleanse(key, sizeof(key));
-	return rc;
+	return xj_kmac(k->hmac, info, msg, len, out);
 }
 
 int
