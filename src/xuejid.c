@@ -10,12 +10,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <sys/epoll.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -308,6 +309,13 @@ main(int argc, char *argv[])
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+	/* A fixed mmap threshold: blocks of 256 KiB and more (scrypt's
+	 * 16 MiB, big response buffers) come from mmap and go back to the
+	 * system when freed. glibc's default raises the threshold after the
+	 * first such free, after which every thread that hashed kept its
+	 * 16 MiB in its malloc arena: 32 threads of logins held 93 MiB
+	 * (docs/benchmarks.md, "RSS"). Setting it turns that off. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	if (mysql_library_init(0, NULL, NULL) != 0)
 		die("mysql_init_failed", "mysql_library_init");
 	if (FCGX_Init() != 0)
