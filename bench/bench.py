@@ -2,21 +2,26 @@
 """bench.py -- the May-peak benchmark (docs/benchmarks.md, issue 5).
 
     bench/run [--quick|--full|--smoke] [--build DIR] [--report FILE] [--keep]
-              [--soak [MINUTES]] [--school-batch N]
+              [--repeat N] [--soak [MINUTES]] [--school-batch N]
 
 Starts its own private stack (scripts/stack.py, durable MariaDB:
 innodb_flush_log_at_trx_commit=1, binlog with sync_binlog=1; one xuejid
 with --threads; nginx from nginx/dev.conf.in plus a `location =
-/bench/static` fixed JSON answer), loads a city with bench/gen, logs in
-parents, then measures in the same run the ceilings (nginx alone,
-FastCGI without DB, FastCGI + one SELECT, MariaDB alone doing the
-registration transaction) and the scenarios (registration burst, status
+/bench/static` fixed JSON answer and a `location /bench/fcgi/` passed to
+bench/fcgiceil, a bare FastCGI responder beside xuejid), loads a city
+with bench/gen, logs in parents, then measures in the same run the
+ceilings (nginx alone, xuejid's FastCGI without DB and + one SELECT,
+bare FastCGI without DB, + one SELECT, + one durable INSERT, MariaDB
+alone doing the registration transaction) and the scenarios (registration burst, status
 polling, login storm, login storm during registrations, mixed first
 morning) with wrk + bench/lua/xj.lua, and (e) the mixed profile again with
 bench/school.py beside it (schools tick, counties approve; the student
 rows are counted). --soak runs only the mixed profile for MINUTES and
-samples the worker's VmRSS every 30 s. Every loop is bounded in time and
-count; everything listens on 127.0.0.1 or unix sockets only.
+samples the worker's VmRSS every 30 s. --repeat N runs every ceiling and
+scenario N times (default 1, --full 3; fresh children for every write
+run) and reports the median by req/s with the min-max range; the checks
+hold for every repetition. Every loop is bounded in time and count;
+everything listens on 127.0.0.1 or unix sockets only.
 """
 import argparse
 import concurrent.futures
@@ -27,6 +32,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,25 +42,70 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(SRCDIR, "scripts"))
-from stack import Stack, which  # noqa: E402
+from stack import Stack, wait_for, which  # noqa: E402
 
 PASSWORD = "Bench12345"          # XJB_PASSWORD in bench/benchdata.h
 RANGE_HTTP = 1000000             # XJB_RANGE_HTTP
+DBLOAD_SPAN = 16 * 366 * 1000 - 3000000   # XJB_MAX_CHILD - XJB_RANGE_DBLOAD
+# the body of the "FastCGI + one durable INSERT" ceiling: ~200 bytes of
+# JSON, stored as the row's payload by bench/fcgiceil
+INSERT_BODY = json.dumps({"bench": "ceiling", "kind": "insert", "note": "x" * 150})
 
 PROFILES = {
     # rows: pre-loaded registrations; secs: per wrk run; pool: children for HTTP
     # schools: how many schools tick in (e) (one per district, own children)
+    # repeat: runs per ceiling and scenario, the median reported
     "smoke": dict(rows=300, secs=1, pool=300, sessions=8, conns=8, wrk_threads=1,
-                  threads=8, db_threads=4, scrypt=10, schools=2),
+                  threads=8, db_threads=4, scrypt=10, schools=2, repeat=1),
     "quick": dict(rows=20000, secs=5, pool=20000, sessions=64, conns=64, wrk_threads=2,
-                  threads=32, db_threads=32, scrypt=15, schools=8),
+                  threads=32, db_threads=32, scrypt=15, schools=8, repeat=1),
     "full": dict(rows=200000, secs=15, pool=60000, sessions=256, conns=64, wrk_threads=2,
-                 threads=32, db_threads=32, scrypt=15, schools=16),
+                 threads=32, db_threads=32, scrypt=15, schools=16, repeat=3),
 }
 
 
 class BenchStack(Stack):
-    """The stack of scripts/stack.py with the bench's fixed-answer location."""
+    """The stack of scripts/stack.py with the bench's fixed-answer location
+    and bench/fcgiceil (the bare-FastCGI ceilings) beside xuejid."""
+
+    ceil_proc = None
+
+    @property
+    def fcgiceil_socket(self):
+        return self.path("run", "fcgiceil.sock")
+
+    def start_fcgiceil(self):
+        """bench/fcgiceil on its own unix socket, as root over MariaDB's
+        socket (it creates bench_ceiling), with xuejid's thread count."""
+        sock = self.fcgiceil_socket
+        out = open(self.path("log", "fcgiceil.log"), "a")
+        p = subprocess.Popen([self.bin(os.path.join("bench", "fcgiceil")), "--listen", sock,
+                              "--threads", str(self.threads), "--socket", self.db_socket,
+                              "--user", "root", "--db", "xueji"],
+                             stdout=out, stderr=out, env=self.worker_env(),
+                             start_new_session=True)
+        out.close()
+        self.ceil_proc = p
+        wait_for(lambda: os.path.exists(sock) or p.poll() is not None, 30, "fcgiceil")
+        if p.poll() is not None:
+            raise RuntimeError("fcgiceil exited; see " + self.path("log", "fcgiceil.log"))
+        return p
+
+    def stop_workers(self):
+        try:
+            super().stop_workers()
+        finally:
+            p, self.ceil_proc = self.ceil_proc, None
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+            if p is not None and p.returncode != 0:
+                raise RuntimeError("fcgiceil exited with %d; see %s" % (
+                    p.returncode, self.path("log", "fcgiceil.log")))
 
     def write_nginx_conf(self):
         path = super().write_nginx_conf()
@@ -63,7 +114,12 @@ class BenchStack(Stack):
         loc = ("        location = /bench/static {\n"
                "            default_type application/json;\n"
                "            return 200 '{\"status\":\"ok\",\"bench\":true}';\n"
-               "        }\n")
+               "        }\n"
+               "        location /bench/fcgi/ {\n"
+               "            include %s;\n"
+               "            fastcgi_pass unix:%s;\n"
+               "        }\n" % (os.path.join(self.srcdir, "nginx", "fastcgi_xueji_params"),
+                               self.fcgiceil_socket))
         marker = "        location = /healthz {"
         assert marker in text
         text = text.replace(marker, loc + marker, 1)
@@ -113,6 +169,8 @@ class Bench:
             self.p["rows"] = args.rows
         if args.secs:
             self.p["secs"] = args.secs
+        if args.repeat:
+            self.p["repeat"] = args.repeat
         self.hz = os.sysconf("SC_CLK_TCK")
         self.root = args.dir or tempfile.mkdtemp(prefix="xj-bench-", dir="/tmp")
         self.st = BenchStack(self.root, args.build, SRCDIR, workers=1,
@@ -149,6 +207,7 @@ class Bench:
         self.gen_line = r.stdout.strip()
         self.log(self.gen_line)
         st.start_workers()
+        st.start_fcgiceil()
         st.start_nginx()
         self.pids()
         self.log("workers (1 x %d threads) and nginx on %s" % (self.p["threads"], st.base_url))
@@ -159,6 +218,7 @@ class Bench:
         st = self.st
         self.pid_db = st.db_proc.pid
         self.pid_workers = [p.pid for p in st.worker_procs]
+        self.pid_ceil = [st.ceil_proc.pid] if st.ceil_proc else []
         self.pid_nginx = [st.nginx_proc.pid] + children_of(st.nginx_proc.pid)
 
     def http(self, method, path, body=None, headers=None):
@@ -242,12 +302,13 @@ class Bench:
 
     # ---- measuring -------------------------------------------------------
     def cpu_snapshot(self):
+        # "workers": xuejid and bench/fcgiceil (one of them is idle in any run)
         return {"nginx": sum(cpu_ticks(p) for p in self.pid_nginx),
-                "workers": sum(cpu_ticks(p) for p in self.pid_workers),
+                "workers": sum(cpu_ticks(p) for p in self.pid_workers + self.pid_ceil),
                 "mariadb": cpu_ticks(self.pid_db)}
 
-    def count_regs(self):
-        return int(self.st.sql("SELECT COUNT(*) FROM registration")[0][0])
+    def count_regs(self, table="registration"):
+        return int(self.st.sql("SELECT COUNT(*) FROM %s" % table)[0][0])
 
     def count_students(self):
         return int(self.st.sql("SELECT COUNT(*) FROM student")[0][0])
@@ -303,19 +364,26 @@ class Bench:
                 str(self.p["secs"]), path, str(self.a.school_batch)]
 
     def wrk(self, name, script_args=None, path="/", conns=None, secs=None, ceiling=None,
-            parallel=None, parallel_name="... the login storm beside it"):
-        """One wrk run; CPU split by /proc; returns the result dict."""
+            parallel=None, parallel_name="... the login storm beside it", count=None,
+            table="registration", rss_pids=None):
+        """One wrk run; CPU split by /proc; returns the result dict.
+        count: [METHOD, BODY] runs bench/lua/count.lua at `path` (statuses
+        counted); table: whose rows are counted before and after."""
         conns = conns or self.p["conns"]
         secs = secs or self.p["secs"]
         t = min(self.p["wrk_threads"], conns)
         self.cur_conns = conns
         cmd = [which("wrk"), "-t%d" % t, "-c%d" % conns, "-d%ds" % secs, "--timeout", "10s"]
-        if script_args is None:
+        if count is not None:
+            cmd += ["-s", os.path.join(HERE, "lua", "count.lua"), self.st.base_url + path,
+                    "--"] + count
+        elif script_args is None:
             cmd += ["-s", os.path.join(HERE, "lua", "ceil.lua"), self.st.base_url + path]
         else:
             cmd += ["-s", os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/", "--"] + \
                 script_args + [str(t)]
-        return self._run(name, [cmd] + ([parallel] if parallel else []), ceiling, parallel_name)
+        return self._run(name, [cmd] + ([parallel] if parallel else []), ceiling, parallel_name,
+                         table, rss_pids or self.pid_workers)
 
     def drain(self, limit=30.0):
         """Wait until the workers are idle (requests of the previous run
@@ -330,9 +398,11 @@ class Bench:
                 return
             last = cur
 
-    def _run(self, name, cmds, ceiling, parallel_name=None):
+    def _run(self, name, cmds, ceiling, parallel_name=None, table="registration",
+             rss_pids=None):
+        rss_pids = rss_pids or self.pid_workers
         self.drain()
-        before_rows = self.count_regs()
+        before_rows = self.count_regs(table)
         before_students = self.count_students()
         c0 = self.cpu_snapshot()
         t0 = time.monotonic()
@@ -359,9 +429,10 @@ class Bench:
         res["cpu_s"] = {k: (c1[k] - c0[k]) / self.hz for k in c0}
         res["cpu_s"]["loadgen"] = gen_cpu
         res["wall_s"] = wall
-        res["rss_kib"] = sum(rss_kib(p) for p in self.pid_workers)
-        res["hwm_kib"] = sum(rss_kib(p, "VmHWM") for p in self.pid_workers)
-        res["rows_delta"] = self.count_regs() - before_rows
+        res["rss_kib"] = sum(rss_kib(p) for p in rss_pids)
+        res["hwm_kib"] = sum(rss_kib(p, "VmHWM") for p in rss_pids)
+        res["rows_table"] = table
+        res["rows_delta"] = self.count_regs(table) - before_rows
         res["students_delta"] = self.count_students() - before_students
         res["ceiling"] = ceiling
         res["conns"] = self.cur_conns
@@ -376,11 +447,14 @@ class Bench:
         return res
 
     def dbload(self, mode, threads):
+        # each run its own range of children: 2 modes x repeat runs share
+        # the span bench/benchdata.h leaves dbload
+        span = min(500000, DBLOAD_SPAN // (2 * self.p["repeat"]))
         r = subprocess.run([self.build("dbload"), "-c", self.st.conf_file, "--threads",
-                            str(threads), "--seconds", str(self.p["secs"]), "--max", "500000",
+                            str(threads), "--seconds", str(self.p["secs"]), "--max", str(span),
                             "--start", str(self.db_start), "--mode", mode],
                            capture_output=True, text=True, timeout=self.p["secs"] + 120)
-        self.db_start += 500000
+        self.db_start += span
         if r.returncode != 0:
             raise RuntimeError("dbload failed: " + r.stdout + r.stderr)
         res = json.loads(r.stdout.strip().splitlines()[-1])
@@ -406,36 +480,85 @@ class Bench:
         self.report()
         return 0 if self.ok() else 1
 
+    def repeat(self, fn):
+        """Run one measurement -- fn() is one wrk run (which appends its
+        result to self.results) or one dbload run -- p["repeat"] times,
+        back to back; the median by throughput stands for them all (in
+        self.results once), with every run under "reps" and the range
+        under "rps_min"/"rps_max". The checks (ok()) look at every run."""
+        n = self.p["repeat"]
+        mark = len(self.results)
+        runs = [fn() for _ in range(n)]
+        if n == 1:
+            return runs[0]
+        wrk_runs = len(self.results) > mark
+        del self.results[mark:]
+        key = "rps" if wrk_runs else "tps"
+        order = sorted(runs, key=lambda r: r[key])
+        med = dict(order[(n - 1) // 2])
+        med["reps"] = runs
+        med["rps_min"], med["rps_max"] = order[0][key], order[-1][key]
+        if wrk_runs:
+            self.results.append(med)
+        self.log("median of %d: %-28s %9.0f/s (%.0f-%.0f)" % (
+            n, med.get("name", "dbload " + med.get("mode", "")), med[key],
+            med["rps_min"], med["rps_max"]))
+        return med
+
     def scenarios(self):
         p = self.p
+        R = self.repeat
         # warm-up: every worker thread connects and prepares
         self.wrk("warm-up", path="/healthz", secs=1)
         self.results.pop()
-        self.ceil["static"] = self.wrk("ceiling: nginx static", path="/bench/static")["rps"]
-        self.ceil["fcgi"] = self.wrk("ceiling: FastCGI no DB", path="/api/version")["rps"]
-        self.ceil["fcgi_select"] = self.wrk("ceiling: FastCGI + SELECT", path="/healthz")["rps"]
-        self.db = {"reg": self.dbload("reg", p["db_threads"]),
-                   "insert": self.dbload("insert", p["db_threads"])}
+        self.wrk("warm-up", path="/bench/fcgi/select", secs=1)
+        self.results.pop()
+        self.ceil["static"] = R(lambda: self.wrk("ceiling: nginx static",
+                                                 path="/bench/static"))["rps"]
+        self.ceil["fcgi"] = R(lambda: self.wrk("ceiling: FastCGI no DB",
+                                               path="/api/version"))["rps"]
+        self.ceil["fcgi_select"] = R(lambda: self.wrk("ceiling: FastCGI + SELECT",
+                                                      path="/healthz"))["rps"]
+        # bench/fcgiceil: FastCGI with nothing of xuejid's in front of the
+        # database; the INSERT one is (a)'s reference (issue 5)
+        cp = self.pid_ceil
+        self.ceil["bare_fcgi"] = R(lambda: self.wrk(
+            "ceiling: bare FastCGI no DB", path="/bench/fcgi/none", rss_pids=cp))["rps"]
+        self.ceil["bare_select"] = R(lambda: self.wrk(
+            "ceiling: bare FastCGI + SELECT", path="/bench/fcgi/select", rss_pids=cp))["rps"]
+        self.ceil["fcgi_insert"] = R(lambda: self.wrk(
+            "ceiling: FastCGI + one durable INSERT", path="/bench/fcgi/insert",
+            count=["POST", INSERT_BODY], table="bench_ceiling", rss_pids=cp))["rps"]
+        self.db = {"reg": R(lambda: self.dbload("reg", p["db_threads"])),
+                   "insert": R(lambda: self.dbload("insert", p["db_threads"]))}
         self.ceil["db_reg"] = self.db["reg"]["tps"]
         self.ceil["db_insert"] = self.db["insert"]["tps"]
-        self.wrk("(a) registration burst", [self.datafile(self.children_pool()), "register"],
-                 ceiling="db_reg")
-        self.wrk("(b) status polling", [self.datafile([]), "status"], ceiling="fcgi_select")
+        regceil = ("fcgi_insert", "db_reg")
+        R(lambda: self.wrk("(a) registration burst",
+                           [self.datafile(self.children_pool()), "register"], ceiling=regceil))
+        R(lambda: self.wrk("(b) status polling", [self.datafile([]), "status"],
+                           ceiling=("fcgi_select", "bare_select")))
         # logins/s the hashing pool allows: concurrency = hash_slots (= cores)
-        self.wrk("(c) logins at 2 conns (= hash_slots)", [self.datafile([]), "login"], conns=2)
-        self.wrk("(c) login storm", [self.datafile([]), "login"])
+        R(lambda: self.wrk("(c) logins at 2 conns (= hash_slots)", [self.datafile([]), "login"],
+                           conns=2))
+        R(lambda: self.wrk("(c) login storm", [self.datafile([]), "login"]))
         # (c') registrations alone at 16 connections, then beside a login storm
-        self.wrk("registrations alone, 16 conns", [self.datafile(self.children_pool()), "register"],
-                 conns=16, ceiling="db_reg")
+        R(lambda: self.wrk("registrations alone, 16 conns",
+                           [self.datafile(self.children_pool()), "register"],
+                           conns=16, ceiling=regceil))
         storm = [which("wrk"), "-t1", "-c64", "-d%ds" % p["secs"], "--timeout", "10s", "-s",
                  os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/", "--",
                  self.datafile([]), "login", "1"]
-        self.wrk("registrations + login storm", [self.datafile(self.children_pool()), "register"],
-                 conns=16, ceiling="db_reg", parallel=storm)
-        self.wrk("(d) mixed first morning", [self.datafile(self.children_pool()), "mixed"])
-        # (e) school ticking + county approving beside (d)
-        self.wrk("(d) mixed, beside (e)", [self.datafile(self.children_pool()), "mixed"],
-                 parallel=self.school_plan(), parallel_name="(e) schools tick, counties approve")
+        R(lambda: self.wrk("registrations + login storm",
+                           [self.datafile(self.children_pool()), "register"],
+                           conns=16, ceiling=regceil, parallel=storm))
+        R(lambda: self.wrk("(d) mixed first morning",
+                           [self.datafile(self.children_pool()), "mixed"]))
+        # (e) school ticking + county approving beside (d); every run its
+        # own plan of children not ticked yet
+        R(lambda: self.wrk("(d) mixed, beside (e)", [self.datafile(self.children_pool()), "mixed"],
+                           parallel=self.school_plan(),
+                           parallel_name="(e) schools tick, counties approve"))
 
     # ---- soak --------------------------------------------------------------
     def soak_run(self):
@@ -540,9 +663,14 @@ class Bench:
         q = r.get("parallel") or {}
         return r["students_delta"] == q.get("approved", 0)
 
+    @staticmethod
+    def reps(r):
+        """Every run a result stands for (itself unless repeated)."""
+        return r.get("reps") or [r]
+
     def ok(self):
         good = not self.problems
-        for r in self.results:
+        for r in [x for res in self.results for x in self.reps(res)]:
             if self.errors_of(r):
                 good = False
             if not self.row_check(r):
@@ -562,16 +690,27 @@ class Bench:
         w("| run | req/s | p50 ms | p99 ms | p99.9 ms | errors | 201 / rows added | "
           "CPU s nginx / workers / MariaDB / wrk | worker RSS (peak) MiB | ceiling ratio |")
         w("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+        def rate(r, key="rps"):
+            # the median run, and the range of all runs when repeated
+            if r.get("reps"):
+                return "%.0f (%.0f-%.0f)" % (r[key], r["rps_min"], r["rps_max"])
+            return "%.0f" % r[key]
+
+        def pct(r):
+            # rps / ceiling, of the median run against the median ceiling
+            return ", ".join("%.0f%% of %s" % (100 * r["rps"] / self.ceil[k], k)
+                             for k in ([r["ceiling"]] if isinstance(r["ceiling"], str)
+                                       else r["ceiling"]))
+
         for r in self.results:
             c = r["cpu_s"]
-            ratio = ""
-            if r["ceiling"]:
-                ratio = "%.0f%% of %s" % (100 * r["rps"] / self.ceil[r["ceiling"]], r["ceiling"])
-            w("| %s | %.0f | %.1f | %.1f | %.1f | %d | %d / %d%s | %.1f / %.1f / %.1f / %.1f | "
+            runs = self.reps(r)
+            ratio = pct(r) if r["ceiling"] else ""
+            w("| %s | %s | %.1f | %.1f | %.1f | %d | %d / %d%s | %.1f / %.1f / %.1f / %.1f | "
               "%.0f (%.0f) | %s |" % (
-                  r["name"], r["rps"], r["p50_us"] / 1e3, r["p99_us"] / 1e3, r["p999_us"] / 1e3,
-                  self.errors_of(r), r["statuses"].get("201", 0), r["rows_delta"],
-                  "" if self.row_check(r) else " MISMATCH",
+                  r["name"], rate(r), r["p50_us"] / 1e3, r["p99_us"] / 1e3, r["p999_us"] / 1e3,
+                  sum(self.errors_of(x) for x in runs), r["statuses"].get("201", 0),
+                  r["rows_delta"], "" if all(self.row_check(x) for x in runs) else " MISMATCH",
                   c["nginx"], c["workers"], c["mariadb"], c["loadgen"],
                   r["rss_kib"] / 1024, r["hwm_kib"] / 1024, ratio))
             if "parallel" in r:
@@ -581,8 +720,10 @@ class Bench:
                     w("| %s | %.0f | %.1f | %.1f | %.1f | %d | students +%d / approved %d%s | "
                       "%d schools: %.1f ticks/s, %.1f lists/s, %.1f approved/s | | %s |" % (
                           q["name"], q["rps"], q["p50_us"] / 1e3, q["p99_us"] / 1e3,
-                          q["p999_us"] / 1e3, self.school_errors(q), r["students_delta"],
-                          q["approved"], "" if self.student_check(r) else " MISMATCH",
+                          q["p999_us"] / 1e3,
+                          sum(self.school_errors(x["parallel"]) for x in runs),
+                          r["students_delta"], q["approved"],
+                          "" if all(self.student_check(x) for x in runs) else " MISMATCH",
                           q["schools"], q["ticks"] / secs, q["lists"] / secs,
                           q["approved"] / secs, json.dumps(q["statuses"])))
                 else:
@@ -592,14 +733,18 @@ class Bench:
         for k in ("reg", "insert"):
             d = self.db[k] if hasattr(self, "db") else None
             if d:
-                w("| ceiling: MariaDB alone, %s tx, %d threads | %.0f | %.1f | %.1f | %.1f | %d | | | | |" % (
-                    "registration" if k == "reg" else "1-row INSERT", d["threads"], d["tps"],
-                    d["p50_ms"], d["p99_ms"], d["p999_ms"], d["errors"]))
+                w("| ceiling: MariaDB alone, %s tx, %d threads | %s | %.1f | %.1f | %.1f | %d | | | | |" % (
+                    "registration" if k == "reg" else "1-row INSERT", d["threads"], rate(d, "tps"),
+                    d["p50_ms"], d["p99_ms"], d["p999_ms"],
+                    sum(x["errors"] for x in self.reps(d))))
         text = "\n".join(lines) + "\n"
-        head = ("mode %s, %s, rows %d, scrypt ln=%d, xuejid 1 x %d threads, wrk -c%d, %ds per run; %s\n"
+        head = ("mode %s, %s, rows %d, scrypt ln=%d, xuejid 1 x %d threads, wrk -c%d, %ds per run%s; %s\n"
                 % (self.a.mode, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
                    self.p["rows"], self.p["scrypt"], self.p["threads"], self.p["conns"],
-                   self.p["secs"], getattr(self, "gen_line", "")))
+                   self.p["secs"],
+                   ", median of %d runs (min-max req/s), errors summed over all runs"
+                   % self.p["repeat"] if self.p["repeat"] > 1 else "",
+                   getattr(self, "gen_line", "")))
         print("\n" + head + text)
         for r in self.results:
             if (r.get("parallel") or {}).get("exhausted"):
@@ -642,12 +787,17 @@ def main():
     ap.add_argument("--rows", type=int, help="override the profile's pre-loaded rows")
     ap.add_argument("--secs", type=int, help="override the profile's seconds per run")
     ap.add_argument("--keep", action="store_true", help="keep the stack directory")
+    ap.add_argument("--repeat", type=int, metavar="N",
+                    help="run every ceiling and scenario N times and report the median "
+                    "(default 1; --full 3)")
     ap.add_argument("--school-batch", type=int, default=10, metavar="N",
                     help="(e): children ticked per list the county approves (default 10)")
     ap.add_argument("--soak", type=float, nargs="?", const=10.0, default=None, metavar="MINUTES",
                     help="only the mixed profile for MINUTES (default 10), worker RSS every 30 s")
     ap.set_defaults(mode="quick")
     args = ap.parse_args()
+    if args.repeat is not None and not 1 <= args.repeat <= 9:
+        ap.error("--repeat must be 1 to 9")
     args.build = os.path.abspath(args.build)
     return Bench(args).run()
 

@@ -7,8 +7,8 @@
 echo "1..4"
 B="${XJ_BUILDDIR:-$(pwd)}"
 S="${XJ_SRCDIR:-$(dirname "$0")/..}"
-if [ ! -x "$B/bench/gen" ] || [ ! -x "$B/bench/dbload" ]; then
-	echo "ok 1 # SKIP bench/gen and bench/dbload not built"
+if [ ! -x "$B/bench/gen" ] || [ ! -x "$B/bench/dbload" ] || [ ! -x "$B/bench/fcgiceil" ]; then
+	echo "ok 1 # SKIP bench/gen, bench/dbload or bench/fcgiceil not built"
 	echo "ok 2 # SKIP"
 	echo "ok 3 # SKIP"
 	echo "ok 4 # SKIP"
