@@ -58,9 +58,9 @@ PROFILES = {
     "smoke": dict(rows=300, secs=1, pool=300, sessions=8, conns=8, wrk_threads=1,
                   threads=8, db_threads=4, scrypt=10, schools=2, repeat=1),
     "quick": dict(rows=20000, secs=5, pool=20000, sessions=64, conns=64, wrk_threads=2,
-                  threads=32, db_threads=32, scrypt=15, schools=8, repeat=1),
+                  threads=32, db_threads=32, scrypt=14, schools=8, repeat=1),
     "full": dict(rows=200000, secs=15, pool=60000, sessions=256, conns=64, wrk_threads=2,
-                 threads=32, db_threads=32, scrypt=15, schools=16, repeat=3),
+                 threads=32, db_threads=32, scrypt=14, schools=16, repeat=3),
 }
 
 
@@ -738,7 +738,7 @@ class Bench:
                     d["p50_ms"], d["p99_ms"], d["p999_ms"],
                     sum(x["errors"] for x in self.reps(d))))
         text = "\n".join(lines) + "\n"
-        head = ("mode %s, %s, rows %d, scrypt ln=%d, xuejid 1 x %d threads, wrk -c%d, %ds per run%s; %s\n"
+        head = ("mode %s, %s, rows %d, scrypt ln=%d r=8 p=5, xuejid 1 x %d threads, wrk -c%d, %ds per run%s; %s\n"
                 % (self.a.mode, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
                    self.p["rows"], self.p["scrypt"], self.p["threads"], self.p["conns"],
                    self.p["secs"],
