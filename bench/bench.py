@@ -365,7 +365,7 @@ class Bench:
 
     def wrk(self, name, script_args=None, path="/", conns=None, secs=None, ceiling=None,
             parallel=None, parallel_name="... the login storm beside it", count=None,
-            table="registration", rss_pids=None):
+            table="registration", rss_pids=None, think_ms=None):
         """One wrk run; CPU split by /proc; returns the result dict.
         count: [METHOD, BODY] runs bench/lua/count.lua at `path` (statuses
         counted); table: whose rows are counted before and after."""
@@ -379,6 +379,10 @@ class Bench:
                     "--"] + count
         elif script_args is None:
             cmd += ["-s", os.path.join(HERE, "lua", "ceil.lua"), self.st.base_url + path]
+        elif think_ms is not None:
+            # bench/lua/think.lua: xj.lua with a pause after each answer
+            cmd += ["-s", os.path.join(HERE, "lua", "think.lua"), self.st.base_url + "/", "--"] + \
+                script_args + [str(t), str(think_ms)]
         else:
             cmd += ["-s", os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/", "--"] + \
                 script_args + [str(t)]
@@ -534,8 +538,17 @@ class Bench:
         self.ceil["db_reg"] = self.db["reg"]["tps"]
         self.ceil["db_insert"] = self.db["insert"]["tps"]
         regceil = ("fcgi_insert", "db_reg")
-        R(lambda: self.wrk("(a) registration burst",
-                           [self.datafile(self.children_pool()), "register"], ceiling=regceil))
+        burst = R(lambda: self.wrk("(a) registration burst",
+                                   [self.datafile(self.children_pool()), "register"],
+                                   ceiling=regceil))
+        # (a') the same 64 connections, each pausing after every answer so
+        # that they offer about half the burst's throughput: the latency a
+        # parent sees when the system is busy but not saturated (a closed
+        # loop at saturation measures queueing: p50 = 64 / throughput)
+        think = max(1, int(1000.0 * p["conns"] / (0.5 * max(burst["rps"], 1.0))))
+        R(lambda: self.wrk("(a') registrations, 64 conns, %d ms think time" % think,
+                           [self.datafile(self.children_pool()), "register"],
+                           ceiling=regceil, think_ms=think))
         R(lambda: self.wrk("(b) status polling", [self.datafile([]), "status"],
                            ceiling=("fcgi_select", "bare_select")))
         # logins/s the hashing pool allows: concurrency = hash_slots (= cores)
