@@ -342,3 +342,12 @@ xj_bind(struct xj_arena *a, const struct xj_json *root,
 		return rc;
 	return e->n ? XJ_E_VALIDATION : XJ_OK;
 }
+
+int
+xj_ferr_has(const struct xj_ferrs *fe, const char *path)
+{
+	for (size_t i = 0; i < fe->n; i++)
+		if (fe->e[i].field != NULL && strcmp(fe->e[i].field, path) == 0)
+			return 1;
+	return 0;
+}

@@ -67,6 +67,8 @@ int	xj_bind(struct xj_arena *, const struct xj_json *root,
 /* Add a cross-field error after binding; path is copied. */
 void	xj_ferr_add(struct xj_ferrs *, struct xj_arena *, const char *path,
 	    int code);
+/* 1 when errs already holds an error for this path. */
+int	xj_ferr_has(const struct xj_ferrs *, const char *path);
 /* UTF-8 characters in s, or -1 if s is not valid UTF-8. */
 long	xj_utf8_len(struct xj_str s);
 

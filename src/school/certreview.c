@@ -408,7 +408,7 @@ xj_school_certreview_decide(struct xj_req *r)
 		return rc;
 	/* a refusal must say why: the parent reads it and files again */
 	if (in.decision.p && xj_str_eq(in.decision, "reject") &&
-	    (in.reason.p == NULL || blank(in.reason)))
+	    (in.reason.p == NULL || blank(in.reason)) && !xj_ferr_has(&fe, "reason"))
 		xj_ferr_add(&fe, r->arena, "reason", XJ_E_F_REQUIRED);
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);

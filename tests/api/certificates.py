@@ -395,6 +395,10 @@ def _(s):
     s.eq([(f["field"], f["code"]) for f in e["fields"]], [("reason", "required")])
     st, h, b = decide(rev, no, "reject", "   ")
     s.error_body(b, "validation_failed", 422, st)
+    st, h, b = decide(rev, no, "reject", "理" * 201)
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq([(f["field"], f["code"]) for f in e["fields"]], [("reason", "too_long")],
+         "a reason over 200 characters is too long, not also missing")
     st, h, b = decide(rev, no, "maybe")
     e = s.error_body(b, "validation_failed", 422, st)
     s.eq(e["fields"][0]["code"], "unknown_code")
