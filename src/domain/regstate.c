@@ -1,5 +1,6 @@
 /* regstate.c -- the registration state machine as one table (R-COL-1..5,
- * R-COL-9, R-ADM-1); see regstate.h for the two tracks. Pure; no I/O. */
+ * R-COL-7, R-COL-9, R-ADM-1); see regstate.h for the two tracks. Pure; no
+ * I/O. */
 #include "config.h"
 
 #include <string.h>
@@ -16,53 +17,68 @@
 #define ANY	XJ_FAM_ANY
 #define LOC	XJ_FAM_LOCAL
 #define NONL	XJ_FAM_NONLOCAL
+#define DOC	XJ_DOC_ANY
+#define NUM	XJ_DOC_NUMBER
+#define NOID	XJ_DOC_NOID
 
 /* One row per allowed move; anything else is refused. At most one row
- * matches a (position, event, family): the unit test proves it. */
+ * matches a (position, event, family, document): the unit test proves it.
+ * doc: NUM rows need a document number (public security checks it), NOID
+ * rows its absence (type Z: the district checks the no-ID certificate,
+ * R-COL-7), DOC rows apply either way. */
 static const struct xj_reg_rule rules[] = {
-	/* from                     event                            who   certs  to                        cert_to */
+	/* from                     event                            who   certs  to                        cert_to           doc */
 	/* identity pending: PSB answers (R-COL-5) */
-	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                LOC,  N,     XJ_REG_PRINTABLE,         KEEP },
-	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                NONL, N,     XJ_REG_ID_VERIFIED,       KEEP },
-	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                NONL, R,     XJ_REG_CERT_REVIEW,       KEEP },
-	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                NONL, J,     XJ_REG_CERT_REJECTED,     KEEP },
-	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                NONL, A,     XJ_REG_PRINTABLE,         KEEP },
-	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MISMATCH,             ANY,  ALL,   XJ_REG_ID_MISMATCH,       KEEP },
-	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_NOT_FOUND,            ANY,  ALL,   XJ_REG_ID_REJECTED,       KEEP },
+	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                LOC,  N,     XJ_REG_PRINTABLE,         KEEP,             NUM },
+	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                NONL, N,     XJ_REG_ID_VERIFIED,       KEEP,             NUM },
+	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                NONL, R,     XJ_REG_CERT_REVIEW,       KEEP,             NUM },
+	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                NONL, J,     XJ_REG_CERT_REJECTED,     KEEP,             NUM },
+	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MATCH,                NONL, A,     XJ_REG_PRINTABLE,         KEEP,             NUM },
+	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_MISMATCH,             ANY,  ALL,   XJ_REG_ID_MISMATCH,       KEEP,             NUM },
+	{ XJ_REG_SUBMITTED,         XJ_REV_PSB_NOT_FOUND,            ANY,  ALL,   XJ_REG_ID_REJECTED,       KEEP,             NUM },
+	/* identity pending, no document number (type Z, R-COL-7): the
+	 * district's check of the no-ID certificate stands in for public
+	 * security, with the same consequences for both families */
+	{ XJ_REG_SUBMITTED,         XJ_REV_NOID_VERIFIED,            LOC,  N,     XJ_REG_PRINTABLE,         KEEP,             NOID },
+	{ XJ_REG_SUBMITTED,         XJ_REV_NOID_VERIFIED,            NONL, N,     XJ_REG_ID_VERIFIED,       KEEP,             NOID },
+	{ XJ_REG_SUBMITTED,         XJ_REV_NOID_VERIFIED,            NONL, R,     XJ_REG_CERT_REVIEW,       KEEP,             NOID },
+	{ XJ_REG_SUBMITTED,         XJ_REV_NOID_VERIFIED,            NONL, J,     XJ_REG_CERT_REJECTED,     KEEP,             NOID },
+	{ XJ_REG_SUBMITTED,         XJ_REV_NOID_VERIFIED,            NONL, A,     XJ_REG_PRINTABLE,         KEEP,             NOID },
+	{ XJ_REG_SUBMITTED,         XJ_REV_NOID_REJECTED,            ANY,  ALL,   XJ_REG_ID_MISMATCH,       KEEP,             NOID },
 	/* a correction before the answer supersedes the pending check */
-	{ XJ_REG_SUBMITTED,         XJ_REV_CORRECTED,                ANY,  ALL,   XJ_REG_SUBMITTED,         KEEP },
-	{ XJ_REG_ID_MISMATCH,       XJ_REV_CORRECTED,                ANY,  ALL,   XJ_REG_SUBMITTED,         KEEP },
+	{ XJ_REG_SUBMITTED,         XJ_REV_CORRECTED,                ANY,  ALL,   XJ_REG_SUBMITTED,         KEEP,             DOC },
+	{ XJ_REG_ID_MISMATCH,       XJ_REV_CORRECTED,                ANY,  ALL,   XJ_REG_SUBMITTED,         KEEP,             DOC },
 	/* certificates while identity is pending: only the cert track moves (R-COL-9) */
-	{ XJ_REG_SUBMITTED,         XJ_REV_CERTS_SUBMITTED,          NONL, N | J, XJ_REG_SUBMITTED,         XJ_CERT_REVIEW },
-	{ XJ_REG_SUBMITTED,         XJ_REV_CERTS_APPROVED,           NONL, R,     XJ_REG_SUBMITTED,         XJ_CERT_APPROVED },
-	{ XJ_REG_SUBMITTED,         XJ_REV_CERTS_REJECTED,           NONL, R,     XJ_REG_SUBMITTED,         XJ_CERT_REJECTED },
-	{ XJ_REG_ID_MISMATCH,       XJ_REV_CERTS_SUBMITTED,          NONL, N | J, XJ_REG_ID_MISMATCH,       XJ_CERT_REVIEW },
-	{ XJ_REG_ID_MISMATCH,       XJ_REV_CERTS_APPROVED,           NONL, R,     XJ_REG_ID_MISMATCH,       XJ_CERT_APPROVED },
-	{ XJ_REG_ID_MISMATCH,       XJ_REV_CERTS_REJECTED,           NONL, R,     XJ_REG_ID_MISMATCH,       XJ_CERT_REJECTED },
+	{ XJ_REG_SUBMITTED,         XJ_REV_CERTS_SUBMITTED,          NONL, N | J, XJ_REG_SUBMITTED,         XJ_CERT_REVIEW,   DOC },
+	{ XJ_REG_SUBMITTED,         XJ_REV_CERTS_APPROVED,           NONL, R,     XJ_REG_SUBMITTED,         XJ_CERT_APPROVED, DOC },
+	{ XJ_REG_SUBMITTED,         XJ_REV_CERTS_REJECTED,           NONL, R,     XJ_REG_SUBMITTED,         XJ_CERT_REJECTED, DOC },
+	{ XJ_REG_ID_MISMATCH,       XJ_REV_CERTS_SUBMITTED,          NONL, N | J, XJ_REG_ID_MISMATCH,       XJ_CERT_REVIEW,   DOC },
+	{ XJ_REG_ID_MISMATCH,       XJ_REV_CERTS_APPROVED,           NONL, R,     XJ_REG_ID_MISMATCH,       XJ_CERT_APPROVED, DOC },
+	{ XJ_REG_ID_MISMATCH,       XJ_REV_CERTS_REJECTED,           NONL, R,     XJ_REG_ID_MISMATCH,       XJ_CERT_REJECTED, DOC },
 	/* certificates once identity is verified: both tracks move together */
-	{ XJ_REG_ID_VERIFIED,       XJ_REV_CERTS_SUBMITTED,          NONL, N,     XJ_REG_CERT_REVIEW,       XJ_CERT_REVIEW },
-	{ XJ_REG_CERT_REVIEW,       XJ_REV_CERTS_APPROVED,           NONL, R,     XJ_REG_PRINTABLE,         XJ_CERT_APPROVED },
-	{ XJ_REG_CERT_REVIEW,       XJ_REV_CERTS_REJECTED,           NONL, R,     XJ_REG_CERT_REJECTED,     XJ_CERT_REJECTED },
-	{ XJ_REG_CERT_REJECTED,     XJ_REV_CERTS_SUBMITTED,          NONL, J,     XJ_REG_CERT_REVIEW,       XJ_CERT_REVIEW },
+	{ XJ_REG_ID_VERIFIED,       XJ_REV_CERTS_SUBMITTED,          NONL, N,     XJ_REG_CERT_REVIEW,       XJ_CERT_REVIEW,   DOC },
+	{ XJ_REG_CERT_REVIEW,       XJ_REV_CERTS_APPROVED,           NONL, R,     XJ_REG_PRINTABLE,         XJ_CERT_APPROVED, DOC },
+	{ XJ_REG_CERT_REVIEW,       XJ_REV_CERTS_REJECTED,           NONL, R,     XJ_REG_CERT_REJECTED,     XJ_CERT_REJECTED, DOC },
+	{ XJ_REG_CERT_REJECTED,     XJ_REV_CERTS_SUBMITTED,          NONL, J,     XJ_REG_CERT_REVIEW,       XJ_CERT_REVIEW,   DOC },
 	/* admission (R-ADM-1) */
-	{ XJ_REG_PRINTABLE,         XJ_REV_SCHOOL_TICK,              ANY,  N | A, XJ_REG_SCHOOL_ACCEPTED,   KEEP },
-	{ XJ_REG_SCHOOL_ACCEPTED,   XJ_REV_SCHOOL_UNTICK,            ANY,  N | A, XJ_REG_PRINTABLE,         KEEP },
-	{ XJ_REG_SCHOOL_ACCEPTED,   XJ_REV_DISTRICT_APPROVE,         ANY,  N | A, XJ_REG_DISTRICT_APPROVED, KEEP },
-	{ XJ_REG_DISTRICT_APPROVED, XJ_REV_ADMIT,                    ANY,  N | A, XJ_REG_ADMITTED,          KEEP },
+	{ XJ_REG_PRINTABLE,         XJ_REV_SCHOOL_TICK,              ANY,  N | A, XJ_REG_SCHOOL_ACCEPTED,   KEEP,             DOC },
+	{ XJ_REG_SCHOOL_ACCEPTED,   XJ_REV_SCHOOL_UNTICK,            ANY,  N | A, XJ_REG_PRINTABLE,         KEEP,             DOC },
+	{ XJ_REG_SCHOOL_ACCEPTED,   XJ_REV_DISTRICT_APPROVE,         ANY,  N | A, XJ_REG_DISTRICT_APPROVED, KEEP,             DOC },
+	{ XJ_REG_DISTRICT_APPROVED, XJ_REV_ADMIT,                    ANY,  N | A, XJ_REG_ADMITTED,          KEEP,             DOC },
 	/* leaving: cancel in the window, district change after it, both only
 	 * before a school accepted the child (R-COL-4) */
-	{ XJ_REG_SUBMITTED,         XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP },
-	{ XJ_REG_ID_VERIFIED,       XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP },
-	{ XJ_REG_ID_MISMATCH,       XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP },
-	{ XJ_REG_CERT_REVIEW,       XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP },
-	{ XJ_REG_CERT_REJECTED,     XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP },
-	{ XJ_REG_PRINTABLE,         XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP },
-	{ XJ_REG_SUBMITTED,         XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP },
-	{ XJ_REG_ID_VERIFIED,       XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP },
-	{ XJ_REG_ID_MISMATCH,       XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP },
-	{ XJ_REG_CERT_REVIEW,       XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP },
-	{ XJ_REG_CERT_REJECTED,     XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP },
-	{ XJ_REG_PRINTABLE,         XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP },
+	{ XJ_REG_SUBMITTED,         XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP,             DOC },
+	{ XJ_REG_ID_VERIFIED,       XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP,             DOC },
+	{ XJ_REG_ID_MISMATCH,       XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP,             DOC },
+	{ XJ_REG_CERT_REVIEW,       XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP,             DOC },
+	{ XJ_REG_CERT_REJECTED,     XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP,             DOC },
+	{ XJ_REG_PRINTABLE,         XJ_REV_CANCEL,                   ANY,  ALL,   XJ_REG_CANCELLED,         KEEP,             DOC },
+	{ XJ_REG_SUBMITTED,         XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_ID_VERIFIED,       XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_ID_MISMATCH,       XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_CERT_REVIEW,       XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_CERT_REJECTED,     XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_PRINTABLE,         XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
 	/* id_rejected, admitted, cancelled and void are final: no rows */
 };
 
@@ -101,7 +117,20 @@ xj_reg_pos_valid(struct xj_reg_pos p, int local)
 }
 
 int
+xj_reg_noid(const char *doc_type, size_t number_len)
+{
+	return doc_type != NULL && doc_type[0] == 'Z' && doc_type[1] == '\0' && number_len == 0;
+}
+
+int
 xj_reg_next(struct xj_reg_pos from, enum xj_reg_event ev, int local,
+    struct xj_reg_pos *to)
+{
+	return xj_reg_next_doc(from, ev, local, 0, to);
+}
+
+int
+xj_reg_next_doc(struct xj_reg_pos from, enum xj_reg_event ev, int local, int noid,
     struct xj_reg_pos *to)
 {
 	if (!xj_reg_pos_valid(from, local))
@@ -111,6 +140,8 @@ xj_reg_next(struct xj_reg_pos from, enum xj_reg_event ev, int local,
 		if (r->from != from.state || r->ev != ev ||
 		    (r->family == XJ_FAM_LOCAL && !local) ||
 		    (r->family == XJ_FAM_NONLOCAL && local) ||
+		    (r->doc == XJ_DOC_NUMBER && noid) ||
+		    (r->doc == XJ_DOC_NOID && !noid) ||
 		    !(r->certs & XJ_CERT_BIT(from.cert)))
 			continue;
 		to->state = r->to;
@@ -180,6 +211,8 @@ static const char *const events[XJ_REV__N] = {
 	[XJ_REV_DISTRICT_APPROVE] = "district_approve",
 	[XJ_REV_ADMIT] = "admit",
 	[XJ_REV_DISTRICT_CHANGE_APPROVED] = "district_change_approved",
+	[XJ_REV_NOID_VERIFIED] = "noid_verified",
+	[XJ_REV_NOID_REJECTED] = "noid_rejected",
 };
 
 static const struct {
@@ -215,6 +248,38 @@ const char *
 xj_reg_state_en(enum xj_reg_state s)
 {
 	return (unsigned)s < XJ_REG__N ? states[s].en : NULL;
+}
+
+/* R-COL-7: a child without a document number is checked by the district,
+ * not by public security; the words of the states that name the check. */
+static const struct {
+	enum xj_reg_state	 state;
+	const char		*zh, *en;
+} noid_states[] = {
+	{ XJ_REG_SUBMITTED,
+	  "已登记，等待区教委核验无身份证明",
+	  "registered; the district is checking the no-ID certificate" },
+	{ XJ_REG_ID_MISMATCH,
+	  "区教委核验无身份证明未通过，请按说明修改登记信息或补充身份证件",
+	  "the district did not accept the no-ID certificate: please correct the data or supply an identity document as it explains" },
+};
+
+const char *
+xj_reg_state_zh_doc(enum xj_reg_state s, int noid)
+{
+	for (size_t i = 0; noid && i < sizeof(noid_states) / sizeof(noid_states[0]); i++)
+		if (noid_states[i].state == s)
+			return noid_states[i].zh;
+	return xj_reg_state_zh(s);
+}
+
+const char *
+xj_reg_state_en_doc(enum xj_reg_state s, int noid)
+{
+	for (size_t i = 0; noid && i < sizeof(noid_states) / sizeof(noid_states[0]); i++)
+		if (noid_states[i].state == s)
+			return noid_states[i].en;
+	return xj_reg_state_en(s);
 }
 
 int

@@ -1,5 +1,6 @@
 /* regstate.h -- the life of a collection registration as data: states,
- * events and the one transition table (R-COL-1..5, R-COL-9, R-ADM-1).
+ * events and the one transition table (R-COL-1..5, R-COL-7, R-COL-9,
+ * R-ADM-1).
  * Pure; no I/O. The store applies a transition with a conditional
  * `UPDATE … SET state = to, cert = cert_to WHERE id = ? AND state = from
  * AND cert = cert_from` (DESIGN.md: never read-compute-write).
@@ -17,6 +18,13 @@
  *    certificate track: none -> id_verified, review -> cert_review,
  *    rejected -> cert_rejected, approved -> printable; a local family goes
  *    straight to printable (its cert stays none);
+ *  - a child without a document number (type Z, "其他", R-COL-7) cannot be
+ *    checked by public security; the district checks its no-ID
+ *    certificate instead: noid_verified has exactly the consequences of
+ *    psb_match, noid_rejected those of psb_mismatch (back to the parent,
+ *    whose correction -- e.g. supplying a document -- starts over). Rows
+ *    carry which identity check they belong to (enum xj_reg_doc), so the
+ *    PSB events need a number and the district's events its absence;
  *  - once identity is verified, certificate events move both together, so
  *    id_verified / cert_review / cert_rejected / printable always agree
  *    with cert (xj_reg_pos_valid). The main state alone is then the whole
@@ -62,6 +70,8 @@ enum xj_reg_event {
 	XJ_REV_DISTRICT_APPROVE,
 	XJ_REV_ADMIT,
 	XJ_REV_DISTRICT_CHANGE_APPROVED,
+	XJ_REV_NOID_VERIFIED,		/* the district verified the no-ID certificate (R-COL-7) */
+	XJ_REV_NOID_REJECTED,		/* ... or did not: back to the parent to correct */
 	XJ_REV__N
 };
 
@@ -86,6 +96,13 @@ enum xj_reg_family {
 	XJ_FAM_NONLOCAL			/* the certificate events and their consequences */
 };
 
+/* Which identity check a row belongs to (R-COL-5, R-COL-7). */
+enum xj_reg_doc {
+	XJ_DOC_ANY,
+	XJ_DOC_NUMBER,			/* a document number: public security checks it */
+	XJ_DOC_NOID			/* type Z without a number: the district checks the no-ID certificate */
+};
+
 #define XJ_CERT_BIT(c)	(1u << (c))
 #define XJ_CERT_ANY	((1u << XJ_CERT__N) - 1)
 #define XJ_CERT_KEEP	(-1)		/* cert_to: leave the certificate track as it is */
@@ -97,6 +114,7 @@ struct xj_reg_rule {
 	unsigned		certs;		/* XJ_CERT_BIT set the row applies to */
 	enum xj_reg_state	to;
 	int			cert_to;	/* an xj_cert_state or XJ_CERT_KEEP */
+	enum xj_reg_doc		doc;
 };
 
 /* The transition table, for tests and generated documentation. */
@@ -109,6 +127,13 @@ int	xj_reg_pos_valid(struct xj_reg_pos pos, int local_family);
  * or an inconsistent position). */
 int	xj_reg_next(struct xj_reg_pos from, enum xj_reg_event ev, int local_family,
 	    struct xj_reg_pos *to);
+/* The same for a registration whose child has no document number when
+ * noid is 1 (see xj_reg_noid); xj_reg_next is noid = 0. */
+int	xj_reg_next_doc(struct xj_reg_pos from, enum xj_reg_event ev, int local_family,
+	    int noid, struct xj_reg_pos *to);
+/* R-COL-7: 1 for document type Z without a number -- identity checked by
+ * the district's review of the no-ID certificate, not by public security. */
+int	xj_reg_noid(const char *doc_type, size_t number_len);
 
 /* 1 when the collection form may be printed in this state (R-COL-3,
  * R-COL-9: identity verified and, for non-local families, certificates
@@ -127,6 +152,11 @@ int		 xj_cert_state_parse(const char *);
 /* What a parent reads, in plain words; NULL for a value out of range. */
 const char	*xj_reg_state_zh(enum xj_reg_state);
 const char	*xj_reg_state_en(enum xj_reg_state);
+/* The same words for a child without a document number (xj_reg_noid):
+ * where public security is named, the district's check is (submitted,
+ * id_mismatch); otherwise xj_reg_state_zh/en. */
+const char	*xj_reg_state_zh_doc(enum xj_reg_state, int noid);
+const char	*xj_reg_state_en_doc(enum xj_reg_state, int noid);
 const char	*xj_cert_state_zh(enum xj_cert_state);
 const char	*xj_cert_state_en(enum xj_cert_state);
 

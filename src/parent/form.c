@@ -437,11 +437,12 @@ missing_detail(yajl_gen g, void *arg)
 	enum xj_reg_state s = rec->pos.state;
 	int certs = !rec->local_family && rec->pos.cert != XJ_CERT_APPROVED &&
 	    (s == XJ_REG_SUBMITTED || s == XJ_REG_ID_MISMATCH);
+	int noid = xj_reg_noid(rec->doc_type, rec->idn_ct_len);	/* R-COL-7 */
 	char zh[512], en[512];
 
-	snprintf(zh, sizeof(zh), "%s%s%s", xj_reg_state_zh(s), certs ? "；" : "",
+	snprintf(zh, sizeof(zh), "%s%s%s", xj_reg_state_zh_doc(s, noid), certs ? "；" : "",
 	    certs ? xj_cert_state_zh(rec->pos.cert) : "");
-	snprintf(en, sizeof(en), "%s%s%s", xj_reg_state_en(s), certs ? "; " : "",
+	snprintf(en, sizeof(en), "%s%s%s", xj_reg_state_en_doc(s, noid), certs ? "; " : "",
 	    certs ? xj_cert_state_en(rec->pos.cert) : "");
 	xj_gen_str(g, "state", xj_reg_state_name(s));
 	xj_gen_str(g, "cert_state", rec->local_family ? NULL : xj_cert_state_name(rec->pos.cert));

@@ -67,6 +67,7 @@ xj_regview(struct xj_req *r, yajl_gen g, const struct xj_refdata *ref,
     const struct xj_reg_rec *rec, const char *school_code, const char *school_name)
 {
 	const struct xj_ref_div *div = xj_ref_division(ref, rec->county);
+	int noid = xj_reg_noid(rec->doc_type, rec->idn_ct_len);	/* R-COL-7 */
 	char disp[20], masked[64], t[26], dist[16];
 
 	(void)r;
@@ -89,7 +90,8 @@ xj_regview(struct xj_req *r, yajl_gen g, const struct xj_refdata *ref,
 	} else
 		yajl_gen_null(g);
 	xj_gen_str(g, "state", xj_reg_state_name(rec->pos.state));
-	text(g, "state_text", xj_reg_state_zh(rec->pos.state), xj_reg_state_en(rec->pos.state));
+	text(g, "state_text", xj_reg_state_zh_doc(rec->pos.state, noid),
+	    xj_reg_state_en_doc(rec->pos.state, noid));
 	xj_gen_bool(g, "local_family", rec->local_family);
 	xj_gen_key(g, "certificates");
 	yajl_gen_map_open(g);

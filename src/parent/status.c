@@ -1,6 +1,8 @@
 /* status.c -- GET /api/parent/v1/registrations/{no}/status (issue 3 §5):
  * where the registration stands, in words a parent understands, with the
- * time of each step: registered -> identity verified (or sent back) ->
+ * time of each step: registered -> identity verified by public security,
+ * or for a child without a document number (type Z, R-COL-7) by the
+ * district's check of the no-ID certificate (or sent back) ->
  * five-certificate review (non-local families) -> form printable ->
  * school accepted -> district approved -> admitted; and the full history. */
 #include "config.h"
@@ -39,6 +41,8 @@ static const struct {
 	{ "admit", "已录取，学校已发放入学通知", "admitted; the school issued the admission notice" },
 	{ "district_change_requested", "申请变更登记区", "change of district requested" },
 	{ "district_change_approved", "变更登记区已批准，原信息采集表作废", "change of district approved; the old form is void" },
+	{ "noid_verified", "区教委核验无身份证明通过", "the district verified the no-ID certificate" },
+	{ "noid_rejected", "区教委核验无身份证明未通过，请按说明修改或补充身份证件", "the district did not accept the no-ID certificate: please correct the data or supply an identity document as it explains" },
 };
 
 static const char *
@@ -92,6 +96,18 @@ when(const struct hist *h, const char *ev, const char *st)
 	return "";
 }
 
+/* Time identity was verified: by public security, or for a child without
+ * a document number by the district (R-COL-7); the later one counts. */
+static const char *
+when_verified(const struct hist *h)
+{
+	for (size_t i = h->n; i-- > 0;)
+		if (strcmp(h->e[i].event, xj_reg_event_name(XJ_REV_PSB_MATCH)) == 0 ||
+		    strcmp(h->e[i].event, xj_reg_event_name(XJ_REV_NOID_VERIFIED)) == 0)
+			return h->e[i].at;
+	return "";
+}
+
 static void
 step(yajl_gen g, const char *name, const char *zh, const char *en, int done,
     int current, const char *at)
@@ -115,7 +131,8 @@ xj_parent_reg_status(struct xj_req *r)
 	struct xj_reg_rec *rec = xj_calloc(r->arena, 1, sizeof(*rec));
 	struct hist *h = xj_alloc(r->arena, sizeof(*h));	/* 70 KB: not zeroed */
 	enum xj_reg_state st;
-	int verified, certs_ok, printable, accepted, approved, admitted, rc;
+	int verified, certs_ok, printable, accepted, approved, admitted, noid, rc;
+	const char *id_zh, *id_en;
 	yajl_gen g;
 
 	struct xj_str no = xj_route_param(&r->params, "no");
@@ -150,6 +167,18 @@ xj_parent_reg_status(struct xj_req *r)
 	verified = printable || st == XJ_REG_ID_VERIFIED || st == XJ_REG_CERT_REVIEW ||
 	    st == XJ_REG_CERT_REJECTED;
 	certs_ok = rec->pos.cert == XJ_CERT_APPROVED;
+	/* R-COL-7: without a document number the district checks the no-ID
+	 * certificate; public security has nothing to check */
+	noid = xj_reg_noid(rec->doc_type, rec->idn_ct_len);
+	if (st == XJ_REG_ID_MISMATCH) {
+		id_zh = noid ? "无身份证明核验未通过，请修改" : "身份信息不一致，请修改";
+		id_en = noid ? "no-ID certificate not accepted: please correct" :
+		    "identity data differs: please correct it";
+	} else {
+		id_zh = noid ? "区教委核验无身份证明" : "公安部门核验身份";
+		id_en = noid ? "no-ID certificate checked by the district" :
+		    "identity checked by public security";
+	}
 
 	g = xj_resp_json(r, 200);
 	yajl_gen_map_open(g);
@@ -157,16 +186,13 @@ xj_parent_reg_status(struct xj_req *r)
 	xj_gen_str(g, "state", xj_reg_state_name(st));
 	xj_gen_key(g, "state_text");
 	yajl_gen_map_open(g);
-	xj_gen_str(g, "zh", xj_reg_state_zh(st));
-	xj_gen_str(g, "en", xj_reg_state_en(st));
+	xj_gen_str(g, "zh", xj_reg_state_zh_doc(st, noid));
+	xj_gen_str(g, "en", xj_reg_state_en_doc(st, noid));
 	yajl_gen_map_close(g);
 	xj_gen_key(g, "steps");
 	yajl_gen_array_open(g);
 	step(g, "registered", "已登记", "registered", 1, 0, when(h, "registered", NULL));
-	step(g, "identity_verified",
-	    st == XJ_REG_ID_MISMATCH ? "身份信息不一致，请修改" : "公安部门核验身份",
-	    st == XJ_REG_ID_MISMATCH ? "identity data differs: please correct it" : "identity checked by public security",
-	    verified, !verified, when(h, "psb_match", NULL));
+	step(g, "identity_verified", id_zh, id_en, verified, !verified, when_verified(h));
 	if (!rec->local_family)
 		step(g, "certificates_approved", "五证审核", "five-certificate review", certs_ok,
 		    !certs_ok && rec->pos.cert != XJ_CERT_NONE, when(h, "certs_approved", NULL));

@@ -234,8 +234,11 @@ approve(struct xj_db *db, struct change_tx *t)
 		return rc == XJ_E_CONFLICT ? XJ_E_DUPLICATE_CHILD : rc;
 	if ((rc = xj_reg_insert_guardians(db, rec)) != XJ_OK ||
 	    (rc = xj_reg_event(db, rec->id, "registered", xj_reg_state_name(rec->pos.state),
-	    old->prereg)) != XJ_OK ||
-	    (rc = xj_reg_psb_enqueue(db, rec->id, rec->version)) != XJ_OK)
+	    old->prereg)) != XJ_OK)
+		return rc;
+	/* R-COL-5; a child without a document number (type Z, R-COL-7) waits
+	 * for the new district's check of its no-ID certificate instead */
+	if (rec->idn_ct_len && (rc = xj_reg_psb_enqueue(db, rec->id, rec->version)) != XJ_OK)
 		return rc;
 	if ((rc = xj_adm_change_decide(db, t->d->id, "revoked", "approved", t->r->actor_id,
 	    t->reason, rec->id)) != XJ_OK)

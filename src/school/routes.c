@@ -24,6 +24,10 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_GET, "/api/school/v1/certificate-reviews/{no}", XJ_ROLE_STAFF, 0, xj_school_certreview_get },
 	{ XJ_M_POST, "/api/school/v1/certificate-reviews/{no}/decision", XJ_ROLE_STAFF, 2048,
 	  xj_school_certreview_decide },
+	/* the district's check of a no-ID certificate (R-COL-7): noidreview.c */
+	{ XJ_M_GET, "/api/school/v1/no-id-reviews", XJ_ROLE_STAFF, 0, xj_school_noid_list },
+	{ XJ_M_POST, "/api/school/v1/no-id-reviews/{no}/decision", XJ_ROLE_STAFF, 2048,
+	  xj_school_noid_decide },
 	/* admission (R-ADM-1..3); who may do what: scope.c */
 	{ XJ_M_POST, "/api/school/v1/accounts", XJ_ROLE_STAFF, 2048, xj_school_account_create },
 	{ XJ_M_POST, "/api/school/v1/accounts/{login}/disable", XJ_ROLE_STAFF, 0, xj_school_account_disable },

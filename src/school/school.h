@@ -22,12 +22,16 @@ int	xj_school_logout(struct xj_req *);
 int	xj_school_certreview_list(struct xj_req *);
 int	xj_school_certreview_get(struct xj_req *);
 int	xj_school_certreview_decide(struct xj_req *);
+/* noidreview.c: the district's check of a no-ID certificate (R-COL-7) */
+int	xj_school_noid_list(struct xj_req *);
+int	xj_school_noid_decide(struct xj_req *);
 
 /* scope.c: the access table (R-ORG-3) */
 enum xj_school_act {
 	XJ_ACT_APPLICANT, XJ_ACT_TICK, XJ_ACT_LIST_SUBMIT, XJ_ACT_LIST_READ,
 	XJ_ACT_LIST_DECIDE, XJ_ACT_NOTICE_ISSUE, XJ_ACT_NOTICE_READ, XJ_ACT_ACCOUNTS,
-	XJ_ACT_CHANGE_READ, XJ_ACT_CHANGE_DECIDE, XJ_ACT__N
+	XJ_ACT_CHANGE_READ, XJ_ACT_CHANGE_DECIDE, XJ_ACT_NOID_READ, XJ_ACT_NOID_DECIDE,
+	XJ_ACT__N
 };
 struct xj_school_actor {
 	struct xj_org	 org;

@@ -47,6 +47,10 @@ static const struct {
 	[XJ_ACT_CHANGE_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
 	/* R-COL-4: the old county revokes, the new one decides */
 	[XJ_ACT_CHANGE_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
+	/* R-COL-7: the no-ID certificate is checked by the child's district;
+	 * bureaus above it see the queue */
+	[XJ_ACT_NOID_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	[XJ_ACT_NOID_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
 };
 
 static unsigned

@@ -277,11 +277,11 @@ xj_reg_status_read(struct xj_db *db, unsigned long long parent_id, const char *p
 	struct xj_reg_event_row e;
 	char state[25], cert[17];
 	struct xj_val v[2] = { XJ_VS(prereg), XJ_VI(parent_id) };
-	struct xj_col c[10] = { XJ_COL_INT, XJ_COL_INT, XJ_COL_STR(state, sizeof(state)),
+	struct xj_col c[12] = { XJ_COL_INT, XJ_COL_INT, XJ_COL_STR(state, sizeof(state)),
 	    XJ_COL_STR(cert, sizeof(cert)), XJ_COL_INT,
 	    XJ_COL_STR(e.at, sizeof(e.at)), XJ_COL_STR(e.event, sizeof(e.event)),
 	    XJ_COL_STR(e.state, sizeof(e.state)), XJ_COL_STR(e.detail, sizeof(e.detail)),
-	    XJ_COL_INT };
+	    XJ_COL_INT, XJ_COL_STR(rec->doc_type, sizeof(rec->doc_type)), XJ_COL_INT };
 	int rc, first = 1, bad = 0;
 
 	*found = 0;
@@ -289,7 +289,7 @@ xj_reg_status_read(struct xj_db *db, unsigned long long parent_id, const char *p
 	rec->id = 0;
 	if ((rc = xj_db_exec(db, XJ_Q_REG_STATUS, v, 2)) != XJ_OK)
 		return rc;
-	while ((rc = xj_db_fetch(db, XJ_Q_REG_STATUS, c, 10)) == XJ_OK) {
+	while ((rc = xj_db_fetch(db, XJ_Q_REG_STATUS, c, 12)) == XJ_OK) {
 		if (first) {
 			first = 0;
 			*found = 1;
@@ -301,6 +301,7 @@ xj_reg_status_read(struct xj_db *db, unsigned long long parent_id, const char *p
 			rec->pos.state = (enum xj_reg_state)xj_reg_state_parse(state);
 			rec->pos.cert = (enum xj_cert_state)xj_cert_state_parse(cert);
 			rec->local_family = (int)c[4].i;
+			rec->idn_ct_len = (unsigned long)c[11].i;	/* the length only */
 			bad = (int)rec->pos.state < 0 || (int)rec->pos.cert < 0;
 		}
 		if (!bad && rec->id && !c[6].is_null) {

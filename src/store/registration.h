@@ -132,7 +132,9 @@ int	xj_reg_events(struct xj_db *, unsigned long long reg_id,
 /* The status poll's single query (XJ_Q_REG_STATUS): *found = 0 when the
  * account is gone; *gen its session generation; rec->id = 0 when the
  * registration is not this parent's (or does not exist); otherwise
- * rec->pos and rec->local_family set and fn called per event in no
+ * rec->pos, rec->local_family, rec->doc_type and rec->idn_ct_len (the
+ * number's length only, never the ciphertext: enough for xj_reg_noid) set
+ * and fn called per event in no
  * particular order (sort by e->id for the history). */
 int	xj_reg_status_read(struct xj_db *, unsigned long long parent_id,
 	    const char *prereg, int *found, unsigned *gen, struct xj_reg_rec *rec,

@@ -108,7 +108,8 @@
 	 * history; one row per event (one row of NULLs without a match) */ \
 	X(REG_STATUS,        0, \
 	  "SELECT a.session_gen, r.id, r.state, r.cert_state, r.local_family," \
-	  " DATE_FORMAT(e.at, '%Y-%m-%d %H:%i:%s'), e.event, e.state, e.detail, e.id" \
+	  " DATE_FORMAT(e.at, '%Y-%m-%d %H:%i:%s'), e.event, e.state, e.detail, e.id," \
+	  " r.id_doc_type, LENGTH(r.id_number_ct)" \
 	  " FROM parent_account a" \
 	  " LEFT JOIN registration r ON r.prereg_no = ? AND r.parent_id = a.id" \
 	  " LEFT JOIN registration_event e ON e.registration_id = r.id" \
@@ -242,6 +243,22 @@
 	X(PERMIT_SET,        XJ_SQL_DUP_OK, \
 	  "UPDATE registration SET study_permit_no = ?, updated_at = UTC_TIMESTAMP(6)" \
 	  " WHERE id = ? AND study_permit_no IS NULL") \
+	/* store/noidreview.c: the district's check of a no-ID certificate \
+	 * (R-COL-7). "Type Z without a number" is domain/regstate.h's \
+	 * xj_reg_noid in SQL: id_doc_type = 'Z' AND LENGTH(id_number_ct) = 0 */ \
+	X(NOID_TARGET,       0, \
+	  "SELECT r.id, r.prereg_no, r.county_code, COALESCE(o.path, '') FROM registration r" \
+	  " LEFT JOIN org o ON o.kind = 'county' AND o.code = r.county_code WHERE r.prereg_no = ?") \
+	X(NOID_LOCK,         0, \
+	  "SELECT state, cert_state, version, local_family, id_doc_type, LENGTH(id_number_ct)" \
+	  " FROM registration WHERE id = ? FOR UPDATE") \
+	X(NOID_QUEUE,        0, \
+	  "SELECT r.id, r.prereg_no, r.county_code, r.child_name, r.sex," \
+	  " DATE_FORMAT(r.birth_date, '%Y-%m-%d'), r.local_family, r.cert_state, r.version," \
+	  " DATE_FORMAT(r.created_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM org o JOIN registration r ON r.county_code = o.code AND r.state = ?" \
+	  " WHERE o.kind = 'county' AND o.path LIKE ? AND r.id_doc_type = 'Z'" \
+	  " AND LENGTH(r.id_number_ct) = 0 AND r.id > ? ORDER BY r.id LIMIT ?") \
 	/* store/admission.c: applicant check, tick, admission lists, notices, \
 	 * district changes decided by the counties (R-ADM-1, R-COL-4) */ \
 	X(ADM_SCHOOL_COUNTY, 0, \

@@ -1,7 +1,8 @@
 /* regstate.c -- unit tests of the registration state machine
- * (src/domain/regstate.h; R-COL-3, R-COL-4, R-COL-5, R-COL-9, R-ADM-1):
- * every (state, event) pair, for both families and every certificate
- * track, is either one row of the table or refused; the table is
+ * (src/domain/regstate.h; R-COL-3, R-COL-4, R-COL-5, R-COL-7, R-COL-9,
+ * R-ADM-1): every (state, event) pair, for both families, every
+ * certificate track and with or without a document number, is either one
+ * row of the table or refused; the table is
  * deterministic; from the start every reachable position is consistent and
  * `printable` needs a verified identity AND (for non-local families)
  * approved certificates, in whichever order they come; the words and
@@ -23,23 +24,38 @@ family_ok(const struct xj_reg_rule *r, int local)
 	return r->family == XJ_FAM_ANY || (r->family == XJ_FAM_LOCAL) == !!local;
 }
 
+static int
+doc_ok(const struct xj_reg_rule *r, int noid)
+{
+	return r->doc == XJ_DOC_ANY || (r->doc == XJ_DOC_NOID) == !!noid;
+}
+
 /* Apply a sequence of events from (submitted, none); -1 when one of them
  * is refused, else the final position in *end. */
 static int
-run(int local, const enum xj_reg_event *ev, size_t n, struct xj_reg_pos *end)
+run_doc(int local, int noid, const enum xj_reg_event *ev, size_t n, struct xj_reg_pos *end)
 {
 	struct xj_reg_pos p = POS(XJ_REG_SUBMITTED, XJ_CERT_NONE);
 
 	for (size_t i = 0; i < n; i++)
-		if (xj_reg_next(p, ev[i], local, &p) != XJ_OK)
+		if (xj_reg_next_doc(p, ev[i], local, noid, &p) != XJ_OK)
 			return -1;
 	*end = p;
 	return 0;
 }
 
-#define RUN(local, end, ...) \
-	run((local), (const enum xj_reg_event[]){ __VA_ARGS__ }, \
-	    sizeof((const enum xj_reg_event[]){ __VA_ARGS__ }) / sizeof(enum xj_reg_event), (end))
+#define EVS(...)	(const enum xj_reg_event[]){ __VA_ARGS__ }, \
+	    sizeof((const enum xj_reg_event[]){ __VA_ARGS__ }) / sizeof(enum xj_reg_event)
+/* a child with a document number (public security checks it) */
+#define RUN(local, end, ...)		run_doc((local), 0, EVS(__VA_ARGS__), (end))
+/* a child of document type Z without a number (the district checks it) */
+#define RUN_NOID(local, end, ...)	run_doc((local), 1, EVS(__VA_ARGS__), (end))
+
+static int
+verifies(int e)
+{
+	return e == XJ_REV_PSB_MATCH || e == XJ_REV_NOID_VERIFIED;
+}
 
 static int
 admitting(enum xj_reg_state s)
@@ -51,7 +67,7 @@ admitting(enum xj_reg_state s)
 /* Breadth-first walk over (state, cert, identity verified) from the start.
  * Returns the number of broken invariants; sets seen[state]. */
 static int
-reach(int local, int seen[XJ_REG__N])
+reach(int local, int noid, int seen[XJ_REG__N])
 {
 	struct { struct xj_reg_pos p; int verified; } q[XJ_REG__N * XJ_CERT__N * 2];
 	int visited[XJ_REG__N][XJ_CERT__N][2];
@@ -76,9 +92,9 @@ reach(int local, int seen[XJ_REG__N])
 			broken++;
 		for (int e = 0; e < XJ_REV__N; e++) {
 			int nv;
-			if (xj_reg_next(p, (enum xj_reg_event)e, local, &to) != XJ_OK)
+			if (xj_reg_next_doc(p, (enum xj_reg_event)e, local, noid, &to) != XJ_OK)
 				continue;
-			nv = e == XJ_REV_PSB_MATCH ? 1 : e == XJ_REV_CORRECTED ? 0 : v;
+			nv = verifies(e) ? 1 : e == XJ_REV_CORRECTED ? 0 : v;
 			if (!visited[to.state][to.cert][nv]) {
 				visited[to.state][to.cert][nv] = 1;
 				q[tail].p = to;
@@ -100,11 +116,13 @@ main(void)
 
 	plan_lazy();
 
-	/* 1. exhaustive: each (state, event) over both families and all four
-	 * certificate tracks agrees with the table, one row at most */
+	/* 1. exhaustive: each (state, event) over both families, all four
+	 * certificate tracks, with and without a document number, agrees
+	 * with the table, one row at most */
 	for (int s = 0; s < XJ_REG__N; s++)
 		for (int e = 0; e < XJ_REV__N; e++) {
 			int wrong = 0, allowed = 0;
+			for (int noid = 0; noid < 2; noid++)
 			for (int local = 0; local < 2; local++)
 				for (int c = 0; c < XJ_CERT__N; c++) {
 					struct xj_reg_pos from = POS((enum xj_reg_state)s, (enum xj_cert_state)c);
@@ -112,10 +130,16 @@ main(void)
 					int matches = 0, rc;
 
 					to = POS(XJ_REG__N, XJ_CERT__N);
-					rc = xj_reg_next(from, (enum xj_reg_event)e, local, &to);
+					rc = xj_reg_next_doc(from, (enum xj_reg_event)e, local, noid, &to);
+					if (!noid) {	/* xj_reg_next is the numbered case */
+						struct xj_reg_pos to0 = POS(XJ_REG__N, XJ_CERT__N);
+						if (xj_reg_next(from, (enum xj_reg_event)e, local, &to0) != rc ||
+						    to0.state != to.state || to0.cert != to.cert)
+							wrong++;
+					}
 					for (size_t i = 0; i < nrules; i++)
 						if ((int)rules[i].from == s && (int)rules[i].ev == e &&
-						    family_ok(&rules[i], local) &&
+						    family_ok(&rules[i], local) && doc_ok(&rules[i], noid) &&
 						    (rules[i].certs & XJ_CERT_BIT(c))) {
 							hit = &rules[i];
 							matches++;
@@ -137,7 +161,7 @@ main(void)
 					if (!xj_reg_pos_valid(to, local))
 						wrong++;
 				}
-			snprintf(name, sizeof(name), "R-COL-4/5/9 %s --%s--> %s",
+			snprintf(name, sizeof(name), "R-COL-4/5/7/9 %s --%s--> %s",
 			    xj_reg_state_name((enum xj_reg_state)s),
 			    xj_reg_event_name((enum xj_reg_event)e),
 			    allowed ? "per table" : "refused");
@@ -156,9 +180,58 @@ main(void)
 		is_int(bad, 0, "R-COL-9 certificate events are rows for non-local families only");
 	}
 
+	/* 2b. the district's check of a no-ID certificate (R-COL-7): its
+	 * rows are for type Z without a number only, leave submitted only,
+	 * and have exactly the consequences of the PSB's answers --
+	 * noid_verified those of psb_match, noid_rejected those of
+	 * psb_mismatch -- row for row; the PSB's rows need a number */
+	{
+		int bad = 0, nverified = 0, nrejected = 0;
+		for (size_t i = 0; i < nrules; i++) {
+			const struct xj_reg_rule *r = &rules[i];
+			enum xj_reg_event twin;
+			int found = 0;
+
+			if (r->ev == XJ_REV_PSB_MATCH || r->ev == XJ_REV_PSB_MISMATCH ||
+			    r->ev == XJ_REV_PSB_NOT_FOUND) {
+				bad += r->doc != XJ_DOC_NUMBER;
+				continue;
+			}
+			if (r->ev != XJ_REV_NOID_VERIFIED && r->ev != XJ_REV_NOID_REJECTED) {
+				bad += r->doc != XJ_DOC_ANY;
+				continue;
+			}
+			bad += r->doc != XJ_DOC_NOID || r->from != XJ_REG_SUBMITTED;
+			if (r->ev == XJ_REV_NOID_VERIFIED)
+				nverified++;
+			else
+				nrejected++;
+			twin = r->ev == XJ_REV_NOID_VERIFIED ? XJ_REV_PSB_MATCH : XJ_REV_PSB_MISMATCH;
+			for (size_t k = 0; k < nrules; k++)
+				found += rules[k].ev == twin && rules[k].from == r->from &&
+				    rules[k].family == r->family && rules[k].certs == r->certs &&
+				    rules[k].to == r->to && rules[k].cert_to == r->cert_to;
+			bad += found != 1;
+		}
+		for (size_t k = 0; k < nrules; k++) {
+			nverified -= rules[k].ev == XJ_REV_PSB_MATCH;
+			nrejected -= rules[k].ev == XJ_REV_PSB_MISMATCH;
+		}
+		is_int(bad, 0, "R-COL-7 the no-ID rows mirror the PSB rows, from submitted, for type Z without a number only");
+		is_int(nverified, 0, "R-COL-7 noid_verified has as many rows as psb_match");
+		is_int(nrejected, 0, "R-COL-7 noid_rejected has as many rows as psb_mismatch");
+	}
+
 	/* 3. reachability and the both-tracks invariant */
-	is_int(reach(1, seen_local), 0, "R-COL-5 local family: every reachable position consistent, printable only after psb_match");
-	is_int(reach(0, seen_nonlocal), 0, "R-COL-9 non-local family: printable only with identity verified AND certificates approved");
+	is_int(reach(1, 0, seen_local), 0, "R-COL-5 local family: every reachable position consistent, printable only after psb_match");
+	is_int(reach(0, 0, seen_nonlocal), 0, "R-COL-9 non-local family: printable only with identity verified AND certificates approved");
+	{
+		int seen_l[XJ_REG__N] = { 0 }, seen_n[XJ_REG__N] = { 0 };
+		is_int(reach(1, 1, seen_l), 0, "R-COL-7 local type-Z child: every reachable position consistent, printable only after noid_verified");
+		is_int(reach(0, 1, seen_n), 0, "R-COL-7 non-local type-Z child: printable only with the no-ID check passed AND certificates approved");
+		ok(seen_l[XJ_REG_PRINTABLE] && seen_l[XJ_REG_ADMITTED] && !seen_l[XJ_REG_ID_REJECTED],
+		    "R-COL-7 a type-Z child can be admitted, and is never rejected by public security");
+	}
 	ok(!seen_local[XJ_REG_ID_VERIFIED] && !seen_local[XJ_REG_CERT_REVIEW] &&
 	    !seen_local[XJ_REG_CERT_REJECTED], "R-COL-9 local family never enters a certificate state");
 	{
@@ -218,6 +291,70 @@ main(void)
 	ok(RUN(1, &end, XJ_REV_PSB_MATCH, XJ_REV_SCHOOL_TICK, XJ_REV_SCHOOL_UNTICK,
 	    XJ_REV_CANCEL) == 0 && end.state == XJ_REG_CANCELLED,
 	    "R-COL-4 untick returns the child to printable: cancel possible again");
+
+	/* 4b. the district's check of a no-ID certificate (R-COL-7) */
+	ok(RUN_NOID(1, &end, XJ_REV_NOID_VERIFIED) == 0 && end.state == XJ_REG_PRINTABLE &&
+	    end.cert == XJ_CERT_NONE, "R-COL-7 local type-Z child: noid_verified makes the form printable");
+	ok(RUN_NOID(1, &end, XJ_REV_NOID_VERIFIED, XJ_REV_SCHOOL_TICK, XJ_REV_DISTRICT_APPROVE,
+	    XJ_REV_ADMIT) == 0 && end.state == XJ_REG_ADMITTED,
+	    "R-COL-7 + R-ADM-1 a type-Z child verified by the district is ticked, approved, admitted");
+	ok(RUN_NOID(0, &end, XJ_REV_NOID_VERIFIED) == 0 && end.state == XJ_REG_ID_VERIFIED &&
+	    end.cert == XJ_CERT_NONE, "R-COL-7 + R-COL-9 non-local type-Z child: noid_verified leads to id_verified, not printable");
+	ok(RUN_NOID(0, &end, XJ_REV_CERTS_SUBMITTED, XJ_REV_NOID_VERIFIED) == 0 &&
+	    end.state == XJ_REG_CERT_REVIEW && end.cert == XJ_CERT_REVIEW,
+	    "R-COL-7 + R-COL-9 noid_verified during the certificate review lands in cert_review");
+	ok(RUN_NOID(0, &end, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_REJECTED, XJ_REV_NOID_VERIFIED) == 0 &&
+	    end.state == XJ_REG_CERT_REJECTED,
+	    "R-COL-7 + R-COL-9 noid_verified after refused certificates lands in cert_rejected");
+	ok(RUN_NOID(0, &end, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_APPROVED, XJ_REV_NOID_VERIFIED) == 0 &&
+	    end.state == XJ_REG_PRINTABLE && end.cert == XJ_CERT_APPROVED,
+	    "R-COL-7 + R-COL-9 noid_verified after approved certificates makes the form printable");
+	ok(RUN_NOID(0, &end, XJ_REV_NOID_VERIFIED, XJ_REV_CERTS_SUBMITTED, XJ_REV_CERTS_APPROVED) == 0 &&
+	    end.state == XJ_REG_PRINTABLE, "R-COL-7 + R-COL-9 certificates approved after the no-ID check: printable");
+	ok(RUN_NOID(1, &end, XJ_REV_NOID_REJECTED) == 0 && end.state == XJ_REG_ID_MISMATCH,
+	    "R-COL-7 noid_rejected sends the registration back to the parent (id_mismatch)");
+	ok(RUN_NOID(0, &end, XJ_REV_CERTS_SUBMITTED, XJ_REV_NOID_REJECTED) == 0 &&
+	    end.state == XJ_REG_ID_MISMATCH && end.cert == XJ_CERT_REVIEW,
+	    "R-COL-7 + R-COL-9 noid_rejected keeps the certificate track");
+	ok(RUN_NOID(1, &end, XJ_REV_NOID_REJECTED, XJ_REV_CORRECTED, XJ_REV_NOID_VERIFIED) == 0 &&
+	    end.state == XJ_REG_PRINTABLE, "R-COL-7 after noid_rejected a correction goes back to submitted and is checked again");
+	ok(RUN_NOID(1, &end, XJ_REV_NOID_REJECTED, XJ_REV_CANCEL) == 0 && end.state == XJ_REG_CANCELLED,
+	    "R-COL-4 a parent may cancel after noid_rejected");
+	ok(RUN_NOID(1, &end, XJ_REV_NOID_VERIFIED, XJ_REV_NOID_VERIFIED) < 0,
+	    "R-COL-7 a second noid_verified is refused");
+	ok(RUN_NOID(1, &end, XJ_REV_NOID_VERIFIED, XJ_REV_NOID_REJECTED) < 0,
+	    "R-COL-7 noid_rejected after noid_verified is refused");
+	ok(RUN_NOID(1, &end, XJ_REV_NOID_REJECTED, XJ_REV_NOID_REJECTED) < 0 &&
+	    RUN_NOID(1, &end, XJ_REV_NOID_REJECTED, XJ_REV_NOID_VERIFIED) < 0,
+	    "R-COL-7 no decision is taken while the parent must correct");
+	ok(RUN(1, &end, XJ_REV_NOID_VERIFIED) < 0 && RUN(0, &end, XJ_REV_NOID_VERIFIED) < 0 &&
+	    RUN(1, &end, XJ_REV_NOID_REJECTED) < 0,
+	    "R-COL-7 a child with a document number is not checked by the district");
+	ok(RUN_NOID(1, &end, XJ_REV_PSB_MATCH) < 0 && RUN_NOID(1, &end, XJ_REV_PSB_MISMATCH) < 0 &&
+	    RUN_NOID(0, &end, XJ_REV_PSB_NOT_FOUND) < 0,
+	    "R-COL-5 + R-COL-7 public security answers nothing for a child without a number");
+	{
+		int wrong = 0;
+		for (int s = 0; s < XJ_REG__N; s++)
+			for (int local = 0; local < 2; local++)
+				for (int c = 0; c < XJ_CERT__N; c++) {
+					struct xj_reg_pos from = POS((enum xj_reg_state)s, (enum xj_cert_state)c);
+					if (s == XJ_REG_SUBMITTED)
+						continue;
+					wrong += xj_reg_next_doc(from, XJ_REV_NOID_VERIFIED, local, 1, &to) == XJ_OK;
+					wrong += xj_reg_next_doc(from, XJ_REV_NOID_REJECTED, local, 1, &to) == XJ_OK;
+				}
+		is_int(wrong, 0, "R-COL-7 the district's decisions are refused in every state but submitted");
+	}
+	ok(xj_reg_noid("Z", 0) && !xj_reg_noid("Z", 28) && !xj_reg_noid("1", 0) &&
+	    !xj_reg_noid("", 0) && !xj_reg_noid(NULL, 0) && !xj_reg_noid("ZZ", 0),
+	    "R-COL-7 no-ID means document type Z without a number");
+	is_str(xj_reg_state_zh_doc(XJ_REG_SUBMITTED, 1), "已登记，等待区教委核验无身份证明",
+	    "R-COL-7 parent words for submitted without a document number name the district");
+	ok(strstr(xj_reg_state_en_doc(XJ_REG_ID_MISMATCH, 1), "no-ID certificate") != NULL &&
+	    strcmp(xj_reg_state_en_doc(XJ_REG_ID_MISMATCH, 0), xj_reg_state_en(XJ_REG_ID_MISMATCH)) == 0 &&
+	    strcmp(xj_reg_state_zh_doc(XJ_REG_PRINTABLE, 1), xj_reg_state_zh(XJ_REG_PRINTABLE)) == 0,
+	    "R-COL-7 only the words that name the identity check differ");
 
 	RUN(1, &end, XJ_REV_PSB_MATCH, XJ_REV_SCHOOL_TICK);
 	is_int(xj_reg_next(end, XJ_REV_CANCEL, 1, &to), XJ_E_REG_ACCEPTED,
