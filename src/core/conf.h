@@ -56,6 +56,8 @@ struct xj_conf {
 	int	psb_lease;
 	int	psb_window;
 	int	psb_batch_max;
+	/* [admission] */
+	int	decide_budget_ms;
 	/* [log] */
 	char	log_level[16];
 	/* [paths] */

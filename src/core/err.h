@@ -58,6 +58,7 @@
 	X(LOGIN_TAKEN,          409, "login_taken",           "该登录名已被使用",                    "this login name is taken") \
 	X(NOTHING_TO_SUBMIT,    409, "nothing_to_submit",     "没有待上报的已确认接收儿童",          "no ticked children are waiting to be submitted") \
 	X(NOTICE_NOT_ISSUED,    409, "notice_not_issued",     "录取通知书尚未发放",                  "the admission notice has not been issued") \
+	X(LIST_PARTLY_DECIDED,  409, "list_partly_decided",   "该名单已部分审批，已批准的儿童不能再退回：请以与已审批结果一致的决定完成审批", "the list is partly decided and approved children cannot be returned: finish it with a decision that agrees with the children decided so far") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

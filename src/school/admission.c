@@ -12,13 +12,26 @@
  * record is created in the same transaction (R-ADM-2: only an approved
  * admission creates a record, store/student.h). A returned child goes back
  * to the school, which unticks it or sends it again in a new list. Every
- * step has its registration_event and audit entry (R-ADM-3). */
+ * step has its registration_event and audit entry (R-ADM-3).
+ *
+ * A list is decided in chunks of DECIDE_CHUNK children, one transaction
+ * each (submitted -> deciding -> decided), so that a list of hundreds
+ * holds no locks for minutes and makes no huge Galera write set. A chunk
+ * that fails leaves the chunks before it committed and the list
+ * `deciding`; any decision that agrees with the children decided so far
+ * (the same request again, typically) finishes it, and one that does not
+ * -- a whole-list return after approvals, say -- is refused with 409
+ * list_partly_decided: approved children have their student records, and
+ * the county returns single children by naming them. Deciders of one list
+ * take turns on its row lock, chunk by chunk, and take only children still
+ * listed: nobody is decided twice. */
 #include "config.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/bind.h"
 #include "core/err.h"
@@ -31,7 +44,12 @@
 #include "store/student.h"
 #include "school.h"
 
-#define MAX_CHILDREN	2000	/* one school's intake is far below this */
+/* Children decided per transaction. One approval writes about a dozen
+ * rows (admission, registration, its event, the student record, its
+ * number, guardians, audit) and locks the child's rows until commit: 50
+ * keep a chunk's locks and its Galera write set small and a retry after a
+ * conflict cheap, while a list of 2000 still takes only 40 transactions. */
+#define DECIDE_CHUNK	50
 
 static int
 list_id_param(struct xj_req *r, unsigned long long *id)
@@ -71,6 +89,9 @@ gen_list_head(yajl_gen g, const struct xj_adm_list *l)
 	xj_gen_int(g, "children", l->children);
 	xj_gen_int(g, "approved", l->approved);
 	xj_gen_int(g, "returned", l->returned);
+	/* still listed: while `deciding`, the children a repeated decision takes */
+	xj_gen_int(g, "pending", l->children > l->approved + l->returned ?
+	    l->children - l->approved - l->returned : 0);
 	xj_school_gen_time(g, "submitted_at", l->submitted_at);
 	xj_school_gen_time(g, "decided_at", l->decided_at);
 }
@@ -187,6 +208,8 @@ xj_school_list_index(struct xj_req *r)
 	if (qs.p != NULL) {
 		if (xj_str_eq(qs, "submitted"))
 			state = "submitted";
+		else if (xj_str_eq(qs, "deciding"))
+			state = "deciding";
 		else if (xj_str_eq(qs, "decided"))
 			state = "decided";
 		else
@@ -269,61 +292,84 @@ blank(struct xj_str s)
 	return 1;
 }
 
-/* One child's fate, resolved before the transaction. */
+/* One named child's fate (children[]), resolved before the first chunk;
+ * sorted by number. A child named twice: the last entry counts. */
 struct fate {
 	char		 prereg[17];
 	int		 approve;
-	const char	*reason;
+	const char	*reason;	/* "" = the list's */
+	int		 on_list;	/* seen among the list's children */
 };
 
-struct collect {
-	struct xj_arena		*arena;
-	unsigned long long	*ids;
-	char			(*prereg)[17];
-	size_t			 n, cap;
-	int			 err;
-};
-
-static void
-collect_child(const struct xj_adm_child *c, void *arg)
+static int
+fate_cmp(const void *a, const void *b)
 {
-	struct collect *k = arg;
-
-	if (strcmp(c->state, "listed") != 0)
-		return;
-	if (k->n == k->cap) {
-		k->err = XJ_E_TOO_COMPLEX;
-		return;
-	}
-	k->ids[k->n] = c->reg_id;
-	memcpy(k->prereg[k->n], c->prereg, 17);
-	k->n++;
+	return strcmp(((const struct fate *)a)->prereg, ((const struct fate *)b)->prereg);
 }
 
 struct decide_tx {
 	struct xj_req			*r;
 	const struct xj_school_actor	*a;
 	unsigned long long		 list_id;
-	unsigned			 school_id;
 	struct xj_adm_list		*list;
 	struct decision_in		*in;
-	struct xj_ferrs			*fe;	/* named children not in the list */
+	struct xj_ferrs			*fe;	/* named children not on the list */
+	int				 approve;	/* the whole list's decision */
 	const char			*reason;	/* the whole list's, "" = none */
+	struct fate			*named;
+	size_t				 nnamed;
+	size_t				*slot;	/* children[j] -> named[slot[j]] */
+	unsigned long long		 ids[DECIDE_CHUNK + 1];
+	/* per chunk, reset on every (re)run */
 	unsigned			 approved, returned;
+	int				 disagree;	/* a decided child with another outcome */
+	int				 done;		/* the list is decided */
 };
 
+static struct fate *
+fate_of(struct decide_tx *t, const char *prereg)
+{
+	struct fate key;
+
+	memcpy(key.prereg, prereg, sizeof(key.prereg));
+	key.prereg[16] = '\0';
+	return t->nnamed ? bsearch(&key, t->named, t->nnamed, sizeof(*t->named), fate_cmp) : NULL;
+}
+
+/* What is decided already must agree with this request: the child's
+ * outcome is the one the request gives it. A named child must be on the
+ * list (cleared on each run: seen again by the callback). */
+static void
+outcome_child(const char *prereg, const char *state, void *arg)
+{
+	struct decide_tx *t = arg;
+	struct fate *f = fate_of(t, prereg);
+	int approve = f ? f->approve : t->approve;
+
+	if (f)
+		f->on_list = 1;
+	if (strcmp(state, "listed") == 0)
+		return;
+	if ((strcmp(state, "returned") == 0) == approve)
+		t->disagree = 1;
+}
+
 static int
-decide_child(struct xj_db *db, struct decide_tx *t, unsigned long long reg_id, int approve,
-    const char *reason)
+decide_child(struct xj_db *db, struct decide_tx *t, unsigned long long reg_id)
 {
 	struct xj_applicant ap;
 	struct xj_reg_pos to;
+	const struct fate *f;
+	const char *reason;
 	unsigned long long student = 0;
-	int rc;
+	int rc, approve;
 
 	memset(&ap, 0, sizeof(ap));
 	if ((rc = xj_adm_applicant_lock(db, reg_id, &ap)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	f = fate_of(t, ap.prereg);
+	approve = f ? f->approve : t->approve;
+	reason = approve ? "" : f && f->reason[0] ? f->reason : t->reason;
 	if (approve) {
 		if ((rc = xj_reg_next(ap.pos, XJ_REV_DISTRICT_APPROVE, ap.local_family, &to)) != XJ_OK)
 			return rc;
@@ -353,63 +399,108 @@ decide_child(struct xj_db *db, struct decide_tx *t, unsigned long long reg_id, i
 	    "registration", ap.prereg, xj_str_c(reason));
 }
 
+/* One chunk: at most DECIDE_CHUNK children, their audit entries and the
+ * list's counts, in one transaction. The list row is locked first, so
+ * deciders of one list take turns chunk by chunk and each chunk sees what
+ * the others committed. */
 static int
 decide_tx(struct xj_db *db, void *arg)
 {
 	struct decide_tx *t = arg;
-	struct collect k;
-	char state[13], idbuf[24], *used;
+	char state[13], idbuf[24];
+	unsigned n;
 	int rc;
 
 	t->approved = t->returned = 0;
+	t->disagree = t->done = 0;
+	for (size_t i = 0; i < t->nnamed; i++)
+		t->named[i].on_list = 0;
 	if ((rc = xj_adm_list_lock(db, t->list_id, state)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
-	if (strcmp(state, "submitted") != 0)
-		return XJ_E_REG_TRANSITION;
-	memset(&k, 0, sizeof(k));
-	k.cap = MAX_CHILDREN;
-	k.ids = xj_calloc(t->r->arena, k.cap, sizeof(*k.ids));
-	k.prereg = xj_calloc(t->r->arena, k.cap, sizeof(*k.prereg));
-	used = xj_calloc(t->r->arena, t->in->nchildren + 1, 1);
-	if (k.ids == NULL || k.prereg == NULL || used == NULL)
-		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_adm_list_children(db, t->list_id, collect_child, &k)) != XJ_OK)
+	if ((rc = xj_adm_list_outcomes(db, t->list_id, outcome_child, t)) != XJ_OK)
 		return rc;
-	if (k.err)
-		return k.err;
-	for (size_t i = 0; i < k.n; i++) {
-		int approve = xj_str_eq(t->in->decision, "approve");
-		const char *reason = t->reason;
-		for (size_t j = 0; j < t->in->nchildren; j++) {
-			struct child_in *c = &t->in->children[j];
-			struct xj_prereg p;
-			if (xj_prereg_parse(c->prereg_no, &p) != XJ_OK || strcmp(p.canon, k.prereg[i]) != 0)
-				continue;
-			used[j] = 1;
-			approve = xj_str_eq(c->decision, "approve");
-			if (!blank(c->reason))
-				reason = xj_strndup(t->r->arena, c->reason.p, c->reason.len);
-			if (reason == NULL)
-				return XJ_E_TOO_COMPLEX;
-		}
-		if ((rc = decide_child(db, t, k.ids[i], approve, approve ? "" : reason)) != XJ_OK)
-			return rc;
+	if (strcmp(state, "decided") == 0) {
+		/* the same decision again (a retry, or a twin request that
+		 * finished the list): nothing to do; another one is refused */
+		if (t->disagree)
+			return XJ_E_REG_TRANSITION;
+		t->done = 1;
+		return XJ_OK;
 	}
 	/* a child named who is not (or no longer) on this list */
 	t->fe->n = 0;
 	for (size_t j = 0; j < t->in->nchildren; j++)
-		if (!used[j]) {
+		if (!t->named[t->slot[j]].on_list) {
 			char path[48];
 			snprintf(path, sizeof(path), "children[%zu].prereg_no", j);
 			xj_ferr_add(t->fe, t->r->arena, path, XJ_E_F_NOT_ALLOWED);
 		}
 	if (t->fe->n)
 		return XJ_E_VALIDATION;
+	/* approved children have their records: no decision undoes that */
+	if (t->disagree)
+		return XJ_E_LIST_PARTLY_DECIDED;
+	if ((rc = xj_adm_list_pending(db, t->list_id, DECIDE_CHUNK + 1, t->ids, &n)) != XJ_OK)
+		return rc;
+	for (unsigned i = 0; i < n && i < DECIDE_CHUNK; i++)
+		if ((rc = decide_child(db, t, t->ids[i])) != XJ_OK)
+			return rc;
+	snprintf(idbuf, sizeof(idbuf), "%llu", t->list_id);
+	if (n > DECIDE_CHUNK) {
+		if ((rc = xj_adm_list_advance(db, t->list_id, t->approved, t->returned)) != XJ_OK)
+			return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;
+		return xj_school_audit(db, t->r, "admission_list.decide_part", "admission_list",
+		    idbuf, t->in->decision);
+	}
 	if ((rc = xj_adm_list_close(db, t->list_id, t->approved, t->returned, t->r->actor_id)) != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;
-	snprintf(idbuf, sizeof(idbuf), "%llu", t->list_id);
+	t->done = 1;
 	return xj_school_audit(db, t->r, "admission_list.decide", "admission_list", idbuf,
 	    t->in->decision);
+}
+
+/* The named children, deduplicated (the last entry counts) and sorted. */
+static int
+resolve_named(struct xj_req *r, struct decide_tx *t)
+{
+	struct decision_in *in = t->in;
+
+	t->named = xj_calloc(r->arena, in->nchildren + 1, sizeof(*t->named));
+	t->slot = xj_calloc(r->arena, in->nchildren + 1, sizeof(*t->slot));
+	if (t->named == NULL || t->slot == NULL)
+		return XJ_E_TOO_COMPLEX;
+	for (size_t j = 0; j < in->nchildren; j++) {
+		struct child_in *c = &in->children[j];
+		struct xj_prereg p;
+		struct fate *f = NULL;
+
+		if (xj_prereg_parse(c->prereg_no, &p) != XJ_OK)
+			return XJ_E_INTERNAL;	/* checked by the handler */
+		for (size_t i = 0; i < t->nnamed && f == NULL; i++)
+			if (strcmp(t->named[i].prereg, p.canon) == 0)
+				f = &t->named[i];
+		if (f == NULL) {
+			f = &t->named[t->nnamed++];
+			memcpy(f->prereg, p.canon, sizeof(f->prereg));
+		}
+		f->approve = xj_str_eq(c->decision, "approve");
+		f->reason = blank(c->reason) ? "" : xj_strndup(r->arena, c->reason.p, c->reason.len);
+		if (f->reason == NULL)
+			return XJ_E_TOO_COMPLEX;
+	}
+	qsort(t->named, t->nnamed, sizeof(*t->named), fate_cmp);
+	for (size_t j = 0; j < in->nchildren; j++) {
+		struct xj_prereg p;
+		struct fate key, *f;
+
+		(void)xj_prereg_parse(in->children[j].prereg_no, &p);
+		memcpy(key.prereg, p.canon, sizeof(key.prereg));
+		f = bsearch(&key, t->named, t->nnamed, sizeof(*t->named), fate_cmp);
+		if (f == NULL)
+			return XJ_E_INTERNAL;
+		t->slot[j] = (size_t)(f - t->named);
+	}
+	return XJ_OK;
 }
 
 int
@@ -419,8 +510,10 @@ xj_school_list_decide(struct xj_req *r)
 	struct xj_ferrs *fe = xj_calloc(r->arena, 1, sizeof(*fe));
 	struct xj_school_actor a;
 	struct decision_in in;
-	struct decide_tx t;
+	struct decide_tx *t;
+	struct timespec t0, t1;
 	unsigned long long id;
+	long spent_ms;
 	int rc, whole_return;
 
 	if (l == NULL || fe == NULL)
@@ -461,20 +554,36 @@ xj_school_list_decide(struct xj_req *r)
 	/* the county of the list decides; nobody else sees it exists */
 	if (l->county_path[0] == '\0' || !xj_school_in_scope(&a, l->county_path))
 		return XJ_E_NOT_FOUND;
-	memset(&t, 0, sizeof(t));
-	t.r = r;
-	t.a = &a;
-	t.list_id = id;
-	t.list = l;
-	t.in = &in;
-	t.fe = fe;
-	t.reason = blank(in.reason) ? "" : xj_strndup(r->arena, in.reason.p, in.reason.len);
-	if (t.reason == NULL)
+	t = xj_calloc(r->arena, 1, sizeof(*t));
+	if (t == NULL)
 		return XJ_E_TOO_COMPLEX;
-	rc = xj_tx_run(r->db, decide_tx, &t);
-	if (rc == XJ_E_VALIDATION && fe->n)
-		return xj_resp_ferrs(r, fe);
-	if (rc != XJ_OK)
+	t->r = r;
+	t->a = &a;
+	t->list_id = id;
+	t->list = l;
+	t->in = &in;
+	t->fe = fe;
+	t->approve = xj_str_eq(in.decision, "approve");
+	t->reason = blank(in.reason) ? "" : xj_strndup(r->arena, in.reason.p, in.reason.len);
+	if (t->reason == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = resolve_named(r, t)) != XJ_OK)
 		return rc;
-	return list_view(r, 200, id);
+	/* Chunk after chunk until the list is decided or the time budget
+	 * is spent. An error stops here: the chunks committed so far stand
+	 * (the list says `deciding`), and the same request again finishes
+	 * the rest. So does it after 202: a list of a few thousand children
+	 * under load would otherwise outlast nginx's read timeout, and the
+	 * county would see a 504 for a decision still running. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		rc = xj_tx_run(r->db, decide_tx, t);
+		if (rc == XJ_E_VALIDATION && fe->n)
+			return xj_resp_ferrs(r, fe);
+		if (rc != XJ_OK)
+			return rc;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		spent_ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
+	} while (!t->done && spent_ms < xj_school_conf->decide_budget_ms);
+	return list_view(r, t->done ? 200 : 202, id);
 }

@@ -262,6 +262,53 @@ xj_adm_set_student(struct xj_db *db, unsigned long long reg_id, unsigned long lo
 }
 
 int
+xj_adm_list_pending(struct xj_db *db, unsigned long long list_id, unsigned max,
+    unsigned long long *ids, unsigned *n)
+{
+	struct xj_val v[2] = { XJ_VI(list_id), XJ_VI(max) };
+	struct xj_col c = XJ_COL_INT;
+	int rc;
+
+	*n = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_ADM_LIST_PENDING, v, 2)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_ADM_LIST_PENDING, &c, 1)) == XJ_OK)
+		if (*n < max)
+			ids[(*n)++] = (unsigned long long)c.i;
+	xj_db_done(db, XJ_Q_ADM_LIST_PENDING);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_adm_list_outcomes(struct xj_db *db, unsigned long long list_id,
+    void (*fn)(const char *prereg, const char *state, void *), void *arg)
+{
+	char prereg[17], state[13];
+	struct xj_val v = XJ_VI(list_id);
+	struct xj_col c[2] = { XJ_COL_STR(prereg, sizeof(prereg)), XJ_COL_STR(state, sizeof(state)) };
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_ADM_LIST_OUTCOMES, &v, 1)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_ADM_LIST_OUTCOMES, c, 2)) == XJ_OK)
+		fn(prereg, state, arg);
+	xj_db_done(db, XJ_Q_ADM_LIST_OUTCOMES);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_adm_list_advance(struct xj_db *db, unsigned long long id, unsigned approved,
+    unsigned returned)
+{
+	struct xj_val v[3] = { XJ_VI(approved), XJ_VI(returned), XJ_VI(id) };
+	int rc = xj_db_exec(db, XJ_Q_ADM_LIST_ADVANCE, v, 3);
+
+	if (rc == XJ_OK && xj_db_affected(db, XJ_Q_ADM_LIST_ADVANCE) != 1)
+		return XJ_E_CONFLICT;
+	return rc;
+}
+
+int
 xj_adm_list_close(struct xj_db *db, unsigned long long id, unsigned approved,
     unsigned returned, unsigned long long actor)
 {

@@ -72,7 +72,7 @@ struct xj_adm_list {
 	char			 school_path[129];
 	char			 county[7];
 	char			 county_path[129];
-	char			 state[13];		/* submitted decided */
+	char			 state[13];		/* submitted deciding decided */
 	unsigned		 children, approved, returned;
 	char			 submitted_at[20];	/* UTC */
 	char			 decided_at[20];
@@ -107,6 +107,18 @@ int	xj_adm_list_children(struct xj_db *, unsigned long long list_id,
 int	xj_adm_decide_child(struct xj_db *, unsigned long long reg_id, unsigned long long list_id,
 	    const char *state, const char *reason);
 int	xj_adm_set_student(struct xj_db *, unsigned long long reg_id, unsigned long long student_id);
+/* A list is decided in chunks, one transaction each: up to `max` children
+ * still listed on it, registration id order (*n of them); every child on
+ * it with its admission state, to fn; a chunk that leaves children listed
+ * adds its counts and marks the list deciding (_advance), the last one
+ * adds its counts and closes it (_close). Both: XJ_E_CONFLICT when the
+ * list is decided already. */
+int	xj_adm_list_pending(struct xj_db *, unsigned long long list_id, unsigned max,
+	    unsigned long long *ids, unsigned *n);
+int	xj_adm_list_outcomes(struct xj_db *, unsigned long long list_id,
+	    void (*fn)(const char *prereg, const char *state, void *), void *arg);
+int	xj_adm_list_advance(struct xj_db *, unsigned long long id, unsigned approved,
+	    unsigned returned);
 int	xj_adm_list_close(struct xj_db *, unsigned long long id, unsigned approved,
 	    unsigned returned, unsigned long long actor);
 

@@ -300,9 +300,13 @@
 	X(ADM_LIST_INSERT,   0, \
 	  "INSERT INTO admission_list (school_org_id, county_code, state, children, submitted_by, submitted_at)" \
 	  " VALUES (?, ?, 'submitted', 0, ?, UTC_TIMESTAMP(6))") \
+	/* a child returned from a list the county is still deciding stays on \
+	 * it until the list is decided, so that repeating that decision finds \
+	 * every child it names (school/admission.c) */ \
 	X(ADM_LIST_TAKE,     0, \
 	  "UPDATE admission SET state = 'listed', list_id = ?, reason = '' WHERE school_org_id = ?" \
-	  " AND county_code = ? AND state IN ('ticked', 'returned')") \
+	  " AND county_code = ? AND state IN ('ticked', 'returned') AND NOT EXISTS (SELECT 1" \
+	  " FROM admission_list l WHERE l.id = admission.list_id AND l.state = 'deciding')") \
 	X(ADM_LIST_COUNT,    0, "UPDATE admission_list SET children = ? WHERE id = ?") \
 	X(ADM_LIST_GET,      0, \
 	  "SELECT l.id, l.school_org_id, s.code, s.name, s.path, l.county_code, COALESCE(c.path, ''), l.state," \
@@ -326,9 +330,20 @@
 	  "UPDATE admission SET state = ?, reason = ?, decided_at = UTC_TIMESTAMP(6)" \
 	  " WHERE registration_id = ? AND list_id = ? AND state = 'listed'") \
 	X(ADM_SET_STUDENT,   0, "UPDATE admission SET student_id = ? WHERE registration_id = ?") \
+	/* a list is decided in chunks (school/admission.c): each adds its \
+	 * counts; the last one closes it */ \
+	X(ADM_LIST_PENDING,  0, \
+	  "SELECT registration_id FROM admission WHERE list_id = ? AND state = 'listed'" \
+	  " ORDER BY registration_id LIMIT ?") \
+	X(ADM_LIST_OUTCOMES, 0, \
+	  "SELECT r.prereg_no, a.state FROM admission a JOIN registration r ON r.id = a.registration_id" \
+	  " WHERE a.list_id = ?") \
+	X(ADM_LIST_ADVANCE,  0, \
+	  "UPDATE admission_list SET state = 'deciding', approved = approved + ?, returned = returned + ?" \
+	  " WHERE id = ? AND state IN ('submitted', 'deciding')") \
 	X(ADM_LIST_CLOSE,    0, \
-	  "UPDATE admission_list SET state = 'decided', approved = ?, returned = ?, decided_by = ?," \
-	  " decided_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'submitted'") \
+	  "UPDATE admission_list SET state = 'decided', approved = approved + ?, returned = returned + ?," \
+	  " decided_by = ?, decided_at = UTC_TIMESTAMP(6) WHERE id = ? AND state IN ('submitted', 'deciding')") \
 	X(ADM_NOTICE_SEQ_NEXT, 0, \
 	  "INSERT INTO admission_notice_seq (school_org_id, year, last_no) VALUES (?, ?, 1)" \
 	  " ON DUPLICATE KEY UPDATE last_no = last_no + 1") \

@@ -111,6 +111,7 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_F_CLASS_BRANCH, 422, "class_number_branch" },
 	{ XJ_E_F_CLASS_MISMATCH, 422, "class_mismatch" },
 	{ XJ_E_F_TERM, 422, "term_format" },
+	{ XJ_E_LIST_PARTLY_DECIDED, 409, "list_partly_decided" },
 };
 
 static int
