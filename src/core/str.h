@@ -27,4 +27,14 @@ xj_str_eq(struct xj_str a, const char *lit)
 	return a.len == n && (n == 0 || memcmp(a.p, lit, n) == 0);
 }
 
+/* 1 when s is absent, empty or only spaces, tabs and line breaks. */
+static inline int
+xj_str_blank(struct xj_str s)
+{
+	for (size_t i = 0; s.p && i < s.len; i++)
+		if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\n' && s.p[i] != '\r')
+			return 0;
+	return 1;
+}
+
 #endif

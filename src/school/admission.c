@@ -283,15 +283,6 @@ static const struct xj_field decision_fields[] = {
 	XJ_FIELD_END
 };
 
-static int
-blank(struct xj_str s)
-{
-	for (size_t i = 0; s.p && i < s.len; i++)
-		if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\n' && s.p[i] != '\r')
-			return 0;
-	return 1;
-}
-
 /* One named child's fate (children[]), resolved before the first chunk;
  * sorted by number. A child named twice: the last entry counts. */
 struct fate {
@@ -484,7 +475,7 @@ resolve_named(struct xj_req *r, struct decide_tx *t)
 			memcpy(f->prereg, p.canon, sizeof(f->prereg));
 		}
 		f->approve = xj_str_eq(c->decision, "approve");
-		f->reason = blank(c->reason) ? "" : xj_strndup(r->arena, c->reason.p, c->reason.len);
+		f->reason = xj_str_blank(c->reason) ? "" : xj_strndup(r->arena, c->reason.p, c->reason.len);
 		if (f->reason == NULL)
 			return XJ_E_TOO_COMPLEX;
 	}
@@ -526,7 +517,7 @@ xj_school_list_decide(struct xj_req *r)
 		return rc;
 	/* a return must say why: the school reads it (per child, or for all) */
 	whole_return = in.decision.p && xj_str_eq(in.decision, "return");
-	if (whole_return && blank(in.reason))
+	if (whole_return && xj_str_blank(in.reason))
 		xj_ferr_add(fe, r->arena, "reason", XJ_E_F_REQUIRED);
 	for (size_t j = 0; j < in.nchildren; j++) {
 		struct child_in *c = &in.children[j];
@@ -539,8 +530,8 @@ xj_school_list_decide(struct xj_req *r)
 				xj_ferr_add(fe, r->arena, path, prc);
 			}
 		}
-		if (c->decision.p && xj_str_eq(c->decision, "return") && blank(c->reason) &&
-		    blank(in.reason)) {
+		if (c->decision.p && xj_str_eq(c->decision, "return") && xj_str_blank(c->reason) &&
+		    xj_str_blank(in.reason)) {
 			snprintf(path, sizeof(path), "children[%zu].reason", j);
 			xj_ferr_add(fe, r->arena, path, XJ_E_F_REQUIRED);
 		}
@@ -564,7 +555,7 @@ xj_school_list_decide(struct xj_req *r)
 	t->in = &in;
 	t->fe = fe;
 	t->approve = xj_str_eq(in.decision, "approve");
-	t->reason = blank(in.reason) ? "" : xj_strndup(r->arena, in.reason.p, in.reason.len);
+	t->reason = xj_str_blank(in.reason) ? "" : xj_strndup(r->arena, in.reason.p, in.reason.len);
 	if (t->reason == NULL)
 		return XJ_E_TOO_COMPLEX;
 	if ((rc = resolve_named(r, t)) != XJ_OK)

@@ -315,15 +315,6 @@ static const struct xj_field decision_fields[] = {
 	XJ_FIELD_END
 };
 
-static int
-blank(struct xj_str s)
-{
-	for (size_t i = 0; i < s.len; i++)
-		if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\n' && s.p[i] != '\r')
-			return 0;
-	return 1;
-}
-
 struct decide_tx {
 	struct xj_req		*r;
 	struct xj_certreview	*rv;
@@ -408,7 +399,7 @@ xj_school_certreview_decide(struct xj_req *r)
 		return rc;
 	/* a refusal must say why: the parent reads it and files again */
 	if (in.decision.p && xj_str_eq(in.decision, "reject") &&
-	    (in.reason.p == NULL || blank(in.reason)) && !xj_ferr_has(&fe, "reason"))
+	    (in.reason.p == NULL || xj_str_blank(in.reason)) && !xj_ferr_has(&fe, "reason"))
 		xj_ferr_add(&fe, r->arena, "reason", XJ_E_F_REQUIRED);
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
@@ -418,7 +409,7 @@ xj_school_certreview_decide(struct xj_req *r)
 	t.r = r;
 	t.rv = rv;
 	t.approve = xj_str_eq(in.decision, "approve");
-	t.reason = in.reason.p && !blank(in.reason) ?
+	t.reason = in.reason.p && !xj_str_blank(in.reason) ?
 	    xj_strndup(r->arena, in.reason.p, in.reason.len) : "";
 	if (t.reason == NULL)
 		return XJ_E_TOO_COMPLEX;

@@ -164,24 +164,6 @@ static const struct xj_field decision_fields[] = {
 	XJ_FIELD_END
 };
 
-static int
-blank(struct xj_str s)
-{
-	for (size_t i = 0; i < s.len; i++)
-		if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\n' && s.p[i] != '\r')
-			return 0;
-	return 1;
-}
-
-static int
-has_ferr(const struct xj_ferrs *fe, const char *field)
-{
-	for (size_t i = 0; i < fe->n; i++)
-		if (strcmp(fe->e[i].field, field) == 0)
-			return 1;
-	return 0;
-}
-
 struct decide_tx {
 	struct xj_req			*r;
 	const struct xj_noid_target	*tgt;
@@ -303,7 +285,7 @@ xj_school_noid_decide(struct xj_req *r)
 	/* a refusal must say why: the parent reads it and corrects (a
 	 * reason the binder refused is reported once, as it is) */
 	if (in.decision.p && xj_str_eq(in.decision, "reject") &&
-	    (in.reason.p == NULL || blank(in.reason)) && !has_ferr(&fe, "reason"))
+	    (in.reason.p == NULL || xj_str_blank(in.reason)) && !xj_ferr_has(&fe, "reason"))
 		xj_ferr_add(&fe, r->arena, "reason", XJ_E_F_REQUIRED);
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
@@ -313,7 +295,7 @@ xj_school_noid_decide(struct xj_req *r)
 	t.tgt = &tgt;
 	t.ev = xj_str_eq(in.decision, "approve") ? XJ_REV_NOID_VERIFIED : XJ_REV_NOID_REJECTED;
 	t.version = in.version.set ? in.version.v : 0;
-	t.reason = in.reason.p && !blank(in.reason) ?
+	t.reason = in.reason.p && !xj_str_blank(in.reason) ?
 	    xj_strndup(r->arena, in.reason.p, in.reason.len) : "";
 	if (t.reason == NULL)
 		return XJ_E_TOO_COMPLEX;
