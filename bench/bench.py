@@ -281,7 +281,27 @@ class Bench:
                 ensure_ascii=False))
         return bodies
 
+    def refresh_sessions(self):
+        """A fresh cookie for every session, as a browser keeps the one
+        the sliding refresh sends. wrk cannot store cookies, so without
+        this every request of a session older than a minute would be
+        answered with a new one (src/auth/auth.c REFRESH_AFTER): one
+        token and CSRF signature more per request than real traffic
+        costs. One GET per session; the CSRF token stays (it depends on
+        the session's start, not on its last use)."""
+        def one(s):
+            st, cookie, body = self.http("GET", "/api/parent/v1/session",
+                                         headers={"Cookie": "xj_parent=" + s["c"]})
+            if st != 200:
+                raise RuntimeError("session refresh: %d %r" % (st, body[:200]))
+            m = re.search(r"xj_parent=([^;]+)", cookie or "")
+            if m:
+                s["c"] = m.group(1)
+        with concurrent.futures.ThreadPoolExecutor(4) as ex:
+            list(ex.map(one, self.sessions))
+
     def datafile(self, bodies):
+        self.refresh_sessions()
         path = self.st.path("wrkdata-%d.lua" % self.child_next)
         with open(path, "w") as f:
             f.write("PASSWORD = %s\n" % json.dumps(PASSWORD))
