@@ -21,7 +21,7 @@ if ! command -v wrk >/dev/null 2>&1; then
 	echo "ok 4 # SKIP"
 	exit 0
 fi
-out=$(mktemp /tmp/xj-bench-smoke.XXXXXX)
+out=$(mktemp)
 # automake sets NGINX to the binary; stack.py keeps it from nginx itself
 timeout 300 python3 "$S/bench/bench.py" --smoke --build "$B" --report "$out.md" >"$out" 2>&1
 rc=$?

@@ -51,22 +51,6 @@
  * conflict cheap, while a list of 2000 still takes only 40 transactions. */
 #define DECIDE_CHUNK	50
 
-static int
-list_id_param(struct xj_req *r, unsigned long long *id)
-{
-	struct xj_str s = xj_route_param(&r->params, "id");
-
-	*id = 0;
-	if (s.len == 0 || s.len > 18)
-		return XJ_E_NOT_FOUND;
-	for (size_t i = 0; i < s.len; i++) {
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return XJ_E_NOT_FOUND;
-		*id = *id * 10 + (unsigned long long)(s.p[i] - '0');
-	}
-	return *id ? XJ_OK : XJ_E_NOT_FOUND;
-}
-
 /* R-ORG-3: the school's own lists; a bureau's schools' or counties' lists */
 static int
 list_in_scope(const struct xj_school_actor *a, const struct xj_adm_list *l)
@@ -238,7 +222,7 @@ xj_school_list_get(struct xj_req *r)
 		return XJ_E_TOO_COMPLEX;
 	if ((rc = xj_school_may(r, XJ_ACT_LIST_READ, &a)) != XJ_OK)
 		return rc;
-	if ((rc = list_id_param(r, &id)) != XJ_OK)
+	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	if ((rc = xj_adm_list_get(r->db, id, l)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
@@ -538,7 +522,7 @@ xj_school_list_decide(struct xj_req *r)
 	}
 	if (fe->n)
 		return xj_resp_ferrs(r, fe);
-	if ((rc = list_id_param(r, &id)) != XJ_OK)
+	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	if ((rc = xj_adm_list_get(r->db, id, l)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;

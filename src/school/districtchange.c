@@ -36,22 +36,6 @@
 
 #define PREREG_TRIES	8
 
-static int
-id_param(struct xj_req *r, unsigned long long *id)
-{
-	struct xj_str s = xj_route_param(&r->params, "id");
-
-	*id = 0;
-	if (s.len == 0 || s.len > 18)
-		return XJ_E_NOT_FOUND;
-	for (size_t i = 0; i < s.len; i++) {
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return XJ_E_NOT_FOUND;
-		*id = *id * 10 + (unsigned long long)(s.p[i] - '0');
-	}
-	return XJ_OK;
-}
-
 static void
 gen_case(yajl_gen g, const struct xj_change_case *d)
 {
@@ -122,7 +106,7 @@ load(struct xj_req *r, struct xj_school_actor *a, int old, struct xj_change_case
 
 	if ((rc = xj_school_may(r, XJ_ACT_CHANGE_DECIDE, a)) != XJ_OK)
 		return rc;
-	if ((rc = id_param(r, &id)) != XJ_OK)
+	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	if ((rc = xj_adm_change_get(r->db, id, d)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;

@@ -43,6 +43,9 @@ struct xj_school_actor {
 int	xj_school_may(struct xj_req *, enum xj_school_act, struct xj_school_actor *);
 /* 1 when an org path lies within the actor's org. */
 int	xj_school_in_scope(const struct xj_school_actor *, const char *path);
+/* The numeric {id} path parameter (1..18 digits, not 0): XJ_OK, or
+ * XJ_E_NOT_FOUND for anything else, which no row could have. */
+int	xj_school_id_param(struct xj_req *, unsigned long long *id);
 /* applicant.c; helpers the other handlers share */
 struct xj_applicant;
 struct xj_db;

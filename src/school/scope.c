@@ -95,3 +95,19 @@ xj_school_in_scope(const struct xj_school_actor *a, const char *path)
 
 	return n > 0 && strncmp(path, a->org.path, n) == 0;
 }
+
+int
+xj_school_id_param(struct xj_req *r, unsigned long long *id)
+{
+	struct xj_str s = xj_route_param(&r->params, "id");
+
+	*id = 0;
+	if (s.len == 0 || s.len > 18)
+		return XJ_E_NOT_FOUND;
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return XJ_E_NOT_FOUND;
+		*id = *id * 10 + (unsigned long long)(s.p[i] - '0');
+	}
+	return *id ? XJ_OK : XJ_E_NOT_FOUND;	/* ids start at 1 */
+}
