@@ -273,15 +273,34 @@ check_session(struct xj_req *r, char kind, int confirm_later)
 		if (hdr == NULL || !xj_csrf_check(keys, &s, hdr, strlen(hdr)))
 			return XJ_E_CSRF;
 	}
+	/* the CSRF token is made only by the routes that return it */
+	r->sess_kind = kind;
+	r->sess_gen = s.gen;
+	r->sess_iat = s.iat;
 	/* sliding idle expiry: a fresh cookie now and then */
 	if (now - s.seen >= REFRESH_AFTER) {
 		s.seen = now;
 		return issue(r, &s);
 	}
-	if ((r->csrf = xj_alloc(r->arena, XJ_CSRF_BUF)) == NULL ||
-	    xj_csrf_make(keys, &s, (char *)r->csrf, XJ_CSRF_BUF) < 0)
-		return XJ_E_INTERNAL;
 	return XJ_OK;
+}
+
+const char *
+xj_auth_csrf(struct xj_req *r)
+{
+	struct xj_session s;
+	char *csrf;
+
+	if (r->csrf != NULL || r->sess_kind == 0)
+		return r->csrf;
+	s.kind = r->sess_kind;
+	s.account = r->actor_id;
+	s.gen = r->sess_gen;
+	s.iat = s.seen = r->sess_iat;
+	if ((csrf = xj_alloc(r->arena, XJ_CSRF_BUF)) == NULL ||
+	    xj_csrf_make(keys, &s, csrf, XJ_CSRF_BUF) < 0)
+		return NULL;
+	return r->csrf = csrf;
 }
 
 /* A timestamp is 1..12 decimal digits; anything else counts as a bad

@@ -33,6 +33,9 @@ int	xj_auth_check(struct xj_req *, int role);
  * session is live (no-op when nothing is pending), otherwise the error
  * session_live() would have given. */
 int	xj_auth_confirm(struct xj_req *, int found, unsigned gen);
+/* The session's anti-CSRF token (made on first use, in the arena), or
+ * NULL without a session. */
+const char *xj_auth_csrf(struct xj_req *);
 /* Start a session for the account (kind 'p' or 's') after a login or a
  * sign-up: sets the cookie and r->csrf. */
 int	xj_auth_start(struct xj_req *, char kind, unsigned long long account, unsigned gen);

@@ -41,7 +41,12 @@ struct xj_req {
 	unsigned long long	 actor_id;
 	unsigned		 actor_org;
 	const char		*actor_role;
-	const char		*csrf;		/* the session's anti-CSRF token */
+	const char		*csrf;		/* the session's anti-CSRF token, once made */
+	/* the checked session, from which auth/auth.h xj_auth_csrf() makes
+	 * the token when a route returns it (sess_kind 0: none) */
+	char			 sess_kind;
+	unsigned		 sess_gen;
+	long long		 sess_iat;
 	/* XJ_ROLE_PARENT_CONFIRM: the session generation still to be
 	 * matched against the account row (auth/auth.h xj_auth_confirm) */
 	int			 live_pending;

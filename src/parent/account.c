@@ -113,7 +113,7 @@ session_body(struct xj_req *r, int status, unsigned long long id)
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)id);
 	yajl_gen_map_close(g);
-	xj_gen_str(g, "csrf_token", r->csrf);
+	xj_gen_str(g, "csrf_token", xj_auth_csrf(r));
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);
 }

@@ -75,7 +75,7 @@ session_body(struct xj_req *r, unsigned long long id)
 	xj_gen_str(g, "name", si->org_name);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
-	xj_gen_str(g, "csrf_token", r->csrf);
+	xj_gen_str(g, "csrf_token", xj_auth_csrf(r));
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);
 }
