@@ -31,8 +31,9 @@ int	xj_parent_reg_status(struct xj_req *);
  * XJ_E_NOT_FOUND for a number that is not theirs. */
 struct xj_reg_rec;
 int	xj_parent_reg_load(struct xj_req *, struct xj_reg_rec *);
-/* The same without the guardians (status, cancel, certificates). */
-int	xj_parent_reg_load_core(struct xj_req *, struct xj_reg_rec *);
+/* Parse the {no} path parameter: XJ_OK, or a 422 sent (r->responded). */
+struct xj_prereg;
+int	xj_parent_prereg_param(struct xj_req *, struct xj_prereg *);
 /* form.c */
 int	xj_parent_reg_form(struct xj_req *);
 /* certificates.c */

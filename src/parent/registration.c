@@ -318,36 +318,33 @@ xj_parent_reg_list(struct xj_req *r)
 	return xj_resp_send(r);
 }
 
-/* Parse {no} and load the parent's own registration; 404 for anyone
- * else's, so guessing numbers reveals nothing (issue 3 §9). */
-static int
-reg_load(struct xj_req *r, struct xj_reg_rec *rec, int guardians)
+int
+xj_parent_prereg_param(struct xj_req *r, struct xj_prereg *p)
 {
-	struct xj_str no = xj_route_param(&r->params, "no");
-	struct xj_prereg p;
 	struct xj_ferrs fe = { 0 };
 	int rc;
 
-	if ((rc = xj_prereg_parse(no, &p)) != XJ_OK) {
+	if ((rc = xj_prereg_parse(xj_route_param(&r->params, "no"), p)) != XJ_OK) {
 		xj_ferr_add(&fe, r->arena, "prereg_no", rc);
 		return xj_resp_ferrs(r, &fe);
 	}
-	rc = guardians ? xj_reg_get(r->db, p.canon, rec) : xj_reg_get_core(r->db, p.canon, rec);
-	if (rc == XJ_NO_ROW || (rc == XJ_OK && rec->parent_id != r->actor_id))
-		return XJ_E_NOT_FOUND;
-	return rc;
+	return XJ_OK;
 }
 
+/* Parse {no} and load the parent's own registration; 404 for anyone
+ * else's, so guessing numbers reveals nothing (issue 3 §9). */
 int
 xj_parent_reg_load(struct xj_req *r, struct xj_reg_rec *rec)
 {
-	return reg_load(r, rec, 1);
-}
+	struct xj_prereg p;
+	int rc;
 
-int
-xj_parent_reg_load_core(struct xj_req *r, struct xj_reg_rec *rec)
-{
-	return reg_load(r, rec, 0);
+	if ((rc = xj_parent_prereg_param(r, &p)) != XJ_OK || r->responded)
+		return rc;
+	rc = xj_reg_get(r->db, p.canon, rec);
+	if (rc == XJ_NO_ROW || (rc == XJ_OK && rec->parent_id != r->actor_id))
+		return XJ_E_NOT_FOUND;
+	return rc;
 }
 
 int

@@ -135,19 +135,15 @@ xj_parent_reg_status(struct xj_req *r)
 	const char *id_zh, *id_en;
 	yajl_gen g;
 
-	struct xj_str no = xj_route_param(&r->params, "no");
 	struct xj_prereg p;
-	struct xj_ferrs fe = { 0 };
 	unsigned gen;
 	int found;
 
 	if (rec == NULL || h == NULL)
 		return XJ_E_TOO_COMPLEX;
 	h->n = 0;
-	if ((rc = xj_prereg_parse(no, &p)) != XJ_OK) {
-		xj_ferr_add(&fe, r->arena, "prereg_no", rc);
-		return xj_resp_ferrs(r, &fe);
-	}
+	if ((rc = xj_parent_prereg_param(r, &p)) != XJ_OK || r->responded)
+		return rc;
 	/* one round trip: session generation, the row if it is this
 	 * parent's (404 otherwise, issue 3 §9) and its history */
 	if ((rc = xj_reg_status_read(r->db, r->actor_id, p.canon, &found, &gen, rec,

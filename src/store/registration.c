@@ -141,16 +141,19 @@ get_guardians(struct xj_db *db, struct xj_reg_rec *r)
 	return rc == XJ_NO_ROW || rc == XJ_OK ? XJ_OK : rc;
 }
 
+static int	get_core(struct xj_db *, const char *, struct xj_reg_rec *);
+
 int
 xj_reg_get(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
 {
-	int rc = xj_reg_get_core(db, prereg, r);
+	int rc = get_core(db, prereg, r);
 
 	return rc == XJ_OK ? get_guardians(db, r) : rc;
 }
 
-int
-xj_reg_get_core(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
+/* The row without its guardians (nguardians = 0). */
+static int
+get_core(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
 {
 	char state[25], cert[17];
 	struct xj_val v = XJ_VS(prereg);
@@ -249,24 +252,6 @@ xj_reg_update(struct xj_db *db, const struct xj_reg_rec *r, struct xj_reg_pos fr
 	if ((rc = xj_db_exec(db, XJ_Q_REG_GUARDIANS_DELETE, &d, 1)) != XJ_OK)
 		return rc;
 	return xj_reg_insert_guardians(db, r);
-}
-
-int
-xj_reg_events(struct xj_db *db, unsigned long long reg_id,
-    void (*fn)(const struct xj_reg_event_row *, void *), void *arg)
-{
-	struct xj_reg_event_row e;
-	struct xj_val v = XJ_VI(reg_id);
-	struct xj_col c[4] = { XJ_COL_STR(e.at, sizeof(e.at)), XJ_COL_STR(e.event, sizeof(e.event)),
-	    XJ_COL_STR(e.state, sizeof(e.state)), XJ_COL_STR(e.detail, sizeof(e.detail)) };
-	int rc;
-
-	if ((rc = xj_db_exec(db, XJ_Q_REG_EVENTS, &v, 1)) != XJ_OK)
-		return rc;
-	while ((rc = xj_db_fetch(db, XJ_Q_REG_EVENTS, c, 4)) == XJ_OK)
-		fn(&e, arg);
-	xj_db_done(db, XJ_Q_REG_EVENTS);
-	return rc == XJ_NO_ROW ? XJ_OK : rc;
 }
 
 int

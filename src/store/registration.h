@@ -76,9 +76,6 @@ int	xj_reg_claim_owner(struct xj_db *, const unsigned char *bidx, char prereg[17
 	    char county[7], unsigned long long *parent_id);
 /* Read a registration with its guardians: XJ_OK or XJ_NO_ROW. */
 int	xj_reg_get(struct xj_db *, const char *prereg, struct xj_reg_rec *);
-/* The same without the guardians (nguardians = 0): one query less for
- * the status polling of the May rush. */
-int	xj_reg_get_core(struct xj_db *, const char *prereg, struct xj_reg_rec *);
 /* Move from `from` to `to` if the row is still at `from`: XJ_OK, or
  * XJ_E_CONFLICT when another request moved it first. */
 int	xj_reg_move(struct xj_db *, unsigned long long id, struct xj_reg_pos from,
@@ -126,9 +123,6 @@ struct xj_reg_event_row {
 	char	state[25];
 	char	detail[1021];
 };
-/* The status history, oldest first. */
-int	xj_reg_events(struct xj_db *, unsigned long long reg_id,
-	    void (*fn)(const struct xj_reg_event_row *, void *), void *arg);
 /* The status poll's single query (XJ_Q_REG_STATUS): *found = 0 when the
  * account is gone; *gen its session generation; rec->id = 0 when the
  * registration is not this parent's (or does not exist); otherwise

@@ -91,9 +91,6 @@
 	X(REG_EVENT_INSERT,  0, \
 	  "INSERT INTO registration_event (registration_id, at, event, state, detail)" \
 	  " VALUES (?, UTC_TIMESTAMP(6), ?, ?, ?)") \
-	X(REG_EVENTS,        0, \
-	  "SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s'), event, state, detail FROM registration_event" \
-	  " WHERE registration_id = ? ORDER BY id") \
 	X(REG_BY_PREREG,     0, \
 	  "SELECT id, prereg_no, year, county_code, COALESCE(school_org_id, 0), parent_id, state," \
 	  " cert_state, version, local_family, COALESCE(special_category, ''), child_name, sex," \
