@@ -87,22 +87,20 @@ batch_tx(struct xj_db *db, void *arg)
 		xj_prereg_make(j->year, c.district, (unsigned)(i / 16) % XJ_PREREG_SERIAL_MAX,
 		    rec->prereg);
 		/* every other child was verified by PSB already: its form
-		 * prints (local family, R-COL-5); the rest still wait */
+		 * prints (local family, R-COL-5); the rest still wait. As the
+		 * parent portal does: the registration (with its PSB request
+		 * for those still waiting), then PSB's answer for the others. */
 		printable = i % 2 == 0;
-		if (printable)
-			rec->pos.state = XJ_REG_PRINTABLE;
-		if ((rc = xj_reg_insert(db, rec)) != XJ_OK ||
-		    (rc = xj_reg_claim(db, rec->child_bidx, rec->id)) != XJ_OK ||
-		    (rc = xj_reg_insert_guardians(db, rec)) != XJ_OK ||
-		    (rc = xj_reg_event(db, rec->id, "registered",
-		    xj_reg_state_name(XJ_REG_SUBMITTED), "")) != XJ_OK)
+		if ((rc = xj_reg_insert(db, rec, "", !printable)) != XJ_OK)
 			break;
-		if (printable)
-			rc = xj_reg_event(db, rec->id, "psb_match", xj_reg_state_name(rec->pos.state), "");
-		else
-			rc = xj_reg_psb_enqueue(db, rec->id, rec->version);
-		if (rc != XJ_OK)
-			break;
+		if (printable) {
+			struct xj_reg_pos to = rec->pos;
+			to.state = XJ_REG_PRINTABLE;
+			if ((rc = xj_reg_move(db, rec->id, rec->pos, to)) != XJ_OK ||
+			    (rc = xj_reg_event(db, rec->id, "psb_match",
+			    xj_reg_state_name(to.state), "")) != XJ_OK)
+				break;
+		}
 		if (i - j->from < j->sample && j->out) {
 			pthread_mutex_lock(j->out_mu);
 			fprintf(j->out, "%s\t%s\t%d\n", phone, rec->prereg, printable);

@@ -261,7 +261,7 @@ check_session(struct xj_req *r, char kind, int confirm_later)
 		return XJ_E_UNAUTHENTICATED;
 	if (!xj_session_fresh(&s, now, idle, absolute))
 		return XJ_E_SESSION_EXPIRED;
-	if (confirm_later && kind == 'p' && r->method == XJ_M_GET) {
+	if (confirm_later && kind == 'p') {
 		r->live_pending = 1;
 		r->live_gen = s.gen;
 	} else if ((rc = session_live(r, &s)) != XJ_OK)

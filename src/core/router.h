@@ -30,8 +30,9 @@ enum xj_role {
 	XJ_ROLE_PARENT,			/* a parent's session cookie */
 	/* a parent's session cookie whose generation (logout, password
 	 * change) the handler confirms in its own query with
-	 * xj_auth_confirm(): one round trip less on a hot read. GET only;
-	 * until confirmed no 2xx can leave (req.c refuses it). */
+	 * xj_auth_confirm(): one round trip less on a hot route (the status
+	 * poll, the registration). A handler that writes confirms before it
+	 * writes; until confirmed no 2xx can leave (req.c refuses it). */
 	XJ_ROLE_PARENT_CONFIRM,
 	XJ_ROLE_STAFF,			/* any staff session */
 	XJ_ROLE_PSB			/* the PSB gateway's signature */

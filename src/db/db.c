@@ -215,7 +215,7 @@ prepared(struct xj_db *db, int q, int *rc)
 	return st;
 }
 
-#define MAX_BIND 64	/* columns or parameters of one statement */
+#define MAX_BIND 80	/* columns or parameters of one statement */
 
 int
 xj_db_exec(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
@@ -260,6 +260,13 @@ xj_db_exec(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
 	}
 	if ((nin && mysql_stmt_bind_param(st, b) != 0) || mysql_stmt_execute(st) != 0)
 		return stmt_fail(db, q, st);
+	if (db->defs[q].flags & XJ_SQL_CALL) {
+		int more;
+		while ((more = mysql_stmt_next_result(st)) == 0)
+			mysql_stmt_free_result(st);
+		if (more > 0)
+			return stmt_fail(db, q, st);
+	}
 	return XJ_OK;
 }
 

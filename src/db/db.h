@@ -16,6 +16,10 @@
 
 /* statement flags */
 #define XJ_SQL_DUP_OK	0x1	/* duplicate key (1062) is an answer: XJ_E_CONFLICT */
+#define XJ_SQL_CALL	0x2	/* CALL of a procedure that returns no rows: exec
+				 * reads every status the server sends for it, so
+				 * an error after the first (a failed COMMIT
+				 * inside) is the exec's error */
 
 struct xj_sqldef {
 	const char	*name;

@@ -35,28 +35,51 @@ sleep_us(unsigned us)
 		;
 }
 
-int
-xj_tx_run(struct xj_db *db, xj_tx_fn fn, void *arg)
+/* One attempt; own: BEGIN and COMMIT around fn. */
+static int
+attempt(struct xj_db *db, xj_tx_fn fn, void *arg, int own)
 {
-	int attempt, rc;
+	int rc;
 
-	for (attempt = 0; ; attempt++) {
+	if (!own)
+		return fn(db, arg);
+	if ((rc = xj_db_begin(db)) != XJ_OK)
+		return rc;
+	rc = fn(db, arg);
+	if (rc == XJ_OK && (rc = xj_db_commit(db)) == XJ_OK)
+		return XJ_OK;
+	xj_db_rollback(db);
+	return rc;
+}
+
+static int
+run(struct xj_db *db, xj_tx_fn fn, void *arg, int own)
+{
+	int n, rc;
+
+	for (n = 0; ; n++) {
 		uint32_t rnd = 0;
 
-		if ((rc = xj_db_begin(db)) != XJ_OK)
+		if ((rc = attempt(db, fn, arg, own)) != XJ_RETRY)
 			return rc;
-		rc = fn(db, arg);
-		if (rc == XJ_OK && (rc = xj_db_commit(db)) == XJ_OK)
-			return XJ_OK;
-		xj_db_rollback(db);
-		if (rc != XJ_RETRY)
-			return rc;
-		if (attempt >= db->conf->db_tx_retries) {
-			xj_log(XJ_LOG_WARN, "tx_retries_exhausted", "%d", "attempts", attempt + 1);
+		if (n >= db->conf->db_tx_retries) {
+			xj_log(XJ_LOG_WARN, "tx_retries_exhausted", "%d", "attempts", n + 1);
 			return XJ_E_BUSY;
 		}
 		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-			rnd = (uint32_t)attempt * 2654435761u;
-		sleep_us(xj_tx_backoff_us(attempt, rnd));
+			rnd = (uint32_t)n * 2654435761u;
+		sleep_us(xj_tx_backoff_us(n, rnd));
 	}
+}
+
+int
+xj_tx_run(struct xj_db *db, xj_tx_fn fn, void *arg)
+{
+	return run(db, fn, arg, 1);
+}
+
+int
+xj_tx_atomic(struct xj_db *db, xj_tx_fn fn, void *arg)
+{
+	return run(db, fn, arg, 0);
 }

@@ -17,6 +17,10 @@ typedef int (*xj_tx_fn)(struct xj_db *, void *arg);
  * outcome of a lost COMMIT is unknown: clients retry with their
  * Idempotency-Key). */
 int		xj_tx_run(struct xj_db *, xj_tx_fn, void *arg);
+/* The same reruns for a unit that is one self-contained transaction
+ * already (a procedure that commits or rolls back itself, such as
+ * xj_reg_create): no BEGIN or COMMIT around it. */
+int		xj_tx_atomic(struct xj_db *, xj_tx_fn, void *arg);
 /* Microseconds to sleep before rerun number attempt+1 (pure). */
 unsigned	xj_tx_backoff_us(int attempt, uint32_t rnd);
 

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <openssl/rand.h>
 
+#include "auth/auth.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/req.h"
@@ -22,10 +23,8 @@
 #include "domain/idnum.h"
 #include "domain/prereg.h"
 #include "domain/window.h"
-#include "store/audit.h"
 #include "store/idempotency.h"
 #include "store/org.h"
-#include "store/policy.h"
 #include "store/refdata.h"
 #include "store/registration.h"
 #include "parent.h"
@@ -54,57 +53,42 @@ utc_now(char out[20])
 	strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* R-COL-5: the public-security check needs a document number; a child
- * without one (type Z) waits for staff to verify its no-ID certificate. */
+/* One attempt (xj_tx_atomic reruns it after a deadlock): draw a number,
+ * make the answer (stored with an Idempotency-Key, so part of the unit),
+ * and write everything in one CALL (store/registration.h xj_reg_create). */
 static int
-enqueue_psb(struct xj_db *db, const struct xj_reg_rec *rec)
-{
-	return rec->idn_ct_len ? xj_reg_psb_enqueue(db, rec->id, rec->version) : XJ_OK;
-}
-
-static int
-create_tx(struct xj_db *db, void *arg)
+create_once(struct xj_db *db, void *arg)
 {
 	struct create_tx *t = arg;
 	struct xj_reg_rec *rec = t->rec;
-	struct xj_actor who = { XJ_ACTOR_PARENT, t->r->actor_id, NULL, 0, t->r->id, t->r->client_addr };
-	struct xj_audit a = { "registration.create", "registration", XJ_STR_NULL, XJ_STR_NULL, XJ_STR_NULL };
+	struct xj_reg_create_in in;
 	const unsigned char *buf;
 	size_t len;
-	int rc, i;
+	int rc = XJ_E_CONFLICT, i;
 
-	if ((rc = xj_idem_start(db, t->r->arena, t->idem, &t->replay)) != XJ_OK || t->replay)
-		return rc;
-	for (i = 0; i < PREREG_TRIES; i++) {
+	for (i = 0; i < PREREG_TRIES && rc == XJ_E_CONFLICT; i++) {
 		unsigned rnd;
 		if (RAND_bytes((unsigned char *)&rnd, sizeof(rnd)) != 1)
 			return XJ_E_INTERNAL;
 		if (xj_prereg_make(rec->year, rec->county, rnd % 10000000u, rec->prereg) != XJ_OK)
 			return XJ_E_INTERNAL;
-		if ((rc = xj_reg_insert(db, rec)) != XJ_E_CONFLICT)
-			break;
+		xj_resp_json(t->r, 201);
+		xj_regview(t->r, t->r->gen, t->ref, rec, t->school_code, t->school_name);
+		if (yajl_gen_get_buf(t->r->gen, &buf, &len) != yajl_gen_status_ok)
+			return XJ_E_INTERNAL;
+		memset(&in, 0, sizeof(in));
+		in.request_id = t->r->id;
+		in.client_addr = t->r->client_addr;
+		in.idem = t->idem;
+		in.response = (const char *)buf;
+		in.response_len = len;
+		rc = xj_reg_create(db, t->r->arena, rec, &in);
 	}
-	if (rc != XJ_OK)
-		return rc == XJ_E_CONFLICT ? XJ_E_BUSY : rc;
-	if ((rc = xj_reg_claim(db, rec->child_bidx, rec->id)) != XJ_OK)
-		return rc == XJ_E_CONFLICT ? XJ_E_DUPLICATE_CHILD : rc;
-	if ((rc = xj_reg_insert_guardians(db, rec)) != XJ_OK ||
-	    (rc = xj_reg_event(db, rec->id, "registered", xj_reg_state_name(rec->pos.state), "")) != XJ_OK ||
-	    (rc = enqueue_psb(db, rec)) != XJ_OK)
-		return rc;
-	a.target_id = xj_str_c(rec->prereg);
-	a.after = (struct xj_str){ sizeof(rec->child_bidx), (const char *)rec->child_bidx };
-	if ((rc = xj_audit_append(db, &who, &a)) != XJ_OK)
-		return rc;
-	/* the response is part of the unit: stored with the key */
-	xj_resp_json(t->r, 201);
-	xj_regview(t->r, t->r->gen, t->ref, rec, t->school_code, t->school_name);
-	if (t->idem != NULL) {
-		yajl_gen_get_buf(t->r->gen, &buf, &len);
-		if ((rc = xj_idem_finish(db, t->idem, 201, (const char *)buf, len)) != XJ_OK)
-			return rc;
+	if (rc == XJ_NO_ROW) {		/* the key's first answer */
+		t->replay = 1;
+		return XJ_OK;
 	}
-	return XJ_OK;
+	return rc == XJ_E_CONFLICT ? XJ_E_BUSY : rc;
 }
 
 struct dup_info {
@@ -166,53 +150,46 @@ xj_parent_reg_create(struct xj_req *r)
 	const struct xj_refdata *ref;
 	struct xj_ferrs fe = { 0 };
 	struct xj_reg_rec *rec;
-	struct xj_org county, school;
-	struct xj_window win;
+	struct xj_reg_ctx *x;
 	struct xj_localtime now;
 	struct xj_idem idem;
 	struct create_tx t;
 	char school_code[11], loc[200];
+	long long now_s = (long long)time(NULL);
 	const char *key;
-	int rc, min_age, cm, cd;
+	int rc;
 
 	if ((ref = xj_ref_acquire(r->db, r->arena)) == NULL)
 		return XJ_E_UNAVAILABLE;
-	if ((rec = xj_calloc(r->arena, 1, sizeof(*rec))) == NULL)
+	if ((rec = xj_calloc(r->arena, 1, sizeof(*rec))) == NULL ||
+	    (x = xj_calloc(r->arena, 1, sizeof(*x))) == NULL)
 		return XJ_E_TOO_COMPLEX;
 	if ((rc = xj_regform_read(r, ref, rec, school_code, &fe)) != XJ_OK)
 		return rc;
+	/* one read for the session's account, the county, the school, the
+	 * window and the age rule; the session is confirmed before anything
+	 * else is answered (routes.c: XJ_ROLE_PARENT_CONFIRM) */
+	xj_utc_to_shanghai(now_s, &now);
+	if ((rc = xj_reg_context(r->db, r->actor_id, rec->county, school_code, now.year, x)) != XJ_OK)
+		return rc;
+	if ((rc = xj_auth_confirm(r, x->account, x->session_gen)) != XJ_OK)
+		return rc;
 	/* the district must be a county bureau; the school one of its own */
-	memset(&school, 0, sizeof(school));
 	if (rec->county[0] && !fe.n) {
-		rc = xj_org_by_code(r->db, "county", rec->county, &county);
-		if (rc == XJ_NO_ROW)
+		if (x->county.id == 0)
 			xj_ferr_add(&fe, r->arena, "district", XJ_E_F_UNKNOWN_DIVISION);
-		else if (rc != XJ_OK)
-			return rc;
-		else if (school_code[0]) {
-			rc = xj_org_by_code(r->db, "school", school_code, &school);
-			if (rc == XJ_OK && xj_org_within(&school, &county))
-				rc = xj_org_by_id(r->db, school.id, &school);
-			else if (rc == XJ_OK || rc == XJ_NO_ROW) {
-				xj_ferr_add(&fe, r->arena, "school_code", XJ_E_F_CODE);
-				rc = XJ_OK;
-			}
-			if (rc != XJ_OK)
-				return rc;
-		}
+		else if (school_code[0] &&
+		    (x->school.id == 0 || !xj_org_within(&x->school, &x->county)))
+			xj_ferr_add(&fe, r->arena, "school_code", XJ_E_F_CODE);
 	}
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
 
 	/* R-COL-1: the window of the district, in Beijing time */
-	xj_utc_to_shanghai((long long)time(NULL), &now);
-	rc = xj_policy_window(r->db, now.year, rec->county, &win);
-	if (rc == XJ_NO_ROW || (rc == XJ_OK && !xj_window_open(&win, (long long)time(NULL))))
+	if (!x->has_window || !xj_window_open(&x->window, now_s))
 		return XJ_E_WINDOW_CLOSED;
-	if (rc != XJ_OK)
-		return rc;
 	rec->year = now.year;
-	rec->school_org_id = school.id;
+	rec->school_org_id = school_code[0] ? x->school.id : 0;
 	rec->parent_id = r->actor_id;
 	rec->pos.state = XJ_REG_SUBMITTED;
 	rec->pos.cert = XJ_CERT_NONE;
@@ -220,21 +197,19 @@ xj_parent_reg_create(struct xj_req *r)
 	memcpy(rec->updated_at, rec->created_at, sizeof(rec->updated_at));
 
 	/* R-COL-8: under age is a warning, not a refusal */
-	snprintf(loc, sizeof(loc), "%.2s0000", rec->county);
-	rc = xj_policy_age(r->db, loc, &min_age, &cm, &cd);
-	if (rc == XJ_OK) {
+	if (x->has_age) {
 		int by, bm, bd;
 		if (xj_date_parse(xj_str_c(rec->birth_date), &by, &bm, &bd) == XJ_OK)
-			rec->age_warning = xj_age_ok_for_entry(by, bm, bd, rec->year, cm, cd, min_age) == 0;
-	} else if (rc != XJ_NO_ROW)
-		return rc;
+			rec->age_warning = xj_age_ok_for_entry(by, bm, bd, rec->year,
+			    x->cutoff_month, x->cutoff_day, x->min_age) == 0;
+	}
 
 	memset(&t, 0, sizeof(t));
 	t.r = r;
 	t.ref = ref;
 	t.rec = rec;
-	t.school_code = school.id ? school.code : NULL;
-	t.school_name = school.id ? school.name : NULL;
+	t.school_code = rec->school_org_id ? x->school.code : NULL;
+	t.school_name = rec->school_org_id ? x->school.name : NULL;
 	key = xj_req_param(r, "HTTP_IDEMPOTENCY_KEY");
 	if (key != NULL) {
 		size_t kl = strlen(key);
@@ -245,7 +220,7 @@ xj_parent_reg_create(struct xj_req *r)
 		xj_idem_prepare(&idem, r->actor_id, "registration", key, kl, r->body.p, r->body.len);
 		t.idem = &idem;
 	}
-	rc = xj_tx_run(r->db, create_tx, &t);
+	rc = xj_tx_atomic(r->db, create_once, &t);
 	if (rc == XJ_E_DUPLICATE_CHILD)
 		return duplicate_answer(r, ref, rec);
 	if (rc != XJ_OK)

@@ -203,27 +203,21 @@ approve(struct xj_db *db, struct change_tx *t)
 	rec->pos.state = XJ_REG_SUBMITTED;
 	rec->pos.cert = XJ_CERT_NONE;
 	rec->study_permit[0] = '\0';
-	for (i = 0; i < PREREG_TRIES; i++) {
+	/* with its claim, guardians, "registered" event (naming the old
+	 * number) and R-COL-5's PSB request; a child without a document
+	 * number (type Z, R-COL-7) waits for the new district's check of its
+	 * no-ID certificate instead */
+	rc = XJ_E_CONFLICT;
+	for (i = 0; i < PREREG_TRIES && rc == XJ_E_CONFLICT; i++) {
 		unsigned rnd;
 		if (RAND_bytes((unsigned char *)&rnd, sizeof(rnd)) != 1)
 			return XJ_E_INTERNAL;
 		if (xj_prereg_make(rec->year, rec->county, rnd % 10000000u, rec->prereg) != XJ_OK)
 			return XJ_E_INTERNAL;
-		if ((rc = xj_reg_insert(db, rec)) != XJ_E_CONFLICT)
-			break;
+		rc = xj_reg_insert(db, rec, old->prereg, 1);
 	}
 	if (rc != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_E_BUSY : rc;
-	if ((rc = xj_reg_claim(db, rec->child_bidx, rec->id)) != XJ_OK)
-		return rc == XJ_E_CONFLICT ? XJ_E_DUPLICATE_CHILD : rc;
-	if ((rc = xj_reg_insert_guardians(db, rec)) != XJ_OK ||
-	    (rc = xj_reg_event(db, rec->id, "registered", xj_reg_state_name(rec->pos.state),
-	    old->prereg)) != XJ_OK)
-		return rc;
-	/* R-COL-5; a child without a document number (type Z, R-COL-7) waits
-	 * for the new district's check of its no-ID certificate instead */
-	if (rec->idn_ct_len && (rc = xj_reg_psb_enqueue(db, rec->id, rec->version)) != XJ_OK)
-		return rc;
 	if ((rc = xj_adm_change_decide(db, t->d->id, "revoked", "approved", t->r->actor_id,
 	    t->reason, rec->id)) != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;

@@ -11,7 +11,7 @@
 #include "idempotency.h"
 #include "sql.h"
 
-#define MAX_RESPONSE	(64 * 1024)
+#define MAX_RESPONSE	XJ_IDEM_MAX_RESPONSE
 
 void
 xj_idem_prepare(struct xj_idem *i, unsigned long long owner, const char *scope,
@@ -25,18 +25,14 @@ xj_idem_prepare(struct xj_idem *i, unsigned long long owner, const char *scope,
 }
 
 int
-xj_idem_begin(struct xj_db *db, struct xj_arena *a, struct xj_idem *i)
+xj_idem_load(struct xj_db *db, struct xj_arena *a, struct xj_idem *i)
 {
-	struct xj_val v[4] = { XJ_VI(i->owner), XJ_VS(i->scope), XJ_VB(i->key_hash, 32),
-	    XJ_VB(i->req_hash, 32) };
+	struct xj_val v[3] = { XJ_VI(i->owner), XJ_VS(i->scope), XJ_VB(i->key_hash, 32) };
 	unsigned char hash[32];
 	char *body;
 	struct xj_col c[3];
-	int rc = xj_db_exec(db, XJ_Q_IDEM_INSERT, v, 4);
+	int rc;
 
-	if (rc != XJ_E_CONFLICT)
-		return rc;
-	/* the other request committed (we waited on its row): read it */
 	if ((body = xj_alloc(a, MAX_RESPONSE + 1)) == NULL)
 		return XJ_E_TOO_COMPLEX;
 	c[0] = XJ_COL_BLOB((char *)hash, sizeof(hash));
@@ -50,6 +46,19 @@ xj_idem_begin(struct xj_db *db, struct xj_arena *a, struct xj_idem *i)
 	i->replay_body = body;
 	i->replay_len = c[2].len;
 	return XJ_NO_ROW;
+}
+
+int
+xj_idem_begin(struct xj_db *db, struct xj_arena *a, struct xj_idem *i)
+{
+	struct xj_val v[4] = { XJ_VI(i->owner), XJ_VS(i->scope), XJ_VB(i->key_hash, 32),
+	    XJ_VB(i->req_hash, 32) };
+	int rc = xj_db_exec(db, XJ_Q_IDEM_INSERT, v, 4);
+
+	if (rc != XJ_E_CONFLICT)
+		return rc;
+	/* the other request committed (we waited on its row): read it */
+	return xj_idem_load(db, a, i);
 }
 
 int

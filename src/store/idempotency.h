@@ -12,6 +12,8 @@
 struct xj_db;
 struct xj_arena;
 
+#define XJ_IDEM_MAX_RESPONSE	(64 * 1024)	/* a stored answer, at most */
+
 struct xj_idem {
 	unsigned long long	 owner;
 	const char		*scope;
@@ -29,6 +31,11 @@ void	xj_idem_prepare(struct xj_idem *, unsigned long long owner, const char *sco
 /* XJ_OK: new key, go on. XJ_NO_ROW: answered before, replay_* set.
  * XJ_E_IDEM_REUSED: the key came with another body. Or a db error. */
 int	xj_idem_begin(struct xj_db *, struct xj_arena *, struct xj_idem *);
+/* The stored answer of a key that another request holds (after its
+ * insert failed as a duplicate): XJ_NO_ROW with replay_* set,
+ * XJ_E_IDEM_REUSED, XJ_RETRY when that request rolled back meanwhile, or
+ * a db error. */
+int	xj_idem_load(struct xj_db *, struct xj_arena *, struct xj_idem *);
 /* The start of a create's unit of work: nothing to do without a key
  * (i == NULL); *replay set when the key was answered before. XJ_OK or an
  * error as for xj_idem_begin (never XJ_NO_ROW). */

@@ -65,16 +65,53 @@ deliver(const char *t, size_t start, size_t end,
 	return fn(t + start, end - start, arg);
 }
 
+#define MAX_DELIM	16
+
+/* "DELIMITER x" on a line of its own (the mariadb client's directive, so
+ * that a migration holding a procedure body runs the same through the
+ * client and through xuejictl migrate): at position i, after blanks and
+ * comments, read every such line, setting delim; returns the position
+ * after the last one (i if none), or len + 1 for an empty or overlong
+ * delimiter. */
+static size_t
+directives(const char *t, size_t len, size_t i, char *delim, size_t *dl)
+{
+	static const char kw[] = "DELIMITER";
+
+	for (;;) {
+		size_t s = skip_blank(t, len, i), e, k;
+		if (len - s <= sizeof(kw) - 1 || strncasecmp(t + s, kw, sizeof(kw) - 1) != 0 ||
+		    (t[s + sizeof(kw) - 1] != ' ' && t[s + sizeof(kw) - 1] != '\t'))
+			return i;
+		for (k = s + sizeof(kw) - 1; k < len && (t[k] == ' ' || t[k] == '\t'); k++)
+			;
+		for (e = k; e < len && !isspace((unsigned char)t[e]); e++)
+			;
+		if (e == k || e - k >= MAX_DELIM)
+			return len + 1;
+		memcpy(delim, t + k, e - k);
+		delim[e - k] = '\0';
+		*dl = e - k;
+		while (e < len && t[e] != '\n')
+			e++;
+		i = e;
+	}
+}
+
 int
 xj_sql_split(const char *t, size_t len,
     int (*fn)(const char *, size_t, void *), void *arg)
 {
-	size_t i = 0, start = 0;
+	char delim[MAX_DELIM] = ";";
+	size_t i, start, dl = 1;
 	char q = 0;
 	int rc;
 
+	if ((i = start = directives(t, len, 0, delim, &dl)) > len)
+		return -1;
 	while (i < len) {
 		char c = t[i];
+
 		if (q) {
 			if (c == '\\' && q != '`' && i + 1 < len)
 				i += 2;
@@ -105,16 +142,17 @@ xj_sql_split(const char *t, size_t len,
 			if (e == NULL)
 				return -1;
 			i = (size_t)(e - t) + 2;
-		} else if (c == ';') {
+		} else if (len - i >= dl && memcmp(t + i, delim, dl) == 0) {
 			if ((rc = deliver(t, start, i, fn, arg)) != 0)
 				return rc;
-			start = ++i;
+			if ((i = start = directives(t, len, i + dl, delim, &dl)) > len)
+				return -1;
 		} else
 			i++;
 	}
 	if (q)
 		return -1;
-	/* a last statement without ';' still runs */
+	/* a last statement without its delimiter still runs */
 	return deliver(t, start, len, fn, arg);
 }
 

@@ -14,8 +14,11 @@
 struct xj_db;
 
 /* Split SQL text into statements at ';' outside quotes and comments;
- * calls fn for each non-empty statement (pure; unit-tested). Returns 0,
- * or -1 for an unterminated quote or comment. */
+ * calls fn for each non-empty statement (pure; unit-tested). A line
+ * "DELIMITER x" between statements makes x the delimiter from there on,
+ * as in the mariadb client (procedure bodies hold ';'). Returns 0, or -1
+ * for an unterminated quote or comment or an empty or overlong
+ * delimiter. */
 int	xj_sql_split(const char *text, size_t len,
 	    int (*fn)(const char *stmt, size_t len, void *arg), void *arg);
 /* 1 if the statement is DML (INSERT/UPDATE/DELETE/REPLACE). */

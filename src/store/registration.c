@@ -4,9 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include "core/err.h"
+#include "core/log.h"
 #include "db/db.h"
+#include "idempotency.h"
+#include "psb.h"
 #include "registration.h"
 #include "sql.h"
 
@@ -42,11 +46,27 @@ form_vals(const struct xj_reg_rec *r, struct xj_val *v)
 	return n;
 }
 
-int
-xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r)
+static int
+psb_token(char out[XJ_PSB_TOKEN_LEN + 1])
 {
-	struct xj_val v[28];
-	int n = 0, rc;
+	unsigned char b[16];
+
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		return XJ_E_INTERNAL;
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return XJ_OK;
+}
+
+/* The values of procedure xj_reg_insert's parameters, in its order
+ * (sql/0008): the row, four guardians (NULLs past the last), the event's
+ * detail, the PSB request's token (NULL: none). */
+#define PROC_VALS	58
+static int
+proc_vals(const struct xj_reg_rec *r, const char *detail, const char *token,
+    struct xj_val *v)
+{
+	int n = 0;
 
 	v[n++] = XJ_VS(r->prereg);
 	v[n++] = XJ_VI(r->year);
@@ -56,11 +76,105 @@ xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r)
 	v[n++] = XJ_VS(xj_reg_state_name(r->pos.state));
 	v[n++] = XJ_VS(xj_cert_state_name(r->pos.cert));
 	n += form_vals(r, v + n);
-	if ((rc = xj_db_exec(db, XJ_Q_REG_INSERT, v, (unsigned)n)) == XJ_OK) {
-		r->id = xj_db_insert_id(db, XJ_Q_REG_INSERT);
-		r->version = 1;
+	for (size_t i = 0; i < XJ_REG_MAX_GUARDIANS; i++) {
+		const struct xj_guardian_rec *g = &r->g[i];
+		if (i >= r->nguardians) {
+			for (int k = 0; k < 7; k++)
+				v[n++] = XJ_VNULL;
+			continue;
+		}
+		v[n++] = XJ_VS(g->relation);
+		v[n++] = XJ_VS(g->relation_desc);
+		v[n++] = XJ_VS(g->name);
+		v[n++] = VS_OR_NULL(g->doc_type);
+		v[n++] = g->idn_ct_len ? XJ_VB(g->idn_ct, g->idn_ct_len) : XJ_VNULL;
+		v[n++] = XJ_VB(g->phone_ct, g->phone_ct_len);
+		v[n++] = XJ_VS(g->employer);
 	}
-	return rc;
+	v[n++] = XJ_VS(detail);
+	v[n++] = token != NULL ? XJ_VS(token) : XJ_VNULL;
+	return n;
+}
+
+/* Which key a duplicate of the procedures hit (db->dupkey; newer servers
+ * may prefix the table). */
+static int
+dup_is(const struct xj_db *db, const char *key)
+{
+	size_t n = strlen(db->dupkey), k = strlen(key);
+
+	return n >= k && strcmp(db->dupkey + n - k, key) == 0 &&
+	    (n == k || db->dupkey[n - k - 1] == '.');
+}
+
+static int
+dup_answer(const struct xj_db *db)
+{
+	if (dup_is(db, "registration_prereg"))
+		return XJ_E_CONFLICT;		/* a number drawn twice: draw again */
+	if (dup_is(db, "psb_token"))
+		return XJ_RETRY;		/* after rows were written: start over */
+	if (dup_is(db, "PRIMARY"))
+		return XJ_E_DUPLICATE_CHILD;	/* child_claim's key (R-COL-2) */
+	xj_log(XJ_LOG_ERROR, "reg_duplicate_unknown_key", "%s", "key", db->dupkey);
+	return XJ_E_INTERNAL;
+}
+
+int
+xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r, const char *detail, int psb)
+{
+	struct xj_val v[PROC_VALS];
+	struct xj_val p = XJ_VS(r->prereg);
+	struct xj_col c = XJ_COL_INT;
+	char token[XJ_PSB_TOKEN_LEN + 1];
+	int rc;
+
+	if (psb && r->idn_ct_len && (rc = psb_token(token)) != XJ_OK)
+		return rc;
+	proc_vals(r, detail, psb && r->idn_ct_len ? token : NULL, v);
+	if ((rc = xj_db_exec(db, XJ_Q_REG_INSERT_ALL, v, PROC_VALS)) != XJ_OK)
+		return rc == XJ_E_CONFLICT ? dup_answer(db) : rc;
+	if ((rc = xj_db_row(db, XJ_Q_REG_ID_BY_PREREG, &p, 1, &c, 1)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	r->id = (unsigned long long)c.i;
+	r->version = 1;
+	return XJ_OK;
+}
+
+int
+xj_reg_create(struct xj_db *db, struct xj_arena *a, const struct xj_reg_rec *r,
+    const struct xj_reg_create_in *in)
+{
+	struct xj_val v[PROC_VALS + 6];
+	unsigned char after[SHA256_DIGEST_LENGTH];
+	char token[XJ_PSB_TOKEN_LEN + 1];
+	int n, rc;
+
+	if (in->idem != NULL && in->response_len > XJ_IDEM_MAX_RESPONSE)
+		return XJ_E_INTERNAL;
+	if (r->idn_ct_len && (rc = psb_token(token)) != XJ_OK)
+		return rc;
+	/* the audit entry proves which child without naming it */
+	SHA256(r->child_bidx, sizeof(r->child_bidx), after);
+	n = proc_vals(r, "", r->idn_ct_len ? token : NULL, v);
+	v[n++] = XJ_VS(in->request_id ? in->request_id : "");
+	v[n++] = XJ_VS(in->client_addr ? in->client_addr : "");
+	v[n++] = XJ_VB(after, sizeof(after));
+	if (in->idem != NULL) {
+		v[n++] = XJ_VB(in->idem->key_hash, 32);
+		v[n++] = XJ_VB(in->idem->req_hash, 32);
+		v[n++] = XJ_VSL(in->response, in->response_len);
+	} else {
+		v[n++] = XJ_VNULL;
+		v[n++] = XJ_VNULL;
+		v[n++] = XJ_VNULL;
+	}
+	if ((rc = xj_db_exec(db, XJ_Q_REG_CREATE, v, (unsigned)n)) != XJ_E_CONFLICT)
+		return rc;
+	/* the procedure rolled back; a repeated key is answered as before */
+	if (in->idem != NULL && dup_is(db, "idempotency_key"))
+		return xj_idem_load(db, a, in->idem);
+	return dup_answer(db);
 }
 
 int
@@ -374,16 +488,94 @@ xj_reg_list_by_parent(struct xj_db *db, unsigned long long parent_id,
 int
 xj_reg_psb_enqueue(struct xj_db *db, unsigned long long id, unsigned version)
 {
-	unsigned char b[16];
-	char token[33];
+	char token[XJ_PSB_TOKEN_LEN + 1];
 	struct xj_val v[3];
+	int rc;
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		return XJ_E_INTERNAL;
-	for (int i = 0; i < 16; i++)
-		snprintf(token + 2 * i, 3, "%02x", b[i]);
+	if ((rc = psb_token(token)) != XJ_OK)
+		return rc;
 	v[0] = XJ_VS(token);
 	v[1] = XJ_VI(id);
 	v[2] = XJ_VI(version);
 	return xj_db_exec(db, XJ_Q_PSB_ENQUEUE, v, 3);
+}
+
+int
+xj_reg_context(struct xj_db *db, unsigned long long parent, const char *county6,
+    const char *school_code, int year, struct xj_reg_ctx *x)
+{
+	struct xj_window w[3];
+	const struct xj_window *pick;
+	char city[7], prov[7], code[8];
+	char cpath[sizeof(x->county.path)], sname[sizeof(x->school.name)];
+	char spath[sizeof(x->school.path)];
+	struct xj_val v[8];
+	struct xj_col c[12];
+	size_t n = 0;
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	snprintf(city, sizeof(city), "%.4s00", county6);
+	snprintf(prov, sizeof(prov), "%.2s0000", county6);
+	v[0] = XJ_VS(county6);
+	v[1] = XJ_VS(school_code);
+	v[2] = XJ_VI(year);
+	v[3] = XJ_VS(county6);
+	v[4] = XJ_VS(city);
+	v[5] = XJ_VS(prov);
+	v[6] = XJ_VS(prov);
+	v[7] = XJ_VI(parent);
+	c[0] = XJ_COL_INT;
+	c[1] = XJ_COL_INT;
+	c[2] = XJ_COL_STR(cpath, sizeof(cpath));
+	c[3] = XJ_COL_INT;
+	c[4] = XJ_COL_STR(sname, sizeof(sname));
+	c[5] = XJ_COL_STR(spath, sizeof(spath));
+	c[6] = XJ_COL_STR(code, sizeof(code));
+	c[7] = XJ_COL_INT;
+	c[8] = XJ_COL_INT;
+	c[9] = XJ_COL_INT;
+	c[10] = XJ_COL_INT;
+	c[11] = XJ_COL_INT;
+	if ((rc = xj_db_exec(db, XJ_Q_REG_CONTEXT, v, 8)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_REG_CONTEXT, c, 12)) == XJ_OK) {
+		if (!x->account) {
+			x->account = 1;
+			x->session_gen = (unsigned)c[0].i;
+			if (!c[1].is_null) {
+				x->county.id = (unsigned)c[1].i;
+				snprintf(x->county.kind, sizeof(x->county.kind), "county");
+				snprintf(x->county.code, sizeof(x->county.code), "%s", county6);
+				memcpy(x->county.path, cpath, sizeof(cpath));
+			}
+			if (!c[3].is_null) {
+				x->school.id = (unsigned)c[3].i;
+				snprintf(x->school.kind, sizeof(x->school.kind), "school");
+				snprintf(x->school.code, sizeof(x->school.code), "%s", school_code);
+				memcpy(x->school.name, sname, sizeof(sname));
+				memcpy(x->school.path, spath, sizeof(spath));
+			}
+			if (!c[9].is_null) {
+				x->has_age = 1;
+				x->min_age = (int)c[9].i;
+				x->cutoff_month = (int)c[10].i;
+				x->cutoff_day = (int)c[11].i;
+			}
+		}
+		if (!c[6].is_null && n < 3) {
+			snprintf(w[n].division, sizeof(w[n].division), "%s", code);
+			w[n].opens_utc = c[7].i;
+			w[n].closes_utc = c[8].i;
+			n++;
+		}
+	}
+	xj_db_done(db, XJ_Q_REG_CONTEXT);
+	if (rc != XJ_NO_ROW)
+		return rc;
+	if ((pick = xj_window_pick(w, n, county6)) != NULL) {
+		x->has_window = 1;
+		x->window = *pick;
+	}
+	return XJ_OK;
 }

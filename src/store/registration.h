@@ -7,8 +7,12 @@
 
 #include <stddef.h>
 #include "domain/regstate.h"
+#include "domain/window.h"
+#include "store/org.h"
 
 struct xj_db;
+struct xj_arena;
+struct xj_idem;
 
 #define XJ_REG_MAX_GUARDIANS	4
 #define XJ_CT_MAX		160
@@ -63,9 +67,49 @@ struct xj_reg_rec {
 	struct xj_guardian_rec	 g[XJ_REG_MAX_GUARDIANS];
 };
 
-/* Insert the row (state, cert from rec->pos); XJ_E_CONFLICT when the
- * pre-registration number is taken (the caller draws another). */
-int	xj_reg_insert(struct xj_db *, struct xj_reg_rec *);
+/* A new registration (state, cert from rec->pos, version 1) with the
+ * child's claim, its guardians, the "registered" event (detail) and, when
+ * psb is set and the child has a document number, the PSB request -- in
+ * the caller's transaction: one CALL (sql/0008) and one read of the new
+ * id (rec->id). XJ_E_CONFLICT: the pre-registration number is taken (draw
+ * another); XJ_E_DUPLICATE_CHILD: a live registration holds the child
+ * (R-COL-2, any worker, any Galera node). */
+int	xj_reg_insert(struct xj_db *, struct xj_reg_rec *, const char *detail, int psb);
+
+struct xj_reg_create_in {
+	const char		*request_id;
+	const char		*client_addr;
+	struct xj_idem		*idem;		/* NULL without Idempotency-Key */
+	const char		*response;	/* the 201 body kept with the key */
+	size_t			 response_len;
+};
+/* A parent's new registration as its own transaction, in one round trip
+ * (procedure xj_reg_create): what xj_reg_insert writes (with the PSB
+ * request), the idempotent answer and the audit entry. Not inside another
+ * transaction. XJ_OK; XJ_NO_ROW: the key was answered before
+ * (idem->replay_* set); XJ_E_CONFLICT and XJ_E_DUPLICATE_CHILD as for
+ * xj_reg_insert; XJ_E_IDEM_REUSED; XJ_RETRY (deadlock: run it again); or a
+ * db error. rec->id is not set. */
+int	xj_reg_create(struct xj_db *, struct xj_arena *, const struct xj_reg_rec *,
+	    const struct xj_reg_create_in *);
+
+/* What a new registration is checked against, read in one round trip:
+ * the parent's account (session generation), the county and the school
+ * asked for (id 0: no such org; school_code "" asks for none), the
+ * collection window that applies (R-COL-1, most specific of county, city,
+ * province) and the province's age rule (R-COL-8). */
+struct xj_reg_ctx {
+	int			 account;	/* 0: no such parent account */
+	unsigned		 session_gen;
+	struct xj_org		 county;
+	struct xj_org		 school;
+	int			 has_window;
+	struct xj_window	 window;
+	int			 has_age;
+	int			 min_age, cutoff_month, cutoff_day;
+};
+int	xj_reg_context(struct xj_db *, unsigned long long parent, const char *county6,
+	    const char *school_code, int year, struct xj_reg_ctx *);
 int	xj_reg_insert_guardians(struct xj_db *, const struct xj_reg_rec *);
 /* R-COL-2: claim the child for this registration; XJ_E_CONFLICT when a
  * live registration holds it (any worker, any Galera node). */

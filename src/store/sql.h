@@ -68,14 +68,36 @@
 	X(NONCE_INSERT,      XJ_SQL_DUP_OK, "INSERT INTO psb_nonce (nonce, seen_at) VALUES (?, UTC_TIMESTAMP(6))") \
 	X(NONCE_PURGE,       0, \
 	  "DELETE FROM psb_nonce WHERE seen_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT 1000") \
-	X(REG_INSERT,        XJ_SQL_DUP_OK, \
-	  "INSERT INTO registration (prereg_no, year, county_code, school_org_id, parent_id," \
-	  " state, cert_state, version, local_family, special_category, child_bidx, child_name," \
-	  " sex, birth_date, id_doc_type, id_number_ct, ethnicity, nationality, hukou_nature," \
-	  " hukou_code, birthplace, native_place, current_address, home_address, contact_address," \
-	  " left_behind, migrant_worker_child, distance_dm, age_warning, created_at, updated_at)" \
-	  " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
-	  " ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))") \
+	/* sql/0008: a registration with its claim, guardians, first event \
+	 * and PSB request in the caller's transaction (58 values, \
+	 * store/registration.c proc_vals); REG_CREATE adds the stored \
+	 * idempotent answer and the audit entry and is its own transaction */ \
+	X(REG_INSERT_ALL,    XJ_SQL_DUP_OK | XJ_SQL_CALL, \
+	  "CALL xj_reg_insert(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	X(REG_CREATE,        XJ_SQL_DUP_OK | XJ_SQL_CALL, \
+	  "CALL xj_reg_create(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	X(REG_ID_BY_PREREG,  0, "SELECT id FROM registration WHERE prereg_no = ?") \
+	/* what POST /registrations reads before it writes, in one round \
+	 * trip: the session's account (generation), the county, the school \
+	 * asked for, the collection windows of county, city and province \
+	 * (R-COL-1) and the province's age rule (R-COL-8); one row per \
+	 * window found, one row of NULLs beside the account without one */ \
+	X(REG_CONTEXT,       0, \
+	  "SELECT p.session_gen, c.id, c.path, s.id, s.name, s.path, w.division_code," \
+	  " CAST(UNIX_TIMESTAMP(w.opens_at) AS SIGNED), CAST(UNIX_TIMESTAMP(w.closes_at) AS SIGNED)," \
+	  " a.min_age, a.cutoff_month, a.cutoff_day" \
+	  " FROM parent_account p" \
+	  " LEFT JOIN org c ON c.kind = 'county' AND c.code = ?" \
+	  " LEFT JOIN org s ON s.kind = 'school' AND s.code = ?" \
+	  " LEFT JOIN collection_window w ON w.year = ? AND w.division_code IN (?, ?, ?)" \
+	  " LEFT JOIN age_policy a ON a.province_code = ?" \
+	  " WHERE p.id = ?") \
 	X(REG_GUARDIAN_INSERT, 0, \
 	  "INSERT INTO registration_guardian (registration_id, idx, relation, relation_desc," \
 	  " name, id_doc_type, id_number_ct, phone_ct, employer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") \
@@ -497,7 +519,10 @@
 	  " VALUES (?, ?, ?, UTC_TIMESTAMP(6))") \
 	X(TABLES_OF_SCHEMA,  0, \
 	  "SELECT table_name FROM information_schema.tables WHERE table_schema = ?" \
-	  " AND table_type = 'BASE TABLE' ORDER BY table_name")
+	  " AND table_type = 'BASE TABLE' ORDER BY table_name") \
+	X(PROCEDURES_OF_SCHEMA, 0, \
+	  "SELECT routine_name FROM information_schema.routines WHERE routine_schema = ?" \
+	  " AND routine_type = 'PROCEDURE' ORDER BY routine_name")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -75,6 +75,23 @@ def _(s):
             s.ok("denied" in str(e), "refused: %s (%s)" % (q, e))
 
 
+@test("the application user may run the registration procedures, with its own rights only")
+def _(s):
+    rows = s.sql("SELECT routine_name, security_type FROM information_schema.routines"
+                 " WHERE routine_schema = DATABASE() ORDER BY routine_name")
+    s.eq(rows, [["xj_reg_create", "INVOKER"], ["xj_reg_insert", "INVOKER"]])
+    grants = " ".join(r[0] for r in app_sql(s, "SHOW GRANTS"))
+    for name in ("xj_reg_create", "xj_reg_insert"):
+        s.ok("GRANT EXECUTE ON PROCEDURE `xueji`.`%s`" % name in grants, grants)
+    for q in ("DROP PROCEDURE xj_reg_create",
+              "CREATE PROCEDURE evil() SQL SECURITY DEFINER DELETE FROM audit_log"):
+        try:
+            app_sql(s, q)
+            raise AssertionError("allowed: " + q)
+        except RuntimeError as e:
+            s.ok("denied" in str(e), "refused: %s (%s)" % (q, e))
+
+
 @test("the application user cannot alter schema_migrations or drop tables")
 def _(s):
     for q in ("DELETE FROM schema_migrations", "DROP TABLE org",

@@ -41,6 +41,69 @@ def _(s):
     s.eq(s.sql("SELECT event FROM registration_event WHERE registration_id = %s" % rid), [["registered"]])
 
 
+@test("the audit entry of a registration names the parent, the number and a digest of the child, not the child")
+def _(s):
+    p = signed_up(s)
+    child = new_child()
+    st, h, b = p.register(reg_body(child))
+    no = b["prereg_no"]
+    rows = s.sql("SELECT a.actor_type, a.actor_id = r.parent_id, a.request_id <> '',"
+                 " HEX(a.after_digest) = UPPER(SHA2(r.child_bidx, 256)), a.before_digest IS NULL"
+                 " FROM audit_log a JOIN registration r ON r.prereg_no = a.target_id"
+                 " WHERE a.action = 'registration.create' AND a.target_id = '%s'" % no)
+    s.eq(rows, [["parent", "1", "1", "1", "1"]])
+    s.eq(s.sql("SELECT COUNT(*) FROM audit_log WHERE target_id LIKE '%%%s%%'"
+               % child.id_number)[0][0], "0", "no identity number in the trail")
+
+
+@test("R-COL-2 a refused duplicate writes nothing: no row, claim, guardian, event, PSB request or audit entry")
+def _(s):
+    child = new_child()
+    s.eq(signed_up(s).register(reg_body(child))[0], 201)
+    tables = ("registration", "child_claim", "registration_guardian", "registration_event",
+              "psb_request", "audit_log")
+
+    def counts():
+        return [s.sql("SELECT COUNT(*) FROM %s" % t)[0][0] for t in tables]
+    p = signed_up(s)
+    before = counts()
+    st, h, b = p.register(reg_body(child, district="110108"))
+    s.error_body(b, "duplicate_child", 409, st)
+    s.eq(counts(), before, "rows in %s" % (tables,))
+
+
+@test("a school of the chosen district is kept with the registration")
+def _(s):
+    p = signed_up(s)
+    st, h, b = p.register(reg_body(new_child(), school_code="1110500002"))
+    s.eq(st, 201, "status: %r" % (b,))
+    s.eq(b["school"]["code"], "1110500002")
+    s.ok(b["school"]["name"], b["school"])
+    s.eq(s.sql("SELECT o.code FROM registration r JOIN org o ON o.id = r.school_org_id"
+               " WHERE r.prereg_no = '%s'" % b["prereg_no"]), [["1110500002"]])
+
+
+@test("R-COL-6 a school code that names no school is refused")
+def _(s):
+    p = signed_up(s)
+    st, h, b = p.register(reg_body(new_child(), school_code="1110599999"))
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq([(f["field"], f["code"]) for f in e["fields"]], [("school_code", "unknown_code")])
+
+
+@test("after logout a registration with the old cookie is refused before any check and writes nothing")
+def _(s):
+    p = signed_up(s)
+    old, csrf = p.cookie, p.csrf
+    s.eq(p.call("DELETE", "/api/parent/v1/session")[0], 204)
+    n = s.sql("SELECT COUNT(*) FROM registration")[0][0]
+    for body in (reg_body(new_child()), reg_body(new_child(), district="999999")):
+        st, h, b = s.http("POST", "/api/parent/v1/registrations", body=body,
+                          headers={"Cookie": "xj_parent=" + old, "X-CSRF-Token": csrf})
+        s.error_body(b, "session_expired", 401, st)
+    s.eq(s.sql("SELECT COUNT(*) FROM registration")[0][0], n)
+
+
 @test("identity numbers are stored encrypted: no plaintext ID number in the database")
 def _(s):
     p = signed_up(s)

@@ -156,6 +156,37 @@ test_split(void)
 	ok(rc == 0 && g.n == 1, "sqlsplit: text ends at len, not at a NUL");
 }
 
+/* DELIMITER, as the mariadb client reads it: procedure bodies. */
+static void
+test_delimiter(void)
+{
+	int rc;
+
+	rc = split("CREATE TABLE a (x INT);\nDELIMITER $$\n"
+	    "CREATE PROCEDURE p() BEGIN INSERT INTO a VALUES (1); INSERT INTO a VALUES (2); END$$\n"
+	    "DELIMITER ;\nINSERT INTO a VALUES (3);\n");
+	is_int(rc, 0, "sqlsplit: DELIMITER text splits");
+	is_int(g.n, 3, "sqlsplit: DELIMITER lines are no statements");
+	is_str(g.s[1], "CREATE PROCEDURE p() BEGIN INSERT INTO a VALUES (1); INSERT INTO a VALUES (2); END",
+	    "sqlsplit: ';' inside a body under DELIMITER $$ does not split");
+	is_str(g.s[2], "INSERT INTO a VALUES (3)", "sqlsplit: DELIMITER ; restores ';'");
+	rc = split("-- header\ndelimiter //\nSELECT 1; SELECT 2//\nSELECT 3//");
+	ok(rc == 0 && g.n == 2 && strcmp(g.s[0], "SELECT 1; SELECT 2") == 0 &&
+	    strcmp(g.s[1], "SELECT 3") == 0,
+	    "sqlsplit: delimiter (lower case, after a comment) applies until the end");
+	rc = split("DELIMITER $$\nSELECT '$$' $$\n");
+	ok(rc == 0 && g.n == 1 && strcmp(g.s[0], "SELECT '$$' ") == 0,
+	    "sqlsplit: the delimiter inside a string does not split");
+	rc = split("SELECT delimiter_col FROM t;\nSELECT 2;");
+	ok(rc == 0 && g.n == 2 && strcmp(g.s[0], "SELECT delimiter_col FROM t") == 0,
+	    "sqlsplit: DELIMITER counts only as the first word of a statement");
+	rc = split("SELECT 1;\nDELIMITERX ;\n");
+	ok(rc == 0 && g.n == 2, "sqlsplit: DELIMITERX is no directive");
+	is_int(split("DELIMITER \nSELECT 1;"), -1, "sqlsplit: an empty delimiter refused");
+	is_int(split("DELIMITER 0123456789abcdefg\nSELECT 1;"), -1,
+	    "sqlsplit: an overlong delimiter refused");
+}
+
 static int
 dml(const char *s)
 {
@@ -257,6 +288,7 @@ main(void)
 {
 	plan_lazy();
 	test_split();
+	test_delimiter();
 	test_is_dml();
 	test_reference_file();
 	return done_testing();
