@@ -169,8 +169,9 @@ sql_dir = {sql}
             args.append("--user=root")
         if self.durable:
             # what a replicated production deployment runs (DESIGN.md)
+            # (docs/operations.md "MariaDB settings": ROW, as Galera needs)
             args += ["--innodb-flush-log-at-trx-commit=1",
-                     "--log-bin=" + self.path("db", "binlog"),
+                     "--log-bin=" + self.path("db", "binlog"), "--binlog-format=ROW",
                      "--server-id=1", "--sync-binlog=1"]
         else:
             # functional tests may relax durability (STYLE.md L14)

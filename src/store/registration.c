@@ -58,16 +58,19 @@ psb_token(char out[XJ_PSB_TOKEN_LEN + 1])
 	return XJ_OK;
 }
 
-/* The values of procedure xj_reg_insert's parameters, in its order
- * (sql/0008): the row, four guardians (NULLs past the last), the event's
- * detail, the PSB request's token (NULL: none). */
-#define PROC_VALS	58
-static int
-proc_vals(const struct xj_reg_rec *r, const char *detail, const char *token,
-    struct xj_val *v)
+/* The values of procedure xj_reg_create's parameters, in its order
+ * (sql/0008): own_tx, the row, four guardians (NULLs past the last), the
+ * event's detail, the PSB request's token (NULL: none), the audit entry's
+ * request id (NULL: none), client address and digest, the idempotency
+ * key's hashes and answer (NULL: no key). */
+#define CREATE_VALS	65
+static void
+create_vals(const struct xj_reg_rec *r, int own_tx, const char *detail, const char *token,
+    const struct xj_reg_create_in *in, const unsigned char *after, struct xj_val *v)
 {
 	int n = 0;
 
+	v[n++] = XJ_VI(own_tx);
 	v[n++] = XJ_VS(r->prereg);
 	v[n++] = XJ_VI(r->year);
 	v[n++] = XJ_VS(r->county);
@@ -93,7 +96,18 @@ proc_vals(const struct xj_reg_rec *r, const char *detail, const char *token,
 	}
 	v[n++] = XJ_VS(detail);
 	v[n++] = token != NULL ? XJ_VS(token) : XJ_VNULL;
-	return n;
+	v[n++] = in != NULL ? XJ_VS(in->request_id ? in->request_id : "") : XJ_VNULL;
+	v[n++] = in != NULL ? XJ_VS(in->client_addr ? in->client_addr : "") : XJ_VNULL;
+	v[n++] = in != NULL ? XJ_VB(after, SHA256_DIGEST_LENGTH) : XJ_VNULL;
+	if (in != NULL && in->idem != NULL) {
+		v[n++] = XJ_VB(in->idem->key_hash, 32);
+		v[n++] = XJ_VB(in->idem->req_hash, 32);
+		v[n++] = XJ_VSL(in->response, in->response_len);
+	} else {
+		v[n++] = XJ_VNULL;
+		v[n++] = XJ_VNULL;
+		v[n++] = XJ_VNULL;
+	}
 }
 
 /* Which key a duplicate of the procedures hit (db->dupkey; newer servers
@@ -123,7 +137,7 @@ dup_answer(const struct xj_db *db)
 int
 xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r, const char *detail, int psb)
 {
-	struct xj_val v[PROC_VALS];
+	struct xj_val v[CREATE_VALS];
 	struct xj_val p = XJ_VS(r->prereg);
 	struct xj_col c = XJ_COL_INT;
 	char token[XJ_PSB_TOKEN_LEN + 1];
@@ -131,8 +145,8 @@ xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r, const char *detail, int ps
 
 	if (psb && r->idn_ct_len && (rc = psb_token(token)) != XJ_OK)
 		return rc;
-	proc_vals(r, detail, psb && r->idn_ct_len ? token : NULL, v);
-	if ((rc = xj_db_exec(db, XJ_Q_REG_INSERT_ALL, v, PROC_VALS)) != XJ_OK)
+	create_vals(r, 0, detail, psb && r->idn_ct_len ? token : NULL, NULL, NULL, v);
+	if ((rc = xj_db_exec(db, XJ_Q_REG_CREATE, v, CREATE_VALS)) != XJ_OK)
 		return rc == XJ_E_CONFLICT ? dup_answer(db) : rc;
 	if ((rc = xj_db_row(db, XJ_Q_REG_ID_BY_PREREG, &p, 1, &c, 1)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
@@ -145,10 +159,10 @@ int
 xj_reg_create(struct xj_db *db, struct xj_arena *a, const struct xj_reg_rec *r,
     const struct xj_reg_create_in *in)
 {
-	struct xj_val v[PROC_VALS + 6];
+	struct xj_val v[CREATE_VALS];
 	unsigned char after[SHA256_DIGEST_LENGTH];
 	char token[XJ_PSB_TOKEN_LEN + 1];
-	int n, rc;
+	int rc;
 
 	if (in->idem != NULL && in->response_len > XJ_IDEM_MAX_RESPONSE)
 		return XJ_E_INTERNAL;
@@ -156,20 +170,8 @@ xj_reg_create(struct xj_db *db, struct xj_arena *a, const struct xj_reg_rec *r,
 		return rc;
 	/* the audit entry proves which child without naming it */
 	SHA256(r->child_bidx, sizeof(r->child_bidx), after);
-	n = proc_vals(r, "", r->idn_ct_len ? token : NULL, v);
-	v[n++] = XJ_VS(in->request_id ? in->request_id : "");
-	v[n++] = XJ_VS(in->client_addr ? in->client_addr : "");
-	v[n++] = XJ_VB(after, sizeof(after));
-	if (in->idem != NULL) {
-		v[n++] = XJ_VB(in->idem->key_hash, 32);
-		v[n++] = XJ_VB(in->idem->req_hash, 32);
-		v[n++] = XJ_VSL(in->response, in->response_len);
-	} else {
-		v[n++] = XJ_VNULL;
-		v[n++] = XJ_VNULL;
-		v[n++] = XJ_VNULL;
-	}
-	if ((rc = xj_db_exec(db, XJ_Q_REG_CREATE, v, (unsigned)n)) != XJ_E_CONFLICT)
+	create_vals(r, 1, "", r->idn_ct_len ? token : NULL, in, after, v);
+	if ((rc = xj_db_exec(db, XJ_Q_REG_CREATE, v, CREATE_VALS)) != XJ_E_CONFLICT)
 		return rc;
 	/* the procedure rolled back; a repeated key is answered as before */
 	if (in->idem != NULL && dup_is(db, "idempotency_key"))

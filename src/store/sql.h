@@ -68,17 +68,12 @@
 	X(NONCE_INSERT,      XJ_SQL_DUP_OK, "INSERT INTO psb_nonce (nonce, seen_at) VALUES (?, UTC_TIMESTAMP(6))") \
 	X(NONCE_PURGE,       0, \
 	  "DELETE FROM psb_nonce WHERE seen_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT 1000") \
-	/* sql/0008: a registration with its claim, guardians, first event \
-	 * and PSB request in the caller's transaction (58 values, \
-	 * store/registration.c proc_vals); REG_CREATE adds the stored \
-	 * idempotent answer and the audit entry and is its own transaction */ \
-	X(REG_INSERT_ALL,    XJ_SQL_DUP_OK | XJ_SQL_CALL, \
-	  "CALL xj_reg_insert(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
-	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
-	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
-	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	/* sql/0008: a registration with its claim, guardians, first event, \
+	 * PSB request, audit entry and idempotent answer, as its own \
+	 * transaction or inside the caller's (65 values: \
+	 * store/registration.c create_vals) */ \
 	X(REG_CREATE,        XJ_SQL_DUP_OK | XJ_SQL_CALL, \
-	  "CALL xj_reg_create(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  "CALL xj_reg_create(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
 	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
 	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
 	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \

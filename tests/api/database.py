@@ -75,14 +75,13 @@ def _(s):
             s.ok("denied" in str(e), "refused: %s (%s)" % (q, e))
 
 
-@test("the application user may run the registration procedures, with its own rights only")
+@test("the application user may run the registration procedure, with its own rights only")
 def _(s):
     rows = s.sql("SELECT routine_name, security_type FROM information_schema.routines"
                  " WHERE routine_schema = DATABASE() ORDER BY routine_name")
-    s.eq(rows, [["xj_reg_create", "INVOKER"], ["xj_reg_insert", "INVOKER"]])
+    s.eq(rows, [["xj_reg_create", "INVOKER"]])
     grants = " ".join(r[0] for r in app_sql(s, "SHOW GRANTS"))
-    for name in ("xj_reg_create", "xj_reg_insert"):
-        s.ok("GRANT EXECUTE ON PROCEDURE `xueji`.`%s`" % name in grants, grants)
+    s.ok("GRANT EXECUTE ON PROCEDURE `xueji`.`xj_reg_create`" in grants, grants)
     for q in ("DROP PROCEDURE xj_reg_create",
               "CREATE PROCEDURE evil() SQL SECURITY DEFINER DELETE FROM audit_log"):
         try:
@@ -90,6 +89,44 @@ def _(s):
             raise AssertionError("allowed: " + q)
         except RuntimeError as e:
             s.ok("denied" in str(e), "refused: %s (%s)" % (q, e))
+
+
+# xj_reg_create's parameters and the columns they fill (sql/0008)
+REG_PARAM_COLUMNS = dict(
+    [("p_" + p, "registration." + c) for p, c in (
+        ("prereg", "prereg_no"), ("year", "year"), ("county", "county_code"),
+        ("school", "school_org_id"), ("parent", "parent_id"), ("state", "state"),
+        ("cert", "cert_state"), ("local", "local_family"), ("special", "special_category"),
+        ("bidx", "child_bidx"), ("name", "child_name"), ("sex", "sex"), ("birth", "birth_date"),
+        ("doc", "id_doc_type"), ("idn", "id_number_ct"), ("eth", "ethnicity"),
+        ("nat", "nationality"), ("hnat", "hukou_nature"), ("hcode", "hukou_code"),
+        ("bplace", "birthplace"), ("native", "native_place"), ("cur", "current_address"),
+        ("home", "home_address"), ("contact", "contact_address"), ("left", "left_behind"),
+        ("migrant", "migrant_worker_child"), ("dist", "distance_dm"), ("agew", "age_warning"))]
+    + [("p_g%d_%s" % (i, p), "registration_guardian." + c) for i in range(4) for p, c in (
+        ("rel", "relation"), ("rdesc", "relation_desc"), ("name", "name"),
+        ("doc", "id_doc_type"), ("idn", "id_number_ct"), ("phone", "phone_ct"),
+        ("emp", "employer"))]
+    + [("p_detail", "registration_event.detail"), ("p_psb_token", "psb_request.token"),
+       ("p_request_id", "audit_log.request_id"), ("p_client_addr", "audit_log.client_addr"),
+       ("p_after_digest", "audit_log.after_digest"), ("p_idem_key", "idempotency_key.key_hash"),
+       ("p_idem_request", "idempotency_key.request_hash"),
+       ("p_idem_response", "idempotency_key.response")])
+
+
+@test("every parameter of the registration procedure has exactly its column's type")
+def _(s):
+    params = s.sql("SELECT parameter_name, dtd_identifier FROM information_schema.parameters"
+                   " WHERE specific_schema = DATABASE() AND specific_name = 'xj_reg_create'"
+                   " ORDER BY ordinal_position")
+    cols = {"%s.%s" % (t, c): ty for t, c, ty in s.sql(
+        "SELECT table_name, column_name, column_type FROM information_schema.columns"
+        " WHERE table_schema = DATABASE()")}
+    s.eq(params[0], ["p_own_tx", "tinyint(4)"])
+    s.eq(sorted(p for p, _ in params[1:]), sorted(REG_PARAM_COLUMNS))
+    wrong = [(p, ty, cols[REG_PARAM_COLUMNS[p]]) for p, ty in params[1:]
+             if ty.lower() != cols[REG_PARAM_COLUMNS[p]].lower()]
+    s.eq(wrong, [], "parameter, its type, its column's type")
 
 
 @test("the application user cannot alter schema_migrations or drop tables")
