@@ -330,10 +330,13 @@ xj_db_fetch(struct xj_db *db, int q, struct xj_col *out, unsigned nout)
 void
 xj_db_done(struct xj_db *db, int q)
 {
-	if (db->stmts[q] != NULL) {
+	/* mysql_stmt_free_result reads and drops rows left unread, so the
+	 * connection is free for the next command. Not mysql_stmt_reset: it
+	 * sends COM_STMT_RESET, a round trip of its own after every read
+	 * (SHOW GLOBAL STATUS: Com_stmt_reset = one per status poll), and
+	 * resets only what this layer never uses (long data, cursors). */
+	if (db->stmts[q] != NULL)
 		mysql_stmt_free_result(db->stmts[q]);
-		mysql_stmt_reset(db->stmts[q]);
-	}
 }
 
 unsigned long long
