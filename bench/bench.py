@@ -598,12 +598,13 @@ class Bench:
         """The mixed profile (d) for --soak MINUTES without a break, the
         worker's VmRSS sampled every 30 s (issue 5: no growth over a
         10-minute soak). Registrations need distinct children: the pool is
-        sized for ~450 registrations/s, at most 300 000; if it runs out the
+        sized for ~650 registrations/s, at most 420 000 (session 3's
+        registrations ran ~500/s in (d) and emptied a 450/s pool); if it runs out the
         wrk thread stops (reported as exhausted, the soak then ends early)."""
         secs = int(self.a.soak * 60)
         self.wrk("warm-up", path="/healthz", secs=1)
         self.results.pop()
-        n = min(300000, 450 * secs)
+        n = min(420000, 650 * secs)
         self.p["pool"] = n
         data = self.datafile(self.children_pool_n(n))
         samples = []
