@@ -38,14 +38,33 @@ run(struct xj_db *db, const char *sql)
 	return 0;
 }
 
+/* The names statement q lists for schema db (tables, procedures) into
+ * names[]: how many, or -1 after an error. */
+static char	names[256][65];
+
+static int
+names_of(struct xj_db *db, int q, const char *schema, const char *what)
+{
+	char name[65];
+	struct xj_col col = XJ_COL_STR(name, sizeof(name));
+	struct xj_val v = XJ_VS(schema);
+	int n = 0, rc;
+
+	if ((rc = xj_db_exec(db, q, &v, 1)) != XJ_OK) {
+		fprintf(stderr, "grant-app: cannot list %s: MariaDB error %u\n", what, db->err);
+		return -1;
+	}
+	while (n < 256 && (rc = xj_db_fetch(db, q, &col, 1)) == XJ_OK)
+		snprintf(names[n++], sizeof(names[0]), "%s", name);
+	xj_db_done(db, q);
+	return n;
+}
+
 int
 xj_ctl_grant_app(struct xj_db *db, const struct xj_conf *c, const char *host)
 {
-	char sql[512], table[65];
-	static char tables[256][65];
-	struct xj_col col = XJ_COL_STR(table, sizeof(table));
-	struct xj_val v = XJ_VS(c->db_name);
-	int n = 0, rc;
+	char sql[512];
+	int n;
 
 	if (!safe_ident(c->db_user, "") || !safe_ident(host, ".%-:") ||
 	    !safe_ident(c->db_name, "")) {
@@ -69,47 +88,36 @@ xj_ctl_grant_app(struct xj_db *db, const struct xj_conf *c, const char *host)
 	    c->db_user, host);
 	if (run(db, sql) != 0)
 		return 1;
-	if ((rc = xj_db_exec(db, XJ_Q_TABLES_OF_SCHEMA, &v, 1)) != XJ_OK) {
-		fprintf(stderr, "grant-app: cannot list tables: MariaDB error %u\n", db->err);
+	if ((n = names_of(db, XJ_Q_TABLES_OF_SCHEMA, c->db_name, "tables")) < 0)
 		return 1;
-	}
-	while (n < 256 && (rc = xj_db_fetch(db, XJ_Q_TABLES_OF_SCHEMA, &col, 1)) == XJ_OK)
-		snprintf(tables[n++], sizeof(tables[0]), "%s", table);
-	xj_db_done(db, XJ_Q_TABLES_OF_SCHEMA);
 	for (int i = 0; i < n; i++) {
 		const char *privs = "SELECT, INSERT, UPDATE, DELETE";
-		if (!safe_ident(tables[i], "")) {
+		if (!safe_ident(names[i], "")) {
 			fprintf(stderr, "grant-app: skipping table with unusual name\n");
 			continue;
 		}
-		if (strcmp(tables[i], "audit_log") == 0)
+		if (strcmp(names[i], "audit_log") == 0)
 			privs = "SELECT, INSERT";
-		else if (strcmp(tables[i], "schema_migrations") == 0)
+		else if (strcmp(names[i], "schema_migrations") == 0)
 			privs = "SELECT";
 		snprintf(sql, sizeof(sql), "GRANT %s ON `%s`.`%s` TO '%s'@'%s'",
-		    privs, c->db_name, tables[i], c->db_user, host);
+		    privs, c->db_name, names[i], c->db_user, host);
 		if (run(db, sql) != 0)
 			return 1;
-		printf("grant %s on %s to %s@%s\n", privs, tables[i], c->db_user, host);
+		printf("grant %s on %s to %s@%s\n", privs, names[i], c->db_user, host);
 	}
-	n = 0;
-	if ((rc = xj_db_exec(db, XJ_Q_PROCEDURES_OF_SCHEMA, &v, 1)) != XJ_OK) {
-		fprintf(stderr, "grant-app: cannot list procedures: MariaDB error %u\n", db->err);
+	if ((n = names_of(db, XJ_Q_PROCEDURES_OF_SCHEMA, c->db_name, "procedures")) < 0)
 		return 1;
-	}
-	while (n < 256 && (rc = xj_db_fetch(db, XJ_Q_PROCEDURES_OF_SCHEMA, &col, 1)) == XJ_OK)
-		snprintf(tables[n++], sizeof(tables[0]), "%s", table);
-	xj_db_done(db, XJ_Q_PROCEDURES_OF_SCHEMA);
 	for (int i = 0; i < n; i++) {
-		if (!safe_ident(tables[i], "")) {
+		if (!safe_ident(names[i], "")) {
 			fprintf(stderr, "grant-app: skipping procedure with unusual name\n");
 			continue;
 		}
 		snprintf(sql, sizeof(sql), "GRANT EXECUTE ON PROCEDURE `%s`.`%s` TO '%s'@'%s'",
-		    c->db_name, tables[i], c->db_user, host);
+		    c->db_name, names[i], c->db_user, host);
 		if (run(db, sql) != 0)
 			return 1;
-		printf("grant EXECUTE on procedure %s to %s@%s\n", tables[i], c->db_user, host);
+		printf("grant EXECUTE on procedure %s to %s@%s\n", names[i], c->db_user, host);
 	}
 	return 0;
 }

@@ -134,19 +134,36 @@ dup_answer(const struct xj_db *db)
 	return XJ_E_INTERNAL;
 }
 
-int
-xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r, const char *detail, int psb)
+/* One CALL of xj_reg_create; psb: with the PSB request when the child
+ * has a document number; in: with the audit entry (and the key's answer),
+ * NULL for none. */
+static int
+call_create(struct xj_db *db, const struct xj_reg_rec *r, int own_tx, const char *detail,
+    int psb, const struct xj_reg_create_in *in)
 {
 	struct xj_val v[CREATE_VALS];
-	struct xj_val p = XJ_VS(r->prereg);
-	struct xj_col c = XJ_COL_INT;
+	unsigned char after[SHA256_DIGEST_LENGTH];
 	char token[XJ_PSB_TOKEN_LEN + 1];
 	int rc;
 
-	if (psb && r->idn_ct_len && (rc = psb_token(token)) != XJ_OK)
+	psb = psb && r->idn_ct_len;
+	if (psb && (rc = psb_token(token)) != XJ_OK)
 		return rc;
-	create_vals(r, 0, detail, psb && r->idn_ct_len ? token : NULL, NULL, NULL, v);
-	if ((rc = xj_db_exec(db, XJ_Q_REG_CREATE, v, CREATE_VALS)) != XJ_OK)
+	/* the audit entry proves which child without naming it */
+	if (in != NULL)
+		SHA256(r->child_bidx, sizeof(r->child_bidx), after);
+	create_vals(r, own_tx, detail, psb ? token : NULL, in, after, v);
+	return xj_db_exec(db, XJ_Q_REG_CREATE, v, CREATE_VALS);
+}
+
+int
+xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r, const char *detail, int psb)
+{
+	struct xj_val p = XJ_VS(r->prereg);
+	struct xj_col c = XJ_COL_INT;
+	int rc;
+
+	if ((rc = call_create(db, r, 0, detail, psb, NULL)) != XJ_OK)
 		return rc == XJ_E_CONFLICT ? dup_answer(db) : rc;
 	if ((rc = xj_db_row(db, XJ_Q_REG_ID_BY_PREREG, &p, 1, &c, 1)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
@@ -159,19 +176,11 @@ int
 xj_reg_create(struct xj_db *db, struct xj_arena *a, const struct xj_reg_rec *r,
     const struct xj_reg_create_in *in)
 {
-	struct xj_val v[CREATE_VALS];
-	unsigned char after[SHA256_DIGEST_LENGTH];
-	char token[XJ_PSB_TOKEN_LEN + 1];
 	int rc;
 
 	if (in->idem != NULL && in->response_len > XJ_IDEM_MAX_RESPONSE)
 		return XJ_E_INTERNAL;
-	if (r->idn_ct_len && (rc = psb_token(token)) != XJ_OK)
-		return rc;
-	/* the audit entry proves which child without naming it */
-	SHA256(r->child_bidx, sizeof(r->child_bidx), after);
-	create_vals(r, 1, "", r->idn_ct_len ? token : NULL, in, after, v);
-	if ((rc = xj_db_exec(db, XJ_Q_REG_CREATE, v, CREATE_VALS)) != XJ_E_CONFLICT)
+	if ((rc = call_create(db, r, 1, "", 1, in)) != XJ_E_CONFLICT)
 		return rc;
 	/* the procedure rolled back; a repeated key is answered as before */
 	if (in->idem != NULL && dup_is(db, "idempotency_key"))
