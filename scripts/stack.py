@@ -54,7 +54,8 @@ class Stack:
     """One private stack rooted at `root`."""
 
     def __init__(self, root, builddir, srcdir=SRCDIR, port=0, workers=2,
-                 threads=4, durable=True, scrypt_log2n=14, scrypt_p=5, quiet=False):
+                 threads=4, durable=True, scrypt_log2n=14, scrypt_p=5, quiet=False,
+                 jobs=True):
         self.root = os.path.abspath(root)
         self.builddir = os.path.abspath(builddir)
         self.srcdir = os.path.abspath(srcdir)
@@ -65,6 +66,8 @@ class Stack:
         self.scrypt_log2n = scrypt_log2n
         self.scrypt_p = scrypt_p
         self.quiet = quiet
+        self.run_jobs = jobs
+        self.jobs_proc = None
         self.db_proc = None
         self.worker_procs = []
         self.nginx_proc = None
@@ -289,6 +292,35 @@ sql_dir = {sql}
                 pass
         self.worker_procs = []
 
+    # ---- the jobs runner (src/ctl/jobs.c) ----------------------------------
+    def start_jobs(self):
+        out = open(self.path("log", "jobs.log"), "a")
+        self.jobs_proc = subprocess.Popen([self.bin("xuejictl"), "-c", self.conf_file, "jobs"],
+                                          stdout=out, stderr=out, env=self.worker_env(),
+                                          start_new_session=True)
+        out.close()
+        with open(self.path("run", "jobs.pid"), "w") as f:
+            f.write(str(self.jobs_proc.pid))
+
+    def stop_jobs(self):
+        p = self.jobs_proc
+        if p is None:
+            pid = self._pidfile("jobs.pid")
+            if pid:
+                self._kill_pid(pid, 30)
+        elif p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.jobs_proc = None
+        try:
+            os.unlink(self.path("run", "jobs.pid"))
+        except FileNotFoundError:
+            pass
+
     # ---- nginx ------------------------------------------------------------
     def write_nginx_conf(self):
         with open(os.path.join(self.srcdir, "nginx", "dev.conf.in")) as f:
@@ -367,11 +399,13 @@ sql_dir = {sql}
         self.start_db()
         self.setup_schema(demo=demo)
         self.start_workers()
+        if self.run_jobs:
+            self.start_jobs()
         self.start_nginx()
 
     def down(self):
         errors = []
-        for step in (self.stop_nginx, self.stop_workers, self.stop_db):
+        for step in (self.stop_nginx, self.stop_jobs, self.stop_workers, self.stop_db):
             try:
                 step()
             except Exception as e:  # keep stopping the rest
@@ -461,7 +495,7 @@ Press Ctrl-C to stop (or run: python3 scripts/stack.py down --dir %(dir)s).
     try:
         while not stop["now"]:
             time.sleep(0.5)
-            for p in st.worker_procs + [st.nginx_proc, st.db_proc]:
+            for p in st.worker_procs + [st.nginx_proc, st.db_proc, st.jobs_proc]:
                 if p is not None and p.poll() is not None:
                     print("a process exited unexpectedly (%s); stopping" % p.args[0],
                           file=sys.stderr)

@@ -1,13 +1,63 @@
-/* ctl.h -- xuejictl subcommands. Each takes the loaded configuration and
- * an admin connection (the schema owner, [admin_db]) and prints what it
- * did; 0 ok, non-zero failure with a message on stderr. */
+/* ctl.h -- xuejictl's commands as data: a row per command (name, what it
+ * needs, the function, its usage lines), one walker in xuejictl.c that
+ * loads the configuration, connects and runs the row. Each command parses
+ * its own options from (argc, argv), argv[0] being the command's name, and
+ * prints what it did; 0 ok, 2 usage error, other non-zero failure with a
+ * message on stderr. Add a command: a row in xj_ctl_cmds (xuejictl.c) and
+ * its code in its own file under src/ctl/. */
 #ifndef XJ_CTL_H
 #define XJ_CTL_H
 
+#include <stdio.h>
+
 #include "core/conf.h"
+#include "db/db.h"
 
-struct xj_db;
+enum {
+	XJ_CTL_CONF	= 1 << 0,	/* loads the configuration and its secrets */
+	XJ_CTL_ADMIN	= 1 << 1,	/* connected as [admin_db] user (schema owner) */
+	XJ_CTL_APP	= 1 << 2,	/* connected as [db] user (the application's) */
+};
 
+struct xj_ctl {
+	const char	*conf_file;
+	const char	*sql_dir;	/* --sql-dir, or NULL: [paths] sql_dir */
+	struct xj_conf	 conf;
+	struct xj_db	 db;		/* connected when the row asks for it */
+};
+
+struct xj_ctl_cmd {
+	const char	*name;
+	unsigned	 flags;		/* XJ_CTL_* */
+	int		(*run)(struct xj_ctl *, int argc, char **argv);
+	const char	*usage;		/* "  name ARGS   what it does\n" lines */
+};
+
+extern const struct xj_ctl_cmd xj_ctl_cmds[];
+
+/* getopt_long over a command's own arguments (argv[0] = its name);
+ * resets getopt's state first. */
+int	xj_ctl_getopt(int argc, char **argv, const char *shortopts,
+	    const void *longopts);
+/* A command's usage line(s) on stderr; returns 2. */
+int	xj_ctl_usage(const char *name);
+/* "--days 7" style integer options: 0 ok, -1 (message printed) when s is
+ * not a decimal integer in [min, max]. */
+int	xj_ctl_int(const char *cmd, const char *opt, const char *s, long min,
+	    long max, long *out);
+
+/* admin.c */
+int	xj_ctl_keygen(struct xj_ctl *, int, char **);
+int	xj_ctl_migrate(struct xj_ctl *, int, char **);
+int	xj_ctl_window_set_cmd(struct xj_ctl *, int, char **);
+int	xj_ctl_age_set_cmd(struct xj_ctl *, int, char **);
+int	xj_ctl_purge_keys(struct xj_ctl *, int, char **);
+int	xj_ctl_grant_app_cmd(struct xj_ctl *, int, char **);
+int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
+/* jobs.c */
+int	xj_ctl_jobs(struct xj_ctl *, int, char **);
+
+/* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);
 int	xj_ctl_seed_demo(struct xj_db *, const struct xj_conf *, const char *password);
 int	xj_ctl_window_set(struct xj_db *, int year, const char *division,

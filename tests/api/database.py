@@ -226,4 +226,34 @@ def _(s):
     s.ok("1 idempotency keys" in r.stdout, r.stdout)
     s.eq(s.sql("SELECT COUNT(*) FROM idempotency_key WHERE scope = 'test'")[0][0], "1")
 
+
+@test("the jobs runner runs beside the workers and purges old Idempotency-Key records on its own")
+def _(s):
+    p = s.stack.jobs_proc
+    s.ok(p is not None and p.poll() is None, "xuejictl jobs is running")
+    s.sql("INSERT INTO idempotency_key VALUES (1, 'jobs', REPEAT('e', 32), REPEAT('f', 32), 201,"
+          " '{}', UTC_TIMESTAMP(6) - INTERVAL 30 DAY),"
+          " (1, 'jobs', REPEAT('g', 32), REPEAT('h', 32), 201, '{}', UTC_TIMESTAMP(6))")
+    r = ctl(s, "jobs", "--once", "idempotency-purge")
+    s.eq(r.returncode, 0, r.stderr)
+    s.ok("job idempotency-purge: 1 done" in r.stdout, r.stdout)
+    s.eq(s.sql("SELECT COUNT(*) FROM idempotency_key WHERE scope = 'jobs'")[0][0], "1")
+    r = ctl(s, "jobs", "--list")
+    s.ok("idempotency-purge" in r.stdout, r.stdout)
+    r = ctl(s, "jobs", "--once", "no-such-job")
+    s.eq(r.returncode, 2, r.stderr)
+    s.ok("unknown job" in r.stderr, r.stderr)
+
+
+@test("xuejictl commands parse their own options: a bad number is a usage error, not a zero")
+def _(s):
+    r = ctl(s, "purge-keys", "--days", "seven")
+    s.eq(r.returncode, 2, r.stderr)
+    s.ok("--days" in r.stderr, r.stderr)
+    r = ctl(s, "migrate", "--no-such-option")
+    s.eq(r.returncode, 2, r.stderr)
+    r = ctl(s, "no-such-command")
+    s.eq(r.returncode, 2, r.stderr)
+    s.ok("unknown command" in r.stderr, r.stderr)
+
 run()

@@ -200,6 +200,7 @@ def run(workers=2, threads=4, allow_log=()):
             stack = make_stack(workers, threads)
             stack.start_db()
             stack.start_workers()
+            stack.start_jobs()
             stack.start_nginx()
         except Exception:
             n += 1
