@@ -325,6 +325,19 @@ def _(s):
     s.ok(no not in lines[0] and child.id_number not in lines[0], lines[0])
 
 
+@test("M6: the hot paths stay as they were: a registration and its status poll leave no read entry")
+def _(s):
+    mark = audit_mark(s)
+    p, no, child = reg(s, printable=False)
+    for _ in range(3):
+        st, h, b = p.call("GET", "/api/parent/v1/registrations/%s/status" % no)
+        s.eq(st, 200)
+    st, h, b = p.call("GET", "/api/parent/v1/registrations/" + no)
+    s.eq(st, 200)
+    s.eq(s.sql("SELECT action FROM audit_log WHERE id > %d AND action NOT LIKE 'parent.%%'"
+               " ORDER BY id" % mark), [["registration.create"]])
+
+
 # ---- L9: the certificate decision is the county's --------------------------------
 
 @test("L9: only the child's county decides a five-certificate review; the city, province and ministry read it and get 403 on the decision")
