@@ -350,7 +350,8 @@ class Bench:
         """(e)'s plan file: the first demo school (src/ctl/seed.c: 111DD00001)
         of the first `schools` districts, each with its own printable
         children of its district (none of the wrk sessions' registrations,
-        whose forms (d) fetches), and the district's county reviewer."""
+        whose forms (d) fetches), chosen by their families (set here with
+        SQL), and the district's county reviewer."""
         mine = set(s["n"] for s in self.sessions)
         dists = [r[0] for r in self.st.sql(
             "SELECT county_code FROM registration WHERE state = 'printable'"
@@ -372,6 +373,13 @@ class Bench:
                 if not mykids:
                     continue
                 code = "111" + d[4:6] + "0000%d" % (k + 1)
+                # the families chose this school: only the chosen school
+                # ticks without the printed form (review M5)
+                for i in range(0, len(mykids), 1000):
+                    self.st.sql(
+                        "UPDATE registration r JOIN org o ON o.kind = 'school' AND o.code = '%s'"
+                        " SET r.school_org_id = o.id WHERE r.prereg_no IN (%s)"
+                        % (code, ",".join("'%s'" % n for n in mykids[i:i + 1000])))
                 plan.append({"school": code, "clerk": self.staff_login(code + ".clerk"),
                              "reviewer": self.staff_login(code + ".reviewer"),
                              "county": county, "children": mykids})

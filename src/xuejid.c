@@ -377,6 +377,7 @@ main(int argc, char *argv[])
 	xj_auth_fini();
 	xj_keys_clear(&keys);
 	xj_kmac_clear();	/* the keyed MAC states derived from them */
+	xj_school_stats_clear();
 	mysql_library_end();
 	xj_log(XJ_LOG_INFO, "stopped", NULL);
 	return 0;

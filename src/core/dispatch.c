@@ -9,6 +9,7 @@
 #include "err.h"
 #include "log.h"
 #include "req.h"
+#include "store/audit.h"
 
 static int
 is_json(struct xj_str ct)
@@ -88,9 +89,13 @@ xj_dispatch_run(const struct xj_dispatch *d, struct xj_req *r)
 		xj_resp_error(r, rc == XJ_OK ? XJ_E_INTERNAL : rc, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	us = (t1.tv_sec - r->t0.tv_sec) * 1000000L + (t1.tv_nsec - r->t0.tv_nsec) / 1000;
-	/* the route pattern, never the raw path: paths carry identifiers */
+	/* the route pattern, never the raw path: paths carry identifiers;
+	 * who asked (M6): the account and org ids the session named, never a
+	 * login, phone or number (0 = nobody signed in) */
 	xj_log(r->status >= 500 ? XJ_LOG_WARN : XJ_LOG_INFO, "request",
-	    "%s%s%d%s%ld", "method", xj_method_name(r->method),
+	    "%s%s%d%s%ld%s%lld%u", "method", xj_method_name(r->method),
 	    "route", r->route ? r->route->path : "-", "status", r->status,
-	    "error", r->err ? xj_err_info(r->err)->code : "", "us", us);
+	    "error", r->err ? xj_err_info(r->err)->code : "", "us", us,
+	    "actor", r->actor_type ? xj_actor_type_name((enum xj_actor_type)r->actor_type) : "-",
+	    "actor_id", (long long)r->actor_id, "org", r->actor_org);
 }

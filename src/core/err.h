@@ -59,6 +59,9 @@
 	X(NOTHING_TO_SUBMIT,    409, "nothing_to_submit",     "没有待上报的已确认接收儿童",          "no ticked children are waiting to be submitted") \
 	X(NOTICE_NOT_ISSUED,    409, "notice_not_issued",     "录取通知书尚未发放",                  "the admission notice has not been issued") \
 	X(LIST_PARTLY_DECIDED,  409, "list_partly_decided",   "该名单已部分审批，已批准的儿童不能再退回：请以与已审批结果一致的决定完成审批", "the list is partly decided and approved children cannot be returned: finish it with a decision that agrees with the children decided so far") \
+	/* issue 10, scope and audit (review M5, L12) */ \
+	X(LOOKUP_LIMITED,       429, "lookup_limited",        "验证码或证件号码错误次数过多，请稍后再查询", "too many wrong form tokens or identity numbers: wait a few minutes before the next lookup") \
+	X(FILTER_REQUIRED,      400, "filter_required",       "请指定学校或区县后再查询",            "name a school or a county (query school= or county=) to search this wide a scope") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

@@ -8,6 +8,11 @@
  * only after the certificate approval -- the state machine encodes both,
  * domain/regstate.h); otherwise 409 says what is still missing.
  *
+ * The QR code holds "<prereg_no>-<form token>" and the token is printed
+ * under it (crypto/formtoken.h): a school the family did not choose sees
+ * the applicant only with it (review M5). Each print is audited (M6): the
+ * page carries the full identity numbers and phones.
+ *
  * Every value goes through one escaping writer: names and addresses are
  * typed by parents, and the page is served under a CSP that allows no
  * script at all, so even a missed escape could not run one. */
@@ -21,7 +26,10 @@
 #include "core/html.h"
 #include "core/log.h"
 #include "core/req.h"
+#include "auth/readaudit.h"
 #include "crypto/field.h"
+#include "crypto/formtoken.h"
+#include "crypto/keys.h"
 #include "domain/prereg.h"
 #include "domain/regstate.h"
 #include "domain/window.h"
@@ -224,6 +232,7 @@ struct page {
 	const struct xj_reg_rec		*rec;
 	const struct xj_org		*school;	/* NULL: none chosen */
 	const char			*svg;
+	char				 token[20];	/* XXXX-XXXX-XXXX-XXXX */
 	char				 child_idn[64];
 	char				 g_idn[XJ_REG_MAX_GUARDIANS][64];
 	char				 g_phone[XJ_REG_MAX_GUARDIANS][32];
@@ -253,8 +262,10 @@ page_head(struct xj_html *h, const struct page *pg, const char *disp, const char
 	xj_html_raw(h, "</div><div class=\"s\">登记时间：");
 	beijing(rec->created_at, b, sizeof(b));
 	xj_html_text(h, b);
-	xj_html_raw(h, "（北京时间）</div></div><div class=\"qr\" role=\"img\" aria-label=\"预登记号二维码\">");
-	xj_html_raw(h, pg->svg);		/* ours: built by xj_qr_svg from digits */
+	xj_html_raw(h, "（北京时间）</div><div class=\"s\" id=\"form-token\">表单验证码：");
+	xj_html_text(h, pg->token);
+	xj_html_raw(h, "</div></div><div class=\"qr\" role=\"img\" aria-label=\"预登记号二维码\">");
+	xj_html_raw(h, pg->svg);	/* ours: built by xj_qr_svg from digits and base32 */
 	xj_html_raw(h, "</div></div>");
 }
 
@@ -387,7 +398,8 @@ page_foot(struct xj_html *h)
 	    "<span>日期：　　　　年　　月　　日</span></div></td></tr></table>"
 	    "<div class=\"notes\"><p>说明：1. 请携带本表及儿童户口簿、身份证件和房产（租房）等证明材料，"
 	    "按学校通知的时间到校验证。</p>"
-	    "<p>2. 预登记号是本次登记的唯一凭证，学校可扫描二维码或输入预登记号调取登记信息。"
+	    "<p>2. 预登记号是本次登记的唯一凭证。所选学校可输入预登记号调取登记信息；其他学校须扫描二维码，"
+	    "或输入预登记号和表单验证码（或儿童身份证件号码）。请勿将本表交给无关人员。"
 	    "本表内容与网上登记信息一致，涂改无效。</p></div></div></body></html>\n");
 }
 
@@ -395,7 +407,7 @@ static int
 render(struct xj_req *r, struct page *pg, struct xj_html *h)
 {
 	const struct xj_reg_rec *rec = pg->rec;
-	char disp[20], district[800];
+	char disp[20], district[800], tok[XJ_FORM_TOKEN_LEN + 1], qr[40];
 	size_t svglen;
 	int rc;
 
@@ -408,7 +420,11 @@ render(struct xj_req *r, struct page *pg, struct xj_html *h)
 		    (rc = plain(rec->g[i].phone_ct, rec->g[i].phone_ct_len,
 		    "registration_guardian.phone", pg->g_phone[i], sizeof(pg->g_phone[i]))) != XJ_OK)
 			return rc;
-	if ((pg->svg = xj_qr_svg(r->arena, rec->prereg, &svglen)) == NULL)
+	if (xj_form_token(xj_auth_keys()->hmac, rec->prereg, tok) != 0)
+		return XJ_E_INTERNAL;
+	xj_form_token_display(tok, pg->token);
+	snprintf(qr, sizeof(qr), "%s-%s", rec->prereg, tok);
+	if ((pg->svg = xj_qr_svg(r->arena, qr, &svglen)) == NULL)
 		return XJ_E_TOO_COMPLEX;
 	xj_prereg_display(rec->prereg, disp);
 	div_full(pg->ref, rec->county, district, sizeof(district));
@@ -479,6 +495,10 @@ xj_parent_reg_form(struct xj_req *r)
 		pg->school = &school;
 	}
 	if ((rc = render(r, pg, &h)) != XJ_OK)
+		return rc;
+	/* M6: full identity numbers and phones leave here */
+	if ((rc = xj_audit_read(r, "registration.form", "registration", rec->prereg,
+	    NULL, 1)) != XJ_OK)
 		return rc;
 	return xj_resp_body(r, 200, "text/html; charset=utf-8", h.p, h.len);
 }

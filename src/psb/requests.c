@@ -11,7 +11,8 @@
  * psb_request rows are locked: the registration is read without a lock,
  * so a pull takes no lock a parent's correction or a result could wait
  * for in the other order. A GET that leases is not safe to resend:
- * nginx's PSB location has fastcgi_next_upstream off. */
+ * nginx's PSB location has fastcgi_next_upstream off. Each pull that
+ * hands out requests is audited in the same transaction (review M6). */
 #include "config.h"
 
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/regstate.h"
+#include "store/audit.h"
 #include "store/psb.h"
 #include "psb.h"
 
@@ -44,6 +46,7 @@ struct offered {
 };
 
 struct pull_tx {
+	struct xj_req		*r;
 	size_t			 max;
 	int			 lease;
 	struct xj_psb_claim	*claim;		/* 2 * max */
@@ -130,6 +133,21 @@ fill(struct offered *o, const struct xj_psb_claim *c, const struct xj_psb_subjec
 	return XJ_OK;
 }
 
+/* M6: a pull hands out full identity numbers; its entry commits with
+ * the leases (an empty pull, the gateway's idle poll, leaves none). */
+static int
+audit(struct xj_db *db, const struct pull_tx *t)
+{
+	struct xj_actor who = { XJ_ACTOR_PSB, 0, NULL, 0, t->r->id, t->r->client_addr };
+	struct xj_audit a = { "psb.pull", "psb_request", xj_str_c(t->out[0].token),
+	    XJ_STR_NULL, XJ_STR_NULL };
+	char filter[128];
+
+	snprintf(filter, sizeof(filter), "max=%zu first=%s last=%s", t->max, t->out[0].token,
+	    t->out[t->n - 1].token);
+	return xj_audit_append_read(db, &who, &a, (unsigned long)t->n, filter);
+}
+
 static int
 pull_tx(struct xj_db *db, void *arg)
 {
@@ -168,7 +186,7 @@ pull_tx(struct xj_db *db, void *arg)
 			t->n++;
 		}
 	}
-	return XJ_OK;
+	return t->n ? audit(db, t) : XJ_OK;
 }
 
 int
@@ -186,6 +204,7 @@ xj_psb_pull(struct xj_req *r)
 		return xj_resp_error(r, XJ_E_METHOD, NULL);
 	}
 	memset(&t, 0, sizeof(t));
+	t.r = r;
 	if ((rc = parse_max(r->query, xj_psb_conf->psb_batch_max, &t.max)) != XJ_OK)
 		return xj_resp_error(r, rc, "max");
 	t.lease = xj_psb_conf->psb_lease;

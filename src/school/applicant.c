@@ -3,10 +3,19 @@
  *   POST /api/school/v1/applicants/{no}/documents-checked  200 | 403 | 404 | 422
  *   POST /api/school/v1/applicants/{no}/tick               200 | 403 | 404 | 409
  *   POST /api/school/v1/applicants/{no}/untick             200 | 403 | 404 | 409
- * Who: clerks and reviewers of a school (scope.c). Scope: only children
- * registered in the school's territorial county (属地, R-ORG-1); any other
- * number answers 404 like one that does not exist. The school sees the
- * identity check and five-certificate state, never the full ID number.
+ * Who: clerks and reviewers of a school (scope.c). Scope (R-ORG-3, review
+ * M5): a child registered in the school's territorial county (属地,
+ * R-ORG-1) whom the family chose at this school, or whom this school has
+ * ticked; any other school of the county sees the child only when the
+ * clerk holds the printed form and only once it prints: the form's token
+ * (crypto/formtoken.h; header X-Form-Token, the token or the QR code's
+ * whole text) or the child's identity number (header X-Child-Id-Number).
+ * Every other case answers 404 like a number that does not exist, so a
+ * pre-registration number alone tells a school nothing. Headers, not the
+ * query string: nginx logs query strings in places, never these headers.
+ * Lookups are rate-limited per staff session at nginx (docs/security.md).
+ * The school sees the identity check and five-certificate state, never
+ * the full ID number; each view is audited (M6).
  *
  * The tick (打钩) pre-admits a printable registration. A child can be
  * ticked by one school only: the transaction locks the registration row,
@@ -22,12 +31,16 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <openssl/crypto.h>
 
 #include "auth/auth.h"
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/req.h"
+#include "auth/readaudit.h"
 #include "crypto/field.h"
+#include "crypto/formtoken.h"
+#include "crypto/keys.h"
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/prereg.h"
@@ -81,24 +94,111 @@ xj_school_audit(struct xj_db *db, struct xj_req *r, const char *action, const ch
 	return xj_audit_append(db, &who, &a);
 }
 
+/* M5: wrong forms a staff account may present within PROOF_WINDOW
+ * seconds before lookups with a form are refused (429): enough for typos
+ * at a busy counter, far too few to guess an identity number (the
+ * birth-date and sequence digits leave ~10^5 candidates for a known
+ * pre-registration number). */
+#define PROOF_FAILS	10
+#define PROOF_WINDOW	600
+
+/* The child's identity number as the clerk typed it: spaces dropped,
+ * upper case; 1 when it is the registered number. */
+static int
+id_matches(const struct xj_applicant *ap, const char *typed)
+{
+	char pt[64], in[64];
+	size_t n = 0, k = 0;
+	int ok;
+
+	for (; *typed && k < sizeof(in) - 1; typed++)
+		if (*typed != ' ')
+			in[k++] = (char)(*typed >= 'a' && *typed <= 'z' ? *typed - 'a' + 'A' : *typed);
+	if (k == 0 || *typed || ap->idn_ct_len == 0 ||
+	    xj_field_decrypt(xj_auth_keys(), "registration.id_number", ap->idn_ct, ap->idn_ct_len,
+	    pt, sizeof(pt) - 1, &n) != 0)
+		return 0;
+	ok = n == k && CRYPTO_memcmp(pt, in, n) == 0;
+	OPENSSL_cleanse(pt, sizeof(pt));
+	OPENSSL_cleanse(in, sizeof(in));
+	return ok;
+}
+
+/* M5: what the clerk presents of the printed form. The QR code's text is
+ * "<prereg_no>-<token>"; the token alone (typed from the print) also
+ * works. 1 token, 2 identity number, 0 nothing, -1 a wrong one. */
+static int
+presented(struct xj_req *r, const struct xj_applicant *ap)
+{
+	const char *tok = xj_req_param(r, "HTTP_X_FORM_TOKEN");
+	const char *idn = xj_req_param(r, "HTTP_X_CHILD_ID_NUMBER");
+	size_t plen = strlen(ap->prereg), n;
+
+	if (tok != NULL && *tok) {
+		n = strlen(tok);
+		if (n > plen + 1 && strncmp(tok, ap->prereg, plen) == 0 && tok[plen] == '-') {
+			tok += plen + 1;
+			n -= plen + 1;
+		}
+		return xj_form_token_check(xj_auth_keys()->hmac, ap->prereg, tok, n) ? 1 : -1;
+	}
+	if (idn != NULL && *idn)
+		return id_matches(ap, idn) ? 2 : -1;
+	return 0;
+}
+
 int
 xj_school_applicant_load(struct xj_req *r, const struct xj_school_actor *a, struct xj_str no,
     struct xj_applicant *ap)
 {
 	struct xj_ferrs fe = { 0 };
 	struct xj_prereg p;
-	int rc;
+	long long fails = 0;
+	char retry[16];
+	int rc, how, proof;
 
 	if ((rc = xj_prereg_parse(no, &p)) != XJ_OK) {
 		xj_ferr_add(&fe, r->arena, "prereg_no", rc);
 		return xj_resp_ferrs(r, &fe);
 	}
-	if ((rc = xj_adm_applicant(r->db, p.canon, ap)) != XJ_OK)
-		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
-	/* R-ORG-3: a school sees the children of its territorial county */
-	if (!a->school || strcmp(ap->county, a->county) != 0)
-		return XJ_E_NOT_FOUND;
+	/* a clerk who keeps presenting wrong forms is guessing: stop the
+	 * account before the next guess, whichever worker or nginx host it
+	 * reaches */
+	proof = xj_req_param(r, "HTTP_X_FORM_TOKEN") != NULL ||
+	    xj_req_param(r, "HTTP_X_CHILD_ID_NUMBER") != NULL;
+	if (proof) {
+		if ((rc = xj_audit_count_recent(r->db, XJ_ACTOR_STAFF, r->actor_id,
+		    "applicant.proof_refused", PROOF_WINDOW, &fails)) != XJ_OK)
+			return rc;
+		if (fails >= PROOF_FAILS) {
+			snprintf(retry, sizeof(retry), "%d", PROOF_WINDOW);
+			xj_resp_header(r, "Retry-After", retry);
+			return XJ_E_LOOKUP_LIMITED;
+		}
+	}
+	if ((rc = xj_adm_applicant(r->db, p.canon, ap)) != XJ_OK && rc != XJ_NO_ROW)
+		return rc;
+	ap->access = NULL;
+	if (rc == XJ_NO_ROW || !a->school || strcmp(ap->county, a->county) != 0)
+		goto refuse;	/* R-ORG-3: only a school of the child's territorial county */
+	/* M5: the family's choice, or the school holding the child */
+	if (a->org.id == ap->reg_school_id || a->org.id == ap->chosen_school_id ||
+	    a->org.id == ap->adm_school_id) {
+		ap->access = "chosen";
+		return XJ_OK;
+	}
+	/* any other school: the printed form, and only a form that prints */
+	if (!xj_reg_form_printable(ap->pos.state) || (how = presented(r, ap)) <= 0)
+		goto refuse;
+	ap->access = how == 1 ? "form_token" : "id_number";
 	return XJ_OK;
+refuse:
+	/* a form that did not open this child is recorded, so that guessing
+	 * shows in the trail and counts against the account (above) */
+	if (proof && (rc = xj_audit_read(r, "applicant.proof_refused", "registration", p.canon,
+	    NULL, 0)) != XJ_OK)
+		return rc;
+	return XJ_E_NOT_FOUND;
 }
 
 /* 110105********002X: enough for staff to match a document, no more. */
@@ -256,6 +356,10 @@ xj_school_applicant_get(struct xj_req *r)
 		return rc;
 	if ((rc = xj_school_applicant_load(r, &a, xj_route_param(&r->params, "no"), ap)) != XJ_OK ||
 	    r->responded)
+		return rc;
+	/* M6: a child's record read; the filter says on what grounds */
+	if ((rc = xj_audit_read(r, "applicant.read", "registration", ap->prereg,
+	    ap->access, 1)) != XJ_OK)
 		return rc;
 	return view(r, &a, ap);
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/readaudit.h"
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/json.h"
@@ -62,19 +63,18 @@ gen_time(yajl_gen g, const char *key, const char *utc)
 	xj_gen_str(g, key, t[0] ? t : NULL);
 }
 
-/* Reviewers and admins of a bureau; the actor's org into *org. */
+/* Reviewers and admins of a bureau (scope.c: reads any bureau, the
+ * decision the child's county only, review L9); the actor's org into
+ * *org. */
 static int
-reviewer_of(struct xj_req *r, struct xj_org *org)
+reviewer_of(struct xj_req *r, enum xj_school_act act, struct xj_org *org)
 {
+	struct xj_school_actor a;
 	int rc;
 
-	if (r->actor_role == NULL ||
-	    (strcmp(r->actor_role, "reviewer") != 0 && strcmp(r->actor_role, "admin") != 0))
-		return XJ_E_FORBIDDEN;
-	if ((rc = xj_org_by_id(r->db, r->actor_org, org)) != XJ_OK)
-		return rc == XJ_NO_ROW ? XJ_E_FORBIDDEN : rc;
-	if (strcmp(org->kind, "school") == 0)
-		return XJ_E_FORBIDDEN;	/* the review is the district's, not a school's */
+	if ((rc = xj_school_may(r, act, &a)) != XJ_OK)
+		return rc;
+	*org = a.org;
 	return XJ_OK;
 }
 
@@ -174,9 +174,13 @@ xj_school_certreview_get(struct xj_req *r)
 
 	if (rv == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = reviewer_of(r, &actor)) != XJ_OK)
+	if ((rc = reviewer_of(r, XJ_ACT_CERT_READ, &actor)) != XJ_OK)
 		return rc;
 	if ((rc = load(r, &actor, rv)) != XJ_OK || r->responded)
+		return rc;
+	/* M6: the filed certificates name guardians and their documents */
+	if ((rc = xj_audit_read(r, "certificate_review.read", "registration", rv->prereg,
+	    NULL, 1)) != XJ_OK)
 		return rc;
 	return view(r, rv);
 }
@@ -252,7 +256,7 @@ xj_school_certreview_list(struct xj_req *r)
 	struct xj_org actor;
 	int rc, e1, e2, e3;
 
-	if ((rc = reviewer_of(r, &actor)) != XJ_OK)
+	if ((rc = reviewer_of(r, XJ_ACT_CERT_READ, &actor)) != XJ_OK)
 		return rc;
 	qs = xj_req_query(r, "state", &e1);
 	ql = xj_req_query(r, "limit", &e2);
@@ -391,7 +395,7 @@ xj_school_certreview_decide(struct xj_req *r)
 
 	if (rv == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = reviewer_of(r, &actor)) != XJ_OK)
+	if ((rc = reviewer_of(r, XJ_ACT_CERT_DECIDE, &actor)) != XJ_OK)
 		return rc;
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, decision_fields, &in, &fe)) != XJ_OK &&

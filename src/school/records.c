@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/readaudit.h"
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/req.h"
@@ -411,6 +412,7 @@ xj_school_student_get(struct xj_req *r)
 {
 	struct xj_student *s = xj_calloc(r->arena, 1, sizeof(*s));
 	struct xj_org actor;
+	char id[24];
 	int rc;
 
 	if (s == NULL)
@@ -418,6 +420,10 @@ xj_school_student_get(struct xj_req *r)
 	if ((rc = xj_rec_actor(r, XJ_REC_READ, &actor)) != XJ_OK)
 		return rc;
 	if ((rc = load(r, &actor, s)) != XJ_OK)
+		return rc;
+	/* M6: a child's record read */
+	snprintf(id, sizeof(id), "%llu", s->id);
+	if ((rc = xj_audit_read(r, "student.read", "student", id, NULL, 1)) != XJ_OK)
 		return rc;
 	return view(r, s);
 }

@@ -4,17 +4,27 @@
  *       in-school students of one school, in id order (keyset: after =
  *       the last id of the previous page); a school reads its own (school
  *       may be left out), a bureau names a school in its scope
- *   GET /api/school/v1/students?name=&student_no=&class=&school=&status=&limit=&after=
+ *   GET /api/school/v1/students?name=&student_no=&class=&school=&county=&status=&limit=&after=
  *       records of every status in the actor's scope: a name by prefix, a
  *       student number exactly, a class code (with or without a school)
- * A school named outside the actor's scope answers 404 like one that
- * does not exist. Grade is derived from the entry year and today's school
- * year (R-REC-10), so "grade 2" is the entry year one before this one. */
+ * A school or county named outside the actor's scope answers 404 like one
+ * that does not exist. Grade is derived from the entry year and today's
+ * school year (R-REC-10), so "grade 2" is the entry year one before this
+ * one.
+ *
+ * Review L12: above a county (city, province, ministry) a search needs a
+ * school or a county, or an exact student number; a name prefix over a
+ * whole province would sort every match on each call (400
+ * filter_required). Review M6: every page read is audited with its
+ * filter and row count; the filter keeps the name prefix (what was
+ * looked for) but never a student number, which embeds the identity
+ * number ("student_no=*"). */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/readaudit.h"
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/req.h"
@@ -130,6 +140,7 @@ xj_school_roster(struct xj_req *r)
 {
 	struct xj_org actor, school;
 	unsigned long long level = 0, grade = 0, after = 0;
+	char filter[128];
 	const char *cls;
 	struct xj_class cl;
 	struct page p;
@@ -167,6 +178,11 @@ xj_school_roster(struct xj_req *r)
 		    item, &p)) != XJ_OK)
 			return rc;
 	}
+	snprintf(filter, sizeof(filter), "school=%s level=%llu grade=%llu class=%s after=%llu limit=%d",
+	    school.code, level, grade, cls ? cls : "", after, limit);
+	if ((rc = xj_audit_read(r, "student.roster", "org", school.code, filter,
+	    (unsigned long)p.n)) != XJ_OK)
+		return rc;
 	return page_close(r, &p, limit);
 }
 
@@ -174,9 +190,10 @@ int
 xj_school_students(struct xj_req *r)
 {
 	static const char *const statuses[] = XJ_STUDENT_STATUSES;
-	struct xj_org actor, school;
+	struct xj_org actor, school, county;
 	unsigned long long after = 0;
-	const char *name, *no, *cls, *status;
+	const char *name, *no, *cls, *status, *ccode, *path;
+	char filter[512];
 	struct page p;
 	int rc, limit;
 
@@ -184,6 +201,17 @@ xj_school_students(struct xj_req *r)
 		return rc;
 	if ((rc = school_of(r, &actor, &school)) != XJ_OK || r->responded)
 		return rc;
+	/* ?county=CODE narrows the search to one district of the scope */
+	if ((rc = xj_rec_query(r, "county", 6, &ccode)) != XJ_OK || r->responded)
+		return rc;
+	memset(&county, 0, sizeof(county));
+	if (ccode != NULL) {
+		if ((rc = xj_org_by_code(r->db, "county", ccode, &county)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+		if (!xj_org_within(&county, &actor))
+			return XJ_E_NOT_FOUND;	/* R-ORG-3 */
+	}
+	path = county.id ? county.path : actor.path;
 	if ((rc = xj_rec_query(r, "name", 256, &name)) != XJ_OK || r->responded ||
 	    (rc = xj_rec_query(r, "student_no", 19, &no)) != XJ_OK || r->responded ||
 	    (rc = xj_rec_query(r, "class", 7, &cls)) != XJ_OK || r->responded ||
@@ -203,9 +231,20 @@ xj_school_students(struct xj_req *r)
 		if (*s == NULL)
 			return xj_resp_error(r, XJ_E_BAD_QUERY, "status");
 	}
+	/* L12: no province- or nation-wide scans by name or class */
+	if (strcmp(actor.kind, "school") != 0 && strcmp(actor.kind, "county") != 0 &&
+	    school.id == 0 && county.id == 0 && no == NULL)
+		return xj_resp_error(r, XJ_E_FILTER_REQUIRED, "county");
 	page_open(r, &p);
-	if ((rc = xj_student_search(r->db, actor.path, name ? name : "", no ? no : "",
+	if ((rc = xj_student_search(r->db, path, name ? name : "", no ? no : "",
 	    school.id, cls ? cls : "", status ? status : "", after, limit, item, &p)) != XJ_OK)
+		return rc;
+	snprintf(filter, sizeof(filter),
+	    "school=%s county=%s class=%s status=%s student_no=%s after=%llu limit=%d name=%s",
+	    school.id ? school.code : "", county.id ? county.code : "", cls ? cls : "",
+	    status ? status : "", no ? "*" : "", after, limit, name ? name : "");
+	if ((rc = xj_audit_read(r, "student.search", "org", actor.code, filter,
+	    (unsigned long)p.n)) != XJ_OK)
 		return rc;
 	return page_close(r, &p, limit);
 }

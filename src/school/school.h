@@ -31,6 +31,7 @@ enum xj_school_act {
 	XJ_ACT_APPLICANT, XJ_ACT_TICK, XJ_ACT_LIST_SUBMIT, XJ_ACT_LIST_READ,
 	XJ_ACT_LIST_DECIDE, XJ_ACT_NOTICE_ISSUE, XJ_ACT_NOTICE_READ, XJ_ACT_ACCOUNTS,
 	XJ_ACT_CHANGE_READ, XJ_ACT_CHANGE_DECIDE, XJ_ACT_NOID_READ, XJ_ACT_NOID_DECIDE,
+	XJ_ACT_CERT_READ, XJ_ACT_CERT_DECIDE,
 	XJ_ACT__N
 };
 struct xj_school_actor {
@@ -88,5 +89,7 @@ int	xj_school_term_register(struct xj_req *);
 int	xj_school_roster(struct xj_req *);
 int	xj_school_students(struct xj_req *);
 int	xj_school_stats(struct xj_req *);
+/* Free the statistics cache of wide scopes (at exit). */
+void	xj_school_stats_clear(void);
 
 #endif

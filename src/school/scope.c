@@ -51,6 +51,10 @@ static const struct {
 	 * bureaus above it see the queue */
 	[XJ_ACT_NOID_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
 	[XJ_ACT_NOID_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
+	/* R-COL-9: the five certificates are the child's district's to decide
+	 * (it issues the study permit); bureaus above it read (review L9) */
+	[XJ_ACT_CERT_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	[XJ_ACT_CERT_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
 };
 
 static unsigned

@@ -41,6 +41,9 @@ struct xj_applicant {
 	char			 ticked_at[20];		/* UTC */
 	char			 admitted_at[20];
 	char			 notice_no[33];
+	/* set by the school's scope check (M5): "chosen", "form_token",
+	 * "id_number" -- how this school may see the child */
+	const char		*access;
 };
 
 /* XJ_OK, XJ_NO_ROW or a db error. _lock takes the registration (and its

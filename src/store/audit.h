@@ -1,7 +1,9 @@
 /* audit.h -- the audit trail (R-ADM-3). Every state change calls
  * xj_audit_append inside its own transaction, so the change and its record
  * commit or roll back together. The application's DB user can only SELECT
- * and INSERT audit_log (docs/operations.md, "Database users"). */
+ * and INSERT audit_log (docs/operations.md, "Database users"). Reads of
+ * personal data that need an entry (M6) append one outside any
+ * transaction, before the answer leaves: no entry, no answer. */
 #ifndef XJ_AUDIT_H
 #define XJ_AUDIT_H
 
@@ -38,6 +40,15 @@ struct xj_audit {
 /* XJ_OK or a db error (XJ_RETRY etc. propagate to xj_tx_run). */
 int		 xj_audit_append(struct xj_db *, const struct xj_actor *,
 		    const struct xj_audit *);
+/* M6: the entry of a read of full identifiers or of a bulk list of
+ * minors: the rows it returned and its filter (no identity numbers;
+ * NULL = none). before/after are not used. */
+int		 xj_audit_append_read(struct xj_db *, const struct xj_actor *,
+		    const struct xj_audit *, unsigned long rows, const char *filter);
+/* Entries of one action by one actor in the last `seconds` (a per-actor
+ * counter kept by the trail itself, M5): XJ_OK with *n, or a db error. */
+int		 xj_audit_count_recent(struct xj_db *, enum xj_actor_type, unsigned long long id,
+		    const char *action, int seconds, long long *n);
 const char	*xj_actor_type_name(enum xj_actor_type);
 
 #endif

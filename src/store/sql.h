@@ -517,7 +517,23 @@
 	  " AND table_type = 'BASE TABLE' ORDER BY table_name") \
 	X(PROCEDURES_OF_SCHEMA, 0, \
 	  "SELECT routine_name FROM information_schema.routines WHERE routine_schema = ?" \
-	  " AND routine_type = 'PROCEDURE' ORDER BY routine_name")
+	  " AND routine_type = 'PROCEDURE' ORDER BY routine_name") \
+	/* issue 10, scope and audit (M5, M6, L12): store/audit.c read entries */ \
+	X(AUDIT_READ_INSERT, 0, \
+	  "INSERT INTO audit_log (at, request_id, actor_type, actor_id, actor_role," \
+	  " actor_org_id, action, target_type, target_id, client_addr, before_digest," \
+	  " after_digest, row_count, filter)" \
+	  " VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	X(AUDIT_COUNT_RECENT, 0, \
+	  "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = ? AND actor_type = ?" \
+	  " AND at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND") \
+	/* store/student.c: in-school records per territorial county (the \
+	 * county rows of the statistics counted none before) */ \
+	X(STATS_COUNTY_STUDENTS, 0, \
+	  "SELECT c.code, c.name, COUNT(*) FROM org o JOIN org c ON c.id = o.county_id" \
+	  " JOIN student s ON s.school_org_id = o.id" \
+	  " WHERE o.kind = 'school' AND o.path LIKE ? AND s.status = 'in_school'" \
+	  " GROUP BY c.code, c.name ORDER BY c.code")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

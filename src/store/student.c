@@ -462,6 +462,12 @@ xj_stats_students(struct xj_db *db, const char *path, xj_stat_fn fn, void *arg)
 }
 
 int
+xj_stats_county_students(struct xj_db *db, const char *path, xj_stat_fn fn, void *arg)
+{
+	return stats(db, XJ_Q_STATS_COUNTY_STUDENTS, path, 0, 0, fn, arg);
+}
+
+int
 xj_org_by_code_any(struct xj_db *db, const char *code, struct xj_org *o)
 {
 	struct xj_val v = XJ_VS(code);

@@ -153,6 +153,9 @@ int	xj_stats_counties(struct xj_db *, const char *path, xj_stat_fn, void *);
 int	xj_stats_schools(struct xj_db *, const char *path, xj_stat_fn, void *);
 /* In-school records per school, ordered by school id. */
 int	xj_stats_students(struct xj_db *, const char *path, xj_stat_fn, void *);
+/* In-school records of the schools under path per territorial county
+ * (org.county_id), ordered by county code. */
+int	xj_stats_county_students(struct xj_db *, const char *path, xj_stat_fn, void *);
 /* Any org by code (a school before a county of the same code): XJ_OK or XJ_NO_ROW. */
 struct xj_org;
 int	xj_org_by_code_any(struct xj_db *, const char *code, struct xj_org *);

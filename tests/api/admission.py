@@ -5,6 +5,7 @@ the school issues the admission notice and the parent sees "admitted";
 the scope of every step; two schools ticking one child at once; district
 changes after the window. Identity verification goes through the PSB
 gateway with the simulator's signed client (tests/psbsim), as psb.py."""
+import re
 import threading
 
 from parent import new_child, reg_body, signed_up
@@ -48,7 +49,13 @@ def verify(s, no, child):
 
 
 def printable(s, district=CHAOYANG, **over):
-    """(parent, prereg_no, child): a local family's registration, verified."""
+    """(parent, prereg_no, child): a local family's registration, verified.
+    The family chooses the district's first school unless `school_code` says
+    otherwise (None: no choice); only the chosen school sees the child
+    without the printed form (review M5)."""
+    over.setdefault("school_code", "111%s00001" % district[4:])
+    if over["school_code"] is None:
+        del over["school_code"]
     child = new_child()
     p = signed_up(s)
     st, h, b = p.register(reg_body(child, district=district,
@@ -69,8 +76,14 @@ def audits(s, action, target):
                      " AND actor_type = 'staff'" % (action, target))[0][0])
 
 
-def tick(staff, no, on=True):
-    return staff.call("POST", APPL + no + ("/tick" if on else "/untick"))
+def tick(staff, no, on=True, headers=None):
+    return staff.call("POST", APPL + no + ("/tick" if on else "/untick"), headers=headers)
+
+
+def form_of(child):
+    """What the clerk of a school the family did not choose presents: the
+    child's identity number with the pre-registration number (M5)."""
+    return {"X-Child-Id-Number": child.id_number}
 
 
 def submit(s, reviewer):
@@ -165,7 +178,7 @@ def _(s):
 def _(s):
     child = new_child()
     p = signed_up(s)
-    st, h, b = p.register(reg_body(child))
+    st, h, b = p.register(reg_body(child, school_code=CY1))
     no = b["prereg_no"]
     clerk = signed_in(s, CY1 + ".clerk")
     st, h, b = clerk.call("GET", APPL + no)
@@ -206,7 +219,7 @@ def _(s):
 
         def run_tick(name, who):
             go.wait()
-            st, h, b = tick(who, no)
+            st, h, b = tick(who, no, headers=form_of(child))
             res[name] = (st, b["error"]["code"] if st != 200 else None)
         ts = [threading.Thread(target=run_tick, args=(n, w)) for n, w in (("a", a), ("b", b_))]
         for t in ts:
@@ -226,7 +239,7 @@ def _(s):
     p, no, child = printable(s, school_code=CY2)
     a = signed_in(s, CY1 + ".clerk")
     b_ = signed_in(s, CY2 + ".clerk")
-    s.eq(tick(a, no)[0], 200)
+    s.eq(tick(a, no, headers=form_of(child))[0], 200)
     st, h, b = tick(b_, no)
     s.error_body(b, "already_ticked", 409, st)
     st, h, b = tick(b_, no, on=False)          # not theirs to untick
@@ -290,7 +303,7 @@ def _(s):
     code = CY2
     s.sql("UPDATE org SET name = '北京市<b>\"朝阳\"</b>&第二中学' WHERE kind = 'school' AND code = '%s'" % code)
     try:
-        p, no, child = printable(s)
+        p, no, child = printable(s, school_code=code)
         rev = signed_in(s, code + ".reviewer")
         s.eq(tick(rev, no)[0], 200)
         lst = submit(s, rev)
@@ -363,9 +376,17 @@ def _(s):
     with open(os.path.join(SRCDIR, "tests", "api", "access_matrix.txt"), encoding="utf-8") as f:
         rows = [l.split("#")[0].strip() for l in f]
     rows = [[c.strip() for c in l.split(",")] for l in rows if l]
-    s.ok(all(len(r) == 4 for r in rows), "four columns per row")
+    s.ok(all(len(r) in (4, 5) for r in rows), "four or five columns per row")
     s.ok(len(rows) >= 20, "matrix rows: %d" % len(rows))
-    for like, scope, endpoint, want in rows:
+    st, h, page = p.call("GET", "/api/parent/v1/registrations/%s/form" % no,
+                         headers={"Accept": "text/html"})
+    s.eq(st, 200)
+    token = re.search(r'id="form-token">[^<：]*：([0-9A-Z-]+)<', page).group(1)
+    proofs = {"form": {"X-Form-Token": token}, "qr": {"X-Form-Token": no + "-" + token.replace("-", "")},
+              "id": form_of(child), "wrong-id": {"X-Child-Id-Number": "110101201001010011"}}
+    for row in rows:
+        like, scope, endpoint, want = row[:4]
+        headers = proofs[row[4]] if len(row) == 5 else None
         staff = signed_in(s, like)
         method, path = endpoint.split(" ", 1)
         path = path.replace("{no}", no).replace("{list}", str(lst["id"]))
@@ -374,9 +395,10 @@ def _(s):
             body = {"decision": "return", "reason": "matrix"}
         elif path.endswith("/documents-checked"):
             body = {"items": ["hukou_book"]}
-        st, h, b = staff.call(method, path, body)
+        st, h, b = staff.call(method, path, body, headers=headers)
         if str(st) != want:
-            fails.append("%s %s %s: got %d, want %s (%r)" % (like, scope, endpoint, st, want, b))
+            fails.append("%s %s %s %s: got %d, want %s (%r)" % (like, scope, endpoint,
+                                                                 row[4:], st, want, b))
     s.eq(fails, [])
 
 
@@ -384,7 +406,7 @@ def _(s):
 
 @test("R-COL-4 after the window: the old county revokes, the new county approves; the old form is void and the child is registered in the new district")
 def _(s):
-    p, no, child = printable(s)
+    p, no, child = printable(s, school_code=None)
     year = s.sql("SELECT year FROM registration WHERE prereg_no = '%s'" % no)[0][0]
     # close the window (the seed opens it all year), then reopen it
     s.sql("UPDATE collection_window SET closes_at = UTC_TIMESTAMP(6) - INTERVAL 1 DAY"
@@ -463,7 +485,7 @@ def _(s):
 
 @test("R-REC-9 an unlicensed school cannot tick a child: it gets no student records")
 def _(s):
-    p, no, child = printable(s)
+    p, no, child = printable(s, school_code=CY2)
     s.sql("UPDATE org SET licensed = 0 WHERE kind = 'school' AND code = '%s'" % CY2)
     try:
         clerk = signed_in(s, CY2 + ".clerk")

@@ -51,7 +51,8 @@ def printable_children(s, district, n):
     for _ in range(n):
         child = new_child()
         p = signed_up(s)
-        st, h, b = p.register(reg_body(child, district=district, hukou=district + "000000"))
+        st, h, b = p.register(reg_body(child, district=district, hukou=district + "000000",
+                                       school_code="111%s00001" % district[4:]))
         s.eq(st, 201, "registration: %r" % (b,))
         pop.add(child)
         nos.append(b["prereg_no"])

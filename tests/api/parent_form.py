@@ -264,7 +264,9 @@ def _(s):
         if shutil.which("zbarimg"):
             out = subprocess.run(["zbarimg", "--raw", "-q", png], capture_output=True,
                                  text=True, timeout=60).stdout.split()
-            s.eq(out, [no], "the QR code in the screenshot holds the number")
+            # "<prereg_no>-<form token>" (review M5): the number, then the secret
+            s.ok(len(out) == 1 and re.match(r"^%s-[0-9A-Z]{16}$" % no, out[0]),
+                 "the QR code in the screenshot holds the number and the token: %r" % out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -35,12 +35,14 @@ def q1(s, sql):
     return s.sql(sql)[0][0]
 
 
-def registered(s, district=CHAOYANG):
-    """A local family's registration, identity verified (stand-in: SQL)."""
+def registered(s, district=CHAOYANG, school=None):
+    """A local family's registration, identity verified (stand-in: SQL);
+    the family chooses `school` (the school that ticks it, review M5)."""
     p = signed_up(s)
     child = new_child()
+    over = {"school_code": school} if school else {}
     st, h, b = p.register(reg_body(child, district=district,
-                                   hukou=district + "000000"))
+                                   hukou=district + "000000", **over))
     s.eq(st, 201, "registration: %r" % (b,))
     no = b["prereg_no"]
     # stands in for the PSB gateway's psb_match of a local family
@@ -58,7 +60,7 @@ def admitted(s, n=1, school=SCHOOL, county=CHAOYANG):
     bureau = signed_in(s, county + ".reviewer")
     nos = []
     for _ in range(n):
-        no, child = registered(s, county)
+        no, child = registered(s, county, school)
         st, h, b = clerk.call("POST", "%s/applicants/%s/tick" % (API, no))
         s.ok(st in (200, 201), "tick %s: %s %r" % (no, st, b))
         nos.append(no)

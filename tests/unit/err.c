@@ -112,6 +112,9 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_F_CLASS_MISMATCH, 422, "class_mismatch" },
 	{ XJ_E_F_TERM, 422, "term_format" },
 	{ XJ_E_LIST_PARTLY_DECIDED, 409, "list_partly_decided" },
+	/* issue 10, scope and audit (M5, L12) */
+	{ XJ_E_LOOKUP_LIMITED, 429, "lookup_limited" },
+	{ XJ_E_FILTER_REQUIRED, 400, "filter_required" },
 };
 
 static int
