@@ -56,6 +56,10 @@ int	xj_ctl_grant_app_cmd(struct xj_ctl *, int, char **);
 int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
+/* audit.c: `audit verify`, and one batch of the jobs runner's audit-seal */
+int	xj_ctl_audit(struct xj_ctl *, int, char **);
+int	xj_ctl_audit_seal_batch(struct xj_ctl *, long *done);
+int	xj_ctl_audit_keygen(const char *dir);
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);
