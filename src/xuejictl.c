@@ -41,9 +41,10 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        them); refuses a database newer than this build\n" },
 	{ "grant-app", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_grant_app_cmd,
 "  grant-app [--host H]  create/update the application DB user ([db] user, password\n"
-"                        from [db] password_file) at host H (default localhost) and\n"
-"                        grant it SELECT/INSERT/UPDATE/DELETE, only SELECT/INSERT on\n"
-"                        audit_log, only SELECT on schema_migrations\n" },
+"                        from [db] password_file) at host H (default localhost),\n"
+"                        revoke what it had and grant, table by table, what the\n"
+"                        workers and jobs use (src/ctl/grant.c); fails on a table\n"
+"                        its map does not know\n" },
 	{ "seed-demo", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_seed_demo_cmd,
 "  seed-demo [--password PW]\n"
 "                        demo schools and staff accounts (Beijing, 16 districts);\n"
