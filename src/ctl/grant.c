@@ -72,11 +72,11 @@ names_of(struct xj_db *db, int q, const char *schema, const char *what)
 }
 
 /* what the application user may do per table (workers and `xuejictl
- * jobs`); statements by their XJ_Q_ names, "proc" = xj_reg_create */
-static const struct {
-	const char	*table;
-	const char	*privs;
-} grants[] = {
+ * jobs`); statements by their XJ_Q_ names, "proc" = xj_reg_create.
+ * tests/unit/grants.c checks it against every statement of store/sql.h:
+ * a statement that needs more fails there, and so does a right that no
+ * statement needs. */
+const struct xj_ctl_grant xj_ctl_grants[] = {
 	/* reference data and policy: read only (owner: migrate, window-set,
 	 * age-policy-set, seed-demo) */
 	{ "division",		"SELECT" },
@@ -125,13 +125,13 @@ static const struct {
 	{ "student_no_issued",	"SELECT, INSERT, UPDATE" },	/* STU_NO_BIND */
 	{ "student_term",	"SELECT, INSERT, UPDATE" },	/* TERM_REGISTER upserts */
 };
-#define NGRANTS	(sizeof(grants) / sizeof(grants[0]))
+const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 
 static int
 mapped(const char *table)
 {
-	for (size_t i = 0; i < NGRANTS; i++)
-		if (strcmp(grants[i].table, table) == 0)
+	for (size_t i = 0; i < xj_ctl_ngrants; i++)
+		if (strcmp(xj_ctl_grants[i].table, table) == 0)
 			return (int)i;
 	return -1;
 }
@@ -168,13 +168,13 @@ xj_ctl_grant_app(struct xj_db *db, const struct xj_conf *c, const char *host)
 	/* every table mapped, every row a table, before anything changes */
 	if ((n = names_of(db, XJ_Q_TABLES_OF_SCHEMA, c->db_name, "tables")) < 0)
 		return 1;
-	for (size_t i = 0; i < NGRANTS; i++) {
+	for (size_t i = 0; i < xj_ctl_ngrants; i++) {
 		int found = 0;
 		for (int j = 0; j < n && !found; j++)
-			found = strcmp(names[j], grants[i].table) == 0;
+			found = strcmp(names[j], xj_ctl_grants[i].table) == 0;
 		if (!found) {
 			fprintf(stderr, "grant-app: table %s of the grant map is not in schema %s:"
-			    " run xuejictl migrate first\n", grants[i].table, c->db_name);
+			    " run xuejictl migrate first\n", xj_ctl_grants[i].table, c->db_name);
 			bad++;
 		}
 	}
@@ -202,12 +202,12 @@ xj_ctl_grant_app(struct xj_db *db, const struct xj_conf *c, const char *host)
 	    c->db_user, host);
 	if (run(db, sql) != 0)
 		return 1;
-	for (size_t i = 0; i < NGRANTS; i++) {
+	for (size_t i = 0; i < xj_ctl_ngrants; i++) {
 		snprintf(sql, sizeof(sql), "GRANT %s ON `%s`.`%s` TO '%s'@'%s'",
-		    grants[i].privs, c->db_name, grants[i].table, c->db_user, host);
+		    xj_ctl_grants[i].privs, c->db_name, xj_ctl_grants[i].table, c->db_user, host);
 		if (run(db, sql) != 0)
 			return 1;
-		printf("grant %s on %s to %s@%s\n", grants[i].privs, grants[i].table,
+		printf("grant %s on %s to %s@%s\n", xj_ctl_grants[i].privs, xj_ctl_grants[i].table,
 		    c->db_user, host);
 	}
 	if ((n = names_of(db, XJ_Q_PROCEDURES_OF_SCHEMA, c->db_name, "procedures")) < 0)
