@@ -44,13 +44,44 @@ hex(const unsigned char *b, size_t n, char *out)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
+static int
+read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *b = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (f == NULL)
+		return -1;
+	do {
+		if (n == cap) {
+			char *nb = cap < (1 << 20) ? realloc(b, cap ? cap * 2 : 4096) : NULL;
+			if (nb == NULL) {
+				free(b);
+				fclose(f);
+				return -1;
+			}
+			b = nb;
+			cap = cap ? cap * 2 : 4096;
+		}
+		r = fread(b + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	*out = b;
+	*len = n;
+	return 0;
+}
+
 /* ---- the sealer ---------------------------------------------------------- */
 
 struct seal {
 	const struct xj_conf	*conf;
 	void			*key;
+	struct xj_ac_keyring	 ring;		/* to check the head it extends */
 	struct xj_audit_row	*rows;
 	struct xj_ac_head	 head;
+	unsigned long long	 refused;	/* a head that does not verify */
 	long			 done;
 };
 
@@ -60,17 +91,25 @@ seal_tx(struct xj_db *db, void *arg)
 {
 	struct seal *s = arg;
 	struct xj_ac_head *h = &s->head;
-	unsigned long long seal = 0, last = 0;
+	unsigned long long seal, last;
 	char now[20];
 	int rc, n, k;
 
 	s->done = 0;
-	memset(h, 0, sizeof(*h));
-	rc = xj_auditseal_last(db, &seal, &last, h->chain);
-	if (rc == XJ_NO_ROW)
-		memset(h->chain, 0, XJ_AC_HASH);	/* the chain's start */
-	else if (rc != XJ_OK)
+	s->refused = 0;
+	memset(h, 0, sizeof(*h));	/* no head yet: the chain starts at zeros */
+	rc = xj_auditseal_last(db, h);
+	if (rc != XJ_OK && rc != XJ_NO_ROW)
 		return rc;
+	/* never extend a head this key ring cannot verify (one the
+	 * application user appended without the key): sealing stops, loudly,
+	 * until the owner removes it, instead of building on it */
+	if (rc == XJ_OK && xj_ac_verify(&s->ring, h) != 1) {
+		s->refused = h->seal_id;
+		return XJ_E_INTERNAL;
+	}
+	seal = h->seal_id;
+	last = h->last_id;
 	if ((rc = xj_auditseal_pending(db, last, s->conf->audit_seal_after,
 	    s->conf->audit_seal_batch, s->rows, &n, now)) != XJ_OK)
 		return rc;
@@ -95,12 +134,51 @@ seal_tx(struct xj_db *db, void *arg)
 	return XJ_OK;
 }
 
+/* The public keys the sealer checks the last head with: [audit]
+ * verify_key_file's, and its own key's (the ring then holds `own` keys it
+ * must not free). 0 or -1 with err. */
+static int
+seal_ring(struct seal *s, int *own, char *err, size_t errlen)
+{
+	char *pem = NULL, id[XJ_AC_KEYID + 1];
+	size_t len;
+	int rc;
+
+	*own = 0;
+	memset(&s->ring, 0, sizeof(s->ring));
+	if (s->conf->audit_verify_key_file[0]) {
+		if (read_file(s->conf->audit_verify_key_file, &pem, &len) != 0) {
+			snprintf(err, errlen, "cannot read %s", s->conf->audit_verify_key_file);
+			return -1;
+		}
+		rc = xj_ac_keyring_parse(&s->ring, pem, len, err, errlen);
+		free(pem);
+		if (rc != 0)
+			return -1;
+	}
+	if (xj_ac_key_id(s->key, id) != 0) {
+		snprintf(err, errlen, "signing key has no public key");
+		return -1;
+	}
+	for (int i = 0; i < s->ring.n; i++)
+		if (strcmp(s->ring.id[i], id) == 0)
+			return 0;
+	if (s->ring.n == XJ_AC_MAX_KEYS) {
+		snprintf(err, errlen, "too many keys in %s", s->conf->audit_verify_key_file);
+		return -1;
+	}
+	memcpy(s->ring.id[s->ring.n], id, sizeof(id));
+	s->ring.pkey[s->ring.n++] = s->key;	/* a private key verifies too */
+	*own = 1;
+	return 0;
+}
+
 int
 xj_ctl_audit_seal_batch(struct xj_ctl *x, long *done)
 {
 	char pem[SECRET_MAX], err[512], chain[2 * XJ_AC_HASH + 1];
 	struct seal s;
-	int rc;
+	int rc, own = 0;
 
 	*done = 0;
 	memset(&s, 0, sizeof(s));
@@ -120,13 +198,22 @@ xj_ctl_audit_seal_batch(struct xj_ctl *x, long *done)
 		return XJ_E_INTERNAL;
 	}
 	OPENSSL_cleanse(pem, sizeof(pem));
+	if (seal_ring(&s, &own, err, sizeof(err)) != 0) {
+		xj_log(XJ_LOG_WARN, "audit_seal_key_error", "%s", "reason", err);
+		rc = XJ_E_INTERNAL;
+		goto out;
+	}
 	if ((s.rows = calloc((size_t)x->conf.audit_seal_batch, sizeof(*s.rows))) == NULL) {
-		xj_ac_key_free(s.key);
-		return XJ_E_INTERNAL;
+		rc = XJ_E_INTERNAL;
+		goto out;
 	}
 	rc = xj_tx_run(&x->db, seal_tx, &s);
 	if (rc == XJ_E_CONFLICT)	/* another runner sealed this batch */
 		rc = XJ_OK;
+	else if (s.refused)
+		xj_log(XJ_LOG_ERROR, "audit_seal_refused", "%lld%s", "seal",
+		    (long long)s.refused, "reason",
+		    "the last head does not verify: run xuejictl audit verify");
 	else if (rc == XJ_OK && s.done > 0) {
 		/* the head in the log too: a copy outside the database, against
 		 * which a removal of the newest seals shows */
@@ -137,7 +224,10 @@ xj_ctl_audit_seal_batch(struct xj_ctl *x, long *done)
 		    s.head.key_id);
 		*done = s.done;
 	}
+out:
 	free(s.rows);
+	s.ring.n -= own;	/* the signing key is freed below, once */
+	xj_ac_keyring_free(&s.ring);
 	xj_ac_key_free(s.key);
 	return rc;
 }
@@ -314,35 +404,6 @@ out:
 	free(v->rows);
 	free(v);
 	return rc;
-}
-
-static int
-read_file(const char *path, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *b = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (f == NULL)
-		return -1;
-	do {
-		if (n == cap) {
-			char *nb = cap < (1 << 20) ? realloc(b, cap ? cap * 2 : 4096) : NULL;
-			if (nb == NULL) {
-				free(b);
-				fclose(f);
-				return -1;
-			}
-			b = nb;
-			cap = cap ? cap * 2 : 4096;
-		}
-		r = fread(b + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	*out = b;
-	*len = n;
-	return 0;
 }
 
 int

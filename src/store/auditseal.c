@@ -39,19 +39,51 @@ keep_fields(struct xj_audit_row *r, const struct xj_col *c)
 	}
 }
 
-int
-xj_auditseal_last(struct xj_db *db, unsigned long long *seal_id,
-    unsigned long long *last_id, unsigned char chain[XJ_AC_HASH])
-{
-	struct xj_col c[3] = { XJ_COL_INT, XJ_COL_INT,
-	    XJ_COL_BLOB((char *)chain, XJ_AC_HASH) };
-	int rc = xj_db_row(db, XJ_Q_AUDIT_SEAL_LAST, NULL, 0, c, 3);
+/* a head's columns (AUDIT_SEAL_LAST, AUDIT_SEALS) into h */
+struct headcols {
+	char		at[32], kid[32], sig[XJ_AC_SIG + 1];
+	struct xj_col	c[7];
+};
 
-	if (rc != XJ_OK)
+static void
+head_bind(struct headcols *hc, struct xj_ac_head *h)
+{
+	hc->c[0] = XJ_COL_INT;
+	hc->c[1] = XJ_COL_INT;
+	hc->c[2] = XJ_COL_INT;
+	hc->c[3] = XJ_COL_BLOB((char *)h->chain, XJ_AC_HASH);
+	hc->c[4] = XJ_COL_STR(hc->at, sizeof(hc->at));
+	hc->c[5] = XJ_COL_STR(hc->kid, sizeof(hc->kid));
+	hc->c[6] = XJ_COL_BLOB(hc->sig, sizeof(hc->sig));
+}
+
+static void
+head_keep(const struct headcols *hc, struct xj_ac_head *h)
+{
+	h->seal_id = (unsigned long long)hc->c[0].i;
+	h->last_id = (unsigned long long)hc->c[1].i;
+	h->entries = (unsigned long long)hc->c[2].i;
+	snprintf(h->sealed_at, sizeof(h->sealed_at), "%s", hc->at);
+	snprintf(h->key_id, sizeof(h->key_id), "%s", hc->kid);
+	/* a signature or chain of another length cannot verify: zeros do not */
+	memset(h->sig, 0, XJ_AC_SIG);
+	if (hc->c[6].len == XJ_AC_SIG)
+		memcpy(h->sig, hc->sig, XJ_AC_SIG);
+	if (hc->c[3].len != XJ_AC_HASH)
+		memset(h->chain, 0, XJ_AC_HASH);
+}
+
+int
+xj_auditseal_last(struct xj_db *db, struct xj_ac_head *h)
+{
+	struct headcols hc;
+	int rc;
+
+	head_bind(&hc, h);
+	if ((rc = xj_db_row(db, XJ_Q_AUDIT_SEAL_LAST, NULL, 0, hc.c, 7)) != XJ_OK)
 		return rc;
-	*seal_id = (unsigned long long)c[0].i;
-	*last_id = (unsigned long long)c[1].i;
-	return c[2].len == XJ_AC_HASH ? XJ_OK : XJ_E_INTERNAL;
+	head_keep(&hc, h);
+	return XJ_OK;
 }
 
 int
@@ -117,24 +149,11 @@ xj_auditseal_heads(struct xj_db *db, unsigned long long after, int max,
 	if ((rc = xj_db_exec(db, XJ_Q_AUDIT_SEALS, v, 2)) != XJ_OK)
 		return rc;
 	while (*n < max) {
-		struct xj_ac_head *h = &heads[*n];
-		char at[32], kid[32], sig[XJ_AC_SIG + 1];
-		struct xj_col c[7] = { XJ_COL_INT, XJ_COL_INT, XJ_COL_INT,
-		    XJ_COL_BLOB((char *)h->chain, XJ_AC_HASH), XJ_COL_STR(at, sizeof(at)),
-		    XJ_COL_STR(kid, sizeof(kid)), XJ_COL_BLOB(sig, sizeof(sig)) };
-		if ((rc = xj_db_fetch(db, XJ_Q_AUDIT_SEALS, c, 7)) != XJ_OK)
+		struct headcols hc;
+		head_bind(&hc, &heads[*n]);
+		if ((rc = xj_db_fetch(db, XJ_Q_AUDIT_SEALS, hc.c, 7)) != XJ_OK)
 			break;
-		h->seal_id = (unsigned long long)c[0].i;
-		h->last_id = (unsigned long long)c[1].i;
-		h->entries = (unsigned long long)c[2].i;
-		snprintf(h->sealed_at, sizeof(h->sealed_at), "%s", at);
-		snprintf(h->key_id, sizeof(h->key_id), "%s", kid);
-		/* a signature of another length cannot verify: zeros do not */
-		memset(h->sig, 0, XJ_AC_SIG);
-		if (c[6].len == XJ_AC_SIG)
-			memcpy(h->sig, sig, XJ_AC_SIG);
-		if (c[3].len != XJ_AC_HASH)
-			memset(h->chain, 0, XJ_AC_HASH);
+		head_keep(&hc, &heads[*n]);
 		(*n)++;
 	}
 	xj_db_done(db, XJ_Q_AUDIT_SEALS);

@@ -29,8 +29,7 @@ void	xj_audit_row_entry(const struct xj_audit_row *r, struct xj_ac_entry *e);
 
 /* The last head, locked (sealers queue here; workers never do): XJ_OK,
  * XJ_NO_ROW (nothing sealed yet) or an error. */
-int	xj_auditseal_last(struct xj_db *, unsigned long long *seal_id,
-	    unsigned long long *last_id, unsigned char chain[XJ_AC_HASH]);
+int	xj_auditseal_last(struct xj_db *, struct xj_ac_head *);
 /* Up to max entries after after_id in id order into rows (*n), each
  * marked settled when older than seal_after seconds; now = the server's
  * UTC time 'YYYY-MM-DD HH:MM:SS'. */

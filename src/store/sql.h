@@ -526,7 +526,8 @@
 	 * format: what crypto/auditchain.c hashes. */ \
 	X(SECURE_TIMESTAMP,  0, "SELECT @@GLOBAL.secure_timestamp") \
 	X(AUDIT_SEAL_LAST,   0, \
-	  "SELECT id, last_audit_id, chain FROM audit_seal ORDER BY id DESC LIMIT 1 FOR UPDATE") \
+	  "SELECT id, last_audit_id, entries, chain, DATE_FORMAT(sealed_at, '%Y-%m-%d %H:%i:%s')," \
+	  " key_id, signature FROM audit_seal ORDER BY id DESC LIMIT 1 FOR UPDATE") \
 	X(AUDIT_TO_SEAL,     0, \
 	  "SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), request_id, actor_type, actor_id," \
 	  " actor_role, actor_org_id, action, target_type, target_id, client_addr, before_digest," \

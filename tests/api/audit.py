@@ -147,6 +147,11 @@ def _(s):
     try:
         r = verify(s)
         s.ok(r.returncode == 1 and "signature does not verify" in r.stdout, r.stdout)
+        # and the sealer refuses to build on it
+        entries(s, 1, "onforged")
+        r = ctl(s, "jobs", "--once", "audit-seal", env={"XUEJI_AUDIT_SEAL_AFTER": "0"})
+        s.ok(r.returncode == 1 and "audit-seal failed" in r.stderr, r.stdout + r.stderr)
+        s.eq(s.sql("SELECT COUNT(*) FROM audit_seal WHERE id > %d" % (int(last[0]) + 1))[0][0], "0")
     finally:
         s.sql("DELETE FROM audit_seal WHERE id = %d" % (int(last[0]) + 1))
     verified(s)
