@@ -554,10 +554,15 @@
 	  " NULL, NULL, NULL, c.seal_id, c.hash FROM audit_chain c" \
 	  " LEFT JOIN audit_log a ON a.id = c.audit_id" \
 	  " WHERE c.audit_id > ? AND c.audit_id <= ? AND a.id IS NULL ORDER BY 1 LIMIT ?") \
+	/* after the last head verify saw; a seal committed since (its chain \
+	 * rows and head commit together) is neither unsealed nor stray */ \
 	X(AUDIT_UNSEALED,    0, \
-	  "SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(at), UTC_TIMESTAMP(6)), 0)" \
-	  " FROM audit_log WHERE id > ?") \
-	X(AUDIT_CHAIN_BEYOND, 0, "SELECT COUNT(*) FROM audit_chain WHERE audit_id > ?")
+	  "SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(a.at), UTC_TIMESTAMP(6)), 0)" \
+	  " FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id" \
+	  " WHERE a.id > ? AND c.audit_id IS NULL") \
+	X(AUDIT_CHAIN_BEYOND, 0, \
+	  "SELECT COUNT(*) FROM audit_chain c LEFT JOIN audit_seal s ON s.id = c.seal_id" \
+	  " WHERE c.audit_id > ? AND (s.id IS NULL OR c.audit_id > s.last_audit_id)")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -168,6 +168,21 @@ def _(s):
         verified(s)
 
 
+@test("M7: chain rows forged ahead of the last seal fail verify")
+def _(s):
+    entries(s, 1, "stray")
+    seal(s)
+    last = s.sql("SELECT id, last_audit_id FROM audit_seal ORDER BY id DESC LIMIT 1")[0]
+    app_sql(s, "INSERT INTO audit_chain VALUES (%d, %s, REPEAT('c', 32))"
+               % (int(last[1]) + 1000000, last[0]))
+    try:
+        r = verify(s)
+        s.ok(r.returncode == 1 and "chain rows lie beyond the last seal" in r.stdout, r.stdout)
+    finally:
+        s.sql("DELETE FROM audit_chain WHERE audit_id = %d" % (int(last[1]) + 1000000))
+    verified(s)
+
+
 @test("M7: entries younger than seal_after wait; verify can require a sealer that runs")
 def _(s):
     seal(s)
