@@ -126,6 +126,9 @@ enc_key_file = {s}/enc.key
 psb_key_file = {s}/psb.key
 scrypt_log2n = {ln}
 scrypt_p = {p}
+[audit]
+signing_key_file = {s}/audit_sign.key
+verify_key_file = {s}/audit_verify.pem
 [log]
 level = info
 [paths]
@@ -167,7 +170,10 @@ sql_dir = {sql}
                 "--collation-server=utf8mb4_bin",
                 "--innodb-buffer-pool-size=256M",
                 "--innodb-log-file-size=64M",
-                "--max-connections=500"]
+                "--max-connections=500",
+                # no session may set its own clock: audit entries take the
+                # server's time (docs/operations.md "MariaDB settings")
+                "--secure-timestamp=YES"]
         if os.geteuid() == 0:
             args.append("--user=root")
         if self.durable:

@@ -32,16 +32,19 @@ cmd_version(struct xj_ctl *x, int argc, char **argv)
 
 const struct xj_ctl_cmd xj_ctl_cmds[] = {
 	{ "keygen", 0, xj_ctl_keygen,
-"  keygen DIR            write hmac.key, enc.key, psb.key and db_app.pw (mode 0600)\n"
-"                        in DIR unless they exist; prints the paths\n" },
+"  keygen DIR            write hmac.key, enc.key, psb.key, db_app.pw and the audit\n"
+"                        signing key audit_sign.key (mode 0600) in DIR unless they\n"
+"                        exist, appending a new key's public half to\n"
+"                        audit_verify.pem; prints the paths\n" },
 	{ "migrate", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_migrate,
 "  migrate [--status]    apply pending sql/NNNN_*.sql migrations in order (or list\n"
 "                        them); refuses a database newer than this build\n" },
 	{ "grant-app", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_grant_app_cmd,
 "  grant-app [--host H]  create/update the application DB user ([db] user, password\n"
-"                        from [db] password_file) at host H (default localhost) and\n"
-"                        grant it SELECT/INSERT/UPDATE/DELETE, only SELECT/INSERT on\n"
-"                        audit_log, only SELECT on schema_migrations\n" },
+"                        from [db] password_file) at host H (default localhost),\n"
+"                        revoke what it had and grant, table by table, what the\n"
+"                        workers and jobs use (src/ctl/grant.c); fails on a table\n"
+"                        its map does not know\n" },
 	{ "seed-demo", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_seed_demo_cmd,
 "  seed-demo [--password PW]\n"
 "                        demo schools and staff accounts (Beijing, 16 districts);\n"
@@ -62,6 +65,12 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        application's DB user until SIGTERM; --once runs each\n"
 "                        named job until a batch finds nothing left, then exits;\n"
 "                        --list prints the jobs (docs/operations.md \"Jobs\")\n" },
+	{ "audit", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_audit,
+"  audit verify [--max-unsealed-age S]\n"
+"                        check the audit trail against its signed seals ([audit]\n"
+"                        verify_key_file): names the first entry altered, removed or\n"
+"                        inserted below a seal and exits 1; with S, also fails when\n"
+"                        an entry older than S seconds is not sealed\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

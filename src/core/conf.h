@@ -58,6 +58,11 @@ struct xj_conf {
 	int	psb_batch_max;
 	/* [admission] */
 	int	decide_budget_ms;
+	/* [audit] */
+	char	audit_signing_key_file[XJ_CONF_STR];
+	char	audit_verify_key_file[XJ_CONF_STR];
+	int	audit_seal_after;
+	int	audit_seal_batch;
 	/* [log] */
 	char	log_level[16];
 	/* [paths] */

@@ -39,7 +39,7 @@ xj_ctl_keygen(struct xj_ctl *x, int argc, char **argv)
 		}
 		printf("%s %s\n", rc ? "wrote" : "kept", path);
 	}
-	return 0;
+	return xj_ctl_audit_keygen(argv[1]);
 }
 
 int

@@ -56,6 +56,19 @@ int	xj_ctl_grant_app_cmd(struct xj_ctl *, int, char **);
 int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
+/* audit.c: `audit verify`, and one batch of the jobs runner's audit-seal */
+int	xj_ctl_audit(struct xj_ctl *, int, char **);
+int	xj_ctl_audit_seal_batch(struct xj_ctl *, long *done);
+int	xj_ctl_audit_keygen(const char *dir);
+
+/* grant.c: the application user's rights per table, the map grant-app
+ * grants from (tests/unit/grants.c checks it against store/sql.h) */
+struct xj_ctl_grant {
+	const char	*table;
+	const char	*privs;		/* "SELECT, INSERT (col, ...), UPDATE, DELETE" */
+};
+extern const struct xj_ctl_grant xj_ctl_grants[];
+extern const size_t xj_ctl_ngrants;
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);

@@ -1,11 +1,21 @@
 /* grant.c -- xuejictl grant-app: create or update the application's DB
- * user and give it exactly what the workers need: SELECT, INSERT, UPDATE
- * and DELETE on the tables, but only SELECT and INSERT on audit_log (the
- * trail is append-only, R-ADM-3) and only SELECT on schema_migrations;
- * EXECUTE on the procedures (sql/0008), which run with the caller's
- * rights (SQL SECURITY INVOKER), so they open no way around these.
- * GRANT cannot take identifiers as parameters, so the names are checked
- * against a strict character set before they are placed in the text. */
+ * user and give it, table by table, exactly what the workers and the jobs
+ * runner (the same user) use, from the explicit map below (review M8,
+ * docs/security.md "Database privileges"): SELECT only on reference,
+ * policy and org tables, no DELETE where nothing deletes, no UPDATE where
+ * nothing updates, audit_log INSERT without `at` and `id` (the server sets
+ * them, R-ADM-3), EXECUTE on the procedures (sql/0008), which run with the
+ * caller's rights (SQL SECURITY INVOKER), so they open no way around these.
+ *
+ * Every table of the schema must have a row, and every row a table: a new
+ * table fails grant-app loudly (before anything is revoked) instead of
+ * silently getting nothing or everything. The map comes from reading
+ * every statement of store/sql.h and the procedure; a row's comment says
+ * which statements need what. grant-app first revokes everything, so a
+ * right taken out of the map is gone after the next run (it runs after
+ * every migrate). GRANT cannot take identifiers as parameters, so the
+ * names are checked against a strict character set before they are
+ * placed in the text. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,6 +23,7 @@
 
 #include "core/err.h"
 #include "db/db.h"
+#include "store/auditseal.h"
 #include "store/sql.h"
 #include "ctl.h"
 
@@ -60,11 +71,90 @@ names_of(struct xj_db *db, int q, const char *schema, const char *what)
 	return n;
 }
 
+/* what the application user may do per table (workers and `xuejictl
+ * jobs`); statements by their XJ_Q_ names, "proc" = xj_reg_create.
+ * tests/unit/grants.c checks it against every statement of store/sql.h:
+ * a statement that needs more fails there, and so does a right that no
+ * statement needs. */
+const struct xj_ctl_grant xj_ctl_grants[] = {
+	/* reference data and policy: read only (owner: migrate, window-set,
+	 * age-policy-set, seed-demo) */
+	{ "division",		"SELECT" },
+	{ "division_history",	"SELECT" },
+	{ "ethnicity",		"SELECT" },
+	{ "id_doc_type",	"SELECT" },
+	{ "org",		"SELECT" },	/* its path is the scope (R-ORG-3) */
+	{ "collection_window",	"SELECT" },
+	{ "age_policy",		"SELECT" },
+	{ "schema_migrations",	"SELECT" },
+	/* the audit trail: append without choosing id or time; the sealer
+	 * reads it and appends chain rows and heads (sql/0014) */
+	{ "audit_log",		"SELECT, INSERT (request_id, actor_type, actor_id, actor_role,"
+				" actor_org_id, action, target_type, target_id, client_addr,"
+				" before_digest, after_digest, row_count, filter)" },
+	{ "audit_chain",	"SELECT, INSERT" },
+	{ "audit_seal",		"SELECT, INSERT" },
+	/* accounts: STAFF_INSERT (accounts route), logins, rehash, disable */
+	{ "staff_account",	"SELECT, INSERT, UPDATE" },
+	{ "parent_account",	"SELECT, INSERT, UPDATE" },
+	/* registrations: proc, REG_UPDATE/TRANSITION, PERMIT_SET, ADM_REG_SCHOOL */
+	{ "registration",	"SELECT, INSERT, UPDATE" },
+	/* REG_GUARDIANS_DELETE: a correction replaces the guardians */
+	{ "registration_guardian", "SELECT, INSERT, DELETE" },
+	/* REG_UNCLAIM: a cancelled registration frees the child (R-COL-2) */
+	{ "child_claim",	"SELECT, INSERT, DELETE" },
+	/* the history: append only */
+	{ "registration_event",	"SELECT, INSERT" },
+	{ "psb_request",	"SELECT, INSERT, UPDATE" },
+	/* NONCE_PURGE */
+	{ "psb_nonce",		"SELECT, INSERT, DELETE" },
+	{ "cert_review",	"SELECT, INSERT, UPDATE" },
+	{ "district_change",	"SELECT, INSERT, UPDATE" },
+	/* IDEM_FINISH; IDEM_PURGE (job idempotency-purge) */
+	{ "idempotency_key",	"SELECT, INSERT, UPDATE, DELETE" },
+	/* the sequences: INSERT ... ON DUPLICATE KEY UPDATE */
+	{ "study_permit_seq",	"SELECT, INSERT, UPDATE" },
+	{ "admission_notice_seq", "SELECT, INSERT, UPDATE" },
+	/* ADM_UNTICK */
+	{ "admission",		"SELECT, INSERT, UPDATE, DELETE" },
+	{ "admission_list",	"SELECT, INSERT, UPDATE" },
+	{ "documents_check",	"SELECT, INSERT, UPDATE" },	/* ADM_DOCS_PUT upserts */
+	{ "school_class",	"SELECT, INSERT" },
+	{ "student",		"SELECT, INSERT, UPDATE" },
+	{ "student_guardian",	"SELECT, INSERT" },
+	{ "student_no_issued",	"SELECT, INSERT, UPDATE" },	/* STU_NO_BIND */
+	{ "student_term",	"SELECT, INSERT, UPDATE" },	/* TERM_REGISTER upserts */
+};
+const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
+
+static int
+mapped(const char *table)
+{
+	for (size_t i = 0; i < xj_ctl_ngrants; i++)
+		if (strcmp(xj_ctl_grants[i].table, table) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The audit trail trusts the server's clock; a session that may set its
+ * own (SET timestamp) could back-date what it writes. */
+static void
+secure_timestamp_check(struct xj_db *db)
+{
+	char st[32];
+
+	if (xj_auditseal_secure_timestamp(db, st, sizeof(st)) == XJ_OK &&
+	    strcmp(st, "YES") != 0 && strcmp(st, "REPLICATION") != 0)
+		fprintf(stderr, "grant-app: warning: MariaDB runs with secure_timestamp=%s: the"
+		    " application user can set its session clock and back-date audit entries;"
+		    " set secure_timestamp = YES (docs/operations.md \"MariaDB settings\")\n", st);
+}
+
 int
 xj_ctl_grant_app(struct xj_db *db, const struct xj_conf *c, const char *host)
 {
-	char sql[512];
-	int n;
+	char sql[1024];
+	int n, bad = 0;
 
 	if (!safe_ident(c->db_user, "") || !safe_ident(host, ".%-:") ||
 	    !safe_ident(c->db_name, "")) {
@@ -75,6 +165,30 @@ xj_ctl_grant_app(struct xj_db *db, const struct xj_conf *c, const char *host)
 		fprintf(stderr, "grant-app: [db] password_file must hold a password of letters and digits (xuejictl keygen writes one)\n");
 		return 1;
 	}
+	/* every table mapped, every row a table, before anything changes */
+	if ((n = names_of(db, XJ_Q_TABLES_OF_SCHEMA, c->db_name, "tables")) < 0)
+		return 1;
+	for (size_t i = 0; i < xj_ctl_ngrants; i++) {
+		int found = 0;
+		for (int j = 0; j < n && !found; j++)
+			found = strcmp(names[j], xj_ctl_grants[i].table) == 0;
+		if (!found) {
+			fprintf(stderr, "grant-app: table %s of the grant map is not in schema %s:"
+			    " run xuejictl migrate first\n", xj_ctl_grants[i].table, c->db_name);
+			bad++;
+		}
+	}
+	for (int j = 0; j < n; j++)
+		if (mapped(names[j]) < 0) {
+			fprintf(stderr, "grant-app: table %s has no row in the grant map"
+			    " (src/ctl/grant.c): say what the workers and jobs need on it\n",
+			    safe_ident(names[j], "") ? names[j] : "(unusual name)");
+			bad++;
+		}
+	if (bad) {
+		fprintf(stderr, "grant-app: nothing granted or revoked\n");
+		return 1;
+	}
 	snprintf(sql, sizeof(sql), "CREATE USER IF NOT EXISTS '%s'@'%s' IDENTIFIED BY '%s'",
 	    c->db_user, host, c->db_password);
 	if (run(db, sql) != 0)
@@ -83,28 +197,18 @@ xj_ctl_grant_app(struct xj_db *db, const struct xj_conf *c, const char *host)
 	    c->db_user, host, c->db_password);
 	if (run(db, sql) != 0)
 		return 1;
-	/* start from nothing: a table that became append-only loses rights */
+	/* start from nothing: a right taken out of the map is gone */
 	snprintf(sql, sizeof(sql), "REVOKE ALL PRIVILEGES, GRANT OPTION FROM '%s'@'%s'",
 	    c->db_user, host);
 	if (run(db, sql) != 0)
 		return 1;
-	if ((n = names_of(db, XJ_Q_TABLES_OF_SCHEMA, c->db_name, "tables")) < 0)
-		return 1;
-	for (int i = 0; i < n; i++) {
-		const char *privs = "SELECT, INSERT, UPDATE, DELETE";
-		if (!safe_ident(names[i], "")) {
-			fprintf(stderr, "grant-app: skipping table with unusual name\n");
-			continue;
-		}
-		if (strcmp(names[i], "audit_log") == 0)
-			privs = "SELECT, INSERT";
-		else if (strcmp(names[i], "schema_migrations") == 0)
-			privs = "SELECT";
+	for (size_t i = 0; i < xj_ctl_ngrants; i++) {
 		snprintf(sql, sizeof(sql), "GRANT %s ON `%s`.`%s` TO '%s'@'%s'",
-		    privs, c->db_name, names[i], c->db_user, host);
+		    xj_ctl_grants[i].privs, c->db_name, xj_ctl_grants[i].table, c->db_user, host);
 		if (run(db, sql) != 0)
 			return 1;
-		printf("grant %s on %s to %s@%s\n", privs, names[i], c->db_user, host);
+		printf("grant %s on %s to %s@%s\n", xj_ctl_grants[i].privs, xj_ctl_grants[i].table,
+		    c->db_user, host);
 	}
 	if ((n = names_of(db, XJ_Q_PROCEDURES_OF_SCHEMA, c->db_name, "procedures")) < 0)
 		return 1;
@@ -119,5 +223,6 @@ xj_ctl_grant_app(struct xj_db *db, const struct xj_conf *c, const char *host)
 			return 1;
 		printf("grant EXECUTE on procedure %s to %s@%s\n", names[i], c->db_user, host);
 	}
+	secure_timestamp_check(db);
 	return 0;
 }

@@ -53,6 +53,8 @@ job_idem_purge(struct xj_ctl *x, long *done)
 static const struct xj_job jobs[] = {
 	{ "idempotency-purge", 3600, job_idem_purge,
 	  "delete Idempotency-Key records past their retention" },
+	{ "audit-seal", 60, xj_ctl_audit_seal_batch,
+	  "chain audit entries older than [audit] seal_after under a signed head (ctl/audit.c)" },
 	{ NULL, 0, NULL, NULL }
 };
 

@@ -10,10 +10,12 @@
 /*  name               flags            sql */
 #define XJ_STORE_SQL(X) \
 	X(SCHEMA_VERSION,    0, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") \
+	/* no `at`: the server's default sets it; the application user may \
+	 * not name it (sql/0014, ctl/grant.c) */ \
 	X(AUDIT_INSERT,      0, \
-	  "INSERT INTO audit_log (at, request_id, actor_type, actor_id, actor_role," \
+	  "INSERT INTO audit_log (request_id, actor_type, actor_id, actor_role," \
 	  " actor_org_id, action, target_type, target_id, client_addr, before_digest," \
-	  " after_digest) VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	  " after_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
 	X(REF_DIVISIONS,     0, "SELECT code, name, level, COALESCE(parent_code, '') FROM division ORDER BY code") \
 	X(REF_HISTORY_CODES, 0, "SELECT DISTINCT code FROM division_history ORDER BY code") \
 	X(REF_ETHNICITIES,   0, "SELECT code, name FROM ethnicity ORDER BY code") \
@@ -520,10 +522,10 @@
 	  " AND routine_type = 'PROCEDURE' ORDER BY routine_name") \
 	/* issue 10, scope and audit (M5, M6, L12): store/audit.c read entries */ \
 	X(AUDIT_READ_INSERT, 0, \
-	  "INSERT INTO audit_log (at, request_id, actor_type, actor_id, actor_role," \
+	  "INSERT INTO audit_log (request_id, actor_type, actor_id, actor_role," \
 	  " actor_org_id, action, target_type, target_id, client_addr, before_digest," \
 	  " after_digest, row_count, filter)" \
-	  " VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
 	X(AUDIT_COUNT_RECENT, 0, \
 	  "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = ? AND actor_type = ?" \
 	  " AND at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND") \
@@ -533,7 +535,51 @@
 	  "SELECT c.code, c.name, COUNT(*) FROM org o JOIN org c ON c.id = o.county_id" \
 	  " JOIN student s ON s.school_org_id = o.id" \
 	  " WHERE o.kind = 'school' AND o.path LIKE ? AND s.status = 'in_school'" \
-	  " GROUP BY c.code, c.name ORDER BY c.code")
+	  " GROUP BY c.code, c.name ORDER BY c.code") \
+	/* issue 10 (F: audit seal): store/auditseal.c, the sealer (job \
+	 * audit-seal) and `xuejictl audit verify` (docs/security.md "Audit \
+	 * trail"). An entry's fields are read as text, `at` in one fixed \
+	 * format: what crypto/auditchain.c hashes. */ \
+	X(SECURE_TIMESTAMP,  0, "SELECT @@GLOBAL.secure_timestamp") \
+	X(AUDIT_SEAL_LAST,   0, \
+	  "SELECT id, last_audit_id, entries, chain, DATE_FORMAT(sealed_at, '%Y-%m-%d %H:%i:%s')," \
+	  " key_id, signature FROM audit_seal ORDER BY id DESC LIMIT 1 FOR UPDATE") \
+	X(AUDIT_TO_SEAL,     0, \
+	  "SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), request_id, actor_type, actor_id," \
+	  " actor_role, actor_org_id, action, target_type, target_id, client_addr, before_digest," \
+	  " after_digest, row_count, filter, at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND," \
+	  " DATE_FORMAT(UTC_TIMESTAMP()," \
+	  " '%Y-%m-%d %H:%i:%s') FROM audit_log WHERE id > ? ORDER BY id LIMIT ?") \
+	X(AUDIT_CHAIN_INSERT, XJ_SQL_DUP_OK, \
+	  "INSERT INTO audit_chain (audit_id, seal_id, hash) VALUES (?, ?, ?)") \
+	X(AUDIT_SEAL_INSERT, XJ_SQL_DUP_OK, \
+	  "INSERT INTO audit_seal (id, last_audit_id, entries, chain, sealed_at, key_id, signature)" \
+	  " VALUES (?, ?, ?, ?, ?, ?, ?)") \
+	X(AUDIT_SEALS,       0, \
+	  "SELECT id, last_audit_id, entries, chain, DATE_FORMAT(sealed_at, '%Y-%m-%d %H:%i:%s')," \
+	  " key_id, signature FROM audit_seal WHERE id > ? ORDER BY id LIMIT ?") \
+	/* every audit entry and every chain row of an id range, side by \
+	 * side, in id order (MariaDB has no FULL JOIN): the first column says \
+	 * whether the entry exists, the last two are its chain row or NULL */ \
+	X(AUDIT_VERIFY_PAGE, 0, \
+	  "SELECT a.id, 1, DATE_FORMAT(a.at, '%Y-%m-%d %H:%i:%s.%f'), a.request_id, a.actor_type," \
+	  " a.actor_id, a.actor_role, a.actor_org_id, a.action, a.target_type, a.target_id," \
+	  " a.client_addr, a.before_digest, a.after_digest, a.row_count, a.filter, c.seal_id, c.hash" \
+	  " FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id" \
+	  " WHERE a.id > ? AND a.id <= ?" \
+	  " UNION ALL SELECT c.audit_id, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+	  " NULL, NULL, NULL, NULL, NULL, c.seal_id, c.hash FROM audit_chain c" \
+	  " LEFT JOIN audit_log a ON a.id = c.audit_id" \
+	  " WHERE c.audit_id > ? AND c.audit_id <= ? AND a.id IS NULL ORDER BY 1 LIMIT ?") \
+	/* after the last head verify saw; a seal committed since (its chain \
+	 * rows and head commit together) is neither unsealed nor stray */ \
+	X(AUDIT_UNSEALED,    0, \
+	  "SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(a.at), UTC_TIMESTAMP(6)), 0)" \
+	  " FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id" \
+	  " WHERE a.id > ? AND c.audit_id IS NULL") \
+	X(AUDIT_CHAIN_BEYOND, 0, \
+	  "SELECT COUNT(*) FROM audit_chain c LEFT JOIN audit_seal s ON s.id = c.seal_id" \
+	  " WHERE c.audit_id > ? AND (s.id IS NULL OR c.audit_id > s.last_audit_id)")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -72,12 +72,97 @@ def _(s):
 
 @test("R-ADM-3 the application user can append to audit_log but not change or delete it")
 def _(s):
-    app_sql(s, "INSERT INTO audit_log (at, request_id, actor_type, action, target_type, target_id)"
-               " VALUES (UTC_TIMESTAMP(6), 'test', 'system', 'test.append', 'test', '1')")
+    app_sql(s, "INSERT INTO audit_log (request_id, actor_type, action, target_type, target_id)"
+               " VALUES ('test', 'system', 'test.append', 'test', '1')")
     s.ok(app_sql(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'test.append'")[0][0] == "1",
          "row appended")
     app_denied(s, "UPDATE audit_log SET action = 'x' WHERE action = 'test.append'",
                "DELETE FROM audit_log WHERE action = 'test.append'")
+
+
+@test("M7: the server sets an audit entry's time and id: the application user cannot name them")
+def _(s):
+    app_denied(s, "INSERT INTO audit_log (at, request_id, actor_type, action, target_type, target_id)"
+                  " VALUES ('2020-01-01', 'forged', 'system', 'test.forged', 'test', '1')",
+               "INSERT INTO audit_log (id, request_id, actor_type, action, target_type, target_id)"
+               " VALUES (1, 'forged', 'system', 'test.forged', 'test', '1')",
+               "INSERT INTO audit_log SET at = DEFAULT, request_id = 'forged', actor_type = 'system',"
+               " action = 'test.forged', target_type = 'test', target_id = '1'")
+    # nor move the clock the default reads: the session's time zone does not
+    # shift it and the session's timestamp cannot be set (secure_timestamp)
+    app_sql(s, "SET time_zone = '+12:00'; INSERT INTO audit_log (request_id, actor_type,"
+               " action, target_type, target_id) VALUES ('tz', 'system', 'test.tz', 'test', '1')")
+    age = s.sql("SELECT TIMESTAMPDIFF(SECOND, at, UTC_TIMESTAMP(6)) FROM audit_log"
+                " WHERE action = 'test.tz'")[0][0]
+    s.ok(abs(int(age)) < 60, "UTC time whatever the session's zone: %s s" % age)
+    try:
+        app_sql(s, "SET timestamp = 1000000000")
+        raise AssertionError("allowed: SET timestamp")
+    except RuntimeError as e:
+        s.ok("secure-timestamp" in str(e), str(e))
+    s.eq(s.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'test.forged'")[0][0], "0")
+
+
+@test("M7: the history of a registration and the audit seals are append-only for the application user")
+def _(s):
+    app_denied(s, "DELETE FROM registration_event LIMIT 1",
+               "UPDATE registration_event SET detail = 'x' LIMIT 1",
+               "DELETE FROM audit_chain LIMIT 1", "UPDATE audit_chain SET seal_id = 0 LIMIT 1",
+               "DELETE FROM audit_seal LIMIT 1", "UPDATE audit_seal SET entries = 0 LIMIT 1")
+
+
+@test("M8: reference, policy and org tables are read-only for the application user")
+def _(s):
+    app_denied(s, "UPDATE org SET path = '/' WHERE kind = 'school' LIMIT 1",
+               "INSERT INTO org (kind, code, name, path) VALUES ('school', '9999999999', 'x', '/x/')",
+               "DELETE FROM org WHERE kind = 'school' LIMIT 1",
+               "UPDATE collection_window SET closes_at = '2099-01-01' LIMIT 1",
+               "INSERT INTO collection_window (year, division_code, opens_at, closes_at)"
+               " VALUES (2099, '110000', NOW(), NOW())",
+               "UPDATE age_policy SET min_age = 1", "DELETE FROM age_policy",
+               "UPDATE division SET name = 'x' LIMIT 1", "DELETE FROM division_history LIMIT 1",
+               "INSERT INTO ethnicity VALUES ('99', 'x')", "UPDATE id_doc_type SET name = 'x'")
+    # reads stay
+    s.ok(int(app_sql(s, "SELECT COUNT(*) FROM org")[0][0]) > 0, "org readable")
+
+
+@test("M8: no DELETE where the code deletes nothing, no UPDATE where it updates nothing")
+def _(s):
+    app_denied(s, "DELETE FROM registration LIMIT 1", "DELETE FROM parent_account LIMIT 1",
+               "DELETE FROM staff_account LIMIT 1", "DELETE FROM psb_request LIMIT 1",
+               "DELETE FROM cert_review LIMIT 1", "DELETE FROM student LIMIT 1",
+               "DELETE FROM student_guardian LIMIT 1", "UPDATE student_guardian SET name = 'x' LIMIT 1",
+               "UPDATE registration_guardian SET name = 'x' LIMIT 1",
+               "UPDATE child_claim SET registration_id = 0 LIMIT 1",
+               "UPDATE school_class SET code = 'x' LIMIT 1", "DELETE FROM school_class LIMIT 1",
+               "DELETE FROM district_change LIMIT 1", "DELETE FROM admission_list LIMIT 1",
+               "UPDATE schema_migrations SET name = 'x'")
+
+
+@test("M8: grant-app revokes a right taken out of the map when it runs again")
+def _(s):
+    s.sql("GRANT UPDATE, DELETE ON xueji.org TO 'xueji_app'@'localhost'")
+    r = ctl(s, "grant-app")
+    s.eq(r.returncode, 0, r.stderr)
+    s.ok("grant SELECT on org to xueji_app@localhost" in r.stdout, r.stdout)
+    app_denied(s, "UPDATE org SET name = name WHERE id = 1", "DELETE FROM org WHERE id = 0")
+
+
+@test("M8: grant-app refuses, changing nothing, while a table has no row in its map")
+def _(s):
+    s.sql("CREATE TABLE unmapped_thing (id INT PRIMARY KEY)")
+    try:
+        r = ctl(s, "grant-app")
+        s.ok(r.returncode != 0, "must fail")
+        s.ok("unmapped_thing has no row in the grant map" in r.stderr, r.stderr)
+        app_denied(s, "SELECT * FROM unmapped_thing")
+        # the workers keep their rights meanwhile
+        s.ok(int(app_sql(s, "SELECT COUNT(*) FROM registration")[0][0]) >= 0, "still granted")
+    finally:
+        s.sql("DROP TABLE unmapped_thing")
+    r = ctl(s, "grant-app")
+    s.eq(r.returncode, 0, r.stderr)
+    s.ok("warning" not in r.stderr, "secure_timestamp is on in the test stack: " + r.stderr)
 
 
 @test("the application user may run the registration procedure, with its own rights only")
