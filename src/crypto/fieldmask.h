@@ -19,4 +19,19 @@
 int	xj_field_masked(const struct xj_keys *, const char *aad, const unsigned char *ct,
 	    size_t len, int kind, char *out, size_t cap);
 
+struct xj_arena;
+struct xj_json;
+struct xj_json_limits;
+
+/* A JSON document kept encrypted under aad (ct, ctlen), or in clear
+ * (clear, clearlen) when ctlen is 0 -- a row written before its column
+ * was encrypted -- parsed into *out with the string members named by
+ * paths ("object.member", NULL-terminated) masked as document numbers
+ * (M9: the five-certificate filing). XJ_OK, XJ_E_TOO_COMPLEX (arena or
+ * limits), or XJ_E_INTERNAL when it does not decrypt or parse. */
+int	xj_field_json_masked(const struct xj_keys *, const char *aad,
+	    const unsigned char *ct, size_t ctlen, const char *clear, size_t clearlen,
+	    struct xj_arena *, const struct xj_json_limits *, const char *const *paths,
+	    struct xj_json **out);
+
 #endif

@@ -22,6 +22,7 @@
 #include "core/log.h"
 #include "core/req.h"
 #include "crypto/field.h"
+#include "domain/mask.h"
 #include "domain/prereg.h"
 #include "domain/regstate.h"
 #include "domain/window.h"
@@ -224,8 +225,8 @@ struct page {
 	const struct xj_reg_rec		*rec;
 	const struct xj_org		*school;	/* NULL: none chosen */
 	const char			*svg;
-	char				 child_idn[64];
-	char				 g_idn[XJ_REG_MAX_GUARDIANS][64];
+	char				 child_idn[XJ_DOCNO_MAX_BYTES + 1];	/* L3 */
+	char				 g_idn[XJ_REG_MAX_GUARDIANS][XJ_DOCNO_MAX_BYTES + 1];
 	char				 g_phone[XJ_REG_MAX_GUARDIANS][32];
 };
 
