@@ -7,10 +7,11 @@ the area code -- must be at least min(what the other fields leave, 10^4).
 The database is read directly to prove what it does not hold."""
 import http.client
 import json
+import os
 
 from parent import new_child, reg_body, signed_up
 from staff import signed_in
-from xjtest import run, test
+from xjtest import SRCDIR, run, test
 
 CY1 = "1110500001"        # 北京市110105第一小学 (src/ctl/seed.c)
 NONLOCAL_HUKOU = "440305000000"       # 深圳市南山区
@@ -216,6 +217,33 @@ def _(s):
     s.ok("job idempotency-purge:" in r, r)
     s.eq(s.sql("SELECT HEX(key_hash) FROM idempotency_key WHERE scope = 'h3-purge'"),
          [["63" * 32]], "the 49-hour-old key went, the 47-hour-old one stays")
+
+
+def migration_statements(table):
+    """The statements of sql/0011 (before its procedure) touching table."""
+    with open(os.path.join(SRCDIR, "sql", "0011_stored_copies.sql"), encoding="utf-8") as f:
+        text = f.read().split("DELIMITER")[0]
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
+    return [st.strip() for st in text.split(";") if table in st]
+
+
+@test("H3: migration 0011 turns answers stored before into their number and deletes the rest")
+def _(s):
+    body = json.dumps({"prereg_no": "2611010565951835", "child": {"name": "张三",
+                       "birth_date": "2020-07-22", "id_number_masked": "110107********8763"}},
+                      ensure_ascii=False)
+    s.sql("ALTER TABLE idempotency_key DROP CONSTRAINT idempotency_pointer_only")
+    s.sql("INSERT INTO idempotency_key VALUES (8, 'h3-mig', REPEAT('a', 32), REPEAT('b', 32), 201,"
+          " '%s', UTC_TIMESTAMP(6)), (8, 'h3-mig', REPEAT('c', 32), REPEAT('d', 32), 200, '{}',"
+          " UTC_TIMESTAMP(6))" % body)
+    stmts = migration_statements("idempotency_key")
+    s.eq(len(stmts), 4, stmts)
+    for st in stmts:
+        s.sql(st)
+    s.eq(s.sql("SELECT status, response FROM idempotency_key WHERE scope = 'h3-mig'"),
+         [["201", "2611010565951835"]], "the body became its number, the other row went")
+    s.ok(s.sql("SELECT COUNT(*) FROM information_schema.check_constraints WHERE"
+               " constraint_name = 'idempotency_pointer_only'")[0][0] == "1", "CHECK back")
 
 
 # ---- M9 -------------------------------------------------------------------------
