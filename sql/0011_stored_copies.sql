@@ -5,9 +5,10 @@
 -- L3: a document number is 1..32 characters of up to 4 bytes (128 bytes)
 -- and is never cut; encrypted (field.h: 33 bytes more) it needs 161
 -- bytes, so the encrypted number columns and the procedure's parameters
--- of the same type grow to VARBINARY(192) (an in-place change: one length
--- byte either way). The procedure below is 0008's with those five
--- parameter types changed and nothing else (-- issue 10 (C)).
+-- of the same type grow to VARBINARY(192) (both widths keep a one-byte
+-- length prefix, so InnoDB can extend the columns without rebuilding the
+-- rows). The procedure below is 0008's with those five parameter types
+-- (and a comment on p_idem_response) changed, nothing else: -- issue 10 (C).
 --
 -- H3: idempotency_key.response held the whole 201 answer in clear (names,
 -- birth date, masked numbers), which a dump could read without any key.
