@@ -53,7 +53,7 @@ static int
 reg_once(struct xj_db *db, void *arg)
 {
 	struct xj_reg_rec *rec = arg;
-	struct xj_reg_create_in in = { "dbload", "127.0.0.1", NULL, NULL, 0 };
+	struct xj_reg_create_in in = { "dbload", "127.0.0.1", NULL };
 	int rc = XJ_E_CONFLICT;
 
 	for (int i = 0; i < 8 && rc == XJ_E_CONFLICT; i++) {

@@ -64,7 +64,7 @@ CREATE OR REPLACE PROCEDURE xj_reg_create(
 	IN p_sex CHAR(1),
 	IN p_birth DATE,
 	IN p_doc CHAR(1),
-	IN p_idn VARBINARY(160),
+	IN p_idn VARBINARY(192),		-- issue 10 (C): L3, was 160
 	IN p_eth CHAR(2),
 	IN p_nat VARCHAR(32),
 	IN p_hnat VARCHAR(16),
@@ -82,28 +82,28 @@ CREATE OR REPLACE PROCEDURE xj_reg_create(
 	IN p_g0_rdesc VARCHAR(32),
 	IN p_g0_name VARCHAR(64),
 	IN p_g0_doc CHAR(1),
-	IN p_g0_idn VARBINARY(160),
+	IN p_g0_idn VARBINARY(192),		-- issue 10 (C): L3, was 160
 	IN p_g0_phone VARBINARY(96),
 	IN p_g0_emp VARCHAR(128),
 	IN p_g1_rel VARCHAR(8),
 	IN p_g1_rdesc VARCHAR(32),
 	IN p_g1_name VARCHAR(64),
 	IN p_g1_doc CHAR(1),
-	IN p_g1_idn VARBINARY(160),
+	IN p_g1_idn VARBINARY(192),		-- issue 10 (C): L3, was 160
 	IN p_g1_phone VARBINARY(96),
 	IN p_g1_emp VARCHAR(128),
 	IN p_g2_rel VARCHAR(8),
 	IN p_g2_rdesc VARCHAR(32),
 	IN p_g2_name VARCHAR(64),
 	IN p_g2_doc CHAR(1),
-	IN p_g2_idn VARBINARY(160),
+	IN p_g2_idn VARBINARY(192),		-- issue 10 (C): L3, was 160
 	IN p_g2_phone VARBINARY(96),
 	IN p_g2_emp VARCHAR(128),
 	IN p_g3_rel VARCHAR(8),
 	IN p_g3_rdesc VARCHAR(32),
 	IN p_g3_name VARCHAR(64),
 	IN p_g3_doc CHAR(1),
-	IN p_g3_idn VARBINARY(160),
+	IN p_g3_idn VARBINARY(192),		-- issue 10 (C): L3, was 160
 	IN p_g3_phone VARBINARY(96),
 	IN p_g3_emp VARCHAR(128),
 	IN p_detail VARCHAR(255),
@@ -113,7 +113,7 @@ CREATE OR REPLACE PROCEDURE xj_reg_create(
 	IN p_after_digest BINARY(32),
 	IN p_idem_key BINARY(32),
 	IN p_idem_request BINARY(32),
-	IN p_idem_response MEDIUMTEXT)
+	IN p_idem_response MEDIUMTEXT)	-- issue 10 (C): H3, the prereg number (0011 CHECK)
 SQL SECURITY INVOKER
 MODIFIES SQL DATA
 BEGIN

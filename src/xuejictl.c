@@ -57,8 +57,10 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "  age-policy-set --province XX0000 --min-age N --cutoff MM-DD\n"
 "                        the entry age cut-off of a province (R-COL-8)\n" },
 	{ "purge-keys", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_purge_keys,
-"  purge-keys [--days N] delete Idempotency-Key records older than N days (default\n"
-"                        7) now; the jobs runner does it on its own every hour\n" },
+"  purge-keys [--hours N | --days N]\n"
+"                        delete Idempotency-Key records older than N hours (days)\n"
+"                        now; default [collection] idempotency_retention (48 h);\n"
+"                        the jobs runner does it on its own every hour\n" },
 	{ "jobs", XJ_CTL_CONF | XJ_CTL_APP, xj_ctl_jobs,
 "  jobs [--once] [--list] [NAME...]\n"
 "                        run the periodic jobs (all, or those named) as the\n"

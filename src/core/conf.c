@@ -95,6 +95,8 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "seconds a signed PSB callback's timestamp may differ from our clock" },
 	{ "collection", "psb_batch_max", I(psb_batch_max, 1, 1000), "500",
 	  "most verification requests or results in one PSB call" },
+	{ "collection", "idempotency_retention", I(idempotency_retention, 1, 8760), "48",
+	  "hours an Idempotency-Key is kept (a retry after that creates anew or answers 409 duplicate_child); the jobs runner's idempotency-purge and xuejictl purge-keys delete older keys" },
 	{ "admission", "decide_budget_ms", I(decide_budget_ms, 0, 600000), "10000",
 	  "milliseconds one admission-list decision may spend (0: one chunk of 50 children per request); a longer list answers 202 with the rest pending, and the same request again continues" },
 	{ "audit", "signing_key_file", S(audit_signing_key_file), "",

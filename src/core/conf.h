@@ -56,6 +56,7 @@ struct xj_conf {
 	int	psb_lease;
 	int	psb_window;
 	int	psb_batch_max;
+	int	idempotency_retention;	/* hours (issue 10, H3) */
 	/* [admission] */
 	int	decide_budget_ms;
 	/* [audit] */

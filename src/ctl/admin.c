@@ -164,27 +164,33 @@ int
 xj_ctl_purge_keys(struct xj_ctl *x, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "hours", required_argument, NULL, 'H' },
 		{ "days", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 }
 	};
 	unsigned long long n;
-	long days = 7;
+	long hours = x->conf.idempotency_retention, days;
 	int ch;
 
 	while ((ch = xj_ctl_getopt(argc, argv, "", opts)) != -1)
 		switch (ch) {
+		case 'H':
+			if (xj_ctl_int(argv[0], "--hours", optarg, 1, 876000, &hours) != 0)
+				return 2;
+			break;
 		case 'N':
 			if (xj_ctl_int(argv[0], "--days", optarg, 1, 36500, &days) != 0)
 				return 2;
+			hours = days * 24;
 			break;
 		default: return xj_ctl_usage(argv[0]);
 		}
 	if (optind != argc)
 		return xj_ctl_usage(argv[0]);
-	if (xj_idem_purge(&x->db, (int)days, &n) != XJ_OK) {
+	if (xj_idem_purge(&x->db, (int)hours, &n) != XJ_OK) {
 		fprintf(stderr, "purge-keys: MariaDB error %u\n", x->db.err);
 		return 1;
 	}
-	printf("purge-keys: %llu idempotency keys older than %ld days deleted\n", n, days);
+	printf("purge-keys: %llu idempotency keys older than %ld hours deleted\n", n, hours);
 	return 0;
 }

@@ -28,6 +28,10 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "ctl/ctl.h"
+#include "crypto/field.h"
+#include "crypto/keys.h"
+#include "db/tx.h"
+#include "store/certreview.h"
 #include "store/idempotency.h"
 
 struct xj_job {
@@ -40,21 +44,92 @@ struct xj_job {
 
 /* ---- the jobs ----------------------------------------------------------- */
 
+/* keys older than [collection] idempotency_retention hours (H3) */
 static int
 job_idem_purge(struct xj_ctl *x, long *done)
 {
 	unsigned long long n = 0;
-	int rc = xj_idem_purge(&x->db, 7, &n);
+	int rc = xj_idem_purge_batch(&x->db, x->conf.idempotency_retention, &n);
 
 	*done = (long)n;
 	return rc;
 }
 
+/* The field keys, read from the files of the configuration by the first
+ * job that needs them; wiped when the runner ends. */
+static struct xj_keys	job_keys;
+static int		job_keys_loaded;
+
+static const struct xj_keys *
+keys(struct xj_ctl *x)
+{
+	char err[256];
+
+	if (!job_keys_loaded) {
+		if (xj_keys_load(x->conf.hmac_key_file, x->conf.enc_key_file, &job_keys, err,
+		    sizeof(err)) != 0) {
+			xj_log(XJ_LOG_ERROR, "job_keys", "%s", "error", err);
+			return NULL;
+		}
+		job_keys_loaded = 1;
+	}
+	return &job_keys;
+}
+
+/* M9: five-certificate filings stored in clear before migration 0011,
+ * encrypted in place, 50 a transaction (issue 10, C). */
+struct seal_tx {
+	const struct xj_keys	*k;
+	struct xj_cert_clear	*rows;
+	long			 done;
+};
+
+static int
+seal_tx(struct xj_db *db, void *arg)
+{
+	struct seal_tx *t = arg;
+	unsigned char ct[XJ_CERT_DETAILS_CT_MAX];
+	size_t len;
+	int n, rc;
+
+	t->done = 0;
+	if ((rc = xj_certreview_clear_batch(db, t->rows, &n)) != XJ_OK)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		if (xj_field_encrypt(t->k, XJ_CERT_DETAILS_AAD, t->rows[i].details, t->rows[i].len,
+		    ct, sizeof(ct), &len) != 0)
+			return XJ_E_INTERNAL;
+		if ((rc = xj_certreview_seal(db, t->rows[i].reg_id, t->rows[i].details,
+		    t->rows[i].len, ct, len)) != XJ_OK)
+			return rc;
+	}
+	t->done = n;
+	return XJ_OK;
+}
+
+static int
+job_cert_seal(struct xj_ctl *x, long *done)
+{
+	static struct xj_cert_clear rows[XJ_CERT_CLEAR_BATCH];	/* 400 KiB: not on the stack */
+	struct seal_tx t = { NULL, rows, 0 };
+	int rc;
+
+	*done = 0;
+	if ((t.k = keys(x)) == NULL)
+		return XJ_E_INTERNAL;
+	rc = xj_tx_run(&x->db, seal_tx, &t);
+	*done = t.done;
+	memset(rows, 0, sizeof(rows));
+	return rc;
+}
+
 static const struct xj_job jobs[] = {
 	{ "idempotency-purge", 3600, job_idem_purge,
-	  "delete Idempotency-Key records past their retention" },
+	  "delete Idempotency-Key records past [collection] idempotency_retention hours" },
 	{ "audit-seal", 60, xj_ctl_audit_seal_batch,
 	  "chain audit entries older than [audit] seal_after under a signed head (ctl/audit.c)" },
+	{ "cert-details-encrypt", 3600, job_cert_seal,
+	  "encrypt five-certificate filings stored in clear before migration 0011" },
 	{ NULL, 0, NULL, NULL }
 };
 
@@ -207,5 +282,7 @@ xj_ctl_jobs(struct xj_ctl *x, int argc, char **argv)
 	}
 	lvl = xj_log_level_parse(x->conf.log_level);
 	xj_log_init(lvl < 0 ? XJ_LOG_INFO : (enum xj_loglevel)lvl);
-	return once ? run_once(x, sel, n) : run_loop(x, sel, n);
+	ch = once ? run_once(x, sel, n) : run_loop(x, sel, n);
+	xj_keys_clear(&job_keys);
+	return ch;
 }

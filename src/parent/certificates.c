@@ -21,10 +21,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/auth.h"
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "core/req.h"
+#include "crypto/field.h"
+#include "crypto/fieldmask.h"
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/contact.h"
@@ -197,9 +200,9 @@ details_json(yajl_gen g, void *arg)
 	yajl_gen_map_close(g);
 }
 
-/* What the parent reads: where the review stands, what was filed, the
- * district's reason for a refusal and the study permit number. Built into
- * the response; sent by the caller. */
+/* What the parent reads: where the review stands, what was filed (its
+ * identity-like numbers masked), the district's reason for a refusal and
+ * the study permit number. Built into the response; sent by the caller. */
 static int
 view(struct xj_req *r, const struct xj_certreview *rv)
 {
@@ -209,9 +212,10 @@ view(struct xj_req *r, const struct xj_certreview *rv)
 	char t[26];
 	int rc;
 
-	if (rv->details_len > 0 && (rc = xj_json_parse(r->arena, rv->details, rv->details_len,
-	    &lim, &details, NULL)) != XJ_OK)
-		return rc == XJ_E_TOO_COMPLEX ? rc : XJ_E_INTERNAL;
+	if ((rc = xj_field_json_masked(xj_auth_keys(), XJ_CERT_DETAILS_AAD, rv->details_ct,
+	    rv->details_ct_len, rv->details, rv->details_len, r->arena, &lim,
+	    xj_cert_masked_members, &details)) != XJ_OK)
+		return rc;
 	g = xj_resp_json(r, 200);
 	yajl_gen_map_open(g);
 	xj_gen_str(g, "prereg_no", rv->prereg);
@@ -238,6 +242,8 @@ struct file_tx {
 	struct xj_req		*r;
 	const struct xj_reg_rec	*rec;
 	struct xj_str		 details;
+	unsigned char		*details_ct;	/* M9: what is stored */
+	size_t			 details_ct_len;
 	struct xj_certreview	*rv;		/* out: read back for the answer */
 	struct xj_idem		*idem;		/* NULL without Idempotency-Key */
 	int			 replay;
@@ -252,19 +258,17 @@ file_tx(struct xj_db *db, void *arg)
 	struct xj_audit a = { "certificates.submit", "registration", XJ_STR_NULL, XJ_STR_NULL,
 	    XJ_STR_NULL };
 	struct xj_reg_pos from, to;
-	const unsigned char *buf;
 	char review[16];
-	size_t len;
 	int rc, local;
 
-	if ((rc = xj_idem_start(db, t->r->arena, t->idem, &t->replay)) != XJ_OK || t->replay)
+	if ((rc = xj_idem_start(db, t->idem, &t->replay)) != XJ_OK || t->replay)
 		return rc;
 	if ((rc = xj_certreview_lock(db, rec->id, &from, &local, review)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
 	if ((rc = xj_reg_next(from, XJ_REV_CERTS_SUBMITTED, local, &to)) != XJ_OK)
 		return rc;
 	/* the table allows a filing from none (first) or rejected (again) */
-	rc = xj_certreview_file(db, rec->id, rec->county, t->details.p, t->details.len,
+	rc = xj_certreview_file(db, rec->id, rec->county, t->details_ct, t->details_ct_len,
 	    from.cert == XJ_CERT_REJECTED);
 	if (rc != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;
@@ -277,17 +281,12 @@ file_tx(struct xj_db *db, void *arg)
 	a.after = t->details;
 	if ((rc = xj_audit_append(db, &who, &a)) != XJ_OK)
 		return rc;
-	/* the answer is part of the unit: stored with the key */
+	/* the key keeps the registration's number, not the answer (H3) */
+	if (t->idem != NULL && (rc = xj_idem_finish(db, t->idem, 200, rec->prereg)) != XJ_OK)
+		return rc;
 	if ((rc = xj_certreview_get(db, rec->prereg, t->rv)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
-	if ((rc = view(t->r, t->rv)) != XJ_OK)
-		return rc;
-	if (t->idem != NULL) {
-		yajl_gen_get_buf(t->r->gen, &buf, &len);
-		if ((rc = xj_idem_finish(db, t->idem, 200, (const char *)buf, len)) != XJ_OK)
-			return rc;
-	}
-	return XJ_OK;
+	return view(t->r, t->rv);
 }
 
 int
@@ -332,6 +331,12 @@ xj_parent_certs_submit(struct xj_req *r)
 		return rc;
 	if (t.details.len > XJ_CERT_DETAILS_MAX)	/* the field limits exclude it */
 		return XJ_E_INTERNAL;
+	/* M9: stored encrypted, like identity numbers */
+	if ((t.details_ct = xj_alloc(r->arena, XJ_FIELD_CT_LEN(t.details.len))) == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if (xj_field_encrypt(xj_auth_keys(), XJ_CERT_DETAILS_AAD, t.details.p, t.details.len,
+	    t.details_ct, XJ_FIELD_CT_LEN(t.details.len), &t.details_ct_len) != 0)
+		return XJ_E_INTERNAL;
 	key = xj_req_param(r, "HTTP_IDEMPOTENCY_KEY");
 	if (key != NULL) {
 		size_t kl = strlen(key);
@@ -351,9 +356,14 @@ xj_parent_certs_submit(struct xj_req *r)
 	if ((rc = xj_tx_run(r->db, file_tx, &t)) != XJ_OK)
 		return rc;
 	if (t.replay) {
+		/* the filing as it stands now (docs/security.md "Idempotency-Key") */
+		if ((rc = xj_certreview_get(r->db, idem.replay_target, rv)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+		if (rv->parent_id != r->actor_id)
+			return XJ_E_NOT_FOUND;
+		if ((rc = view(r, rv)) != XJ_OK)
+			return rc;
 		xj_resp_header(r, "Idempotent-Replayed", "true");
-		return xj_resp_body(r, idem.replay_status, "application/json; charset=utf-8",
-		    idem.replay_body, idem.replay_len);
 	}
 	return xj_resp_send(r);
 }

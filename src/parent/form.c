@@ -30,6 +30,7 @@
 #include "crypto/field.h"
 #include "crypto/formtoken.h"
 #include "crypto/keys.h"
+#include "domain/mask.h"
 #include "domain/prereg.h"
 #include "domain/regstate.h"
 #include "domain/window.h"
@@ -233,8 +234,8 @@ struct page {
 	const struct xj_org		*school;	/* NULL: none chosen */
 	const char			*svg;
 	char				 token[20];	/* XXXX-XXXX-XXXX-XXXX */
-	char				 child_idn[64];
-	char				 g_idn[XJ_REG_MAX_GUARDIANS][64];
+	char				 child_idn[XJ_DOCNO_MAX_BYTES + 1];	/* L3 */
+	char				 g_idn[XJ_REG_MAX_GUARDIANS][XJ_DOCNO_MAX_BYTES + 1];
 	char				 g_phone[XJ_REG_MAX_GUARDIANS][32];
 };
 

@@ -14,6 +14,7 @@
 #include "domain/contact.h"
 #include "domain/division.h"
 #include "domain/idnum.h"
+#include "domain/mask.h"
 #include "store/refdata.h"
 #include "regfields.h"
 #include "regform.h"
@@ -47,6 +48,10 @@ check_doc(const struct xj_refdata *ref, struct xj_str type, struct xj_str num,
 	copy(t, sizeof(t), type);
 	if (xj_ref_doc_type(ref, t) == NULL)
 		return XJ_E_F_CODE;
+	/* L3: never cut a number (the binder allows 32 characters, at most
+	 * XJ_DOCNO_MAX_BYTES bytes; the blind index must see every byte) */
+	if (num.len >= cap)
+		return XJ_E_F_TOO_LONG;
 	copy(norm, cap, num);
 	if (t[0] == '1') {
 		for (char *p = norm; *p; p++)
@@ -109,8 +114,8 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 	struct reg_in in;
 	struct child_in *c = &in.child;
 	struct xj_idnum id;
-	char num[40], path[64], county[7];
-	unsigned char bidx_in[48];
+	char num[XJ_DOCNO_MAX_BYTES + 1], path[64], county[7];
+	unsigned char bidx_in[2 + XJ_DOCNO_MAX_BYTES + 1];	/* "T:" number */
 	int rc, have_id = 0;
 
 	memset(&in, 0, sizeof(in));

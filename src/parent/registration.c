@@ -53,17 +53,16 @@ utc_now(char out[20])
 	strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* One attempt (xj_tx_atomic reruns it after a deadlock): draw a number,
- * make the answer (stored with an Idempotency-Key, so part of the unit),
- * and write everything in one CALL (store/registration.h xj_reg_create). */
+/* One attempt (xj_tx_atomic reruns it after a deadlock): draw a number
+ * and write everything in one CALL (store/registration.h xj_reg_create).
+ * With an Idempotency-Key the key keeps the number, not the answer (H3):
+ * the answer is built once, after the commit. */
 static int
 create_once(struct xj_db *db, void *arg)
 {
 	struct create_tx *t = arg;
 	struct xj_reg_rec *rec = t->rec;
 	struct xj_reg_create_in in;
-	const unsigned char *buf;
-	size_t len;
 	int rc = XJ_E_CONFLICT, i;
 
 	for (i = 0; i < PREREG_TRIES && rc == XJ_E_CONFLICT; i++) {
@@ -72,16 +71,10 @@ create_once(struct xj_db *db, void *arg)
 			return XJ_E_INTERNAL;
 		if (xj_prereg_make(rec->year, rec->county, rnd % 10000000u, rec->prereg) != XJ_OK)
 			return XJ_E_INTERNAL;
-		xj_resp_json(t->r, 201);
-		xj_regview(t->r, t->r->gen, t->ref, rec, t->school_code, t->school_name);
-		if (yajl_gen_get_buf(t->r->gen, &buf, &len) != yajl_gen_status_ok)
-			return XJ_E_INTERNAL;
 		memset(&in, 0, sizeof(in));
 		in.request_id = t->r->id;
 		in.client_addr = t->r->client_addr;
 		in.idem = t->idem;
-		in.response = (const char *)buf;
-		in.response_len = len;
 		rc = xj_reg_create(db, t->r->arena, rec, &in);
 	}
 	if (rc == XJ_NO_ROW) {		/* the key's first answer */
@@ -89,6 +82,35 @@ create_once(struct xj_db *db, void *arg)
 		return XJ_OK;
 	}
 	return rc == XJ_E_CONFLICT ? XJ_E_BUSY : rc;
+}
+
+/* A repeated Idempotency-Key: the registration it created, as it is now
+ * (docs/security.md "Idempotency-Key"), with the first answer's status and
+ * Location. 404 when it no longer exists (purged). */
+static int
+replay(struct xj_req *r, const struct xj_refdata *ref, const struct xj_idem *idem)
+{
+	struct xj_reg_rec *rec = xj_calloc(r->arena, 1, sizeof(*rec));
+	struct xj_org school;
+	char loc[200];
+	int rc;
+
+	if (rec == NULL)
+		return XJ_E_TOO_COMPLEX;
+	rc = xj_reg_get(r->db, idem->replay_target, rec);
+	if (rc == XJ_NO_ROW || (rc == XJ_OK && rec->parent_id != r->actor_id))
+		return XJ_E_NOT_FOUND;
+	if (rc != XJ_OK)
+		return rc;
+	memset(&school, 0, sizeof(school));
+	if (rec->school_org_id && (rc = xj_org_by_id(r->db, rec->school_org_id, &school)) != XJ_OK)
+		return rc;
+	xj_resp_json(r, idem->replay_status);
+	xj_regview(r, r->gen, ref, rec, school.id ? school.code : NULL, school.id ? school.name : NULL);
+	snprintf(loc, sizeof(loc), "/api/parent/v1/registrations/%s", rec->prereg);
+	xj_resp_header(r, "Location", loc);
+	xj_resp_header(r, "Idempotent-Replayed", "true");
+	return xj_resp_send(r);
 }
 
 struct dup_info {
@@ -225,22 +247,10 @@ xj_parent_reg_create(struct xj_req *r)
 		return duplicate_answer(r, ref, rec);
 	if (rc != XJ_OK)
 		return rc;
-	if (t.replay) {
-		/* the first answer again, with its Location */
-		struct xj_json_limits lim = { 8, 4096, 65536 };
-		struct xj_json *first;
-		const struct xj_json *no;
-		if (idem.replay_status == 201 &&
-		    xj_json_parse(r->arena, idem.replay_body, idem.replay_len, &lim, &first, NULL) == XJ_OK &&
-		    (no = xj_json_get(first, "prereg_no")) != NULL && no->type == XJ_J_STR &&
-		    no->s.len < 20) {
-			snprintf(loc, sizeof(loc), "/api/parent/v1/registrations/%.*s", (int)no->s.len, no->s.p);
-			xj_resp_header(r, "Location", loc);
-		}
-		xj_resp_header(r, "Idempotent-Replayed", "true");
-		return xj_resp_body(r, idem.replay_status, "application/json; charset=utf-8",
-		    idem.replay_body, idem.replay_len);
-	}
+	if (t.replay)
+		return replay(r, ref, &idem);
+	xj_resp_json(r, 201);
+	xj_regview(r, r->gen, ref, rec, t.school_code, t.school_name);
 	snprintf(loc, sizeof(loc), "/api/parent/v1/registrations/%s", rec->prereg);
 	xj_resp_header(r, "Location", loc);
 	return xj_resp_send(r);

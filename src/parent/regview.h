@@ -1,5 +1,6 @@
 /* regview.h -- a registration as the parent reads it (JSON): state in
- * plain words, masked identity and phone numbers, times in Beijing time. */
+ * plain words, identity and phone numbers masked by the one rule of
+ * domain/mask.h (crypto/fieldmask.h), times in Beijing time. */
 #ifndef XJ_PARENT_REGVIEW_H
 #define XJ_PARENT_REGVIEW_H
 
@@ -14,8 +15,5 @@ void	xj_regview(struct xj_req *, yajl_gen, const struct xj_refdata *,
 	    const struct xj_reg_rec *, const char *school_code, const char *school_name);
 /* "YYYY-MM-DD HH:MM:SS" UTC from the database as "...+08:00" */
 void	xj_regview_time(const char *utc, char out[26]);
-/* Decrypt a stored number and mask it: keep the first 6 and last 4. */
-void	xj_regview_masked(const unsigned char *ct, size_t len, const char *aad,
-	    char *out, size_t cap);
 
 #endif

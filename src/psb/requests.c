@@ -27,6 +27,7 @@
 #include "crypto/field.h"
 #include "db/db.h"
 #include "db/tx.h"
+#include "domain/mask.h"
 #include "domain/regstate.h"
 #include "store/audit.h"
 #include "store/psb.h"
@@ -42,7 +43,7 @@ struct offered {
 	char	sex[2];
 	char	birth_date[11];
 	char	doc_type[2];
-	char	id_number[64];		/* plaintext: wiped with the arena */
+	char	id_number[XJ_DOCNO_MAX_BYTES + 1];	/* plaintext: wiped with the arena (L3: whole) */
 };
 
 struct pull_tx {

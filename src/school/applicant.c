@@ -41,6 +41,7 @@
 #include "crypto/field.h"
 #include "crypto/formtoken.h"
 #include "crypto/keys.h"
+#include "crypto/fieldmask.h"
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/prereg.h"
@@ -201,21 +202,13 @@ refuse:
 	return XJ_E_NOT_FOUND;
 }
 
-/* 110105********002X: enough for staff to match a document, no more. */
+/* H2: the one rule of domain/mask.h (the area code of a type-1 number,
+ * since the birth date and sex are shown beside it). */
 static void
-masked(const struct xj_applicant *ap, char out[64])
+masked(const struct xj_applicant *ap, char out[XJ_MASK_CAP])
 {
-	char pt[64];
-	size_t n = 0, i;
-
-	out[0] = '\0';
-	if (ap->idn_ct_len == 0 || xj_field_decrypt(xj_auth_keys(), "registration.id_number",
-	    ap->idn_ct, ap->idn_ct_len, pt, sizeof(pt) - 1, &n) != 0)
-		return;
-	for (i = 0; i < n && i < 63; i++)
-		out[i] = (n <= 10 || (i >= 6 && i + 4 < n)) ? '*' : pt[i];
-	out[i] = '\0';
-	memset(pt, 0, sizeof(pt));
+	xj_field_masked(xj_auth_keys(), "registration.id_number", ap->idn_ct, ap->idn_ct_len,
+	    ap->doc_type[0], out, XJ_MASK_CAP);
 }
 
 static const char *
@@ -265,7 +258,7 @@ static int
 view(struct xj_req *r, const struct xj_school_actor *a, const struct xj_applicant *ap)
 {
 	const char *const *req = ap->local_family ? local_docs : nonlocal_docs;
-	char items[256] = "", note[256] = "", at[20] = "", checker[65] = "", idm[64], disp[20];
+	char items[256] = "", note[256] = "", at[20] = "", checker[65] = "", idm[XJ_MASK_CAP], disp[20];
 	struct xj_org school;
 	yajl_gen g;
 	int rc, checked;

@@ -21,10 +21,12 @@
 #include <string.h>
 
 #include "auth/readaudit.h"
+#include "auth/auth.h"
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "core/req.h"
+#include "crypto/fieldmask.h"
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/prereg.h"
@@ -127,9 +129,11 @@ view(struct xj_req *r, const struct xj_certreview *rv)
 	yajl_gen g;
 	int rc;
 
-	if (rv->details_len > 0 && (rc = xj_json_parse(r->arena, rv->details, rv->details_len,
-	    &lim, &details, NULL)) != XJ_OK)
-		return rc == XJ_E_TOO_COMPLEX ? rc : XJ_E_INTERNAL;
+	/* M9: decrypted, the permit and hukou book numbers masked */
+	if ((rc = xj_field_json_masked(xj_auth_keys(), XJ_CERT_DETAILS_AAD, rv->details_ct,
+	    rv->details_ct_len, rv->details, rv->details_len, r->arena, &lim,
+	    xj_cert_masked_members, &details)) != XJ_OK)
+		return rc;
 	g = xj_resp_json(r, 200);
 	yajl_gen_map_open(g);
 	xj_gen_str(g, "prereg_no", rv->prereg);

@@ -11,12 +11,20 @@
 #include "certreview.h"
 #include "sql.h"
 
+/* M9: the residence permit number is the holder's citizen ID number and
+ * the hukou book number names the household; the other numbers and the
+ * addresses are shown in full, because reviewers check them with the
+ * offices that issued them; the whole filing is encrypted at rest. */
+const char *const xj_cert_masked_members[] = {
+	"residence_permit.permit_no", "hukou_book.book_no", NULL
+};
+
 int
 xj_certreview_get(struct xj_db *db, const char *prereg, struct xj_certreview *o)
 {
 	char state[25], cert[17];
 	struct xj_val v = XJ_VS(prereg);
-	struct xj_col c[22] = {
+	struct xj_col c[23] = {
 		XJ_COL_INT, XJ_COL_STR(o->prereg, sizeof(o->prereg)), XJ_COL_INT,
 		XJ_COL_STR(o->county, sizeof(o->county)), XJ_COL_INT,
 		XJ_COL_STR(state, sizeof(state)), XJ_COL_STR(cert, sizeof(cert)), XJ_COL_INT,
@@ -31,8 +39,9 @@ xj_certreview_get(struct xj_db *db, const char *prereg, struct xj_certreview *o)
 		XJ_COL_STR(o->reviewer_name, sizeof(o->reviewer_name)),
 		XJ_COL_STR(o->reason, sizeof(o->reason)), XJ_COL_INT,
 		XJ_COL_STR(o->county_path, sizeof(o->county_path)),
+		XJ_COL_BLOB((char *)o->details_ct, sizeof(o->details_ct)),
 	};
-	int rc = xj_db_row(db, XJ_Q_CERT_GET, &v, 1, c, 22);
+	int rc = xj_db_row(db, XJ_Q_CERT_GET, &v, 1, c, 23);
 
 	if (rc != XJ_OK)
 		return rc;
@@ -47,6 +56,7 @@ xj_certreview_get(struct xj_db *db, const char *prereg, struct xj_certreview *o)
 	o->details_len = c[14].len;
 	o->reviewer_id = (unsigned)c[17].i;
 	o->county_org_id = (unsigned)c[20].i;
+	o->details_ct_len = c[22].len;
 	return XJ_OK;
 }
 
@@ -72,19 +82,52 @@ xj_certreview_lock(struct xj_db *db, unsigned long long reg_id, struct xj_reg_po
 
 int
 xj_certreview_file(struct xj_db *db, unsigned long long reg_id, const char *county,
-    const char *details, size_t len, int refile)
+    const unsigned char *ct, size_t len, int refile)
 {
 	int rc;
 
 	if (!refile) {
-		struct xj_val v[3] = { XJ_VI(reg_id), XJ_VS(county), XJ_VSL(details, len) };
+		struct xj_val v[3] = { XJ_VI(reg_id), XJ_VS(county), XJ_VB(ct, len) };
 		return xj_db_exec(db, XJ_Q_CERT_INSERT, v, 3);
 	} else {
-		struct xj_val v[2] = { XJ_VSL(details, len), XJ_VI(reg_id) };
+		struct xj_val v[2] = { XJ_VB(ct, len), XJ_VI(reg_id) };
 		if ((rc = xj_db_exec(db, XJ_Q_CERT_REFILE, v, 2)) != XJ_OK)
 			return rc;
 		return xj_db_affected(db, XJ_Q_CERT_REFILE) == 1 ? XJ_OK : XJ_E_CONFLICT;
 	}
+}
+
+int
+xj_certreview_clear_batch(struct xj_db *db, struct xj_cert_clear *out, int *n)
+{
+	struct xj_col c[2];
+	int rc;
+
+	*n = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_CERT_CLEAR_BATCH, NULL, 0)) != XJ_OK)
+		return rc;
+	for (;;) {
+		if (*n == XJ_CERT_CLEAR_BATCH)	/* the LIMIT says so */
+			break;
+		c[0] = XJ_COL_INT;
+		c[1] = XJ_COL_STR(out[*n].details, sizeof(out[*n].details));
+		if ((rc = xj_db_fetch(db, XJ_Q_CERT_CLEAR_BATCH, c, 2)) != XJ_OK)
+			break;
+		out[*n].reg_id = (unsigned long long)c[0].i;
+		out[*n].len = c[1].len;
+		(*n)++;
+	}
+	xj_db_done(db, XJ_Q_CERT_CLEAR_BATCH);
+	return rc == XJ_NO_ROW || *n == XJ_CERT_CLEAR_BATCH ? XJ_OK : rc;
+}
+
+int
+xj_certreview_seal(struct xj_db *db, unsigned long long reg_id, const char *details,
+    size_t len, const unsigned char *ct, size_t ctlen)
+{
+	struct xj_val v[3] = { XJ_VB(ct, ctlen), XJ_VI(reg_id), XJ_VSL(details, len) };
+
+	return xj_db_exec(db, XJ_Q_CERT_SEAL, v, 3);
 }
 
 int

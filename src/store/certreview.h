@@ -17,6 +17,12 @@ struct xj_db;
 /* The largest details document the parent portal writes (its field
  * limits add up to well under this, escaped, in UTF-8). */
 #define XJ_CERT_DETAILS_MAX	8192
+/* the same encrypted (M9): the 33 bytes of crypto/field.h, rounded up */
+#define XJ_CERT_DETAILS_CT_MAX	(XJ_CERT_DETAILS_MAX + 64)
+/* the column it is encrypted under (the AAD of crypto/field.h) */
+#define XJ_CERT_DETAILS_AAD	"cert_review.details"
+/* the members every answer masks ("object.member", NULL-terminated) */
+extern const char *const xj_cert_masked_members[];
 
 /* A registration with its review (review fields empty when nothing was
  * filed), the reviewer's display name and the org of its county. */
@@ -34,8 +40,12 @@ struct xj_certreview {
 	char			 hukou_code[13];
 	char			 study_permit[33];
 	char			 state[16];		/* submitted approved rejected; "" = none */
+	/* M9: details_ct, encrypted; details only for a filing stored before
+	 * migration 0011 and not yet encrypted by cert-details-encrypt */
 	char			 details[XJ_CERT_DETAILS_MAX + 1];
 	size_t			 details_len;
+	unsigned char		 details_ct[XJ_CERT_DETAILS_CT_MAX];
+	size_t			 details_ct_len;
 	char			 submitted_at[20];	/* UTC; "" = none */
 	char			 reviewed_at[20];
 	unsigned		 reviewer_id;
@@ -52,11 +62,25 @@ int	xj_certreview_get(struct xj_db *, const char *prereg, struct xj_certreview *
  * review row exists. XJ_OK, XJ_NO_ROW or a db error. */
 int	xj_certreview_lock(struct xj_db *, unsigned long long reg_id, struct xj_reg_pos *pos,
 	    int *local_family, char review_state[16]);
-/* File the certificates: a first filing inserts the row, a refiling
+/* File the certificates (ct: the canonical JSON encrypted under
+ * XJ_CERT_DETAILS_AAD): a first filing inserts the row, a refiling
  * rewrites a rejected one back to submitted. XJ_E_CONFLICT when the row
  * is not where the caller's lock said it was. */
 int	xj_certreview_file(struct xj_db *, unsigned long long reg_id, const char *county,
-	    const char *details, size_t len, int refile);
+	    const unsigned char *ct, size_t len, int refile);
+/* Filings still in clear (before 0011), at most XJ_CERT_CLEAR_BATCH,
+ * locked in the caller's transaction (SKIP LOCKED: runners on several
+ * hosts share the work), into out[]; *n = how many. */
+#define XJ_CERT_CLEAR_BATCH	50
+struct xj_cert_clear {
+	unsigned long long	 reg_id;
+	char			 details[XJ_CERT_DETAILS_MAX + 1];
+	size_t			 len;
+};
+int	xj_certreview_clear_batch(struct xj_db *, struct xj_cert_clear *out, int *n);
+/* Replace a clear filing by its ciphertext, if it is still that text. */
+int	xj_certreview_seal(struct xj_db *, unsigned long long reg_id, const char *details,
+	    size_t len, const unsigned char *ct, size_t ctlen);
 /* A cancelled registration takes its pending review out of the queue. */
 int	xj_certreview_withdraw(struct xj_db *, unsigned long long reg_id);
 /* Decide a submitted review: state "approved" or "rejected".

@@ -1,17 +1,15 @@
-/* idempotency.c -- stored first responses (see idempotency.h). */
+/* idempotency.c -- Idempotency-Keys and what they created (see
+ * idempotency.h). */
 #include "config.h"
 
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
-#include "core/arena.h"
 #include "core/err.h"
 #include "db/db.h"
 #include "idempotency.h"
 #include "sql.h"
-
-#define MAX_RESPONSE	XJ_IDEM_MAX_RESPONSE
 
 void
 xj_idem_prepare(struct xj_idem *i, unsigned long long owner, const char *scope,
@@ -25,31 +23,29 @@ xj_idem_prepare(struct xj_idem *i, unsigned long long owner, const char *scope,
 }
 
 int
-xj_idem_load(struct xj_db *db, struct xj_arena *a, struct xj_idem *i)
+xj_idem_load(struct xj_db *db, struct xj_idem *i)
 {
 	struct xj_val v[3] = { XJ_VI(i->owner), XJ_VS(i->scope), XJ_VB(i->key_hash, 32) };
 	unsigned char hash[32];
-	char *body;
 	struct xj_col c[3];
 	int rc;
 
-	if ((body = xj_alloc(a, MAX_RESPONSE + 1)) == NULL)
-		return XJ_E_TOO_COMPLEX;
 	c[0] = XJ_COL_BLOB((char *)hash, sizeof(hash));
 	c[1] = XJ_COL_INT;
-	c[2] = XJ_COL_STR(body, MAX_RESPONSE + 1);
+	c[2] = XJ_COL_STR(i->replay_target, sizeof(i->replay_target));
 	if ((rc = xj_db_row(db, XJ_Q_IDEM_GET, v, 3, c, 3)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_RETRY : rc;	/* it rolled back meanwhile */
 	if (CRYPTO_memcmp(hash, i->req_hash, 32) != 0)
 		return XJ_E_IDEM_REUSED;
+	/* the CHECK of 0011 keeps anything but a number out of the column */
+	if (c[2].len != XJ_IDEM_TARGET_MAX)
+		return XJ_E_INTERNAL;
 	i->replay_status = (int)c[1].i;
-	i->replay_body = body;
-	i->replay_len = c[2].len;
 	return XJ_NO_ROW;
 }
 
 int
-xj_idem_begin(struct xj_db *db, struct xj_arena *a, struct xj_idem *i)
+xj_idem_begin(struct xj_db *db, struct xj_idem *i)
 {
 	struct xj_val v[4] = { XJ_VI(i->owner), XJ_VS(i->scope), XJ_VB(i->key_hash, 32),
 	    XJ_VB(i->req_hash, 32) };
@@ -58,18 +54,18 @@ xj_idem_begin(struct xj_db *db, struct xj_arena *a, struct xj_idem *i)
 	if (rc != XJ_E_CONFLICT)
 		return rc;
 	/* the other request committed (we waited on its row): read it */
-	return xj_idem_load(db, a, i);
+	return xj_idem_load(db, i);
 }
 
 int
-xj_idem_start(struct xj_db *db, struct xj_arena *a, struct xj_idem *i, int *replay)
+xj_idem_start(struct xj_db *db, struct xj_idem *i, int *replay)
 {
 	int rc;
 
 	*replay = 0;
 	if (i == NULL)
 		return XJ_OK;
-	rc = xj_idem_begin(db, a, i);
+	rc = xj_idem_begin(db, i);
 	if (rc == XJ_NO_ROW) {
 		*replay = 1;
 		return XJ_OK;
@@ -78,31 +74,41 @@ xj_idem_start(struct xj_db *db, struct xj_arena *a, struct xj_idem *i, int *repl
 }
 
 int
-xj_idem_finish(struct xj_db *db, const struct xj_idem *i, int status,
-    const char *body, size_t len)
+xj_idem_finish(struct xj_db *db, const struct xj_idem *i, int status, const char *target)
 {
-	struct xj_val v[5] = { XJ_VI(status), XJ_VSL(body, len), XJ_VI(i->owner),
+	struct xj_val v[5] = { XJ_VI(status), XJ_VS(target), XJ_VI(i->owner),
 	    XJ_VS(i->scope), XJ_VB(i->key_hash, 32) };
 
-	if (len > MAX_RESPONSE)
+	if (strlen(target) != XJ_IDEM_TARGET_MAX)
 		return XJ_E_INTERNAL;
 	return xj_db_exec(db, XJ_Q_IDEM_FINISH, v, 5);
 }
 
 int
-xj_idem_purge(struct xj_db *db, int days, unsigned long long *n)
+xj_idem_purge_batch(struct xj_db *db, int hours, unsigned long long *n)
 {
-	struct xj_val v = XJ_VI(days);
+	struct xj_val v = XJ_VI(hours);
+	int rc;
+
+	*n = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_IDEM_PURGE, &v, 1)) != XJ_OK)
+		return rc;
+	*n = xj_db_affected(db, XJ_Q_IDEM_PURGE);
+	return XJ_OK;
+}
+
+int
+xj_idem_purge(struct xj_db *db, int hours, unsigned long long *n)
+{
 	unsigned long long k;
 	int rc;
 
 	*n = 0;
 	/* small batches in autocommit: no long lock on a busy table */
 	do {
-		if ((rc = xj_db_exec(db, XJ_Q_IDEM_PURGE, &v, 1)) != XJ_OK)
+		if ((rc = xj_idem_purge_batch(db, hours, &k)) != XJ_OK)
 			return rc;
-		k = xj_db_affected(db, XJ_Q_IDEM_PURGE);
 		*n += k;
-	} while (k == 5000);
+	} while (k == XJ_IDEM_PURGE_BATCH);
 	return XJ_OK;
 }

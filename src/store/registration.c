@@ -62,7 +62,7 @@ psb_token(char out[XJ_PSB_TOKEN_LEN + 1])
  * (sql/0008): own_tx, the row, four guardians (NULLs past the last), the
  * event's detail, the PSB request's token (NULL: none), the audit entry's
  * request id (NULL: none), client address and digest, the idempotency
- * key's hashes and answer (NULL: no key). */
+ * key's hashes and target, the prereg number (NULL: no key). */
 #define CREATE_VALS	65
 static void
 create_vals(const struct xj_reg_rec *r, int own_tx, const char *detail, const char *token,
@@ -102,7 +102,8 @@ create_vals(const struct xj_reg_rec *r, int own_tx, const char *detail, const ch
 	if (in != NULL && in->idem != NULL) {
 		v[n++] = XJ_VB(in->idem->key_hash, 32);
 		v[n++] = XJ_VB(in->idem->req_hash, 32);
-		v[n++] = XJ_VSL(in->response, in->response_len);
+		/* H3: the key points at the registration, no copy of it */
+		v[n++] = XJ_VS(r->prereg);
 	} else {
 		v[n++] = XJ_VNULL;
 		v[n++] = XJ_VNULL;
@@ -178,13 +179,12 @@ xj_reg_create(struct xj_db *db, struct xj_arena *a, const struct xj_reg_rec *r,
 {
 	int rc;
 
-	if (in->idem != NULL && in->response_len > XJ_IDEM_MAX_RESPONSE)
-		return XJ_E_INTERNAL;
+	(void)a;
 	if ((rc = call_create(db, r, 1, "", 1, in)) != XJ_E_CONFLICT)
 		return rc;
 	/* the procedure rolled back; a repeated key is answered as before */
 	if (in->idem != NULL && dup_is(db, "idempotency_key"))
-		return xj_idem_load(db, a, in->idem);
+		return xj_idem_load(db, in->idem);
 	return dup_answer(db);
 }
 

@@ -15,7 +15,9 @@ struct xj_arena;
 struct xj_idem;
 
 #define XJ_REG_MAX_GUARDIANS	4
-#define XJ_CT_MAX		160
+/* an encrypted number: 32 characters of up to 4 bytes (L3) and the 33
+ * bytes of field.h, rounded up; the columns are VARBINARY(192) (0011) */
+#define XJ_CT_MAX		192
 
 struct xj_guardian_rec {
 	char		 relation[16];
@@ -79,9 +81,8 @@ int	xj_reg_insert(struct xj_db *, struct xj_reg_rec *, const char *detail, int p
 struct xj_reg_create_in {
 	const char		*request_id;
 	const char		*client_addr;
-	struct xj_idem		*idem;		/* NULL without Idempotency-Key */
-	const char		*response;	/* the 201 body kept with the key */
-	size_t			 response_len;
+	struct xj_idem		*idem;		/* NULL without Idempotency-Key; the
+						   key keeps the prereg number (H3) */
 };
 /* A parent's new registration as its own transaction, in one round trip
  * (procedure xj_reg_create): what xj_reg_insert writes (with the PSB

@@ -213,8 +213,9 @@
 	X(IDEM_GET,          0, \
 	  "SELECT request_hash, status, response FROM idempotency_key" \
 	  " WHERE owner_id = ? AND scope = ? AND key_hash = ?") \
+	/* issue 10 (C): retention in hours, XJ_IDEM_PURGE_BATCH rows a batch */ \
 	X(IDEM_PURGE,        0, \
-	  "DELETE FROM idempotency_key WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT 5000") \
+	  "DELETE FROM idempotency_key WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL ? HOUR LIMIT 1000") \
 	X(IDEM_FINISH,       0, \
 	  "UPDATE idempotency_key SET status = ?, response = ? WHERE owner_id = ? AND scope = ?" \
 	  " AND key_hash = ?") \
@@ -224,7 +225,8 @@
 	  " COALESCE(r.study_permit_no, ''), COALESCE(c.state, ''), COALESCE(c.details, '')," \
 	  " COALESCE(DATE_FORMAT(c.submitted_at, '%Y-%m-%d %H:%i:%s'), '')," \
 	  " COALESCE(DATE_FORMAT(c.reviewed_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(c.reviewer_id, 0)," \
-	  " COALESCE(s.display_name, ''), COALESCE(c.reason, ''), COALESCE(o.id, 0), COALESCE(o.path, '')" \
+	  " COALESCE(s.display_name, ''), COALESCE(c.reason, ''), COALESCE(o.id, 0), COALESCE(o.path, '')," \
+	  " COALESCE(c.details_ct, '')" /* issue 10 (C): M9 */ \
 	  " FROM registration r LEFT JOIN cert_review c ON c.registration_id = r.id" \
 	  " LEFT JOIN staff_account s ON s.id = c.reviewer_id" \
 	  " LEFT JOIN org o ON o.kind = 'county' AND o.code = r.county_code WHERE r.prereg_no = ?") \
@@ -232,13 +234,21 @@
 	  "SELECT r.state, r.cert_state, r.local_family, COALESCE(c.state, '') FROM registration r" \
 	  " LEFT JOIN cert_review c ON c.registration_id = r.id WHERE r.id = ? FOR UPDATE") \
 	X(CERT_INSERT,       XJ_SQL_DUP_OK, \
-	  "INSERT INTO cert_review (registration_id, county_code, state, details, submitted_at)" \
-	  " VALUES (?, ?, 'submitted', ?, UTC_TIMESTAMP(6))") \
+	  "INSERT INTO cert_review (registration_id, county_code, state, details, details_ct," \
+	  " submitted_at) VALUES (?, ?, 'submitted', '', ?, UTC_TIMESTAMP(6))") \
 	X(CERT_REFILE,       0, \
-	  "UPDATE cert_review SET state = 'submitted', details = ?, submitted_at = UTC_TIMESTAMP(6)," \
+	  "UPDATE cert_review SET state = 'submitted', details = '', details_ct = ?," \
+	  " submitted_at = UTC_TIMESTAMP(6)," \
 	  " reviewed_at = NULL, reviewer_id = NULL, reason = '' WHERE registration_id = ? AND state = 'rejected'") \
 	X(CERT_WITHDRAW,     0, \
 	  "UPDATE cert_review SET state = 'withdrawn' WHERE registration_id = ? AND state = 'submitted'") \
+	/* issue 10 (C), M9: filings stored in clear before 0011, encrypted by \
+	 * the jobs runner (cert-details-encrypt) a batch at a time */ \
+	X(CERT_CLEAR_BATCH,  0, \
+	  "SELECT registration_id, details FROM cert_review WHERE details <> ''" \
+	  " ORDER BY registration_id LIMIT 50 FOR UPDATE SKIP LOCKED") \
+	X(CERT_SEAL,         0, \
+	  "UPDATE cert_review SET details = '', details_ct = ? WHERE registration_id = ? AND details = ?") \
 	X(CERT_DECIDE,       0, \
 	  "UPDATE cert_review SET state = ?, reviewed_at = UTC_TIMESTAMP(6), reviewer_id = ?, reason = ?" \
 	  " WHERE registration_id = ? AND state = 'submitted'") \

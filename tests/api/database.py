@@ -304,8 +304,9 @@ def _(s):
 @test("xuejictl purge-keys deletes old Idempotency-Key records and keeps recent ones")
 def _(s):
     s.sql("INSERT INTO idempotency_key VALUES (1, 'test', REPEAT('a', 32), REPEAT('b', 32), 201,"
-          " '{}', UTC_TIMESTAMP(6) - INTERVAL 9 DAY),"
-          " (1, 'test', REPEAT('c', 32), REPEAT('d', 32), 201, '{}', UTC_TIMESTAMP(6))")
+          " '2611010565951835', UTC_TIMESTAMP(6) - INTERVAL 9 DAY),"
+          " (1, 'test', REPEAT('c', 32), REPEAT('d', 32), 201, '2611010565951835',"
+          " UTC_TIMESTAMP(6))")
     r = ctl(s, "purge-keys", "--days", "7")
     s.eq(r.returncode, 0, r.stderr)
     s.ok("1 idempotency keys" in r.stdout, r.stdout)
@@ -317,8 +318,9 @@ def _(s):
     p = s.stack.jobs_proc
     s.ok(p is not None and p.poll() is None, "xuejictl jobs is running")
     s.sql("INSERT INTO idempotency_key VALUES (1, 'jobs', REPEAT('e', 32), REPEAT('f', 32), 201,"
-          " '{}', UTC_TIMESTAMP(6) - INTERVAL 30 DAY),"
-          " (1, 'jobs', REPEAT('g', 32), REPEAT('h', 32), 201, '{}', UTC_TIMESTAMP(6))")
+          " '2611010565951835', UTC_TIMESTAMP(6) - INTERVAL 30 DAY),"
+          " (1, 'jobs', REPEAT('g', 32), REPEAT('h', 32), 201, '2611010565951835',"
+          " UTC_TIMESTAMP(6))")
     r = ctl(s, "jobs", "--once", "idempotency-purge")
     s.eq(r.returncode, 0, r.stderr)
     s.ok("job idempotency-purge: 1 done" in r.stdout, r.stdout)
