@@ -173,22 +173,25 @@
 	  " WHERE state = 'offered' AND offered_until < UTC_TIMESTAMP(6) ORDER BY id LIMIT ?" \
 	  " FOR UPDATE SKIP LOCKED") \
 	X(PSB_SUBJECT,       0, \
-	  "SELECT state, cert_state, version, local_family, child_name, sex," \
-	  " DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct FROM registration WHERE id = ?") \
+	  "SELECT r.state, r.cert_state, r.version, r.local_family, r.child_name, r.sex," \
+	  " DATE_FORMAT(r.birth_date, '%Y-%m-%d'), r.id_doc_type, r.id_number_ct," \
+	  " COALESCE(g.name, ''), COALESCE(g.id_doc_type, ''), g.id_number_ct FROM registration r" \
+	  " LEFT JOIN registration_guardian g ON g.registration_id = r.id AND g.idx = 0 WHERE r.id = ?") \
 	X(PSB_OFFER,         0, \
 	  "UPDATE psb_request SET state = 'offered', offered_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND," \
 	  " offers = offers + 1 WHERE id = ?") \
 	X(PSB_RETIRE,        0, \
 	  "UPDATE psb_request SET state = 'superseded' WHERE id = ? AND state IN ('pending', 'offered')") \
 	X(PSB_BY_TOKEN,      0, \
-	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')" \
-	  " FROM psb_request WHERE token = ?") \
+	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')," \
+	  " COALESCE(guardian_link, '') FROM psb_request WHERE token = ?") \
 	X(PSB_LOCK,          0, \
-	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')" \
-	  " FROM psb_request WHERE id = ? FOR UPDATE") \
+	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')," \
+	  " COALESCE(guardian_link, '') FROM psb_request WHERE id = ? FOR UPDATE") \
 	X(PSB_ANSWER,        0, \
-	  "UPDATE psb_request SET state = 'answered', outcome = ?, mismatched = ?," \
+	  "UPDATE psb_request SET state = 'answered', outcome = ?, mismatched = ?, guardian_link = ?," \
 	  " answered_at = UTC_TIMESTAMP(6) WHERE id = ? AND state IN ('pending', 'offered')") \
+	X(PSB_GUARDIAN_LINK, 0, "UPDATE registration SET guardian_link = ? WHERE id = ?") \
 	X(PSB_TARGET_LOCK,   0, \
 	  "SELECT prereg_no, state, cert_state, version, local_family FROM registration" \
 	  " WHERE id = ? FOR UPDATE") \
