@@ -20,3 +20,14 @@ ALTER TABLE registration
 -- The answer as posted, so that a resent result compares equal (rule 2).
 ALTER TABLE psb_request
 	ADD COLUMN IF NOT EXISTS guardian_link VARCHAR(12) NULL;
+
+-- The staff claim look-up (POST /api/school/v1/claims/lookup, review M1a)
+-- is rate-limited per staff account: a fixed hourly window, at most
+-- [claims] lookup_per_hour look-ups in it. New table: run
+-- `xuejictl grant-app` again after migrating (SELECT, INSERT, UPDATE).
+CREATE TABLE IF NOT EXISTS claim_lookup_quota (
+	staff_id		BIGINT UNSIGNED	NOT NULL,
+	window_start		DATETIME(6)	NOT NULL,
+	used			INT UNSIGNED	NOT NULL,
+	PRIMARY KEY (staff_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -56,6 +56,8 @@ int	xj_ctl_grant_app_cmd(struct xj_ctl *, int, char **);
 int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
+/* the jobs' batches (one file each) */
+int	xj_ctl_job_claim_release(struct xj_ctl *, long *done);	/* claimrelease.c */
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);

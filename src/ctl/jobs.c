@@ -53,6 +53,8 @@ job_idem_purge(struct xj_ctl *x, long *done)
 static const struct xj_job jobs[] = {
 	{ "idempotency-purge", 3600, job_idem_purge,
 	  "delete Idempotency-Key records past their retention" },
+	{ "claim-release", 3600, xj_ctl_job_claim_release,
+	  "void registrations left in id_mismatch past [claims] mismatch_release_days, freeing the child (claimrelease.c)" },
 	{ NULL, 0, NULL, NULL }
 };
 

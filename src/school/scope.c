@@ -51,6 +51,12 @@ static const struct {
 	 * bureaus above it see the queue */
 	[XJ_ACT_NOID_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
 	[XJ_ACT_NOID_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
+	/* review H1: the registration's county, and the bureaus above it,
+	 * void a squat and free the child (scope: the county's path) */
+	[XJ_ACT_REG_VOID]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	/* review M1a: the bureau the family chose looks the claim up,
+	 * wherever the child is registered (audited, rate-limited) */
+	[XJ_ACT_CLAIM_LOOKUP]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
 };
 
 static unsigned

@@ -41,6 +41,7 @@ struct xj_applicant {
 	char			 ticked_at[20];		/* UTC */
 	char			 admitted_at[20];
 	char			 notice_no[33];
+	char			 guardian_link[13];	/* PSB: parent household none unknown; "" = not answered */
 };
 
 /* XJ_OK, XJ_NO_ROW or a db error. _lock takes the registration (and its

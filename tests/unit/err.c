@@ -112,6 +112,8 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_F_CLASS_MISMATCH, 422, "class_mismatch" },
 	{ XJ_E_F_TERM, 422, "term_format" },
 	{ XJ_E_LIST_PARTLY_DECIDED, 409, "list_partly_decided" },
+	{ XJ_E_REG_VOID, 410, "registration_void" },
+	{ XJ_E_LOOKUP_LIMIT, 429, "lookup_limit_reached" },
 };
 
 static int
