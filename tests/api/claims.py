@@ -126,6 +126,8 @@ def _(s):
     st, h, b = attacker.call("GET", "/api/parent/v1/registrations/" + no)
     s.eq(b["state"], "void")
     s.eq(history(attacker, no)[-1], ("county_void", "void", reason))
+    st, h, b = attacker.call("GET", "/api/parent/v1/registrations/%s/status" % no)
+    s.ok("作废" in b["history"][-1]["zh"] and "void" in b["state_text"]["en"], b)
     # the real family registers the child
     st, h, b = family.register(reg_body(child, district=HAIDIAN, hukou=HAIDIAN + "000000"))
     s.eq(st, 201, "the real family registers: %r" % (b,))
