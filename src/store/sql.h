@@ -139,7 +139,7 @@
 	  " birth_date = ?, id_doc_type = ?, id_number_ct = ?, ethnicity = ?, nationality = ?," \
 	  " hukou_nature = ?, hukou_code = ?, birthplace = ?, native_place = ?, current_address = ?," \
 	  " home_address = ?, contact_address = ?, left_behind = ?, migrant_worker_child = ?," \
-	  " distance_dm = ?, age_warning = ?, updated_at = UTC_TIMESTAMP(6)" \
+	  " distance_dm = ?, age_warning = ?, guardian_link = NULL, updated_at = UTC_TIMESTAMP(6)" \
 	  " WHERE id = ? AND state = ? AND cert_state = ? AND version = ?") \
 	X(REG_GUARDIANS_DELETE, 0, "DELETE FROM registration_guardian WHERE registration_id = ?") \
 	X(PSB_SUPERSEDE,     0, \

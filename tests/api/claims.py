@@ -297,6 +297,22 @@ def _(s):
     # the county counts the three unconfirmed ones
     after, after_total = unconfirmed(s, county, CHAOYANG)
     s.eq((after - before, after_total - before_total), (3, 3), "unconfirmed links counted")
+    # a correction clears the link until PSB answers again
+    kid = new_child()
+    mother = population.family(kid.index)["mother"]
+    fixer = signed_up(s)
+    body = reg_body(kid, child_name="错名", guardians=[guardian(fam[0]["mother"], "母")])
+    st, h, b = fixer.register(body)
+    no_mis = b["prereg_no"]
+    answer_all(s)
+    link = "SELECT state, COALESCE(guardian_link, 'NULL') FROM registration WHERE prereg_no = '%s'"
+    s.eq(s.sql(link % no_mis)[0], ["id_mismatch", "none"], "another child's mother is not this one's")
+    body = reg_body(kid, guardians=[guardian(mother, "母")])
+    st, h, b = fixer.call("PUT", "/api/parent/v1/registrations/" + no_mis, body)
+    s.eq(st, 200, "correction: %r" % (b,))
+    s.eq(s.sql(link % no_mis)[0], ["submitted", "NULL"], "the correction clears the link")
+    answer_all(s)
+    s.eq(s.sql(link % no_mis)[0], ["printable", "parent"], "answered again")
     # a resend that drops the link is a different answer, not a duplicate
     v1 = dict(results[0])
     v1.pop("guardian_link")
