@@ -297,6 +297,14 @@ def _(s):
     # the county counts the three unconfirmed ones
     after, after_total = unconfirmed(s, county, CHAOYANG)
     s.eq((after - before, after_total - before_total), (3, 3), "unconfirmed links counted")
+    # the link is one of four words, and never comes with not_found
+    for res, field, code in (({"outcome": "not_found", "guardian_link": "none"},
+                              "results[0].guardian_link", "not_allowed"),
+                             ({"outcome": "match", "guardian_link": "aunt"},
+                              "results[0].guardian_link", "unknown_code")):
+        st, h, b = c.call("POST", RESULTS_PATH, {"results": [dict(res, verification_id="vr-x")]})
+        e = s.error_body(b, "validation_failed", 422, st)
+        s.eq([(f["field"], f["code"]) for f in e["fields"]], [(field, code)])
     # a correction clears the link until PSB answers again
     kid = new_child()
     mother = population.family(kid.index)["mother"]
