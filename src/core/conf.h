@@ -57,6 +57,9 @@ struct xj_conf {
 	int	psb_window;
 	int	psb_batch_max;
 	int	idempotency_retention;	/* hours (issue 10, H3) */
+	/* [claims] (issue 10, review H1, M1a) */
+	int	mismatch_release_days;
+	int	claim_lookups_per_hour;
 	/* [admission] */
 	int	decide_budget_ms;
 	/* [audit] */

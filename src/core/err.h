@@ -35,7 +35,7 @@
 	X(STALE_TIMESTAMP,      401, "stale_timestamp",       "请求时间戳超出允许范围",              "request timestamp outside the allowed window") \
 	X(REPLAYED_NONCE,       409, "replayed_nonce",        "请求已处理过（随机数重复）",          "nonce already used: a replayed request") \
 	X(WINDOW_CLOSED,        403, "collection_window_closed", "当前不在信息采集时间内",           "outside the collection window for this district") \
-	X(DUPLICATE_CHILD,      409, "duplicate_child",       "该儿童已经登记，不能重复登记",        "this child is already registered") \
+	X(DUPLICATE_CHILD,      409, "duplicate_child",       "该儿童已经登记，不能重复登记。如不是您本人登记的（见“我的登记”），请携带户口簿和儿童身份证件到您选择的区教育行政部门查询处理", "this child is already registered. If you did not register the child yourself (see your registrations), take the hukou book and the child's identity document to the education bureau of a district of your choice, which will look into it") \
 	X(IDEM_REUSED,          422, "idempotency_key_reused","同一个幂等键不能用于不同的请求",      "this Idempotency-Key was used for a different request") \
 	X(FORM_UNAVAILABLE,     409, "form_not_printable",    "信息采集表暂不能打印",                "the collection form cannot be printed yet") \
 	X(CHANGE_IN_WINDOW,     409, "cancel_instead",        "采集期内如需更换登记区，请先撤销原登记，再到新的区登记", "inside the collection window, cancel this registration and register in the other district") \
@@ -60,8 +60,10 @@
 	X(NOTICE_NOT_ISSUED,    409, "notice_not_issued",     "录取通知书尚未发放",                  "the admission notice has not been issued") \
 	X(LIST_PARTLY_DECIDED,  409, "list_partly_decided",   "该名单已部分审批，已批准的儿童不能再退回：请以与已审批结果一致的决定完成审批", "the list is partly decided and approved children cannot be returned: finish it with a decision that agrees with the children decided so far") \
 	/* issue 10, scope and audit (review M5, L12) */ \
-	X(LOOKUP_LIMITED,       429, "lookup_limited",        "验证码或证件号码错误次数过多，请稍后再查询", "too many wrong form tokens or identity numbers: wait a few minutes before the next lookup") \
+	X(LOOKUP_LIMITED,       429, "lookup_limited",        "查询次数过多，请稍后再查询",          "too many lookups: wait before the next one (Retry-After)") \
 	X(FILTER_REQUIRED,      400, "filter_required",       "请指定学校或区县后再查询",            "name a school or a county (query school= or county=) to search this wide a scope") \
+	/* contested claims (issue 10, review H1, M1a): the county's void, the staff look-up */ \
+	X(REG_VOID,             410, "registration_void",     "本次登记已作废，信息采集表无效",      "this registration is void: its collection form no longer counts") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

@@ -69,6 +69,8 @@ struct xj_ctl_grant {
 };
 extern const struct xj_ctl_grant xj_ctl_grants[];
 extern const size_t xj_ctl_ngrants;
+/* the jobs' batches (one file each) */
+int	xj_ctl_job_claim_release(struct xj_ctl *, long *done);	/* claimrelease.c */
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);

@@ -124,6 +124,8 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "student_guardian",	"SELECT, INSERT" },
 	{ "student_no_issued",	"SELECT, INSERT, UPDATE" },	/* STU_NO_BIND */
 	{ "student_term",	"SELECT, INSERT, UPDATE" },	/* TERM_REGISTER upserts */
+	/* CLAIM_QUOTA_*: a staff account's hourly claim look-ups (sql/0010) */
+	{ "claim_lookup_quota",	"SELECT, INSERT, UPDATE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

@@ -130,6 +130,8 @@ static const struct xj_job jobs[] = {
 	  "chain audit entries older than [audit] seal_after under a signed head (ctl/audit.c)" },
 	{ "cert-details-encrypt", 3600, job_cert_seal,
 	  "encrypt five-certificate filings stored in clear before migration 0011" },
+	{ "claim-release", 3600, xj_ctl_job_claim_release,
+	  "void registrations left in id_mismatch past [claims] mismatch_release_days, freeing the child (claimrelease.c)" },
 	{ NULL, 0, NULL, NULL }
 };
 

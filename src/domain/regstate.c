@@ -79,7 +79,21 @@ static const struct xj_reg_rule rules[] = {
 	{ XJ_REG_CERT_REVIEW,       XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
 	{ XJ_REG_CERT_REJECTED,     XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
 	{ XJ_REG_PRINTABLE,         XJ_REV_DISTRICT_CHANGE_APPROVED, ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
-	/* id_rejected, admitted, cancelled and void are final: no rows */
+	/* the county undoes a squat (H1): it voids the registration and the
+	 * child's claim is released, from any state before a school accepted
+	 * the child (the school unticks first) -- id_rejected too, whose claim
+	 * would otherwise block the child for ever (docs/psb.md §12.7) */
+	{ XJ_REG_SUBMITTED,         XJ_REV_COUNTY_VOID,              ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_ID_VERIFIED,       XJ_REV_COUNTY_VOID,              ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_ID_MISMATCH,       XJ_REV_COUNTY_VOID,              ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_ID_REJECTED,       XJ_REV_COUNTY_VOID,              ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_CERT_REVIEW,       XJ_REV_COUNTY_VOID,              ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_CERT_REJECTED,     XJ_REV_COUNTY_VOID,              ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	{ XJ_REG_PRINTABLE,         XJ_REV_COUNTY_VOID,              ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	/* a claim held in id_mismatch past [claims] mismatch_release_days is
+	 * released by the claim-release job (xuejictl jobs) */
+	{ XJ_REG_ID_MISMATCH,       XJ_REV_MISMATCH_EXPIRED,         ANY,  ALL,   XJ_REG_VOID,              KEEP,             DOC },
+	/* admitted, cancelled and void are final: no rows */
 };
 
 #define NRULES	(sizeof(rules) / sizeof(rules[0]))
@@ -149,7 +163,8 @@ xj_reg_next_doc(struct xj_reg_pos from, enum xj_reg_event ev, int local, int noi
 		    (enum xj_cert_state)r->cert_to;
 		return XJ_OK;
 	}
-	if ((ev == XJ_REV_CANCEL || ev == XJ_REV_DISTRICT_CHANGE_APPROVED) &&
+	if ((ev == XJ_REV_CANCEL || ev == XJ_REV_DISTRICT_CHANGE_APPROVED ||
+	    ev == XJ_REV_COUNTY_VOID) &&
 	    (from.state == XJ_REG_SCHOOL_ACCEPTED ||
 	    from.state == XJ_REG_DISTRICT_APPROVED || from.state == XJ_REG_ADMITTED))
 		return XJ_E_REG_ACCEPTED;
@@ -193,8 +208,8 @@ static const struct {
 	    "本次登记已撤销",
 	    "this registration was cancelled" },
 	[XJ_REG_VOID] = { "void",
-	    "已更换登记区，本信息采集表作废，以新采集表为准",
-	    "replaced by a registration in another district: this form is void, the new one counts" },
+	    "本次登记已作废，信息采集表无效（原因见登记记录；如已更换登记区，以新采集表为准）",
+	    "this registration is void and its form no longer counts (the history says why; after a change of district the new form counts)" },
 };
 
 static const char *const events[XJ_REV__N] = {
@@ -213,6 +228,8 @@ static const char *const events[XJ_REV__N] = {
 	[XJ_REV_DISTRICT_CHANGE_APPROVED] = "district_change_approved",
 	[XJ_REV_NOID_VERIFIED] = "noid_verified",
 	[XJ_REV_NOID_REJECTED] = "noid_rejected",
+	[XJ_REV_COUNTY_VOID] = "county_void",
+	[XJ_REV_MISMATCH_EXPIRED] = "mismatch_expired",
 };
 
 static const struct {

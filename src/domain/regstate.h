@@ -52,7 +52,8 @@ enum xj_reg_state {
 	XJ_REG_DISTRICT_APPROVED,	/* the district approved the school's list */
 	XJ_REG_ADMITTED,		/* admission notice issued */
 	XJ_REG_CANCELLED,		/* cancelled by the parent inside the window */
-	XJ_REG_VOID,			/* replaced after a district change (R-COL-4) */
+	XJ_REG_VOID,			/* replaced after a district change (R-COL-4), voided by
+					 * the county, or released after an uncorrected mismatch */
 	XJ_REG__N
 };
 
@@ -72,6 +73,8 @@ enum xj_reg_event {
 	XJ_REV_DISTRICT_CHANGE_APPROVED,
 	XJ_REV_NOID_VERIFIED,		/* the district verified the no-ID certificate (R-COL-7) */
 	XJ_REV_NOID_REJECTED,		/* ... or did not: back to the parent to correct */
+	XJ_REV_COUNTY_VOID,		/* the county voided a squat and freed the child (H1) */
+	XJ_REV_MISMATCH_EXPIRED,	/* id_mismatch uncorrected past [claims] mismatch_release_days */
 	XJ_REV__N
 };
 

@@ -486,6 +486,10 @@ xj_parent_reg_form(struct xj_req *r)
 		return XJ_E_UNAVAILABLE;
 	if ((rc = xj_parent_reg_load(r, rec)) != XJ_OK || r->responded)
 		return rc;
+	/* voided by the county (review H1) or replaced by a district change:
+	 * the form is gone for good, not "not yet" */
+	if (rec->pos.state == XJ_REG_VOID)
+		return XJ_E_REG_VOID;
 	if (!xj_reg_form_printable(rec->pos.state)) {
 		return xj_resp_error_x(r, XJ_E_FORM_UNAVAILABLE, NULL, missing_detail, rec);
 	}

@@ -113,59 +113,6 @@ replay(struct xj_req *r, const struct xj_refdata *ref, const struct xj_idem *ide
 	return xj_resp_send(r);
 }
 
-struct dup_info {
-	const struct xj_refdata	*ref;
-	char			 county[7];
-	char			 prereg[17];
-	int			 own;
-};
-
-/* 409 duplicate_child: where the child is registered and what to do. A
- * parent sees the number only of their own registration. */
-static void
-dup_detail(yajl_gen g, void *arg)
-{
-	struct dup_info *d = arg;
-	const struct xj_ref_div *div = xj_ref_division(d->ref, d->county);
-	char zh[512], en[512];
-
-	xj_gen_key(g, "registered_in");
-	yajl_gen_map_open(g);
-	xj_gen_str(g, "district", d->county);
-	xj_gen_str(g, "district_name", div ? div->name : NULL);
-	xj_gen_str(g, "prereg_no", d->own ? d->prereg : NULL);
-	yajl_gen_map_close(g);
-	if (d->own) {
-		snprintf(zh, sizeof(zh), "您已在%s为该儿童登记（预登记号 %s）。如需改在其他区登记，请在采集期内先撤销原登记；采集期结束后请申请变更登记区。",
-		    div ? div->name : d->county, d->prereg);
-		snprintf(en, sizeof(en), "You registered this child in %s (number %s). To register in another district, cancel that registration first while the window is open; after it closes, request a change of district.",
-		    d->county, d->prereg);
-	} else {
-		snprintf(zh, sizeof(zh), "该儿童已由他人在%s登记。如有疑问，请携带户口簿和儿童身份证件到%s教育行政部门咨询。",
-		    div ? div->name : d->county, div ? div->name : d->county);
-		snprintf(en, sizeof(en), "This child was registered by someone else in district %s. Take the hukou book and the child's identity document to that district's education bureau.",
-		    d->county);
-	}
-	xj_gen_str(g, "next_step", zh);
-	xj_gen_str(g, "next_step_en", en);
-}
-
-static int
-duplicate_answer(struct xj_req *r, const struct xj_refdata *ref, const struct xj_reg_rec *rec)
-{
-	struct dup_info d;
-	unsigned long long owner;
-	int rc;
-
-	memset(&d, 0, sizeof(d));
-	d.ref = ref;
-	rc = xj_reg_claim_owner(r->db, rec->child_bidx, d.prereg, d.county, &owner);
-	if (rc != XJ_OK)	/* cancelled meanwhile: tell them to retry */
-		return rc == XJ_NO_ROW ? XJ_E_CONFLICT : rc;
-	d.own = owner == r->actor_id;
-	return xj_resp_error_x(r, XJ_E_DUPLICATE_CHILD, "child.id_number", dup_detail, &d);
-}
-
 int
 xj_parent_reg_create(struct xj_req *r)
 {
@@ -242,9 +189,12 @@ xj_parent_reg_create(struct xj_req *r)
 		xj_idem_prepare(&idem, r->actor_id, "registration", key, kl, r->body.p, r->body.len);
 		t.idem = &idem;
 	}
+	/* 409 duplicate_child names no district and no number (review M1a:
+	 * any free account could otherwise locate a child by its ID number):
+	 * the family's own registrations are in its list, and a family that
+	 * finds its child claimed by someone else goes to a district bureau
+	 * of its choice, which looks the claim up (school/claims.c) */
 	rc = xj_tx_atomic(r->db, create_once, &t);
-	if (rc == XJ_E_DUPLICATE_CHILD)
-		return duplicate_answer(r, ref, rec);
 	if (rc != XJ_OK)
 		return rc;
 	if (t.replay)

@@ -43,6 +43,9 @@ static const struct {
 	{ "district_change_approved", "变更登记区已批准，原信息采集表作废", "change of district approved; the old form is void" },
 	{ "noid_verified", "区教委核验无身份证明通过", "the district verified the no-ID certificate" },
 	{ "noid_rejected", "区教委核验无身份证明未通过，请按说明修改或补充身份证件", "the district did not accept the no-ID certificate: please correct the data or supply an identity document as it explains" },
+	/* review H1: the detail holds the reason */
+	{ "county_void", "区教育行政部门已将本次登记作废，信息采集表无效", "the district education bureau voided this registration: its form no longer counts" },
+	{ "mismatch_expired", "身份信息逾期未更正，本次登记作废", "the identity data were not corrected in time: this registration is void" },
 };
 
 static const char *

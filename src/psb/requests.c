@@ -12,7 +12,13 @@
  * so a pull takes no lock a parent's correction or a result could wait
  * for in the other order. A GET that leases is not safe to resend:
  * nginx's PSB location has fastcgi_next_upstream off. Each pull that
- * hands out requests is audited in the same transaction (review M6). */
+ * hands out requests is audited in the same transaction (review M6).
+ *
+ * Protocol version 2 (docs/psb.md §3): each request also carries the first
+ * guardian's name and document number, decrypted like the child's, so
+ * that PSB can say whether that person is the child's parent or on the
+ * same household register (review H1); "guardian" is null when the
+ * family gave no number for the first guardian. */
 #include "config.h"
 
 #include <stdio.h>
@@ -34,6 +40,7 @@
 #include "psb.h"
 
 #define DEFAULT_MAX	100
+#define PROTOCOL	2	/* docs/psb.md §3: 2 adds "guardian" */
 #define CLAIM_ROUNDS	8	/* refills after retired requests; then a short batch */
 
 /* One request as handed out. */
@@ -44,6 +51,10 @@ struct offered {
 	char	birth_date[11];
 	char	doc_type[2];
 	char	id_number[XJ_DOCNO_MAX_BYTES + 1];	/* plaintext: wiped with the arena (L3: whole) */
+	int	has_guardian;
+	char	g_name[257];
+	char	g_doc_type[2];
+	char	g_id_number[XJ_DOCNO_MAX_BYTES + 1];	/* plaintext: wiped with the arena */
 };
 
 struct pull_tx {
@@ -131,6 +142,22 @@ fill(struct offered *o, const struct xj_psb_claim *c, const struct xj_psb_subjec
 		return XJ_NO_ROW;
 	}
 	o->id_number[n] = '\0';
+	/* the first guardian, when the family gave a number for them */
+	o->has_guardian = 0;
+	if (s->g_idn_ct_len == 0 || s->g_doc_type[0] == '\0')
+		return XJ_OK;
+	rc = xj_field_decrypt(xj_auth_keys(), "registration_guardian.id_number", s->g_idn_ct,
+	    s->g_idn_ct_len, o->g_id_number, sizeof(o->g_id_number), &n);
+	if (rc != 0 || n >= sizeof(o->g_id_number)) {
+		/* the child can still be checked: the link stays unknown */
+		xj_log(XJ_LOG_ERROR, "psb_decrypt_failed", "%s%s%d", "verification_id",
+		    c->token, "field", "guardian", "rc", rc);
+		return XJ_OK;
+	}
+	o->g_id_number[n] = '\0';
+	memcpy(o->g_name, s->g_name, sizeof(o->g_name));
+	memcpy(o->g_doc_type, s->g_doc_type, sizeof(o->g_doc_type));
+	o->has_guardian = 1;
 	return XJ_OK;
 }
 
@@ -235,10 +262,20 @@ xj_psb_pull(struct xj_req *r)
 		xj_gen_str(g, "birth_date", o->birth_date);
 		xj_gen_str(g, "id_doc_type", o->doc_type);
 		xj_gen_str(g, "id_number", o->id_number);
+		xj_gen_key(g, "guardian");
+		if (o->has_guardian) {
+			yajl_gen_map_open(g);
+			xj_gen_str(g, "name", o->g_name);
+			xj_gen_str(g, "id_doc_type", o->g_doc_type);
+			xj_gen_str(g, "id_number", o->g_id_number);
+			yajl_gen_map_close(g);
+		} else
+			yajl_gen_null(g);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
 	xj_gen_int(g, "lease_seconds", t.lease);
+	xj_gen_int(g, "version", PROTOCOL);
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);
 }

@@ -16,7 +16,15 @@
  * table (R-COL-5: match -> printable or the certificate track, mismatch ->
  * id_mismatch, not_found -> id_rejected), records the history event and
  * the audit entry, all in one commit. Refusals are logged with the reason
- * and the verification id, which carries no personal data. */
+ * and the verification id, which carries no personal data.
+ *
+ * Protocol version 2 adds guardian_link per result (docs/psb.md §4): what
+ * PSB found between the child and the first guardian -- parent,
+ * household, none, unknown. It is stored on the request (a resend must
+ * say the same to be a duplicate) and on the registration, where the
+ * school sees it; a result without it (a version-1 gateway) is read as
+ * unknown. An unconfirmed link never changes the state (review H1:
+ * relatives may be guardians). */
 #include "config.h"
 
 #include <stdio.h>
@@ -51,11 +59,17 @@ static const struct {
 };
 #define NOUTCOMES	(sizeof(OUTCOMES) / sizeof(OUTCOMES[0]))
 
+/* guardian_link (protocol 2): the first guardian is the child's parent,
+ * on the same household register, neither, or PSB cannot tell */
+static const char *const LINKS[] = { "parent", "household", "none", "unknown" };
+#define NLINKS		(sizeof(LINKS) / sizeof(LINKS[0]))
+
 struct result_in {
 	struct xj_str	 verification_id;
 	struct xj_str	 outcome;
 	struct xj_str	*fields;
 	size_t		 nfields;
+	struct xj_str	 guardian_link;
 };
 
 struct results_in {
@@ -106,6 +120,15 @@ field_check(struct xj_str s)
 	return field_index(s) < 0 ? XJ_E_F_CODE : XJ_OK;
 }
 
+static int
+link_check(struct xj_str s)
+{
+	for (size_t i = 0; i < NLINKS; i++)
+		if (xj_str_eq(s, LINKS[i]))
+			return XJ_OK;
+	return XJ_E_F_CODE;
+}
+
 static const struct xj_field result_fields[] = {
 	{ "verification_id", XJ_F_STR, XJ_REQ, 1, VID_MAX, vid_check,
 	  offsetof(struct result_in, verification_id), NULL, 0, 0, 0 },
@@ -113,6 +136,8 @@ static const struct xj_field result_fields[] = {
 	  offsetof(struct result_in, outcome), NULL, 0, 0, 0 },
 	{ "mismatched_fields", XJ_F_STRS, XJ_OPT, 0, NFIELDS, field_check,
 	  offsetof(struct result_in, fields), NULL, 0, offsetof(struct result_in, nfields), 0 },
+	{ "guardian_link", XJ_F_STR, XJ_OPT, 1, 16, link_check,
+	  offsetof(struct result_in, guardian_link), NULL, 0, 0, 0 },
 	XJ_FIELD_END
 };
 
@@ -133,6 +158,7 @@ struct apply {
 	const char		*outcome;
 	enum xj_reg_event	 ev;
 	char			 fields[64];	/* "name,birth_date"; "" = none */
+	const char		*link;		/* one of LINKS; "" = not given */
 	/* set by apply_tx */
 	enum status		 status;
 	int			 code;		/* XJ_E_PSB_* when refused */
@@ -154,6 +180,12 @@ cross_check(struct xj_req *r, const struct result_in *in, size_t i, struct xj_fe
 	snprintf(path, sizeof(path), "results[%zu].mismatched_fields", i);
 	if (in->outcome.p == NULL || oc < 0)
 		return;
+	/* not_found: there is no child to relate a guardian to */
+	if (OUTCOMES[oc].ev == XJ_REV_PSB_NOT_FOUND && in->guardian_link.p != NULL) {
+		char lp[64];
+		snprintf(lp, sizeof(lp), "results[%zu].guardian_link", i);
+		xj_ferr_add(fe, r->arena, lp, XJ_E_F_NOT_ALLOWED);
+	}
 	if (OUTCOMES[oc].ev != XJ_REV_PSB_MISMATCH) {
 		if (in->fields != NULL)
 			xj_ferr_add(fe, r->arena, path, XJ_E_F_NOT_ALLOWED);
@@ -193,6 +225,10 @@ canonical(const struct result_in *in, struct apply *a)
 		if (f >= 0)
 			seen |= 1u << f;
 	}
+	a->link = "";
+	for (size_t i = 0; in->guardian_link.p != NULL && i < NLINKS; i++)
+		if (xj_str_eq(in->guardian_link, LINKS[i]))
+			a->link = LINKS[i];
 	a->fields[0] = '\0';
 	for (size_t f = 0; f < NFIELDS; f++)
 		if (seen & (1u << f))
@@ -203,7 +239,8 @@ canonical(const struct result_in *in, struct apply *a)
 static void
 answered(struct apply *a)
 {
-	if (strcmp(a->req.outcome, a->outcome) == 0 && strcmp(a->req.mismatched, a->fields) == 0) {
+	if (strcmp(a->req.outcome, a->outcome) == 0 && strcmp(a->req.mismatched, a->fields) == 0 &&
+	    strcmp(a->req.guardian_link, a->link) == 0) {
 		a->status = ST_DUPLICATE;
 		return;
 	}
@@ -223,8 +260,9 @@ audit(struct xj_db *db, struct apply *a, struct xj_reg_pos to)
 	    xj_reg_state_name(a->tgt.pos.state), xj_cert_state_name(a->tgt.pos.cert),
 	    a->tgt.version);
 	snprintf(after, sizeof(after), "{\"verification_id\":\"%s\",\"outcome\":\"%s\","
-	    "\"mismatched_fields\":\"%s\",\"state\":\"%s\",\"cert\":\"%s\",\"version\":%u}",
-	    a->vid, a->outcome, a->fields, xj_reg_state_name(to.state),
+	    "\"mismatched_fields\":\"%s\",\"guardian_link\":\"%s\",\"state\":\"%s\","
+	    "\"cert\":\"%s\",\"version\":%u}",
+	    a->vid, a->outcome, a->fields, a->link, xj_reg_state_name(to.state),
 	    xj_cert_state_name(to.cert), a->tgt.version);
 	au.target_id = xj_str_c(a->tgt.prereg);
 	au.before = xj_str_c(before);
@@ -287,9 +325,13 @@ apply_tx(struct xj_db *db, void *arg)
 		return xj_psb_retire(db, a->req.id);
 	}
 	/* both rows are locked: a conflict here would be a bug, rerun */
-	if ((rc = xj_psb_answer(db, a->req.id, a->outcome, a->fields)) != XJ_OK ||
+	if ((rc = xj_psb_answer(db, a->req.id, a->outcome, a->fields, a->link)) != XJ_OK ||
 	    (rc = xj_reg_move(db, a->req.reg_id, a->tgt.pos, to)) != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_RETRY : rc;
+	/* not_found voids the registration: no link to keep */
+	if (a->ev != XJ_REV_PSB_NOT_FOUND && (rc = xj_psb_set_guardian_link(db, a->req.reg_id,
+	    a->link[0] ? a->link : "unknown")) != XJ_OK)
+		return rc;
 	if ((rc = xj_reg_event(db, a->req.reg_id, xj_reg_event_name(a->ev),
 	    xj_reg_state_name(to.state), a->fields)) != XJ_OK ||
 	    (rc = audit(db, a, to)) != XJ_OK)

@@ -291,6 +291,11 @@ view(struct xj_req *r, const struct xj_school_actor *a, const struct xj_applican
 	xj_gen_bool(g, "age_warning", ap->age_warning);
 	xj_gen_str(g, "registration_state", xj_reg_state_name(ap->pos.state));
 	xj_gen_str(g, "identity", identity(ap->pos.state));
+	/* review H1: what PSB said of the first guardian; anything but parent
+	 * or household is for the school to clear with the hukou book */
+	xj_gen_str(g, "guardian_link", ap->guardian_link[0] ? ap->guardian_link : NULL);
+	xj_gen_bool(g, "guardian_link_confirmed", strcmp(ap->guardian_link, "parent") == 0 ||
+	    strcmp(ap->guardian_link, "household") == 0);
 	xj_gen_key(g, "certificates");
 	yajl_gen_map_open(g);
 	xj_gen_bool(g, "required", !ap->local_family);

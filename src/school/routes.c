@@ -47,6 +47,9 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_POST, "/api/school/v1/district-changes/{id}/revoke", XJ_ROLE_STAFF, 0, xj_school_change_revoke },
 	{ XJ_M_POST, "/api/school/v1/district-changes/{id}/decision", XJ_ROLE_STAFF, 2048,
 	  xj_school_change_decide },
+	/* contested claims (review H1, M1a): claims.c */
+	{ XJ_M_POST, "/api/school/v1/registrations/{no}/void", XJ_ROLE_STAFF, 2048, xj_school_reg_void },
+	{ XJ_M_POST, "/api/school/v1/claims/lookup", XJ_ROLE_STAFF, 1024, xj_school_claim_lookup },
 	/* student records, roster, statistics (issue 4 §4-6): records.c, roster.c, stats.c */
 	{ XJ_M_POST, "/api/school/v1/classes", XJ_ROLE_STAFF, 1024, xj_school_class_create },
 	{ XJ_M_GET, "/api/school/v1/classes", XJ_ROLE_STAFF, 0, xj_school_class_list },

@@ -32,6 +32,7 @@ enum xj_school_act {
 	XJ_ACT_LIST_DECIDE, XJ_ACT_NOTICE_ISSUE, XJ_ACT_NOTICE_READ, XJ_ACT_ACCOUNTS,
 	XJ_ACT_CHANGE_READ, XJ_ACT_CHANGE_DECIDE, XJ_ACT_NOID_READ, XJ_ACT_NOID_DECIDE,
 	XJ_ACT_CERT_READ, XJ_ACT_CERT_DECIDE,
+	XJ_ACT_REG_VOID, XJ_ACT_CLAIM_LOOKUP,
 	XJ_ACT__N
 };
 struct xj_school_actor {
@@ -79,6 +80,10 @@ int	xj_school_account_disable(struct xj_req *);
 int	xj_school_change_list(struct xj_req *);
 int	xj_school_change_revoke(struct xj_req *);
 int	xj_school_change_decide(struct xj_req *);
+/* claims.c: the county's void of a squatted registration, the claim
+ * look-up (review H1, M1a) */
+int	xj_school_reg_void(struct xj_req *);
+int	xj_school_claim_lookup(struct xj_req *);
 /* records.c, roster.c, stats.c: student records (issue 4 §4-6) */
 int	xj_school_class_create(struct xj_req *);
 int	xj_school_class_list(struct xj_req *);

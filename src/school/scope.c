@@ -55,6 +55,12 @@ static const struct {
 	 * (it issues the study permit); bureaus above it read (review L9) */
 	[XJ_ACT_CERT_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
 	[XJ_ACT_CERT_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
+	/* review H1: the registration's county, and the bureaus above it,
+	 * void a squat and free the child (scope: the county's path) */
+	[XJ_ACT_REG_VOID]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	/* review M1a: the bureau the family chose looks the claim up,
+	 * wherever the child is registered (audited, rate-limited) */
+	[XJ_ACT_CLAIM_LOOKUP]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
 };
 
 static unsigned

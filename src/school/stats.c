@@ -123,25 +123,67 @@ gen_counts(yajl_gen g, const struct counts *c)
 
 struct stu;
 
+/* review H1: registrations whose guardian link is not confirmed, per
+ * county (xj_stats_unlinked), read before the county rows */
+struct unlinked {
+	struct unlinked	*next;
+	char		 code[13];
+	long long	 n;
+};
+
 struct county_walk {
 	yajl_gen	 g;
 	char		 code[13], name[401];
 	struct counts	 c, total;
 	int		 open;
 	struct stu	*stu;	/* in-school counts per county, ascending code */
+	struct xj_req	*r;
+	struct unlinked	*unlinked;
+	long long	 unlinked_total;
+	int		 oom;
 };
 
 static void county_students_before(struct county_walk *, const char *code);
+static long long unlinked_of(const struct county_walk *, const char *code);
 
 static void
 county_emit(struct county_walk *w, const char *code, const char *name, struct counts *c)
 {
+	long long unlinked = unlinked_of(w, code);
+
 	yajl_gen_map_open(w->g);
 	xj_gen_str(w->g, "code", code);
 	xj_gen_str(w->g, "name", name);
 	gen_counts(w->g, c);
+	xj_gen_int(w->g, "guardian_link_unconfirmed", unlinked);
+	w->unlinked_total += unlinked;
 	yajl_gen_map_close(w->g);
 	sum(&w->total, c);
+}
+
+static void
+unlinked_row(const struct xj_stat_row *row, void *arg)
+{
+	struct county_walk *w = arg;
+	struct unlinked *u = xj_calloc(w->r->arena, 1, sizeof(*u));
+
+	if (u == NULL) {
+		w->oom = 1;
+		return;
+	}
+	snprintf(u->code, sizeof(u->code), "%s", row->code);
+	u->n = row->n;
+	u->next = w->unlinked;
+	w->unlinked = u;
+}
+
+static long long
+unlinked_of(const struct county_walk *w, const char *code)
+{
+	for (const struct unlinked *u = w->unlinked; u; u = u->next)
+		if (strcmp(u->code, code) == 0)
+			return u->n;
+	return 0;
 }
 
 static void
@@ -454,6 +496,13 @@ xj_school_stats(struct xj_req *r)
 	sw.stu = sl.head;
 	memset(&cw, 0, sizeof(cw));
 	cw.stu = cl.head;
+	cw.r = r;
+	if (!is_school && (rc = xj_stats_unlinked(r->db, scope.path, unlinked_row, &cw)) != XJ_OK)
+		goto out;
+	if (cw.oom) {
+		rc = XJ_E_TOO_COMPLEX;
+		goto out;
+	}
 	cw.g = sw.g = xj_resp_json(r, 200);
 	yajl_gen_map_open(cw.g);
 	xj_gen_key(cw.g, "scope");
@@ -490,6 +539,8 @@ xj_school_stats(struct xj_req *r)
 	xj_gen_key(cw.g, "totals");
 	yajl_gen_map_open(cw.g);
 	gen_counts(cw.g, is_school ? &sw.total : &cw.total);
+	if (!is_school)
+		xj_gen_int(cw.g, "guardian_link_unconfirmed", cw.unlinked_total);
 	yajl_gen_map_close(cw.g);
 	yajl_gen_map_close(cw.g);
 	if (compute) {

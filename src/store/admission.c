@@ -10,7 +10,7 @@
 #include "admission.h"
 #include "sql.h"
 
-#define NCOLS_APPLICANT	25
+#define NCOLS_APPLICANT	26
 
 static int
 applicant(struct xj_db *db, int q, const struct xj_val *v, struct xj_applicant *o)
@@ -31,6 +31,7 @@ applicant(struct xj_db *db, int q, const struct xj_val *v, struct xj_applicant *
 		XJ_COL_STR(o->ticked_at, sizeof(o->ticked_at)),
 		XJ_COL_STR(o->admitted_at, sizeof(o->admitted_at)),
 		XJ_COL_STR(o->notice_no, sizeof(o->notice_no)),
+		XJ_COL_STR(o->guardian_link, sizeof(o->guardian_link)),
 	};
 	int rc = xj_db_row(db, q, v, 1, c, NCOLS_APPLICANT);
 

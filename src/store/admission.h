@@ -44,6 +44,7 @@ struct xj_applicant {
 	/* set by the school's scope check (M5): "chosen", "form_token",
 	 * "id_number" -- how this school may see the child */
 	const char		*access;
+	char			 guardian_link[13];	/* PSB: parent household none unknown; "" = not answered */
 };
 
 /* XJ_OK, XJ_NO_ROW or a db error. _lock takes the registration (and its

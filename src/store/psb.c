@@ -84,21 +84,25 @@ xj_psb_subject(struct xj_db *db, unsigned long long reg_id, struct xj_psb_subjec
 {
 	char state[25], cert[17];
 	struct xj_val v = XJ_VI(reg_id);
-	struct xj_col c[9] = {
+	struct xj_col c[12] = {
 		XJ_COL_STR(state, sizeof(state)), XJ_COL_STR(cert, sizeof(cert)),
 		XJ_COL_INT, XJ_COL_INT,
 		XJ_COL_STR(s->name, sizeof(s->name)), XJ_COL_STR(s->sex, sizeof(s->sex)),
 		XJ_COL_STR(s->birth_date, sizeof(s->birth_date)),
 		XJ_COL_STR(s->doc_type, sizeof(s->doc_type)),
 		XJ_COL_BLOB((char *)s->idn_ct, sizeof(s->idn_ct)),
+		XJ_COL_STR(s->g_name, sizeof(s->g_name)),
+		XJ_COL_STR(s->g_doc_type, sizeof(s->g_doc_type)),
+		XJ_COL_BLOB((char *)s->g_idn_ct, sizeof(s->g_idn_ct)),
 	};
-	int rc = xj_db_row(db, XJ_Q_PSB_SUBJECT, &v, 1, c, 9);
+	int rc = xj_db_row(db, XJ_Q_PSB_SUBJECT, &v, 1, c, 12);
 
 	if (rc != XJ_OK)
 		return rc;
 	s->version = (unsigned)c[2].i;
 	s->local_family = (int)c[3].i;
 	s->idn_ct_len = c[8].len;
+	s->g_idn_ct_len = c[11].is_null ? 0 : c[11].len;
 	return parse_pos(state, cert, &s->pos);
 }
 
@@ -121,13 +125,14 @@ xj_psb_retire(struct xj_db *db, unsigned long long id)
 static int
 req_row(struct xj_db *db, int q, const struct xj_val *v, struct xj_psb_req *p)
 {
-	struct xj_col c[6] = {
+	struct xj_col c[7] = {
 		XJ_COL_INT, XJ_COL_INT, XJ_COL_INT,
 		XJ_COL_STR(p->state, sizeof(p->state)),
 		XJ_COL_STR(p->outcome, sizeof(p->outcome)),
 		XJ_COL_STR(p->mismatched, sizeof(p->mismatched)),
+		XJ_COL_STR(p->guardian_link, sizeof(p->guardian_link)),
 	};
-	int rc = xj_db_row(db, q, v, 1, c, 6);
+	int rc = xj_db_row(db, q, v, 1, c, 7);
 
 	if (rc != XJ_OK)
 		return rc;
@@ -155,13 +160,14 @@ xj_psb_lock(struct xj_db *db, unsigned long long id, struct xj_psb_req *p)
 
 int
 xj_psb_answer(struct xj_db *db, unsigned long long id, const char *outcome,
-    const char *mismatched)
+    const char *mismatched, const char *guardian_link)
 {
-	struct xj_val v[3] = {
+	struct xj_val v[4] = {
 		XJ_VS(outcome), mismatched && *mismatched ? XJ_VS(mismatched) : XJ_VNULL,
+		guardian_link && *guardian_link ? XJ_VS(guardian_link) : XJ_VNULL,
 		XJ_VI(id)
 	};
-	int rc = xj_db_exec(db, XJ_Q_PSB_ANSWER, v, 3);
+	int rc = xj_db_exec(db, XJ_Q_PSB_ANSWER, v, 4);
 
 	if (rc == XJ_OK && xj_db_affected(db, XJ_Q_PSB_ANSWER) != 1)
 		return XJ_E_CONFLICT;
@@ -184,4 +190,12 @@ xj_psb_target_lock(struct xj_db *db, unsigned long long reg_id, struct xj_psb_ta
 	t->version = (unsigned)c[3].i;
 	t->local_family = (int)c[4].i;
 	return parse_pos(state, cert, &t->pos);
+}
+
+int
+xj_psb_set_guardian_link(struct xj_db *db, unsigned long long reg_id, const char *link)
+{
+	struct xj_val v[2] = { XJ_VS(link), XJ_VI(reg_id) };
+
+	return xj_db_exec(db, XJ_Q_PSB_GUARDIAN_LINK, v, 2);
 }

@@ -41,6 +41,12 @@ struct xj_psb_subject {
 	char			 doc_type[2];
 	unsigned char		 idn_ct[XJ_CT_MAX];
 	unsigned long		 idn_ct_len;
+	/* the first guardian (idx 0), whose link to the child PSB reports
+	 * (protocol version 2); g_idn_ct_len 0: no number given */
+	char			 g_name[257];
+	char			 g_doc_type[2];
+	unsigned char		 g_idn_ct[XJ_CT_MAX];
+	unsigned long		 g_idn_ct_len;
 };
 /* XJ_OK, XJ_NO_ROW or a db error. */
 int	xj_psb_subject(struct xj_db *, unsigned long long reg_id, struct xj_psb_subject *);
@@ -58,6 +64,7 @@ struct xj_psb_req {
 	char			 state[13];	/* pending offered answered superseded */
 	char			 outcome[13];	/* "" while unanswered */
 	char			 mismatched[65];	/* "name,birth_date"; "" = none */
+	char			 guardian_link[13];	/* "" = none given (protocol 1) */
 };
 /* By verification id (non-locking): XJ_OK, XJ_NO_ROW or a db error. */
 int	xj_psb_by_token(struct xj_db *, const char *token, size_t len, struct xj_psb_req *);
@@ -66,7 +73,10 @@ int	xj_psb_lock(struct xj_db *, unsigned long long id, struct xj_psb_req *);
 /* Store the answer of an unanswered request: XJ_OK, or XJ_E_CONFLICT
  * when it was answered or retired meanwhile. */
 int	xj_psb_answer(struct xj_db *, unsigned long long id, const char *outcome,
-	    const char *mismatched);
+	    const char *mismatched, const char *guardian_link);
+/* What PSB said of the first guardian (parent household none unknown),
+ * on the registration the answer applied to. */
+int	xj_psb_set_guardian_link(struct xj_db *, unsigned long long reg_id, const char *link);
 
 /* The registration a result applies to, locked FOR UPDATE: lock order is
  * registration, then psb_request, as a parent's correction takes them. */

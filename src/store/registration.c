@@ -222,18 +222,6 @@ xj_reg_unclaim(struct xj_db *db, unsigned long long reg_id)
 	return xj_db_exec(db, XJ_Q_REG_UNCLAIM, &v, 1);
 }
 
-int
-xj_reg_claim_owner(struct xj_db *db, const unsigned char *bidx, char prereg[17],
-    char county[7], unsigned long long *parent_id)
-{
-	struct xj_val v = XJ_VB(bidx, 32);
-	struct xj_col c[3] = { XJ_COL_STR(prereg, 17), XJ_COL_STR(county, 7), XJ_COL_INT };
-	int rc = xj_db_row(db, XJ_Q_REG_CLAIM_OWNER, &v, 1, c, 3);
-
-	*parent_id = (unsigned long long)c[2].i;
-	return rc;
-}
-
 static int
 get_guardians(struct xj_db *db, struct xj_reg_rec *r)
 {

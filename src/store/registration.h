@@ -116,9 +116,6 @@ int	xj_reg_insert_guardians(struct xj_db *, const struct xj_reg_rec *);
  * live registration holds it (any worker, any Galera node). */
 int	xj_reg_claim(struct xj_db *, const unsigned char *bidx, unsigned long long reg_id);
 int	xj_reg_unclaim(struct xj_db *, unsigned long long reg_id);
-/* Who holds the claim: XJ_OK, XJ_NO_ROW. */
-int	xj_reg_claim_owner(struct xj_db *, const unsigned char *bidx, char prereg[17],
-	    char county[7], unsigned long long *parent_id);
 /* Read a registration with its guardians: XJ_OK or XJ_NO_ROW. */
 int	xj_reg_get(struct xj_db *, const char *prereg, struct xj_reg_rec *);
 /* Move from `from` to `to` if the row is still at `from`: XJ_OK, or

@@ -103,9 +103,6 @@
 	  " employer FROM registration_guardian WHERE registration_id = ? ORDER BY idx") \
 	X(REG_CLAIM,         XJ_SQL_DUP_OK, \
 	  "INSERT INTO child_claim (child_bidx, registration_id) VALUES (?, ?)") \
-	X(REG_CLAIM_OWNER,   0, \
-	  "SELECT r.prereg_no, r.county_code, r.parent_id FROM child_claim c" \
-	  " JOIN registration r ON r.id = c.registration_id WHERE c.child_bidx = ?") \
 	X(REG_UNCLAIM,       0, "DELETE FROM child_claim WHERE registration_id = ?") \
 	X(REG_EVENT_INSERT,  0, \
 	  "INSERT INTO registration_event (registration_id, at, event, state, detail)" \
@@ -144,7 +141,7 @@
 	  " birth_date = ?, id_doc_type = ?, id_number_ct = ?, ethnicity = ?, nationality = ?," \
 	  " hukou_nature = ?, hukou_code = ?, birthplace = ?, native_place = ?, current_address = ?," \
 	  " home_address = ?, contact_address = ?, left_behind = ?, migrant_worker_child = ?," \
-	  " distance_dm = ?, age_warning = ?, updated_at = UTC_TIMESTAMP(6)" \
+	  " distance_dm = ?, age_warning = ?, guardian_link = NULL, updated_at = UTC_TIMESTAMP(6)" \
 	  " WHERE id = ? AND state = ? AND cert_state = ? AND version = ?") \
 	X(REG_GUARDIANS_DELETE, 0, "DELETE FROM registration_guardian WHERE registration_id = ?") \
 	X(PSB_SUPERSEDE,     0, \
@@ -175,22 +172,25 @@
 	  " WHERE state = 'offered' AND offered_until < UTC_TIMESTAMP(6) ORDER BY id LIMIT ?" \
 	  " FOR UPDATE SKIP LOCKED") \
 	X(PSB_SUBJECT,       0, \
-	  "SELECT state, cert_state, version, local_family, child_name, sex," \
-	  " DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct FROM registration WHERE id = ?") \
+	  "SELECT r.state, r.cert_state, r.version, r.local_family, r.child_name, r.sex," \
+	  " DATE_FORMAT(r.birth_date, '%Y-%m-%d'), r.id_doc_type, r.id_number_ct," \
+	  " COALESCE(g.name, ''), COALESCE(g.id_doc_type, ''), g.id_number_ct FROM registration r" \
+	  " LEFT JOIN registration_guardian g ON g.registration_id = r.id AND g.idx = 0 WHERE r.id = ?") \
 	X(PSB_OFFER,         0, \
 	  "UPDATE psb_request SET state = 'offered', offered_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND," \
 	  " offers = offers + 1 WHERE id = ?") \
 	X(PSB_RETIRE,        0, \
 	  "UPDATE psb_request SET state = 'superseded' WHERE id = ? AND state IN ('pending', 'offered')") \
 	X(PSB_BY_TOKEN,      0, \
-	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')" \
-	  " FROM psb_request WHERE token = ?") \
+	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')," \
+	  " COALESCE(guardian_link, '') FROM psb_request WHERE token = ?") \
 	X(PSB_LOCK,          0, \
-	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')" \
-	  " FROM psb_request WHERE id = ? FOR UPDATE") \
+	  "SELECT id, registration_id, reg_version, state, COALESCE(outcome, ''), COALESCE(mismatched, '')," \
+	  " COALESCE(guardian_link, '') FROM psb_request WHERE id = ? FOR UPDATE") \
 	X(PSB_ANSWER,        0, \
-	  "UPDATE psb_request SET state = 'answered', outcome = ?, mismatched = ?," \
+	  "UPDATE psb_request SET state = 'answered', outcome = ?, mismatched = ?, guardian_link = ?," \
 	  " answered_at = UTC_TIMESTAMP(6) WHERE id = ? AND state IN ('pending', 'offered')") \
+	X(PSB_GUARDIAN_LINK, 0, "UPDATE registration SET guardian_link = ? WHERE id = ?") \
 	X(PSB_TARGET_LOCK,   0, \
 	  "SELECT prereg_no, state, cert_state, version, local_family FROM registration" \
 	  " WHERE id = ? FOR UPDATE") \
@@ -296,7 +296,8 @@
 	  " COALESCE(r.school_org_id, 0), COALESCE(a.school_org_id, 0), COALESCE(a.state, '')," \
 	  " COALESCE(a.reason, ''), COALESCE(a.list_id, 0), COALESCE(a.chosen_school_org_id, 0)," \
 	  " COALESCE(DATE_FORMAT(a.ticked_at, '%Y-%m-%d %H:%i:%s'), '')," \
-	  " COALESCE(DATE_FORMAT(a.admitted_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(a.notice_no, '')" \
+	  " COALESCE(DATE_FORMAT(a.admitted_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(a.notice_no, '')," \
+	  " COALESCE(r.guardian_link, '')" \
 	  " FROM registration r LEFT JOIN admission a ON a.registration_id = r.id WHERE r.prereg_no = ?") \
 	X(ADM_APPLICANT_LOCK, 0, \
 	  "SELECT r.id, r.prereg_no, r.year, r.county_code, r.state, r.cert_state, r.local_family," \
@@ -305,7 +306,8 @@
 	  " COALESCE(r.school_org_id, 0), COALESCE(a.school_org_id, 0), COALESCE(a.state, '')," \
 	  " COALESCE(a.reason, ''), COALESCE(a.list_id, 0), COALESCE(a.chosen_school_org_id, 0)," \
 	  " COALESCE(DATE_FORMAT(a.ticked_at, '%Y-%m-%d %H:%i:%s'), '')," \
-	  " COALESCE(DATE_FORMAT(a.admitted_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(a.notice_no, '')" \
+	  " COALESCE(DATE_FORMAT(a.admitted_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(a.notice_no, '')," \
+	  " COALESCE(r.guardian_link, '')" \
 	  " FROM registration r LEFT JOIN admission a ON a.registration_id = r.id WHERE r.id = ? FOR UPDATE") \
 	X(ADM_DOCS_GET,      0, \
 	  "SELECT d.items, d.note, DATE_FORMAT(d.checked_at, '%Y-%m-%d %H:%i:%s'), COALESCE(s.display_name, '')" \
@@ -589,7 +591,43 @@
 	  " WHERE a.id > ? AND c.audit_id IS NULL") \
 	X(AUDIT_CHAIN_BEYOND, 0, \
 	  "SELECT COUNT(*) FROM audit_chain c LEFT JOIN audit_seal s ON s.id = c.seal_id" \
-	  " WHERE c.audit_id > ? AND (s.id IS NULL OR c.audit_id > s.last_audit_id)")
+	  " WHERE c.audit_id > ? AND (s.id IS NULL OR c.audit_id > s.last_audit_id)") \
+	/* ---- issue 10 (B: claims), review H1 and M1a: store/claim.c, the \
+	 * county's void, the claim-release job, the staff look-up; \
+	 * school/stats.c's count of unconfirmed guardian links ---- */ \
+	X(CLAIM_TARGET,      0, \
+	  "SELECT r.id, r.county_code, COALESCE(o.path, '') FROM registration r" \
+	  " LEFT JOIN org o ON o.kind = 'county' AND o.code = r.county_code WHERE r.prereg_no = ?") \
+	X(CLAIM_REG_LOCK,    0, \
+	  "SELECT prereg_no, state, cert_state, local_family FROM registration WHERE id = ? FOR UPDATE") \
+	/* oldest first over registration_state_updated (sql/0010); SKIP \
+	 * LOCKED: runners on several hosts take disjoint batches */ \
+	X(CLAIM_EXPIRED,     0, \
+	  "SELECT id FROM registration FORCE INDEX (registration_state_updated)" \
+	  " WHERE state = 'id_mismatch' AND updated_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY" \
+	  " ORDER BY state, updated_at LIMIT ? FOR UPDATE SKIP LOCKED") \
+	X(CLAIM_HOLDER,      0, \
+	  "SELECT r.prereg_no, r.county_code, COALESCE(o.name, ''), r.state, r.child_name," \
+	  " DATE_FORMAT(r.created_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM child_claim c JOIN registration r ON r.id = c.registration_id" \
+	  " LEFT JOIN org o ON o.kind = 'county' AND o.code = r.county_code WHERE c.child_bidx = ?") \
+	/* a fixed hourly window per staff account: the first look-up after \
+	 * the window opens a new one */ \
+	X(CLAIM_QUOTA_TAKE,  0, \
+	  "INSERT INTO claim_lookup_quota (staff_id, window_start, used) VALUES (?, UTC_TIMESTAMP(6), 1)" \
+	  " ON DUPLICATE KEY UPDATE" \
+	  " used = IF(window_start < UTC_TIMESTAMP(6) - INTERVAL 1 HOUR, 1, used + 1)," \
+	  " window_start = IF(window_start < UTC_TIMESTAMP(6) - INTERVAL 1 HOUR, UTC_TIMESTAMP(6), window_start)") \
+	X(CLAIM_QUOTA_GET,   0, \
+	  "SELECT used, GREATEST(1, 3600 - TIMESTAMPDIFF(SECOND, window_start, UTC_TIMESTAMP(6)))" \
+	  " FROM claim_lookup_quota WHERE staff_id = ?") \
+	/* issue 10 (B: claims): live registrations per county whose first
+	 * guardian PSB did not confirm as parent or household member (review
+	 * H1), over index registration_guardian_link (sql/0010) */ \
+	X(STATS_UNLINKED,    0, \
+	  "SELECT o.code, o.name, COUNT(*) FROM org o JOIN registration r ON r.county_code = o.code" \
+	  " AND r.guardian_link IN ('none', 'unknown') AND r.state NOT IN ('cancelled', 'void', 'id_rejected')" \
+	  " WHERE o.kind = 'county' AND o.path LIKE ? GROUP BY o.code, o.name ORDER BY o.code")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

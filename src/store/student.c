@@ -456,6 +456,12 @@ xj_stats_schools(struct xj_db *db, const char *path, xj_stat_fn fn, void *arg)
 }
 
 int
+xj_stats_unlinked(struct xj_db *db, const char *path, xj_stat_fn fn, void *arg)
+{
+	return stats(db, XJ_Q_STATS_UNLINKED, path, 0, 0, fn, arg);
+}
+
+int
 xj_stats_students(struct xj_db *db, const char *path, xj_stat_fn fn, void *arg)
 {
 	return stats(db, XJ_Q_STATS_STUDENTS, path, 1, 0, fn, arg);

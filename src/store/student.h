@@ -151,6 +151,9 @@ typedef void (*xj_stat_fn)(const struct xj_stat_row *, void *);
 int	xj_stats_counties(struct xj_db *, const char *path, xj_stat_fn, void *);
 /* The same by school (registration.school_org_id), ordered by school id. */
 int	xj_stats_schools(struct xj_db *, const char *path, xj_stat_fn, void *);
+/* Live registrations per county whose guardian link PSB did not confirm
+ * (none, unknown; review H1), ordered by county code. */
+int	xj_stats_unlinked(struct xj_db *, const char *path, xj_stat_fn, void *);
 /* In-school records per school, ordered by school id. */
 int	xj_stats_students(struct xj_db *, const char *path, xj_stat_fn, void *);
 /* In-school records of the schools under path per territorial county

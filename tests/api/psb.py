@@ -95,7 +95,8 @@ def _(s):
     c = client(s)
     q = pull_until(s, c, vid)
     s.eq(q, {"verification_id": vid, "name": child.name, "sex": child.sex,
-             "birth_date": child.birth_date, "id_doc_type": "1", "id_number": child.id_number})
+             "birth_date": child.birth_date, "id_doc_type": "1", "id_number": child.id_number,
+             "guardian": None})
     s.eq(request_row(s, vid)[:2], ["offered", "1"], "leased once")
     s.eq(post(s, c, [knowing(child).decide(q)]), [(vid, "applied", None)])
     s.eq(state(s, p, no), "printable")
@@ -135,7 +136,7 @@ def _(s):
     q = pull_until(s, c, vid)
     res = pop.decide(q)
     s.eq(res, {"verification_id": vid, "outcome": "mismatch",
-               "mismatched_fields": ["name", "birth_date"]})
+               "mismatched_fields": ["name", "birth_date"], "guardian_link": "unknown"})
     s.eq(post(s, c, [res]), [(vid, "applied", None)])
     s.eq(state(s, p, no), "id_mismatch")
     s.eq(history(s, p, no)[-1], ("psb_mismatch", "id_mismatch", "name,birth_date"))

@@ -27,6 +27,7 @@ TS_RE = re.compile(r"^[0-9]{1,12}$")
 SIG_RE = re.compile(r"^[0-9a-f]{64}$")
 OUTCOMES = ("match", "mismatch", "not_found")
 FIELDS = ("name", "sex", "birth_date", "id_number")
+LINKS = ("parent", "household", "none", "unknown")     # protocol 2
 VERIFICATION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 ERRORS = {
@@ -72,14 +73,20 @@ class FakePsbServer:
         self._thread = None
 
     # ---- test API ------------------------------------------------------
-    def enqueue(self, p, verification_id=None):
+    def enqueue(self, p, verification_id=None, guardian=None):
         """Queue a verification request for a Person or a dict with name,
-        sex, birth_date, id_doc_type, id_number. Returns its verification_id."""
+        sex, birth_date, id_doc_type, id_number; guardian: the first
+        guardian (a Person or {name, id_doc_type, id_number}) or None.
+        Returns its verification_id."""
         d = p.as_dict() if hasattr(p, "as_dict") else dict(p)
         rid = verification_id or "vr-%06d-%s" % (next(self._seq), uuid.uuid4().hex[:12])
+        if guardian is None:
+            guardian = d.get("guardian")
+        elif hasattr(guardian, "as_guardian"):
+            guardian = guardian.as_guardian()
         item = {"verification_id": rid, "name": d["name"], "sex": d["sex"],
                 "birth_date": d["birth_date"], "id_doc_type": d.get("id_doc_type", "1"),
-                "id_number": d["id_number"]}
+                "id_number": d["id_number"], "guardian": guardian}
         with self.lock:
             self.reqs[rid] = _Req(rid, item)
         return rid
@@ -193,7 +200,7 @@ class FakePsbServer:
                     r.lease_until = now + self.lease_seconds
                     r.offers += 1
                     out.append(dict(r.item))
-        return None, {"requests": out, "lease_seconds": self.lease_seconds}
+        return None, {"requests": out, "lease_seconds": self.lease_seconds, "version": 2}
 
     @staticmethod
     def validate(doc):
@@ -217,7 +224,7 @@ class FakePsbServer:
                 errs.append((p, "wrong_type"))
                 continue
             for k in r:
-                if k not in ("verification_id", "outcome", "mismatched_fields"):
+                if k not in ("verification_id", "outcome", "mismatched_fields", "guardian_link"):
                     errs.append(("%s.%s" % (p, k), "unknown_field"))
             rid = r.get("verification_id")
             if rid is None:
@@ -248,6 +255,12 @@ class FakePsbServer:
                     errs.append((q, "duplicate_item"))
             elif r.get("mismatched_fields") is not None and oc in OUTCOMES:
                 errs.append((q, "not_allowed"))
+            gl = r.get("guardian_link")
+            if gl is not None:
+                if gl not in LINKS:
+                    errs.append((p + ".guardian_link", "unknown_code"))
+                elif oc == "not_found":
+                    errs.append((p + ".guardian_link", "not_allowed"))
         return errs
 
     def apply(self, results, http_id):
@@ -262,6 +275,8 @@ class FakePsbServer:
                 ans = {"outcome": res["outcome"]}
                 if res["outcome"] == "mismatch":
                     ans["mismatched_fields"] = sorted(res["mismatched_fields"])
+                if res.get("guardian_link") is not None:
+                    ans["guardian_link"] = res["guardian_link"]
                 r = self.reqs.get(rid)
                 if r is None:
                     st, code = "refused", "unknown_request"

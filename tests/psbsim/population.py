@@ -17,6 +17,12 @@ persons).
     db.mark_unknown(p.id_number)   # PSB does not know this number
     db.set_official(p.id_number, name="王小明")   # PSB's name differs
     db.decide({"verification_id": "r1", "name": ..., ...})
+
+Each child also has a family on the household register (户籍): a father, a
+mother and a grandfather, adults with their own valid ID numbers, stable
+like the child (family(i), parents_of(i)). PSB answers, for protocol
+version 2, whether a request's first guardian is the child's parent, on
+the same household register, or neither (guardian_link, docs/psb.md §4).
 """
 import datetime
 import random
@@ -110,6 +116,11 @@ class Person:
 
     def as_dict(self):
         return asdict(self)
+
+    def as_guardian(self):
+        """This person as a request's "guardian" member (protocol 2)."""
+        return {"name": self.name, "id_doc_type": self.id_doc_type,
+                "id_number": self.id_number}
 
 
 # ---- the index <-> (area, day, seq) permutation ------------------------
@@ -219,6 +230,43 @@ def person(i, year=DEFAULT_YEAR):
                   area=area)
 
 
+# ---- the child's family on the household register -----------------------
+
+# relation -> (sex, birth years before the child's: min, max)
+RELATIVES = (("father", "M", 24, 40), ("mother", "F", 22, 38),
+             ("grandfather", "M", 48, 65))
+PARENTS = ("father", "mother")
+
+
+def family(i, year=DEFAULT_YEAR):
+    """Child i's relatives on its household register: {"father": Person,
+    "mother": Person, "grandfather": Person}, adults with valid ID numbers
+    of the child's area (index -1: not children of the population). The
+    father and grandfather carry the child's surname."""
+    child = person(i, year)
+    rnd = random.Random("%s:family:%d:%d" % (SEED, year, int(i)))
+    surname = child.name[:2] if child.name[:2] in COMPOUND_SURNAMES else child.name[:1]
+    out = {}
+    for rel, sex, lo, hi in RELATIVES:
+        born = datetime.date(int(child.birth_date[:4]) - rnd.randint(lo, hi),
+                             rnd.randint(1, 12), rnd.randint(1, 28))
+        seq = rnd.randrange(1, 999, 2) if sex == "M" else rnd.randrange(2, 999, 2)
+        name = _name(rnd, sex)
+        if rel != "mother":
+            name = surname + name[2 if name[:2] in COMPOUND_SURNAMES else 1:]
+        out[rel] = Person(index=-1, name=name, sex=sex, birth_date=born.isoformat(),
+                          id_doc_type="1",
+                          id_number=make_id(child.area, born.year, born.month, born.day, seq),
+                          area=child.area)
+    return out
+
+
+def parents_of(i, year=DEFAULT_YEAR):
+    """(father, mother) of child i."""
+    f = family(i, year)
+    return f["father"], f["mother"]
+
+
 def population(n, start=0, year=DEFAULT_YEAR):
     """Persons start .. start+n-1."""
     return [person(i, year) for i in range(start, start + n)]
@@ -235,6 +283,7 @@ def index_of(id_number, year=DEFAULT_YEAR):
 # ---- the PSB population database --------------------------------------
 
 FIELDS = ("name", "sex", "birth_date")
+LINKS = ("parent", "household", "none", "unknown")
 
 
 class Population:
@@ -247,6 +296,7 @@ class Population:
         self._unknown = set()
         self._official = {}        # (doc type, number) -> dict of overriding fields
         self._extra = {}           # (doc type, number) -> full record
+        self._links = {}           # child number -> {guardian number: link}
 
     def __len__(self):
         return self.count + len(self._extra)
@@ -281,6 +331,13 @@ class Population:
             raise ValueError("a new record needs %s" % ", ".join(missing))
         self._extra[key] = rec
 
+    def set_guardian_link(self, child_id_number, guardian_id_number, link):
+        """Override what PSB says of this guardian for this child:
+        "parent", "household", "none" or "unknown"."""
+        if link not in LINKS:
+            raise ValueError("unknown link %r" % (link,))
+        self._links.setdefault(child_id_number, {})[guardian_id_number] = link
+
     def add(self, p):
         """Make a Person (or a request-like dict) known exactly as given."""
         d = p.as_dict() if isinstance(p, Person) else dict(p)
@@ -311,9 +368,32 @@ class Population:
         rec.update(self._official.get(key, {}))
         return rec
 
-    def decide(self, req):
+    def guardian_link(self, req):
+        """What PSB says of the request's first guardian (protocol 2):
+        "parent" when number and name are a parent's on the child's
+        register, "household" for another member of that register, "none"
+        when the person is not on it, "unknown" when there is no guardian,
+        another document type, or a child PSB does not know by index."""
+        g = req.get("guardian")
+        child_no = req.get("id_number")
+        if not isinstance(g, dict) or g.get("id_doc_type") != "1":
+            return "unknown"
+        over = self._links.get(child_no, {}).get(g.get("id_number"))
+        if over is not None:
+            return over
+        key = (str(req.get("id_doc_type", "1")), child_no)
+        i = self._generated(key) if key not in self._unknown else None
+        if i is None:
+            return "unknown"
+        for rel, p in family(i, self.year).items():
+            if p.id_number == g.get("id_number") and p.name == g.get("name"):
+                return "parent" if rel in PARENTS else "household"
+        return "none"
+
+    def decide(self, req, protocol=2):
         """The PSB answer to one request item (R-COL-5): match, mismatch
-        with the differing fields, or not_found."""
+        with the differing fields, or not_found; with protocol 2, also the
+        guardian_link of match and mismatch answers."""
         rec = self.lookup(req.get("id_number"), req.get("id_doc_type", "1"))
         out = {"verification_id": req.get("verification_id")}
         if rec is None:
@@ -325,6 +405,8 @@ class Population:
             out["mismatched_fields"] = diff
         else:
             out["outcome"] = "match"
+        if protocol >= 2:
+            out["guardian_link"] = self.guardian_link(req)
         return out
 
 

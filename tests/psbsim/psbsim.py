@@ -68,7 +68,8 @@ class Simulator:
     results twice (exercises duplicate handling)."""
 
     def __init__(self, client, population, max_batch=100, max_body=DEFAULT_MAX_BODY,
-                 drop_rate=0.0, resend_rate=0.0, seed=0, decide=None, log=None):
+                 drop_rate=0.0, resend_rate=0.0, seed=0, decide=None, log=None,
+                 protocol=2):
         if not 1 <= max_batch <= MAX_BATCH:
             raise ValueError("max_batch must be 1..%d" % MAX_BATCH)
         self.client = client
@@ -78,7 +79,8 @@ class Simulator:
         self.drop_rate = drop_rate
         self.resend_rate = resend_rate
         self.rnd = random.Random(seed)
-        self.decide = decide or population.decide
+        # protocol 1: a gateway that predates guardian_link (docs/psb.md §4)
+        self.decide = decide or (lambda q: population.decide(q, protocol=protocol))
         self.log = log                      # callable(str) or None
         self.last_results = []              # (result, status) pairs of the last run_once
         self.totals = new_summary()
@@ -229,6 +231,8 @@ def main(argv=None):
     ap.add_argument("--cert", help="client certificate (mTLS)")
     ap.add_argument("--cert-key", help="client certificate's key (mTLS)")
     ap.add_argument("--insecure", action="store_true", help="https without verifying the server")
+    ap.add_argument("--protocol", type=int, choices=(1, 2), default=2,
+                    help="1: answer without guardian_link, as a gateway before version 2")
     ap.add_argument("-v", "--verbose", action="store_true", help="log each cycle on stderr")
     a = ap.parse_args(argv)
     if not 1 <= a.max <= MAX_BATCH:
@@ -252,7 +256,8 @@ def main(argv=None):
                        insecure=a.insecure)
     log = (lambda m: print("psbsim: " + m, file=sys.stderr)) if a.verbose else None
     sim = Simulator(client, pop, max_batch=a.max, max_body=a.max_body,
-                    drop_rate=a.drop_rate, resend_rate=a.resend_rate, seed=a.seed, log=log)
+                    drop_rate=a.drop_rate, resend_rate=a.resend_rate, seed=a.seed, log=log,
+                    protocol=a.protocol)
 
     stopping = []
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -168,10 +168,10 @@ def _():
 def _():
     pop = Population(count=100)
     a, b, c, d, e = person(1), person(2), person(3), person(4), person(500)
-    eq(pop.decide(a.as_request("r1")), {"verification_id": "r1", "outcome": "match"})
+    eq(pop.decide(a.as_request("r1")), {"verification_id": "r1", "outcome": "match", "guardian_link": "unknown"})
     q = b.as_request("r2")
     q["name"] = "错名字"
-    eq(pop.decide(q), {"verification_id": "r2", "outcome": "mismatch", "mismatched_fields": ["name"]})
+    eq(pop.decide(q), {"verification_id": "r2", "outcome": "mismatch", "mismatched_fields": ["name"], "guardian_link": "unknown"})
     q = b.as_request("r3")
     q.update(sex="M" if b.sex == "F" else "F", birth_date="2019-01-01")
     eq(pop.decide(q)["mismatched_fields"], ["sex", "birth_date"], "several fields, fixed order")
@@ -181,7 +181,7 @@ def _():
     ok(c.id_number not in pop and a.id_number in pop, "__contains__")
     pop.set_official(d.id_number, name="王官方")
     eq(pop.decide(d.as_request("r6")), {"verification_id": "r6", "outcome": "mismatch",
-                                         "mismatched_fields": ["name"]}, "official name differs")
+                                         "mismatched_fields": ["name"], "guardian_link": "unknown"}, "official name differs")
     pop.set_official(e.id_number, name=e.name)          # outside the range: now known
     eq(pop.decide(e.as_request("r7"))["outcome"], "match", "explicit record")
     pop.set_official(c.id_number, name=c.name)          # unknown again becomes known
@@ -233,7 +233,7 @@ def _(env):
     eq(st, 200, "status")
     ok(h.get("content-type", "").startswith("application/json"), "JSON answer")
     eq([r["verification_id"] for r in b["requests"]], [rid], "the pending request")
-    eq(set(b["requests"][0]), {"verification_id", "name", "sex", "birth_date", "id_doc_type",
+    eq(set(b["requests"][0]), {"verification_id", "name", "sex", "birth_date", "id_doc_type", "guardian",
                                "id_number"}, "request item members")
     eq(env.srv.calls[-1], ("GET", REQUESTS_PATH + "?max=5", 200), "logged call")
 
@@ -259,10 +259,11 @@ def _(env):
                  ("match", 1), ("mismatch", 2), ("not_found", 2), ("http_errors", 0)):
         eq(s[k], v, "summary " + k)
     eq(s["errors"], [], "no protocol errors")
-    eq(env.srv.answer(r_good), {"outcome": "match"}, "match")
-    eq(env.srv.answer(r_name), {"outcome": "mismatch", "mismatched_fields": ["name"]}, "name")
+    eq(env.srv.answer(r_good), {"outcome": "match", "guardian_link": "unknown"}, "match")
+    eq(env.srv.answer(r_name), {"outcome": "mismatch", "mismatched_fields": ["name"], "guardian_link": "unknown"}, "name")
     eq(env.srv.answer(r_both), {"outcome": "mismatch",
-                                "mismatched_fields": ["birth_date", "sex"]}, "sex + birth date")
+                                "mismatched_fields": ["birth_date", "sex"],
+                                "guardian_link": "unknown"}, "sex + birth date")
     eq(env.srv.answer(r_unknown), {"outcome": "not_found"}, "unknown")
     eq(env.srv.answer(r_outside), {"outcome": "not_found"}, "outside the population")
     eq(Simulator(env.client, pop).run_once()["pulled"], 0, "answered requests are not offered again")
@@ -280,7 +281,7 @@ def _(env):
     eq([x["status"] for x in st], ["duplicate"] * 3, "statuses")
     eq([x["code"] for x in st], [None] * 3, "codes")
     eq([x["verification_id"] for x in st], rids, "one status per result, same order")
-    eq(env.srv.answer(rids[0]), {"outcome": "match"}, "unchanged")
+    eq(env.srv.answer(rids[0]), {"outcome": "match", "guardian_link": "unknown"}, "unchanged")
 
 
 @test("resend_rate: results posted twice in one batch count as duplicates")
@@ -314,7 +315,7 @@ def _(env):
     s = Simulator(env.client, Population(count=100)).run_once()
     eq((s["mismatch"], s["applied"]), (1, 1), "mismatch applied")
     new = env.srv.correct(old, name=person(21).name)
-    st = env.client.post([{"verification_id": old, "outcome": "mismatch", "mismatched_fields": ["name"]}])
+    st = env.client.post([{"verification_id": old, "outcome": "mismatch", "mismatched_fields": ["name"], "guardian_link": "unknown"}])
     eq(st[0]["status"], "duplicate", "a retried delivery of the applied answer stays duplicate")
     unanswered = env.srv.enqueue(person(22))
     env.srv.correct(unanswered, name="改名")
@@ -322,7 +323,7 @@ def _(env):
     eq((st[0]["status"], st[0]["code"]), ("refused", "stale_request"), "superseded, unanswered")
     s = Simulator(env.client, Population(count=100)).run_once()
     eq(s["pulled"], 2, "only the two corrected requests are offered")
-    eq(env.srv.answer(new), {"outcome": "match"}, "corrected data matches")
+    eq(env.srv.answer(new), {"outcome": "match", "guardian_link": "unknown"}, "corrected data matches")
 
 
 @test("refusals are logged with reason and request id, never personal data")
@@ -502,6 +503,34 @@ def _(env):
     ok("bad_signature" in s["errors"][0], "error recorded: %r" % s["errors"])
 
 
+@test("H1 guardian link (protocol 2): parent, household, none, unknown; protocol 1 omits it")
+@with_env()
+def _(env):
+    kids = [person(30 + k) for k in range(5)]
+    fam = P.family(30)
+    r_parent = env.srv.enqueue(kids[0], guardian=fam["mother"])
+    r_house = env.srv.enqueue(kids[0], guardian=fam["grandfather"])
+    r_none = env.srv.enqueue(kids[0], guardian=P.family(31)["father"])
+    r_unknown = env.srv.enqueue(kids[0])
+    wrong = dict(fam["father"].as_guardian(), name="冒名")
+    r_wrong = env.srv.enqueue(kids[0], guardian=wrong)
+    s = Simulator(env.client, Population(count=100)).run_once()
+    eq((s["pulled"], s["applied"]), (5, 5), "summary")
+    eq([env.srv.answer(r)["guardian_link"] for r in (r_parent, r_house, r_none, r_unknown, r_wrong)],
+       ["parent", "household", "none", "unknown", "none"], "links")
+    ok(P.parents_of(30) == (fam["father"], fam["mother"]) and P.family(30) == fam, "stable family")
+    ok(all(P.is_valid_id(p.id_number) and P.index_of(p.id_number) is None for p in fam.values()),
+       "relatives have valid numbers and are not children of the population")
+    r_v1 = env.srv.enqueue(kids[1], guardian=P.family(31)["mother"])
+    s = Simulator(env.client, Population(count=100), protocol=1).run_once()
+    eq(env.srv.answer(r_v1), {"outcome": "match"}, "protocol 1: no guardian_link")
+    r_nf = env.srv.enqueue(person(700))
+    for doc in ({"results": [{"verification_id": r_nf, "outcome": "not_found", "guardian_link": "none"}]},
+                {"results": [{"verification_id": r_nf, "outcome": "match", "guardian_link": "aunt"}]}):
+        st, h, b = env.client.call("POST", RESULTS_PATH, doc)
+        eq((st, err_code(b)), (422, "validation_failed"), json.dumps(doc)[:80])
+
+
 @test("the CLI: --once and --loop print a JSON summary; --unknown and --override apply")
 @with_env()
 def _(env):
@@ -524,8 +553,8 @@ def _(env):
         eq((s["pulled"], s["applied"], s["match"], s["mismatch"], s["not_found"]),
            (3, 3, 1, 1, 1), "summary")
         eq(env.srv.answer(r_unknown), {"outcome": "not_found"})
-        eq(env.srv.answer(r_renamed), {"outcome": "mismatch", "mismatched_fields": ["name"]})
-        eq(env.srv.answer(r_good), {"outcome": "match"})
+        eq(env.srv.answer(r_renamed), {"outcome": "mismatch", "mismatched_fields": ["name"], "guardian_link": "unknown"})
+        eq(env.srv.answer(r_good), {"outcome": "match", "guardian_link": "unknown"})
         for i in range(250):
             env.srv.enqueue(person(100 + i))
         t0 = time.monotonic()

@@ -115,6 +115,7 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	/* issue 10, scope and audit (M5, L12) */
 	{ XJ_E_LOOKUP_LIMITED, 429, "lookup_limited" },
 	{ XJ_E_FILTER_REQUIRED, 400, "filter_required" },
+	{ XJ_E_REG_VOID, 410, "registration_void" },
 };
 
 static int

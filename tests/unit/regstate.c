@@ -378,13 +378,35 @@ main(void)
 	is_int(xj_reg_next(POS(XJ_REG_SUBMITTED, XJ_CERT_NONE), XJ_REV__N, 1, &to),
 	    XJ_E_REG_TRANSITION, "event out of range refused");
 	{
-		static const enum xj_reg_state final[] = { XJ_REG_ID_REJECTED, XJ_REG_ADMITTED,
+		static const enum xj_reg_state final[] = { XJ_REG_ADMITTED,
 		    XJ_REG_CANCELLED, XJ_REG_VOID };
-		int exits = 0;
+		int exits = 0, rejected = 0;
 		for (size_t i = 0; i < sizeof(final) / sizeof(final[0]); i++)
 			for (size_t r = 0; r < nrules; r++)
 				exits += rules[r].from == final[i];
-		is_int(exits, 0, "id_rejected, admitted, cancelled and void are final");
+		is_int(exits, 0, "admitted, cancelled and void are final");
+		for (size_t r = 0; r < nrules; r++)
+			rejected += rules[r].from == XJ_REG_ID_REJECTED &&
+			    !(rules[r].ev == XJ_REV_COUNTY_VOID && rules[r].to == XJ_REG_VOID);
+		is_int(rejected, 0, "H1 id_rejected leaves only by the county's void (which frees the claim)");
+	}
+	/* H1: the county's void and the release of an uncorrected mismatch */
+	{
+		static const enum xj_reg_state live[] = { XJ_REG_SUBMITTED, XJ_REG_ID_MISMATCH,
+		    XJ_REG_ID_REJECTED, XJ_REG_PRINTABLE };
+		int bad = 0;
+		for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++)
+			bad += xj_reg_next(POS(live[i], XJ_CERT_NONE), XJ_REV_COUNTY_VOID, 1, &to) != XJ_OK ||
+			    to.state != XJ_REG_VOID;
+		is_int(bad, 0, "H1 the county voids a registration before a school accepted the child");
+		is_int(xj_reg_next(POS(XJ_REG_SCHOOL_ACCEPTED, XJ_CERT_NONE), XJ_REV_COUNTY_VOID, 1, &to),
+		    XJ_E_REG_ACCEPTED, "H1 the county cannot void a child a school accepted (untick first)");
+		is_int(xj_reg_next(POS(XJ_REG_VOID, XJ_CERT_NONE), XJ_REV_COUNTY_VOID, 1, &to),
+		    XJ_E_REG_TRANSITION, "H1 a void registration cannot be voided again");
+		ok(xj_reg_next(POS(XJ_REG_ID_MISMATCH, XJ_CERT_NONE), XJ_REV_MISMATCH_EXPIRED, 1, &to) ==
+		    XJ_OK && to.state == XJ_REG_VOID, "H1 an expired mismatch becomes void");
+		is_int(xj_reg_next(POS(XJ_REG_SUBMITTED, XJ_CERT_NONE), XJ_REV_MISMATCH_EXPIRED, 1, &to),
+		    XJ_E_REG_TRANSITION, "H1 only id_mismatch expires");
 	}
 
 	/* 5. names and words */
