@@ -96,7 +96,10 @@
 	X(F_CLASS_BRANCH,       422, "class_number_branch",   "分校区的班号须接在主校区同年级班号之后", "a branch campus numbers its classes after the main campus's classes of the same year and level") \
 	X(F_CLASS_MISMATCH,     422, "class_mismatch",        "班级的入学年份或学段与学生不符",     "the class's entry year or level differs from the student's") \
 	X(F_TERM,               422, "term_format",           "学期应为“学年起始年份-1”或“学年起始年份-2”，如 2026-1", "a term is the school year's first year and 1 or 2, e.g. 2026-1") \
-	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits")
+	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits") \
+	/* issue 10 (H): a field code for the wrong current password (the 422's \
+	 * fields held invalid_credentials, an error code, against the spec) */ \
+	X(F_WRONG_PASSWORD,     422, "wrong_current_password", "当前密码不正确", "the current password is wrong")
 
 enum xj_err {
 	XJ_OK = 0,

@@ -353,7 +353,7 @@ xj_parent_password(struct xj_req *r)
 	if ((ok = verify_password(in.current, acc.pw_hash)) < 0)
 		return ok == XJ_E_BUSY ? XJ_E_BUSY : XJ_E_INTERNAL;
 	if (!ok) {
-		xj_ferr_add(&fe, r->arena, "current_password", XJ_E_BAD_CREDENTIALS);
+		xj_ferr_add(&fe, r->arena, "current_password", XJ_E_F_WRONG_PASSWORD);
 		return xj_resp_ferrs(r, &fe);
 	}
 	if ((rc = hash_password(in.next, hash)) != XJ_OK)

@@ -482,16 +482,19 @@ xj_reg_list_by_parent(struct xj_db *db, unsigned long long parent_id,
 {
 	struct xj_reg_summary sm;
 	struct xj_val v = XJ_VI(parent_id);
-	struct xj_col c[6] = { XJ_COL_STR(sm.prereg, sizeof(sm.prereg)),
+	struct xj_col c[8] = { XJ_COL_STR(sm.prereg, sizeof(sm.prereg)),
 	    XJ_COL_STR(sm.county, sizeof(sm.county)), XJ_COL_STR(sm.state, sizeof(sm.state)),
 	    XJ_COL_STR(sm.cert, sizeof(sm.cert)), XJ_COL_STR(sm.child_name, sizeof(sm.child_name)),
-	    XJ_COL_STR(sm.created_at, sizeof(sm.created_at)) };
+	    XJ_COL_STR(sm.created_at, sizeof(sm.created_at)),
+	    XJ_COL_STR(sm.doc_type, sizeof(sm.doc_type)), XJ_COL_INT };
 	int rc;
 
 	if ((rc = xj_db_exec(db, XJ_Q_REG_LIST_BY_PARENT, &v, 1)) != XJ_OK)
 		return rc;
-	while ((rc = xj_db_fetch(db, XJ_Q_REG_LIST_BY_PARENT, c, 6)) == XJ_OK)
+	while ((rc = xj_db_fetch(db, XJ_Q_REG_LIST_BY_PARENT, c, 8)) == XJ_OK) {
+		sm.idn_ct_len = c[7].is_null ? 0 : c[7].i;
 		fn(&sm, arg);
+	}
 	xj_db_done(db, XJ_Q_REG_LIST_BY_PARENT);
 	return rc == XJ_NO_ROW ? XJ_OK : rc;
 }

@@ -133,6 +133,8 @@ struct xj_reg_summary {
 	char	cert[17];
 	char	child_name[257];
 	char	created_at[20];
+	char	doc_type[2];
+	long long idn_ct_len;	/* xj_reg_noid: the state's words differ without a number */
 };
 /* The parent's registrations, newest first (at most 50), each to fn. */
 int	xj_reg_list_by_parent(struct xj_db *, unsigned long long parent_id,

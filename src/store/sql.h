@@ -131,7 +131,8 @@
 	  temporary table and a filesort (EXPLAIN); the caller sorts by e.id */ \
 	X(REG_LIST_BY_PARENT, 0, \
 	  "SELECT prereg_no, county_code, state, cert_state, child_name," \
-	  " DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') FROM registration WHERE parent_id = ?" \
+	  " DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), id_doc_type, LENGTH(id_number_ct)" \
+	  " FROM registration WHERE parent_id = ?" \
 	  " ORDER BY id DESC LIMIT 50") \
 	X(REG_TRANSITION,    0, \
 	  "UPDATE registration SET state = ?, cert_state = ?, updated_at = UTC_TIMESTAMP(6)" \
