@@ -62,6 +62,12 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        application's DB user until SIGTERM; --once runs each\n"
 "                        named job until a batch finds nothing left, then exits;\n"
 "                        --list prints the jobs (docs/operations.md \"Jobs\")\n" },
+	{ "retention", XJ_CTL_CONF | XJ_CTL_APP, xj_ctl_retention,
+"  retention run [--months N]\n"
+"                        delete registrations that did not become student records,\n"
+"                        with their guardians and stored answers, N months (default\n"
+"                        [privacy] retention_months) after their school year began;\n"
+"                        audited, in batches; the job retention-purge does the same\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

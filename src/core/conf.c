@@ -97,6 +97,9 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "most verification requests or results in one PSB call" },
 	{ "admission", "decide_budget_ms", I(decide_budget_ms, 0, 600000), "10000",
 	  "milliseconds one admission-list decision may spend (0: one chunk of 50 children per request); a longer list answers 202 with the rest pending, and the same request again continues" },
+	/* issue 10 (H): PIPL retention (docs/privacy.md) */
+	{ "privacy", "retention_months", I(retention_months, 0, 120), "6",
+	  "months after its school year starts (1 September) that a registration which did not become a student record is deleted, with its guardians (xuejictl retention run, job retention-purge)" },
 	{ "log", "level", S(log_level), "info", "debug, info, warn or error" },
 	{ "paths", "sql_dir", S(sql_dir), XJ_SQL_DIR, "directory of numbered migrations (xuejictl migrate)" },
 	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }

@@ -58,6 +58,8 @@ struct xj_conf {
 	int	psb_batch_max;
 	/* [admission] */
 	int	decide_budget_ms;
+	/* [privacy] */
+	int	retention_months;
 	/* [log] */
 	char	log_level[16];
 	/* [paths] */

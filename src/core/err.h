@@ -59,6 +59,8 @@
 	X(NOTHING_TO_SUBMIT,    409, "nothing_to_submit",     "没有待上报的已确认接收儿童",          "no ticked children are waiting to be submitted") \
 	X(NOTICE_NOT_ISSUED,    409, "notice_not_issued",     "录取通知书尚未发放",                  "the admission notice has not been issued") \
 	X(LIST_PARTLY_DECIDED,  409, "list_partly_decided",   "该名单已部分审批，已批准的儿童不能再退回：请以与已审批结果一致的决定完成审批", "the list is partly decided and approved children cannot be returned: finish it with a decision that agrees with the children decided so far") \
+	/* issue 10 (H): privacy (PIPL, M12) */ \
+	X(ACCOUNT_IN_USE,       409, "account_in_use",        "该账号下仍有进行中的登记或已建立的学籍，不能注销：请先撤销进行中的登记", "registrations of this account are still in progress or became student records: cancel those in progress first") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -99,7 +101,9 @@
 	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits") \
 	/* issue 10 (H): a field code for the wrong current password (the 422's \
 	 * fields held invalid_credentials, an error code, against the spec) */ \
-	X(F_WRONG_PASSWORD,     422, "wrong_current_password", "当前密码不正确", "the current password is wrong")
+	X(F_WRONG_PASSWORD,     422, "wrong_current_password", "当前密码不正确", "the current password is wrong") \
+	/* issue 10 (H): privacy (PIPL, M12) */ \
+	X(F_NOTICE_OUTDATED,    422, "privacy_notice_outdated", "个人信息处理告知已更新，请阅读并确认最新版本后再提交", "the privacy notice has changed: read and accept the current version (GET /api/ref/v1/privacy-notice), then submit again")
 
 enum xj_err {
 	XJ_OK = 0,

@@ -50,9 +50,18 @@ job_idem_purge(struct xj_ctl *x, long *done)
 	return rc;
 }
 
+/* issue 10 (H): PIPL retention (ctl/retention.c, docs/privacy.md) */
+static int
+job_retention(struct xj_ctl *x, long *done)
+{
+	return xj_ctl_retention_batch(x, x->conf.retention_months, done);
+}
+
 static const struct xj_job jobs[] = {
 	{ "idempotency-purge", 3600, job_idem_purge,
 	  "delete Idempotency-Key records past their retention" },
+	{ "retention-purge", 3600, job_retention,
+	  "delete registrations that did not become student records [privacy] retention_months after their school year began" },
 	{ NULL, 0, NULL, NULL }
 };
 

@@ -252,6 +252,8 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 	rec->left_behind = (int)in.left_behind.v;
 	rec->migrant_worker_child = (int)in.migrant_worker_child.v;
 	rec->distance_dm = (unsigned)in.distance_km.v;
+	rec->notice_version = in.privacy_notice_version.set ?
+	    (unsigned)in.privacy_notice_version.v : 0;
 	/* R-REC-10: derived, never typed */
 	if (in.district.p && c->hukou_location.p)
 		rec->local_family = local_family(rec->hukou_code, rec->county,

@@ -174,6 +174,12 @@ xj_parent_reg_create(struct xj_req *r)
 		return rc;
 	if ((rc = xj_auth_confirm(r, x->account, x->session_gen)) != XJ_OK)
 		return rc;
+	/* M12: the guardian accepted the privacy notice in force (PIPL
+	 * arts. 17, 31); the registration records its version */
+	if (rec->notice_version == 0)
+		xj_ferr_add(&fe, r->arena, "privacy_notice_version", XJ_E_F_REQUIRED);
+	else if (rec->notice_version != x->notice_version)
+		xj_ferr_add(&fe, r->arena, "privacy_notice_version", XJ_E_F_NOTICE_OUTDATED);
 	/* the district must be a county bureau; the school one of its own */
 	if (rec->county[0] && !fe.n) {
 		if (x->county.id == 0)

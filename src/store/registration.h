@@ -60,6 +60,7 @@ struct xj_reg_rec {
 	int			 migrant_worker_child;
 	unsigned		 distance_dm;
 	int			 age_warning;
+	unsigned		 notice_version;	/* privacy notice accepted; 0: none recorded */
 	char			 study_permit[33];
 	char			 created_at[20];
 	char			 updated_at[20];
@@ -107,6 +108,7 @@ struct xj_reg_ctx {
 	struct xj_window	 window;
 	int			 has_age;
 	int			 min_age, cutoff_month, cutoff_day;
+	unsigned		 notice_version;	/* the privacy notice in force; 0: none */
 };
 int	xj_reg_context(struct xj_db *, unsigned long long parent, const char *county6,
 	    const char *school_code, int year, struct xj_reg_ctx *);

@@ -111,7 +111,8 @@ REG_PARAM_COLUMNS = dict(
        ("p_request_id", "audit_log.request_id"), ("p_client_addr", "audit_log.client_addr"),
        ("p_after_digest", "audit_log.after_digest"), ("p_idem_key", "idempotency_key.key_hash"),
        ("p_idem_request", "idempotency_key.request_hash"),
-       ("p_idem_response", "idempotency_key.response")])
+       ("p_idem_response", "idempotency_key.response"),
+       ("p_notice", "registration.privacy_notice_version")])  # sql/0016 (issue 10, H)
 
 
 @test("every parameter of the registration procedure has exactly its column's type")

@@ -101,6 +101,8 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_NOTHING_TO_SUBMIT, 409, "nothing_to_submit" },
 	{ XJ_E_NOTICE_NOT_ISSUED, 409, "notice_not_issued" },
 	{ XJ_E_F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password" },
+	{ XJ_E_ACCOUNT_IN_USE, 409, "account_in_use" },
+	{ XJ_E_F_NOTICE_OUTDATED, 422, "privacy_notice_outdated" },
 	{ XJ_E_F_WRONG_PASSWORD, 422, "wrong_current_password" },
 	{ XJ_E_CLASS_EXISTS, 409, "class_exists" },
 	{ XJ_E_CLASS_FULL, 409, "class_numbers_exhausted" },
