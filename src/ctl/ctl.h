@@ -57,10 +57,8 @@ int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
 /* retention.c (issue 10, H: PIPL retention) */
-struct xj_localtime;
 int	xj_ctl_retention(struct xj_ctl *, int, char **);
 int	xj_ctl_retention_batch(struct xj_ctl *, int months, long *done);
-int	xj_ctl_retention_last_year(const struct xj_localtime *today, int months);
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);

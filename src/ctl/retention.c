@@ -14,27 +14,13 @@
 #include <time.h>
 
 #include "core/err.h"
+#include "domain/retention.h"
 #include "domain/window.h"
 #include "store/audit.h"
 #include "store/privacy.h"
 #include "ctl/ctl.h"
 
 #define RETENTION_BATCH	100
-
-/* The last school year whose registrations are due on `today`: the
- * largest Y with 1 September Y + months <= today; a year before any
- * registration when none is. */
-int
-xj_ctl_retention_last_year(const struct xj_localtime *today, int months)
-{
-	for (int y = today->year; y > 1900; y--) {
-		int m0 = 8 + months;		/* September is month index 8 */
-		int due_y = y + m0 / 12, due_m = m0 % 12 + 1;
-		if (due_y < today->year || (due_y == today->year && due_m <= today->month))
-			return y;
-	}
-	return 1900;
-}
 
 int
 xj_ctl_retention_batch(struct xj_ctl *x, int months, long *done)
@@ -45,8 +31,8 @@ xj_ctl_retention_batch(struct xj_ctl *x, int months, long *done)
 	int rc;
 
 	xj_utc_to_shanghai((long long)time(NULL), &today);
-	rc = xj_privacy_retention_batch(&x->db, xj_ctl_retention_last_year(&today, months),
-	    RETENTION_BATCH, &who, &n);
+	rc = xj_privacy_retention_batch(&x->db,
+	    xj_retention_last_year(today.year, today.month, months), RETENTION_BATCH, &who, &n);
 	*done = (long)n;
 	return rc;
 }
@@ -81,6 +67,6 @@ xj_ctl_retention(struct xj_ctl *x, int argc, char **argv)
 		total += done;
 	} while (done > 0);
 	printf("retention: %ld registrations of school years up to %d deleted\n", total,
-	    xj_ctl_retention_last_year(&today, (int)months));
+	    xj_retention_last_year(today.year, today.month, (int)months));
 	return 0;
 }
