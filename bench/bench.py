@@ -277,7 +277,8 @@ class Bench:
                           "home_address": "北京市朝阳区建国路1号院2号楼301",
                           "contact_address": "北京市朝阳区建国路1号院2号楼301"},
                 "guardians": [{"relation": "父", "name": "王建国", "phone": "13800138000"}],
-                "left_behind": False, "migrant_worker_child": False, "distance_km": 1.5},
+                "left_behind": False, "migrant_worker_child": False, "distance_km": 1.5,
+                "privacy_notice_version": 1},
                 ensure_ascii=False))
         return bodies
 

@@ -73,6 +73,12 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        verify_key_file): names the first entry altered, removed or\n"
 "                        inserted below a seal and exits 1; with S, also fails when\n"
 "                        an entry older than S seconds is not sealed\n" },
+	{ "retention", XJ_CTL_CONF | XJ_CTL_APP, xj_ctl_retention,
+"  retention run [--months N]\n"
+"                        delete registrations that did not become student records,\n"
+"                        with their guardians and stored answers, N months (default\n"
+"                        [privacy] retention_months) after their school year began;\n"
+"                        audited, in batches; the job retention-purge does the same\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

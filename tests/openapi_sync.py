@@ -58,5 +58,14 @@ import subprocess
 r = subprocess.run([sys.executable, os.path.join(top, "scripts", "openapi-codes.py"), "--check"],
                    capture_output=True, text=True, env=dict(os.environ, XJ_SRCDIR=top))
 ok(r.returncode == 0, "the error-code enums of openapi.yaml are those of src/core/err.h " + r.stdout.strip())
+# the document parses as YAML and every schema in it is one the black-box
+# tests can check real answers against (tests/api/apischema.py)
+sys.path.insert(0, os.path.join(top, "tests", "api"))
+try:
+    import apischema
+    bad = apischema.Spec(os.path.join(top, "docs", "api", "openapi.yaml")).lint()
+    ok(not bad, "every schema uses only keywords tests/api/apischema.py checks " + "; ".join(bad[:5]))
+except Exception as e:      # not YAML at all
+    ok(False, "openapi.yaml parses as YAML: %s" % e)
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

@@ -111,6 +111,9 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "seconds an audit entry must be old before it is sealed: longer than any transaction stays open, so no entry below a seal commits later" },
 	{ "audit", "seal_batch", I(audit_seal_batch, 1, 10000), "1000",
 	  "most audit entries one seal covers" },
+	/* issue 10 (H): PIPL retention (docs/privacy.md) */
+	{ "privacy", "retention_months", I(retention_months, 0, 120), "6",
+	  "months after its school year starts (1 September) that a registration which did not become a student record is deleted, with its guardians (xuejictl retention run, job retention-purge)" },
 	{ "log", "level", S(log_level), "info", "debug, info, warn or error" },
 	{ "paths", "sql_dir", S(sql_dir), XJ_SQL_DIR, "directory of numbered migrations (xuejictl migrate)" },
 	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }

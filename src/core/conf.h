@@ -67,6 +67,8 @@ struct xj_conf {
 	char	audit_verify_key_file[XJ_CONF_STR];
 	int	audit_seal_after;
 	int	audit_seal_batch;
+	/* [privacy] */
+	int	retention_months;
 	/* [log] */
 	char	log_level[16];
 	/* [paths] */

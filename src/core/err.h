@@ -64,6 +64,8 @@
 	X(FILTER_REQUIRED,      400, "filter_required",       "请指定学校或区县后再查询",            "name a school or a county (query school= or county=) to search this wide a scope") \
 	/* contested claims (issue 10, review H1, M1a): the county's void, the staff look-up */ \
 	X(REG_VOID,             410, "registration_void",     "本次登记已作废，信息采集表无效",      "this registration is void: its collection form no longer counts") \
+	/* issue 10 (H): privacy (PIPL, M12) */ \
+	X(ACCOUNT_IN_USE,       409, "account_in_use",        "该账号下仍有进行中的登记或已建立的学籍，不能注销：请先撤销进行中的登记", "registrations of this account are still in progress or became student records: cancel those in progress first") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -101,7 +103,12 @@
 	X(F_CLASS_BRANCH,       422, "class_number_branch",   "分校区的班号须接在主校区同年级班号之后", "a branch campus numbers its classes after the main campus's classes of the same year and level") \
 	X(F_CLASS_MISMATCH,     422, "class_mismatch",        "班级的入学年份或学段与学生不符",     "the class's entry year or level differs from the student's") \
 	X(F_TERM,               422, "term_format",           "学期应为“学年起始年份-1”或“学年起始年份-2”，如 2026-1", "a term is the school year's first year and 1 or 2, e.g. 2026-1") \
-	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits")
+	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits") \
+	/* issue 10 (H): a field code for the wrong current password (the 422's \
+	 * fields held invalid_credentials, an error code, against the spec) */ \
+	X(F_WRONG_PASSWORD,     422, "wrong_current_password", "当前密码不正确", "the current password is wrong") \
+	/* issue 10 (H): privacy (PIPL, M12) */ \
+	X(F_NOTICE_OUTDATED,    422, "privacy_notice_outdated", "个人信息处理告知已更新，请阅读并确认最新版本后再提交", "the privacy notice has changed: read and accept the current version (GET /api/ref/v1/privacy-notice), then submit again")
 
 enum xj_err {
 	XJ_OK = 0,

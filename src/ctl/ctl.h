@@ -71,6 +71,9 @@ extern const struct xj_ctl_grant xj_ctl_grants[];
 extern const size_t xj_ctl_ngrants;
 /* the jobs' batches (one file each) */
 int	xj_ctl_job_claim_release(struct xj_ctl *, long *done);	/* claimrelease.c */
+/* retention.c (issue 10, H: PIPL retention) */
+int	xj_ctl_retention(struct xj_ctl *, int, char **);
+int	xj_ctl_retention_batch(struct xj_ctl *, int months, long *done);
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);

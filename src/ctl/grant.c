@@ -96,7 +96,8 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "audit_seal",		"SELECT, INSERT" },
 	/* accounts: STAFF_INSERT (accounts route), logins, rehash, disable */
 	{ "staff_account",	"SELECT, INSERT, UPDATE" },
-	{ "parent_account",	"SELECT, INSERT, UPDATE" },
+	/* PRIVACY_ACCOUNT_DELETE: a parent deletes the account (docs/privacy.md) */
+	{ "parent_account",	"SELECT, INSERT, UPDATE, DELETE" },
 	/* registrations: proc, REG_UPDATE/TRANSITION, PERMIT_SET, ADM_REG_SCHOOL */
 	{ "registration",	"SELECT, INSERT, UPDATE" },
 	/* REG_GUARDIANS_DELETE: a correction replaces the guardians */
@@ -124,6 +125,8 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "student_guardian",	"SELECT, INSERT" },
 	{ "student_no_issued",	"SELECT, INSERT, UPDATE" },	/* STU_NO_BIND */
 	{ "student_term",	"SELECT, INSERT, UPDATE" },	/* TERM_REGISTER upserts */
+	/* the notice in force (sql/0016): the owner publishes a version */
+	{ "privacy_notice",	"SELECT" },
 	/* CLAIM_QUOTA_*: a staff account's hourly claim look-ups (sql/0010) */
 	{ "claim_lookup_quota",	"SELECT, INSERT, UPDATE" },
 };

@@ -123,6 +123,13 @@ job_cert_seal(struct xj_ctl *x, long *done)
 	return rc;
 }
 
+/* issue 10 (H): PIPL retention (ctl/retention.c, docs/privacy.md) */
+static int
+job_retention(struct xj_ctl *x, long *done)
+{
+	return xj_ctl_retention_batch(x, x->conf.retention_months, done);
+}
+
 static const struct xj_job jobs[] = {
 	{ "idempotency-purge", 3600, job_idem_purge,
 	  "delete Idempotency-Key records past [collection] idempotency_retention hours" },
@@ -132,6 +139,8 @@ static const struct xj_job jobs[] = {
 	  "encrypt five-certificate filings stored in clear before migration 0011" },
 	{ "claim-release", 3600, xj_ctl_job_claim_release,
 	  "void registrations left in id_mismatch past [claims] mismatch_release_days, freeing the child (claimrelease.c)" },
+	{ "retention-purge", 3600, job_retention,
+	  "delete registrations that did not become student records [privacy] retention_months after their school year began" },
 	{ NULL, 0, NULL, NULL }
 };
 

@@ -24,9 +24,24 @@ xj_age_on(int by, int bm, int bd, int y, int m, int d)
 int
 xj_age_ok_for_entry(int by, int bm, int bd, int cy, int cm, int cd, int min_age)
 {
-	int age = xj_age_on(by, bm, bd, cy, cm, cd);
+	int age;
 
-	if (age < 0)
+	if (!xj_date_valid(by, bm, bd) || !xj_date_valid(cy, cm, cd))
 		return XJ_E_F_DATE;
+	/* born after the cut-off day: not even 0 on it, so under any age */
+	if ((age = xj_age_on(by, bm, bd, cy, cm, cd)) < 0)
+		return 0;
 	return age >= min_age;
+}
+
+int
+xj_birth_date_check(int by, int bm, int bd, int ty, int tm, int td)
+{
+	if (!xj_date_valid(by, bm, bd) || !xj_date_valid(ty, tm, td))
+		return XJ_E_F_DATE;
+	if (by != ty)
+		return by < ty ? XJ_OK : XJ_E_F_FUTURE_DATE;
+	if (bm != tm)
+		return bm < tm ? XJ_OK : XJ_E_F_FUTURE_DATE;
+	return bd <= td ? XJ_OK : XJ_E_F_FUTURE_DATE;
 }

@@ -16,9 +16,14 @@
 int	xj_age_on(int by, int bm, int bd, int y, int m, int d);
 /* 1 if the child is at least min_age full years old on the cut-off date
  * (inclusive: born 2016-08-31 is 6 on 2022-08-31), 0 if younger (a
- * warning), XJ_E_F_DATE if a date is not real or the cut-off precedes
- * the birth. */
+ * warning) -- also when born after the cut-off day, a child not yet born
+ * on it being younger than any minimum age -- and XJ_E_F_DATE if a date
+ * is not real. */
 int	xj_age_ok_for_entry(int by, int bm, int bd, int cy, int cm, int cd,
 	    int min_age);
+/* A birth date is a real date and not later than today (ty-tm-td, the
+ * Beijing date): XJ_OK, XJ_E_F_DATE or XJ_E_F_FUTURE_DATE. Born today is
+ * allowed; a number or a form that says "born tomorrow" is a typo. */
+int	xj_birth_date_check(int by, int bm, int bd, int ty, int tm, int td);
 
 #endif

@@ -155,3 +155,16 @@ xj_datetime_format_local(long long utc, char out[26])
 	    t.day, t.hour, t.min, t.sec);
 	return XJ_OK;
 }
+
+void
+xj_datetime_format_db(const char *utc, char out[26])
+{
+	int y, mo, d, h, mi, s;
+
+	out[0] = '\0';
+	if (utc == NULL || sscanf(utc, "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6 ||
+	    !xj_date_valid(y, mo, d) || h > 23 || mi > 59 || s > 59 || h < 0 || mi < 0 || s < 0)
+		return;
+	(void)xj_datetime_format_local(xj_days_from_civil(y, mo, d) * 86400LL +
+	    h * 3600 + mi * 60 + s, out);	/* "" out of range */
+}

@@ -56,5 +56,9 @@ int	xj_datetime_parse_local(struct xj_str s, long long *utc);
 /* "YYYY-MM-DDTHH:MM:SS+08:00" and a NUL (26 bytes). XJ_OK, or XJ_E_F_RANGE
  * (out = "") for a year outside 0000..9999. */
 int	xj_datetime_format_local(long long utc, char out[26]);
+/* The database's "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC: every DATETIME
+ * column holds UTC) as the API's one time format, "YYYY-MM-DDTHH:MM:SS
+ * +08:00" (xj_datetime_format_local). NULL, "" or anything else: "". */
+void	xj_datetime_format_db(const char *utc, char out[26]);
 
 #endif

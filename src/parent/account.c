@@ -25,6 +25,7 @@
 #include "db/tx.h"
 #include "domain/contact.h"
 #include "store/audit.h"
+#include "store/privacy.h"
 #include "store/parent.h"
 #include "parent.h"
 
@@ -309,6 +310,31 @@ xj_parent_logout(struct xj_req *r)
 	return xj_resp_body(r, 204, "application/json; charset=utf-8", "", 0);
 }
 
+/* DELETE /api/parent/v1/account (PIPL art. 47, review finding M12): the
+ * account goes when nothing live depends on it (store/privacy.h: every
+ * registration cancelled or void, none a student record); its closed
+ * registrations, guardians and stored answers go with it, audited in the
+ * same transaction. 204, or 409 account_in_use. */
+static int
+delete_tx(struct xj_db *db, void *arg)
+{
+	struct xj_req *r = arg;
+	struct xj_actor who = actor_of(r, r->actor_id);
+
+	return xj_privacy_account_delete(db, r->actor_id, &who);
+}
+
+int
+xj_parent_account_delete(struct xj_req *r)
+{
+	int rc;
+
+	if ((rc = xj_tx_run(r->db, delete_tx, r)) != XJ_OK)
+		return rc;
+	xj_auth_clear(r, 'p');
+	return xj_resp_body(r, 204, "application/json; charset=utf-8", "", 0);
+}
+
 struct pw_tx {
 	struct xj_req	*r;
 	const char	*hash;
@@ -353,7 +379,7 @@ xj_parent_password(struct xj_req *r)
 	if ((ok = verify_password(in.current, acc.pw_hash)) < 0)
 		return ok == XJ_E_BUSY ? XJ_E_BUSY : XJ_E_INTERNAL;
 	if (!ok) {
-		xj_ferr_add(&fe, r->arena, "current_password", XJ_E_BAD_CREDENTIALS);
+		xj_ferr_add(&fe, r->arena, "current_password", XJ_E_F_WRONG_PASSWORD);
 		return xj_resp_ferrs(r, &fe);
 	}
 	if ((rc = hash_password(in.next, hash)) != XJ_OK)

@@ -16,6 +16,7 @@ int	xj_parent_login(struct xj_req *);
 int	xj_parent_logout(struct xj_req *);
 int	xj_parent_whoami(struct xj_req *);
 int	xj_parent_password(struct xj_req *);
+int	xj_parent_account_delete(struct xj_req *);
 /* registration.c */
 int	xj_parent_reg_create(struct xj_req *);
 int	xj_parent_reg_list(struct xj_req *);

@@ -97,5 +97,8 @@ const struct xj_field xj_regform_fields[] = {
 	F("left_behind", XJ_F_BOOL, XJ_REQ, 0, 1, NULL, struct reg_in, left_behind),
 	F("migrant_worker_child", XJ_F_BOOL, XJ_REQ, 0, 1, NULL, struct reg_in, migrant_worker_child),
 	{ "distance_km", XJ_F_DEC, XJ_REQ, 0, 9999, NULL, offsetof(struct reg_in, distance_km), NULL, 0, 0, 1 },
+	/* the privacy notice the guardian accepted (M12): required by the
+	 * create (registration.c), ignored by a correction */
+	F("privacy_notice_version", XJ_F_INT, XJ_OPT, 1, 65535, NULL, struct reg_in, privacy_notice_version),
 	XJ_FIELD_END
 };

@@ -25,6 +25,7 @@ struct reg_in {
 	struct guardian_in	*guardians;
 	size_t			 nguardians;
 	struct xj_num		 left_behind, migrant_worker_child, distance_km;
+	struct xj_num		 privacy_notice_version;	/* issue 10 (H): M12 */
 };
 
 extern const struct xj_field xj_regform_fields[];

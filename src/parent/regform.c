@@ -5,16 +5,19 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <openssl/rand.h>
 
 #include "auth/auth.h"
 #include "core/err.h"
 #include "core/req.h"
 #include "crypto/field.h"
+#include "domain/age.h"
 #include "domain/contact.h"
 #include "domain/division.h"
 #include "domain/idnum.h"
 #include "domain/mask.h"
+#include "domain/window.h"
 #include "store/refdata.h"
 #include "regfields.h"
 #include "regform.h"
@@ -36,11 +39,12 @@ ever(const char *code, void *arg)
 	return xj_ref_code_ever(arg, code);
 }
 
-/* Check an identity document; for type 1 the full R-COL-7 rules. On
- * success *norm holds the normalised number (upper-case X). */
+/* Check an identity document; for type 1 the full R-COL-7 rules and a
+ * birth date not after today. On success *norm holds the normalised
+ * number (upper-case X). */
 static int
 check_doc(const struct xj_refdata *ref, struct xj_str type, struct xj_str num,
-    char *norm, size_t cap, struct xj_idnum *id)
+    char *norm, size_t cap, struct xj_idnum *id, const struct xj_localtime *today)
 {
 	char t[2];
 	int rc;
@@ -60,6 +64,8 @@ check_doc(const struct xj_refdata *ref, struct xj_str type, struct xj_str num,
 			return rc;
 		if (!xj_idnum_area_ok(id->area, ever, (void *)ref))
 			return XJ_E_F_ID_AREA;
+		return xj_birth_date_check(id->year, id->month, id->day,
+		    today->year, today->month, today->day);
 	}
 	return XJ_OK;
 }
@@ -114,6 +120,7 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 	struct reg_in in;
 	struct child_in *c = &in.child;
 	struct xj_idnum id;
+	struct xj_localtime today;
 	char num[XJ_DOCNO_MAX_BYTES + 1], path[64], county[7];
 	unsigned char bidx_in[2 + XJ_DOCNO_MAX_BYTES + 1];	/* "T:" number */
 	int rc, have_id = 0;
@@ -136,6 +143,14 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 		xj_ferr_add(fe, r->arena, "child.name", rc);
 	copy(rec->sex, sizeof(rec->sex), c->sex);
 	copy(rec->birth_date, sizeof(rec->birth_date), c->birth_date);
+	/* nobody is born after today (Beijing): a typo, refused at once */
+	xj_utc_to_shanghai((long long)time(NULL), &today);
+	if (c->birth_date.p) {
+		int by, bm, bd;
+		if (xj_date_parse(c->birth_date, &by, &bm, &bd) == XJ_OK &&
+		    xj_birth_date_check(by, bm, bd, today.year, today.month, today.day) != XJ_OK)
+			xj_ferr_add(fe, r->arena, "child.birth_date", XJ_E_F_FUTURE_DATE);
+	}
 	copy(rec->doc_type, sizeof(rec->doc_type), c->id_doc_type);
 	if (c->id_doc_type.p) {
 		if (rec->doc_type[0] != 'Z' && c->id_number.p == NULL)
@@ -148,7 +163,7 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 			if (RAND_bytes(rec->child_bidx, sizeof(rec->child_bidx)) != 1)
 				return XJ_E_INTERNAL;
 		} else if ((rc = check_doc(ref, c->id_doc_type, c->id_number, num,
-		    sizeof(num), &id)) != XJ_OK)
+		    sizeof(num), &id, &today)) != XJ_OK)
 			xj_ferr_add(fe, r->arena, rc == XJ_E_F_CODE ? "child.id_doc_type" :
 			    "child.id_number", rc);
 		else {
@@ -229,7 +244,7 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 			continue;
 		}
 		copy(o->doc_type, sizeof(o->doc_type), g->id_doc_type);
-		if ((rc = check_doc(ref, g->id_doc_type, g->id_number, num, sizeof(num), &id)) != XJ_OK) {
+		if ((rc = check_doc(ref, g->id_doc_type, g->id_number, num, sizeof(num), &id, &today)) != XJ_OK) {
 			snprintf(path, sizeof(path), rc == XJ_E_F_CODE ? "guardians[%zu].id_doc_type" :
 			    "guardians[%zu].id_number", i);
 			xj_ferr_add(fe, r->arena, path, rc);
@@ -242,6 +257,8 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 	rec->left_behind = (int)in.left_behind.v;
 	rec->migrant_worker_child = (int)in.migrant_worker_child.v;
 	rec->distance_dm = (unsigned)in.distance_km.v;
+	rec->notice_version = in.privacy_notice_version.set ?
+	    (unsigned)in.privacy_notice_version.v : 0;
 	/* R-REC-10: derived, never typed */
 	if (in.district.p && c->hukou_location.p)
 		rec->local_family = local_family(rec->hukou_code, rec->county,

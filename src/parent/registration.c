@@ -143,6 +143,12 @@ xj_parent_reg_create(struct xj_req *r)
 		return rc;
 	if ((rc = xj_auth_confirm(r, x->account, x->session_gen)) != XJ_OK)
 		return rc;
+	/* M12: the guardian accepted the privacy notice in force (PIPL
+	 * arts. 17, 31); the registration records its version */
+	if (rec->notice_version == 0)
+		xj_ferr_add(&fe, r->arena, "privacy_notice_version", XJ_E_F_REQUIRED);
+	else if (rec->notice_version != x->notice_version)
+		xj_ferr_add(&fe, r->arena, "privacy_notice_version", XJ_E_F_NOTICE_OUTDATED);
 	/* the district must be a county bureau; the school one of its own */
 	if (rec->county[0] && !fe.n) {
 		if (x->county.id == 0)
@@ -217,6 +223,7 @@ list_item(const struct xj_reg_summary *sm, void *arg)
 	struct list_ctx *l = arg;
 	const struct xj_ref_div *div = xj_ref_division(l->ref, sm->county);
 	int st = xj_reg_state_parse(sm->state);
+	int noid = xj_reg_noid(sm->doc_type, (size_t)sm->idn_ct_len);
 	char t[26], disp[20];
 	yajl_gen g = l->g;
 
@@ -228,7 +235,12 @@ list_item(const struct xj_reg_summary *sm, void *arg)
 	xj_gen_str(g, "district_name", div ? div->name : NULL);
 	xj_gen_str(g, "child_name", sm->child_name);
 	xj_gen_str(g, "state", sm->state);
-	xj_gen_str(g, "state_text", st >= 0 ? xj_reg_state_zh((enum xj_reg_state)st) : NULL);
+	/* the same Text object as the registration's own answer */
+	xj_gen_key(g, "state_text");
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "zh", st >= 0 ? xj_reg_state_zh_doc((enum xj_reg_state)st, noid) : NULL);
+	xj_gen_str(g, "en", st >= 0 ? xj_reg_state_en_doc((enum xj_reg_state)st, noid) : NULL);
+	yajl_gen_map_close(g);
 	xj_regview_time(sm->created_at, t);
 	xj_gen_str(g, "created_at", t);
 	yajl_gen_map_close(g);

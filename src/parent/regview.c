@@ -16,13 +16,7 @@
 void
 xj_regview_time(const char *utc, char out[26])
 {
-	int y, mo, d, h, mi, s;
-
-	if (sscanf(utc, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6) {
-		out[0] = '\0';
-		return;
-	}
-	xj_datetime_format_local(xj_days_from_civil(y, mo, d) * 86400LL + h * 3600 + mi * 60 + s, out);
+	xj_datetime_format_db(utc, out);	/* the one time format (domain/window.h) */
 }
 
 static void

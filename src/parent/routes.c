@@ -21,6 +21,7 @@ const struct xj_route xj_parent_routes[] = {
 	{ XJ_M_GET, "/api/parent/v1/session", XJ_ROLE_PARENT, 0, xj_parent_whoami },
 	{ XJ_M_DELETE, "/api/parent/v1/session", XJ_ROLE_PARENT, 0, xj_parent_logout },
 	{ XJ_M_PUT, "/api/parent/v1/account/password", XJ_ROLE_PARENT, 1024, xj_parent_password },
+	{ XJ_M_DELETE, "/api/parent/v1/account", XJ_ROLE_PARENT, 0, xj_parent_account_delete },
 	{ XJ_M_POST, "/api/parent/v1/registrations", XJ_ROLE_PARENT_CONFIRM, 16384, xj_parent_reg_create },
 	{ XJ_M_GET, "/api/parent/v1/registrations", XJ_ROLE_PARENT, 0, xj_parent_reg_list },
 	{ XJ_M_GET, "/api/parent/v1/registrations/{no}", XJ_ROLE_PARENT, 0, xj_parent_reg_get },

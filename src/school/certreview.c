@@ -42,29 +42,6 @@
 #define QUEUE_LIMIT_DEFAULT	50
 #define QUEUE_LIMIT_MAX		100
 
-/* "YYYY-MM-DD HH:MM:SS" UTC from the database as Beijing time with its
- * offset; "" stays "". */
-static void
-local_time(const char *utc, char out[26])
-{
-	int y, mo, d, h, mi, s;
-
-	if (sscanf(utc, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6) {
-		out[0] = '\0';
-		return;
-	}
-	xj_datetime_format_local(xj_days_from_civil(y, mo, d) * 86400LL + h * 3600 + mi * 60 + s, out);
-}
-
-static void
-gen_time(yajl_gen g, const char *key, const char *utc)
-{
-	char t[26];
-
-	local_time(utc, t);
-	xj_gen_str(g, key, t[0] ? t : NULL);
-}
-
 /* Reviewers and admins of a bureau (scope.c: reads any bureau, the
  * decision the child's county only, review L9); the actor's org into
  * *org. */
@@ -153,8 +130,8 @@ view(struct xj_req *r, const struct xj_certreview *rv)
 	    rv->pos.state != XJ_REG_ID_MISMATCH && rv->pos.state != XJ_REG_ID_REJECTED);
 	xj_gen_str(g, "state", rv->state);
 	xj_gen_tree(g, "details", details);
-	gen_time(g, "submitted_at", rv->submitted_at);
-	gen_time(g, "reviewed_at", rv->reviewed_at);
+	xj_school_gen_time(g, "submitted_at", rv->submitted_at);
+	xj_school_gen_time(g, "reviewed_at", rv->reviewed_at);
 	xj_gen_key(g, "reviewer");
 	if (rv->reviewer_id) {
 		yajl_gen_map_open(g);
@@ -238,8 +215,8 @@ queue_item(const struct xj_certreview_item *it, void *arg)
 	gen_district(g, q->ref, it->county);
 	xj_gen_str(g, "state", it->state);
 	xj_gen_str(g, "registration_state", it->reg_state);
-	gen_time(g, "submitted_at", it->submitted_at);
-	gen_time(g, "reviewed_at", it->reviewed_at);
+	xj_school_gen_time(g, "submitted_at", it->submitted_at);
+	xj_school_gen_time(g, "reviewed_at", it->reviewed_at);
 	yajl_gen_map_close(g);
 	q->n++;
 	snprintf(q->last, sizeof(q->last), "%s.%llu", it->cursor, it->reg_id);

@@ -401,8 +401,8 @@ view(struct xj_req *r, const struct xj_student *s)
 	xj_gen_str(g, "district", s->county);
 	xj_gen_int(g, "guardians", s->guardians);
 	xj_gen_int(g, "version", s->version);
-	xj_gen_str(g, "created_at", s->created_at);
-	xj_gen_str(g, "updated_at", s->updated_at);
+	xj_school_gen_time(g, "created_at", s->created_at);
+	xj_school_gen_time(g, "updated_at", s->updated_at);
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);
 }

@@ -62,8 +62,9 @@ psb_token(char out[XJ_PSB_TOKEN_LEN + 1])
  * (sql/0008): own_tx, the row, four guardians (NULLs past the last), the
  * event's detail, the PSB request's token (NULL: none), the audit entry's
  * request id (NULL: none), client address and digest, the idempotency
- * key's hashes and target, the prereg number (NULL: no key). */
-#define CREATE_VALS	65
+ * key's hashes and target, the prereg number (NULL: no key), the privacy
+ * notice's version (NULL: none recorded; sql/0016). */
+#define CREATE_VALS	66
 static void
 create_vals(const struct xj_reg_rec *r, int own_tx, const char *detail, const char *token,
     const struct xj_reg_create_in *in, const unsigned char *after, struct xj_val *v)
@@ -109,6 +110,7 @@ create_vals(const struct xj_reg_rec *r, int own_tx, const char *detail, const ch
 		v[n++] = XJ_VNULL;
 		v[n++] = XJ_VNULL;
 	}
+	v[n++] = r->notice_version ? XJ_VI(r->notice_version) : XJ_VNULL;
 }
 
 /* Which key a duplicate of the procedures hit (db->dupkey; newer servers
@@ -270,7 +272,7 @@ get_core(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
 {
 	char state[25], cert[17];
 	struct xj_val v = XJ_VS(prereg);
-	struct xj_col c[33] = {
+	struct xj_col c[34] = {
 		XJ_COL_INT, XJ_COL_STR(r->prereg, sizeof(r->prereg)), XJ_COL_INT,
 		XJ_COL_STR(r->county, sizeof(r->county)), XJ_COL_INT, XJ_COL_INT,
 		XJ_COL_STR(state, sizeof(state)), XJ_COL_STR(cert, sizeof(cert)), XJ_COL_INT,
@@ -292,9 +294,9 @@ get_core(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
 		XJ_COL_STR(r->study_permit, sizeof(r->study_permit)),
 		XJ_COL_STR(r->created_at, sizeof(r->created_at)),
 		XJ_COL_STR(r->updated_at, sizeof(r->updated_at)),
-		XJ_COL_BLOB((char *)r->child_bidx, sizeof(r->child_bidx)),
+		XJ_COL_BLOB((char *)r->child_bidx, sizeof(r->child_bidx)), XJ_COL_INT,
 	};
-	int rc = xj_db_row(db, XJ_Q_REG_BY_PREREG, &v, 1, c, 33);
+	int rc = xj_db_row(db, XJ_Q_REG_BY_PREREG, &v, 1, c, 34);
 
 	if (rc != XJ_OK)
 		return rc;
@@ -313,6 +315,7 @@ get_core(struct xj_db *db, const char *prereg, struct xj_reg_rec *r)
 	r->migrant_worker_child = (int)c[26].i;
 	r->distance_dm = (unsigned)c[27].i;
 	r->age_warning = (int)c[28].i;
+	r->notice_version = (unsigned)c[33].i;
 	r->nguardians = 0;
 	return XJ_OK;
 }
@@ -470,16 +473,19 @@ xj_reg_list_by_parent(struct xj_db *db, unsigned long long parent_id,
 {
 	struct xj_reg_summary sm;
 	struct xj_val v = XJ_VI(parent_id);
-	struct xj_col c[6] = { XJ_COL_STR(sm.prereg, sizeof(sm.prereg)),
+	struct xj_col c[8] = { XJ_COL_STR(sm.prereg, sizeof(sm.prereg)),
 	    XJ_COL_STR(sm.county, sizeof(sm.county)), XJ_COL_STR(sm.state, sizeof(sm.state)),
 	    XJ_COL_STR(sm.cert, sizeof(sm.cert)), XJ_COL_STR(sm.child_name, sizeof(sm.child_name)),
-	    XJ_COL_STR(sm.created_at, sizeof(sm.created_at)) };
+	    XJ_COL_STR(sm.created_at, sizeof(sm.created_at)),
+	    XJ_COL_STR(sm.doc_type, sizeof(sm.doc_type)), XJ_COL_INT };
 	int rc;
 
 	if ((rc = xj_db_exec(db, XJ_Q_REG_LIST_BY_PARENT, &v, 1)) != XJ_OK)
 		return rc;
-	while ((rc = xj_db_fetch(db, XJ_Q_REG_LIST_BY_PARENT, c, 6)) == XJ_OK)
+	while ((rc = xj_db_fetch(db, XJ_Q_REG_LIST_BY_PARENT, c, 8)) == XJ_OK) {
+		sm.idn_ct_len = c[7].is_null ? 0 : c[7].i;
 		fn(&sm, arg);
+	}
 	xj_db_done(db, XJ_Q_REG_LIST_BY_PARENT);
 	return rc == XJ_NO_ROW ? XJ_OK : rc;
 }
@@ -509,7 +515,7 @@ xj_reg_context(struct xj_db *db, unsigned long long parent, const char *county6,
 	char cpath[sizeof(x->county.path)], sname[sizeof(x->school.name)];
 	char spath[sizeof(x->school.path)];
 	struct xj_val v[8];
-	struct xj_col c[12];
+	struct xj_col c[13];
 	size_t n = 0;
 	int rc;
 
@@ -536,9 +542,10 @@ xj_reg_context(struct xj_db *db, unsigned long long parent, const char *county6,
 	c[9] = XJ_COL_INT;
 	c[10] = XJ_COL_INT;
 	c[11] = XJ_COL_INT;
+	c[12] = XJ_COL_INT;
 	if ((rc = xj_db_exec(db, XJ_Q_REG_CONTEXT, v, 8)) != XJ_OK)
 		return rc;
-	while ((rc = xj_db_fetch(db, XJ_Q_REG_CONTEXT, c, 12)) == XJ_OK) {
+	while ((rc = xj_db_fetch(db, XJ_Q_REG_CONTEXT, c, 13)) == XJ_OK) {
 		if (!x->account) {
 			x->account = 1;
 			x->session_gen = (unsigned)c[0].i;
@@ -561,6 +568,7 @@ xj_reg_context(struct xj_db *db, unsigned long long parent, const char *county6,
 				x->cutoff_month = (int)c[10].i;
 				x->cutoff_day = (int)c[11].i;
 			}
+			x->notice_version = c[12].is_null ? 0 : (unsigned)c[12].i;
 		}
 		if (!c[6].is_null && n < 3) {
 			snprintf(w[n].division, sizeof(w[n].division), "%s", code);

@@ -62,6 +62,7 @@ struct xj_reg_rec {
 	int			 migrant_worker_child;
 	unsigned		 distance_dm;
 	int			 age_warning;
+	unsigned		 notice_version;	/* privacy notice accepted; 0: none recorded */
 	char			 study_permit[33];
 	char			 created_at[20];
 	char			 updated_at[20];
@@ -108,6 +109,7 @@ struct xj_reg_ctx {
 	struct xj_window	 window;
 	int			 has_age;
 	int			 min_age, cutoff_month, cutoff_day;
+	unsigned		 notice_version;	/* the privacy notice in force; 0: none */
 };
 int	xj_reg_context(struct xj_db *, unsigned long long parent, const char *county6,
 	    const char *school_code, int year, struct xj_reg_ctx *);
@@ -131,6 +133,8 @@ struct xj_reg_summary {
 	char	cert[17];
 	char	child_name[257];
 	char	created_at[20];
+	char	doc_type[2];
+	long long idn_ct_len;	/* xj_reg_noid: the state's words differ without a number */
 };
 /* The parent's registrations, newest first (at most 50), each to fn. */
 int	xj_reg_list_by_parent(struct xj_db *, unsigned long long parent_id,

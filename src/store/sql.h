@@ -78,7 +78,8 @@
 	  "CALL xj_reg_create(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
 	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
 	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
-	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?)") /* issue 10 (H: notice): p_notice, sql/0016 */ \
 	X(REG_ID_BY_PREREG,  0, "SELECT id FROM registration WHERE prereg_no = ?") \
 	/* what POST /registrations reads before it writes, in one round \
 	 * trip: the session's account (generation), the county, the school \
@@ -88,7 +89,8 @@
 	X(REG_CONTEXT,       0, \
 	  "SELECT p.session_gen, c.id, c.path, s.id, s.name, s.path, w.division_code," \
 	  " CAST(UNIX_TIMESTAMP(w.opens_at) AS SIGNED), CAST(UNIX_TIMESTAMP(w.closes_at) AS SIGNED)," \
-	  " a.min_age, a.cutoff_month, a.cutoff_day" \
+	  " a.min_age, a.cutoff_month, a.cutoff_day," \
+	  " (SELECT MAX(n.version) FROM privacy_notice n WHERE n.published_at <= UTC_TIMESTAMP(6))" \
 	  " FROM parent_account p" \
 	  " LEFT JOIN org c ON c.kind = 'county' AND c.code = ?" \
 	  " LEFT JOIN org s ON s.kind = 'school' AND s.code = ?" \
@@ -114,7 +116,8 @@
 	  " hukou_nature, hukou_code, birthplace, native_place, current_address, home_address," \
 	  " contact_address, left_behind, migrant_worker_child, distance_dm, age_warning," \
 	  " COALESCE(study_permit_no, ''), DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')," \
-	  " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), child_bidx" \
+	  " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), child_bidx," \
+	  " COALESCE(privacy_notice_version, 0)" \
 	  " FROM registration WHERE prereg_no = ?") \
 	/* the parent's status poll in one round trip: the session's account \
 	 * (its generation), the registration if it is that parent's, and its \
@@ -130,7 +133,8 @@
 	  temporary table and a filesort (EXPLAIN); the caller sorts by e.id */ \
 	X(REG_LIST_BY_PARENT, 0, \
 	  "SELECT prereg_no, county_code, state, cert_state, child_name," \
-	  " DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') FROM registration WHERE parent_id = ?" \
+	  " DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), id_doc_type, LENGTH(id_number_ct)" \
+	  " FROM registration WHERE parent_id = ?" \
 	  " ORDER BY id DESC LIMIT 50") \
 	X(REG_TRANSITION,    0, \
 	  "UPDATE registration SET state = ?, cert_state = ?, updated_at = UTC_TIMESTAMP(6)" \
@@ -627,7 +631,33 @@
 	X(STATS_UNLINKED,    0, \
 	  "SELECT o.code, o.name, COUNT(*) FROM org o JOIN registration r ON r.county_code = o.code" \
 	  " AND r.guardian_link IN ('none', 'unknown') AND r.state NOT IN ('cancelled', 'void', 'id_rejected')" \
-	  " WHERE o.kind = 'county' AND o.path LIKE ? GROUP BY o.code, o.name ORDER BY o.code")
+	  " WHERE o.kind = 'county' AND o.path LIKE ? GROUP BY o.code, o.name ORDER BY o.code") \
+	/* ---- issue 10 (H): privacy (PIPL, M12; store/privacy.h) ---- */ \
+	X(PRIVACY_NOTICE_CURRENT, 0, \
+	  "SELECT version, DATE_FORMAT(published_at, '%Y-%m-%d %H:%i:%s'), text_zh, text_en" \
+	  " FROM privacy_notice WHERE published_at <= UTC_TIMESTAMP(6) ORDER BY version DESC LIMIT 1") \
+	/* retention: registrations of school years <= ? that never became a \
+	 * student record (R-ADM-2 makes one at admission) */ \
+	X(PRIVACY_RETENTION_PICK, 0, \
+	  "SELECT r.id, r.prereg_no FROM registration r WHERE r.year <= ? AND r.state <> 'admitted'" \
+	  " AND NOT EXISTS (SELECT 1 FROM student s WHERE s.registration_id = r.id)" \
+	  " ORDER BY r.year, r.id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	/* one registration and everything that hangs off it, through the \
+	 * owner's procedure (sql/0017: the app user has no DELETE on the \
+	 * history) */ \
+	X(PRIVACY_ERASE,     XJ_SQL_CALL, "CALL xj_reg_erase(?)") \
+	/* account deletion: live = any registration not cancelled or void, \
+	 * or one a student record was made from (docs/privacy.md) */ \
+	X(PRIVACY_ACCOUNT_LOCK,    0, "SELECT id FROM parent_account WHERE id = ? FOR UPDATE") \
+	X(PRIVACY_ACCOUNT_LIVE,    0, \
+	  "SELECT COUNT(*) FROM registration r WHERE r.parent_id = ?" \
+	  " AND (r.state NOT IN ('cancelled', 'void')" \
+	  " OR EXISTS (SELECT 1 FROM student s WHERE s.registration_id = r.id))") \
+	X(PRIVACY_ACCOUNT_REGS,    0, \
+	  "SELECT id, prereg_no FROM registration WHERE parent_id = ? ORDER BY id LIMIT 64 FOR UPDATE") \
+	X(PRIVACY_ACCOUNT_IDEM,    0, "DELETE FROM idempotency_key WHERE owner_id = ?" \
+	  " AND scope IN ('registration', 'certificates')") \
+	X(PRIVACY_ACCOUNT_DELETE,  0, "DELETE FROM parent_account WHERE id = ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

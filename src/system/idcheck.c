@@ -11,11 +11,14 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/req.h"
+#include "domain/age.h"
 #include "domain/idnum.h"
+#include "domain/window.h"
 #include "store/refdata.h"
 #include "system.h"
 
@@ -51,6 +54,7 @@ xj_system_idcheck(struct xj_req *r)
 	struct xj_ferrs fe = { 0 };
 	struct idcheck_in in;
 	struct xj_idnum id;
+	struct xj_localtime today;
 	const struct xj_ref_div *div;
 	char date[11];
 	yajl_gen g;
@@ -62,10 +66,21 @@ xj_system_idcheck(struct xj_req *r)
 		return rc;
 	if ((ref = xj_ref_acquire(r->db, r->arena)) == NULL)
 		return XJ_E_UNAVAILABLE;
+	/* nobody is born after today (Beijing): a typo in the number or the date */
+	xj_utc_to_shanghai((long long)time(NULL), &today);
+	if (in.birth_date.p != NULL) {
+		int by, bm, bd;
+		if (xj_date_parse(in.birth_date, &by, &bm, &bd) == XJ_OK &&
+		    xj_birth_date_check(by, bm, bd, today.year, today.month, today.day) != XJ_OK)
+			xj_ferr_add(&fe, r->arena, "birth_date", XJ_E_F_FUTURE_DATE);
+	}
 	if (in.id_number.p != NULL) {
 		rc = xj_idnum_parse(in.id_number, &id);
 		if (rc == XJ_OK && !xj_idnum_area_ok(id.area, ever, (void *)ref))
 			rc = XJ_E_F_ID_AREA;
+		if (rc == XJ_OK)
+			rc = xj_birth_date_check(id.year, id.month, id.day,
+			    today.year, today.month, today.day);
 		if (rc != XJ_OK)
 			xj_ferr_add(&fe, r->arena, "id_number", rc);
 		else {

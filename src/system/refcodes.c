@@ -98,5 +98,6 @@ const struct xj_route xj_system_routes[] = {
 	{ XJ_M_GET, "/api/ref/v1/id-doc-types", XJ_ROLE_PUBLIC, 0, doc_types },
 	{ XJ_M_GET, "/api/ref/v1/divisions", XJ_ROLE_PUBLIC, 0, divisions },
 	{ XJ_M_POST, "/api/ref/v1/id-number-checks", XJ_ROLE_PUBLIC, 1024, xj_system_idcheck },
+	{ XJ_M_GET, "/api/ref/v1/privacy-notice", XJ_ROLE_PUBLIC, 0, xj_system_privacy_notice },
 	XJ_ROUTE_END
 };

@@ -11,6 +11,7 @@ struct xj_req;
 int	xj_system_healthz(struct xj_req *);
 int	xj_system_version(struct xj_req *);
 int	xj_system_idcheck(struct xj_req *);
+int	xj_system_privacy_notice(struct xj_req *);
 
 /* Set once at start for /api/version. */
 void	xj_system_set_portal(const char *portal);

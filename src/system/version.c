@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/req.h"
+#include "domain/window.h"
 #include "store/refdata.h"
 #include "store/schema.h"
 #include "system.h"
@@ -38,9 +39,8 @@ xj_system_version(struct xj_req *r)
 	if (ref == NULL)
 		yajl_gen_null(g);
 	else {
-		struct tm tm;
-		gmtime_r(&ref->loaded_at, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		/* the API's one time format (domain/window.h) */
+		xj_datetime_format_local((long long)ref->loaded_at, ts);
 		yajl_gen_map_open(g);
 		xj_gen_int(g, "generation", (long long)ref->generation);
 		xj_gen_str(g, "loaded_at", ts);

@@ -128,7 +128,7 @@ def _(s):
 
 @test("M8: no DELETE where the code deletes nothing, no UPDATE where it updates nothing")
 def _(s):
-    app_denied(s, "DELETE FROM registration LIMIT 1", "DELETE FROM parent_account LIMIT 1",
+    app_denied(s, "DELETE FROM registration LIMIT 1",
                "DELETE FROM staff_account LIMIT 1", "DELETE FROM psb_request LIMIT 1",
                "DELETE FROM cert_review LIMIT 1", "DELETE FROM student LIMIT 1",
                "DELETE FROM student_guardian LIMIT 1", "UPDATE student_guardian SET name = 'x' LIMIT 1",
@@ -169,7 +169,9 @@ def _(s):
 def _(s):
     rows = s.sql("SELECT routine_name, security_type FROM information_schema.routines"
                  " WHERE routine_schema = DATABASE() ORDER BY routine_name")
-    s.eq(rows, [["xj_reg_create", "INVOKER"]])
+    # xj_reg_erase (sql/0017) is the owner's door for retention and account
+    # deletion: the app user has no DELETE on the history itself
+    s.eq(rows, [["xj_reg_create", "INVOKER"], ["xj_reg_erase", "DEFINER"]])
     grants = " ".join(r[0] for r in app_sql(s, "SHOW GRANTS"))
     s.ok("GRANT EXECUTE ON PROCEDURE `xueji`.`xj_reg_create`" in grants, grants)
     app_denied(s, "DROP PROCEDURE xj_reg_create",
@@ -196,7 +198,8 @@ REG_PARAM_COLUMNS = dict(
        ("p_request_id", "audit_log.request_id"), ("p_client_addr", "audit_log.client_addr"),
        ("p_after_digest", "audit_log.after_digest"), ("p_idem_key", "idempotency_key.key_hash"),
        ("p_idem_request", "idempotency_key.request_hash"),
-       ("p_idem_response", "idempotency_key.response")])
+       ("p_idem_response", "idempotency_key.response"),
+       ("p_notice", "registration.privacy_notice_version")])  # sql/0016 (issue 10, H)
 
 
 @test("every parameter of the registration procedure has exactly its column's type")
@@ -342,5 +345,22 @@ def _(s):
     r = ctl(s, "no-such-command")
     s.eq(r.returncode, 2, r.stderr)
     s.ok("unknown command" in r.stderr, r.stderr)
+
+
+@test("M7/M12: the erase procedure refuses a live registration of this year; the app user still cannot delete history")
+def _(s):
+    from parent import new_child, reg_body, signed_up
+    p = signed_up(s)
+    st, h, b = p.register(reg_body(new_child()))
+    s.eq(st, 201, b)
+    rid = s.sql("SELECT id FROM registration WHERE prereg_no = '%s'" % b["prereg_no"])[0][0]
+    try:
+        app_sql(s, "CALL xj_reg_erase(%s)" % rid)
+        raise AssertionError("a live registration was erased")
+    except RuntimeError as e:
+        s.ok("may not be erased" in str(e), str(e))
+    s.eq(s.sql("SELECT COUNT(*) FROM registration_event WHERE registration_id = %s" % rid)[0][0],
+         "1", "its history is whole")
+    app_denied(s, "DELETE FROM registration_event WHERE registration_id = %s" % rid)
 
 run()

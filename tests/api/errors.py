@@ -155,4 +155,24 @@ def _(s):
         s.ok("194912310" not in f.read(), "no ID number in nginx access log")
 
 
+@test("future-birth bug: the ID check refuses an ID number and a birth date after today")
+def _(s):
+    import datetime
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "psbsim"))
+    import population
+    tomorrow = (datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+                + datetime.timedelta(days=1))
+    pid = population.make_id("110105", tomorrow.year, tomorrow.month, tomorrow.day, 13)
+    st, h, b = s.http("POST", CHECK, body={"id_number": pid, "birth_date": tomorrow.isoformat()})
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq(sorted((f["field"], f["code"]) for f in e["fields"]),
+         [("birth_date", "date_in_future"), ("id_number", "date_in_future")])
+    today = tomorrow - datetime.timedelta(days=1)
+    pid = population.make_id("110105", today.year, today.month, today.day, 13)
+    st, h, b = s.http("POST", CHECK, body={"id_number": pid, "birth_date": today.isoformat()})
+    s.eq(st, 200, b)
+
+
 run()

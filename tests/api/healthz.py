@@ -35,6 +35,8 @@ def _(s):
     s.eq(b["portal"], "all")
     s.ok(b["reference_data"]["divisions"] > 3000, "divisions loaded")
     s.eq(b["reference_data"]["ethnicities"], 58)
+    s.ok(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", b["reference_data"]["loaded_at"]),
+         "time-format bug: loaded_at in the API's one time format: %r" % b["reference_data"]["loaded_at"])
 
 
 @test("healthz answers 503 schema_outdated while the database is behind this build")

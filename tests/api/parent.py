@@ -45,6 +45,8 @@ def reg_body(p, district="110105", hukou="110105000000", **over):
         "guardians": [{"relation": "父", "name": "王建国", "phone": "13800138000",
                        "employer": "北京某科技有限公司"}],
         "left_behind": False, "migrant_worker_child": False, "distance_km": 1.5,
+        # M12: the privacy notice accepted (GET /api/ref/v1/privacy-notice)
+        "privacy_notice_version": 1,
     }
     for k, v in over.items():
         if k.startswith("child_"):

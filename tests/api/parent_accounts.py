@@ -121,7 +121,8 @@ def _(s):
     st, h, b = p.call("PUT", "/api/parent/v1/account/password",
                       {"current_password": "Nope12345", "new_password": "Newer4567"})
     e = s.error_body(b, "validation_failed", 422, st)
-    s.eq(e["fields"][0]["field"], "current_password")
+    s.eq((e["fields"][0]["field"], e["fields"][0]["code"]),
+         ("current_password", "wrong_current_password"), "a field code, as the spec says")
     s.eq(Parent(s, phone=p.phone).login()[0], 200)
 
 

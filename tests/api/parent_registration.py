@@ -263,6 +263,49 @@ def _(s):
     s.eq([w["code"] for w in b["warnings"]], ["under_age"])
 
 
+def _beijing_today():
+    import datetime
+    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+
+
+@test("future-birth bug: registration refuses a child born after today")
+def _(s):
+    import datetime
+    import population
+    p = signed_up(s)
+    d = _beijing_today() + datetime.timedelta(days=1)
+    pid = population.make_id("110105", d.year, d.month, d.day, 13)
+    st, h, b = p.register(reg_body(new_child(), child_id_number=pid,
+                                   child_birth_date=d.isoformat(), child_sex="M"))
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq(sorted((f["field"], f["code"]) for f in e["fields"]),
+         [("child.birth_date", "date_in_future"), ("child.id_number", "date_in_future")])
+
+
+@test("under_age bug: a child born after the province's cut-off day of the collection year is under age")
+def _(s):
+    import population
+    p = signed_up(s)
+    today = _beijing_today()
+    row = s.sql("SELECT cutoff_month, cutoff_day FROM age_policy WHERE province_code = '110000'")[0]
+    cut = (int(row[0]), int(row[1]))
+    # born today, after the cut-off of this (the collection) year: before
+    # the cut-off day the province's is moved to 1 January for the test
+    moved = (today.month, today.day) <= cut
+    if moved:
+        s.sql("UPDATE age_policy SET cutoff_month = 1, cutoff_day = 1 WHERE province_code = '110000'")
+    try:
+        pid = population.make_id("110105", today.year, today.month, today.day, 15)
+        st, h, b = p.register(reg_body(new_child(), child_id_number=pid,
+                                       child_birth_date=today.isoformat(), child_sex="M"))
+        s.eq(st, 201, b)
+        s.eq([w["code"] for w in b["warnings"]], ["under_age"])
+    finally:
+        if moved:
+            s.sql("UPDATE age_policy SET cutoff_month = %d, cutoff_day = %d"
+                  " WHERE province_code = '110000'" % cut)
+
+
 @test("R-COL-6 a non-local family (hukou elsewhere) needs the five certificates")
 def _(s):
     p = signed_up(s)

@@ -110,6 +110,19 @@ def _(s):
     s.ok("id_number" not in b, "no identity number in clear")
 
 
+@test("time-format bug: student record times are Beijing time with the offset, like every time in the API")
+def _(s):
+    (sid,) = admitted(s)
+    b = record(signed_in(s, SCHOOL + ".clerk"), sid)
+    utc = s.sql("SELECT DATE_FORMAT(created_at, '%%Y-%%m-%%d %%H:%%i:%%s') FROM student"
+                " WHERE id = %d" % sid)[0][0]
+    want = (datetime.datetime.strptime(utc, "%Y-%m-%d %H:%M:%S")
+            + datetime.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    s.eq(b["created_at"], want, "created_at")
+    for k in ("created_at", "updated_at"):
+        s.ok(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", b[k]), "%s: %r" % (k, b[k]))
+
+
 @test("R-ADM-2 no endpoint creates a record: POST /students is not a route")
 def _(s):
     clerk = signed_in(s, SCHOOL + ".clerk")

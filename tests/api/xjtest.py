@@ -33,6 +33,7 @@ BUILDDIR = os.environ.get("XJ_BUILDDIR") or os.path.join(SRCDIR, "_build", "defa
 sys.path.insert(0, os.path.join(SRCDIR, "scripts"))
 
 from stack import Stack  # noqa: E402
+import apischema  # noqa: E402
 
 _tests = []
 
@@ -53,6 +54,9 @@ class Session:
 
     def __init__(self, stack):
         self.stack = stack
+        # answers that disagree with docs/api/openapi.yaml (apischema.py):
+        # collected here, from any thread, and failed by run() per test
+        self.schema_problems = []
 
     # ---- HTTP ---------------------------------------------------------
     def http(self, method, path, body=None, headers=None, raw=None, timeout=30):
@@ -75,14 +79,23 @@ class Session:
                 k = k.lower()
                 hdrs[k] = hdrs[k] + ", " + v if k in hdrs else v
             ctype = hdrs.get("content-type", "")
+            out = text
             if "json" in ctype and text:
                 try:
-                    return resp.status, hdrs, json.loads(text)
+                    out = json.loads(text)
                 except ValueError:
-                    return resp.status, hdrs, text
-            return resp.status, hdrs, text
+                    pass
+            self._check_schema(method, path, resp.status, ctype, out)
+            return resp.status, hdrs, out
         finally:
             conn.close()
+
+    def _check_schema(self, method, path, status, ctype, body):
+        try:
+            problems = apischema.spec(SRCDIR).check(method, path, status, ctype, body)
+        except Exception as e:      # a schema the validator cannot read
+            problems = ["%s %s: schema check failed: %s" % (method, path, e)]
+        self.schema_problems.extend(problems)
 
     def sql(self, query):
         return self.stack.sql(query)
@@ -213,7 +226,11 @@ def run(workers=2, threads=4, allow_log=()):
         for name, fn in _tests:
             n += 1
             try:
+                del s.schema_problems[:]
                 fn(s)
+                if s.schema_problems:
+                    raise Failure("answers disagree with docs/api/openapi.yaml: "
+                                  + " | ".join(sorted(set(s.schema_problems))[:8]))
                 print("ok %d - %s" % (n, name), flush=True)
             except Exception as e:
                 failed += 1

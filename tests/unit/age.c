@@ -39,8 +39,12 @@ main(void)
 	    "R-COL-8 older children pass the minimum-age rule");
 	is_int(xj_age_ok_for_entry(2018, 2, 29, 2024, 8, 31, 6), XJ_E_F_DATE,
 	    "R-COL-8 29 February 2018 is no birth date");
-	is_int(xj_age_ok_for_entry(2025, 1, 1, 2024, 8, 31, 6), XJ_E_F_DATE,
-	    "R-COL-8 born after the cut-off: refused as a date error");
+	is_int(xj_age_ok_for_entry(2025, 1, 1, 2024, 8, 31, 6), 0,
+	    "under_age bug: born after the cut-off day is under age (a warning), not a date error");
+	is_int(xj_age_ok_for_entry(2024, 9, 1, 2024, 8, 31, 6), 0,
+	    "under_age bug: born the day after the cut-off of the collection year is under age");
+	is_int(xj_age_ok_for_entry(2024, 8, 31, 2024, 8, 31, 0), 1,
+	    "R-COL-8 born on the cut-off day is 0 on it (a minimum age of 0 is met)");
 	/* a province whose cut-off falls on 28 February of a common year */
 	is_int(xj_age_ok_for_entry(2017, 2, 28, 2023, 2, 28, 6), 1,
 	    "R-COL-8 cut-off on the 6th birthday itself: old enough");
@@ -50,5 +54,19 @@ main(void)
 	    "R-COL-8 born 29 Feb, cut-off 1 March of a common year: 6");
 	is_int(xj_age_ok_for_entry(2018, 8, 31, 2024, 8, 31, 7), 0,
 	    "R-COL-8 minimum age is the province's (7 here)");
+
+	/* future birth dates (bug: accepted by the ID check and registration) */
+	is_int(xj_birth_date_check(2026, 12, 6, 2026, 12, 6), XJ_OK,
+	    "future-birth bug: born today is a birth date");
+	is_int(xj_birth_date_check(2026, 12, 7, 2026, 12, 6), XJ_E_F_FUTURE_DATE,
+	    "future-birth bug: born tomorrow is refused as date_in_future");
+	is_int(xj_birth_date_check(2027, 1, 1, 2026, 12, 31), XJ_E_F_FUTURE_DATE,
+	    "future-birth bug: born next year is refused");
+	is_int(xj_birth_date_check(2026, 11, 30, 2026, 12, 1), XJ_OK,
+	    "future-birth bug: born last month is a birth date");
+	is_int(xj_birth_date_check(2026, 12, 1, 2026, 11, 30), XJ_E_F_FUTURE_DATE,
+	    "future-birth bug: born next month is refused");
+	is_int(xj_birth_date_check(2023, 2, 29, 2026, 12, 6), XJ_E_F_DATE,
+	    "a birth date that does not exist is a date error");
 	return done_testing();
 }
