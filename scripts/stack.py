@@ -121,7 +121,10 @@ password_file = {s}/db_app.pw
 [admin_db]
 user = root
 [security]
-hmac_key_file = {s}/hmac.key
+session_key_file = {s}/session.key
+csrf_key_file = {s}/csrf.key
+blind_key_file = {s}/blind.key
+sms_key_file = {s}/sms.key
 enc_key_file = {s}/enc.key
 psb_key_file = {s}/psb.key
 scrypt_log2n = {ln}

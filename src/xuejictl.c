@@ -32,8 +32,12 @@ cmd_version(struct xj_ctl *x, int argc, char **argv)
 
 const struct xj_ctl_cmd xj_ctl_cmds[] = {
 	{ "keygen", 0, xj_ctl_keygen,
-"  keygen DIR            write hmac.key, enc.key, psb.key and db_app.pw (mode 0600)\n"
-"                        in DIR unless they exist; prints the paths\n" },
+"  keygen DIR            write session.key, csrf.key, blind.key, sms.key, enc.key,\n"
+"                        psb.key and db_app.pw (mode 0600) in DIR unless they exist;\n"
+"                        blind.key is a copy of an existing hmac.key (upgrade);\n"
+"                        prints the paths\n"
+"  keygen --rotate FILE  add a key with the next id to the key ring FILE: it becomes\n"
+"                        the current key once the workers restart (docs/operations.md)\n" },
 	{ "migrate", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_migrate,
 "  migrate [--status]    apply pending sql/NNNN_*.sql migrations in order (or list\n"
 "                        them); refuses a database newer than this build\n" },

@@ -49,6 +49,12 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "application user: SELECT/INSERT/UPDATE/DELETE; only SELECT/INSERT on audit_log, only SELECT on schema_migrations" },
 	{ "db", "password_file", S(db_password_file), "",
 	  "file holding the application user's password (mode 0600 or stricter); empty: no password" },
+	{ "db", "ssl_ca", S(db_ssl_ca), "",
+	  "CA certificate file (PEM) that signed the MariaDB server's certificate; set: TLS is required and the server certificate and host name are verified" },
+	{ "db", "ssl_cert", S(db_ssl_cert), "",
+	  "client certificate file (PEM) for MariaDB, when the server requires one (REQUIRE X509)" },
+	{ "db", "ssl_key", S(db_ssl_key), "",
+	  "private key file of ssl_cert (permission-checked like the other secrets)" },
 	{ "db", "connect_timeout", I(db_connect_timeout, 1, 60), "2", "seconds to wait for a connection" },
 	{ "db", "read_timeout", I(db_read_timeout, 1, 3600), "30", "seconds to wait for a query result" },
 	{ "db", "write_timeout", I(db_write_timeout, 1, 3600), "30", "seconds to wait when sending a query" },
@@ -60,10 +66,18 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "user that xuejictl migrates and grants with (owner of the schema); empty: [db] user" },
 	{ "admin_db", "password_file", S(admin_password_file), "",
 	  "file holding the admin user's password; empty: no password (unix-socket auth)" },
+	{ "security", "session_key_file", S(session_key_file), "",
+	  "key ring for session cookies: 'ID HEX' lines, the highest id signs, every listed id verifies (xuejictl keygen writes it)" },
+	{ "security", "csrf_key_file", S(csrf_key_file), "",
+	  "key ring for anti-CSRF tokens, rotated like session_key_file" },
+	{ "security", "blind_key_file", S(blind_key_file), "",
+	  "key for blind indexes (exactly one 'ID HEX' line; changing it needs a re-index, docs/operations.md)" },
+	{ "security", "sms_key_file", S(sms_key_file), "",
+	  "key ring for the hashes of one-time SMS codes; empty: none" },
 	{ "security", "hmac_key_file", S(hmac_key_file), "",
-	  "key file for session tokens, blind indexes and signatures (xuejictl keygen writes it)" },
+	  "deprecated: the single key of releases before per-purpose keys; set alone, the worker refuses to start and says how to upgrade" },
 	{ "security", "enc_key_file", S(enc_key_file), "",
-	  "key file for AES-256-GCM field encryption; one 'VERSION HEX' line per key, highest version encrypts" },
+	  "key ring for AES-256-GCM field encryption; one 'ID HEX' line per key version, the highest encrypts" },
 	{ "security", "scrypt_log2n", I(scrypt_log2n, 10, 20), "14",
 	  "scrypt cost N = 2^log2n for password hashes; memory per hash 128 x r x N (14, r 8 = 16 MiB)" },
 	{ "security", "scrypt_r", I(scrypt_r, 1, 16), "8", "scrypt block size r" },
@@ -319,8 +333,9 @@ xj_conf_read_secret(const char *path, char *out, size_t cap, char *err,
 		    path, (unsigned)(st.st_mode & 07777));
 		goto fail;
 	}
-	/* a file of another user means a mix-up, unless root reads it */
-	if (st.st_uid != geteuid() && st.st_uid != 0 && geteuid() != 0) {
+	/* a file of another user means a mix-up or a planted key: refused
+	 * for root too (review L7); root's own files are accepted */
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
 		snprintf(err, errlen, "secret %s: owned by uid %u, neither this user nor root",
 		    path, (unsigned)st.st_uid);
 		goto fail;

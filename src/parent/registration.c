@@ -72,6 +72,9 @@ create_once(struct xj_db *db, void *arg)
 			return XJ_E_INTERNAL;
 		if (xj_prereg_make(rec->year, rec->county, rnd % 10000000u, rec->prereg) != XJ_OK)
 			return XJ_E_INTERNAL;
+		/* the ciphertexts name their row: sealed for this number */
+		if ((rc = xj_regform_seal(rec)) != XJ_OK)
+			return rc;
 		xj_resp_json(t->r, 201);
 		xj_regview(t->r, t->r->gen, t->ref, rec, t->school_code, t->school_name);
 		if (yajl_gen_get_buf(t->r->gen, &buf, &len) != yajl_gen_status_ok)

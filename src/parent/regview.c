@@ -26,12 +26,13 @@ xj_regview_time(const char *utc, char out[26])
 }
 
 void
-xj_regview_masked(const unsigned char *ct, size_t len, const char *aad, char *out, size_t cap)
+xj_regview_masked(const unsigned char *ct, size_t len, const char *aad, const char *row,
+    char *out, size_t cap)
 {
 	char pt[64];
 	size_t n = 0;
 
-	if (len == 0 || xj_field_decrypt(xj_auth_keys(), aad, ct, len, pt, sizeof(pt), &n) != 0) {
+	if (len == 0 || xj_field_decrypt(xj_auth_keys(), aad, row, ct, len, pt, sizeof(pt), &n) != 0) {
 		snprintf(out, cap, "%s", "");
 		return;
 	}
@@ -68,7 +69,7 @@ xj_regview(struct xj_req *r, yajl_gen g, const struct xj_refdata *ref,
 {
 	const struct xj_ref_div *div = xj_ref_division(ref, rec->county);
 	int noid = xj_reg_noid(rec->doc_type, rec->idn_ct_len);	/* R-COL-7 */
-	char disp[20], masked[64], t[26], dist[16];
+	char disp[20], masked[64], t[26], dist[16], row[XJ_REG_ROW_MAX];
 
 	(void)r;
 	yajl_gen_map_open(g);
@@ -108,7 +109,9 @@ xj_regview(struct xj_req *r, yajl_gen g, const struct xj_refdata *ref,
 	xj_gen_str(g, "sex", rec->sex);
 	xj_gen_str(g, "birth_date", rec->birth_date);
 	xj_gen_str(g, "id_doc_type", rec->doc_type);
-	xj_regview_masked(rec->idn_ct, rec->idn_ct_len, "registration.id_number", masked, sizeof(masked));
+	xj_reg_row(rec->prereg, -1, row);
+	xj_regview_masked(rec->idn_ct, rec->idn_ct_len, "registration.id_number", row,
+	    masked, sizeof(masked));
 	xj_gen_str(g, "id_number_masked", rec->idn_ct_len ? masked : NULL);
 	xj_gen_str(g, "ethnicity", rec->ethnicity);
 	xj_gen_str(g, "nationality", rec->nationality);
@@ -130,11 +133,12 @@ xj_regview(struct xj_req *r, yajl_gen g, const struct xj_refdata *ref,
 		xj_gen_str(g, "relation_desc", gr->relation_desc);
 		xj_gen_str(g, "name", gr->name);
 		xj_gen_str(g, "id_doc_type", gr->doc_type[0] ? gr->doc_type : NULL);
+		xj_reg_row(rec->prereg, (int)i, row);
 		xj_regview_masked(gr->idn_ct, gr->idn_ct_len, "registration_guardian.id_number",
-		    masked, sizeof(masked));
+		    row, masked, sizeof(masked));
 		xj_gen_str(g, "id_number_masked", gr->idn_ct_len ? masked : NULL);
 		xj_regview_masked(gr->phone_ct, gr->phone_ct_len, "registration_guardian.phone",
-		    masked, sizeof(masked));
+		    row, masked, sizeof(masked));
 		xj_gen_str(g, "phone_masked", masked);
 		xj_gen_str(g, "employer", gr->employer);
 		yajl_gen_map_close(g);

@@ -16,6 +16,6 @@ void	xj_regview(struct xj_req *, yajl_gen, const struct xj_refdata *,
 void	xj_regview_time(const char *utc, char out[26]);
 /* Decrypt a stored number and mask it: keep the first 6 and last 4. */
 void	xj_regview_masked(const unsigned char *ct, size_t len, const char *aad,
-	    char *out, size_t cap);
+	    const char *row, char *out, size_t cap);
 
 #endif

@@ -108,6 +108,7 @@ answerable(const struct xj_psb_subject *s)
 static int
 fill(struct offered *o, const struct xj_psb_claim *c, const struct xj_psb_subject *s)
 {
+	char row[XJ_REG_ROW_MAX];
 	size_t n = 0;
 	int rc;
 
@@ -116,7 +117,8 @@ fill(struct offered *o, const struct xj_psb_claim *c, const struct xj_psb_subjec
 	memcpy(o->sex, s->sex, sizeof(o->sex));
 	memcpy(o->birth_date, s->birth_date, sizeof(o->birth_date));
 	memcpy(o->doc_type, s->doc_type, sizeof(o->doc_type));
-	rc = xj_field_decrypt(xj_auth_keys(), "registration.id_number", s->idn_ct,
+	xj_reg_row(s->prereg, -1, row);
+	rc = xj_field_decrypt(xj_auth_keys(), "registration.id_number", row, s->idn_ct,
 	    s->idn_ct_len, o->id_number, sizeof(o->id_number), &n);
 	if (rc != 0 || n >= sizeof(o->id_number)) {
 		/* a key missing from the key file, or a damaged value: an

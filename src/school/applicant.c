@@ -105,12 +105,13 @@ xj_school_applicant_load(struct xj_req *r, const struct xj_school_actor *a, stru
 static void
 masked(const struct xj_applicant *ap, char out[64])
 {
-	char pt[64];
+	char pt[64], row[XJ_REG_ROW_MAX];
 	size_t n = 0, i;
 
 	out[0] = '\0';
+	xj_reg_row(ap->prereg, -1, row);
 	if (ap->idn_ct_len == 0 || xj_field_decrypt(xj_auth_keys(), "registration.id_number",
-	    ap->idn_ct, ap->idn_ct_len, pt, sizeof(pt) - 1, &n) != 0)
+	    row, ap->idn_ct, ap->idn_ct_len, pt, sizeof(pt) - 1, &n) != 0)
 		return;
 	for (i = 0; i < n && i < 63; i++)
 		out[i] = (n <= 10 || (i >= 6 && i + 4 < n)) ? '*' : pt[i];

@@ -84,15 +84,16 @@ xj_psb_subject(struct xj_db *db, unsigned long long reg_id, struct xj_psb_subjec
 {
 	char state[25], cert[17];
 	struct xj_val v = XJ_VI(reg_id);
-	struct xj_col c[9] = {
+	struct xj_col c[10] = {
 		XJ_COL_STR(state, sizeof(state)), XJ_COL_STR(cert, sizeof(cert)),
 		XJ_COL_INT, XJ_COL_INT,
 		XJ_COL_STR(s->name, sizeof(s->name)), XJ_COL_STR(s->sex, sizeof(s->sex)),
 		XJ_COL_STR(s->birth_date, sizeof(s->birth_date)),
 		XJ_COL_STR(s->doc_type, sizeof(s->doc_type)),
 		XJ_COL_BLOB((char *)s->idn_ct, sizeof(s->idn_ct)),
+		XJ_COL_STR(s->prereg, sizeof(s->prereg)),
 	};
-	int rc = xj_db_row(db, XJ_Q_PSB_SUBJECT, &v, 1, c, 9);
+	int rc = xj_db_row(db, XJ_Q_PSB_SUBJECT, &v, 1, c, 10);
 
 	if (rc != XJ_OK)
 		return rc;

@@ -41,6 +41,7 @@ struct xj_psb_subject {
 	char			 doc_type[2];
 	unsigned char		 idn_ct[XJ_CT_MAX];
 	unsigned long		 idn_ct_len;
+	char			 prereg[17];	/* the row idn_ct is bound to */
 };
 /* XJ_OK, XJ_NO_ROW or a db error. */
 int	xj_psb_subject(struct xj_db *, unsigned long long reg_id, struct xj_psb_subject *);

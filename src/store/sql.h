@@ -65,9 +65,13 @@
 	  " UTC_TIMESTAMP(6) + INTERVAL ? SECOND, IF(locked_until <= UTC_TIMESTAMP(6), NULL, locked_until))" \
 	  " WHERE id = ?") \
 	X(STAFF_BUMP_GEN,    0, "UPDATE staff_account SET session_gen = session_gen + 1 WHERE id = ?") \
-	X(NONCE_INSERT,      XJ_SQL_DUP_OK, "INSERT INTO psb_nonce (nonce, seen_at) VALUES (?, UTC_TIMESTAMP(6))") \
+	/* issue 10 (G: L5): the nonce with its request timestamp, stored only \
+	 * when that is fresh on the database clock; purged by it */ \
+	X(NONCE_INSERT,      XJ_SQL_DUP_OK, \
+	  "INSERT INTO psb_nonce (nonce, ts, seen_at) SELECT ?, ?, UTC_TIMESTAMP(6) FROM DUAL" \
+	  " WHERE ABS(CAST(? AS SIGNED) - CAST(UNIX_TIMESTAMP() AS SIGNED)) <= ?") \
 	X(NONCE_PURGE,       0, \
-	  "DELETE FROM psb_nonce WHERE seen_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT 1000") \
+	  "DELETE FROM psb_nonce WHERE ts < CAST(UNIX_TIMESTAMP() AS SIGNED) - ? LIMIT 1000") \
 	/* sql/0008: a registration with its claim, guardians, first event, \
 	 * PSB request, audit entry and idempotent answer, as its own \
 	 * transaction or inside the caller's (65 values: \
@@ -174,7 +178,8 @@
 	  " FOR UPDATE SKIP LOCKED") \
 	X(PSB_SUBJECT,       0, \
 	  "SELECT state, cert_state, version, local_family, child_name, sex," \
-	  " DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct FROM registration WHERE id = ?") \
+	  " DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct, prereg_no" \
+	  " FROM registration WHERE id = ?") \
 	X(PSB_OFFER,         0, \
 	  "UPDATE psb_request SET state = 'offered', offered_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND," \
 	  " offers = offers + 1 WHERE id = ?") \
@@ -423,6 +428,15 @@
 	  "INSERT INTO student_guardian (student_id, idx, relation, relation_desc, name, id_doc_type," \
 	  " id_number_ct, phone_ct, employer) SELECT ?, idx, relation, relation_desc, name, id_doc_type," \
 	  " id_number_ct, phone_ct, employer FROM registration_guardian WHERE registration_id = ?") \
+	/* issue 10 (G: L1): the copied ciphertexts, re-encrypted for the \
+	 * student's rows */ \
+	X(STU_RESEAL_SRC,    0, "SELECT prereg_no, id_number_ct FROM registration WHERE id = ?") \
+	X(STU_RESEAL_GSRC,   0, \
+	  "SELECT idx, id_number_ct, phone_ct FROM registration_guardian WHERE registration_id = ?" \
+	  " ORDER BY idx") \
+	X(STU_SET_CT,        0, "UPDATE student SET id_number_ct = ? WHERE id = ?") \
+	X(STU_GUARDIAN_SET_CT, 0, \
+	  "UPDATE student_guardian SET id_number_ct = ?, phone_ct = ? WHERE student_id = ? AND idx = ?") \
 	X(STU_GET,           0, \
 	  "SELECT s.id, s.registration_id, s.school_org_id, o.code, o.name, o.path, s.county_code," \
 	  " s.student_no, s.student_no_kind, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d')," \
