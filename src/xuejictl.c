@@ -60,6 +60,12 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 	{ "purge-keys", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_purge_keys,
 "  purge-keys [--days N] delete Idempotency-Key records older than N days (default\n"
 "                        7) now; the jobs runner does it on its own every hour\n" },
+	{ "rekey", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_rekey,
+"  rekey [--batch N] [--pause-ms MS] [--dry-run]\n"
+"                        re-encrypt every encrypted column to the current enc.key\n"
+"                        version, bound to its row, in batches of N (default 200)\n"
+"                        while the system runs; run again to resume; --dry-run\n"
+"                        counts (docs/operations.md \"Rotating enc.key\")\n" },
 	{ "jobs", XJ_CTL_CONF | XJ_CTL_APP, xj_ctl_jobs,
 "  jobs [--once] [--list] [NAME...]\n"
 "                        run the periodic jobs (all, or those named) as the\n"

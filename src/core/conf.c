@@ -358,6 +358,19 @@ xj_conf_load_secrets(struct xj_conf *c, int admin, char *err, size_t errlen)
 	    xj_conf_read_secret(c->db_password_file, c->db_password,
 	    sizeof(c->db_password), err, errlen) != 0)
 		return -1;
+	/* the TLS client key is a secret too: checked like the others */
+	if (c->db_ssl_key[0]) {
+		char pem[16384];
+		int rc = xj_conf_read_secret(c->db_ssl_key, pem, sizeof(pem), err, errlen);
+		memset(pem, 0, sizeof(pem));
+		if (rc != 0)
+			return -1;
+	}
+	if ((c->db_ssl_cert[0] != 0) != (c->db_ssl_key[0] != 0) ||
+	    (c->db_ssl_cert[0] && !c->db_ssl_ca[0])) {
+		snprintf(err, errlen, "[db] ssl_cert and ssl_key go together, and need ssl_ca");
+		return -1;
+	}
 	if (admin && c->admin_password_file[0] &&
 	    xj_conf_read_secret(c->admin_password_file, c->admin_password,
 	    sizeof(c->admin_password), err, errlen) != 0)
