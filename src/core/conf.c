@@ -84,7 +84,7 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "security", "scrypt_p", I(scrypt_p, 1, 16), "5",
 	  "scrypt parallelism p: lanes computed one after another, CPU time x p, memory unchanged (OWASP: N 2^14, r 8, p 5)" },
 	{ "security", "psb_key_file", S(psb_key_file), "",
-	  "key file (64 hex digits) shared with the public-security gateway for signed callbacks; empty: PSB routes refuse every call" },
+	  "key ring ('ID HEX' lines, or 64 hex digits = id 1) shared with the public-security gateway, which names its key with X-PSB-Key-Id; empty: PSB routes refuse every call" },
 	{ "security", "parent_session_idle", I(parent_idle, 60, 86400), "1800",
 	  "seconds a parent session may stay unused" },
 	{ "security", "parent_session_absolute", I(parent_absolute, 300, 604800), "43200",
