@@ -215,10 +215,34 @@ def _(s):
 
 # ---- rekey ------------------------------------------------------------------
 
+def old_format(s, no, child):
+    """Replace a registration's id number by a value of the old column-only
+    format (0x01) under enc.key version 1, made here with an independent
+    AES-GCM; False when python3-cryptography is missing."""
+    try:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    except ImportError:
+        return False
+    key = key_ring(secret(s, "enc.key"))[1]
+    hdr = bytes([1, 0, 0, 0, 1])
+    nonce = os.urandom(12)
+    ct = hdr + nonce + AESGCM(key).encrypt(nonce, child.id_number.encode(),
+                                           hdr + b"registration.id_number")
+    s.sql("UPDATE registration SET id_number_ct = UNHEX('%s') WHERE prereg_no = '%s'"
+          % (ct.hex(), no))
+    return True
+
+
 @test("M11: rekey over a populated database re-encrypts everything to the current version; everything still reads")
 def _(s):
     regs = [registered(s) for _ in range(5)]
     path = secret(s, "enc.key")
+    # one value in the format written before review L1 (0x01: the AAD is
+    # the column only), as an upgraded database holds them: still read
+    legacy = old_format(s, regs[0][1], regs[0][2])
+    if legacy:
+        st, h, b = regs[0][0].call("GET", "/api/parent/v1/registrations/" + regs[0][1])
+        s.eq(b["child"]["id_number_masked"], masked(regs[0][2]), "an old-format value reads")
     ctl(s, "keygen", "--rotate", path)
     restart_workers(s)
     regs.append(registered(s))             # one under version 2 already
@@ -234,6 +258,9 @@ def _(s):
     out = ctl(s, "rekey", "--batch", "2").stdout
     s.ok(re.search(r"rekey: \d+ values, %d re-encrypted, 0 failed" % pending, out), out)
     s.eq(sum(int(s.sql(old_v % (t, c, c))[0][0]) for t, c in tables), 0, "nothing left under version 1")
+    if legacy:
+        s.eq(s.sql("SELECT HEX(LEFT(id_number_ct, 1)) FROM registration WHERE prereg_no = '%s'"
+                   % regs[0][1])[0][0], "02", "rekey upgraded the old-format value")
     out = ctl(s, "rekey").stdout
     s.ok(re.search(r"rekey: \d+ values, 0 re-encrypted, 0 failed", out), "a second run (resume) has nothing to do: " + out)
     # version 1 can go: everything reads under version 2 alone
