@@ -76,12 +76,12 @@ xjb_phone(long p, char out[12])
 }
 
 static int
-enc(const struct xj_keys *k, const char *aad, const char *pt, unsigned char *out,
-    unsigned long *outlen)
+enc(const struct xj_keys *k, const char *aad, const char *row, const char *pt,
+    unsigned char *out, unsigned long *outlen)
 {
 	size_t n;
 
-	if (xj_field_encrypt(k, aad, pt, strlen(pt), out, XJ_CT_MAX, &n) != 0)
+	if (xj_field_encrypt(k, aad, row, pt, strlen(pt), out, XJ_CT_MAX, &n) != 0)
 		return -1;
 	*outlen = n;
 	return 0;
@@ -89,12 +89,15 @@ enc(const struct xj_keys *k, const char *aad, const char *pt, unsigned char *out
 
 int
 xjb_reg_fill(const struct xj_keys *k, const struct xjb_child *c,
-    unsigned long long parent_id, int year, struct xj_reg_rec *r)
+    unsigned long long parent_id, int year, const char *prereg, struct xj_reg_rec *r)
 {
-	char bidx_in[48], phone[12];
+	char bidx_in[48], phone[12], row[XJ_REG_ROW_MAX];
 	struct xj_guardian_rec *g = &r->g[0];
 
 	memset(r, 0, sizeof(*r));
+	/* the rows the ciphertexts are bound to (crypto/field.h) */
+	snprintf(r->prereg, sizeof(r->prereg), "%s", prereg ? prereg : "bench");
+	xj_reg_row(r->prereg, -1, row);
 	r->year = year;
 	snprintf(r->county, sizeof(r->county), "%s", c->district);
 	r->parent_id = parent_id;
@@ -115,7 +118,7 @@ xjb_reg_fill(const struct xj_keys *k, const struct xjb_child *c,
 	strcpy(r->home_address, r->current_address);
 	strcpy(r->contact_address, r->current_address);
 	r->distance_dm = 15;
-	if (enc(k, "registration.id_number", c->id_number, r->idn_ct, &r->idn_ct_len) != 0)
+	if (enc(k, "registration.id_number", row, c->id_number, r->idn_ct, &r->idn_ct_len) != 0)
 		return -1;
 	/* R-COL-2: the same blind index as regform.c */
 	snprintf(bidx_in, sizeof(bidx_in), "1:%s", c->id_number);
@@ -126,7 +129,8 @@ xjb_reg_fill(const struct xj_keys *k, const struct xjb_child *c,
 	strcpy(g->name, "王建国");
 	strcpy(g->employer, "北京某科技有限公司");
 	xjb_phone((long)parent_id, phone);
-	if (enc(k, "registration_guardian.phone", phone, g->phone_ct, &g->phone_ct_len) != 0)
+	xj_reg_row(r->prereg, 0, row);
+	if (enc(k, "registration_guardian.phone", row, phone, g->phone_ct, &g->phone_ct_len) != 0)
 		return -1;
 	return 0;
 }
@@ -138,7 +142,7 @@ xjb_open(const char *conf_file, struct xj_conf *c, struct xj_keys *k)
 
 	if (xj_conf_load(c, conf_file, err, sizeof(err)) != 0 ||
 	    xj_conf_load_secrets(c, 1, err, sizeof(err)) != 0 ||
-	    xj_keys_load(c->hmac_key_file, c->enc_key_file, k, err, sizeof(err)) != 0) {
+	    xj_keys_load(c, k, err, sizeof(err)) != 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		return -1;
 	}

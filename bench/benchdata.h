@@ -33,8 +33,9 @@ int	xjb_child(long i, struct xjb_child *);
 void	xjb_phone(long p, char out[12]);
 /* Fill a registration as regform.c would from a valid form: the same
  * ciphertext purposes, blind index and derived fields. */
+/* prereg: the number the ciphertexts are bound to (NULL: "bench") */
 int	xjb_reg_fill(const struct xj_keys *, const struct xjb_child *,
-	    unsigned long long parent_id, int year, struct xj_reg_rec *);
+	    unsigned long long parent_id, int year, const char *prereg, struct xj_reg_rec *);
 /* Load the configuration, secrets and keys; open an admin connection. */
 int	xjb_open(const char *conf_file, struct xj_conf *, struct xj_keys *);
 int	xjb_connect(const struct xj_conf *, struct xj_db *);

@@ -98,7 +98,7 @@ work(void *arg)
 		if (t0 >= deadline || atomic_fetch_add(&ntx, 1) >= max_tx)
 			break;
 		i = atomic_fetch_add(&next_child, 1);
-		if (xjb_child(i, &c) != 0 || xjb_reg_fill(&keys, &c, 1, year, rec) != 0) {
+		if (xjb_child(i, &c) != 0 || xjb_reg_fill(&keys, &c, 1, year, NULL, rec) != 0) {
 			atomic_fetch_add(&nerr, 1);
 			break;
 		}

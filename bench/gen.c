@@ -63,7 +63,7 @@ batch_tx(struct xj_db *db, void *arg)
 		return XJ_E_INTERNAL;
 	for (long i = j->next; i < end && rc == XJ_OK; i++) {
 		struct xjb_child c;
-		char phone[12];
+		char phone[12], prereg[17], row[XJ_PARENT_ROW_LEN];
 		unsigned char bidx[XJ_BLIND_LEN], ct[XJ_FIELD_CT_LEN(24)];
 		size_t ctlen;
 		unsigned long long pid;
@@ -72,20 +72,20 @@ batch_tx(struct xj_db *db, void *arg)
 		xjb_child(i, &c);
 		xjb_phone(i, phone);
 		if (xj_blind_index(j->keys, "parent.phone", phone, strlen(phone), bidx) != 0 ||
-		    xj_field_encrypt(j->keys, "parent_account.phone", phone, strlen(phone),
-		    ct, sizeof(ct), &ctlen) != 0) {
+		    xj_field_encrypt(j->keys, "parent_account.phone", xj_parent_phone_row(bidx, row),
+		    phone, strlen(phone), ct, sizeof(ct), &ctlen) != 0) {
 			rc = XJ_E_INTERNAL;
 			break;
 		}
 		if ((rc = xj_parent_insert(db, bidx, ct, ctlen, j->pw_hash, &pid)) != XJ_OK)
 			break;
-		if (xjb_reg_fill(j->keys, &c, pid, j->year, rec) != 0) {
+		/* serial i / 16 is unique within the district i % 16 */
+		xj_prereg_make(j->year, c.district, (unsigned)(i / 16) % XJ_PREREG_SERIAL_MAX,
+		    prereg);
+		if (xjb_reg_fill(j->keys, &c, pid, j->year, prereg, rec) != 0) {
 			rc = XJ_E_INTERNAL;
 			break;
 		}
-		/* serial i / 16 is unique within the district i % 16 */
-		xj_prereg_make(j->year, c.district, (unsigned)(i / 16) % XJ_PREREG_SERIAL_MAX,
-		    rec->prereg);
 		/* every other child was verified by PSB already: its form
 		 * prints (local family, R-COL-5); the rest still wait. As the
 		 * parent portal does: the registration (with its PSB request

@@ -7,7 +7,7 @@ local instance under ./var; the black-box tests (tests/api/) use it to
 bring up a throwaway one per test file under /tmp. No system service is
 touched: every process runs from files under the stack's own directory.
 
-    stack.py up   [--dir DIR] [--port 8080] [--build BUILDDIR]   # foreground until Ctrl-C
+    stack.py up   [--dir DIR] [--port 8080] [--build BUILDDIR] [--db-tls]   # foreground until Ctrl-C
     stack.py down [--dir DIR]                                     # stop one left running
 """
 import argparse
@@ -33,6 +33,29 @@ def which(name, extra=("/usr/sbin", "/usr/bin", "/sbin")):
         if os.access(p, os.X_OK):
             return p
     raise RuntimeError("%s not found: run scripts/install-deps" % name)
+
+
+def make_tls_certs(d, name="127.0.0.1"):
+    """A CA and a server certificate for `name` (IP and DNS subject
+    alternative names) in directory d, made with the openssl CLI: returns
+    {"ca", "cert", "key"} paths (PEM). Called again with another d, it
+    makes an unrelated CA (a test's wrong CA)."""
+    os.makedirs(d, exist_ok=True)
+    os.chmod(d, 0o700)
+    p = lambda n: os.path.join(d, n)
+    run = lambda *a: subprocess.run(["openssl"] + list(a), check=True,
+                                    capture_output=True)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-subj", "/CN=xueji test CA", "-keyout", p("ca-key.pem"), "-out", p("ca.pem"))
+    run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name,
+        "-keyout", p("server-key.pem"), "-out", p("server.csr"))
+    with open(p("san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    run("x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca-key.pem"),
+        "-CAcreateserial", "-days", "2", "-extfile", p("san.ext"), "-out", p("server.pem"))
+    for n in ("ca-key.pem", "server-key.pem"):
+        os.chmod(p(n), 0o600)
+    return {"ca": p("ca.pem"), "cert": p("server.pem"), "key": p("server-key.pem")}
 
 
 def free_port():
@@ -67,6 +90,12 @@ class Stack:
         self.scrypt_p = scrypt_p
         self.quiet = quiet
         self.run_jobs = jobs
+        # MariaDB with TLS on TCP (review M13): {"ca", "cert", "key", "port"};
+        # the workers then connect over TCP with [db] ssl_ca = db_tls_ca
+        # (default: the server's own CA; a test sets another to see a refusal)
+        self.db_tls = None
+        self.db_tls_ca = None
+        self.db_tls_conf = False     # the conf names the TLS address
         self.jobs_proc = None
         self.db_proc = None
         self.worker_procs = []
@@ -114,14 +143,17 @@ environment = development
 # the PSB results route takes up to 128 KiB (docs/psb.md §8)
 body_limit = 131072
 [db]
-socket = {sock}
+{dbaddr}
 name = xueji
 user = xueji_app
 password_file = {s}/db_app.pw
 [admin_db]
 user = root
 [security]
-hmac_key_file = {s}/hmac.key
+session_key_file = {s}/session.key
+csrf_key_file = {s}/csrf.key
+blind_key_file = {s}/blind.key
+sms_key_file = {s}/sms.key
 enc_key_file = {s}/enc.key
 psb_key_file = {s}/psb.key
 scrypt_log2n = {ln}
@@ -133,10 +165,24 @@ verify_key_file = {s}/audit_verify.pem
 level = info
 [paths]
 sql_dir = {sql}
-""".format(sock=self.db_socket, s=s, ln=self.scrypt_log2n, p=self.scrypt_p,
+""".format(dbaddr=self.db_addr_conf(), s=s, ln=self.scrypt_log2n, p=self.scrypt_p,
            sql=os.path.join(self.srcdir, "sql"))
         with open(self.conf_file, "w") as f:
             f.write(text)
+
+    def db_addr_conf(self):
+        if not (self.db_tls and self.db_tls_conf):
+            return "socket = " + self.db_socket
+        return "host = 127.0.0.1\nport = %d\nssl_ca = %s" % (
+            self.db_tls["port"], self.db_tls_ca or self.db_tls["ca"])
+
+    def use_db_tls(self, certs, port=None):
+        """Serve MariaDB with TLS on 127.0.0.1:port as well as the socket, and
+        write a conf whose workers connect there (restart the DB and workers
+        to apply)."""
+        self.db_tls = dict(certs, port=port or free_port())
+        self.db_tls_conf = True
+        self.write_conf()
 
     # ---- MariaDB ------------------------------------------------------
     def db_initialised(self):
@@ -165,7 +211,6 @@ sql_dir = {sql}
                 "--socket=" + self.db_socket,
                 "--pid-file=" + self.path("run", "mariadb.pid"),
                 "--log-error=" + self.path("log", "mariadb.err"),
-                "--skip-networking",
                 "--character-set-server=utf8mb4",
                 "--collation-server=utf8mb4_bin",
                 "--innodb-buffer-pool-size=256M",
@@ -174,6 +219,12 @@ sql_dir = {sql}
                 # no session may set its own clock: audit entries take the
                 # server's time (docs/operations.md "MariaDB settings")
                 "--secure-timestamp=YES"]
+        if self.db_tls:
+            args += ["--port=%d" % self.db_tls["port"], "--bind-address=127.0.0.1",
+                     "--ssl-ca=" + self.db_tls["ca"], "--ssl-cert=" + self.db_tls["cert"],
+                     "--ssl-key=" + self.db_tls["key"]]
+        else:
+            args.append("--skip-networking")
         if os.geteuid() == 0:
             args.append("--user=root")
         if self.durable:
@@ -395,8 +446,10 @@ sql_dir = {sql}
         self.nginx_proc = None
 
     # ---- whole stack --------------------------------------------------------
-    def up(self, demo=True):
+    def up(self, demo=True, db_tls=False):
         self.keygen()
+        if db_tls:
+            self.db_tls = dict(make_tls_certs(self.path("tls")), port=free_port())
         self.write_conf()
         fresh = not self.db_initialised()
         if fresh:
@@ -404,6 +457,11 @@ sql_dir = {sql}
             self.init_db()
         self.start_db()
         self.setup_schema(demo=demo)
+        if db_tls:
+            # the workers' user over TCP, then their conf names the TLS address
+            self.xuejictl("grant-app", "--host", "127.0.0.1")
+            self.db_tls_conf = True
+            self.write_conf()
         self.start_workers()
         if self.run_jobs:
             self.start_jobs()
@@ -474,7 +532,7 @@ def cmd_up(args):
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        st.up()
+        st.up(db_tls=args.db_tls)
     except Exception as e:
         print("error: %s" % e, file=sys.stderr)
         st.down()
@@ -531,6 +589,9 @@ def main():
     ap.add_argument("--port", type=int, default=8080)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--db-tls", action="store_true",
+                    help="MariaDB also on 127.0.0.1 with TLS (certificates made with openssl "
+                         "in DIR/tls); the workers connect there with [db] ssl_ca")
     args = ap.parse_args()
     return cmd_up(args) if args.command == "up" else cmd_down(args)
 

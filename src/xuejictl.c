@@ -32,10 +32,14 @@ cmd_version(struct xj_ctl *x, int argc, char **argv)
 
 const struct xj_ctl_cmd xj_ctl_cmds[] = {
 	{ "keygen", 0, xj_ctl_keygen,
-"  keygen DIR            write hmac.key, enc.key, psb.key, db_app.pw and the audit\n"
-"                        signing key audit_sign.key (mode 0600) in DIR unless they\n"
-"                        exist, appending a new key's public half to\n"
-"                        audit_verify.pem; prints the paths\n" },
+"  keygen DIR            write session.key, csrf.key, blind.key, sms.key, enc.key,\n"
+"                        psb.key, db_app.pw and the audit signing key\n"
+"                        audit_sign.key (mode 0600) in DIR unless they exist,\n"
+"                        appending a new audit key's public half to\n"
+"                        audit_verify.pem; blind.key is a copy of an existing\n"
+"                        hmac.key (upgrade); prints the paths\n"
+"  keygen --rotate FILE  add a key with the next id to the key ring FILE: it becomes\n"
+"                        the current key once the workers restart (docs/operations.md)\n" },
 	{ "migrate", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_migrate,
 "  migrate [--status]    apply pending sql/NNNN_*.sql migrations in order (or list\n"
 "                        them); refuses a database newer than this build\n" },
@@ -61,6 +65,12 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        delete Idempotency-Key records older than N hours (days)\n"
 "                        now; default [collection] idempotency_retention (48 h);\n"
 "                        the jobs runner does it on its own every hour\n" },
+	{ "rekey", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_rekey,
+"  rekey [--batch N] [--pause-ms MS] [--dry-run]\n"
+"                        re-encrypt every encrypted column to the current enc.key\n"
+"                        version, bound to its row, in batches of N (default 200)\n"
+"                        while the system runs; run again to resume; --dry-run\n"
+"                        counts (docs/operations.md \"Rotating enc.key\")\n" },
 	{ "jobs", XJ_CTL_CONF | XJ_CTL_APP, xj_ctl_jobs,
 "  jobs [--once] [--list] [NAME...]\n"
 "                        run the periodic jobs (all, or those named) as the\n"

@@ -267,7 +267,7 @@ main(int argc, char *argv[])
 	if ((portal = xj_portal_parse(conf.portal)) < 0)
 		die("config_error", "[server] portal must be parent, school, exchange, psb or all");
 	if (xj_conf_load_secrets(&conf, 0, err, sizeof(err)) != 0 ||
-	    xj_keys_load(conf.hmac_key_file, conf.enc_key_file, &keys, err, sizeof(err)) != 0 ||
+	    xj_keys_load(&conf, &keys, err, sizeof(err)) != 0 ||
 	    xj_auth_init(&conf, &keys, (portal & XJ_P_PSB) != 0, err, sizeof(err)) != 0)
 		die("secret_error", err);
 	if (check_only) {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,18 @@
 
 static const struct xj_conf *conf;
 static const struct xj_keys *keys;
-static unsigned char psb_key[64];
-static size_t psb_keylen;
+/* the PSB gateway's key ring (docs/psb.md §2: X-PSB-Key-Id picks the key) */
+static struct xj_keyring psb_keys;
+/* refusal log lines: at most PSB_LOG_BURST a second per process (review
+ * L6: a caller in the allow-list must not flood the log); the rest are
+ * counted and the count is logged with the next line let through */
+#define PSB_LOG_BURST	5
+static pthread_mutex_t psb_log_mu = PTHREAD_MUTEX_INITIALIZER;
+static time_t psb_log_sec;
+static unsigned psb_log_n, psb_log_dropped;
+/* margin kept beyond the timestamp window before a nonce is purged: the
+ * database nodes' clocks may differ by this much (review L5) */
+#define NONCE_MARGIN	60
 static sem_t hash_sem;
 /* Threads that may be inside xj_auth_hash_enter at once (hashing or
  * waiting for a slot). Without this bound a login storm parked every
@@ -44,26 +55,15 @@ int
 xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, int load_psb, char *err,
     size_t errlen)
 {
-	char text[160];
 	int slots = c->hash_slots > 0 ? c->hash_slots : (int)sysconf(_SC_NPROCESSORS_ONLN);
 
 	conf = c;
 	keys = k;
-	psb_keylen = 0;
-	if (load_psb && c->psb_key_file[0]) {
-		struct xj_keys tmp;
-		if (xj_conf_read_secret(c->psb_key_file, text, sizeof(text), err, errlen) != 0)
-			return -1;
-		/* the same format as the HMAC key file: 64 hex digits */
-		if (xj_keys_parse_hmac(text, &tmp, err, errlen) != 0) {
-			OPENSSL_cleanse(text, sizeof(text));
-			return -1;
-		}
-		memcpy(psb_key, tmp.hmac, XJ_KEY_LEN);
-		psb_keylen = XJ_KEY_LEN;
-		xj_keys_clear(&tmp);
-		OPENSSL_cleanse(text, sizeof(text));
-	}
+	memset(&psb_keys, 0, sizeof(psb_keys));
+	/* a key ring like the others; the old 64-hex-digit file is key id 1 */
+	if (load_psb && c->psb_key_file[0] &&
+	    xj_keyring_load(c->psb_key_file, "PSB", &psb_keys, err, errlen) != 0)
+		return -1;
 	if (slots < 1)
 		slots = 1;
 	{
@@ -100,7 +100,7 @@ xj_auth_hash_door(int slots, int threads, int ncpu)
 void
 xj_auth_fini(void)
 {
-	OPENSSL_cleanse(psb_key, sizeof(psb_key));
+	OPENSSL_cleanse(&psb_keys, sizeof(psb_keys));
 	sem_destroy(&hash_sem);
 	sem_destroy(&hash_door);
 }
@@ -326,7 +326,26 @@ psb_refused(const struct xj_req *r, const char *reason, long long skew)
 	const char *method = xj_method_name(r->method);
 	const char *route = r->route ? r->route->path : "";
 	const char *addr = r->client_addr ? r->client_addr : "";
+	time_t now = time(NULL);
+	unsigned dropped = 0;
+	int say;
 
+	pthread_mutex_lock(&psb_log_mu);
+	if (now != psb_log_sec) {
+		psb_log_sec = now;
+		psb_log_n = 0;
+	}
+	if ((say = psb_log_n < PSB_LOG_BURST) != 0) {
+		psb_log_n++;
+		dropped = psb_log_dropped;
+		psb_log_dropped = 0;
+	} else
+		psb_log_dropped++;
+	pthread_mutex_unlock(&psb_log_mu);
+	if (!say)
+		return;
+	if (dropped)
+		xj_log(XJ_LOG_WARN, "psb_refused_unlogged", "%u", "count", dropped);
 	if (skew != 0)
 		xj_log(XJ_LOG_WARN, "psb_refused", "%s%s%s%s%lld", "reason", reason,
 		    "client", addr, "method", method, "route", route, "skew_s", skew);
@@ -335,8 +354,29 @@ psb_refused(const struct xj_req *r, const char *reason, long long skew)
 		    "client", addr, "method", method, "route", route);
 }
 
-/* PSB gateway: signature first (a caller without the key can use up no
- * nonce), then the timestamp window, then the nonce, stored in the
+/* The key named by X-PSB-Key-Id (1..4294967295; absent: key id 1, what
+ * a gateway from before key ids signs with), or NULL. */
+static const unsigned char *
+psb_key(const char *id)
+{
+	unsigned long v = 1;
+	char *end;
+
+	if (id != NULL) {
+		if (*id < '1' || *id > '9' || strlen(id) > 10)
+			return NULL;
+		errno = 0;
+		v = strtoul(id, &end, 10);
+		if (errno != 0 || *end != '\0' || v > 0xfffffffful)
+			return NULL;
+	}
+	return xj_keyring_get(&psb_keys, (unsigned)v);
+}
+
+/* PSB gateway: signature first, over the raw body before anything parses
+ * it (dispatch.c calls this before the JSON parser for XJ_ROLE_PSB; review
+ * L6), so a caller without the key can use up no nonce and make us parse
+ * nothing; then the timestamp window, then the nonce, stored in the
  * database so that every worker sees it (docs/psb.md). */
 static int
 check_psb(struct xj_req *r)
@@ -345,32 +385,48 @@ check_psb(struct xj_req *r)
 	const char *nonce = xj_req_param(r, "HTTP_X_PSB_NONCE");
 	const char *sig = xj_req_param(r, "HTTP_X_PSB_SIGNATURE");
 	const char *uri = xj_req_param(r, "REQUEST_URI");
-	struct xj_val v;
+	const unsigned char *key = psb_key(xj_req_param(r, "HTTP_X_PSB_KEY_ID"));
+	struct xj_val v[4];
+	long long t;
 	int rc;
 
-	if (psb_keylen == 0 || ts == NULL || nonce == NULL || sig == NULL || uri == NULL ||
+	if (key == NULL || ts == NULL || nonce == NULL || sig == NULL || uri == NULL ||
 	    !ts_wellformed(ts) || !xj_sign_nonce_ok(nonce, strlen(nonce)) ||
-	    !xj_sign_psb_verify(psb_key, psb_keylen, ts, nonce,
+	    !xj_sign_psb_verify(key, XJ_KEY_LEN, ts, nonce,
 	    xj_method_name(r->method), uri, r->body.p, r->body.len, sig, strlen(sig))) {
 		psb_refused(r, "bad_signature", 0);
 		return XJ_E_BAD_SIGNATURE;
 	}
+	t = strtoll(ts, NULL, 10);
+	/* a first look on our clock spares the database a hopeless call */
 	if (!xj_sign_ts_fresh(ts, (long long)time(NULL), conf->psb_window)) {
-		long long skew = (long long)time(NULL) - strtoll(ts, NULL, 10);
+		long long skew = (long long)time(NULL) - t;
 		psb_refused(r, "stale_timestamp", skew ? skew : 1);
 		return XJ_E_STALE_TIMESTAMP;
 	}
-	v = XJ_VS(nonce);
-	rc = xj_db_exec(r->db, XJ_Q_NONCE_INSERT, &v, 1);
+	/* the nonce is stored with the request's timestamp, and inserted
+	 * only when that timestamp is fresh on the DATABASE clock, the one
+	 * the purge below uses (review L5): no nonce is purged while its
+	 * timestamp could still pass this check on any worker */
+	v[0] = XJ_VS(nonce);
+	v[1] = XJ_VI(t);
+	v[2] = XJ_VI(t);
+	v[3] = XJ_VI(conf->psb_window);
+	rc = xj_db_exec(r->db, XJ_Q_NONCE_INSERT, v, 4);
 	if (rc == XJ_E_CONFLICT) {
 		psb_refused(r, "replayed_nonce", 0);
 		return XJ_E_REPLAYED_NONCE;
 	}
 	if (rc != XJ_OK)
 		return rc;
-	/* keep the nonce table small: drop what the window already refuses */
-	v = XJ_VI(2 * conf->psb_window);
-	if ((rc = xj_db_exec(r->db, XJ_Q_NONCE_PURGE, &v, 1)) != XJ_OK)
+	if (xj_db_affected(r->db, XJ_Q_NONCE_INSERT) != 1) {
+		psb_refused(r, "stale_timestamp", 1);
+		return XJ_E_STALE_TIMESTAMP;
+	}
+	/* keep the table small: drop what the window already refuses, by the
+	 * request's timestamp, with a margin for the database nodes' clocks */
+	v[0] = XJ_VI(conf->psb_window + NONCE_MARGIN);
+	if ((rc = xj_db_exec(r->db, XJ_Q_NONCE_PURGE, v, 1)) != XJ_OK)
 		return rc;
 	r->actor_type = XJ_ACTOR_PSB;
 	return XJ_OK;
@@ -400,6 +456,7 @@ xj_auth_check(struct xj_req *r, int role)
 	case XJ_ROLE_STAFF:
 		return check_session(r, 's', 0);
 	case XJ_ROLE_PSB:
+		/* dispatch.c calls this before the body is parsed */
 		return check_psb(r);
 	default:
 		return XJ_E_FORBIDDEN;

@@ -49,6 +49,12 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "application user: xuejictl grant-app gives it, table by table, only what the workers and the jobs runner use" },
 	{ "db", "password_file", S(db_password_file), "",
 	  "file holding the application user's password (mode 0600 or stricter); empty: no password" },
+	{ "db", "ssl_ca", S(db_ssl_ca), "",
+	  "CA certificate file (PEM) that signed the MariaDB server's certificate; set: TLS is required and the server certificate and host name are verified" },
+	{ "db", "ssl_cert", S(db_ssl_cert), "",
+	  "client certificate file (PEM) for MariaDB, when the server requires one (REQUIRE X509)" },
+	{ "db", "ssl_key", S(db_ssl_key), "",
+	  "private key file of ssl_cert (permission-checked like the other secrets)" },
 	{ "db", "connect_timeout", I(db_connect_timeout, 1, 60), "2", "seconds to wait for a connection" },
 	{ "db", "read_timeout", I(db_read_timeout, 1, 3600), "30", "seconds to wait for a query result" },
 	{ "db", "write_timeout", I(db_write_timeout, 1, 3600), "30", "seconds to wait when sending a query" },
@@ -60,17 +66,25 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "user that xuejictl migrates and grants with (owner of the schema); empty: [db] user" },
 	{ "admin_db", "password_file", S(admin_password_file), "",
 	  "file holding the admin user's password; empty: no password (unix-socket auth)" },
+	{ "security", "session_key_file", S(session_key_file), "",
+	  "key ring for session cookies: 'ID HEX' lines, the highest id signs, every listed id verifies (xuejictl keygen writes it)" },
+	{ "security", "csrf_key_file", S(csrf_key_file), "",
+	  "key ring for anti-CSRF tokens, rotated like session_key_file" },
+	{ "security", "blind_key_file", S(blind_key_file), "",
+	  "key for blind indexes (exactly one 'ID HEX' line; changing it needs a re-index, docs/operations.md)" },
+	{ "security", "sms_key_file", S(sms_key_file), "",
+	  "key ring for the hashes of one-time SMS codes; empty: none" },
 	{ "security", "hmac_key_file", S(hmac_key_file), "",
-	  "key file for session tokens, blind indexes and signatures (xuejictl keygen writes it)" },
+	  "deprecated: the single key of releases before per-purpose keys; set alone, the worker refuses to start and says how to upgrade" },
 	{ "security", "enc_key_file", S(enc_key_file), "",
-	  "key file for AES-256-GCM field encryption; one 'VERSION HEX' line per key, highest version encrypts" },
+	  "key ring for AES-256-GCM field encryption; one 'ID HEX' line per key version, the highest encrypts" },
 	{ "security", "scrypt_log2n", I(scrypt_log2n, 10, 20), "14",
 	  "scrypt cost N = 2^log2n for password hashes; memory per hash 128 x r x N (14, r 8 = 16 MiB)" },
 	{ "security", "scrypt_r", I(scrypt_r, 1, 16), "8", "scrypt block size r" },
 	{ "security", "scrypt_p", I(scrypt_p, 1, 16), "5",
 	  "scrypt parallelism p: lanes computed one after another, CPU time x p, memory unchanged (OWASP: N 2^14, r 8, p 5)" },
 	{ "security", "psb_key_file", S(psb_key_file), "",
-	  "key file (64 hex digits) shared with the public-security gateway for signed callbacks; empty: PSB routes refuse every call" },
+	  "key ring ('ID HEX' lines, or 64 hex digits = id 1) shared with the public-security gateway, which names its key with X-PSB-Key-Id; empty: PSB routes refuse every call" },
 	{ "security", "parent_session_idle", I(parent_idle, 60, 86400), "1800",
 	  "seconds a parent session may stay unused" },
 	{ "security", "parent_session_absolute", I(parent_absolute, 300, 604800), "43200",
@@ -336,8 +350,9 @@ xj_conf_read_secret(const char *path, char *out, size_t cap, char *err,
 		    path, (unsigned)(st.st_mode & 07777));
 		goto fail;
 	}
-	/* a file of another user means a mix-up, unless root reads it */
-	if (st.st_uid != geteuid() && st.st_uid != 0 && geteuid() != 0) {
+	/* a file of another user means a mix-up or a planted key: refused
+	 * for root too (review L7); root's own files are accepted */
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
 		snprintf(err, errlen, "secret %s: owned by uid %u, neither this user nor root",
 		    path, (unsigned)st.st_uid);
 		goto fail;
@@ -360,6 +375,19 @@ xj_conf_load_secrets(struct xj_conf *c, int admin, char *err, size_t errlen)
 	    xj_conf_read_secret(c->db_password_file, c->db_password,
 	    sizeof(c->db_password), err, errlen) != 0)
 		return -1;
+	/* the TLS client key is a secret too: checked like the others */
+	if (c->db_ssl_key[0]) {
+		char pem[16384];
+		int rc = xj_conf_read_secret(c->db_ssl_key, pem, sizeof(pem), err, errlen);
+		memset(pem, 0, sizeof(pem));
+		if (rc != 0)
+			return -1;
+	}
+	if ((c->db_ssl_cert[0] != 0) != (c->db_ssl_key[0] != 0) ||
+	    (c->db_ssl_cert[0] && !c->db_ssl_ca[0])) {
+		snprintf(err, errlen, "[db] ssl_cert and ssl_key go together, and need ssl_ca");
+		return -1;
+	}
 	if (admin && c->admin_password_file[0] &&
 	    xj_conf_read_secret(c->admin_password_file, c->admin_password,
 	    sizeof(c->admin_password), err, errlen) != 0)

@@ -28,6 +28,9 @@ struct xj_conf {
 	char	db_name[64];
 	char	db_user[64];
 	char	db_password_file[XJ_CONF_STR];
+	char	db_ssl_ca[XJ_CONF_STR];
+	char	db_ssl_cert[XJ_CONF_STR];
+	char	db_ssl_key[XJ_CONF_STR];
 	int	db_connect_timeout;
 	int	db_read_timeout;
 	int	db_write_timeout;
@@ -37,6 +40,10 @@ struct xj_conf {
 	char	admin_user[64];
 	char	admin_password_file[XJ_CONF_STR];
 	/* [security] */
+	char	session_key_file[XJ_CONF_STR];
+	char	csrf_key_file[XJ_CONF_STR];
+	char	blind_key_file[XJ_CONF_STR];
+	char	sms_key_file[XJ_CONF_STR];
 	char	hmac_key_file[XJ_CONF_STR];
 	char	enc_key_file[XJ_CONF_STR];
 	int	scrypt_log2n;

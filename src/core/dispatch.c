@@ -39,10 +39,16 @@ allow_header(struct xj_req *r, unsigned allow)
 }
 
 static int
+authorise(const struct xj_dispatch *d, struct xj_req *r, int role)
+{
+	return d->auth == NULL ? XJ_E_FORBIDDEN : d->auth(r, role);
+}
+
+static int
 run(const struct xj_dispatch *d, struct xj_req *r)
 {
 	const struct xj_route *rt;
-	int known, rc;
+	int known, rc, signed_body;
 	unsigned allow;
 	size_t limit;
 
@@ -57,6 +63,11 @@ run(const struct xj_dispatch *d, struct xj_req *r)
 	limit = rt->body_limit < d->body_limit ? rt->body_limit : d->body_limit;
 	if ((rc = xj_req_read_body(r, limit)) != XJ_OK)
 		return rc;
+	/* a signature over the raw body is checked before anything parses
+	 * the body: an unsigned caller makes us parse nothing (review L6) */
+	signed_body = rt->role == XJ_ROLE_PSB;
+	if (signed_body && (rc = authorise(d, r, rt->role)) != XJ_OK)
+		return rc;
 	if (r->body.len > 0) {
 		const char *why = NULL;
 		if (!is_json(r->content_type))
@@ -68,12 +79,9 @@ run(const struct xj_dispatch *d, struct xj_req *r)
 			return rc;
 		}
 	}
-	if (rt->role != XJ_ROLE_PUBLIC) {
-		if (d->auth == NULL)
-			return XJ_E_FORBIDDEN;
-		if ((rc = d->auth(r, rt->role)) != XJ_OK)
-			return rc;
-	}
+	if (!signed_body && rt->role != XJ_ROLE_PUBLIC &&
+	    (rc = authorise(d, r, rt->role)) != XJ_OK)
+		return rc;
 	return rt->handler(r);
 }
 

@@ -18,6 +18,7 @@
 #define BLIND_INFO	"xueji blind index "
 /* the column name authenticated with each value; longer is a caller bug */
 #define AAD_MAX		255
+#define AD_MAX		(NONCE_OFF + AAD_MAX + 1 + XJ_FIELD_ROW_MAX)
 #define VERSION_OFF	1
 #define NONCE_OFF	5
 
@@ -36,17 +37,13 @@ loaded(const unsigned char *key, size_t len)
 static int
 keys_ok(const struct xj_keys *k)
 {
-	return k != NULL && k->nenc >= 1 && k->nenc <= XJ_MAX_ENC_KEYS &&
-	    k->active >= 0 && k->active < k->nenc;
+	return k != NULL && xj_keyring_current(&k->enc, NULL) != NULL;
 }
 
 static const unsigned char *
 key_of(const struct xj_keys *k, unsigned version)
 {
-	for (int i = 0; i < k->nenc; i++)
-		if (version != 0 && k->enc[i].version == version)
-			return k->enc[i].key;
-	return NULL;
+	return xj_keyring_get(&k->enc, version);
 }
 
 static void
@@ -65,44 +62,56 @@ get32(const unsigned char *p)
 	    (unsigned)p[2] << 8 | (unsigned)p[3];
 }
 
-/* The GCM additional data: the 5-byte header (algorithm id, key version)
- * then the column name, so neither can be changed without failing the
- * tag. The header has a fixed length, so the concatenation is unambiguous.
- * Returns the length, or 0 when aad is empty or too long. */
+/* The GCM additional data: the 5-byte header (algorithm id, key version),
+ * the column name and, in format 0x02, a NUL and the row's identity, so
+ * none of them can be changed without failing the tag (review L1: a value
+ * copied to another row no longer decrypts). The header has a fixed
+ * length and the column holds no NUL, so the concatenation is
+ * unambiguous. Format 0x01 (column only) is still read: the re-encryption
+ * job (xuejictl rekey) upgrades it. Returns the length, or 0 when aad or
+ * row is empty or too long. */
 static size_t
-make_aad(unsigned char *buf, const unsigned char *hdr, const char *aad)
+make_aad(unsigned char *buf, const unsigned char *hdr, const char *aad, const char *row)
 {
-	size_t n;
+	size_t n, m = 0;
 
 	if (aad == NULL || (n = strlen(aad)) == 0 || n > AAD_MAX)
 		return 0;
+	if (hdr[0] == XJ_FIELD_ALG_AES256GCM_ROW &&
+	    (row == NULL || (m = strlen(row)) == 0 || m > XJ_FIELD_ROW_MAX))
+		return 0;
 	memcpy(buf, hdr, NONCE_OFF);
 	memcpy(buf + NONCE_OFF, aad, n);
-	return NONCE_OFF + n;
+	if (hdr[0] != XJ_FIELD_ALG_AES256GCM_ROW)
+		return NONCE_OFF + n;
+	buf[NONCE_OFF + n] = '\0';
+	memcpy(buf + NONCE_OFF + n + 1, row, m);
+	return NONCE_OFF + n + 1 + m;
 }
 
 int
-xj_field_encrypt(const struct xj_keys *k, const char *aad, const void *pt,
-    size_t len, unsigned char *out, size_t cap, size_t *outlen)
+xj_field_encrypt(const struct xj_keys *k, const char *aad, const char *row,
+    const void *pt, size_t len, unsigned char *out, size_t cap, size_t *outlen)
 {
-	unsigned char ad[NONCE_OFF + AAD_MAX];
+	unsigned char ad[AD_MAX];
 	const unsigned char *key;
 	EVP_CIPHER_CTX *ctx = NULL;
 	size_t adlen;
+	unsigned version = 0;
 	int n, fin, rc = XJ_FIELD_E_CRYPTO;
 
 	if (!keys_ok(k) || (pt == NULL && len > 0) || out == NULL ||
 	    outlen == NULL || len > XJ_FIELD_MAX_PT)
 		return XJ_FIELD_E_INPUT;
-	key = k->enc[k->active].key;
-	if (k->enc[k->active].version == 0 || !loaded(key, XJ_KEY_LEN))
+	key = xj_keyring_current(&k->enc, &version);
+	if (version == 0 || !loaded(key, XJ_KEY_LEN))
 		return XJ_FIELD_E_INPUT;
 	if (cap < XJ_FIELD_CT_LEN(len))
 		return XJ_FIELD_E_SPACE;
 
-	out[0] = XJ_FIELD_ALG_AES256GCM;
-	put32(out + VERSION_OFF, k->enc[k->active].version);
-	if ((adlen = make_aad(ad, out, aad)) == 0)
+	out[0] = XJ_FIELD_ALG_AES256GCM_ROW;
+	put32(out + VERSION_OFF, version);
+	if ((adlen = make_aad(ad, out, aad, row)) == 0)
 		return XJ_FIELD_E_INPUT;
 	if (RAND_bytes(out + NONCE_OFF, XJ_FIELD_NONCE_LEN) != 1)
 		goto out;
@@ -132,10 +141,10 @@ out:
 }
 
 int
-xj_field_decrypt(const struct xj_keys *k, const char *aad,
+xj_field_decrypt(const struct xj_keys *k, const char *aad, const char *row,
     const unsigned char *ct, size_t len, char *out, size_t cap, size_t *outlen)
 {
-	unsigned char ad[NONCE_OFF + AAD_MAX];
+	unsigned char ad[AD_MAX];
 	unsigned char *pt = (unsigned char *)out;
 	const unsigned char *key;
 	EVP_CIPHER_CTX *ctx = NULL;
@@ -145,11 +154,11 @@ xj_field_decrypt(const struct xj_keys *k, const char *aad,
 	if (!keys_ok(k) || ct == NULL || outlen == NULL ||
 	    len < XJ_FIELD_OVERHEAD || len > XJ_FIELD_CT_LEN(XJ_FIELD_MAX_PT))
 		return XJ_FIELD_E_INPUT;
-	if (ct[0] != XJ_FIELD_ALG_AES256GCM)
+	if (ct[0] != XJ_FIELD_ALG_AES256GCM && ct[0] != XJ_FIELD_ALG_AES256GCM_ROW)
 		return XJ_FIELD_E_ALG;
 	if ((key = key_of(k, get32(ct + VERSION_OFF))) == NULL)
 		return XJ_FIELD_E_VERSION;
-	if (!loaded(key, XJ_KEY_LEN) || (adlen = make_aad(ad, ct, aad)) == 0)
+	if (!loaded(key, XJ_KEY_LEN) || (adlen = make_aad(ad, ct, aad, row)) == 0)
 		return XJ_FIELD_E_INPUT;
 	ptlen = len - XJ_FIELD_OVERHEAD;
 	if (out == NULL && cap > 0)
@@ -194,14 +203,33 @@ xj_field_needs_rekey(const struct xj_keys *k, const unsigned char *ct,
 
 	if (!keys_ok(k) || ct == NULL || len < XJ_FIELD_OVERHEAD)
 		return XJ_FIELD_E_INPUT;
-	if (ct[0] != XJ_FIELD_ALG_AES256GCM)
+	if (ct[0] != XJ_FIELD_ALG_AES256GCM && ct[0] != XJ_FIELD_ALG_AES256GCM_ROW)
 		return XJ_FIELD_E_ALG;
 	version = get32(ct + VERSION_OFF);
 	/* a version dropped from the key file cannot be re-encrypted: say so
 	 * rather than send the job into a decryption failure */
 	if (key_of(k, version) == NULL)
 		return XJ_FIELD_E_VERSION;
-	return version != k->enc[k->active].version;
+	/* the old column-only binding is upgraded as well (review L1) */
+	return ct[0] != XJ_FIELD_ALG_AES256GCM_ROW ||
+	    version != k->enc.k[k->enc.active].id;
+}
+
+int
+xj_field_reseal(const struct xj_keys *k, const char *from_aad, const char *from_row,
+    const char *to_aad, const char *to_row, const unsigned char *ct, size_t len,
+    unsigned char *out, size_t cap, size_t *outlen)
+{
+	char pt[1024];
+	size_t n = 0;
+	int rc;
+
+	if (ct == NULL || len < XJ_FIELD_OVERHEAD || len - XJ_FIELD_OVERHEAD >= sizeof(pt))
+		return XJ_FIELD_E_INPUT;
+	if ((rc = xj_field_decrypt(k, from_aad, from_row, ct, len, pt, sizeof(pt), &n)) == 0)
+		rc = xj_field_encrypt(k, to_aad, to_row, pt, n, out, cap, outlen);
+	OPENSSL_cleanse(pt, sizeof(pt));
+	return rc;
 }
 
 int
@@ -212,15 +240,17 @@ xj_blind_index(const struct xj_keys *k, const char *purpose, const void *v,
 	size_t plen;
 	int rc = XJ_FIELD_E_CRYPTO;
 
-	if (k == NULL || purpose == NULL || out == NULL ||
-	    (v == NULL && len > 0) || !loaded(k->hmac, XJ_KEY_LEN))
+	const unsigned char *key = k != NULL ? xj_keyring_current(&k->blind, NULL) : NULL;
+
+	if (key == NULL || purpose == NULL || out == NULL ||
+	    (v == NULL && len > 0) || !loaded(key, XJ_KEY_LEN))
 		return XJ_FIELD_E_INPUT;
 	if ((plen = strlen(purpose)) == 0 || plen > XJ_BLIND_PURPOSE_MAX)
 		return XJ_FIELD_E_INPUT;
 	memcpy(info, BLIND_INFO, sizeof(BLIND_INFO) - 1);
 	memcpy(info + sizeof(BLIND_INFO) - 1, purpose, plen + 1);
 
-	if (xj_kmac(k->hmac, info, v != NULL ? v : (const void *)"", len, out) == 0)
+	if (xj_kmac(key, info, v != NULL ? v : (const void *)"", len, out) == 0)
 		rc = 0;
 	if (rc != 0)
 		OPENSSL_cleanse(out, XJ_BLIND_LEN);

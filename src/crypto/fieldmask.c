@@ -11,7 +11,8 @@
 #include "fieldmask.h"
 
 int
-xj_field_masked(const struct xj_keys *k, const char *aad, const unsigned char *ct,
+xj_field_masked(const struct xj_keys *k, const char *aad, const char *row,
+    const unsigned char *ct,
     size_t len, int kind, char *out, size_t cap)
 {
 	/* one byte more than the longest number, so that "longer than the
@@ -24,7 +25,7 @@ xj_field_masked(const struct xj_keys *k, const char *aad, const unsigned char *c
 		out[0] = '\0';
 	if (len == 0 || cap == 0)
 		return -1;
-	if (xj_field_decrypt(k, aad, ct, len, pt, sizeof(pt), &n) != 0 ||
+	if (xj_field_decrypt(k, aad, row, ct, len, pt, sizeof(pt), &n) != 0 ||
 	    n > XJ_DOCNO_MAX_BYTES)
 		goto out;
 	xj_mask(kind, pt, n, out, cap);
@@ -53,7 +54,7 @@ member(struct xj_json *root, const char *path)
 }
 
 int
-xj_field_json_masked(const struct xj_keys *k, const char *aad, const unsigned char *ct,
+xj_field_json_masked(const struct xj_keys *k, const char *aad, const char *row, const unsigned char *ct,
     size_t ctlen, const char *clear, size_t clearlen, struct xj_arena *a,
     const struct xj_json_limits *lim, const char *const *paths, struct xj_json **out)
 {
@@ -67,7 +68,8 @@ xj_field_json_masked(const struct xj_keys *k, const char *aad, const unsigned ch
 		if (ctlen < XJ_FIELD_OVERHEAD ||
 		    (pt = xj_alloc(a, ctlen - XJ_FIELD_OVERHEAD + 1)) == NULL)
 			return ctlen < XJ_FIELD_OVERHEAD ? XJ_E_INTERNAL : XJ_E_TOO_COMPLEX;
-		if (xj_field_decrypt(k, aad, ct, ctlen, pt, ctlen - XJ_FIELD_OVERHEAD + 1, &n) != 0)
+		if (xj_field_decrypt(k, aad, row, ct, ctlen, pt, ctlen - XJ_FIELD_OVERHEAD + 1,
+		    &n) != 0)
 			return XJ_E_INTERNAL;
 		text = pt;
 	}

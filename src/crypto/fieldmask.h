@@ -12,11 +12,13 @@
 #include "crypto/keys.h"
 #include "domain/mask.h"
 
-/* The masked value of ct (len bytes, encrypted under aad) into out (cap
+/* The masked value of ct (len bytes, encrypted under aad for row, review
+ * L1: crypto/field.h) into out (cap
  * bytes; XJ_MASK_CAP holds any). kind as for xj_mask. 0, or -1 with out ""
  * when len is 0, the value does not decrypt or is longer than any number
  * the rules accept (never cut: a value that long is not shown at all). */
-int	xj_field_masked(const struct xj_keys *, const char *aad, const unsigned char *ct,
+int	xj_field_masked(const struct xj_keys *, const char *aad, const char *row,
+	    const unsigned char *ct,
 	    size_t len, int kind, char *out, size_t cap);
 
 struct xj_arena;
@@ -29,7 +31,7 @@ struct xj_json_limits;
  * paths ("object.member", NULL-terminated) masked as document numbers
  * (M9: the five-certificate filing). XJ_OK, XJ_E_TOO_COMPLEX (arena or
  * limits), or XJ_E_INTERNAL when it does not decrypt or parse. */
-int	xj_field_json_masked(const struct xj_keys *, const char *aad,
+int	xj_field_json_masked(const struct xj_keys *, const char *aad, const char *row,
 	    const unsigned char *ct, size_t ctlen, const char *clear, size_t clearlen,
 	    struct xj_arena *, const struct xj_json_limits *, const char *const *paths,
 	    struct xj_json **out);

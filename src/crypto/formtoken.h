@@ -2,7 +2,8 @@
  * A school that the family did not choose sees the applicant only when
  * the clerk holds the printed form: its QR code carries the
  * pre-registration number and this token. The token is a MAC of the
- * number, HMAC-SHA256(HKDF(hmac key, "xueji form token"), prereg), cut to
+ * number, HMAC-SHA256(HKDF(blind key, "xueji form token"), prereg): the blind-index key,
+ * which never rotates without a re-index, so printed forms stay valid, cut to
  * 80 bits and written in Crockford base32 (0-9 A-Z without I L O U), 16
  * characters. It is derived, not stored: every reprint shows the same
  * token, a database dump holds nothing that verifies or forges one, and

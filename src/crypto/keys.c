@@ -36,96 +36,178 @@ unhex(const char *s, size_t n, unsigned char *out)
 	return 0;
 }
 
-int
-xj_keys_parse_hmac(const char *text, struct xj_keys *k, char *err, size_t errlen)
+/* One key line: "ID HEX64", or a bare "HEX64" (the old single-key
+ * files) when bare is allowed, which means id 1. 0 or -1. */
+static int
+parse_line(const char *buf, int bare, unsigned *id, unsigned char key[XJ_KEY_LEN])
 {
-	size_t n = strlen(text);
+	char hex[80];
+	int end = 0;
 
-	while (n && isspace((unsigned char)text[n - 1]))
-		n--;
-	if (n != 2 * XJ_KEY_LEN || unhex(text, XJ_KEY_LEN, k->hmac) != 0) {
-		snprintf(err, errlen, "HMAC key file must hold %d hex digits", 2 * XJ_KEY_LEN);
-		return -1;
+	if (bare && sscanf(buf, "%79s %n", hex, &end) == 1 &&
+	    buf[end + strspn(buf + end, " \t\r")] == '\0' &&
+	    strlen(hex) == 2 * XJ_KEY_LEN && unhex(hex, XJ_KEY_LEN, key) == 0) {
+		*id = 1;
+		return 0;
 	}
+	end = 0;
+	if (buf[strspn(buf, " \t")] == '-' ||
+	    sscanf(buf, "%u %79s %n", id, hex, &end) != 2 || *id == 0 ||
+	    strlen(hex) != 2 * XJ_KEY_LEN || buf[end + strspn(buf + end, " \t\r")] != '\0' ||
+	    unhex(hex, XJ_KEY_LEN, key) != 0)
+		return -1;
 	return 0;
 }
 
 int
-xj_keys_parse_enc(const char *text, struct xj_keys *k, char *err, size_t errlen)
+xj_keyring_parse(const char *text, const char *what, struct xj_keyring *r,
+    char *err, size_t errlen)
 {
 	const char *p = text;
-	int line = 0;
+	int line = 0, nlines = 0;
 
-	k->nenc = 0;
-	k->active = -1;
+	memset(r, 0, sizeof(*r));
+	r->active = -1;
+	/* a bare key is only the whole file: count the key lines first */
+	for (const char *q = text; *q; ) {
+		const char *nl = strchr(q, '\n');
+		size_t len = nl ? (size_t)(nl - q) : strlen(q);
+		size_t sp = strspn(q, " \t\r");
+		if (sp < len && q[sp] != '#')
+			nlines++;
+		q += len + (nl ? 1 : 0);
+	}
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char buf[160], hex[80];
-		unsigned ver;
+		char buf[160];
+		unsigned id;
 
 		line++;
 		if (len >= sizeof(buf)) {
-			snprintf(err, errlen, "encryption key file line %d too long", line);
-			return -1;
+			snprintf(err, errlen, "%s key file line %d too long", what, line);
+			goto fail;
 		}
 		memcpy(buf, p, len);
 		buf[len] = '\0';
 		p += len + (nl ? 1 : 0);
 		if (buf[strspn(buf, " \t\r")] == '\0' || buf[strspn(buf, " \t")] == '#')
 			continue;
-		int end = 0;
-		if (sscanf(buf, "%u %79s %n", &ver, hex, &end) != 2 || ver == 0 ||
-		    strlen(hex) != 2 * XJ_KEY_LEN || buf[end + strspn(buf + end, " \t\r")] != '\0') {
-			snprintf(err, errlen, "encryption key file line %d: expected 'VERSION HEX64'", line);
-			return -1;
+		if (r->n == XJ_RING_MAX) {
+			snprintf(err, errlen, "%s key file: more than %d keys", what, XJ_RING_MAX);
+			goto fail;
 		}
-		if (k->nenc == XJ_MAX_ENC_KEYS) {
-			snprintf(err, errlen, "more than %d encryption keys", XJ_MAX_ENC_KEYS);
-			return -1;
+		if (parse_line(buf, nlines == 1, &id, r->k[r->n].key) != 0) {
+			snprintf(err, errlen, "%s key file line %d: expected 'ID HEX' (a key id and %d hex digits)",
+			    what, line, 2 * XJ_KEY_LEN);
+			goto fail;
 		}
-		for (int i = 0; i < k->nenc; i++)
-			if (k->enc[i].version == ver) {
-				snprintf(err, errlen, "encryption key version %u listed twice", ver);
-				return -1;
+		for (int i = 0; i < r->n; i++)
+			if (r->k[i].id == id) {
+				snprintf(err, errlen, "%s key file: key id %u listed twice", what, id);
+				goto fail;
 			}
-		if (unhex(hex, XJ_KEY_LEN, k->enc[k->nenc].key) != 0) {
-			snprintf(err, errlen, "encryption key file line %d: bad hex", line);
-			return -1;
-		}
-		k->enc[k->nenc].version = ver;
-		if (k->active < 0 || ver > k->enc[k->active].version)
-			k->active = k->nenc;
-		k->nenc++;
+		r->k[r->n].id = id;
+		if (r->active < 0 || id > r->k[r->active].id)
+			r->active = r->n;
+		r->n++;
 	}
-	if (k->nenc == 0) {
-		snprintf(err, errlen, "encryption key file holds no key");
-		return -1;
+	if (r->n == 0) {
+		snprintf(err, errlen, "%s key file holds no key", what);
+		goto fail;
 	}
 	return 0;
+fail:
+	OPENSSL_cleanse(r, sizeof(*r));
+	r->active = -1;
+	return -1;
+}
+
+const unsigned char *
+xj_keyring_get(const struct xj_keyring *r, unsigned id)
+{
+	if (r == NULL || id == 0)
+		return NULL;
+	for (int i = 0; i < r->n && i < XJ_RING_MAX; i++)
+		if (r->k[i].id == id)
+			return r->k[i].key;
+	return NULL;
+}
+
+const unsigned char *
+xj_keyring_current(const struct xj_keyring *r, unsigned *id)
+{
+	if (r == NULL || r->n < 1 || r->n > XJ_RING_MAX || r->active < 0 ||
+	    r->active >= r->n)
+		return NULL;
+	if (id != NULL)
+		*id = r->k[r->active].id;
+	return r->k[r->active].key;
 }
 
 int
-xj_keys_load(const char *hmac_path, const char *enc_path, struct xj_keys *k,
+xj_keyring_load(const char *path, const char *what, struct xj_keyring *r,
     char *err, size_t errlen)
 {
 	char text[2048];
 	int rc;
 
-	memset(k, 0, sizeof(*k));
-	if (hmac_path == NULL || !*hmac_path || enc_path == NULL || !*enc_path) {
-		snprintf(err, errlen, "security.hmac_key_file and security.enc_key_file must be set (xuejictl keygen writes them)");
+	memset(r, 0, sizeof(*r));
+	r->active = -1;
+	if (xj_conf_read_secret(path, text, sizeof(text), err, errlen) != 0)
 		return -1;
-	}
-	if (xj_conf_read_secret(hmac_path, text, sizeof(text), err, errlen) != 0)
-		return -1;
-	rc = xj_keys_parse_hmac(text, k, err, errlen);
-	if (rc == 0 && (rc = xj_conf_read_secret(enc_path, text, sizeof(text), err, errlen)) == 0)
-		rc = xj_keys_parse_enc(text, k, err, errlen);
+	rc = xj_keyring_parse(text, what, r, err, errlen);
 	OPENSSL_cleanse(text, sizeof(text));
-	if (rc != 0)
-		xj_keys_clear(k);
 	return rc;
+}
+
+int
+xj_keys_parse_enc(const char *text, struct xj_keys *k, char *err, size_t errlen)
+{
+	return xj_keyring_parse(text, "encryption", &k->enc, err, errlen);
+}
+
+int
+xj_keys_load(const struct xj_conf *c, struct xj_keys *k, char *err, size_t errlen)
+{
+	const struct { const char *path, *what; struct xj_keyring *r; int optional; } f[] = {
+		{ c->session_key_file, "session", &k->session, 0 },
+		{ c->csrf_key_file, "csrf", &k->csrf, 0 },
+		{ c->blind_key_file, "blind index", &k->blind, 0 },
+		{ c->sms_key_file, "sms", &k->sms, 1 },
+		{ c->enc_key_file, "encryption", &k->enc, 0 },
+	};
+
+	memset(k, 0, sizeof(*k));
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		f[i].r->active = -1;
+		if (f[i].path[0] == '\0') {
+			if (f[i].optional)
+				continue;
+			if (c->hmac_key_file[0])
+				snprintf(err, errlen, "security.hmac_key_file is replaced by one key file per purpose: "
+				    "run 'xuejictl keygen DIR' (it copies hmac.key to blind.key) and set "
+				    "session_key_file, csrf_key_file, blind_key_file and sms_key_file "
+				    "(docs/operations.md \"Upgrading from hmac.key\")");
+			else
+				snprintf(err, errlen, "security.%s_key_file must be set (xuejictl keygen writes it)",
+				    f[i].r == &k->blind ? "blind" : f[i].what);
+			goto fail;
+		}
+		if (xj_keyring_load(f[i].path, f[i].what, f[i].r, err, errlen) != 0)
+			goto fail;
+	}
+	/* a blind index cannot be recomputed from the stored ciphertexts
+	 * without a full re-index: one key, never two in use at once */
+	if (k->blind.n != 1) {
+		snprintf(err, errlen, "the blind index key file must hold exactly one key "
+		    "(blind indexes cannot rotate with an overlap; docs/operations.md \"Keys\")");
+		goto fail;
+	}
+	return 0;
+fail:
+	xj_keys_clear(k);
+	return -1;
 }
 
 void
@@ -169,20 +251,76 @@ random_hex(char *out, size_t nbytes)
 }
 
 int
-xj_keys_generate(const char *path, const char *kind, char *err, size_t errlen)
+xj_keys_generate(const char *path, const char *copy_from, char *err, size_t errlen)
 {
-	char hex[2 * XJ_KEY_LEN + 1], text[128];
+	char hex[2 * XJ_KEY_LEN + 1], text[2048];
 	int rc;
 
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (copy_from != NULL) {
+		struct xj_keyring r;
+		size_t o = 0;
+		if (xj_keyring_load(copy_from, copy_from, &r, err, errlen) != 0)
+			return -1;
+		o += (size_t)snprintf(text, sizeof(text), "# ID KEY: the highest id is current\n");
+		for (int i = 0; i < r.n; i++) {
+			for (int j = 0; j < XJ_KEY_LEN; j++)
+				snprintf(hex + 2 * j, 3, "%02x", r.k[i].key[j]);
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "%u %s\n", r.k[i].id, hex);
+		}
+		OPENSSL_cleanse(&r, sizeof(r));
+	} else {
+		if (random_hex(hex, XJ_KEY_LEN) != 0) {
+			snprintf(err, errlen, "no randomness");
+			return -1;
+		}
+		snprintf(text, sizeof(text), "# ID KEY: the highest id is current\n1 %s\n", hex);
+	}
+	rc = write_new(path, text, err, errlen);
+	OPENSSL_cleanse(text, sizeof(text));
+	OPENSSL_cleanse(hex, sizeof(hex));
+	return rc;
+}
+
+int
+xj_keys_add(const char *path, unsigned *id, char *err, size_t errlen)
+{
+	char text[2048], tmp[4096], hex[2 * XJ_KEY_LEN + 1];
+	struct xj_keyring r;
+	size_t o = 0;
+	int rc = -1;
+
+	if (xj_keyring_load(path, path, &r, err, errlen) != 0)
+		return -1;
+	if (r.n == XJ_RING_MAX || r.k[r.active].id == 0xffffffffu) {
+		snprintf(err, errlen, "%s: already %d keys; remove an old one first", path, r.n);
+		goto out;
+	}
+	*id = r.k[r.active].id + 1;
+	o += (size_t)snprintf(text, sizeof(text), "# ID KEY: the highest id is current\n");
+	for (int i = 0; i < r.n; i++) {
+		for (int j = 0; j < XJ_KEY_LEN; j++)
+			snprintf(hex + 2 * j, 3, "%02x", r.k[i].key[j]);
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%u %s\n", r.k[i].id, hex);
+	}
 	if (random_hex(hex, XJ_KEY_LEN) != 0) {
 		snprintf(err, errlen, "no randomness");
-		return -1;
+		goto out;
 	}
-	if (strcmp(kind, "enc") == 0)
-		snprintf(text, sizeof(text), "# VERSION KEY: the highest version encrypts\n1 %s\n", hex);
-	else
-		snprintf(text, sizeof(text), "%s\n", hex);
-	rc = write_new(path, text, err, errlen);
+	snprintf(text + o, sizeof(text) - o, "%u %s\n", *id, hex);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	unlink(tmp);
+	if ((rc = write_new(tmp, text, err, errlen)) != 1 || rename(tmp, path) != 0) {
+		if (rc == 1)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		rc = -1;
+		goto out;
+	}
+	rc = 0;
+out:
+	OPENSSL_cleanse(&r, sizeof(r));
 	OPENSSL_cleanse(text, sizeof(text));
 	OPENSSL_cleanse(hex, sizeof(hex));
 	return rc;

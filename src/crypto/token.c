@@ -15,14 +15,15 @@
 #error "the session generation is stored in 4 bytes"
 #endif
 
-#define PREFIX		"v1."
+#define PREFIX		"v2."
 #define PREFIX_LEN	(sizeof(PREFIX) - 1)
-#define PAYLOAD_LEN	29			/* 1 + 8 + 4 + 8 + 8 */
-#define PAYLOAD_B64	39			/* ceil(29 * 4 / 3) */
+#define PAYLOAD_LEN	33			/* 4 + 1 + 8 + 4 + 8 + 8 */
+#define PAYLOAD_B64	44			/* ceil(33 * 4 / 3) */
 #define MAC_LEN		32
 #define MAC_B64		43			/* ceil(32 * 4 / 3) */
 #define SIGNED_LEN	(PREFIX_LEN + PAYLOAD_B64)	/* what the MAC covers */
 #define CSRF_MSG_LEN	21			/* 1 + 8 + 4 + 8 */
+#define CSRF_RAW_LEN	36			/* key id (4) + MAC */
 
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -95,6 +96,26 @@ b64_decode(const char *in, size_t n, unsigned char *out, size_t want)
 	return o == want && (acc & ((1ul << bits) - 1)) == 0 ? 0 : -1;
 }
 
+/* The bytes of the first n characters (n a multiple of 4) of a base64url
+ * text, without the strict end rules: to read a key id in front. */
+static int
+b64_decode_prefix(const char *in, size_t n, unsigned char *out)
+{
+	for (size_t i = 0; i < n; i += 4) {
+		unsigned long v = 0;
+		for (size_t j = 0; j < 4; j++) {
+			int d = b64_value((unsigned char)in[i + j]);
+			if (d < 0)
+				return -1;
+			v = v << 6 | (unsigned long)d;
+		}
+		out[i / 4 * 3] = (unsigned char)(v >> 16);
+		out[i / 4 * 3 + 1] = (unsigned char)(v >> 8);
+		out[i / 4 * 3 + 2] = (unsigned char)v;
+	}
+	return 0;
+}
+
 static void
 put_be(unsigned char *p, unsigned long long v, int n)
 {
@@ -119,19 +140,28 @@ session_ok(const struct xj_session *s)
 	    s->iat >= 0 && s->seen >= 0;
 }
 
-/* HMAC-SHA256 of msg under the key HKDF(hmac key, info). A key of zero
- * bytes was never loaded or already wiped: refuse it. */
+/* HMAC-SHA256 of msg under HKDF(key, info), key being the ring's key of
+ * id (0: the current one, whose id goes to *used). A key the ring does not
+ * list, or of zero bytes (never loaded or already wiped), is refused. The
+ * keyed state is cached per (key, info) by xj_kmac: this runs on every
+ * request. */
 static int
-mac(const struct xj_keys *k, const char *info, const void *msg, size_t len,
-    unsigned char out[MAC_LEN])
+mac(const struct xj_keyring *r, unsigned id, const char *info, const void *msg,
+    size_t len, unsigned char out[MAC_LEN], unsigned *used)
 {
+	const unsigned char *key;
 	unsigned char acc = 0;
 
+	key = id == 0 ? xj_keyring_current(r, &id) : xj_keyring_get(r, id);
+	if (key == NULL)
+		return -1;
 	for (size_t i = 0; i < XJ_KEY_LEN; i++)
-		acc |= k->hmac[i];
+		acc |= key[i];
 	if (acc == 0)
 		return -1;
-	return xj_kmac(k->hmac, info, msg, len, out);
+	if (used != NULL)
+		*used = id;
+	return xj_kmac(key, info, msg, len, out);
 }
 
 int
@@ -139,17 +169,21 @@ xj_token_make(const struct xj_keys *k, const struct xj_session *s, char *out,
     size_t cap)
 {
 	unsigned char p[PAYLOAD_LEN], m[MAC_LEN];
+	unsigned id = 0;
 
 	if (k == NULL || !session_ok(s) || out == NULL || cap < XJ_TOKEN_BUF)
 		return XJ_TOKEN_E_INPUT;
-	p[0] = (unsigned char)s->kind;
-	put_be(p + 1, s->account, 8);
-	put_be(p + 9, s->gen, 4);
-	put_be(p + 13, (unsigned long long)s->iat, 8);
-	put_be(p + 21, (unsigned long long)s->seen, 8);
+	if (xj_keyring_current(&k->session, &id) == NULL)
+		return XJ_TOKEN_E_CRYPTO;
+	put_be(p, id, 4);
+	p[4] = (unsigned char)s->kind;
+	put_be(p + 5, s->account, 8);
+	put_be(p + 13, s->gen, 4);
+	put_be(p + 17, (unsigned long long)s->iat, 8);
+	put_be(p + 25, (unsigned long long)s->seen, 8);
 	memcpy(out, PREFIX, PREFIX_LEN);
 	b64_encode(p, sizeof(p), out + PREFIX_LEN);
-	if (mac(k, "xueji session", out, SIGNED_LEN, m) != 0) {
+	if (mac(&k->session, id, "xueji session", out, SIGNED_LEN, m, NULL) != 0) {
 		out[0] = '\0';
 		return XJ_TOKEN_E_CRYPTO;
 	}
@@ -179,8 +213,15 @@ xj_token_parse(const struct xj_keys *k, const char *tok, size_t len,
 		if (i != SIGNED_LEN && b64_value((unsigned char)tok[i]) < 0)
 			return XJ_TOKEN_E_FORMAT;
 
+	/* the key id picks the key: decoded before the MAC is checked, but
+	 * only to choose among our own keys (an unknown id is a foreign token) */
+	if (b64_decode(tok + PREFIX_LEN, PAYLOAD_B64, p, sizeof(p)) != 0)
+		return XJ_TOKEN_E_FORMAT;
+	if (xj_keyring_get(&k->session, (unsigned)get_be(p, 4)) == NULL)
+		return XJ_TOKEN_E_MAC;
 	/* compare encodings, not decoded bytes: a MAC has one valid text */
-	if (mac(k, "xueji session", tok, SIGNED_LEN, m) != 0)
+	if (mac(&k->session, (unsigned)get_be(p, 4), "xueji session", tok, SIGNED_LEN,
+	    m, NULL) != 0)
 		return XJ_TOKEN_E_CRYPTO;
 	b64_encode(m, sizeof(m), want);
 	rc = CRYPTO_memcmp(want, tok + SIGNED_LEN + 1, MAC_B64);
@@ -189,13 +230,11 @@ xj_token_parse(const struct xj_keys *k, const char *tok, size_t len,
 	if (rc != 0)
 		return XJ_TOKEN_E_MAC;
 
-	if (b64_decode(tok + PREFIX_LEN, PAYLOAD_B64, p, sizeof(p)) != 0)
-		return XJ_TOKEN_E_FORMAT;
-	s.kind = (char)p[0];
-	s.account = get_be(p + 1, 8);
-	s.gen = (unsigned)get_be(p + 9, 4);
-	s.iat = (long long)get_be(p + 13, 8);
-	s.seen = (long long)get_be(p + 21, 8);
+	s.kind = (char)p[4];
+	s.account = get_be(p + 5, 8);
+	s.gen = (unsigned)get_be(p + 13, 4);
+	s.iat = (long long)get_be(p + 17, 8);
+	s.seen = (long long)get_be(p + 25, 8);
 	/* only reachable with our key and a foreign writer: still refuse */
 	if (!session_ok(&s))
 		return XJ_TOKEN_E_FORMAT;
@@ -215,20 +254,22 @@ xj_session_fresh(const struct xj_session *s, long long now, long idle_s,
 	    s->seen - now <= XJ_SESSION_SKEW && s->iat - now <= XJ_SESSION_SKEW;
 }
 
+/* The CSRF token of s under the csrf ring's key of id (0: current). */
 static int
-csrf_compute(const struct xj_keys *k, const struct xj_session *s,
+csrf_compute(const struct xj_keys *k, const struct xj_session *s, unsigned id,
     char out[XJ_CSRF_BUF])
 {
-	unsigned char msg[CSRF_MSG_LEN], m[MAC_LEN];
+	unsigned char msg[CSRF_MSG_LEN], raw[CSRF_RAW_LEN];
 
 	msg[0] = (unsigned char)s->kind;
 	put_be(msg + 1, s->account, 8);
 	put_be(msg + 9, s->gen, 4);
 	put_be(msg + 13, (unsigned long long)s->iat, 8);
-	if (mac(k, "xueji csrf", msg, sizeof(msg), m) != 0)
+	if (mac(&k->csrf, id, "xueji csrf", msg, sizeof(msg), raw + 4, &id) != 0)
 		return XJ_TOKEN_E_CRYPTO;
-	b64_encode(m, sizeof(m), out);
-	OPENSSL_cleanse(m, sizeof(m));
+	put_be(raw, id, 4);
+	b64_encode(raw, sizeof(raw), out);
+	OPENSSL_cleanse(raw, sizeof(raw));
 	return 0;
 }
 
@@ -241,7 +282,7 @@ xj_csrf_make(const struct xj_keys *k, const struct xj_session *s, char *out,
 
 	if (k == NULL || !session_ok(s) || out == NULL || cap < XJ_CSRF_BUF)
 		return XJ_TOKEN_E_INPUT;
-	if ((rc = csrf_compute(k, s, buf)) != 0) {
+	if ((rc = csrf_compute(k, s, 0, buf)) != 0) {
 		out[0] = '\0';
 		return rc;
 	}
@@ -254,10 +295,14 @@ xj_csrf_check(const struct xj_keys *k, const struct xj_session *s,
     const char *tok, size_t len)
 {
 	char want[XJ_CSRF_BUF];
+	unsigned char kid[3 * 4];
 	int same;
 
+	/* the first 8 characters encode the key id (6 bytes' worth, of
+	 * which the first 4 are the id): decode them to pick the key */
 	if (k == NULL || !session_ok(s) || tok == NULL || len != XJ_CSRF_LEN ||
-	    csrf_compute(k, s, want) != 0)
+	    b64_decode_prefix(tok, 8, kid) != 0 ||
+	    csrf_compute(k, s, (unsigned)get_be(kid, 4), want) != 0)
 		return 0;
 	same = CRYPTO_memcmp(want, tok, XJ_CSRF_LEN) == 0;
 	OPENSSL_cleanse(want, sizeof(want));

@@ -2,12 +2,17 @@
  * SameSite=Strict session cookie) and anti-CSRF tokens (DESIGN.md
  * "Processes"). A session token is
  *
- *   "v1." base64url(payload) "." base64url(HMAC-SHA256(K_s, "v1." base64url(payload)))
+ *   "v2." base64url(payload) "." base64url(HMAC-SHA256(K_s, "v2." base64url(payload)))
  *
- * (base64url without padding, 86 characters) where the payload is 29
- * bytes: kind, then account (8), gen (4), iat (8), seen (8), big-endian;
- * K_s = HKDF(hmac key, "xueji session"). The MAC covers the version
- * prefix, so a later format cannot be confused with this one.
+ * (base64url without padding, 91 characters) where the payload is 33
+ * bytes: key id (4), kind, account (8), gen (4), iat (8), seen (8),
+ * big-endian; K_s = HKDF(session key of that id, "xueji session"). The
+ * key id lets the session key rotate with an overlap (review M11): new
+ * tokens are made under the current (highest) id, and a token of any id
+ * still listed in the session key file verifies; a sliding refresh
+ * re-issues it under the current id. The MAC covers the version prefix
+ * and the key id, so a later format cannot be confused with this one;
+ * v1 tokens (under the old single hmac.key) are refused.
  *
  * The token proves only that this instance issued it. The caller decides
  * whether it is still good: xj_session_fresh() for the idle and absolute
@@ -16,8 +21,9 @@
  * R-ORG-4) so that every older token dies at once.
  *
  * The CSRF token, sent by the pages in a request header on every state
- * change, is base64url(HMAC-SHA256(K_c, kind|account|gen|iat)) with
- * K_c = HKDF(hmac key, "xueji csrf"): it is bound to one session (not to
+ * change, is base64url(key id (4) | HMAC-SHA256(K_c, kind|account|gen|iat))
+ * (48 characters) with K_c = HKDF(csrf key of that id, "xueji csrf"),
+ * rotating like the session key: it is bound to one session (not to
  * seen, so it stays the same while the session slides) and is useless with
  * any other, and it cannot be derived from the cookie.
  *
@@ -30,9 +36,9 @@
 
 #include "crypto/keys.h"
 
-#define XJ_TOKEN_LEN		86	/* length of a session token */
+#define XJ_TOKEN_LEN		91	/* length of a session token */
 #define XJ_TOKEN_MAX		256	/* longer input is refused unread */
-#define XJ_CSRF_LEN		43	/* length of a CSRF token */
+#define XJ_CSRF_LEN		48	/* length of a CSRF token */
 /* buffer sizes for xj_token_make / xj_csrf_make, with the NUL */
 #define XJ_TOKEN_BUF		(XJ_TOKEN_LEN + 1)
 #define XJ_CSRF_BUF		(XJ_CSRF_LEN + 1)

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/err.h"
 #include "crypto/keys.h"
@@ -15,29 +16,49 @@
 #include "store/migrate.h"
 #include "store/schema.h"
 
+/* keygen DIR: one file per purpose (crypto/keys.h), never overwritten.
+ * An instance upgraded from the single hmac.key gets blind.key as a copy
+ * of it, so every blind index stays valid; sessions and CSRF get fresh
+ * keys (everyone signs in again once). keygen --rotate FILE adds a key
+ * with the next id to a ring: the first step of a rotation. */
 int
 xj_ctl_keygen(struct xj_ctl *x, int argc, char **argv)
 {
 	static const struct { const char *file, *kind; } k[] = {
-		{ "hmac.key", "hmac" }, { "enc.key", "enc" }, { "psb.key", "hmac" },
+		{ "session.key", "key" }, { "csrf.key", "key" }, { "blind.key", "blind" },
+		{ "sms.key", "key" }, { "enc.key", "key" }, { "psb.key", "key" },
 		{ "db_app.pw", "pw" },
 	};
-	char path[4096], err[512];
+	char path[4096], old[4096], err[512];
+	unsigned id;
 
 	(void)x;
+	if (argc == 3 && strcmp(argv[1], "--rotate") == 0) {
+		if (xj_keys_add(argv[2], &id, err, sizeof(err)) != 0) {
+			fprintf(stderr, "keygen: %s\n", err);
+			return 1;
+		}
+		printf("added key id %u to %s\n", id, argv[2]);
+		return 0;
+	}
 	if (argc != 2)
 		return xj_ctl_usage(argv[0]);
+	snprintf(old, sizeof(old), "%s/hmac.key", argv[1]);
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		int rc;
 		snprintf(path, sizeof(path), "%s/%s", argv[1], k[i].file);
-		rc = strcmp(k[i].kind, "pw") == 0 ?
-		    xj_keys_generate_password(path, err, sizeof(err)) :
-		    xj_keys_generate(path, k[i].kind, err, sizeof(err));
+		if (strcmp(k[i].kind, "pw") == 0)
+			rc = xj_keys_generate_password(path, err, sizeof(err));
+		else
+			rc = xj_keys_generate(path, strcmp(k[i].kind, "blind") == 0 &&
+			    access(old, F_OK) == 0 ? old : NULL, err, sizeof(err));
 		if (rc < 0) {
 			fprintf(stderr, "keygen: %s\n", err);
 			return 1;
 		}
-		printf("%s %s\n", rc ? "wrote" : "kept", path);
+		printf("%s %s%s\n", rc ? "wrote" : "kept", path,
+		    rc && strcmp(k[i].kind, "blind") == 0 && access(old, F_OK) == 0 ?
+		    " (a copy of hmac.key: blind indexes unchanged)" : "");
 	}
 	return xj_ctl_audit_keygen(argv[1]);
 }

@@ -33,6 +33,7 @@
 #include "db/tx.h"
 #include "store/certreview.h"
 #include "store/idempotency.h"
+#include "store/registration.h"
 
 struct xj_job {
 	const char	*name;
@@ -66,8 +67,7 @@ keys(struct xj_ctl *x)
 	char err[256];
 
 	if (!job_keys_loaded) {
-		if (xj_keys_load(x->conf.hmac_key_file, x->conf.enc_key_file, &job_keys, err,
-		    sizeof(err)) != 0) {
+		if (xj_keys_load(&x->conf, &job_keys, err, sizeof(err)) != 0) {
 			xj_log(XJ_LOG_ERROR, "job_keys", "%s", "error", err);
 			return NULL;
 		}
@@ -96,7 +96,9 @@ seal_tx(struct xj_db *db, void *arg)
 	if ((rc = xj_certreview_clear_batch(db, t->rows, &n)) != XJ_OK)
 		return rc;
 	for (int i = 0; i < n; i++) {
-		if (xj_field_encrypt(t->k, XJ_CERT_DETAILS_AAD, t->rows[i].details, t->rows[i].len,
+		char row[XJ_REG_ROW_MAX];
+		xj_reg_row(t->rows[i].prereg, -1, row);
+		if (xj_field_encrypt(t->k, XJ_CERT_DETAILS_AAD, row, t->rows[i].details, t->rows[i].len,
 		    ct, sizeof(ct), &len) != 0)
 			return XJ_E_INTERNAL;
 		if ((rc = xj_certreview_seal(db, t->rows[i].reg_id, t->rows[i].details,

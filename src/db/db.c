@@ -137,6 +137,18 @@ xj_db_ensure(struct xj_db *db)
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION time_zone = '+00:00', SESSION sql_mode = "
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	/* review M13: TLS to MariaDB, the server's certificate and name
+	 * verified against [db] ssl_ca; refused when the server offers no TLS */
+	if (c->db_ssl_ca[0]) {
+		my_bool yes = 1;
+		mysql_options(my, MYSQL_OPT_SSL_CA, c->db_ssl_ca);
+		if (c->db_ssl_cert[0]) {
+			mysql_options(my, MYSQL_OPT_SSL_CERT, c->db_ssl_cert);
+			mysql_options(my, MYSQL_OPT_SSL_KEY, c->db_ssl_key);
+		}
+		mysql_options(my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+		mysql_options(my, MYSQL_OPT_SSL_ENFORCE, &yes);
+	}
 	if (mysql_real_connect(my, c->db_socket[0] ? NULL : c->db_host,
 	    db->user, db->password[0] ? db->password : NULL, db->dbname,
 	    (unsigned)c->db_port, c->db_socket[0] ? c->db_socket : NULL,

@@ -79,6 +79,7 @@ phone_prepare(struct xj_str in, struct phone *p, int encrypt)
 {
 	size_t n = in.len < sizeof(p->digits) ? in.len : sizeof(p->digits) - 1;
 	size_t len = xj_mobile_normalize(in.p, n, p->digits);
+	char row[XJ_PARENT_ROW_LEN];
 	int rc;
 
 	p->digits[len] = '\0';
@@ -86,8 +87,10 @@ phone_prepare(struct xj_str in, struct phone *p, int encrypt)
 		return rc;
 	if (xj_blind_index(xj_auth_keys(), "parent.phone", p->digits, len, p->bidx) != 0)
 		return XJ_E_INTERNAL;
-	if (encrypt && xj_field_encrypt(xj_auth_keys(), "parent_account.phone", p->digits,
-	    len, p->ct, sizeof(p->ct), &p->ct_len) != 0)
+	/* the row's identity is its unique blind index (review L1) */
+	if (encrypt && xj_field_encrypt(xj_auth_keys(), "parent_account.phone",
+	    xj_parent_phone_row(p->bidx, row), p->digits, len, p->ct, sizeof(p->ct),
+	    &p->ct_len) != 0)
 		return XJ_E_INTERNAL;
 	return XJ_OK;
 }

@@ -212,7 +212,10 @@ view(struct xj_req *r, const struct xj_certreview *rv)
 	char t[26];
 	int rc;
 
-	if ((rc = xj_field_json_masked(xj_auth_keys(), XJ_CERT_DETAILS_AAD, rv->details_ct,
+	char row[XJ_REG_ROW_MAX];
+
+	xj_reg_row(rv->prereg, -1, row);
+	if ((rc = xj_field_json_masked(xj_auth_keys(), XJ_CERT_DETAILS_AAD, row, rv->details_ct,
 	    rv->details_ct_len, rv->details, rv->details_len, r->arena, &lim,
 	    xj_cert_masked_members, &details)) != XJ_OK)
 		return rc;
@@ -300,6 +303,7 @@ xj_parent_certs_submit(struct xj_req *r)
 	struct xj_window win;
 	struct xj_idem idem;
 	struct file_tx t;
+	char row[XJ_REG_ROW_MAX];
 	const char *key;
 	int rc;
 
@@ -334,7 +338,8 @@ xj_parent_certs_submit(struct xj_req *r)
 	/* M9: stored encrypted, like identity numbers */
 	if ((t.details_ct = xj_alloc(r->arena, XJ_FIELD_CT_LEN(t.details.len))) == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if (xj_field_encrypt(xj_auth_keys(), XJ_CERT_DETAILS_AAD, t.details.p, t.details.len,
+	xj_reg_row(rec->prereg, -1, row);
+	if (xj_field_encrypt(xj_auth_keys(), XJ_CERT_DETAILS_AAD, row, t.details.p, t.details.len,
 	    t.details_ct, XJ_FIELD_CT_LEN(t.details.len), &t.details_ct_len) != 0)
 		return XJ_E_INTERNAL;
 	key = xj_req_param(r, "HTTP_IDEMPOTENCY_KEY");

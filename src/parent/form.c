@@ -130,14 +130,17 @@ div_full(const struct xj_refdata *ref, const char *county, char *out, size_t cap
 /* The stored number in full: this is the paper the school checks
  * against the documents. */
 static int
-plain(const unsigned char *ct, size_t len, const char *aad, char *out, size_t cap)
+plain(const unsigned char *ct, size_t len, const char *aad, const char *prereg,
+    int guardian, char *out, size_t cap)
 {
+	char row[XJ_REG_ROW_MAX];
 	size_t n = 0;
 
 	out[0] = '\0';
 	if (len == 0)
 		return XJ_OK;
-	if (xj_field_decrypt(xj_auth_keys(), aad, ct, len, out, cap, &n) != 0 || n >= cap) {
+	xj_reg_row(prereg, guardian, row);
+	if (xj_field_decrypt(xj_auth_keys(), aad, row, ct, len, out, cap, &n) != 0 || n >= cap) {
 		out[0] = '\0';
 		xj_log(XJ_LOG_ERROR, "form_decrypt_failed", "%s", "column", aad);
 		return XJ_E_INTERNAL;
@@ -412,16 +415,18 @@ render(struct xj_req *r, struct page *pg, struct xj_html *h)
 	size_t svglen;
 	int rc;
 
-	if ((rc = plain(rec->idn_ct, rec->idn_ct_len, "registration.id_number",
+	if ((rc = plain(rec->idn_ct, rec->idn_ct_len, "registration.id_number", rec->prereg, -1,
 	    pg->child_idn, sizeof(pg->child_idn))) != XJ_OK)
 		return rc;
 	for (size_t i = 0; i < rec->nguardians; i++)
 		if ((rc = plain(rec->g[i].idn_ct, rec->g[i].idn_ct_len,
-		    "registration_guardian.id_number", pg->g_idn[i], sizeof(pg->g_idn[i]))) != XJ_OK ||
+		    "registration_guardian.id_number", rec->prereg, (int)i,
+		    pg->g_idn[i], sizeof(pg->g_idn[i]))) != XJ_OK ||
 		    (rc = plain(rec->g[i].phone_ct, rec->g[i].phone_ct_len,
-		    "registration_guardian.phone", pg->g_phone[i], sizeof(pg->g_phone[i]))) != XJ_OK)
+		    "registration_guardian.phone", rec->prereg, (int)i,
+		    pg->g_phone[i], sizeof(pg->g_phone[i]))) != XJ_OK)
 			return rc;
-	if (xj_form_token(xj_auth_keys()->hmac, rec->prereg, tok) != 0)
+	if (xj_form_token(xj_keyring_current(&xj_auth_keys()->blind, NULL), rec->prereg, tok) != 0)
 		return XJ_E_INTERNAL;
 	xj_form_token_display(tok, pg->token);
 	snprintf(qr, sizeof(qr), "%s-%s", rec->prereg, tok);

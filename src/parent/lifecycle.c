@@ -146,6 +146,8 @@ xj_parent_reg_correct(struct xj_req *r)
 	/* what does not come from the form stays */
 	rec->id = old->id;
 	memcpy(rec->prereg, old->prereg, sizeof(rec->prereg));
+	if ((rc = xj_regform_seal(rec)) != XJ_OK)
+		return rc;
 	rec->year = old->year;
 	rec->parent_id = old->parent_id;
 	rec->school_org_id = school.id;

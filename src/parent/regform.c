@@ -71,13 +71,37 @@ check_doc(const struct xj_refdata *ref, struct xj_str type, struct xj_str num,
 }
 
 static int
-encrypt(const char *aad, const char *pt, unsigned char *out, unsigned long *outlen)
+encrypt(const char *aad, const char *row, const char *pt, unsigned char *out,
+    unsigned long *outlen)
 {
 	size_t n;
 
-	if (xj_field_encrypt(xj_auth_keys(), aad, pt, strlen(pt), out, XJ_CT_MAX, &n) != 0)
+	if (xj_field_encrypt(xj_auth_keys(), aad, row, pt, strlen(pt), out, XJ_CT_MAX, &n) != 0)
 		return XJ_E_INTERNAL;
 	*outlen = n;
+	return XJ_OK;
+}
+
+int
+xj_regform_seal(struct xj_reg_rec *rec)
+{
+	char row[XJ_REG_ROW_MAX];
+	int rc;
+
+	xj_reg_row(rec->prereg, -1, row);
+	if (rec->idn_pt != NULL && (rc = encrypt("registration.id_number", row,
+	    rec->idn_pt, rec->idn_ct, &rec->idn_ct_len)) != XJ_OK)
+		return rc;
+	for (size_t i = 0; i < rec->nguardians; i++) {
+		struct xj_guardian_rec *g = &rec->g[i];
+		xj_reg_row(rec->prereg, (int)i, row);
+		if (g->phone_pt != NULL && (rc = encrypt("registration_guardian.phone", row,
+		    g->phone_pt, g->phone_ct, &g->phone_ct_len)) != XJ_OK)
+			return rc;
+		if (g->idn_pt != NULL && (rc = encrypt("registration_guardian.id_number", row,
+		    g->idn_pt, g->idn_ct, &g->idn_ct_len)) != XJ_OK)
+			return rc;
+	}
 	return XJ_OK;
 }
 
@@ -176,9 +200,10 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 				if (c->sex.p && (rec->sex[0] == 'M') != id.male)
 					xj_ferr_add(fe, r->arena, "child.sex", XJ_E_F_SEX_MISMATCH);
 			}
-			if ((rc = encrypt("registration.id_number", num, rec->idn_ct,
-			    &rec->idn_ct_len)) != XJ_OK)
-				return rc;
+			if ((rec->idn_pt = xj_strndup(r->arena, num, strlen(num))) == NULL)
+				return XJ_E_TOO_COMPLEX;
+			/* a length now, the ciphertext once the row is known */
+			rec->idn_ct_len = XJ_FIELD_CT_LEN(strlen(num));
 			/* R-COL-2: the child is its document, anywhere */
 			snprintf((char *)bidx_in, sizeof(bidx_in), "%s:%s", rec->doc_type, num);
 			if (xj_blind_index(xj_auth_keys(), "child.document", bidx_in,
@@ -226,9 +251,10 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 		if ((rc = xj_mobile_check((struct xj_str){ n, digits })) != XJ_OK) {
 			snprintf(path, sizeof(path), "guardians[%zu].phone", i);
 			xj_ferr_add(fe, r->arena, path, rc);
-		} else if ((rc = encrypt("registration_guardian.phone", digits, o->phone_ct,
-		    &o->phone_ct_len)) != XJ_OK)
-			return rc;
+		} else if ((o->phone_pt = xj_strndup(r->arena, digits, n)) == NULL)
+			return XJ_E_TOO_COMPLEX;
+		else
+			o->phone_ct_len = XJ_FIELD_CT_LEN(n);
 		copy(o->employer, sizeof(o->employer), g->employer);
 		/* R-REC-11: optional when the child has an ID, required when not */
 		if (g->id_number.p == NULL) {
@@ -248,9 +274,10 @@ xj_regform_read(struct xj_req *r, const struct xj_refdata *ref, struct xj_reg_re
 			snprintf(path, sizeof(path), rc == XJ_E_F_CODE ? "guardians[%zu].id_doc_type" :
 			    "guardians[%zu].id_number", i);
 			xj_ferr_add(fe, r->arena, path, rc);
-		} else if ((rc = encrypt("registration_guardian.id_number", num, o->idn_ct,
-		    &o->idn_ct_len)) != XJ_OK)
-			return rc;
+		} else if ((o->idn_pt = xj_strndup(r->arena, num, strlen(num))) == NULL)
+			return XJ_E_TOO_COMPLEX;
+		else
+			o->idn_ct_len = XJ_FIELD_CT_LEN(strlen(num));
 	}
 
 	copy(rec->special_category, sizeof(rec->special_category), in.special_category);

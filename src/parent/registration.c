@@ -71,6 +71,9 @@ create_once(struct xj_db *db, void *arg)
 			return XJ_E_INTERNAL;
 		if (xj_prereg_make(rec->year, rec->county, rnd % 10000000u, rec->prereg) != XJ_OK)
 			return XJ_E_INTERNAL;
+		/* the ciphertexts name their row: sealed for this number */
+		if ((rc = xj_regform_seal(rec)) != XJ_OK)
+			return rc;
 		memset(&in, 0, sizeof(in));
 		in.request_id = t->r->id;
 		in.client_addr = t->r->client_addr;

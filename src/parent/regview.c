@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "core/log.h"
 #include "core/req.h"
 #include "crypto/fieldmask.h"
 #include "domain/prereg.h"
@@ -35,7 +36,7 @@ xj_regview(struct xj_req *r, yajl_gen g, const struct xj_refdata *ref,
 {
 	const struct xj_ref_div *div = xj_ref_division(ref, rec->county);
 	int noid = xj_reg_noid(rec->doc_type, rec->idn_ct_len);	/* R-COL-7 */
-	char disp[20], masked[XJ_MASK_CAP], t[26], dist[16];
+	char disp[20], masked[XJ_MASK_CAP], t[26], dist[16], row[XJ_REG_ROW_MAX];
 
 	(void)r;
 	yajl_gen_map_open(g);
@@ -76,7 +77,8 @@ xj_regview(struct xj_req *r, yajl_gen g, const struct xj_refdata *ref,
 	xj_gen_str(g, "birth_date", rec->birth_date);
 	xj_gen_str(g, "id_doc_type", rec->doc_type);
 	/* H2: the one rule of domain/mask.h; the birth date is beside it */
-	xj_field_masked(xj_auth_keys(), "registration.id_number", rec->idn_ct, rec->idn_ct_len,
+	xj_reg_row(rec->prereg, -1, row);
+	xj_field_masked(xj_auth_keys(), "registration.id_number", row, rec->idn_ct, rec->idn_ct_len,
 	    rec->doc_type[0], masked, sizeof(masked));
 	xj_gen_str(g, "id_number_masked", rec->idn_ct_len ? masked : NULL);
 	xj_gen_str(g, "ethnicity", rec->ethnicity);
@@ -99,10 +101,11 @@ xj_regview(struct xj_req *r, yajl_gen g, const struct xj_refdata *ref,
 		xj_gen_str(g, "relation_desc", gr->relation_desc);
 		xj_gen_str(g, "name", gr->name);
 		xj_gen_str(g, "id_doc_type", gr->doc_type[0] ? gr->doc_type : NULL);
-		xj_field_masked(xj_auth_keys(), "registration_guardian.id_number", gr->idn_ct,
+		xj_reg_row(rec->prereg, (int)i, row);
+		xj_field_masked(xj_auth_keys(), "registration_guardian.id_number", row, gr->idn_ct,
 		    gr->idn_ct_len, gr->doc_type[0], masked, sizeof(masked));
 		xj_gen_str(g, "id_number_masked", gr->idn_ct_len ? masked : NULL);
-		xj_field_masked(xj_auth_keys(), "registration_guardian.phone", gr->phone_ct,
+		xj_field_masked(xj_auth_keys(), "registration_guardian.phone", row, gr->phone_ct,
 		    gr->phone_ct_len, XJ_MASK_PHONE, masked, sizeof(masked));
 		xj_gen_str(g, "phone_masked", masked);
 		xj_gen_str(g, "employer", gr->employer);

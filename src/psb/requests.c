@@ -123,6 +123,7 @@ answerable(const struct xj_psb_subject *s)
 static int
 fill(struct offered *o, const struct xj_psb_claim *c, const struct xj_psb_subject *s)
 {
+	char row[XJ_REG_ROW_MAX];
 	size_t n = 0;
 	int rc;
 
@@ -131,7 +132,8 @@ fill(struct offered *o, const struct xj_psb_claim *c, const struct xj_psb_subjec
 	memcpy(o->sex, s->sex, sizeof(o->sex));
 	memcpy(o->birth_date, s->birth_date, sizeof(o->birth_date));
 	memcpy(o->doc_type, s->doc_type, sizeof(o->doc_type));
-	rc = xj_field_decrypt(xj_auth_keys(), "registration.id_number", s->idn_ct,
+	xj_reg_row(s->prereg, -1, row);
+	rc = xj_field_decrypt(xj_auth_keys(), "registration.id_number", row, s->idn_ct,
 	    s->idn_ct_len, o->id_number, sizeof(o->id_number), &n);
 	if (rc != 0 || n >= sizeof(o->id_number)) {
 		/* a key missing from the key file, or a damaged value: an
@@ -146,7 +148,8 @@ fill(struct offered *o, const struct xj_psb_claim *c, const struct xj_psb_subjec
 	o->has_guardian = 0;
 	if (s->g_idn_ct_len == 0 || s->g_doc_type[0] == '\0')
 		return XJ_OK;
-	rc = xj_field_decrypt(xj_auth_keys(), "registration_guardian.id_number", s->g_idn_ct,
+	xj_reg_row(s->prereg, 0, row);
+	rc = xj_field_decrypt(xj_auth_keys(), "registration_guardian.id_number", row, s->g_idn_ct,
 	    s->g_idn_ct_len, o->g_id_number, sizeof(o->g_id_number), &n);
 	if (rc != 0 || n >= sizeof(o->g_id_number)) {
 		/* the child can still be checked: the link stays unknown */

@@ -33,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/auth.h"
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/req.h"
@@ -353,7 +354,7 @@ decide_child(struct xj_db *db, struct decide_tx *t, unsigned long long reg_id)
 		if ((rc = xj_reg_move(db, reg_id, ap.pos, to)) != XJ_OK)
 			return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;
 		/* R-ADM-2: the approved admission, and only it, creates the record */
-		rc = xj_student_create_from_registration(db, reg_id, ap.adm_school_id, &student);
+		rc = xj_student_create_from_registration(db, xj_auth_keys(), reg_id, ap.adm_school_id, &student);
 		if (rc != XJ_OK)
 			return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;
 		if ((rc = xj_adm_set_student(db, reg_id, student)) != XJ_OK ||

@@ -102,7 +102,7 @@ xj_school_audit(struct xj_db *db, struct xj_req *r, const char *action, const ch
 static int
 id_matches(const struct xj_applicant *ap, const char *typed)
 {
-	char pt[64], in[64];
+	char pt[XJ_DOCNO_MAX_BYTES + 1], in[XJ_DOCNO_MAX_BYTES + 1], row[XJ_REG_ROW_MAX];
 	size_t n = 0, k = 0;
 	int ok;
 
@@ -110,8 +110,9 @@ id_matches(const struct xj_applicant *ap, const char *typed)
 		if (*typed != ' ')
 			in[k++] = (char)(*typed >= 'a' && *typed <= 'z' ? *typed - 'a' + 'A' : *typed);
 	if (k == 0 || *typed || ap->idn_ct_len == 0 ||
-	    xj_field_decrypt(xj_auth_keys(), "registration.id_number", ap->idn_ct, ap->idn_ct_len,
-	    pt, sizeof(pt) - 1, &n) != 0)
+	    (xj_reg_row(ap->prereg, -1, row),
+	    xj_field_decrypt(xj_auth_keys(), "registration.id_number", row, ap->idn_ct,
+	    ap->idn_ct_len, pt, sizeof(pt) - 1, &n)) != 0)
 		return 0;
 	ok = n == k && CRYPTO_memcmp(pt, in, n) == 0;
 	OPENSSL_cleanse(pt, sizeof(pt));
@@ -135,7 +136,7 @@ presented(struct xj_req *r, const struct xj_applicant *ap)
 			tok += plen + 1;
 			n -= plen + 1;
 		}
-		return xj_form_token_check(xj_auth_keys()->hmac, ap->prereg, tok, n) ? 1 : -1;
+		return xj_form_token_check(xj_keyring_current(&xj_auth_keys()->blind, NULL), ap->prereg, tok, n) ? 1 : -1;
 	}
 	if (idn != NULL && *idn)
 		return id_matches(ap, idn) ? 2 : -1;
@@ -201,8 +202,11 @@ refuse:
 static void
 masked(const struct xj_applicant *ap, char out[XJ_MASK_CAP])
 {
-	xj_field_masked(xj_auth_keys(), "registration.id_number", ap->idn_ct, ap->idn_ct_len,
-	    ap->doc_type[0], out, XJ_MASK_CAP);
+	char row[XJ_REG_ROW_MAX];
+
+	xj_reg_row(ap->prereg, -1, row);
+	xj_field_masked(xj_auth_keys(), "registration.id_number", row, ap->idn_ct,
+	    ap->idn_ct_len, ap->doc_type[0], out, XJ_MASK_CAP);
 }
 
 static const char *

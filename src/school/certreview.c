@@ -106,8 +106,12 @@ view(struct xj_req *r, const struct xj_certreview *rv)
 	yajl_gen g;
 	int rc;
 
-	/* M9: decrypted, the permit and hukou book numbers masked */
-	if ((rc = xj_field_json_masked(xj_auth_keys(), XJ_CERT_DETAILS_AAD, rv->details_ct,
+	char row[XJ_REG_ROW_MAX];
+
+	/* M9: decrypted, the permit and hukou book numbers masked; bound to
+	 * the registration's row (L1) */
+	xj_reg_row(rv->prereg, -1, row);
+	if ((rc = xj_field_json_masked(xj_auth_keys(), XJ_CERT_DETAILS_AAD, row, rv->details_ct,
 	    rv->details_ct_len, rv->details, rv->details_len, r->arena, &lim,
 	    xj_cert_masked_members, &details)) != XJ_OK)
 		return rc;

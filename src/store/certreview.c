@@ -100,7 +100,7 @@ xj_certreview_file(struct xj_db *db, unsigned long long reg_id, const char *coun
 int
 xj_certreview_clear_batch(struct xj_db *db, struct xj_cert_clear *out, int *n)
 {
-	struct xj_col c[2];
+	struct xj_col c[3];
 	int rc;
 
 	*n = 0;
@@ -111,7 +111,8 @@ xj_certreview_clear_batch(struct xj_db *db, struct xj_cert_clear *out, int *n)
 			break;
 		c[0] = XJ_COL_INT;
 		c[1] = XJ_COL_STR(out[*n].details, sizeof(out[*n].details));
-		if ((rc = xj_db_fetch(db, XJ_Q_CERT_CLEAR_BATCH, c, 2)) != XJ_OK)
+		c[2] = XJ_COL_STR(out[*n].prereg, sizeof(out[*n].prereg));
+		if ((rc = xj_db_fetch(db, XJ_Q_CERT_CLEAR_BATCH, c, 3)) != XJ_OK)
 			break;
 		out[*n].reg_id = (unsigned long long)c[0].i;
 		out[*n].len = c[1].len;

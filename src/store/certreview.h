@@ -74,6 +74,7 @@ int	xj_certreview_file(struct xj_db *, unsigned long long reg_id, const char *co
 #define XJ_CERT_CLEAR_BATCH	50
 struct xj_cert_clear {
 	unsigned long long	 reg_id;
+	char			 prereg[17];	/* the row its ciphertext is bound to (L1) */
 	char			 details[XJ_CERT_DETAILS_MAX + 1];
 	size_t			 len;
 };

@@ -104,3 +104,16 @@ xj_parent_rehash(struct xj_db *db, unsigned long long id, const char *hash)
 
 	return xj_db_exec(db, XJ_Q_PARENT_REHASH, v, 2);
 }
+
+const char *
+xj_parent_phone_row(const unsigned char bidx[32], char out[XJ_PARENT_ROW_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[bidx[i] >> 4];
+		out[2 * i + 1] = hex[bidx[i] & 15];
+	}
+	out[64] = '\0';
+	return out;
+}

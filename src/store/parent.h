@@ -17,6 +17,10 @@ struct xj_parent_login {
 };
 
 /* XJ_OK with *id, XJ_E_CONFLICT when the number has an account. */
+/* The row identity parent_account.phone_ct is bound to (crypto/field.h,
+ * review L1): the row's unique phone blind index in hex, into out. */
+#define XJ_PARENT_ROW_LEN	65
+const char *xj_parent_phone_row(const unsigned char bidx[32], char out[XJ_PARENT_ROW_LEN]);
 int	xj_parent_insert(struct xj_db *, const unsigned char *phone_bidx,
 	    const unsigned char *phone_ct, size_t ct_len, const char *pw_hash,
 	    unsigned long long *id);

@@ -84,25 +84,26 @@ xj_psb_subject(struct xj_db *db, unsigned long long reg_id, struct xj_psb_subjec
 {
 	char state[25], cert[17];
 	struct xj_val v = XJ_VI(reg_id);
-	struct xj_col c[12] = {
+	struct xj_col c[13] = {
 		XJ_COL_STR(state, sizeof(state)), XJ_COL_STR(cert, sizeof(cert)),
 		XJ_COL_INT, XJ_COL_INT,
 		XJ_COL_STR(s->name, sizeof(s->name)), XJ_COL_STR(s->sex, sizeof(s->sex)),
 		XJ_COL_STR(s->birth_date, sizeof(s->birth_date)),
 		XJ_COL_STR(s->doc_type, sizeof(s->doc_type)),
 		XJ_COL_BLOB((char *)s->idn_ct, sizeof(s->idn_ct)),
+		XJ_COL_STR(s->prereg, sizeof(s->prereg)),
 		XJ_COL_STR(s->g_name, sizeof(s->g_name)),
 		XJ_COL_STR(s->g_doc_type, sizeof(s->g_doc_type)),
 		XJ_COL_BLOB((char *)s->g_idn_ct, sizeof(s->g_idn_ct)),
 	};
-	int rc = xj_db_row(db, XJ_Q_PSB_SUBJECT, &v, 1, c, 12);
+	int rc = xj_db_row(db, XJ_Q_PSB_SUBJECT, &v, 1, c, 13);
 
 	if (rc != XJ_OK)
 		return rc;
 	s->version = (unsigned)c[2].i;
 	s->local_family = (int)c[3].i;
 	s->idn_ct_len = c[8].len;
-	s->g_idn_ct_len = c[11].is_null ? 0 : c[11].len;
+	s->g_idn_ct_len = c[12].is_null ? 0 : c[12].len;
 	return parse_pos(state, cert, &s->pos);
 }
 

@@ -41,6 +41,7 @@ struct xj_psb_subject {
 	char			 doc_type[2];
 	unsigned char		 idn_ct[XJ_CT_MAX];
 	unsigned long		 idn_ct_len;
+	char			 prereg[17];	/* the row idn_ct is bound to */
 	/* the first guardian (idx 0), whose link to the child PSB reports
 	 * (protocol version 2); g_idn_ct_len 0: no number given */
 	char			 g_name[257];

@@ -586,3 +586,12 @@ xj_reg_context(struct xj_db *db, unsigned long long parent, const char *county6,
 	}
 	return XJ_OK;
 }
+
+void
+xj_reg_row(const char *prereg, int guardian, char out[XJ_REG_ROW_MAX])
+{
+	if (guardian < 0)
+		snprintf(out, XJ_REG_ROW_MAX, "%.16s", prereg);
+	else
+		snprintf(out, XJ_REG_ROW_MAX, "%.16s/%d", prereg, guardian);
+}

@@ -19,6 +19,12 @@ struct xj_idem;
  * bytes of field.h, rounded up; the columns are VARBINARY(192) (0011) */
 #define XJ_CT_MAX		192
 
+/* The row identity that the ciphertexts of a registration (guardian < 0)
+ * or of its guardian number `guardian` are bound to (crypto/field.h,
+ * review L1): the pre-registration number, "/" and the guardian's idx. */
+#define XJ_REG_ROW_MAX		24
+void	xj_reg_row(const char *prereg, int guardian, char out[XJ_REG_ROW_MAX]);
+
 struct xj_guardian_rec {
 	char		 relation[16];
 	char		 relation_desc[129];
@@ -29,6 +35,8 @@ struct xj_guardian_rec {
 	unsigned char	 phone_ct[XJ_CT_MAX];
 	unsigned long	 phone_ct_len;
 	char		 employer[513];
+	/* the form's numbers until parent/regform.c seals them for the row */
+	const char	*idn_pt, *phone_pt;
 };
 
 struct xj_reg_rec {
@@ -49,6 +57,7 @@ struct xj_reg_rec {
 	char			 doc_type[2];
 	unsigned char		 idn_ct[XJ_CT_MAX];
 	unsigned long		 idn_ct_len;
+	const char		*idn_pt;	/* as g[].idn_pt */
 	char			 ethnicity[3];
 	char			 nationality[129];
 	char			 hukou_nature[17];

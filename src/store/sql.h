@@ -67,9 +67,13 @@
 	  " UTC_TIMESTAMP(6) + INTERVAL ? SECOND, IF(locked_until <= UTC_TIMESTAMP(6), NULL, locked_until))" \
 	  " WHERE id = ?") \
 	X(STAFF_BUMP_GEN,    0, "UPDATE staff_account SET session_gen = session_gen + 1 WHERE id = ?") \
-	X(NONCE_INSERT,      XJ_SQL_DUP_OK, "INSERT INTO psb_nonce (nonce, seen_at) VALUES (?, UTC_TIMESTAMP(6))") \
+	/* issue 10 (G: L5): the nonce with its request timestamp, stored only \
+	 * when that is fresh on the database clock; purged by it */ \
+	X(NONCE_INSERT,      XJ_SQL_DUP_OK, \
+	  "INSERT INTO psb_nonce (nonce, ts, seen_at) SELECT ?, ?, UTC_TIMESTAMP(6) FROM DUAL" \
+	  " WHERE ABS(CAST(? AS SIGNED) - CAST(UNIX_TIMESTAMP() AS SIGNED)) <= ?") \
 	X(NONCE_PURGE,       0, \
-	  "DELETE FROM psb_nonce WHERE seen_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT 1000") \
+	  "DELETE FROM psb_nonce WHERE ts < CAST(UNIX_TIMESTAMP() AS SIGNED) - ? LIMIT 1000") \
 	/* sql/0008: a registration with its claim, guardians, first event, \
 	 * PSB request, audit entry and idempotent answer, as its own \
 	 * transaction or inside the caller's (65 values: \
@@ -177,7 +181,7 @@
 	  " FOR UPDATE SKIP LOCKED") \
 	X(PSB_SUBJECT,       0, \
 	  "SELECT r.state, r.cert_state, r.version, r.local_family, r.child_name, r.sex," \
-	  " DATE_FORMAT(r.birth_date, '%Y-%m-%d'), r.id_doc_type, r.id_number_ct," \
+	  " DATE_FORMAT(r.birth_date, '%Y-%m-%d'), r.id_doc_type, r.id_number_ct, r.prereg_no," \
 	  " COALESCE(g.name, ''), COALESCE(g.id_doc_type, ''), g.id_number_ct FROM registration r" \
 	  " LEFT JOIN registration_guardian g ON g.registration_id = r.id AND g.idx = 0 WHERE r.id = ?") \
 	X(PSB_OFFER,         0, \
@@ -249,8 +253,9 @@
 	/* issue 10 (C), M9: filings stored in clear before 0011, encrypted by \
 	 * the jobs runner (cert-details-encrypt) a batch at a time */ \
 	X(CERT_CLEAR_BATCH,  0, \
-	  "SELECT registration_id, details FROM cert_review WHERE details <> ''" \
-	  " ORDER BY registration_id LIMIT 50 FOR UPDATE SKIP LOCKED") \
+	  "SELECT c.registration_id, c.details, r.prereg_no FROM cert_review c" \
+	  " JOIN registration r ON r.id = c.registration_id WHERE c.details <> ''" \
+	  " ORDER BY c.registration_id LIMIT 50 FOR UPDATE SKIP LOCKED") \
 	X(CERT_SEAL,         0, \
 	  "UPDATE cert_review SET details = '', details_ct = ? WHERE registration_id = ? AND details = ?") \
 	X(CERT_DECIDE,       0, \
@@ -441,6 +446,15 @@
 	  "INSERT INTO student_guardian (student_id, idx, relation, relation_desc, name, id_doc_type," \
 	  " id_number_ct, phone_ct, employer) SELECT ?, idx, relation, relation_desc, name, id_doc_type," \
 	  " id_number_ct, phone_ct, employer FROM registration_guardian WHERE registration_id = ?") \
+	/* issue 10 (G: L1): the copied ciphertexts, re-encrypted for the \
+	 * student's rows */ \
+	X(STU_RESEAL_SRC,    0, "SELECT prereg_no, id_number_ct FROM registration WHERE id = ?") \
+	X(STU_RESEAL_GSRC,   0, \
+	  "SELECT idx, id_number_ct, phone_ct FROM registration_guardian WHERE registration_id = ?" \
+	  " ORDER BY idx") \
+	X(STU_SET_CT,        0, "UPDATE student SET id_number_ct = ? WHERE id = ?") \
+	X(STU_GUARDIAN_SET_CT, 0, \
+	  "UPDATE student_guardian SET id_number_ct = ?, phone_ct = ? WHERE student_id = ? AND idx = ?") \
 	X(STU_GET,           0, \
 	  "SELECT s.id, s.registration_id, s.school_org_id, o.code, o.name, o.path, s.county_code," \
 	  " s.student_no, s.student_no_kind, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d')," \

@@ -11,10 +11,12 @@
 
 #include "core/err.h"
 #include "core/log.h"
+#include "crypto/field.h"
 #include "db/db.h"
 #include "domain/idnum.h"
 #include "domain/studentno.h"
 #include "org.h"
+#include "registration.h"
 #include "sql.h"
 #include "student.h"
 
@@ -70,9 +72,100 @@ xj_student_may_enrol(struct xj_db *db, unsigned long long registration_id,
 	return c[1].i > 0 ? XJ_E_REPEATER : XJ_OK;
 }
 
+void
+xj_student_row(unsigned long long id, int guardian, char out[XJ_STUDENT_ROW_MAX])
+{
+	if (guardian < 0)
+		snprintf(out, XJ_STUDENT_ROW_MAX, "s%llu", id);
+	else
+		snprintf(out, XJ_STUDENT_ROW_MAX, "s%llu/%d", id, guardian);
+}
+
+/* One copied ciphertext re-encrypted for the student's row (review L1). */
+static int
+reseal(const struct xj_keys *k, const char *from_aad, const char *prereg, int idx,
+    const char *to_aad, unsigned long long sid, const unsigned char *ct, size_t len,
+    unsigned char *out, size_t *outlen)
+{
+	char from[XJ_REG_ROW_MAX], to[XJ_STUDENT_ROW_MAX];
+
+	*outlen = 0;
+	if (len == 0)
+		return XJ_OK;
+	xj_reg_row(prereg, idx, from);
+	xj_student_row(sid, idx, to);
+	if (xj_field_reseal(k, from_aad, from, to_aad, to, ct, len, out, XJ_CT_MAX, outlen) != 0) {
+		xj_log(XJ_LOG_ERROR, "student_reseal_failed", "%s", "column", to_aad);
+		return XJ_E_INTERNAL;
+	}
+	return XJ_OK;
+}
+
+/* The student row and its guardians' rows got the registration's
+ * ciphertexts by INSERT ... SELECT: encrypt them again for these rows. */
+static int
+reseal_student(struct xj_db *db, const struct xj_keys *k, unsigned long long reg_id,
+    unsigned long long sid)
+{
+	char prereg[17];
+	unsigned char ct[XJ_CT_MAX], ct2[XJ_CT_MAX], out[XJ_CT_MAX], out2[XJ_CT_MAX];
+	struct { long long idx; unsigned char idn[XJ_CT_MAX], ph[XJ_CT_MAX];
+	    unsigned long idn_len, ph_len; } g[XJ_REG_MAX_GUARDIANS];
+	size_t n = 0, m = 0, ng = 0;
+	struct xj_val v = XJ_VI(reg_id);
+	struct xj_col c[2] = { XJ_COL_STR(prereg, sizeof(prereg)), XJ_COL_BLOB((char *)ct, sizeof(ct)) };
+	int rc;
+
+	if ((rc = xj_db_row(db, XJ_Q_STU_RESEAL_SRC, &v, 1, c, 2)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	if ((rc = reseal(k, "registration.id_number", prereg, -1, "student.id_number", sid,
+	    ct, c[1].is_null ? 0 : c[1].len, out, &n)) != XJ_OK)
+		return rc;
+	{
+		struct xj_val u[2] = { XJ_VB(out, n), XJ_VI(sid) };
+		if ((rc = xj_db_exec(db, XJ_Q_STU_SET_CT, u, 2)) != XJ_OK)
+			return rc;
+	}
+	if ((rc = xj_db_exec(db, XJ_Q_STU_RESEAL_GSRC, &v, 1)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_col gc[3] = { XJ_COL_INT, XJ_COL_BLOB((char *)ct, sizeof(ct)),
+		    XJ_COL_BLOB((char *)ct2, sizeof(ct2)) };
+		if ((rc = xj_db_fetch(db, XJ_Q_STU_RESEAL_GSRC, gc, 3)) != XJ_OK)
+			break;
+		if (ng == XJ_REG_MAX_GUARDIANS)
+			continue;
+		g[ng].idx = gc[0].i;
+		g[ng].idn_len = gc[1].is_null ? 0 : gc[1].len;
+		g[ng].ph_len = gc[2].is_null ? 0 : gc[2].len;
+		memcpy(g[ng].idn, ct, g[ng].idn_len);
+		memcpy(g[ng].ph, ct2, g[ng].ph_len);
+		ng++;
+	}
+	xj_db_done(db, XJ_Q_STU_RESEAL_GSRC);
+	if (rc != XJ_NO_ROW)
+		return rc;
+	for (size_t i = 0; i < ng; i++) {
+		int idx = (int)g[i].idx;
+		if ((rc = reseal(k, "registration_guardian.id_number", prereg, idx,
+		    "student_guardian.id_number", sid, g[i].idn, g[i].idn_len, out, &n)) != XJ_OK ||
+		    (rc = reseal(k, "registration_guardian.phone", prereg, idx,
+		    "student_guardian.phone", sid, g[i].ph, g[i].ph_len, out2, &m)) != XJ_OK)
+			return rc;
+		{
+			struct xj_val u[4] = { n ? XJ_VB(out, n) : XJ_VNULL, XJ_VB(out2, m),
+			    XJ_VI(sid), XJ_VI(idx) };
+			if ((rc = xj_db_exec(db, XJ_Q_STU_GUARDIAN_SET_CT, u, 4)) != XJ_OK)
+				return rc;
+		}
+	}
+	return XJ_OK;
+}
+
 int
-xj_student_create_from_registration(struct xj_db *db, unsigned long long registration_id,
-    unsigned school_org_id, unsigned long long *student_id)
+xj_student_create_from_registration(struct xj_db *db, const struct xj_keys *keys,
+    unsigned long long registration_id, unsigned school_org_id,
+    unsigned long long *student_id)
 {
 	char county[7], birth[11], no[20];
 	struct xj_val r = XJ_VI(registration_id);
@@ -112,8 +205,10 @@ xj_student_create_from_registration(struct xj_db *db, unsigned long long registr
 	}
 	{
 		struct xj_val v[2] = { XJ_VI(*student_id), XJ_VI(registration_id) };
-		return xj_db_exec(db, XJ_Q_STU_GUARDIANS_COPY, v, 2);
+		if ((rc = xj_db_exec(db, XJ_Q_STU_GUARDIANS_COPY, v, 2)) != XJ_OK)
+			return rc;
 	}
+	return reseal_student(db, keys, registration_id, *student_id);
 }
 
 int

@@ -14,15 +14,23 @@ struct xj_db;
  * school) and draws a temporary number (R-REC-1: L + 6-digit area code +
  * 8-digit birth date + 4 random digits, unique, never reused). XJ_OK with
  * *student_id; XJ_E_CONFLICT when the registration already has a record;
- * or a db error (XJ_RETRY propagates to xj_tx_run). */
+ * or a db error (XJ_RETRY propagates to xj_tx_run). The copied
+ * ciphertexts are re-encrypted for the student's rows with keys (review
+ * L1: a ciphertext is bound to its row, xj_student_row). */
 /* R-REC-9: may this registration's child get a grade-1 primary record at
  * this school? XJ_OK, XJ_E_SCHOOL_UNLICENSED, XJ_E_REPEATER (the child
  * already has a primary-school record), XJ_E_NOT_FOUND or a db error.
  * xj_student_create_from_registration checks it too. */
 int	xj_student_may_enrol(struct xj_db *, unsigned long long registration_id,
 	    unsigned school_org_id);
-int	xj_student_create_from_registration(struct xj_db *, unsigned long long registration_id,
-	    unsigned school_org_id, unsigned long long *student_id);
+struct xj_keys;
+int	xj_student_create_from_registration(struct xj_db *, const struct xj_keys *keys,
+	    unsigned long long registration_id, unsigned school_org_id,
+	    unsigned long long *student_id);
+/* The row identity of a student's (guardian < 0) or of its guardian's
+ * ciphertexts: "s" id ["/" idx]. */
+#define XJ_STUDENT_ROW_MAX	32
+void	xj_student_row(unsigned long long id, int guardian, char out[XJ_STUDENT_ROW_MAX]);
 
 /* ---- the records module's own functions (school/records.c, roster.c,
  * stats.c); none of them is part of the contract above ---------------- */

@@ -102,6 +102,37 @@ def parent_reg(s, p, no):
     return b
 
 
+def student_values_bound(s, no, child):
+    """L1: the student's id number is not the registration's ciphertext
+    but one bound to the student row ("s" + id, AAD student.id_number):
+    decrypted here with the instance's enc.key (format of crypto/field.h)."""
+    from xjtest import key_ring
+    sid, sct, rct = s.sql("SELECT st.id, HEX(st.id_number_ct), HEX(r.id_number_ct) FROM student st"
+                          " JOIN registration r ON r.id = st.registration_id"
+                          " WHERE r.prereg_no = '%s'" % no)[0]
+    s.ok(sct != rct, "the student row holds its own ciphertext")
+    ct = bytes.fromhex(sct)
+    s.eq(ct[0], 2, "row-bound format")
+    try:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    except ImportError:     # without python3-cryptography: the server's own check
+        import subprocess
+        r = subprocess.run([s.stack.bin("xuejictl"), "-c", s.stack.conf_file, "rekey",
+                            "--dry-run"], capture_output=True, text=True)
+        s.ok(re.search(r"student\.id_number_ct: [1-9]\d* values, 0 to re-encrypt, 0 changed"
+                       r" meanwhile, 0 failed", r.stdout), r.stdout + r.stderr)
+        return
+    key = key_ring(s.stack.path("secrets", "enc.key"))[int.from_bytes(ct[1:5], "big")]
+    pt = AESGCM(key).decrypt(ct[5:17], ct[17:], ct[:5] + b"student.id_number\0s" + sid.encode())
+    s.eq(pt.decode(), child.id_number, "decrypts for the student's row")
+    try:
+        AESGCM(key).decrypt(ct[5:17], ct[17:], ct[:5] + b"registration.id_number\0" + no.encode())
+        raise Failure("the student's ciphertext must not decrypt as the registration's")
+    except Exception as e:
+        if isinstance(e, Failure):
+            raise
+
+
 # ---- the whole chain -----------------------------------------------------------
 
 @test("R-ADM-1 the whole chain: register, PSB verifies, school checks and ticks, county approves, notice, parent sees admitted")
@@ -149,6 +180,8 @@ def _(s):
     # R-ADM-2: the approval created the student record
     s.eq(s.sql("SELECT COUNT(*) FROM admission a JOIN registration r ON r.id = a.registration_id"
                " WHERE r.prereg_no = '%s' AND a.student_id IS NOT NULL" % no), [["1"]])
+    # L1: its copied ciphertexts were re-encrypted for the student's rows
+    student_values_bound(s, no, child)
     # the notice
     st, h, b = rev.call("POST", ADM + no + "/notice")
     s.eq(st, 200, "notice: %r" % (b,))

@@ -281,13 +281,13 @@ def _(s):
 
 @test("xuejid refuses to start with a key file readable by others")
 def _(s):
-    key = s.stack.path("secrets", "hmac.key")
+    key = s.stack.path("secrets", "session.key")
     os.chmod(key, 0o644)
     try:
         r = subprocess.run([s.stack.bin("xuejid"), "-c", s.stack.conf_file, "--check-config"],
                            capture_output=True, text=True)
         s.ok(r.returncode != 0, "must refuse")
-        s.ok("0644" in r.stderr and "hmac.key" in r.stderr, r.stderr)
+        s.ok("0644" in r.stderr and "session.key" in r.stderr, r.stderr)
     finally:
         os.chmod(key, 0o600)
     r = subprocess.run([s.stack.bin("xuejid"), "-c", s.stack.conf_file, "--check-config"],

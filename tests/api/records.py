@@ -102,7 +102,9 @@ def _(s):
     grade = school_year() - int(reg[2]) + 1
     s.eq(b["grade"], grade if grade >= 1 else None, "grade derived (R-REC-10)")
     s.eq(b["name"], reg[3])
-    s.eq((reg[4], reg[5]), ("1", "1"), "identity ciphertext and blind index copied, not re-encrypted")
+    # L1: the ciphertext is re-encrypted for the student's row (bound to it);
+    # the blind index, a function of the number, is copied
+    s.eq((reg[4], reg[5]), ("0", "1"), "identity re-encrypted for the student row, blind index copied")
     s.eq(b["school"]["code"], SCHOOL)
     s.eq(b["guardians"], 1, "guardians copied")
     s.eq(q1(s, "SELECT student_id FROM student_no_issued WHERE student_no = '%s'" % b["student_no"]),

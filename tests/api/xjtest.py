@@ -186,6 +186,32 @@ def make_stack(workers=2, threads=4):
 
 
 
+def key_ring(path):
+    """A key-ring file (crypto/keys.h: "ID HEX" lines, or one bare key =
+    id 1) as {id: bytes}."""
+    import re
+    with open(path) as f:
+        lines = [l.strip() for l in f if l.strip() and not l.strip().startswith("#")]
+    if len(lines) == 1 and re.fullmatch(r"[0-9a-fA-F]{64}", lines[0]):
+        return {1: bytes.fromhex(lines[0])}
+    return {int(i): bytes.fromhex(h) for i, h in (l.split() for l in lines)}
+
+
+def session_token(stack, account, gen, iat, seen, kind=b"p", key_id=None):
+    """A session cookie value made like src/crypto/token.c (v2: key id,
+    kind, account, gen, iat, seen under HKDF(session key, "xueji session")),
+    with the instance's session key of key_id (default: the current one)."""
+    import base64, hmac, struct
+    ring = key_ring(stack.path("secrets", "session.key"))
+    kid = max(ring) if key_id is None else key_id
+    prk = hmac.new(b"\0" * 32, ring[kid], hashlib.sha256).digest()      # HKDF, no salt
+    key = hmac.new(prk, b"xueji session" + b"\x01", hashlib.sha256).digest()
+    b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+    payload = struct.pack(">I", kid) + kind + struct.pack(">QIqq", account, gen, iat, seen)
+    signed = "v2." + b64(payload)
+    return signed + "." + b64(hmac.new(key, signed.encode(), hashlib.sha256).digest())
+
+
 def scrypt_hash(password, log2n, r=8, p=1):
     """A password hash in src/crypto/password.c's format at a chosen cost,
     made here (hashlib's scrypt is OpenSSL's too): to plant a hash of an

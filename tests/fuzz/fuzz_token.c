@@ -26,7 +26,8 @@ init_keys(void)
 
 	if (have_keys)
 		return;
-	if (xj_keys_parse_hmac(HEX_A, &keys, err, sizeof(err)) != 0 ||
+	if (xj_keyring_parse(HEX_A, "session", &keys.session, err, sizeof(err)) != 0 ||
+	    xj_keyring_parse("1 " HEX_A "\n2 " HEX_A "\n", "csrf", &keys.csrf, err, sizeof(err)) != 0 ||
 	    xj_keys_parse_enc("1 " HEX_A, &keys, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fuzz_token: keys: %s\n", err);
 		abort();

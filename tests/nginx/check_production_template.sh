@@ -18,7 +18,7 @@
 
 set -u
 
-PLAN=63
+PLAN=66
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # ---- locate the source tree -------------------------------------------
@@ -337,6 +337,8 @@ render() {
 	    -e "s|@HTTP_PORT@|$http_port|g" \
 	    -e "s|@HTTPS_PORT@|$https_port|g" \
 	    -e "s|@EXCHANGE_PORT@|$exchange_port|g" \
+	    -e "s|@PSB_PORT@|$psb_port|g" \
+	    -e "s|@PSB_CA@|$pki/ca.crt|g" \
 	    -e "s|@TLS_CERT@|$pki/server.crt|g" \
 	    -e "s|@TLS_KEY@|$pki/server.key|g" \
 	    -e "s|@MINISTRY_CA@|$pki/ca.crt|g" \
@@ -372,11 +374,12 @@ pick_ports() {
 		echo_port=$((base + 4))
 		drop1_port=$((base + 5))
 		drop2_port=$((base + 6))
+		psb_port=$((base + 7))
 		p=$base
-		while [ $p -le $((base + 6)) ] && port_closed $p; do
+		while [ $p -le $((base + 7)) ] && port_closed $p; do
 			p=$((p + 1))
 		done
-		[ $p -gt $((base + 6)) ] && return 0
+		[ $p -gt $((base + 7)) ] && return 0
 	done
 }
 
@@ -450,6 +453,7 @@ req() {
 	true
 }
 pub() { echo "--resolve xueji.test:$https_port:127.0.0.1 https://xueji.test:$https_port$1"; }
+psbp() { echo "--resolve xueji.test:$psb_port:127.0.0.1 https://xueji.test:$psb_port$1"; }
 exch() { echo "--resolve exchange.xueji.test:$exchange_port:127.0.0.1 https://exchange.xueji.test:$exchange_port$1"; }
 # hdr NAME HEADER: value of the last such header
 hdr() {
@@ -611,22 +615,30 @@ check "/healthz goes to a pool (502 with the school pool failing)" is_status hz 
 s=$(req ref $(pub /api/ref/v1/ethnicities))
 check "/api/ref/v1/ goes to a pool (502 with the school pool failing)" is_status ref 502 "$s"
 
-# -- PSB callbacks: gateway range only; realip trusts the LB's X-Forwarded-For.
+# -- PSB callbacks: their own port with mutual TLS (review L6), gateway
+#    range only (realip trusts the LB's X-Forwarded-For).
+s=$(req psbpub -X POST -H 'X-Forwarded-For: 192.0.2.7' --data-binary '{}' $(pub /callback/psb/v1/results))
+check "PSB callbacks are not served on the public port (404)" is_status psbpub 404 "$s"
+s=$(req psbnc -X POST -H 'X-Forwarded-For: 192.0.2.7' --data-binary '{}' $(psbp /callback/psb/v1/results))
+check "PSB port without a client certificate: 400" is_status psbnc 400 "$s"
+s=$(req psbrog -X POST -H 'X-Forwarded-For: 192.0.2.7' --data-binary '{}' \
+	--cert "$pki/rogue.crt" --key "$pki/rogue.key" $(psbp /callback/psb/v1/results))
+check "PSB port with a certificate from an unknown CA: 400" is_status psbrog 400 "$s"
 #    The pool's two workers hang up after reading a request: a POST must
 #    not be replayed on the other one, and neither may a GET here (a pull
 #    leases requests), while the school pool's first GET above was retried.
-s=$(req psb1 -X POST --data-binary '{}' $(pub /callback/psb/v1/result))
+s=$(req psb1 -X POST --data-binary '{}' --cert "$pki/client.crt" --key "$pki/client.key" $(psbp /callback/psb/v1/result))
 check "PSB callback from outside the gateway range: 403" is_status psb1 403 "$s"
 check "403 body is JSON forbidden" json_error psb1 forbidden
 c0=$(fake_count)
 s=$(req psb2 -X POST -H 'Content-Type: application/json' --data-binary '{}' \
-	-H 'X-Forwarded-For: 192.0.2.7' $(pub /callback/psb/v1/result))
+	-H 'X-Forwarded-For: 192.0.2.7' --cert "$pki/client.crt" --key "$pki/client.key" $(psbp /callback/psb/v1/result))
 c1=$(fake_count)
 check "PSB callback from the gateway range via the LB reaches the pool (502)" \
 	is_status psb2 502 "$s"
 pycheck "a POST the worker dropped is not replayed on another worker (1 delivery)" \
 	sh -c '[ $(($2 - $1)) -eq 1 ] || { echo "# deliveries: $(($2 - $1))"; exit 1; }' - "$c0" "$c1"
-s=$(req psb3 -H 'X-Forwarded-For: 192.0.2.7' $(pub /callback/psb/v1/requests))
+s=$(req psb3 -H 'X-Forwarded-For: 192.0.2.7' --cert "$pki/client.crt" --key "$pki/client.key" $(psbp /callback/psb/v1/requests))
 c2=$(fake_count)
 pycheck "a PSB pull (GET) the worker dropped is not resent to another worker (1 delivery)" \
 	sh -c '[ "$3" = 502 ] && [ $(($2 - $1)) -eq 1 ] || { echo "# status $3, deliveries: $(($2 - $1))"; exit 1; }' - "$c1" "$c2" "$s"
@@ -635,10 +647,10 @@ pycheck "a GET the worker dropped is retried once on the other worker (2 deliver
 blob 100 >"$tmp/100k"
 blob 130 >"$tmp/130k"
 s=$(req psb4 -X POST -H 'Content-Type: application/json' -H 'X-Forwarded-For: 192.0.2.7' \
-	--data-binary "@$tmp/100k" $(pub /callback/psb/v1/results))
+	--data-binary "@$tmp/100k" --cert "$pki/client.crt" --key "$pki/client.key" $(psbp /callback/psb/v1/results))
 check "100 KiB POST to the PSB callbacks passes the 128k limit (502)" is_status psb4 502 "$s"
 s=$(req psb5 -X POST -H 'Content-Type: application/json' -H 'X-Forwarded-For: 192.0.2.7' \
-	--data-binary "@$tmp/130k" $(pub /callback/psb/v1/results))
+	--data-binary "@$tmp/130k" --cert "$pki/client.crt" --key "$pki/client.key" $(psbp /callback/psb/v1/results))
 check "130 KiB POST to the PSB callbacks: 413" is_status psb5 413 "$s"
 
 # -- static pages

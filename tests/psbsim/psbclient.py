@@ -60,18 +60,39 @@ def new_nonce():
     return secrets.token_urlsafe(24)
 
 
-def load_key(path, warn=True):
-    """The PSB key: the file holds 64 hex digits (32 bytes), like the
-    server's other key files; the HMAC key is the decoded bytes."""
+def load_key_ring(path, warn=True):
+    """The PSB key file as {key id: key bytes}: "ID HEX" lines (the
+    server's key-ring format, docs/operations.md "Keys"), or one bare line
+    of 64 hex digits, which is key id 1."""
     st = os.stat(path)
     if warn and stat.S_IMODE(st.st_mode) & 0o077:
         print("psbclient: warning: %s is readable by group/others (want 0600)" % path,
               file=sys.stderr)
     with open(path, "rb") as f:
-        text = f.read().decode("ascii", "replace").strip()
-    if not re.fullmatch(r"[0-9A-Fa-f]{64}", text):
-        raise ValueError("%s: a PSB key file holds 64 hex digits" % path)
-    return bytes.fromhex(text)
+        lines = [l.strip() for l in f.read().decode("ascii", "replace").splitlines()]
+    lines = [l for l in lines if l and not l.startswith("#")]
+    if len(lines) == 1 and re.fullmatch(r"[0-9A-Fa-f]{64}", lines[0]):
+        return {1: bytes.fromhex(lines[0])}
+    ring = {}
+    for l in lines:
+        m = re.fullmatch(r"([1-9][0-9]*)\s+([0-9A-Fa-f]{64})", l)
+        if not m:
+            raise ValueError("%s: a PSB key file holds 'ID HEX' lines" % path)
+        ring[int(m.group(1))] = bytes.fromhex(m.group(2))
+    if not ring:
+        raise ValueError("%s: no key" % path)
+    return ring
+
+
+def load_key(path, warn=True):
+    """The current (highest id) PSB key's bytes; its id is load_key_id()."""
+    ring = load_key_ring(path, warn)
+    return ring[max(ring)]
+
+
+def load_key_id(path):
+    """The id of the current PSB key, sent as X-PSB-Key-Id."""
+    return max(load_key_ring(path, warn=False))
 
 
 def encode_body(body):
@@ -90,7 +111,7 @@ class PsbClient:
 
     def __init__(self, base_url, key_bytes, timeout=30, clock_offset=0,
                  cafile=None, certfile=None, keyfile=None, insecure=False,
-                 keepalive=True):
+                 keepalive=True, key_id=None):
         u = urllib.parse.urlsplit(base_url)
         if u.scheme not in ("http", "https") or not u.hostname:
             raise ValueError("base_url must be http(s)://host[:port][/prefix]: %r" % base_url)
@@ -98,6 +119,7 @@ class PsbClient:
         self.port = u.port or (443 if u.scheme == "https" else 80)
         self.prefix = u.path.rstrip("/")
         self.key = key_bytes
+        self.key_id = key_id                 # X-PSB-Key-Id; None: not sent (= key id 1)
         self.timeout = timeout
         self.clock_offset = clock_offset     # simulate a gateway with a skewed clock
         self.keepalive = keepalive
@@ -172,6 +194,8 @@ class PsbClient:
             signature = sign(self.key, ts, nonce, method, target, data)
         h = {"Accept": "application/json",
              "X-PSB-Timestamp": ts, "X-PSB-Nonce": nonce, "X-PSB-Signature": signature}
+        if self.key_id is not None:
+            h["X-PSB-Key-Id"] = str(self.key_id)
         if data or method == "POST":
             h["Content-Type"] = "application/json; charset=utf-8"
         h.update(headers or {})

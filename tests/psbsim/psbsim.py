@@ -30,7 +30,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from population import Population, DEFAULT_YEAR, FIELDS  # noqa: E402
-from psbclient import PsbClient, PsbError, encode_body, load_key, MAX_BATCH  # noqa: E402
+from psbclient import PsbClient, PsbError, encode_body, load_key, load_key_id, MAX_BATCH  # noqa: E402
 
 # Results are split into posts that stay under this many bytes (--max-body).
 # Xueji takes up to 128 KiB per post (docs/psb.md §8); the default stays
@@ -240,6 +240,7 @@ def main(argv=None):
 
     try:
         key = load_key(a.key_file)
+        key_id = load_key_id(a.key_file)
     except (OSError, ValueError) as e:
         print("psbsim: %s" % e, file=sys.stderr)
         return 2
@@ -253,7 +254,7 @@ def main(argv=None):
             ap.error("--override %s: %s" % (idn, e))
     client = PsbClient(a.url, key, timeout=a.timeout, clock_offset=a.clock_offset,
                        cafile=a.cafile, certfile=a.cert, keyfile=a.cert_key,
-                       insecure=a.insecure)
+                       insecure=a.insecure, key_id=key_id)
     log = (lambda m: print("psbsim: " + m, file=sys.stderr)) if a.verbose else None
     sim = Simulator(client, pop, max_batch=a.max, max_body=a.max_body,
                     drop_rate=a.drop_rate, resend_rate=a.resend_rate, seed=a.seed, log=log,

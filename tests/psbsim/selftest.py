@@ -22,7 +22,7 @@ sys.path.insert(0, HERE)
 
 import population as P                                   # noqa: E402
 from population import Population, person, make_id       # noqa: E402
-from psbclient import PsbClient, PsbError, sign, load_key, RESULTS_PATH, REQUESTS_PATH  # noqa: E402
+from psbclient import PsbClient, PsbError, sign, load_key, load_key_id, RESULTS_PATH, REQUESTS_PATH  # noqa: E402
 from fakeserver import FakePsbServer                     # noqa: E402
 from psbsim import Simulator                             # noqa: E402
 
@@ -208,7 +208,7 @@ def _():
        "e8c8950b0d3ebe596cc4f67aa509fb3933b15f1f3b16fda3a87333e3c760558b", "POST vector")
 
 
-@test("load_key reads 64 hex digits and refuses anything else")
+@test("load_key reads 64 hex digits or a key ring and refuses anything else")
 def _():
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "psb.key")
@@ -216,6 +216,10 @@ def _():
             f.write(KEY.hex() + "\n")
         os.chmod(path, 0o600)
         eq(load_key(path), KEY, "key bytes")
+        with open(path, "w") as f:
+            f.write("# ID KEY\n1 %s\n2 %s\n" % ((b"\x01" * 32).hex(), KEY.hex()))
+        eq(load_key(path), KEY, "the highest id of a key ring")
+        eq(load_key_id(path), 2, "its id")
         with open(path, "w") as f:
             f.write("not a key\n")
         try:

@@ -99,7 +99,8 @@ each(const char *name, const char *text, const char *kw, int p)
 			continue;
 		}
 		s = ident(s + strlen(kw), t, sizeof(t));
-		if (t[0] && strncmp(t, "information_schema.", 19) != 0)
+		/* DUAL is no table (INSERT ... SELECT ... FROM DUAL WHERE) */
+		if (t[0] && strncmp(t, "information_schema.", 19) != 0 && strcmp(t, "dual") != 0)
 			need(name, t, p);
 	}
 }

@@ -2,7 +2,8 @@
  * a token round-trips every field, is short and cookie-safe; any changed,
  * missing or extra character, or another key, is refused; freshness
  * follows the idle and absolute limits with 60 s of clock skew; a CSRF
- * token is good for one session only. */
+ * token is good for one session only; both carry a key id, so the keys
+ * rotate with an overlap (review M11). */
 #include "config.h"
 
 #include <stdio.h>
@@ -21,6 +22,9 @@
 #define NOW	1760000000LL
 
 static struct xj_keys	ka, kb;
+/* rotation: kr lists id 1 (HEX_A, as ka) and id 2 (HEX_B, current); kn
+ * only id 2, after the overlap */
+static struct xj_keys	kr, kn;
 
 static void
 make_keys(struct xj_keys *k, const char *hmac)
@@ -28,7 +32,8 @@ make_keys(struct xj_keys *k, const char *hmac)
 	char err[256];
 
 	memset(k, 0, sizeof(*k));
-	if (xj_keys_parse_hmac(hmac, k, err, sizeof(err)) != 0 ||
+	if (xj_keyring_parse(hmac, "session", &k->session, err, sizeof(err)) != 0 ||
+	    xj_keyring_parse(hmac, "csrf", &k->csrf, err, sizeof(err)) != 0 ||
 	    xj_keys_parse_enc("1 " HEX_A, k, err, sizeof(err)) != 0) {
 		printf("Bail out! keys: %s\n", err);
 		exit(1);
@@ -60,8 +65,8 @@ test_round_trip(void)
 
 	rc = xj_token_make(&ka, &s, tok, sizeof(tok));
 	is_int(rc, 0, "token: make succeeds");
-	is_int(strlen(tok), XJ_TOKEN_LEN, "token: 86 characters");
-	ok(strncmp(tok, "v1.", 3) == 0, "token: starts with the version v1.");
+	is_int(strlen(tok), XJ_TOKEN_LEN, "token: 91 characters");
+	ok(strncmp(tok, "v2.", 3) == 0, "token: starts with the version v2.");
 	ok(strspn(tok, ALPHABET) == strlen(tok),
 	    "token: cookie-safe characters only (base64url and dots)");
 	rc = xj_token_parse(&ka, tok, strlen(tok), &got);
@@ -73,9 +78,9 @@ test_round_trip(void)
 	is_str(tok2, tok, "token: deterministic for one session");
 	/* computed outside OpenSSL's C API from the format in token.h:
 	 * Python struct + base64 + hmac, key from openssl kdf (HKDF) */
-	is_str(tok, "v1.cAAAAAAAABCSAAAABwAAAABo53WoAAAAAGjnd-I."
-	    "P3kZOouAcbwAtBcNtokziwDLqpg-BIQG1LAvihKgSxM",
-	    "token: known answer (format of token.h)");
+	is_str(tok, "v2.AAAAAXAAAAAAAAAQkgAAAAcAAAAAaOd1qAAAAABo53fi."
+	    "2n5_uzlMgDqqyOIIoqElT4YibXUQjPIl_6HUwBaSbvc",
+	    "token: known answer (format of token.h, key id 1)");
 
 	rc = xj_token_make(&ka, &staff, tok, sizeof(tok));
 	ok(rc == 0 && xj_token_parse(&ka, tok, strlen(tok), &got) == 0 &&
@@ -148,8 +153,8 @@ test_refusals(void)
 	is_int(parse(&ka, bad, n), XJ_TOKEN_E_FORMAT,
 	    "token: standard base64 '+' refused (url alphabet only)");
 	memcpy(bad, tok, n);
-	bad[1] = '2';
-	is_int(parse(&ka, bad, n), XJ_TOKEN_E_FORMAT, "token: another version refused");
+	bad[1] = '1';
+	is_int(parse(&ka, bad, n), XJ_TOKEN_E_FORMAT, "token: another version (v1) refused");
 	is_int(parse(&ka, "", 0), XJ_TOKEN_E_FORMAT, "token: empty input refused");
 
 	is_int(parse(&kb, tok, n), XJ_TOKEN_E_MAC, "token: another key refused");
@@ -161,6 +166,35 @@ test_refusals(void)
 	bad[n - 1] = bad[n - 1] == 'A' ? 'B' : 'A';
 	rc = xj_token_parse(&ka, bad, n, &got);
 	ok(rc != 0 && got.account == 0 && got.kind == 0, "token: refused parse zeroes out");
+}
+
+static void
+test_rotation(void)
+{
+	struct xj_session s = parent(), got;
+	char t1[XJ_TOKEN_BUF], t2[XJ_TOKEN_BUF], c1[XJ_CSRF_BUF], c2[XJ_CSRF_BUF];
+
+	xj_token_make(&ka, &s, t1, sizeof(t1));
+	xj_token_make(&kr, &s, t2, sizeof(t2));
+	ok(strcmp(t1, t2) != 0 && strncmp(t2, "v2.AAAAAn", 9) == 0,
+	    "M11: after rotation new tokens carry the current key id 2");
+	ok(xj_token_parse(&kr, t1, strlen(t1), &got) == 0 && got.account == s.account,
+	    "M11: a token of the previous key id still verifies during the overlap");
+	is_int(xj_token_parse(&kr, t2, strlen(t2), &got), 0,
+	    "M11: a token of the current key id verifies");
+	is_int(xj_token_parse(&kn, t1, strlen(t1), &got), XJ_TOKEN_E_MAC,
+	    "M11: once the old id is removed its tokens are refused");
+	is_int(xj_token_parse(&ka, t2, strlen(t2), &got), XJ_TOKEN_E_MAC,
+	    "M11: a token of an id the ring does not list is refused");
+	xj_csrf_make(&ka, &s, c1, sizeof(c1));
+	xj_csrf_make(&kr, &s, c2, sizeof(c2));
+	ok(strncmp(c2, "AAAAA", 5) == 0 && c2[5] != c1[5],
+	    "M11: CSRF tokens carry their key id");
+	is_int(xj_csrf_check(&kr, &s, c1, strlen(c1)), 1,
+	    "M11: a CSRF token of the previous key id still verifies during the overlap");
+	is_int(xj_csrf_check(&kr, &s, c2, strlen(c2)), 1, "M11: a CSRF token of the current id verifies");
+	is_int(xj_csrf_check(&kn, &s, c1, strlen(c1)), 0,
+	    "M11: once the old id is removed its CSRF tokens are refused");
 }
 
 static void
@@ -200,9 +234,9 @@ test_csrf(void)
 
 	is_int(xj_csrf_make(&ka, &s, c, sizeof(c)), 0, "csrf: make succeeds");
 	ok(strlen(c) == XJ_CSRF_LEN && strspn(c, ALPHABET) == XJ_CSRF_LEN,
-	    "csrf: 43 base64url characters");
-	is_str(c, "7OD_tAbyWz2K67iDvwCeeFGQQkwWTrQUr_vuhStSaNo",
-	    "csrf: known answer (format of token.h)");
+	    "csrf: 48 base64url characters");
+	is_str(c, "AAAAAezg_7QG8ls9iuu4g78AnnhRkEJMFk60FK_77oUrUmja",
+	    "csrf: known answer (format of token.h, key id 1)");
 	is_int(xj_csrf_check(&ka, &s, c, strlen(c)), 1, "csrf: token of the session accepted");
 	o = s;
 	o.seen += 500;
@@ -247,11 +281,16 @@ main(void)
 	plan_lazy();
 	make_keys(&ka, HEX_A);
 	make_keys(&kb, HEX_B);
+	make_keys(&kr, "1 " HEX_A "\n2 " HEX_B "\n");
+	make_keys(&kn, "2 " HEX_B "\n");
 	test_round_trip();
 	test_refusals();
+	test_rotation();
 	test_fresh();
 	test_csrf();
 	xj_keys_clear(&ka);
 	xj_keys_clear(&kb);
+	xj_keys_clear(&kr);
+	xj_keys_clear(&kn);
 	return done_testing();
 }
