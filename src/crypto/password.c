@@ -16,14 +16,16 @@ static int
 derive(const char *pw, size_t len, const unsigned char *salt, size_t slen,
     int log2n, int r, int p, unsigned char *dk)
 {
-	uint64_t n = (uint64_t)1 << log2n;
-	/* scrypt needs 128*r*(N+p+2) bytes; allow that plus slack */
-	uint64_t maxmem = 128ull * (uint64_t)r * (n + (uint64_t)p + 2) + (1u << 20);
+	uint64_t n, maxmem;
 
 	/* the stored parameters come from the database: bound the memory a
-	 * hash may demand (2^20 * 128 * 16 = 2 GiB at most) */
+	 * hash may demand (2^20 * 128 * 16 = 2 GiB at most) -- before the
+	 * shift, which is undefined for ln >= 64 (found by fuzz_password) */
 	if (log2n < 1 || log2n > 20 || r < 1 || r > 16 || p < 1 || p > 16)
 		return -1;
+	n = (uint64_t)1 << log2n;
+	/* scrypt needs 128*r*(N+p+2) bytes; allow that plus slack */
+	maxmem = 128ull * (uint64_t)r * (n + (uint64_t)p + 2) + (1u << 20);
 	return EVP_PBE_scrypt(pw, len, salt, slen, n, (uint64_t)r, (uint64_t)p,
 	    maxmem, dk, DK_LEN) == 1 ? 0 : -1;
 }

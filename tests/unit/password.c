@@ -130,6 +130,11 @@ test_rehash(void)
 	is_int(xj_pw_needs_rehash(s, LN, R, P + 1), 1, "password: rehash when p differs");
 	is_int(xj_pw_needs_rehash("garbage", LN, R, P), 1,
 	    "password: malformed stored hash needs rehash");
+	/* found by tests/fuzz/fuzz_password.c: the cost was shifted before
+	 * its bounds were checked (1 << 66, undefined; UBSan reported it) */
+	is_int(xj_pw_verify("x", 1, "$scrypt$ln=66,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA==$"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAAAA="), -1,
+	    "password: a stored cost of ln=66 is refused before any shift");
 }
 
 int
