@@ -86,7 +86,9 @@ xj_mask(int kind, const char *v, size_t len, char *out, size_t cap)
 		size_t c = xj_utf8_char(s + i, len - i);
 
 		k = c ? c : 1;
-		if (c > 0 && (idx < head || idx + tail >= nchars)) {
+		/* a control character is never shown: a NUL would end the
+		 * string early (found by fuzz_mask) */
+		if (c > 0 && s[i] >= 0x20 && s[i] != 0x7f && (idx < head || idx + tail >= nchars)) {
 			if (o + c >= cap)
 				break;
 			memcpy(out + o, v + i, c);

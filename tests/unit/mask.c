@@ -326,5 +326,10 @@ main(void)
 	is_int(xj_field_masked(&keys, "registration.id_number", "2611010512345678",
 	    (const unsigned char *)"x", 0, 'A',
 	    m, sizeof(m)), -1, "L4 an empty value is -1 with an empty output");
+	/* found by tests/fuzz/fuzz_mask.c: a NUL in the shown first character
+	 * ended the masked string early */
+	is_int((long long)xj_mask('1', "\0\0\000110105112330", 14, m, sizeof(m)), 14,
+	    "mask: a control character is never shown, so the output is one string");
+	is_str(m, "*************3", "mask: the control characters became stars, the last character shows");
 	return done_testing();
 }
