@@ -122,7 +122,8 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "documents_check",	"SELECT, INSERT, UPDATE" },	/* ADM_DOCS_PUT upserts */
 	{ "school_class",	"SELECT, INSERT" },
 	{ "student",		"SELECT, INSERT, UPDATE" },
-	{ "student_guardian",	"SELECT, INSERT, UPDATE" },	/* STU_GUARDIAN_SET_CT (L1 re-encryption) */
+	/* STU_GUARDIAN_SET_CT: the copy re-encrypted for its row (L1), nothing else */
+	{ "student_guardian",	"SELECT, INSERT, UPDATE (id_number_ct, phone_ct)" },
 	{ "student_no_issued",	"SELECT, INSERT, UPDATE" },	/* STU_NO_BIND */
 	{ "student_term",	"SELECT, INSERT, UPDATE" },	/* TERM_REGISTER upserts */
 	/* the notice in force (sql/0016): the owner publishes a version */
