@@ -59,6 +59,12 @@
 	X(NOTHING_TO_SUBMIT,    409, "nothing_to_submit",     "没有待上报的已确认接收儿童",          "no ticked children are waiting to be submitted") \
 	X(NOTICE_NOT_ISSUED,    409, "notice_not_issued",     "录取通知书尚未发放",                  "the admission notice has not been issued") \
 	X(LIST_PARTLY_DECIDED,  409, "list_partly_decided",   "该名单已部分审批，已批准的儿童不能再退回：请以与已审批结果一致的决定完成审批", "the list is partly decided and approved children cannot be returned: finish it with a decision that agrees with the children decided so far") \
+	/* staff logins (issue 10 D: review M10) */ \
+	X(PASSWORD_CHANGE_REQUIRED, 403, "password_change_required", "请先修改密码（首次登录或管理员重置密码后须修改）", "change your password first (required at first sign-in and after an administrator's reset)") \
+	X(OTP_ENROLMENT_REQUIRED, 403, "second_factor_enrolment_required", "本单位要求启用动态口令（双因素认证），请先完成绑定", "your organisation requires a second factor: enrol an authenticator app first") \
+	X(OTP_REQUIRED,         401, "otp_required",          "请输入动态口令（验证器应用中的6位数字）", "enter the 6-digit code of your authenticator app") \
+	X(OTP_INVALID,          401, "otp_invalid",           "动态口令错误或已使用过",              "wrong or already used authenticator code") \
+	X(OTP_ENROLLED,         409, "second_factor_enrolled", "已启用动态口令；如需更换，请联系管理员重置", "a second factor is already enrolled: ask an administrator to reset it") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -96,7 +102,8 @@
 	X(F_CLASS_BRANCH,       422, "class_number_branch",   "分校区的班号须接在主校区同年级班号之后", "a branch campus numbers its classes after the main campus's classes of the same year and level") \
 	X(F_CLASS_MISMATCH,     422, "class_mismatch",        "班级的入学年份或学段与学生不符",     "the class's entry year or level differs from the student's") \
 	X(F_TERM,               422, "term_format",           "学期应为“学年起始年份-1”或“学年起始年份-2”，如 2026-1", "a term is the school year's first year and 1 or 2, e.g. 2026-1") \
-	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits")
+	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits") \
+	X(F_SAME_PASSWORD,      422, "same_password",         "新密码不能与当前密码相同",            "the new password must differ from the current one")
 
 enum xj_err {
 	XJ_OK = 0,

@@ -54,6 +54,8 @@ int	xj_ctl_age_set_cmd(struct xj_ctl *, int, char **);
 int	xj_ctl_purge_keys(struct xj_ctl *, int, char **);
 int	xj_ctl_grant_app_cmd(struct xj_ctl *, int, char **);
 int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
+/* staffcreate.c */
+int	xj_ctl_staff_create(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
 

@@ -112,6 +112,13 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_F_CLASS_MISMATCH, 422, "class_mismatch" },
 	{ XJ_E_F_TERM, 422, "term_format" },
 	{ XJ_E_LIST_PARTLY_DECIDED, 409, "list_partly_decided" },
+	/* issue 10 (D: logins) */
+	{ XJ_E_PASSWORD_CHANGE_REQUIRED, 403, "password_change_required" },
+	{ XJ_E_OTP_ENROLMENT_REQUIRED, 403, "second_factor_enrolment_required" },
+	{ XJ_E_OTP_REQUIRED, 401, "otp_required" },
+	{ XJ_E_OTP_INVALID, 401, "otp_invalid" },
+	{ XJ_E_OTP_ENROLLED, 409, "second_factor_enrolled" },
+	{ XJ_E_F_SAME_PASSWORD, 422, "same_password" },
 };
 
 static int
