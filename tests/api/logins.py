@@ -342,6 +342,15 @@ def _(s):
     s.eq(b["second_factor"], {"enrolled": False, "required": False}, "a county's staff: optional")
 
 
+@test("M3: nginx (dev.conf.in as production) rate-limits staff sign-in per address; 127.0.0.1 is exempt")
+def _(s):
+    body = {"login": "nobody.%d" % time.time_ns(), "password": "x"}
+    other = [s.http_from(ATTACKER, "POST", SESSION, body)[0] for _ in range(16)]
+    s.ok(429 in other and set(other) <= {401, 429}, "from %s: %r" % (ATTACKER, other))
+    local = [s.http("POST", SESSION, body)[0] for _ in range(16)]
+    s.ok(429 not in local, "from 127.0.0.1: %r" % local)
+
+
 # ---- L11: xuejictl staff-create ----------------------------------------------
 
 def ctl(s, *args, pass_fds=(), stdin=subprocess.DEVNULL):
