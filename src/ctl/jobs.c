@@ -29,6 +29,7 @@
 #include "core/log.h"
 #include "ctl/ctl.h"
 #include "store/idempotency.h"
+#include "store/staff.h"
 
 struct xj_job {
 	const char	*name;
@@ -50,9 +51,23 @@ job_idem_purge(struct xj_ctl *x, long *done)
 	return rc;
 }
 
+/* issue 10 (D): staff lockout rows of (account, address) pairs that
+ * neither sign in nor fail any more (an attacker's addresses) */
+static int
+job_staff_guard_purge(struct xj_ctl *x, long *done)
+{
+	unsigned long long n = 0;
+	int rc = xj_staff_guard_purge(&x->db, 86400, 500, &n);
+
+	*done = (long)n;
+	return rc;
+}
+
 static const struct xj_job jobs[] = {
 	{ "idempotency-purge", 3600, job_idem_purge,
 	  "delete Idempotency-Key records past their retention" },
+	{ "staff-login-guard-purge", 3600, job_staff_guard_purge,
+	  "delete staff lockout rows (account, client address) untouched for a day and not locked" },
 	{ NULL, 0, NULL, NULL }
 };
 

@@ -351,6 +351,19 @@ def _(s):
     s.ok(429 not in local, "from 127.0.0.1: %r" % local)
 
 
+@test("M3: xuejictl jobs purges lockout rows untouched for a day, never a locked one")
+def _(s):
+    sid = staff_id(s, new_account(s, "110101.reviewer"))
+    s.sql("INSERT INTO staff_login_guard (account_id, client_key, failed, locked_until, updated_at) VALUES"
+          " (%s, '192.0.2.1', 1, NULL, UTC_TIMESTAMP() - INTERVAL 2 DAY),"
+          " (%s, '192.0.2.2', 3, UTC_TIMESTAMP() + INTERVAL 1 HOUR, UTC_TIMESTAMP() - INTERVAL 2 DAY),"
+          " (%s, '192.0.2.3', 1, NULL, UTC_TIMESTAMP())" % (sid, sid, sid))
+    r = ctl(s, "jobs", "--once", "staff-login-guard-purge")
+    s.eq(r.returncode, 0, r.stderr)
+    s.eq(s.sql("SELECT client_key FROM staff_login_guard WHERE account_id = %s ORDER BY client_key" % sid),
+         [["192.0.2.2"], ["192.0.2.3"]])
+
+
 # ---- L11: xuejictl staff-create ----------------------------------------------
 
 def ctl(s, *args, pass_fds=(), stdin=subprocess.DEVNULL):
