@@ -218,6 +218,8 @@ xj_auth_password_verify_held(const char *pw, size_t len, const char *stored)
 {
 	int ok = xj_pw_verify(pw, len, stored ? stored : dummy_hash);
 
+	if (ok < 0)
+		return XJ_E_INTERNAL;	/* a malformed stored hash */
 	return stored ? ok : 0;
 }
 

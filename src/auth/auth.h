@@ -57,6 +57,7 @@ int	xj_auth_password_verify(const char *pw, size_t len, const char *stored);
  * reserves its attempt, so that an attempt refused busy (503) is never
  * counted as a failure (review M2). */
 int	xj_auth_password_verify_held(const char *pw, size_t len, const char *stored);
+/* (1 match, 0 no, XJ_E_INTERNAL for a malformed stored hash) */
 /* 1 when [security] staff_totp_required lists this org kind (M10). */
 int	xj_auth_totp_required(const char *org_kind);
 

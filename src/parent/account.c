@@ -293,7 +293,7 @@ xj_parent_login(struct xj_req *r)
 	t.acc = &acc;
 	t.what = "parent.login_locked";
 	if ((ok = attempt(r, &t, in.password)) < 0)
-		return ok == XJ_E_BUSY ? XJ_E_BUSY : ok;
+		return ok;
 	/* M1c: locked answers as unknown; the audit entry was written */
 	if (t.locked)
 		return XJ_E_BAD_CREDENTIALS;
@@ -403,7 +403,7 @@ xj_parent_password(struct xj_req *r)
 	lt.acc = &acc;
 	lt.what = "parent.password_change_locked";
 	if ((ok = attempt(r, &lt, in.current)) < 0)
-		return ok == XJ_E_BUSY ? XJ_E_BUSY : ok;
+		return ok;
 	if (lt.locked)
 		return XJ_E_ACCOUNT_LOCKED;
 	t.r = r;

@@ -264,10 +264,6 @@ xj_school_account_reset(struct xj_req *r)
 
 	if ((rc = xj_school_may(r, XJ_ACT_ACCOUNTS, &a)) != XJ_OK)
 		return rc;
-	memset(&in, 0, sizeof(in));
-	if ((rc = xj_bind(r->arena, r->json, reset_fields, &in, &fe)) != XJ_OK &&
-	    rc != XJ_E_VALIDATION)
-		return rc;
 	if (lg.len == 0 || lg.len >= sizeof(login))
 		return XJ_E_NOT_FOUND;
 	memcpy(login, lg.p, lg.len);
@@ -279,6 +275,11 @@ xj_school_account_reset(struct xj_req *r)
 		return XJ_E_NOT_FOUND;
 	if (tg.id == r->actor_id)
 		return XJ_E_CONFLICT;	/* one's own: PUT /account/password */
+	/* the body after the scope: outside it, 404 whatever was sent */
+	memset(&in, 0, sizeof(in));
+	if ((rc = xj_bind(r->arena, r->json, reset_fields, &in, &fe)) != XJ_OK &&
+	    rc != XJ_E_VALIDATION)
+		return rc;
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
 	if ((rc = xj_auth_password_hash(in.password.p, in.password.len, hash)) != XJ_OK)

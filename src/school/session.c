@@ -241,7 +241,7 @@ login_tx(struct xj_db *db, void *arg)
 /* The account's TOTP code: the step it matches above the last one used,
  * or -1. */
 static long long
-otp_step(struct xj_req *r, const struct xj_staff_login *acc, struct xj_str code)
+otp_step(const struct xj_staff_login *acc, struct xj_str code)
 {
 	char secret[XJ_TOTP_SECRET_LEN + 1];
 	size_t n = 0;
@@ -255,7 +255,6 @@ otp_step(struct xj_req *r, const struct xj_staff_login *acc, struct xj_str code)
 	    code.len, acc->totp_last_step, &step))
 		step = -1;
 	OPENSSL_cleanse(secret, sizeof(secret));
-	(void)r;
 	return step;
 }
 
@@ -306,7 +305,7 @@ xj_school_login(struct xj_req *r)
 	if (t.how == A_OK && acc->totp_enabled) {
 		if (in.otp.p == NULL)
 			t.how = A_OTP_MISSING;
-		else if ((t.step = otp_step(r, acc, in.otp)) < 0)
+		else if ((t.step = otp_step(acc, in.otp)) < 0)
 			t.how = A_OTP_WRONG;
 	}
 	/* the cost was raised since this hash was made: re-hash now, while
