@@ -13,6 +13,8 @@ import base64
 import hashlib
 import hmac
 import os
+import pty
+import select
 import struct
 import subprocess
 import threading
@@ -408,6 +410,53 @@ def _(s):
     s.ok(r.returncode != 0 and "10 characters" in r.stderr, r.stderr)
     r = ctl(s, "staff-create", "--org", "110000", "--login", login, "--name", "x", "--password", "x")
     s.eq(r.returncode, 2, "no --password option: %s" % r.stderr)
+
+
+def on_terminal(argv, answers, timeout=20):
+    """Run argv with a pseudo-terminal as its controlling terminal, type
+    each answer after its prompt; (exit status, everything the terminal
+    showed)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execv(argv[0], argv)
+        finally:
+            os._exit(127)
+    shown, pending, end = b"", list(answers), time.time() + timeout
+    try:
+        while time.time() < end:
+            if pending and shown.rstrip().endswith(pending[0][0].encode()):
+                os.write(fd, pending.pop(0)[1].encode() + b"\n")
+            r, _, _ = select.select([fd], [], [], 0.2)
+            if r:
+                try:
+                    data = os.read(fd, 1024)
+                except OSError:
+                    break
+                if not data:
+                    break
+                shown += data
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
+
+
+@test("L11: xuejictl staff-create reads the password from the terminal without echo, typed twice")
+def _(s):
+    login = "t%d.ttyadmin" % (time.time_ns() % 10 ** 9)
+    argv = [s.stack.bin("xuejictl"), "-c", s.stack.conf_file, "staff-create", "--org", "110100",
+            "--login", login, "--name", "市级管理员"]
+    code, shown = on_terminal(argv, [("Password for %s:" % login, "Terminal2026pw"),
+                                     ("Again:", "Terminal2026pw")])
+    s.eq(code, 0, "staff-create on a terminal: %r" % shown)
+    s.ok("Terminal2026pw" not in shown, "the password is not echoed: %r" % shown)
+    s.eq(s.sql("SELECT must_change_pw FROM staff_account WHERE login = '%s'" % login), [["1"]])
+    s.eq(Staff(s, login, "Terminal2026pw").login()[0], 200)
+    code, shown = on_terminal(argv[:-4] + ["--login", login + "z", "--name", "x"],
+                              [("Password for %s:" % (login + "z"), "Terminal2026pw"),
+                               ("Again:", "Terminal2026px")])
+    s.ok(code != 0 and "differ" in shown, "two different passwords: %r" % shown)
 
 
 # enough hashing slots in flight (3 workers x 4) that the pre-M2 code
