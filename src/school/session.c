@@ -180,6 +180,7 @@ struct login_tx {
 	struct xj_req		*r;
 	struct xj_staff_login	*acc;
 	enum attempt		 how;
+	enum attempt		 result;	/* out: how, or A_OTP_WRONG for a replay */
 	long long		 step;		/* the TOTP step to use, or -1 */
 	unsigned		 gen;		/* out: the new session generation */
 	const char		*rehash;	/* a new hash at today's cost, or NULL */
@@ -197,18 +198,20 @@ login_tx(struct xj_db *db, void *arg)
 	    t->r->id, t->r->client_addr };
 	struct xj_audit a = { NULL, "staff_account", XJ_STR_NULL, XJ_STR_NULL, XJ_STR_NULL };
 	char idbuf[24], key[XJ_CLIENT_KEY_MAX];
+	enum attempt how = t->how;	/* t stays as given: xj_tx_run may rerun us */
 	int rc = XJ_OK;
 
 	snprintf(idbuf, sizeof(idbuf), "%llu", t->acc->id);
 	a.target_id = xj_str_c(idbuf);
-	if (t->how == A_OK && t->step >= 0 &&
+	if (how == A_OK && t->step >= 0 &&
 	    (rc = xj_staff_totp_use(db, t->acc->id, t->step)) == XJ_E_CONFLICT) {
-		t->how = A_OTP_WRONG;	/* this step was used: a replay */
+		how = A_OTP_WRONG;	/* this step was used: a replay */
 		rc = XJ_OK;
 	}
 	if (rc != XJ_OK)
 		return rc;
-	switch (t->how) {
+	t->result = how;
+	switch (how) {
 	case A_OK:
 		a.action = "staff.login";
 		xj_school_client_key(t->r->client_addr, key);
@@ -321,7 +324,7 @@ xj_school_login(struct xj_req *r)
 	}
 	if ((rc = xj_tx_run(r->db, login_tx, &t)) != XJ_OK)
 		return rc;
-	switch (t.how) {
+	switch (t.result) {
 	case A_WRONG:
 		return XJ_E_BAD_CREDENTIALS;
 	case A_DISABLED:

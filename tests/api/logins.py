@@ -437,7 +437,12 @@ def on_terminal(argv, answers, timeout=20):
                     break
                 shown += data
     finally:
-        _, status = os.waitpid(pid, 0)
+        # a child still waiting for input when time is up is killed: the
+        # test then fails instead of hanging
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            os.kill(pid, 9)
+            _, status = os.waitpid(pid, 0)
         os.close(fd)
     return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
 
