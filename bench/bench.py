@@ -252,7 +252,7 @@ class Bench:
                 time.sleep(0.2)
             if st != 200:
                 raise RuntimeError("login of %s: %d %r" % (row[0], st, body[:200]))
-            c = re.search(r"xj_parent=([^;]+)", cookie).group(1)
+            c = re.search(r"__Host-xj_parent=([^;]+)", cookie).group(1)
             return {"c": c, "t": json.loads(body)["csrf_token"], "n": row[1], "p": row[2]}
         with concurrent.futures.ThreadPoolExecutor(4) as ex:
             self.sessions = list(ex.map(one, rows))
@@ -292,10 +292,10 @@ class Bench:
         the session's start, not on its last use)."""
         def one(s):
             st, cookie, body = self.http("GET", "/api/parent/v1/session",
-                                         headers={"Cookie": "xj_parent=" + s["c"]})
+                                         headers={"Cookie": "__Host-xj_parent=" + s["c"]})
             if st != 200:
                 raise RuntimeError("session refresh: %d %r" % (st, body[:200]))
-            m = re.search(r"xj_parent=([^;]+)", cookie or "")
+            m = re.search(r"__Host-xj_parent=([^;]+)", cookie or "")
             if m:
                 s["c"] = m.group(1)
         with concurrent.futures.ThreadPoolExecutor(4) as ex:
@@ -344,7 +344,7 @@ class Bench:
             time.sleep(0.2)
         if st != 200:
             raise RuntimeError("staff login of %s: %d %r" % (login, st, body[:200]))
-        c = re.search(r"xj_staff=([^;]+)", cookie).group(1)
+        c = re.search(r"__Host-xj_staff=([^;]+)", cookie).group(1)
         return [c, json.loads(body)["csrf_token"]]
 
     def school_plan(self):

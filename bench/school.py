@@ -51,7 +51,7 @@ def main():
 
         def call(kind, who, method, path, body=None):
             nonlocal sock
-            h = {"Accept": "application/json", "Cookie": "xj_staff=" + who[0],
+            h = {"Accept": "application/json", "Cookie": "__Host-xj_staff=" + who[0],
                  "X-CSRF-Token": who[1]}
             data = None
             if body is not None:

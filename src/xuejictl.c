@@ -53,6 +53,14 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "  seed-demo [--password PW]\n"
 "                        demo schools and staff accounts (Beijing, 16 districts);\n"
 "                        refused when [server] environment = production\n" },
+	{ "staff-create", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_staff_create,
+"  staff-create --org CODE [--kind KIND] --login L --name N [--role R]\n"
+"               [--password-fd N]\n"
+"                        a staff account (role admin by default: the first\n"
+"                        administrator of a fresh install); the password is read\n"
+"                        from the terminal without echo, or from file descriptor\n"
+"                        N, never from the command line; it must be changed at\n"
+"                        first login; audited\n" },
 	{ "window-set", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_window_set_cmd,
 "  window-set --year Y --division CODE --opens 'YYYY-MM-DD HH:MM' --closes '...'\n"
 "                        set the collection window (R-COL-1) of a province, city or\n"

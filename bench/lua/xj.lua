@@ -34,7 +34,7 @@ local function sess()
 end
 
 local function auth_headers(s, post)
-  local h = { ["Cookie"] = "xj_parent=" .. s.c, ["Accept"] = "application/json" }
+  local h = { ["Cookie"] = "__Host-xj_parent=" .. s.c, ["Accept"] = "application/json" }
   if post then
     h["X-CSRF-Token"] = s.t
     h["Content-Type"] = "application/json"

@@ -23,6 +23,7 @@
 #include "db/db.h"
 #include "store/audit.h"
 #include "store/parent.h"
+#include "store/staff.h"
 #include "store/sql.h"
 #include "auth.h"
 
@@ -51,6 +52,52 @@ static char dummy_hash[XJ_PW_HASH_MAX];
 
 #define REFRESH_AFTER	60	/* re-issue a sliding cookie at most once a minute */
 
+/* Walk the comma-separated kinds of list: 1 when kind is one of them
+ * (kind NULL: 0, but every token checked); -1 on an unknown token. */
+static int
+kinds_scan(const char *list, const char *kind)
+{
+	static const char *const known[] = { "school", "county", "city", "province", "ministry" };
+	const char *p = list;
+	int found = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const char *t = p;
+		size_t m = n;
+		int ok = 0;
+
+		while (m && (*t == ' ' || *t == '\t'))
+			t++, m--;
+		while (m && (t[m - 1] == ' ' || t[m - 1] == '\t'))
+			m--;
+		if (m) {
+			for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+				ok |= strlen(known[i]) == m && memcmp(known[i], t, m) == 0;
+			if (!ok)
+				return -1;
+			if (kind && strlen(kind) == m && memcmp(kind, t, m) == 0)
+				found = 1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return found;
+}
+
+static int
+totp_kinds_valid(const char *list)
+{
+	return kinds_scan(list, NULL) < 0 ? -1 : 0;
+}
+
+int
+xj_auth_totp_required(const char *org_kind)
+{
+	return kinds_scan(conf->staff_totp_required, org_kind) == 1;
+}
+
 int
 xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, int load_psb, char *err,
     size_t errlen)
@@ -59,6 +106,11 @@ xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, int load_psb, cha
 
 	conf = c;
 	keys = k;
+	if (totp_kinds_valid(c->staff_totp_required) != 0) {
+		snprintf(err, errlen, "[security] staff_totp_required: not a list of org kinds "
+		    "(school, county, city, province, ministry): %s", c->staff_totp_required);
+		return -1;
+	}
 	memset(&psb_keys, 0, sizeof(psb_keys));
 	/* a key ring like the others; the old 64-hex-digit file is key id 1 */
 	if (load_psb && c->psb_key_file[0] &&
@@ -161,15 +213,27 @@ xj_auth_password_verify(const char *pw, size_t len, const char *stored)
 	return stored ? ok : 0;
 }
 
+int
+xj_auth_password_verify_held(const char *pw, size_t len, const char *stored)
+{
+	int ok = xj_pw_verify(pw, len, stored ? stored : dummy_hash);
+
+	if (ok < 0)
+		return XJ_E_INTERNAL;	/* a malformed stored hash */
+	return stored ? ok : 0;
+}
+
 static int
 set_cookie(struct xj_req *r, char kind, const char *value, long max_age)
 {
 	char buf[512];
-	int secure = strcmp(conf->environment, "production") == 0;
 
-	snprintf(buf, sizeof(buf), "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
-	    kind == 'p' ? XJ_COOKIE_PARENT : XJ_COOKIE_STAFF, value, max_age,
-	    secure ? "; Secure" : "");
+	/* __Host-: Secure, Path=/ and no Domain, so that no sibling subdomain
+	 * can set or shadow it (review L10). Always Secure, also in
+	 * development: browsers keep Secure cookies from http://localhost
+	 * (docs/development.md), and the test clients send them anyway. */
+	snprintf(buf, sizeof(buf), "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict; Secure",
+	    kind == 'p' ? XJ_COOKIE_PARENT : XJ_COOKIE_STAFF, value, max_age);
 	return xj_resp_header(r, "Set-Cookie", buf);
 }
 
@@ -211,7 +275,7 @@ xj_auth_clear(struct xj_req *r, char kind)
 
 /* Account row check for the session's generation. */
 static int
-session_live(struct xj_req *r, const struct xj_session *s)
+session_live(struct xj_req *r, const struct xj_session *s, int role)
 {
 	unsigned gen = 0;
 	int rc;
@@ -224,28 +288,34 @@ session_live(struct xj_req *r, const struct xj_session *s)
 			return rc;
 		return gen == s->gen ? XJ_OK : XJ_E_SESSION_EXPIRED;
 	} else {
-		struct xj_val v = XJ_VI(s->account);
-		char status[16], rolebuf[16];
-		struct xj_col c[4] = { XJ_COL_INT, XJ_COL_STR(status, sizeof(status)),
-		    XJ_COL_STR(rolebuf, sizeof(rolebuf)), XJ_COL_INT };
-		rc = xj_db_row(r->db, XJ_Q_STAFF_GEN, &v, 1, c, 4);
+		struct xj_staff_session ss;
+		rc = xj_staff_session(r->db, s->account, &ss);
 		if (rc == XJ_NO_ROW)
 			return XJ_E_UNAUTHENTICATED;
 		if (rc != XJ_OK)
 			return rc;
-		if (strcmp(status, "active") != 0)
+		if (strcmp(ss.status, "active") != 0)
 			return XJ_E_UNAUTHENTICATED;
 		/* R-ORG-4: a newer login bumped the generation */
-		if ((unsigned)c[0].i != s->gen)
+		if (ss.gen != s->gen)
 			return XJ_E_SESSION_REPLACED;
-		r->actor_org = (unsigned)c[3].i;
-		r->actor_role = xj_strndup(r->arena, rolebuf, strlen(rolebuf));
+		r->actor_org = ss.org_id;
+		r->actor_role = xj_strndup(r->arena, ss.role, strlen(ss.role));
+		/* M10: until the password is changed (first login, admin
+		 * reset) and a required second factor enrolled, only the
+		 * XJ_ROLE_STAFF_SETUP routes answer */
+		if (role != XJ_ROLE_STAFF_SETUP) {
+			if (ss.must_change_pw)
+				return XJ_E_PASSWORD_CHANGE_REQUIRED;
+			if (!ss.totp_enabled && xj_auth_totp_required(ss.org_kind))
+				return XJ_E_OTP_ENROLMENT_REQUIRED;
+		}
 		return XJ_OK;
 	}
 }
 
 static int
-check_session(struct xj_req *r, char kind, int confirm_later)
+check_session(struct xj_req *r, char kind, int confirm_later, int role)
 {
 	struct xj_str cookie = xj_req_cookie(r, kind == 'p' ? XJ_COOKIE_PARENT : XJ_COOKIE_STAFF);
 	long idle = kind == 'p' ? conf->parent_idle : conf->staff_idle;
@@ -264,7 +334,7 @@ check_session(struct xj_req *r, char kind, int confirm_later)
 	if (confirm_later && kind == 'p') {
 		r->live_pending = 1;
 		r->live_gen = s.gen;
-	} else if ((rc = session_live(r, &s)) != XJ_OK)
+	} else if ((rc = session_live(r, &s, role)) != XJ_OK)
 		return rc;
 	r->actor_type = kind == 'p' ? XJ_ACTOR_PARENT : XJ_ACTOR_STAFF;
 	r->actor_id = s.account;
@@ -450,11 +520,11 @@ xj_auth_check(struct xj_req *r, int role)
 {
 	switch (role) {
 	case XJ_ROLE_PARENT:
-		return check_session(r, 'p', 0);
 	case XJ_ROLE_PARENT_CONFIRM:
-		return check_session(r, 'p', 1);
+		return check_session(r, 'p', role == XJ_ROLE_PARENT_CONFIRM, role);
 	case XJ_ROLE_STAFF:
-		return check_session(r, 's', 0);
+	case XJ_ROLE_STAFF_SETUP:
+		return check_session(r, 's', 0, role);
 	case XJ_ROLE_PSB:
 		/* dispatch.c calls this before the body is parsed */
 		return check_psb(r);

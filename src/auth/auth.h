@@ -15,8 +15,10 @@ struct xj_conf;
 struct xj_keys;
 struct xj_req;
 
-#define XJ_COOKIE_PARENT	"xj_parent"
-#define XJ_COOKIE_STAFF		"xj_staff"
+/* __Host- (review L10): the browser keeps them only when Secure, with
+ * Path=/ and no Domain, so no sibling subdomain can plant one */
+#define XJ_COOKIE_PARENT	"__Host-xj_parent"
+#define XJ_COOKIE_STAFF		"__Host-xj_staff"
 
 /* Once at start; keys and conf must outlive the workers. The PSB key is
  * read from conf->psb_key_file (permission-checked) only by workers that
@@ -49,6 +51,15 @@ int	xj_auth_password_hash(const char *pw, size_t len, char *out /* XJ_PW_HASH_MA
  * still costs one hash at the configured cost and answers 0, so that
  * timing does not tell which accounts exist. */
 int	xj_auth_password_verify(const char *pw, size_t len, const char *stored);
+
+/* As xj_auth_password_verify, for a caller that already holds a slot of
+ * the pool (xj_auth_hash_enter): a login takes the slot first and then
+ * reserves its attempt, so that an attempt refused busy (503) is never
+ * counted as a failure (review M2). */
+int	xj_auth_password_verify_held(const char *pw, size_t len, const char *stored);
+/* (1 match, 0 no, XJ_E_INTERNAL for a malformed stored hash) */
+/* 1 when [security] staff_totp_required lists this org kind (M10). */
+int	xj_auth_totp_required(const char *org_kind);
 
 /* A bounded pool for password hashing: at most conf hash_slots hashes at
  * once per process, and at most xj_auth_hash_door() threads hashing or

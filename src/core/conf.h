@@ -58,6 +58,7 @@ struct xj_conf {
 	int	parent_lockout;
 	int	staff_max_failures;
 	int	staff_lockout;
+	char	staff_totp_required[64];	/* org kinds, comma-separated */
 	int	hash_slots;
 	/* [collection] */
 	int	psb_lease;

@@ -66,6 +66,12 @@
 	X(REG_VOID,             410, "registration_void",     "本次登记已作废，信息采集表无效",      "this registration is void: its collection form no longer counts") \
 	/* issue 10 (H): privacy (PIPL, M12) */ \
 	X(ACCOUNT_IN_USE,       409, "account_in_use",        "该账号下仍有进行中的登记或已建立的学籍，不能注销：请先撤销进行中的登记", "registrations of this account are still in progress or became student records: cancel those in progress first") \
+	/* staff logins (issue 10 D: review M10) */ \
+	X(PASSWORD_CHANGE_REQUIRED, 403, "password_change_required", "请先修改密码（首次登录或管理员重置密码后须修改）", "change your password first (required at first sign-in and after an administrator's reset)") \
+	X(OTP_ENROLMENT_REQUIRED, 403, "second_factor_enrolment_required", "本单位要求启用动态口令（双因素认证），请先完成绑定", "your organisation requires a second factor: enrol an authenticator app first") \
+	X(OTP_REQUIRED,         401, "otp_required",          "请输入动态口令（验证器应用中的6位数字）", "enter the 6-digit code of your authenticator app") \
+	X(OTP_INVALID,          401, "otp_invalid",           "动态口令错误或已使用过",              "wrong or already used authenticator code") \
+	X(OTP_ENROLLED,         409, "second_factor_enrolled", "已启用动态口令；如需更换，请联系管理员重置", "a second factor is already enrolled: ask an administrator to reset it") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -108,7 +114,11 @@
 	 * fields held invalid_credentials, an error code, against the spec) */ \
 	X(F_WRONG_PASSWORD,     422, "wrong_current_password", "当前密码不正确", "the current password is wrong") \
 	/* issue 10 (H): privacy (PIPL, M12) */ \
-	X(F_NOTICE_OUTDATED,    422, "privacy_notice_outdated", "个人信息处理告知已更新，请阅读并确认最新版本后再提交", "the privacy notice has changed: read and accept the current version (GET /api/ref/v1/privacy-notice), then submit again")
+	X(F_NOTICE_OUTDATED,    422, "privacy_notice_outdated", "个人信息处理告知已更新，请阅读并确认最新版本后再提交", "the privacy notice has changed: read and accept the current version (GET /api/ref/v1/privacy-notice), then submit again") \
+	X(F_SAME_PASSWORD,      422, "same_password",         "新密码不能与当前密码相同",            "the new password must differ from the current one") \
+	/* a wrong authenticator code while confirming an enrolment (a field \
+	 * of a 422, not the 401 otp_invalid of a sign-in) */ \
+	X(F_WRONG_OTP,          422, "wrong_otp",             "动态口令错误，请输入验证器应用当前显示的6位数字", "wrong code: enter the 6 digits your authenticator app shows now")
 
 enum xj_err {
 	XJ_OK = 0,

@@ -35,6 +35,12 @@ enum xj_role {
 	 * writes; until confirmed no 2xx can leave (req.c refuses it). */
 	XJ_ROLE_PARENT_CONFIRM,
 	XJ_ROLE_STAFF,			/* any staff session */
+	/* a staff session, also one that must first change its password or
+	 * enrol a second factor (review M10): the password and TOTP routes,
+	 * who-am-I and logout; every other staff route refuses such a
+	 * session with password_change_required or
+	 * second_factor_enrolment_required */
+	XJ_ROLE_STAFF_SETUP,
 	XJ_ROLE_PSB			/* the PSB gateway's signature */
 };
 

@@ -56,6 +56,8 @@ int	xj_ctl_grant_app_cmd(struct xj_ctl *, int, char **);
 int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
 /* rekey.c */
 int	xj_ctl_rekey(struct xj_ctl *, int, char **);
+/* staffcreate.c */
+int	xj_ctl_staff_create(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
 /* audit.c: `audit verify`, and one batch of the jobs runner's audit-seal */

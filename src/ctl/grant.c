@@ -128,6 +128,9 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "student_term",	"SELECT, INSERT, UPDATE" },	/* TERM_REGISTER upserts */
 	/* the notice in force (sql/0016): the owner publishes a version */
 	{ "privacy_notice",	"SELECT" },
+	/* STAFF_GUARD_*: failed sign-ins per (account, client address), M3
+	 * (sql/0012); the job staff-login-guard-purge deletes stale rows */
+	{ "staff_login_guard",	"SELECT, INSERT, UPDATE, DELETE" },
 	/* CLAIM_QUOTA_*: a staff account's hourly claim look-ups (sql/0010) */
 	{ "claim_lookup_quota",	"SELECT, INSERT, UPDATE" },
 };

@@ -34,6 +34,7 @@
 #include "store/certreview.h"
 #include "store/idempotency.h"
 #include "store/registration.h"
+#include "store/staff.h"
 
 struct xj_job {
 	const char	*name;
@@ -132,6 +133,19 @@ job_retention(struct xj_ctl *x, long *done)
 	return xj_ctl_retention_batch(x, x->conf.retention_months, done);
 }
 
+/* issue 10 (D): staff lockout rows of (account, address) pairs that
+ * neither sign in nor fail any more (an attacker's addresses) */
+static int
+job_staff_guard_purge(struct xj_ctl *x, long *done)
+{
+	unsigned long long n = 0;
+	int rc = xj_staff_guard_purge(&x->db, 86400, 500, &n);
+
+	*done = (long)n;
+	return rc;
+}
+
+
 static const struct xj_job jobs[] = {
 	{ "idempotency-purge", 3600, job_idem_purge,
 	  "delete Idempotency-Key records past [collection] idempotency_retention hours" },
@@ -143,6 +157,8 @@ static const struct xj_job jobs[] = {
 	  "void registrations left in id_mismatch past [claims] mismatch_release_days, freeing the child (claimrelease.c)" },
 	{ "retention-purge", 3600, job_retention,
 	  "delete registrations that did not become student records [privacy] retention_months after their school year began" },
+	{ "staff-login-guard-purge", 3600, job_staff_guard_purge,
+	  "delete staff lockout rows (account, client address) untouched for a day and not locked" },
 	{ NULL, 0, NULL, NULL }
 };
 

@@ -26,6 +26,7 @@
 #include "crypto/field.h"
 #include "crypto/keys.h"
 #include "ctl/ctl.h"
+#include "store/certreview.h"
 #include "store/registration.h"
 
 struct enc_col {
@@ -60,10 +61,17 @@ static const struct enc_col enc_cols[] = {
 	  "phone_ct", "student_guardian.phone", "registration_guardian.phone" },
 	{ "parent_account", "id", NULL, "", "LOWER(HEX(t.phone_bidx))",
 	  "phone_ct", "parent_account.phone", "parent_account.phone" },
+	/* the five-certificate filing, bound to its registration (M9) */
+	{ "cert_review", "registration_id", NULL,
+	  " JOIN registration r ON r.id = t.registration_id", "r.prereg_no",
+	  "details_ct", "cert_review.details", "cert_review.details" },
+	/* a staff account's TOTP secret, bound to the account (M10) */
+	{ "staff_account", "id", NULL, "", "CAST(t.id AS CHAR)",
+	  "totp_secret_ct", "staff_account.totp_secret", "staff_account.totp_secret" },
 };
 #define NCOLS	(sizeof(enc_cols) / sizeof(enc_cols[0]))
 
-#define CT_MAX	1024
+#define CT_MAX	XJ_CERT_DETAILS_CT_MAX	/* the longest: a certificate filing */
 
 enum { Q_SELECT, Q_UPDATE, Q_COUNT };
 

@@ -1,12 +1,22 @@
 /* account.c -- parent accounts: sign-up with a mobile number and a
  * password, login with lockout, logout, password change (issue 3 §1).
  *   POST   /api/parent/v1/accounts          201 + session | 409 phone_registered | 422
- *   POST   /api/parent/v1/session           200 + session | 401 invalid_credentials | 403 account_locked
+ *   POST   /api/parent/v1/session           200 + session | 401 invalid_credentials
  *   GET    /api/parent/v1/session           200 {account, csrf_token} | 401
  *   DELETE /api/parent/v1/session           204 (ends every session of the account)
- *   PUT    /api/parent/v1/account/password  200 + new session | 401 | 422
+ *   PUT    /api/parent/v1/account/password  200 + new session | 401 | 403 account_locked | 422
  * Password hashing runs outside any transaction and inside the bounded
- * hashing pool (auth.h), so a login storm cannot hold every thread. */
+ * hashing pool (auth.h), so a login storm cannot hold every thread.
+ * Lockout (review M2, M1c, L10): each attempt takes a slot of the pool,
+ * then reserves itself on the account's failure count in its own
+ * transaction, and only then is its password hashed; the
+ * parent_max_failures-th reservation locks. So N parallel guesses count N
+ * and at most parent_max_failures of them are ever evaluated; a correct
+ * password resets the count. A locked account answers exactly as an
+ * unknown number or a wrong password (401 invalid_credentials, after the
+ * same hashing work), so the answer tells nobody whether a number has an
+ * account. The password change's current_password counts on the same
+ * lockout; there the caller is signed in, so it may hear account_locked. */
 #include "config.h"
 
 #include <ctype.h>
@@ -102,12 +112,6 @@ hash_password(struct xj_str pw, char *out)
 }
 
 static int
-verify_password(struct xj_str pw, const char *stored)
-{
-	return xj_auth_password_verify(pw.p, pw.len, stored);
-}
-
-static int
 session_body(struct xj_req *r, int status, unsigned long long id)
 {
 	yajl_gen g = xj_resp_json(r, status);
@@ -194,15 +198,57 @@ struct login_tx {
 	struct xj_req		*r;
 	struct xj_parent_login	*acc;
 	int			 ok;
+	int			 locked;	/* out of reserve_tx */
+	const char		*what;		/* audit action of a refused reservation */
 	const char		*rehash;	/* a new hash at today's cost, or NULL */
 };
 
-/* Record the attempt: reset or count failures (the max-th locks), and the
- * audit entry, in one transaction. */
+/* Reserve the attempt (M2), in its own transaction so that parallel
+ * attempts see it; a refusal (locked) is audited, as every failed
+ * sign-in is. */
+static int
+reserve_tx(struct xj_db *db, void *arg)
+{
+	const struct xj_conf *c = xj_parent_conf;
+	struct login_tx *t = arg;
+	struct xj_actor who = actor_of(t->r, t->acc->id);
+	struct xj_audit a = { t->what, "parent_account", XJ_STR_NULL, XJ_STR_NULL,
+	    XJ_STR("locked") };
+	char idbuf[24];
+	int rc;
+
+	t->locked = 0;
+	rc = xj_parent_login_reserve(db, t->acc->id, c->parent_max_failures, c->parent_lockout);
+	if (rc != XJ_E_ACCOUNT_LOCKED)
+		return rc;
+	t->locked = 1;
+	snprintf(idbuf, sizeof(idbuf), "%llu", t->acc->id);
+	a.target_id = xj_str_c(idbuf);
+	return xj_audit_append(db, &who, &a);
+}
+
+/* One evaluated guess: a slot of the hashing pool first (a busy answer
+ * counts nothing), then the reservation, then the hash. 1 match, 0 no
+ * (t->locked: refused before hashing, after the same work), <0 error. */
+static int
+attempt(struct xj_req *r, struct login_tx *t, struct xj_str pw)
+{
+	int rc;
+
+	if (xj_auth_hash_enter() != 0)
+		return XJ_E_BUSY;
+	if ((rc = xj_tx_run(r->db, reserve_tx, t)) == XJ_OK)
+		rc = xj_auth_password_verify_held(pw.p, pw.len, t->locked ? NULL : t->acc->pw_hash);
+	xj_auth_hash_leave();
+	return rc < 0 ? rc : t->locked ? 0 : rc;
+}
+
+/* Record the attempt's outcome: a success resets the count (the
+ * failure was counted by the reservation), each with its audit entry,
+ * in one transaction. */
 static int
 login_tx(struct xj_db *db, void *arg)
 {
-	const struct xj_conf *c = xj_parent_conf;
 	struct login_tx *t = arg;
 	struct xj_actor who = actor_of(t->r, t->acc->id);
 	struct xj_audit a = { t->ok ? "parent.login" : "parent.login_failed",
@@ -212,10 +258,7 @@ login_tx(struct xj_db *db, void *arg)
 
 	snprintf(idbuf, sizeof(idbuf), "%llu", t->acc->id);
 	a.target_id = xj_str_c(idbuf);
-	if (!t->ok)
-		rc = xj_parent_login_failed(db, t->acc->id, c->parent_max_failures,
-		    c->parent_lockout);
-	else if (t->acc->failed)
+	if (t->ok)
 		rc = xj_parent_login_ok(db, t->acc->id);
 	if (rc == XJ_OK && t->ok && t->rehash != NULL)
 		rc = xj_parent_rehash(db, t->acc->id, t->rehash);
@@ -232,7 +275,6 @@ xj_parent_login(struct xj_req *r)
 	struct cred_in in;
 	struct phone ph;
 	struct login_tx t;
-	char ra[16];
 	int rc, ok;
 
 	memset(&in, 0, sizeof(in));
@@ -244,22 +286,22 @@ xj_parent_login(struct xj_req *r)
 	if (rc == XJ_E_INTERNAL)
 		return rc;
 	if (rc != XJ_OK || (rc = xj_parent_by_phone(r->db, ph.bidx, &acc)) == XJ_NO_ROW) {
-		verify_password(in.password, NULL);
+		if ((rc = xj_auth_password_verify(in.password.p, in.password.len, NULL)) < 0)
+			return rc;
 		return XJ_E_BAD_CREDENTIALS;
 	}
 	if (rc != XJ_OK)
 		return rc;
-	if (acc.locked_for > 0) {
-		snprintf(ra, sizeof(ra), "%lld", acc.locked_for);
-		xj_resp_header(r, "Retry-After", ra);
-		return xj_resp_error(r, XJ_E_ACCOUNT_LOCKED, NULL);
-	}
-	if ((ok = verify_password(in.password, acc.pw_hash)) < 0)
-		return ok == XJ_E_BUSY ? XJ_E_BUSY : XJ_E_INTERNAL;
+	memset(&t, 0, sizeof(t));
 	t.r = r;
 	t.acc = &acc;
+	t.what = "parent.login_locked";
+	if ((ok = attempt(r, &t, in.password)) < 0)
+		return ok;
+	/* M1c: locked answers as unknown; the audit entry was written */
+	if (t.locked)
+		return XJ_E_BAD_CREDENTIALS;
 	t.ok = ok;
-	t.rehash = NULL;
 	/* the cost was raised since this hash was made: re-hash now, while
 	 * the password is at hand */
 	if (ok && xj_pw_needs_rehash(acc.pw_hash, xj_parent_conf->scrypt_log2n,
@@ -341,6 +383,7 @@ xj_parent_account_delete(struct xj_req *r)
 struct pw_tx {
 	struct xj_req	*r;
 	const char	*hash;
+	const char	*action;	/* parent.password_change or ..._failed */
 };
 
 static int
@@ -349,12 +392,14 @@ password_tx(struct xj_db *db, void *arg)
 	struct pw_tx *t = arg;
 	struct xj_actor who = actor_of(t->r, t->r->actor_id);
 	char idbuf[24];
-	struct xj_audit a = { "parent.password_change", "parent_account", XJ_STR_NULL, XJ_STR_NULL, XJ_STR_NULL };
+	struct xj_audit a = { t->action, "parent_account", XJ_STR_NULL, XJ_STR_NULL, XJ_STR_NULL };
 	int rc;
 
 	snprintf(idbuf, sizeof(idbuf), "%llu", t->r->actor_id);
 	a.target_id = xj_str_c(idbuf);
-	if ((rc = xj_parent_set_password(db, t->r->actor_id, t->hash)) != XJ_OK)
+	/* a right current password ends the failures, as a login does */
+	if (t->hash != NULL && ((rc = xj_parent_set_password(db, t->r->actor_id, t->hash)) != XJ_OK ||
+	    (rc = xj_parent_login_ok(db, t->r->actor_id)) != XJ_OK))
 		return rc;
 	return xj_audit_append(db, &who, &a);
 }
@@ -366,6 +411,7 @@ xj_parent_password(struct xj_req *r)
 	struct xj_parent_login acc;
 	struct pw_in in;
 	char hash[XJ_PW_HASH_MAX];
+	struct login_tx lt;
 	struct pw_tx t;
 	int rc, ok;
 
@@ -379,16 +425,29 @@ xj_parent_password(struct xj_req *r)
 		return xj_resp_ferrs(r, &fe);
 	if ((rc = xj_parent_by_id(r->db, r->actor_id, &acc)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_UNAUTHENTICATED : rc;
-	if ((ok = verify_password(in.current, acc.pw_hash)) < 0)
-		return ok == XJ_E_BUSY ? XJ_E_BUSY : XJ_E_INTERNAL;
+	/* L10: the current password is a guess like a login's, counted and
+	 * audited under the same lockout */
+	memset(&lt, 0, sizeof(lt));
+	lt.r = r;
+	lt.acc = &acc;
+	lt.what = "parent.password_change_locked";
+	if ((ok = attempt(r, &lt, in.current)) < 0)
+		return ok;
+	if (lt.locked)
+		return XJ_E_ACCOUNT_LOCKED;
+	t.r = r;
 	if (!ok) {
+		t.hash = NULL;
+		t.action = "parent.password_change_failed";
+		if ((rc = xj_tx_run(r->db, password_tx, &t)) != XJ_OK)
+			return rc;
 		xj_ferr_add(&fe, r->arena, "current_password", XJ_E_F_WRONG_PASSWORD);
 		return xj_resp_ferrs(r, &fe);
 	}
 	if ((rc = hash_password(in.next, hash)) != XJ_OK)
 		return rc;
-	t.r = r;
 	t.hash = hash;
+	t.action = "parent.password_change";
 	if ((rc = xj_tx_run(r->db, password_tx, &t)) != XJ_OK)
 		return rc;
 	/* every other session of the account ended with the generation */

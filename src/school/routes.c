@@ -18,8 +18,17 @@ xj_school_setup(const struct xj_conf *c)
 
 const struct xj_route xj_school_routes[] = {
 	{ XJ_M_POST, "/api/school/v1/session", XJ_ROLE_PUBLIC, 1024, xj_school_login },
-	{ XJ_M_GET, "/api/school/v1/session", XJ_ROLE_STAFF, 0, xj_school_whoami },
-	{ XJ_M_DELETE, "/api/school/v1/session", XJ_ROLE_STAFF, 0, xj_school_logout },
+	{ XJ_M_GET, "/api/school/v1/session", XJ_ROLE_STAFF_SETUP, 0, xj_school_whoami },
+	{ XJ_M_DELETE, "/api/school/v1/session", XJ_ROLE_STAFF_SETUP, 0, xj_school_logout },
+	/* the owner's password and second factor (review M10): credentials.c;
+	 * a session that must change its password or enrol reaches only
+	 * these and the two above (XJ_ROLE_STAFF_SETUP) */
+	{ XJ_M_PUT, "/api/school/v1/account/password", XJ_ROLE_STAFF_SETUP, 1024,
+	  xj_school_password_change },
+	{ XJ_M_POST, "/api/school/v1/account/second-factor", XJ_ROLE_STAFF_SETUP, 0,
+	  xj_school_totp_enrol },
+	{ XJ_M_POST, "/api/school/v1/account/second-factor/confirmation", XJ_ROLE_STAFF_SETUP, 256,
+	  xj_school_totp_confirm },
 	{ XJ_M_GET, "/api/school/v1/certificate-reviews", XJ_ROLE_STAFF, 0, xj_school_certreview_list },
 	{ XJ_M_GET, "/api/school/v1/certificate-reviews/{no}", XJ_ROLE_STAFF, 0, xj_school_certreview_get },
 	{ XJ_M_POST, "/api/school/v1/certificate-reviews/{no}/decision", XJ_ROLE_STAFF, 2048,
@@ -31,6 +40,8 @@ const struct xj_route xj_school_routes[] = {
 	/* admission (R-ADM-1..3); who may do what: scope.c */
 	{ XJ_M_POST, "/api/school/v1/accounts", XJ_ROLE_STAFF, 2048, xj_school_account_create },
 	{ XJ_M_POST, "/api/school/v1/accounts/{login}/disable", XJ_ROLE_STAFF, 0, xj_school_account_disable },
+	{ XJ_M_POST, "/api/school/v1/accounts/{login}/password-reset", XJ_ROLE_STAFF, 1024,
+	  xj_school_account_reset },
 	{ XJ_M_GET, "/api/school/v1/applicants/{no}", XJ_ROLE_STAFF, 0, xj_school_applicant_get },
 	{ XJ_M_POST, "/api/school/v1/applicants/{no}/documents-checked", XJ_ROLE_STAFF, 2048,
 	  xj_school_applicant_docs },

@@ -54,6 +54,26 @@ struct xj_db;
 /* "YYYY-MM-DD HH:MM:SS" UTC -> Beijing time with offset; "" or NULL -> "" */
 void	xj_school_time(const char *utc, char out[26]);
 void	xj_school_gen_time(yajl_gen, const char *key, const char *utc);
+/* session.c, shared with credentials.c (review M2, M3, M10) */
+struct xj_staff_login;
+#define XJ_CLIENT_KEY_MAX	48
+#define XJ_TOTP_AAD		"staff_account.totp_secret"
+/* The lockout key of a client address: IPv4 as is, IPv6 its /64. */
+void	xj_school_client_key(const char *addr, char out[XJ_CLIENT_KEY_MAX]);
+/* One evaluated password guess on acc from this client: a hashing slot,
+ * the reservation on the (account, address) row, then the hash. 1
+ * match, 0 no (*locked: refused unhashed, audited as `what`), <0 error
+ * (XJ_E_BUSY: nothing counted). */
+int	xj_school_attempt(struct xj_req *, struct xj_staff_login *acc, const char *what,
+	    struct xj_str pw, int *locked);
+/* The who-am-I body (200) of the account, with a fresh CSRF token. */
+int	xj_school_session_body(struct xj_req *, unsigned long long id);
+/* credentials.c: the owner's password and second factor; accounts.c:
+ * an administrator's reset */
+int	xj_school_password_change(struct xj_req *);
+int	xj_school_totp_enrol(struct xj_req *);
+int	xj_school_totp_confirm(struct xj_req *);
+int	xj_school_account_reset(struct xj_req *);
 /* An audit entry of the staff actor, inside the caller's transaction. */
 int	xj_school_audit(struct xj_db *, struct xj_req *, const char *action, const char *type,
 	    const char *id, struct xj_str after);

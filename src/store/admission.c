@@ -373,19 +373,6 @@ xj_adm_org_get(struct xj_db *db, const char *kind, const char *code, unsigned *i
 }
 
 int
-xj_adm_staff_create(struct xj_db *db, unsigned org_id, const char *login,
-    const char *display_name, const char *role, const char *pw_hash, unsigned long long *id)
-{
-	struct xj_val v[5] = { XJ_VI(org_id), XJ_VS(login), XJ_VS(display_name), XJ_VS(role),
-	    XJ_VS(pw_hash) };
-	int rc = xj_db_exec(db, XJ_Q_STAFF_INSERT, v, 5);
-
-	if (rc == XJ_OK)
-		*id = xj_db_insert_id(db, XJ_Q_STAFF_INSERT);
-	return rc;
-}
-
-int
 xj_adm_staff_disable(struct xj_db *db, unsigned long long id)
 {
 	struct xj_val v = XJ_VI(id);

@@ -143,10 +143,6 @@ int	xj_adm_staff_get(struct xj_db *, const char *login, struct xj_staff_target *
 /* An open org by kind and code: XJ_OK with id and path, or XJ_NO_ROW. */
 int	xj_adm_org_get(struct xj_db *, const char *kind, const char *code, unsigned *id,
 	    char path[129]);
-/* Create: XJ_E_CONFLICT when the login is taken. */
-int	xj_adm_staff_create(struct xj_db *, unsigned org_id, const char *login,
-	    const char *display_name, const char *role, const char *pw_hash,
-	    unsigned long long *id);
 /* Disable and end its session: XJ_E_CONFLICT when already disabled. */
 int	xj_adm_staff_disable(struct xj_db *, unsigned long long id);
 

@@ -72,13 +72,17 @@ xj_parent_login_ok(struct xj_db *db, unsigned long long id)
 }
 
 int
-xj_parent_login_failed(struct xj_db *db, unsigned long long id, int max, int lockout)
+xj_parent_login_reserve(struct xj_db *db, unsigned long long id, int max, int lockout)
 {
 	/* MariaDB evaluates single-table UPDATE assignments left to right:
-	 * the IF sees the incremented count, so the max-th failure locks */
+	 * locked_until sees the incremented count, so the max-th reservation
+	 * locks; a locked row matches nothing (0 rows: refused) */
 	struct xj_val v[3] = { XJ_VI(max), XJ_VI(lockout), XJ_VI(id) };
+	int rc = xj_db_exec(db, XJ_Q_PARENT_LOGIN_RESERVE, v, 3);
 
-	return xj_db_exec(db, XJ_Q_PARENT_LOGIN_FAIL, v, 3);
+	if (rc != XJ_OK)
+		return rc;
+	return xj_db_affected(db, XJ_Q_PARENT_LOGIN_RESERVE) == 1 ? XJ_OK : XJ_E_ACCOUNT_LOCKED;
 }
 
 int

@@ -31,8 +31,12 @@ int	xj_parent_by_id(struct xj_db *, unsigned long long id,
 	    struct xj_parent_login *);
 int	xj_parent_gen(struct xj_db *, unsigned long long id, unsigned *gen);
 int	xj_parent_login_ok(struct xj_db *, unsigned long long id);
-/* Count a failure; the max-th one in a row locks for lockout seconds. */
-int	xj_parent_login_failed(struct xj_db *, unsigned long long id, int max,
+/* Reserve one attempt before the password is hashed (review M2): counts
+ * it as a failure until a success resets the count; the max-th in a row
+ * locks for lockout seconds. XJ_OK reserved, XJ_E_ACCOUNT_LOCKED when
+ * the account is locked (nothing counted), or a db error. Run it in its
+ * own transaction so that parallel attempts see each other's. */
+int	xj_parent_login_reserve(struct xj_db *, unsigned long long id, int max,
 	    int lockout);
 /* Bump the session generation: every token issued before is dead. */
 int	xj_parent_bump_gen(struct xj_db *, unsigned long long id);

@@ -39,11 +39,6 @@
 	X(PARENT_GEN,        0, "SELECT session_gen FROM parent_account WHERE id = ?") \
 	X(PARENT_LOGIN_OK,   0, \
 	  "UPDATE parent_account SET failed_logins = 0, locked_until = NULL WHERE id = ?") \
-	X(PARENT_LOGIN_FAIL, 0, \
-	  "UPDATE parent_account SET failed_logins = IF(locked_until <= UTC_TIMESTAMP(6), 1," \
-	  " failed_logins + 1), locked_until = IF(failed_logins >= ?," \
-	  " UTC_TIMESTAMP(6) + INTERVAL ? SECOND, IF(locked_until <= UTC_TIMESTAMP(6), NULL, locked_until))" \
-	  " WHERE id = ?") \
 	X(PARENT_REHASH,     0, "UPDATE parent_account SET pw_hash = ? WHERE id = ?") \
 	X(STAFF_REHASH,      0, "UPDATE staff_account SET pw_hash = ? WHERE id = ?") \
 	X(PARENT_BUMP_GEN,   0, "UPDATE parent_account SET session_gen = session_gen + 1 WHERE id = ?") \
@@ -53,7 +48,8 @@
 	  "SELECT a.session_gen, a.status, a.role, a.org_id FROM staff_account a WHERE a.id = ?") \
 	X(STAFF_BY_LOGIN,    0, \
 	  "SELECT id, status, pw_hash, session_gen, failed_logins," \
-	  " COALESCE(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), locked_until), 0), role, org_id" \
+	  " COALESCE(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), locked_until), 0), role, org_id," \
+	  " must_change_pw, totp_enabled, COALESCE(totp_secret_ct, ''), COALESCE(totp_last_step, -1)" \
 	  " FROM staff_account WHERE login = ?") \
 	X(STAFF_BY_ID,       0, \
 	  "SELECT a.login, a.display_name, a.role, o.id, o.kind, o.code, o.name FROM staff_account a" \
@@ -61,11 +57,6 @@
 	X(STAFF_LOGIN_OK,    0, \
 	  "UPDATE staff_account SET failed_logins = 0, locked_until = NULL," \
 	  " session_gen = session_gen + 1 WHERE id = ? AND status = 'active'") \
-	X(STAFF_LOGIN_FAIL,  0, \
-	  "UPDATE staff_account SET failed_logins = IF(locked_until <= UTC_TIMESTAMP(6), 1," \
-	  " failed_logins + 1), locked_until = IF(failed_logins >= ?," \
-	  " UTC_TIMESTAMP(6) + INTERVAL ? SECOND, IF(locked_until <= UTC_TIMESTAMP(6), NULL, locked_until))" \
-	  " WHERE id = ?") \
 	X(STAFF_BUMP_GEN,    0, "UPDATE staff_account SET session_gen = session_gen + 1 WHERE id = ?") \
 	/* issue 10 (G: L5): the nonce with its request timestamp, stored only \
 	 * when that is fresh on the database clock; purged by it */ \
@@ -671,7 +662,56 @@
 	  "SELECT id, prereg_no FROM registration WHERE parent_id = ? ORDER BY id LIMIT 64 FOR UPDATE") \
 	X(PRIVACY_ACCOUNT_IDEM,    0, "DELETE FROM idempotency_key WHERE owner_id = ?" \
 	  " AND scope IN ('registration', 'certificates')") \
-	X(PRIVACY_ACCOUNT_DELETE,  0, "DELETE FROM parent_account WHERE id = ?")
+	X(PRIVACY_ACCOUNT_DELETE,  0, "DELETE FROM parent_account WHERE id = ?") \
+	/* issue 10 (D: logins; M2, M3, M10, L10, L11): an attempt is \
+	 * reserved before its password is hashed, so parallel guesses never \
+	 * outnumber the limit (the max-th reservation locks; left-to-right \
+	 * assignment: locked_until sees the new count); staff per (account, \
+	 * client address); the forced change, the admin reset, TOTP */ \
+	X(PARENT_LOGIN_RESERVE, 0, \
+	  "UPDATE parent_account SET failed_logins = IF(locked_until IS NULL, failed_logins + 1, 1)," \
+	  " locked_until = IF(failed_logins >= ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, NULL)" \
+	  " WHERE id = ? AND (locked_until IS NULL OR locked_until <= UTC_TIMESTAMP(6))") \
+	X(STAFF_GUARD_OPEN,  0, \
+	  "INSERT INTO staff_login_guard (account_id, client_key, failed, updated_at)" \
+	  " VALUES (?, ?, 0, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE account_id = account_id") \
+	X(STAFF_GUARD_RESERVE, 0, \
+	  "UPDATE staff_login_guard SET failed = IF(locked_until IS NULL, failed + 1, 1)," \
+	  " locked_until = IF(failed >= ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, NULL)," \
+	  " updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE account_id = ? AND client_key = ?" \
+	  " AND (locked_until IS NULL OR locked_until <= UTC_TIMESTAMP(6))") \
+	X(STAFF_GUARD_CLEAR, 0, "DELETE FROM staff_login_guard WHERE account_id = ? AND client_key = ?") \
+	X(STAFF_GUARD_CLEAR_ALL, 0, "DELETE FROM staff_login_guard WHERE account_id = ?") \
+	X(STAFF_GUARD_PURGE, 0, \
+	  "DELETE FROM staff_login_guard WHERE updated_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND" \
+	  " AND (locked_until IS NULL OR locked_until < UTC_TIMESTAMP(6)) LIMIT ?") \
+	X(STAFF_SESSION,     0, \
+	  "SELECT a.session_gen, a.status, a.role, a.org_id, a.must_change_pw, a.totp_enabled, o.kind" \
+	  " FROM staff_account a JOIN org o ON o.id = a.org_id WHERE a.id = ?") \
+	X(STAFF_AUTH_BY_ID,  0, \
+	  "SELECT id, status, pw_hash, session_gen, failed_logins," \
+	  " COALESCE(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), locked_until), 0), role, org_id," \
+	  " must_change_pw, totp_enabled, COALESCE(totp_secret_ct, ''), COALESCE(totp_last_step, -1)" \
+	  " FROM staff_account WHERE id = ?") \
+	X(STAFF_CREATE,      XJ_SQL_DUP_OK, \
+	  "INSERT INTO staff_account (org_id, login, display_name, role, pw_hash, must_change_pw)" \
+	  " VALUES (?, ?, ?, ?, ?, 1)") \
+	X(STAFF_SET_PW,      0, \
+	  "UPDATE staff_account SET pw_hash = ?, must_change_pw = 0, pw_changed_at = UTC_TIMESTAMP(6)," \
+	  " session_gen = session_gen + 1 WHERE id = ? AND status = 'active'") \
+	X(STAFF_RESET_PW,    0, \
+	  "UPDATE staff_account SET pw_hash = ?, must_change_pw = 1, pw_changed_at = UTC_TIMESTAMP(6)," \
+	  " session_gen = session_gen + 1, totp_enabled = 0, totp_secret_ct = NULL, totp_last_step = NULL" \
+	  " WHERE id = ?") \
+	X(STAFF_TOTP_PENDING, 0, \
+	  "UPDATE staff_account SET totp_secret_ct = ? WHERE id = ? AND totp_enabled = 0") \
+	X(STAFF_TOTP_ENABLE, 0, \
+	  "UPDATE staff_account SET totp_enabled = 1, totp_last_step = ?" \
+	  " WHERE id = ? AND totp_enabled = 0 AND totp_secret_ct IS NOT NULL") \
+	X(STAFF_TOTP_USE,    0, \
+	  "UPDATE staff_account SET totp_last_step = ? WHERE id = ? AND totp_enabled = 1" \
+	  " AND (totp_last_step IS NULL OR totp_last_step < ?)")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -107,13 +107,13 @@ def _(s):
         now = int(time.time())
         old = session_token(s.stack, acc, gen, now - 60, now - 10, key_id=1)
         s.eq(s.http("GET", "/api/parent/v1/session",
-                    headers={"Cookie": "xj_parent=" + old})[0], 200, "id 1 token in the overlap")
+                    headers={"Cookie": "__Host-xj_parent=" + old})[0], 200, "id 1 token in the overlap")
         # the overlap ends: id 1 leaves the file
         ring = key_ring(path)
         del ring[1]
         write_ring(path, ring)
         restart_workers(s)
-        st, h, b = s.http("GET", "/api/parent/v1/session", headers={"Cookie": "xj_parent=" + old})
+        st, h, b = s.http("GET", "/api/parent/v1/session", headers={"Cookie": "__Host-xj_parent=" + old})
         s.error_body(b, "unauthenticated", 401, st)
         st, h, b = q.call("GET", "/api/parent/v1/session")
         s.eq(st, 200, "the id 2 session lives on")

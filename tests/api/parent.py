@@ -69,7 +69,7 @@ class Parent:
     def call(self, method, path, body=None, headers=None, raw=None, csrf=True):
         h = dict(headers or {})
         if self.cookie:
-            h["Cookie"] = "xj_parent=" + self.cookie
+            h["Cookie"] = "__Host-xj_parent=" + self.cookie
         if csrf and self.csrf and method not in ("GET", "HEAD"):
             h["X-CSRF-Token"] = self.csrf
         st, hdr, b = self.s.http(method, path, body=body, headers=h, raw=raw)
@@ -81,8 +81,8 @@ class Parent:
     def _take_cookie(self, hdr):
         sc = hdr.get("set-cookie", "")
         for part in sc.split(", "):
-            if part.startswith("xj_parent="):
-                val = part.split(";", 1)[0][len("xj_parent="):]
+            if part.startswith("__Host-xj_parent="):
+                val = part.split(";", 1)[0][len("__Host-xj_parent="):]
                 self.cookie = val or None
 
     def signup(self):

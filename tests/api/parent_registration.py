@@ -100,7 +100,7 @@ def _(s):
     n = s.sql("SELECT COUNT(*) FROM registration")[0][0]
     for body in (reg_body(new_child()), reg_body(new_child(), district="999999")):
         st, h, b = s.http("POST", "/api/parent/v1/registrations", body=body,
-                          headers={"Cookie": "xj_parent=" + old, "X-CSRF-Token": csrf})
+                          headers={"Cookie": "__Host-xj_parent=" + old, "X-CSRF-Token": csrf})
         s.error_body(b, "session_expired", 401, st)
     s.eq(s.sql("SELECT COUNT(*) FROM registration")[0][0], n)
 

@@ -39,7 +39,7 @@ class Staff:
     def call(self, method, path, body=None, headers=None, raw=None, csrf=True):
         h = dict(headers or {})
         if self.cookie:
-            h["Cookie"] = "xj_staff=" + self.cookie
+            h["Cookie"] = "__Host-xj_staff=" + self.cookie
         if csrf and self.csrf and method not in ("GET", "HEAD"):
             h["X-CSRF-Token"] = self.csrf
         st, hdr, b = self.s.http(method, path, body=body, headers=h, raw=raw)
@@ -50,8 +50,8 @@ class Staff:
 
     def _take_cookie(self, hdr):
         for part in hdr.get("set-cookie", "").split(", "):
-            if part.startswith("xj_staff="):
-                self.cookie = part.split(";", 1)[0][len("xj_staff="):] or None
+            if part.startswith("__Host-xj_staff="):
+                self.cookie = part.split(";", 1)[0][len("__Host-xj_staff="):] or None
 
     def login(self, password=None):
         return self.call("POST", SESSION, {"login": self.login_name,

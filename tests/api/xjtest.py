@@ -61,6 +61,11 @@ class Session:
     # ---- HTTP ---------------------------------------------------------
     def http(self, method, path, body=None, headers=None, raw=None, timeout=30):
         """(status, headers dict lower-case, parsed JSON or text)."""
+        return self.http_from(None, method, path, body, headers, raw, timeout)
+
+    def http_from(self, source, method, path, body=None, headers=None, raw=None, timeout=30):
+        """As http(), from the local address `source` (e.g. "127.0.0.2":
+        another client as nginx and the workers see it), or the default."""
         h = {"Accept": "application/json"}
         data = None
         if raw is not None:
@@ -69,7 +74,8 @@ class Session:
             data = json.dumps(body, ensure_ascii=False).encode()
             h["Content-Type"] = "application/json"
         h.update(headers or {})
-        conn = http.client.HTTPConnection("127.0.0.1", self.stack.port, timeout=timeout)
+        conn = http.client.HTTPConnection("127.0.0.1", self.stack.port, timeout=timeout,
+                                          source_address=(source, 0) if source else None)
         try:
             conn.request(method, path, body=data, headers=h)
             resp = conn.getresponse()

@@ -16,7 +16,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const qnames[] = { "page", "q", "prereg_no", "", "a b" };
-	static const char *const cnames[] = { "xj_parent", "xj_staff", "x" };
+	static const char *const cnames[] = { "__Host-xj_parent", "__Host-xj_staff", "x" };
 	struct xj_req r;
 	FCGX_Request f;
 	char *buf, *cookie = NULL, *envp[2] = { NULL, NULL };

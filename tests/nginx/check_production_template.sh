@@ -18,7 +18,7 @@
 
 set -u
 
-PLAN=66
+PLAN=76
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # ---- locate the source tree -------------------------------------------
@@ -181,6 +181,30 @@ $(directives)
 DIRECTIVES
 check "template has no upstream keepalive and no fastcgi_keep_conn on" \
 	sh -c '! grep -nE "^[[:space:]]*(keepalive[[:space:]]|fastcgi_keep_conn[[:space:]]+on)"' <<DIRECTIVES
+$(directives)
+DIRECTIVES
+check "HSTS with includeSubDomains on every server (L10)" \
+	sh -c 'n=$(grep -c "Strict-Transport-Security" ) ; [ "$n" -ge 2 ]' <<DIRECTIVES
+$(directives | grep "add_header Strict-Transport-Security \"max-age=[0-9]*; includeSubDomains\" always;")
+DIRECTIVES
+check "no HSTS header without includeSubDomains" \
+	sh -c '! grep "Strict-Transport-Security" | grep -v includeSubDomains' <<DIRECTIVES
+$(directives)
+DIRECTIVES
+check "school API location is rate limited (M3)" \
+	sh -c 'sed -n "/location \/api\/school\/v1\/ {/,/}/p" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_school[[:space:]]"' <<DIRECTIVES
+$(directives)
+DIRECTIVES
+check "staff sign-in and password change: the school and the sign-in zone (M3)" \
+	sh -c 'b=$(sed -n "/location ~ \^\/api\/school\/v1\/(?:session|account\/password)\$ {/,/}/p")
+	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_school[[:space:]]" &&
+	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_staff_login[[:space:]]"' <<DIRECTIVES
+$(directives)
+DIRECTIVES
+check "parent sign-up: the parent and the sign-up zone" \
+	sh -c 'b=$(sed -n "/location = \/api\/parent\/v1\/accounts {/,/}/p")
+	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_parent[[:space:]]" &&
+	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_parent_signup[[:space:]]"' <<DIRECTIVES
 $(directives)
 DIRECTIVES
 check "access log format has no query string or body" \
@@ -717,6 +741,43 @@ done
 echo "# session reads:$codes"
 check "reading the session (GET) is not limited by the sign-in zone" \
 	sh -c 'case "$1" in *429*) exit 1;; esac' - "$codes"
+
+# -- staff sign-in: its own zone, 1r/s burst 10, POST only (review M3)
+codes=
+i=0
+while [ $i -lt 16 ]; do
+	s=$(req slogin$i -X POST -H 'Content-Type: application/json' --data-binary '{}' \
+	    $(pub /api/school/v1/session))
+	codes="$codes $s"
+	i=$((i + 1))
+done
+echo "# staff sign-in burst:$codes"
+check "staff sign-in burst: the first attempts reach the pool (502)" \
+	sh -c 'set -- $1; [ "$1" = 502 ] && [ "$5" = 502 ]' - "$codes"
+check "staff sign-in burst: later attempts get 429" \
+	sh -c 'set -- $1; [ "${16}" = 429 ]' - "$codes"
+check "staff 429 body is JSON rate_limited" json_error slogin15 rate_limited
+codes=
+i=0
+while [ $i -lt 6 ]; do
+	s=$(req ssess$i $(pub /api/school/v1/session))
+	codes="$codes $s"
+	i=$((i + 1))
+done
+check "reading the staff session (GET) is not limited by the sign-in zone" \
+	sh -c 'case "$1" in *429*) exit 1;; esac' - "$codes"
+# -- parent sign-up: its own zone, 20r/m burst 10
+codes=
+i=0
+while [ $i -lt 14 ]; do
+	s=$(req signup$i -X POST -H 'Content-Type: application/json' --data-binary '{}' \
+	    $(pub /api/parent/v1/accounts))
+	codes="$codes $s"
+	i=$((i + 1))
+done
+echo "# sign-up burst:$codes"
+check "sign-up burst: the first reach the pool, later ones get 429" \
+	sh -c 'r=$2; set -- $1; [ "$1" = "$r" ] && [ "${14}" = 429 ]' - "$codes" "$reach"
 
 # ---- stop ------------------------------------------------------------------
 check "nginx stops" stop_nginx

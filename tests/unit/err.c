@@ -119,6 +119,14 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_LOOKUP_LIMITED, 429, "lookup_limited" },
 	{ XJ_E_FILTER_REQUIRED, 400, "filter_required" },
 	{ XJ_E_REG_VOID, 410, "registration_void" },
+	/* issue 10 (D: logins) */
+	{ XJ_E_PASSWORD_CHANGE_REQUIRED, 403, "password_change_required" },
+	{ XJ_E_OTP_ENROLMENT_REQUIRED, 403, "second_factor_enrolment_required" },
+	{ XJ_E_OTP_REQUIRED, 401, "otp_required" },
+	{ XJ_E_OTP_INVALID, 401, "otp_invalid" },
+	{ XJ_E_OTP_ENROLLED, 409, "second_factor_enrolled" },
+	{ XJ_E_F_SAME_PASSWORD, 422, "same_password" },
+	{ XJ_E_F_WRONG_OTP, 422, "wrong_otp" },
 };
 
 static int
