@@ -94,7 +94,7 @@ def assert_child_masked(s, child_obj, id_number, sex):
 
 def raw_call(p, method, path, body):
     """(status, headers, raw bytes) of a parent call, nothing decoded."""
-    h = {"Content-Type": "application/json", "Cookie": "xj_parent=" + p.cookie,
+    h = {"Content-Type": "application/json", "Cookie": "__Host-xj_parent=" + p.cookie,
          "X-CSRF-Token": p.csrf, "Accept": "application/json"}
     c = http.client.HTTPConnection("127.0.0.1", p.s.stack.port, timeout=30)
     try:
