@@ -53,9 +53,14 @@ static int
 reg_once(struct xj_db *db, void *arg)
 {
 	struct xj_reg_rec *rec = arg;
-	struct xj_reg_create_in in = { "dbload", "127.0.0.1", NULL, NULL, 0 };
+	struct xj_reg_create_in in = { "dbload", "127.0.0.1", NULL, NULL, 0, 0, 0, 0, 0 };
 	int rc = XJ_E_CONFLICT;
 
+	/* the account limits the route checks, checked the same way
+	 * (issue 10, A: cap; sql/0009) */
+	in.cap = conf->max_regs_per_year;
+	in.rate = conf->reg_rate;
+	in.rate_window = conf->reg_rate_window;
 	for (int i = 0; i < 8 && rc == XJ_E_CONFLICT; i++) {
 		unsigned rnd;
 		RAND_bytes((unsigned char *)&rnd, sizeof(rnd));

@@ -59,6 +59,10 @@
 	X(NOTHING_TO_SUBMIT,    409, "nothing_to_submit",     "没有待上报的已确认接收儿童",          "no ticked children are waiting to be submitted") \
 	X(NOTICE_NOT_ISSUED,    409, "notice_not_issued",     "录取通知书尚未发放",                  "the admission notice has not been issued") \
 	X(LIST_PARTLY_DECIDED,  409, "list_partly_decided",   "该名单已部分审批，已批准的儿童不能再退回：请以与已审批结果一致的决定完成审批", "the list is partly decided and approved children cannot be returned: finish it with a decision that agrees with the children decided so far") \
+	/* phone ownership and per-account limits (issue 10, A: H1, M1b, M4) */ \
+	X(RATE_LIMITED,         429, "rate_limited",          "操作过于频繁，请稍后再试",            "too many requests: retry after the time in Retry-After") \
+	X(REG_LIMIT,            409, "registration_limit",    "本账号本年度的有效登记已达上限，如需为其他儿童登记，请先撤销不需要的登记或联系登记区教育部门", "this account has reached its limit of live registrations for this collection year: cancel one it no longer needs, or contact the district's education bureau") \
+	X(REG_RATE,             429, "registration_rate_limited", "登记提交过于频繁，请稍后再试",    "registrations are being created too fast from this account: retry after the time in Retry-After") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -96,7 +100,8 @@
 	X(F_CLASS_BRANCH,       422, "class_number_branch",   "分校区的班号须接在主校区同年级班号之后", "a branch campus numbers its classes after the main campus's classes of the same year and level") \
 	X(F_CLASS_MISMATCH,     422, "class_mismatch",        "班级的入学年份或学段与学生不符",     "the class's entry year or level differs from the student's") \
 	X(F_TERM,               422, "term_format",           "学期应为“学年起始年份-1”或“学年起始年份-2”，如 2026-1", "a term is the school year's first year and 1 or 2, e.g. 2026-1") \
-	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits")
+	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits") \
+	X(F_SMS_CODE,           422, "sms_code_invalid",      "验证码错误或已失效，请重新获取",      "the code is wrong, used or expired: request a new one")
 
 enum xj_err {
 	XJ_OK = 0,

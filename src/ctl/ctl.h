@@ -56,6 +56,9 @@ int	xj_ctl_grant_app_cmd(struct xj_ctl *, int, char **);
 int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
+/* sms.c: jobs of the runner (one bounded batch each) */
+int	xj_ctl_job_sms_deliver(struct xj_ctl *, long *done);
+int	xj_ctl_job_sms_purge(struct xj_ctl *, long *done);
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);

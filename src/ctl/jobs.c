@@ -53,6 +53,11 @@ job_idem_purge(struct xj_ctl *x, long *done)
 static const struct xj_job jobs[] = {
 	{ "idempotency-purge", 3600, job_idem_purge,
 	  "delete Idempotency-Key records past their retention" },
+	/* issue 10 (A): the SMS outbox (docs/sms.md) */
+	{ "sms-deliver", 1, xj_ctl_job_sms_deliver,
+	  "send due SMS messages to the gateway; retries with exponential backoff" },
+	{ "sms-purge", 3600, xj_ctl_job_sms_purge,
+	  "delete expired one-time codes, idle rate counters and settled outbox rows past [sms] keep_days" },
 	{ NULL, 0, NULL, NULL }
 };
 
