@@ -93,6 +93,7 @@ class Parent:
         before = len(self.s.sms_messages(self.phone))
         st, h, b = self.request_code(purpose)
         self.s.eq(st, 202, "code request: %r" % (b,))
+        self.s.sms_deliver()
         msgs = self.s.sms_wait(self.phone, before + 1)
         self.s.eq(msgs[-1]["template"], "XJ_CODE", "a code arrived, not a notice")
         return msgs[-1]["params"]["code"]

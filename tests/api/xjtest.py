@@ -100,6 +100,16 @@ class Session:
         finally:
             conn.close()
 
+    def sms_deliver(self):
+        """Run one sms-deliver pass now (`xuejictl jobs --once`), as tests
+        make any job run: a code arrives in tens of milliseconds instead of
+        at the background runner's next tick (up to two seconds)."""
+        import subprocess
+        with open(self.stack.path("log", "jobs-once.log"), "a") as log:
+            subprocess.run([self.stack.bin("xuejictl"), "-c", self.stack.conf_file, "jobs",
+                            "--once", "sms-deliver"], stdout=subprocess.DEVNULL,
+                           stderr=log, env=self.stack.worker_env(), timeout=60)
+
     def sms_messages(self, phone=None):
         path = "/_messages" + ("?phone=" + phone if phone else "")
         return self.sms("GET", path)[1]

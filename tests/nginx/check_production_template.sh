@@ -18,7 +18,7 @@
 
 set -u
 
-PLAN=63
+PLAN=65
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # ---- locate the source tree -------------------------------------------
@@ -705,6 +705,26 @@ done
 echo "# session reads:$codes"
 check "reading the session (GET) is not limited by the sign-in zone" \
 	sh -c 'case "$1" in *429*) exit 1;; esac' - "$codes"
+
+# -- SMS codes, sign-up, reset (issue 10, A): 10r/m burst 10 per address,
+#    one zone for the three paths
+codes=
+i=0
+while [ $i -lt 14 ]; do
+	case $((i % 3)) in
+	0) path=/api/parent/v1/sms-codes;;
+	1) path=/api/parent/v1/accounts;;
+	*) path=/api/parent/v1/password-reset;;
+	esac
+	s=$(req code$i -X POST -H 'Content-Type: application/json' --data-binary '{}' $(pub $path))
+	codes="$codes $s"
+	i=$((i + 1))
+done
+echo "# code burst:$codes"
+check "code, sign-up and reset burst: the first requests reach the pool" \
+	sh -c 'set -- $1; [ "$1" = "$2" ] && [ "$1" != 429 ]' - "$codes $reach"
+check "code, sign-up and reset burst: past the burst 429 rate_limited" \
+	sh -c 'set -- $1; [ "${14}" = 429 ]' - "$codes"
 
 # ---- stop ------------------------------------------------------------------
 check "nginx stops" stop_nginx
