@@ -180,7 +180,7 @@ class Bench:
         # account (a login costs a scrypt): the per-account cap and create
         # rate (issue 10, A) keep running in every registration, on the
         # route and in bench/dbload alike, with limits this load never hits
-        self.st.extra_conf = {"parent": {"max_registrations_per_year": 1000000,
+        self.st.extra_conf = {"parent": {"max_registrations_per_year": 65000,
                                          "registration_rate": 65000,
                                          "registration_rate_window": 60}}
         self.results = []

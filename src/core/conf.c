@@ -96,9 +96,9 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "collection", "psb_batch_max", I(psb_batch_max, 1, 1000), "500",
 	  "most verification requests or results in one PSB call" },
 	/* issue 10 (A): per-account limits (review H1) */
-	{ "parent", "max_registrations_per_year", I(max_regs_per_year, 0, 1000000), "3",
+	{ "parent", "max_registrations_per_year", I(max_regs_per_year, 0, 65535), "3",
 	  "most live registrations (not cancelled or void) one parent account may hold per collection year; past it 409 registration_limit; 0: no cap" },
-	{ "parent", "registration_rate", I(reg_rate, 0, 1000000), "10",
+	{ "parent", "registration_rate", I(reg_rate, 0, 65535), "10",
 	  "most registrations one account may create per registration_rate_window, cancelled ones included; past it 429 registration_rate_limited; 0: no limit" },
 	{ "parent", "registration_rate_window", I(reg_rate_window, 1, 31 * 86400), "86400",
 	  "seconds of registration_rate's fixed window" },

@@ -112,6 +112,11 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_F_CLASS_MISMATCH, 422, "class_mismatch" },
 	{ XJ_E_F_TERM, 422, "term_format" },
 	{ XJ_E_LIST_PARTLY_DECIDED, 409, "list_partly_decided" },
+	/* issue 10 (A): phone ownership and per-account limits */
+	{ XJ_E_RATE_LIMITED, 429, "rate_limited" },
+	{ XJ_E_REG_LIMIT, 409, "registration_limit" },
+	{ XJ_E_REG_RATE, 429, "registration_rate_limited" },
+	{ XJ_E_F_SMS_CODE, 422, "sms_code_invalid" },
 };
 
 static int
