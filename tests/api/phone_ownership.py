@@ -14,7 +14,7 @@ import subprocess
 import threading
 import time
 
-from parent import Parent, new_phone, signed_up
+from parent import Parent, signed_up
 from xjtest import test, run
 
 ADDR_LIMIT = 60
