@@ -101,7 +101,7 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "parent", "registration_rate", I(reg_rate, 0, 65535), "10",
 	  "most registrations one account may create per registration_rate_window, cancelled ones included; past it 429 registration_rate_limited; 0: no limit" },
 	{ "parent", "registration_rate_window", I(reg_rate_window, 1, 31 * 86400), "86400",
-	  "seconds of registration_rate's fixed window" },
+	  "seconds registration_rate looks back (a sliding window over the account's registrations of the year)" },
 	/* issue 10 (A): phone ownership by SMS code (review H1, M1b, M4; docs/sms.md) */
 	{ "sms", "gateway_url", S(sms_gateway_url), "",
 	  "URL the sms-deliver job posts messages to (docs/sms.md); empty: messages wait in the outbox" },
