@@ -151,16 +151,10 @@ level = info
 sql_dir = {sql}
 """.format(sock=self.db_socket, s=s, ln=self.scrypt_log2n, p=self.scrypt_p,
            sql=os.path.join(self.srcdir, "sql"))
-        # tests/smssim/ plays the gateway (docs/sms.md); every client of a
-        # local stack is 127.0.0.1, so the per-address limit is lifted, and
-        # tests ask one number for a code and then another at once
-        # (tests/api/phone_ownership.py sets both back to prove them)
+        # tests/smssim/ plays the gateway (docs/sms.md)
         sections = {"sms": {
             "gateway_url": "http://127.0.0.1:%d/sms/v1/send" % self.sms_port,
-            "credentials_file": self.sms_cred_file,
-            "connect_timeout_ms": 1000, "timeout_ms": 2000,
-            "backoff_base": 1, "backoff_max": 4, "addr_hourly": 1000000,
-            "phone_interval": 0}}
+            "credentials_file": self.sms_cred_file}}
         for section, keys in self.extra_conf.items():
             sections.setdefault(section, {}).update(keys)
         for section, keys in sections.items():
