@@ -41,8 +41,11 @@ def schema(name, intro, rows, with_status):
 
 def render(doc):
     req, fld = table()
+    mine = {c for c, st, en in req}
+    # a code both answer (rate_limited) is listed once, with the worker's row
     new_req = schema("ErrorCode", "Machine codes of `error.code` (generated from src/core/err.h by "
-                     "scripts/openapi-codes.py; nginx's own last):", req + NGINX, True)
+                     "scripts/openapi-codes.py; nginx's own last):",
+                     req + [r for r in NGINX if r[0] not in mine], True)
     new_fld = schema("FieldErrorCode", "Machine codes of `fields[].code` (generated from the "
                      "field-level group of src/core/err.h):", fld, False)
     pat = re.compile(r"^    ErrorCode:\n.*?(?=^    FieldErrorCode:\n)", re.S | re.M)

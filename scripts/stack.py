@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """stack.py -- start and stop a private Xueji stack: MariaDB with its own
-datadir, xuejid workers on unix sockets, nginx on 127.0.0.1.
+datadir, xuejid workers on unix sockets, the jobs runner, nginx on
+127.0.0.1, and the SMS gateway simulator (tests/smssim/) that [sms] points
+at: its log, log/smssim.log, is the phones' screen (sign-up codes).
 
 The README's run command (`scripts/run`) uses it to bring up a persistent
 local instance under ./var; the black-box tests (tests/api/) use it to
@@ -97,6 +99,10 @@ class Stack:
         self.db_tls_ca = None
         self.db_tls_conf = False     # the conf names the TLS address
         self.jobs_proc = None
+        self.smssim_proc = None
+        self.sms_port = free_port()
+        # more [section] key = value lines for the configuration
+        self.extra_conf = {}
         self.db_proc = None
         self.worker_procs = []
         self.nginx_proc = None
@@ -134,6 +140,19 @@ class Stack:
     def keygen(self):
         subprocess.run([self.bin("xuejictl"), "keygen", self.path("secrets")],
                        check=True, stdout=subprocess.DEVNULL)
+        self.sms_credentials()
+
+    @property
+    def sms_cred_file(self):
+        return self.path("secrets", "sms.cred")
+
+    def sms_credentials(self):
+        """The SMS gateway account shared with the simulator (docs/sms.md)."""
+        if os.path.exists(self.sms_cred_file):
+            return
+        fd = os.open(self.sms_cred_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("xueji-local %s\n" % os.urandom(32).hex())
 
     def write_conf(self):
         s = self.path("secrets")
@@ -167,6 +186,17 @@ level = info
 sql_dir = {sql}
 """.format(dbaddr=self.db_addr_conf(), s=s, ln=self.scrypt_log2n, p=self.scrypt_p,
            sql=os.path.join(self.srcdir, "sql"))
+        # tests/smssim/ plays the gateway (docs/sms.md)
+        sections = {"sms": {
+            "gateway_url": "http://127.0.0.1:%d/sms/v1/send" % self.sms_port,
+            "credentials_file": self.sms_cred_file}}
+        for section, keys in self.extra_conf.items():
+            sections.setdefault(section, {}).update(keys)
+        for section, keys in sections.items():
+            text += "[%s]\n" % section
+            for k, v in keys.items():
+                text += "%s = %s\n" % (k, v)
+        self.sms_credentials()
         with open(self.conf_file, "w") as f:
             f.write(text)
 
@@ -349,6 +379,51 @@ sql_dir = {sql}
                 pass
         self.worker_procs = []
 
+    # ---- the SMS gateway simulator (tests/smssim/) -------------------------
+    @property
+    def sms_url(self):
+        return "http://127.0.0.1:%d" % self.sms_port
+
+    def start_smssim(self):
+        self.sms_credentials()
+        self.smssim_proc = subprocess.Popen(
+            [sys.executable, os.path.join(self.srcdir, "tests", "smssim", "smssim.py"),
+             "--port", str(self.sms_port), "--credentials", self.sms_cred_file,
+             "--log", self.path("log", "smssim.log")],
+            stdout=subprocess.DEVNULL, stderr=open(self.path("log", "smssim.err"), "a"),
+            start_new_session=True)
+        with open(self.path("run", "smssim.pid"), "w") as f:
+            f.write(str(self.smssim_proc.pid))
+
+        def up():
+            if self.smssim_proc.poll() is not None:
+                raise RuntimeError("smssim exited; see " + self.path("log", "smssim.err"))
+            try:
+                with socket.create_connection(("127.0.0.1", self.sms_port), 0.2):
+                    return True
+            except OSError:
+                return False
+        wait_for(up, 30, "smssim")
+
+    def stop_smssim(self):
+        p = self.smssim_proc
+        if p is None:
+            pid = self._pidfile("smssim.pid")
+            if pid:
+                self._kill_pid(pid, 10)
+        elif p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.smssim_proc = None
+        try:
+            os.unlink(self.path("run", "smssim.pid"))
+        except FileNotFoundError:
+            pass
+
     # ---- the jobs runner (src/ctl/jobs.c) ----------------------------------
     def start_jobs(self):
         out = open(self.path("log", "jobs.log"), "a")
@@ -463,13 +538,15 @@ sql_dir = {sql}
             self.db_tls_conf = True
             self.write_conf()
         self.start_workers()
+        self.start_smssim()
         if self.run_jobs:
             self.start_jobs()
         self.start_nginx()
 
     def down(self):
         errors = []
-        for step in (self.stop_nginx, self.stop_jobs, self.stop_workers, self.stop_db):
+        for step in (self.stop_nginx, self.stop_jobs, self.stop_smssim, self.stop_workers,
+                     self.stop_db):
             try:
                 step()
             except Exception as e:  # keep stopping the rest
@@ -543,6 +620,7 @@ Xueji is running.
   API:        %(url)s/api/version
   logs:       %(log)s
   database:   mariadb -S %(sock)s -uroot xueji
+  SMS codes:  tail -f %(log)s/smssim.log      (the simulated phones' screen)
 
 Demo staff accounts (password for all: %(pw)s):
   ministry       moe.admin, moe.reviewer
@@ -559,7 +637,8 @@ Press Ctrl-C to stop (or run: python3 scripts/stack.py down --dir %(dir)s).
     try:
         while not stop["now"]:
             time.sleep(0.5)
-            for p in st.worker_procs + [st.nginx_proc, st.db_proc, st.jobs_proc]:
+            for p in st.worker_procs + [st.nginx_proc, st.db_proc, st.jobs_proc,
+                                        st.smssim_proc]:
                 if p is not None and p.poll() is not None:
                     print("a process exited unexpectedly (%s); stopping" % p.args[0],
                           file=sys.stderr)

@@ -13,7 +13,10 @@
 --
 -- xj_reg_create (sql/0008) is recreated with one more parameter,
 -- p_notice, stored in the new column; every change is marked
--- "issue 10 (H: notice)". Nothing else in it changes.
+-- "issue 10 (H: notice)". Being the last definition of the procedure, it
+-- also carries the changes of the migrations before it that recreated it:
+-- 0009's per-account cap ("issue 10 (A: cap)"), 0011's wider identity
+-- numbers and 0014's server-set audit time ("issue 10 (C)", "(F: ...)").
 
 CREATE TABLE IF NOT EXISTS privacy_notice (
 	version		SMALLINT UNSIGNED NOT NULL,
@@ -101,11 +104,20 @@ CREATE OR REPLACE PROCEDURE xj_reg_create(
 	IN p_idem_key BINARY(32),
 	IN p_idem_request BINARY(32),
 	IN p_idem_response MEDIUMTEXT,	-- issue 10 (C): H3, the prereg number (0011 CHECK)
-	IN p_notice SMALLINT UNSIGNED)		-- issue 10 (H: notice)
+	IN p_notice SMALLINT UNSIGNED,		-- issue 10 (H: notice)
+	-- issue 10 (A: cap)
+	IN p_cap SMALLINT UNSIGNED,
+	IN p_rate SMALLINT UNSIGNED,
+	IN p_rate_window INT UNSIGNED)
 SQL SECURITY INVOKER
 MODIFIES SQL DATA
 BEGIN
 	DECLARE v_id BIGINT UNSIGNED;
+	-- issue 10 (A: cap)
+	DECLARE v_n INT UNSIGNED;
+	DECLARE v_recent INT UNSIGNED;
+	DECLARE v_wait BIGINT;
+	DECLARE v_msg VARCHAR(64);
 	DECLARE EXIT HANDLER FOR SQLEXCEPTION
 	BEGIN
 		IF p_own_tx THEN
@@ -128,6 +140,27 @@ BEGIN
 			    p_idem_response, UTC_TIMESTAMP(6));
 		END;
 	END IF;
+	-- issue 10 (A: cap) begin
+	SET @xj_reg_made = 65536;	-- no account row: count
+	UPDATE parent_account SET reg_creates = (@xj_reg_made := reg_creates + 1)
+	WHERE id = p_parent;
+	IF (p_cap > 0 AND @xj_reg_made > p_cap) OR (p_rate > 0 AND @xj_reg_made > p_rate) THEN
+		SELECT COUNT(IF(state NOT IN ('cancelled', 'void'), 1, NULL)),
+		    COUNT(IF(created_at > UTC_TIMESTAMP(6) - INTERVAL p_rate_window SECOND, 1, NULL)),
+		    CEIL(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6),
+			MIN(IF(created_at > UTC_TIMESTAMP(6) - INTERVAL p_rate_window SECOND,
+			created_at, NULL)) + INTERVAL p_rate_window SECOND) / 1000000)
+		INTO v_n, v_recent, v_wait
+		FROM registration WHERE parent_id = p_parent AND year = p_year;
+		IF p_cap > 0 AND v_n >= p_cap THEN
+			SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'registration_limit';
+		END IF;
+		IF p_rate > 0 AND v_recent >= p_rate THEN
+			SET v_msg = CONCAT('registration_rate ', GREATEST(COALESCE(v_wait, 1), 1));
+			SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
+		END IF;
+	END IF;
+	-- issue 10 (A: cap) end
 	INSERT INTO registration (prereg_no, year, county_code, school_org_id, parent_id, state,
 	    cert_state, version, local_family, special_category, child_bidx,
 	    child_name, sex, birth_date, id_doc_type, id_number_ct, ethnicity,

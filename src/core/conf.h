@@ -68,6 +68,26 @@ struct xj_conf {
 	/* [claims] (issue 10, review H1, M1a) */
 	int	mismatch_release_days;
 	int	claim_lookups_per_hour;
+	/* [parent] (issue 10, A: per-account limits) */
+	int	max_regs_per_year;
+	int	reg_rate;
+	int	reg_rate_window;
+	/* [sms] (issue 10, A: phone ownership; docs/sms.md) */
+	char	sms_gateway_url[XJ_CONF_STR];
+	char	sms_credentials_file[XJ_CONF_STR];
+	char	sms_sign_name[64];
+	int	sms_connect_timeout_ms;
+	int	sms_timeout_ms;
+	int	sms_max_attempts;
+	int	sms_backoff_base;
+	int	sms_backoff_max;
+	int	sms_batch;
+	int	sms_keep_days;
+	int	sms_code_ttl;
+	int	sms_code_tries;
+	int	sms_phone_interval;
+	int	sms_phone_hourly;
+	int	sms_addr_hourly;
 	/* [admission] */
 	int	decide_budget_ms;
 	/* [audit] */

@@ -72,6 +72,10 @@
 	X(OTP_REQUIRED,         401, "otp_required",          "请输入动态口令（验证器应用中的6位数字）", "enter the 6-digit code of your authenticator app") \
 	X(OTP_INVALID,          401, "otp_invalid",           "动态口令错误或已使用过",              "wrong or already used authenticator code") \
 	X(OTP_ENROLLED,         409, "second_factor_enrolled", "已启用动态口令；如需更换，请联系管理员重置", "a second factor is already enrolled: ask an administrator to reset it") \
+	/* phone ownership and per-account limits (issue 10, A: H1, M1b, M4) */ \
+	X(RATE_LIMITED,         429, "rate_limited",          "操作过于频繁，请稍后再试",            "too many requests: retry after the time in Retry-After (also nginx's limit_req)") \
+	X(REG_LIMIT,            409, "registration_limit",    "本账号本年度的有效登记已达上限，如需为其他儿童登记，请先撤销不需要的登记或联系登记区教育部门", "this account has reached its limit of live registrations for this collection year: cancel one it no longer needs, or contact the district's education bureau") \
+	X(REG_RATE,             429, "registration_rate_limited", "登记提交过于频繁，请稍后再试",    "registrations are being created too fast from this account: retry after the time in Retry-After") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -118,7 +122,8 @@
 	X(F_SAME_PASSWORD,      422, "same_password",         "新密码不能与当前密码相同",            "the new password must differ from the current one") \
 	/* a wrong authenticator code while confirming an enrolment (a field \
 	 * of a 422, not the 401 otp_invalid of a sign-in) */ \
-	X(F_WRONG_OTP,          422, "wrong_otp",             "动态口令错误，请输入验证器应用当前显示的6位数字", "wrong code: enter the 6 digits your authenticator app shows now")
+	X(F_WRONG_OTP,          422, "wrong_otp",             "动态口令错误，请输入验证器应用当前显示的6位数字", "wrong code: enter the 6 digits your authenticator app shows now") \
+	X(F_SMS_CODE,           422, "sms_code_invalid",      "验证码错误或已失效，请重新获取",      "the code is wrong, used or expired: request a new one")
 
 enum xj_err {
 	XJ_OK = 0,

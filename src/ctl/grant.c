@@ -131,6 +131,13 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	/* STAFF_GUARD_*: failed sign-ins per (account, client address), M3
 	 * (sql/0012); the job staff-login-guard-purge deletes stale rows */
 	{ "staff_login_guard",	"SELECT, INSERT, UPDATE, DELETE" },
+	/* phone ownership (sql/0009): one-time codes, the workers' rate
+	 * counters, the SMS outbox the job sms-deliver leases and sends;
+	 * sms-purge deletes what expired */
+	{ "sms_purpose",	"SELECT" },
+	{ "phone_code",		"SELECT, INSERT, UPDATE, DELETE" },
+	{ "rate_counter",	"SELECT, INSERT, UPDATE, DELETE" },
+	{ "sms_outbox",		"SELECT, INSERT, UPDATE, DELETE" },
 	/* CLAIM_QUOTA_*: a staff account's hourly claim look-ups (sql/0010) */
 	{ "claim_lookup_quota",	"SELECT, INSERT, UPDATE" },
 };

@@ -159,6 +159,11 @@ static const struct xj_job jobs[] = {
 	  "delete registrations that did not become student records [privacy] retention_months after their school year began" },
 	{ "staff-login-guard-purge", 3600, job_staff_guard_purge,
 	  "delete staff lockout rows (account, client address) untouched for a day and not locked" },
+	/* issue 10 (A): the SMS outbox (docs/sms.md) */
+	{ "sms-deliver", 1, xj_ctl_job_sms_deliver,
+	  "send due SMS messages to the gateway; retries with exponential backoff" },
+	{ "sms-purge", 3600, xj_ctl_job_sms_purge,
+	  "delete expired one-time codes, idle rate counters and settled outbox rows past [sms] keep_days" },
 	{ NULL, 0, NULL, NULL }
 };
 

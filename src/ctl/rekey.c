@@ -65,6 +65,9 @@ static const struct enc_col enc_cols[] = {
 	{ "cert_review", "registration_id", NULL,
 	  " JOIN registration r ON r.id = t.registration_id", "r.prereg_no",
 	  "details_ct", "cert_review.details", "cert_review.details" },
+	/* an SMS waiting in the outbox, bound to its message id (H1) */
+	{ "sms_outbox", "id", NULL, "", "t.msg_id",
+	  "body_ct", "sms_outbox.body", "sms_outbox.body" },
 	/* a staff account's TOTP secret, bound to the account (M10) */
 	{ "staff_account", "id", NULL, "", "CAST(t.id AS CHAR)",
 	  "totp_secret_ct", "staff_account.totp_secret", "staff_account.totp_secret" },

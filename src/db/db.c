@@ -19,6 +19,7 @@
 #define E_CHECKREAD		1020	/* snapshot isolation conflict */
 #define E_DUP_ENTRY		1062
 #define E_DUP_WITH_KEY		1586
+#define E_SIGNAL		1644	/* SIGNAL SQLSTATE '45000' of a procedure */
 #define E_SERVER_SHUTDOWN	1053
 #define E_UNKNOWN_COM		1047	/* Galera: node not ready */
 #define E_CONN_KILLED		1927
@@ -54,6 +55,8 @@ xj_db_classify(unsigned err, unsigned flags)
 	case E_DUP_ENTRY:
 	case E_DUP_WITH_KEY:
 		return (flags & XJ_SQL_DUP_OK) ? XJ_E_CONFLICT : XJ_E_INTERNAL;
+	case E_SIGNAL:
+		return (flags & XJ_SQL_SIGNAL_OK) ? XJ_E_CONFLICT : XJ_E_INTERNAL;
 	default:
 		return XJ_E_INTERNAL;
 	}
@@ -175,6 +178,9 @@ fail(struct xj_db *db, int q, unsigned err, const char *state, const char *msg)
 	db->err = err;
 	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
 	db->dupkey[0] = '\0';
+	db->signal[0] = '\0';
+	if (rc == XJ_E_CONFLICT && err == E_SIGNAL && msg != NULL)
+		snprintf(db->signal, sizeof(db->signal), "%s", msg);
 	if ((err == E_DUP_ENTRY || err == E_DUP_WITH_KEY) && msg != NULL) {
 		/* "Duplicate entry '...' for key 'name'": keep the key only */
 		const char *k = strstr(msg, "for key '");

@@ -20,6 +20,10 @@
 				 * reads every status the server sends for it, so
 				 * an error after the first (a failed COMMIT
 				 * inside) is the exec's error */
+#define XJ_SQL_SIGNAL_OK 0x4	/* a procedure's SIGNAL SQLSTATE '45000' is an
+				 * answer: XJ_E_CONFLICT with its MESSAGE_TEXT
+				 * in db->signal (our procedures put no row
+				 * values there), e.g. "registration_limit" */
 
 struct xj_sqldef {
 	const char	*name;
@@ -70,6 +74,7 @@ struct xj_db {
 	unsigned		 err;		/* last MariaDB error number */
 	char			 sqlstate[6];
 	char			 dupkey[65];	/* key named by the last 1062 */
+	char			 signal[65];	/* MESSAGE_TEXT of the last SIGNAL_OK refusal */
 	int			 in_tx;
 };
 

@@ -1,10 +1,14 @@
-/* account.c -- parent accounts: sign-up with a mobile number and a
- * password, login with lockout, logout, password change (issue 3 §1).
+/* account.c -- parent accounts: sign-up with a mobile number, the code
+ * sent to it and a password; login with lockout, logout, password change
+ * and reset by code (issue 3 §1; issue 10: review H1, M1b, M4).
  *   POST   /api/parent/v1/accounts          201 + session | 409 phone_registered | 422
  *   POST   /api/parent/v1/session           200 + session | 401 invalid_credentials
  *   GET    /api/parent/v1/session           200 {account, csrf_token} | 401
  *   DELETE /api/parent/v1/session           204 (ends every session of the account)
  *   PUT    /api/parent/v1/account/password  200 + new session | 401 | 403 account_locked | 422
+ *   POST   /api/parent/v1/password-reset    204 (ends every session) | 422
+ * Sign-up and reset check the SMS code (smscode.c) before any password
+ * hash is computed: without a valid code no request costs a scrypt (M4).
  * Password hashing runs outside any transaction and inside the bounded
  * hashing pool (auth.h), so a login storm cannot hold every thread.
  * Lockout (review M2, M1c, L10): each attempt takes a slot of the pool,
@@ -34,9 +38,11 @@
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/contact.h"
+#include "domain/otp.h"
 #include "store/audit.h"
 #include "store/privacy.h"
 #include "store/parent.h"
+#include "store/phonecode.h"
 #include "parent.h"
 
 extern const struct xj_conf *xj_parent_conf;	/* routes.c */
@@ -49,6 +55,27 @@ struct cred_in {
 static const struct xj_field cred_fields[] = {
 	{ "phone", XJ_F_STR, XJ_REQ, 1, 20, NULL, offsetof(struct cred_in, phone), NULL, 0, 0, 0 },
 	{ "password", XJ_F_STR, XJ_REQ, 1, 128, NULL, offsetof(struct cred_in, password), NULL, 0, 0, 0 },
+	XJ_FIELD_END
+};
+
+/* sign-up and reset: the phone, the code sent to it, a password */
+struct code_in {
+	struct xj_str	 phone;
+	struct xj_str	 code;
+	struct xj_str	 password;
+};
+
+static const struct xj_field signup_fields[] = {
+	{ "phone", XJ_F_STR, XJ_REQ, 1, 20, NULL, offsetof(struct code_in, phone), NULL, 0, 0, 0 },
+	{ "code", XJ_F_STR, XJ_REQ, 1, 16, NULL, offsetof(struct code_in, code), NULL, 0, 0, 0 },
+	{ "password", XJ_F_STR, XJ_REQ, 1, 128, NULL, offsetof(struct code_in, password), NULL, 0, 0, 0 },
+	XJ_FIELD_END
+};
+
+static const struct xj_field reset_fields[] = {
+	{ "phone", XJ_F_STR, XJ_REQ, 1, 20, NULL, offsetof(struct code_in, phone), NULL, 0, 0, 0 },
+	{ "code", XJ_F_STR, XJ_REQ, 1, 16, NULL, offsetof(struct code_in, code), NULL, 0, 0, 0 },
+	{ "new_password", XJ_F_STR, XJ_REQ, 1, 128, NULL, offsetof(struct code_in, password), NULL, 0, 0, 0 },
 	XJ_FIELD_END
 };
 
@@ -76,16 +103,8 @@ password_policy(struct xj_str pw)
 	return xj_utf8_len(pw) >= 8 && alpha && digit ? XJ_OK : XJ_E_F_WEAK_PASSWORD;
 }
 
-/* The normalised number, its blind index and its ciphertext. */
-struct phone {
-	char		 digits[24];
-	unsigned char	 bidx[XJ_BLIND_LEN];
-	unsigned char	 ct[XJ_FIELD_CT_LEN(24)];
-	size_t		 ct_len;
-};
-
-static int
-phone_prepare(struct xj_str in, struct phone *p, int encrypt)
+int
+xj_parent_phone_prepare(struct xj_str in, struct xj_parent_phone *p, int encrypt)
 {
 	size_t n = in.len < sizeof(p->digits) ? in.len : sizeof(p->digits) - 1;
 	size_t len = xj_mobile_normalize(in.p, n, p->digits);
@@ -93,6 +112,7 @@ phone_prepare(struct xj_str in, struct phone *p, int encrypt)
 	int rc;
 
 	p->digits[len] = '\0';
+	p->len = len;
 	if ((rc = xj_mobile_check((struct xj_str){ len, p->digits })) != XJ_OK)
 		return rc;
 	if (xj_blind_index(xj_auth_keys(), "parent.phone", p->digits, len, p->bidx) != 0)
@@ -136,7 +156,8 @@ actor_of(struct xj_req *r, unsigned long long id)
 
 struct signup_tx {
 	struct xj_req		*r;
-	struct phone		*ph;
+	struct xj_parent_phone	*ph;
+	const unsigned char	*mac;	/* the code's, used up with the insert */
 	const char		*hash;
 	unsigned long long	 id;
 };
@@ -150,6 +171,9 @@ signup_tx(struct xj_db *db, void *arg)
 	char idbuf[24];
 	int rc;
 
+	/* the code is used up by the account it made, or not at all */
+	if ((rc = xj_code_take(db, t->ph->bidx, "signup", t->mac)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_F_SMS_CODE : rc;
 	rc = xj_parent_insert(db, t->ph->bidx, t->ph->ct, t->ph->ct_len, t->hash, &t->id);
 	if (rc != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_E_PHONE_TAKEN : rc;
@@ -159,39 +183,139 @@ signup_tx(struct xj_db *db, void *arg)
 	return xj_audit_append(db, &who, &a);
 }
 
-int
-xj_parent_signup(struct xj_req *r)
+/* Bind a sign-up or reset body and check everything but the code: XJ_OK,
+ * or a 422 sent (r->responded) or an error. */
+static int
+code_body(struct xj_req *r, const struct xj_field *fields, const char *pwname,
+    struct code_in *in, struct xj_parent_phone *ph, int encrypt)
 {
 	struct xj_ferrs fe = { 0 };
-	struct cred_in in;
-	struct phone ph;
-	char hash[XJ_PW_HASH_MAX];
-	struct signup_tx t;
 	int rc;
 
-	memset(&in, 0, sizeof(in));
-	if ((rc = xj_bind(r->arena, r->json, cred_fields, &in, &fe)) != XJ_OK &&
+	memset(in, 0, sizeof(*in));
+	if ((rc = xj_bind(r->arena, r->json, fields, in, &fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)
 		return rc;
-	if (in.phone.p && (rc = phone_prepare(in.phone, &ph, 1)) != XJ_OK) {
+	if (in->phone.p && (rc = xj_parent_phone_prepare(in->phone, ph, encrypt)) != XJ_OK) {
 		if (rc == XJ_E_INTERNAL)
 			return rc;
 		xj_ferr_add(&fe, r->arena, "phone", rc);
 	}
-	if (in.password.p && (rc = password_policy(in.password)) != XJ_OK)
-		xj_ferr_add(&fe, r->arena, "password", rc);
+	if (in->code.p && !xj_otp_format_ok(in->code.p, in->code.len))
+		xj_ferr_add(&fe, r->arena, "code", XJ_E_F_SMS_CODE);
+	if (in->password.p && (rc = password_policy(in->password)) != XJ_OK)
+		xj_ferr_add(&fe, r->arena, pwname, rc);
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
+	return XJ_OK;
+}
+
+static int
+code_refused(struct xj_req *r)
+{
+	struct xj_ferrs fe = { 0 };
+
+	xj_ferr_add(&fe, r->arena, "code", XJ_E_F_SMS_CODE);
+	return xj_resp_ferrs(r, &fe);
+}
+
+int
+xj_parent_signup(struct xj_req *r)
+{
+	struct code_in in;
+	struct xj_parent_phone ph;
+	unsigned char mac[32];
+	char hash[XJ_PW_HASH_MAX];
+	struct signup_tx t;
+	int rc;
+
+	if ((rc = code_body(r, signup_fields, "password", &in, &ph, 1)) != XJ_OK || r->responded)
+		return rc;
+	/* M4: the code first; no scrypt for a request without a valid one */
+	rc = xj_parent_code_check(r, "signup", &ph, in.code, mac);
+	if (rc == XJ_E_F_SMS_CODE)
+		return code_refused(r);
+	if (rc != XJ_OK)
+		return rc;
 	if ((rc = hash_password(in.password, hash)) != XJ_OK)
 		return rc;
 	t.r = r;
 	t.ph = &ph;
+	t.mac = mac;
 	t.hash = hash;
-	if ((rc = xj_tx_run(r->db, signup_tx, &t)) != XJ_OK)
+	rc = xj_tx_run(r->db, signup_tx, &t);
+	if (rc == XJ_E_F_SMS_CODE)
+		return code_refused(r);
+	if (rc != XJ_OK)
 		return rc;
 	if ((rc = xj_auth_start(r, 'p', t.id, 0)) != XJ_OK)
 		return rc;
 	return session_body(r, 201, t.id);
+}
+
+struct reset_tx {
+	struct xj_req		*r;
+	struct xj_parent_phone	*ph;
+	const unsigned char	*mac;
+	const char		*hash;
+};
+
+static int
+reset_tx(struct xj_db *db, void *arg)
+{
+	struct reset_tx *t = arg;
+	struct xj_parent_login acc;
+	struct xj_actor who;
+	struct xj_audit a = { "parent.password_reset", "parent_account", XJ_STR_NULL, XJ_STR_NULL,
+	    XJ_STR_NULL };
+	char idbuf[24];
+	int rc;
+
+	if ((rc = xj_code_take(db, t->ph->bidx, "reset", t->mac)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_F_SMS_CODE : rc;
+	if ((rc = xj_parent_by_phone(db, t->ph->bidx, &acc)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_F_SMS_CODE : rc;
+	/* the new password, every session ended (generation), the lockout
+	 * lifted: the owner of the phone proved it */
+	if ((rc = xj_parent_set_password(db, acc.id, t->hash)) != XJ_OK ||
+	    (rc = xj_parent_login_ok(db, acc.id)) != XJ_OK)
+		return rc;
+	snprintf(idbuf, sizeof(idbuf), "%llu", acc.id);
+	a.target_id = xj_str_c(idbuf);
+	who = actor_of(t->r, acc.id);
+	return xj_audit_append(db, &who, &a);
+}
+
+int
+xj_parent_password_reset(struct xj_req *r)
+{
+	struct code_in in;
+	struct xj_parent_phone ph;
+	unsigned char mac[32];
+	char hash[XJ_PW_HASH_MAX];
+	struct reset_tx t;
+	int rc;
+
+	if ((rc = code_body(r, reset_fields, "new_password", &in, &ph, 0)) != XJ_OK ||
+	    r->responded)
+		return rc;
+	rc = xj_parent_code_check(r, "reset", &ph, in.code, mac);
+	if (rc == XJ_E_F_SMS_CODE)
+		return code_refused(r);
+	if (rc != XJ_OK)
+		return rc;
+	if ((rc = hash_password(in.password, hash)) != XJ_OK)
+		return rc;
+	t.r = r;
+	t.ph = &ph;
+	t.mac = mac;
+	t.hash = hash;
+	rc = xj_tx_run(r->db, reset_tx, &t);
+	if (rc == XJ_E_F_SMS_CODE)
+		return code_refused(r);
+	if (rc != XJ_OK)
+		return rc;
+	return xj_resp_body(r, 204, "application/json; charset=utf-8", "", 0);
 }
 
 struct login_tx {
@@ -273,7 +397,7 @@ xj_parent_login(struct xj_req *r)
 	struct xj_ferrs fe = { 0 };
 	struct xj_parent_login acc;
 	struct cred_in in;
-	struct phone ph;
+	struct xj_parent_phone ph;
 	struct login_tx t;
 	int rc, ok;
 
@@ -282,7 +406,7 @@ xj_parent_login(struct xj_req *r)
 		return rc == XJ_E_VALIDATION ? xj_resp_ferrs(r, &fe) : rc;
 	/* a malformed number cannot have an account: same answer as a
 	 * wrong password, after the same work */
-	rc = phone_prepare(in.phone, &ph, 0);
+	rc = xj_parent_phone_prepare(in.phone, &ph, 0);
 	if (rc == XJ_E_INTERNAL)
 		return rc;
 	if (rc != XJ_OK || (rc = xj_parent_by_phone(r->db, ph.bidx, &acc)) == XJ_NO_ROW) {

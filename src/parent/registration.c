@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "auth/auth.h"
+#include "core/conf.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/req.h"
@@ -33,6 +34,8 @@
 
 #define PREREG_TRIES	8
 
+extern const struct xj_conf *xj_parent_conf;	/* routes.c */
+
 struct create_tx {
 	struct xj_req			*r;
 	const struct xj_refdata		*ref;
@@ -41,6 +44,7 @@ struct create_tx {
 	const char			*school_name;
 	struct xj_idem			*idem;	/* NULL without Idempotency-Key */
 	int				 replay;
+	long				 retry_after;	/* with XJ_E_REG_RATE */
 };
 
 static void
@@ -78,7 +82,12 @@ create_once(struct xj_db *db, void *arg)
 		in.request_id = t->r->id;
 		in.client_addr = t->r->client_addr;
 		in.idem = t->idem;
+		/* issue 10 (A: cap): checked inside the same CALL (sql/0009) */
+		in.cap = xj_parent_conf->max_regs_per_year;
+		in.rate = xj_parent_conf->reg_rate;
+		in.rate_window = xj_parent_conf->reg_rate_window;
 		rc = xj_reg_create(db, t->r->arena, rec, &in);
+		t->retry_after = in.retry_after;
 	}
 	if (rc == XJ_NO_ROW) {		/* the key's first answer */
 		t->replay = 1;
@@ -204,6 +213,11 @@ xj_parent_reg_create(struct xj_req *r)
 	 * finds its child claimed by someone else goes to a district bureau
 	 * of its choice, which looks the claim up (school/claims.c) */
 	rc = xj_tx_atomic(r->db, create_once, &t);
+	if (rc == XJ_E_REG_RATE) {
+		snprintf(loc, sizeof(loc), "%ld", t.retry_after > 0 ? t.retry_after : 1);
+		xj_resp_header(r, "Retry-After", loc);
+		return xj_resp_error(r, XJ_E_REG_RATE, NULL);
+	}
 	if (rc != XJ_OK)
 		return rc;
 	if (t.replay)

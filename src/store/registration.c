@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -63,8 +64,9 @@ psb_token(char out[XJ_PSB_TOKEN_LEN + 1])
  * event's detail, the PSB request's token (NULL: none), the audit entry's
  * request id (NULL: none), client address and digest, the idempotency
  * key's hashes and target, the prereg number (NULL: no key), the privacy
- * notice's version (NULL: none recorded; sql/0016). */
-#define CREATE_VALS	66
+ * notice's version (NULL: none recorded; sql/0016) and the account's
+ * limits (sql/0009). */
+#define CREATE_VALS	69
 static void
 create_vals(const struct xj_reg_rec *r, int own_tx, const char *detail, const char *token,
     const struct xj_reg_create_in *in, const unsigned char *after, struct xj_val *v)
@@ -111,6 +113,10 @@ create_vals(const struct xj_reg_rec *r, int own_tx, const char *detail, const ch
 		v[n++] = XJ_VNULL;
 	}
 	v[n++] = r->notice_version ? XJ_VI(r->notice_version) : XJ_VNULL;
+	/* issue 10 (A: cap): the account's limits (sql/0009) */
+	v[n++] = in != NULL && in->cap > 0 ? XJ_VI(in->cap) : XJ_VNULL;
+	v[n++] = in != NULL && in->rate > 0 ? XJ_VI(in->rate) : XJ_VNULL;
+	v[n++] = in != NULL && in->rate > 0 ? XJ_VI(in->rate_window) : XJ_VNULL;
 }
 
 /* Which key a duplicate of the procedures hit (db->dupkey; newer servers
@@ -177,13 +183,20 @@ xj_reg_insert(struct xj_db *db, struct xj_reg_rec *r, const char *detail, int ps
 
 int
 xj_reg_create(struct xj_db *db, struct xj_arena *a, const struct xj_reg_rec *r,
-    const struct xj_reg_create_in *in)
+    struct xj_reg_create_in *in)
 {
 	int rc;
 
 	(void)a;
 	if ((rc = call_create(db, r, 1, "", 1, in)) != XJ_E_CONFLICT)
 		return rc;
+	/* issue 10 (A: cap): the procedure's refusals (sql/0009) */
+	if (strcmp(db->signal, "registration_limit") == 0)
+		return XJ_E_REG_LIMIT;
+	if (strncmp(db->signal, "registration_rate ", 18) == 0) {
+		in->retry_after = strtol(db->signal + 18, NULL, 10);
+		return XJ_E_REG_RATE;
+	}
 	/* the procedure rolled back; a repeated key is answered as before */
 	if (in->idem != NULL && dup_is(db, "idempotency_key"))
 		return xj_idem_load(db, in->idem);

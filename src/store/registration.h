@@ -93,16 +93,22 @@ struct xj_reg_create_in {
 	const char		*client_addr;
 	struct xj_idem		*idem;		/* NULL without Idempotency-Key; the
 						   key keeps the prereg number (H3) */
+	/* issue 10 (A: cap): the account's limits, 0 = none (sql/0009) */
+	int			 cap;		/* live registrations per year */
+	int			 rate;		/* creates per rate_window seconds */
+	int			 rate_window;
+	long			 retry_after;	/* out: with XJ_E_REG_RATE */
 };
 /* A parent's new registration as its own transaction, in one round trip
  * (procedure xj_reg_create): what xj_reg_insert writes (with the PSB
  * request), the idempotent answer and the audit entry. Not inside another
  * transaction. XJ_OK; XJ_NO_ROW: the key was answered before
  * (idem->replay_* set); XJ_E_CONFLICT and XJ_E_DUPLICATE_CHILD as for
- * xj_reg_insert; XJ_E_IDEM_REUSED; XJ_RETRY (deadlock: run it again); or a
+ * xj_reg_insert; XJ_E_IDEM_REUSED; XJ_E_REG_LIMIT past the cap,
+ * XJ_E_REG_RATE past the rate (retry_after set); XJ_RETRY (deadlock: run it again); or a
  * db error. rec->id is not set. */
 int	xj_reg_create(struct xj_db *, struct xj_arena *, const struct xj_reg_rec *,
-	    const struct xj_reg_create_in *);
+	    struct xj_reg_create_in *);
 
 /* What a new registration is checked against, read in one round trip:
  * the parent's account (session generation), the county and the school

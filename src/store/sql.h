@@ -67,14 +67,14 @@
 	  "DELETE FROM psb_nonce WHERE ts < CAST(UNIX_TIMESTAMP() AS SIGNED) - ? LIMIT 1000") \
 	/* sql/0008: a registration with its claim, guardians, first event, \
 	 * PSB request, audit entry and idempotent answer, as its own \
-	 * transaction or inside the caller's (65 values: \
-	 * store/registration.c create_vals) */ \
-	X(REG_CREATE,        XJ_SQL_DUP_OK | XJ_SQL_CALL, \
+	 * transaction or inside the caller's (69 values: \
+	 * store/registration.c create_vals; sql/0009 added the cap) */ \
+	X(REG_CREATE,        XJ_SQL_DUP_OK | XJ_SQL_CALL | XJ_SQL_SIGNAL_OK, \
 	  "CALL xj_reg_create(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
 	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
 	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
 	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
-	  " ?)") /* issue 10 (H: notice): p_notice, sql/0016 */ \
+	  " ?, ?, ?, ?)") /* p_notice (sql/0016); p_cap, p_rate, p_rate_window (sql/0009) */ \
 	X(REG_ID_BY_PREREG,  0, "SELECT id FROM registration WHERE prereg_no = ?") \
 	/* what POST /registrations reads before it writes, in one round \
 	 * trip: the session's account (generation), the county, the school \
@@ -531,6 +531,61 @@
 	X(STU_MAY_ENROL,     0, \
 	  "SELECT o.licensed, (SELECT COUNT(*) FROM student s WHERE s.child_bidx = r.child_bidx" \
 	  " AND s.level = 1) FROM registration r JOIN org o ON o.id = ? WHERE r.id = ?") \
+	/* issue 10 (A): phone ownership by SMS code, the SMS outbox, rate \
+	 * counters (sql/0009; store/phonecode.c, smsoutbox.c, ratelimit.c) */ \
+	X(CODE_PUT,          0, \
+	  "INSERT INTO phone_code (phone_bidx, purpose, code_mac, tries_left, created_at, expires_at)" \
+	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + INTERVAL ? SECOND)" \
+	  " ON DUPLICATE KEY UPDATE code_mac = VALUES(code_mac), tries_left = VALUES(tries_left)," \
+	  " created_at = VALUES(created_at), expires_at = VALUES(expires_at)") \
+	X(CODE_LOCK,         0, \
+	  "SELECT code_mac, tries_left, expires_at > UTC_TIMESTAMP(6) FROM phone_code" \
+	  " WHERE phone_bidx = ? AND purpose = ? FOR UPDATE") \
+	X(CODE_TRY,          0, \
+	  "UPDATE phone_code SET tries_left = tries_left - 1" \
+	  " WHERE phone_bidx = ? AND purpose = ? AND tries_left > 0") \
+	X(CODE_TAKE,         0, \
+	  "DELETE FROM phone_code WHERE phone_bidx = ? AND purpose = ? AND code_mac = ?" \
+	  " AND expires_at > UTC_TIMESTAMP(6)") \
+	X(CODE_PURGE,        0, \
+	  "DELETE FROM phone_code WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL 1 HOUR LIMIT 500") \
+	X(RATE_HIT,          0, \
+	  "INSERT INTO rate_counter (scope, subject, window_start, hits)" \
+	  " VALUES (?, ?, UTC_TIMESTAMP(6), 1) ON DUPLICATE KEY UPDATE" \
+	  " hits = IF(window_start > UTC_TIMESTAMP(6) - INTERVAL ? SECOND, hits + 1, 1)," \
+	  " window_start = IF(window_start > UTC_TIMESTAMP(6) - INTERVAL ? SECOND," \
+	  " window_start, UTC_TIMESTAMP(6))") \
+	X(RATE_READ,         0, \
+	  "SELECT hits, CAST(CEIL(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6)," \
+	  " window_start + INTERVAL ? SECOND) / 1000000) AS SIGNED)" \
+	  " FROM rate_counter WHERE scope = ? AND subject = ?") \
+	X(RATE_PURGE,        0, \
+	  "DELETE FROM rate_counter WHERE window_start < UTC_TIMESTAMP(6) - INTERVAL 2 DAY LIMIT 500") \
+	X(SMS_PUT,           0, \
+	  "INSERT INTO sms_outbox (msg_id, purpose, kind, body_ct, state, next_at, expires_at," \
+	  " created_at) VALUES (?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6)," \
+	  " UTC_TIMESTAMP(6) + INTERVAL ? SECOND, UTC_TIMESTAMP(6))") \
+	X(SMS_CLAIM,         0, \
+	  "UPDATE sms_outbox SET lease_token = ?, lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND" \
+	  " WHERE state = 'pending' AND next_at <= UTC_TIMESTAMP(6)" \
+	  " AND (lease_until IS NULL OR lease_until < UTC_TIMESTAMP(6)) ORDER BY next_at LIMIT ?") \
+	X(SMS_CLAIMED,       0, \
+	  "SELECT id, msg_id, purpose, body_ct, attempts, expires_at <= UTC_TIMESTAMP(6)" \
+	  " FROM sms_outbox WHERE lease_token = ? AND state = 'pending' ORDER BY id") \
+	X(SMS_SENT,          0, \
+	  "UPDATE sms_outbox SET state = 'sent', body_ct = NULL, attempts = attempts + 1," \
+	  " last_status = ?, sent_at = UTC_TIMESTAMP(6), lease_token = NULL, lease_until = NULL" \
+	  " WHERE id = ? AND lease_token = ?") \
+	X(SMS_RETRY,         0, \
+	  "UPDATE sms_outbox SET attempts = attempts + 1, last_status = ?," \
+	  " next_at = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, lease_token = NULL, lease_until = NULL" \
+	  " WHERE id = ? AND lease_token = ?") \
+	X(SMS_GIVE_UP,       0, \
+	  "UPDATE sms_outbox SET state = ?, body_ct = NULL, attempts = attempts + ?," \
+	  " last_status = ?, lease_token = NULL, lease_until = NULL WHERE id = ? AND lease_token = ?") \
+	X(SMS_PURGE,         0, \
+	  "DELETE FROM sms_outbox WHERE state <> 'pending'" \
+	  " AND created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY LIMIT 500") \
 	X(MIG_LIST,          0, "SELECT version, name, checksum FROM schema_migrations ORDER BY version") \
 	X(MIG_INSERT,        0, \
 	  "INSERT INTO schema_migrations (version, name, checksum, applied_at)" \

@@ -85,11 +85,36 @@ class Parent:
                 val = part.split(";", 1)[0][len("__Host-xj_parent="):]
                 self.cookie = val or None
 
+    def request_code(self, purpose="signup"):
+        """POST /sms-codes for this phone: (status, headers, body)."""
+        return self.call("POST", "/api/parent/v1/sms-codes",
+                         {"phone": self.phone, "purpose": purpose})
+
+    def code(self, purpose="signup"):
+        """Ask for a code and read it from the phone (the SMS simulator)."""
+        before = len(self.s.sms_messages(self.phone))
+        st, h, b = self.request_code(purpose)
+        self.s.eq(st, 202, "code request: %r" % (b,))
+        self.s.sms_deliver()
+        msgs = self.s.sms_wait(self.phone, before + 1)
+        self.s.eq(msgs[-1]["template"], "XJ_CODE", "a code arrived, not a notice")
+        return msgs[-1]["params"]["code"]
+
     def signup(self):
+        code = self.code("signup")
         st, h, b = self.call("POST", "/api/parent/v1/accounts",
-                             {"phone": self.phone, "password": self.password})
+                             {"phone": self.phone, "code": code, "password": self.password})
         self.s.eq(st, 201, "sign-up: %r" % (b,))
         return self
+
+    def reset_password(self, new_password):
+        """Reset by code (ends every session); the new password is kept."""
+        code = self.code("reset")
+        st, h, b = self.call("POST", "/api/parent/v1/password-reset",
+                             {"phone": self.phone, "code": code, "new_password": new_password})
+        if st == 204:
+            self.password = new_password
+        return st, h, b
 
     def login(self, password=None):
         return self.call("POST", "/api/parent/v1/session",

@@ -7,7 +7,9 @@ from xjtest import scrypt_hash, session_token, test, run
 @test("sign-up with a mobile number answers 201 with an HttpOnly SameSite=Strict session cookie")
 def _(s):
     p = Parent(s)
-    st, h, b = p.call("POST", "/api/parent/v1/accounts", {"phone": p.phone, "password": "Secret123"})
+    code = p.code("signup")
+    st, h, b = p.call("POST", "/api/parent/v1/accounts",
+                      {"phone": p.phone, "code": code, "password": "Secret123"})
     s.eq(st, 201)
     cookie = h["set-cookie"]
     s.ok("HttpOnly" in cookie and "SameSite=Strict" in cookie, cookie)
@@ -25,20 +27,30 @@ def _(s):
          "not found as text")
 
 
-@test("a second sign-up with the same number answers 409 phone_registered")
+@test("a second sign-up with the same number gets no code: the phone is told it has an account")
 def _(s):
+    # issue 10 (M1b): no longer 409 phone_registered, which told anyone
+    # that the number has an account (tests/api/phone_ownership.py)
     p = signed_up(s)
-    st, h, b = Parent(s, phone=p.phone).call("POST", "/api/parent/v1/accounts",
-                                              {"phone": p.phone, "password": "Other1234"})
-    s.error_body(b, "phone_registered", 409, st)
+    q = Parent(s, phone=p.phone)
+    st, h, b = q.request_code("signup")
+    s.eq(st, 202)
+    msgs = s.sms_wait(p.phone, 2)
+    s.eq(msgs[-1]["template"], "XJ_REGISTERED", "a notice, not a code")
+    st, h, b = q.call("POST", "/api/parent/v1/accounts",
+                      {"phone": p.phone, "code": msgs[0]["params"]["code"], "password": "Other1234"})
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq(e["fields"][0]["code"], "sms_code_invalid", "the used sign-up code is dead")
 
 
 @test("sign-up refuses a malformed number and a weak password, both at once")
 def _(s):
-    st, h, b = Parent(s).call("POST", "/api/parent/v1/accounts", {"phone": "1234", "password": "short"})
+    st, h, b = Parent(s).call("POST", "/api/parent/v1/accounts",
+                              {"phone": "1234", "code": "12345", "password": "short"})
     e = s.error_body(b, "validation_failed", 422, st)
     s.eq({(f["field"], f["code"]) for f in e["fields"]},
-         {("phone", "mobile_number_format"), ("password", "weak_password")})
+         {("phone", "mobile_number_format"), ("password", "weak_password"),
+          ("code", "sms_code_invalid")})
 
 
 @test("login with the right password starts a session; a wrong one answers 401")

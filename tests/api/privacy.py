@@ -166,8 +166,9 @@ def _(s):
     st, h, b = again.call("POST", "/api/parent/v1/session",
                           {"phone": p.phone, "password": p.password})
     s.error_body(b, "invalid_credentials", 401, st)
+    code = again.code("signup")     # a new sign-up proves the phone again (H1)
     st, h, b = again.call("POST", "/api/parent/v1/accounts",
-                          {"phone": p.phone, "password": p.password})
+                          {"phone": p.phone, "code": code, "password": p.password})
     s.eq(st, 201, "the phone may sign up again: %r" % (b,))
 
 

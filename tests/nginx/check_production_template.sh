@@ -18,7 +18,7 @@
 
 set -u
 
-PLAN=76
+PLAN=77
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # ---- locate the source tree -------------------------------------------
@@ -201,10 +201,10 @@ check "staff sign-in and password change: the school and the sign-in zone (M3)" 
 	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_staff_login[[:space:]]"' <<DIRECTIVES
 $(directives)
 DIRECTIVES
-check "parent sign-up: the parent and the sign-up zone" \
-	sh -c 'b=$(sed -n "/location = \/api\/parent\/v1\/accounts {/,/}/p")
+check "SMS codes, sign-up and reset: the parent and the code zone" \
+	sh -c 'b=$(sed -n "/location ~ \^\/api\/parent\/v1\/(?:sms-codes|accounts|password-reset)\$ {/,/}/p")
 	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_parent[[:space:]]" &&
-	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_parent_signup[[:space:]]"' <<DIRECTIVES
+	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_parent_code[[:space:]]"' <<DIRECTIVES
 $(directives)
 DIRECTIVES
 check "access log format has no query string or body" \
@@ -766,18 +766,25 @@ while [ $i -lt 6 ]; do
 done
 check "reading the staff session (GET) is not limited by the sign-in zone" \
 	sh -c 'case "$1" in *429*) exit 1;; esac' - "$codes"
-# -- parent sign-up: its own zone, 20r/m burst 10
+# -- SMS codes, sign-up, reset (issue 10, A): 10r/m burst 10 per address,
+#    one zone for the three paths
 codes=
 i=0
 while [ $i -lt 14 ]; do
-	s=$(req signup$i -X POST -H 'Content-Type: application/json' --data-binary '{}' \
-	    $(pub /api/parent/v1/accounts))
+	case $((i % 3)) in
+	0) path=/api/parent/v1/sms-codes;;
+	1) path=/api/parent/v1/accounts;;
+	*) path=/api/parent/v1/password-reset;;
+	esac
+	s=$(req code$i -X POST -H 'Content-Type: application/json' --data-binary '{}' $(pub $path))
 	codes="$codes $s"
 	i=$((i + 1))
 done
-echo "# sign-up burst:$codes"
-check "sign-up burst: the first reach the pool, later ones get 429" \
-	sh -c 'r=$2; set -- $1; [ "$1" = "$r" ] && [ "${14}" = 429 ]' - "$codes" "$reach"
+echo "# code burst:$codes"
+check "code, sign-up and reset burst: the first requests reach the pool" \
+	sh -c 'set -- $1; [ "$1" = "$2" ] && [ "$1" != 429 ]' - "$codes $reach"
+check "code, sign-up and reset burst: past the burst 429 rate_limited" \
+	sh -c 'set -- $1; [ "${14}" = 429 ]' - "$codes"
 
 # ---- stop ------------------------------------------------------------------
 check "nginx stops" stop_nginx

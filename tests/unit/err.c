@@ -127,6 +127,11 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_OTP_ENROLLED, 409, "second_factor_enrolled" },
 	{ XJ_E_F_SAME_PASSWORD, 422, "same_password" },
 	{ XJ_E_F_WRONG_OTP, 422, "wrong_otp" },
+	/* issue 10 (A): phone ownership and per-account limits */
+	{ XJ_E_RATE_LIMITED, 429, "rate_limited" },
+	{ XJ_E_REG_LIMIT, 409, "registration_limit" },
+	{ XJ_E_REG_RATE, 429, "registration_rate_limited" },
+	{ XJ_E_F_SMS_CODE, 422, "sms_code_invalid" },
 };
 
 static int
