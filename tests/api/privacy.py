@@ -184,8 +184,13 @@ def _(s):
     clerk.call("GET", "/api/school/v1/students?name=%E7%8E%8B&student_no=G110105201801011234")
     clerk.call("POST", "/api/school/v1/accounts/%s/disable" % "1110500001.someone")
     s.http("GET", "/nothing/110105201801011234")
-    with open(s.stack.path("log", "nginx-access.log"), encoding="utf-8") as f:
-        access = f.read()
+
+    def logged():
+        with open(s.stack.path("log", "nginx-access.log"), encoding="utf-8") as f:
+            return f.read()
+    # nginx writes a request's line after its answer: wait for the last one
+    s.wait_until(lambda: '"{redacted}"' in logged(), 10, "the last request's access line")
+    access = logged()
     with open(s.stack.path("log", "nginx-error.log"), encoding="utf-8") as f:
         error = f.read()
     for secret in (no, "918273645", "110105201801011234", "1110500001.someone",
