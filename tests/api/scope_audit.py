@@ -18,7 +18,7 @@ import re
 import time
 from urllib.parse import quote
 
-from parent import new_child, reg_body, signed_up
+from parent import certs, new_child, reg_body, signed_up
 from psbclient import PsbClient, load_key, REQUESTS_PATH
 from staff import signed_in
 from xjtest import run, test
@@ -432,21 +432,6 @@ def _(s):
     st, h, b = signed_in(s, "bj.city.reviewer").call("GET", API + "/statistics")
     row = [c for c in b["counties"] if c["code"] == CHAOYANG]
     s.eq(row[0]["students_in_school"], want, "the county row in the city's answer")
-
-
-def certs():
-    return {
-        "work_in_city": {"employer": "北京某科技有限公司", "permit_or_contract_no": "HT-2024-0815",
-                         "since": "2023-03-01"},
-        "residence_in_city": {"address": "北京市朝阳区望京西园三区305号楼1单元601",
-                              "proof_no": "京(2022)朝阳区不动产权第0012345号"},
-        "hukou_book": {"holder_name": "王建国", "book_no": "440305123456"},
-        "residence_permit": {"permit_no": "110105199001011234", "valid_until": "2099-12-31"},
-        "no_guardian_at_home": {"certificate_no": "南山街道〔2026〕第88号",
-                                "issued_by": "深圳市南山区南山街道办事处"},
-        "rental_verification": {"contract_no": "ZL-2024-5566",
-                                "address": "北京市朝阳区望京西园三区305号楼1单元601"},
-    }
 
 
 run()
