@@ -120,6 +120,7 @@ xj_db_ensure(struct xj_db *db)
 	unsigned ct = (unsigned)c->db_connect_timeout;
 	unsigned rt = (unsigned)c->db_read_timeout;
 	unsigned wt = (unsigned)c->db_write_timeout;
+	char lockwait[64];
 	MYSQL *my;
 
 	if (db->my != NULL)
@@ -139,6 +140,13 @@ xj_db_ensure(struct xj_db *db)
 	 * insert rush, and Galera certifies on write sets anyway. */
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	/* issue 15 D2: a locked row is waited for [db] lock_wait_timeout
+	 * seconds (MariaDB's default is 50, longer than every request
+	 * timeout), then 1205 rolls back and reruns (db/tx.c); set once per
+	 * connection, no round trip on the hot path */
+	snprintf(lockwait, sizeof(lockwait),
+	    "SET SESSION innodb_lock_wait_timeout = %d", c->db_lock_wait_timeout);
+	mysql_options(my, MYSQL_INIT_COMMAND, lockwait);
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION time_zone = '+00:00', SESSION sql_mode = "
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
