@@ -60,6 +60,8 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "db", "write_timeout", I(db_write_timeout, 1, 3600), "30", "seconds to wait when sending a query" },
 	{ "db", "tx_retries", I(db_tx_retries, 0, 50), "5",
 	  "reruns of a transaction after deadlock, lock-wait timeout or Galera certification failure" },
+	{ "db", "lock_wait_timeout", I(db_lock_wait_timeout, 1, 60), "5",
+	  "seconds a statement waits for a row lock (session innodb_lock_wait_timeout) before the transaction is rolled back and rerun; a second wait in one request answers 503 busy_retry, so keep twice this well under read_timeout" },
 	{ "db", "retry_after", I(db_retry_after, 1, 3600), "5",
 	  "Retry-After seconds sent with 503 while the database is unreachable" },
 	{ "admin_db", "user", S(admin_user), "",

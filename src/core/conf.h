@@ -35,6 +35,7 @@ struct xj_conf {
 	int	db_read_timeout;
 	int	db_write_timeout;
 	int	db_tx_retries;
+	int	db_lock_wait_timeout;
 	int	db_retry_after;
 	/* [admin_db] */
 	char	admin_user[64];

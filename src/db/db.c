@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
 
@@ -118,6 +120,7 @@ xj_db_ensure(struct xj_db *db)
 	unsigned ct = (unsigned)c->db_connect_timeout;
 	unsigned rt = (unsigned)c->db_read_timeout;
 	unsigned wt = (unsigned)c->db_write_timeout;
+	char lockwait[64];
 	MYSQL *my;
 
 	if (db->my != NULL)
@@ -137,6 +140,13 @@ xj_db_ensure(struct xj_db *db)
 	 * insert rush, and Galera certifies on write sets anyway. */
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	/* issue 15 D2: a locked row is waited for [db] lock_wait_timeout
+	 * seconds (MariaDB's default is 50, longer than every request
+	 * timeout), then 1205 rolls back and reruns (db/tx.c); set once per
+	 * connection, no round trip on the hot path */
+	snprintf(lockwait, sizeof(lockwait),
+	    "SET SESSION innodb_lock_wait_timeout = %d", c->db_lock_wait_timeout);
+	mysql_options(my, MYSQL_INIT_COMMAND, lockwait);
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION time_zone = '+00:00', SESSION sql_mode = "
 	    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
@@ -211,42 +221,108 @@ stmt_fail(struct xj_db *db, int q, MYSQL_STMT *st)
 	    mysql_stmt_error(st));
 }
 
+/* issue 15 D1: an idle connection the server closed (restart, KILL,
+ * wait_timeout) is found before a statement is sent on it, without a
+ * round trip: between commands the server sends nothing, so a readable
+ * socket is its farewell (an error packet, or end of file). Outside a
+ * transaction the connection is then replaced at once and the statement
+ * goes to the new one; inside one, the transaction is gone with the
+ * connection and the error reaches db/tx.c as before. */
+static void
+drop_if_closed(struct xj_db *db)
+{
+	struct pollfd p;
+
+	if (db->my == NULL || db->in_tx)
+		return;
+	p.fd = (int)mysql_get_socket(db->my);
+	p.events = POLLIN;
+	p.revents = 0;
+	if (p.fd < 0 || poll(&p, 1, 0) <= 0)
+		return;
+	xj_log(XJ_LOG_INFO, "db_idle_closed", "%d", "revents", (int)p.revents);
+	xj_db_drop(db);
+	db->last_fail.tv_sec = 0;	/* reconnect now, not throttled */
+}
+
+/* A failure that lost the connection outside a transaction, on a
+ * statement that may be sent again: reconnect once and resend. */
+static int
+resend_ok(struct xj_db *db, int rc, int in_tx)
+{
+	if (rc != XJ_E_UNAVAILABLE || in_tx || db->my != NULL)
+		return 0;
+	db->last_fail.tv_sec = 0;
+	return 1;
+}
+
 static MYSQL_STMT *
 prepared(struct xj_db *db, int q, int *rc)
 {
 	MYSQL_STMT *st;
+	int in_tx = db->in_tx, tries;
 
-	if ((*rc = xj_db_ensure(db)) != XJ_OK)
-		return NULL;
-	if ((st = db->stmts[q]) != NULL)
-		return st;
-	if ((st = mysql_stmt_init(db->my)) == NULL) {
-		*rc = XJ_E_INTERNAL;
-		return NULL;
-	}
-	if (mysql_stmt_prepare(st, db->defs[q].sql, strlen(db->defs[q].sql)) != 0) {
+	drop_if_closed(db);
+	for (tries = 0; ; tries++) {
+		if ((*rc = xj_db_ensure(db)) != XJ_OK)
+			return NULL;
+		if ((st = db->stmts[q]) != NULL)
+			return st;
+		if ((st = mysql_stmt_init(db->my)) == NULL) {
+			*rc = XJ_E_INTERNAL;
+			return NULL;
+		}
+		if (mysql_stmt_prepare(st, db->defs[q].sql, strlen(db->defs[q].sql)) == 0)
+			break;
 		*rc = stmt_fail(db, q, st);
 		mysql_stmt_close(st);
-		return NULL;
+		/* preparing changes nothing: always safe to do again */
+		if (tries > 0 || !resend_ok(db, *rc, in_tx))
+			return NULL;
 	}
 	db->stmts[q] = st;
 	return st;
 }
 
+/* A read outside a transaction may be sent again after the connection
+ * was lost in flight; a write never (it may have committed). */
+static int
+is_read(const struct xj_sqldef *d)
+{
+	return !(d->flags & XJ_SQL_CALL) && strncasecmp(d->sql, "SELECT", 6) == 0 &&
+	    strstr(d->sql, "FOR UPDATE") == NULL;
+}
+
 #define MAX_BIND 80	/* columns or parameters of one statement */
+
+static int exec_once(struct xj_db *, int, const struct xj_val *, unsigned);
 
 int
 xj_db_exec(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
 {
-	MYSQL_BIND b[MAX_BIND];
-	my_bool isnull = 1;
-	MYSQL_STMT *st;
+	int in_tx = db->in_tx;
 	int rc;
 
 	if (q < 0 || (size_t)q >= db->ndefs || nin > MAX_BIND) {
 		xj_log(XJ_LOG_ERROR, "db_exec_shape", "%d%u", "stmt", q, "params", nin);
 		return XJ_E_INTERNAL;
 	}
+	rc = exec_once(db, q, in, nin);
+	if (is_read(&db->defs[q]) && resend_ok(db, rc, in_tx)) {
+		xj_log(XJ_LOG_INFO, "db_read_resent", "%s", "stmt", db->defs[q].name);
+		rc = exec_once(db, q, in, nin);
+	}
+	return rc;
+}
+
+static int
+exec_once(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
+{
+	MYSQL_BIND b[MAX_BIND];
+	my_bool isnull = 1;
+	MYSQL_STMT *st;
+	int rc;
+
 	if ((st = prepared(db, q, &rc)) == NULL)
 		return rc;
 	if (mysql_stmt_param_count(st) != nin) {
@@ -388,6 +464,7 @@ xj_db_query_const(struct xj_db *db, const char *sql, size_t len)
 {
 	int rc;
 
+	drop_if_closed(db);
 	if ((rc = xj_db_ensure(db)) != XJ_OK)
 		return rc;
 	if (mysql_real_query(db->my, sql, len) != 0)
