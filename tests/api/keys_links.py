@@ -364,6 +364,16 @@ def _(s):
         st_.start_workers()
         p = signed_up(s)                   # a database write, over TLS only:
         s.eq(p.call("GET", "/api/parent/v1/session")[0], 200)
+        # issue 15 D1 checks an idle connection's socket before a statement;
+        # a TLS connection must not look closed (no reconnect per request)
+        accepts = int(s.sql("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'")[0][1])
+        for _ in range(20):
+            s.eq(p.call("GET", "/api/parent/v1/registrations")[0], 200)
+        s.eq(worker_logs(s).count("db_idle_closed"), 0, "no idle TLS connection taken for closed")
+        # threads connect on first use: at most one new connection each
+        new = int(s.sql("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'")[0][1]) - accepts
+        s.ok(new <= s.stack.nworkers * s.stack.threads,
+             "20 requests opened %d TLS connections, not one each" % new)
         tls = s.sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
                     " WHERE USER = 'xueji_app' AND HOST LIKE '%:%'")[0][0]
         s.ok(int(tls) > 0, "the workers are connected over TCP")
