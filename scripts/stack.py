@@ -457,7 +457,9 @@ sql_dir = {sql}
     def write_nginx_conf(self):
         with open(os.path.join(self.srcdir, "nginx", "dev.conf.in")) as f:
             text = f.read()
-        servers = "".join("        server unix:%s;\n" % self.worker_socket(i)
+        # max_fails/fail_timeout as production.conf.template (issue 15 D3)
+        servers = "".join("        server unix:%s max_fails=3 fail_timeout=10s;\n"
+                          % self.worker_socket(i)
                           for i in range(self.nworkers))
         subst = {
             "@PREFIX@": self.path("nginx"),

@@ -18,7 +18,7 @@
 
 set -u
 
-PLAN=77
+PLAN=79
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # ---- locate the source tree -------------------------------------------
@@ -207,6 +207,20 @@ check "SMS codes, sign-up and reset: the parent and the code zone" \
 	    printf "%s\n" "$b" | grep -qE "^[[:space:]]*limit_req[[:space:]]+zone=xj_parent_code[[:space:]]"' <<DIRECTIVES
 $(directives)
 DIRECTIVES
+# issue 15 D3: the dev configuration every test runs is the deployed one
+# where a worker's failure or slowness shows: the same FastCGI directives
+# at http level, and the same max_fails/fail_timeout on its servers
+fcgi_rules() {
+	sed -n '1,/^[[:space:]]*server[[:space:]]*{/p' "$1" |
+	    grep -E '^[[:space:]]*fastcgi_(keep_conn|next_upstream|next_upstream_tries|next_upstream_timeout|connect_timeout|send_timeout|read_timeout|request_buffering|buffering|buffer_size|buffers|busy_buffers_size|intercept_errors)[[:space:]]' |
+	    sed 's/[[:space:]]\+/ /g; s/^ //' | sort
+}
+check "D3: dev.conf.in has the template's FastCGI directives, value for value" \
+	sh -c '[ "$(cat "$1")" = "$(cat "$2")" ] || { diff "$1" "$2" | sed "s/^/# /"; exit 1; }' - \
+	"$(fcgi_rules "$template" > "$tmp/fcgi.prod"; echo "$tmp/fcgi.prod")" \
+	"$(fcgi_rules "$top/nginx/dev.conf.in" > "$tmp/fcgi.dev"; echo "$tmp/fcgi.dev")"
+check "D3: the test stacks' worker servers fail over like the template's (max_fails=3 fail_timeout=10s)" \
+	grep -q 'max_fails=3 fail_timeout=10s' "$top/scripts/stack.py"
 check "access log format has no query string or body" \
 	sh -c '! sed -n "/log_format/,/;\$/p" "$1" | grep -nE "\\\$(request_uri|query_string|args|request_body|request[^_]|http_referer)"' - "$template"
 check "fastcgi_xueji_params passes every parameter the worker reads" \
