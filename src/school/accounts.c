@@ -183,30 +183,44 @@ disable_tx(struct xj_db *db, void *arg)
 	    xj_str_c("disabled"));
 }
 
+/* The account {login} that an admin acts on: in the admin's scope (404
+ * outside it, whatever the body says), and never the admin's own (409:
+ * nobody locks themselves out; one's own password is PUT
+ * /account/password). login holds 65 bytes. */
+static int
+admin_target(struct xj_req *r, struct xj_str lg, char login[65], struct xj_staff_target *tg)
+{
+	struct xj_school_actor a;
+	int rc;
+
+	if ((rc = xj_school_may(r, XJ_ACT_ACCOUNTS, &a)) != XJ_OK)
+		return rc;
+	if (lg.len == 0 || lg.len >= 65)
+		return XJ_E_NOT_FOUND;
+	memcpy(login, lg.p, lg.len);
+	login[lg.len] = '\0';
+	memset(tg, 0, sizeof(*tg));
+	if ((rc = xj_adm_staff_get(r->db, login, tg)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	if (!xj_school_in_scope(&a, tg->org_path))
+		return XJ_E_NOT_FOUND;
+	if (tg->id == r->actor_id)
+		return XJ_E_CONFLICT;
+	return XJ_OK;
+}
+
 int
 xj_school_account_disable(struct xj_req *r)
 {
 	struct xj_str lg = xj_route_param(&r->params, "login");
 	struct xj_staff_target tg;
-	struct xj_school_actor a;
 	struct disable_tx t;
 	char login[65];
 	yajl_gen g;
 	int rc;
 
-	if ((rc = xj_school_may(r, XJ_ACT_ACCOUNTS, &a)) != XJ_OK)
+	if ((rc = admin_target(r, lg, login, &tg)) != XJ_OK)
 		return rc;
-	if (lg.len == 0 || lg.len >= sizeof(login))
-		return XJ_E_NOT_FOUND;
-	memcpy(login, lg.p, lg.len);
-	login[lg.len] = '\0';
-	memset(&tg, 0, sizeof(tg));
-	if ((rc = xj_adm_staff_get(r->db, login, &tg)) != XJ_OK)
-		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
-	if (!xj_school_in_scope(&a, tg.org_path))
-		return XJ_E_NOT_FOUND;
-	if (tg.id == r->actor_id)
-		return XJ_E_CONFLICT;	/* nobody locks themselves out */
 	t.r = r;
 	t.id = tg.id;
 	t.login = login;
@@ -255,26 +269,14 @@ xj_school_account_reset(struct xj_req *r)
 	struct xj_str lg = xj_route_param(&r->params, "login");
 	struct xj_ferrs fe = { 0 };
 	struct xj_staff_target tg;
-	struct xj_school_actor a;
 	struct reset_in in;
 	struct reset_tx t;
 	char login[65], hash[XJ_PW_HASH_MAX];
 	yajl_gen g;
 	int rc;
 
-	if ((rc = xj_school_may(r, XJ_ACT_ACCOUNTS, &a)) != XJ_OK)
+	if ((rc = admin_target(r, lg, login, &tg)) != XJ_OK)
 		return rc;
-	if (lg.len == 0 || lg.len >= sizeof(login))
-		return XJ_E_NOT_FOUND;
-	memcpy(login, lg.p, lg.len);
-	login[lg.len] = '\0';
-	memset(&tg, 0, sizeof(tg));
-	if ((rc = xj_adm_staff_get(r->db, login, &tg)) != XJ_OK)
-		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
-	if (!xj_school_in_scope(&a, tg.org_path))
-		return XJ_E_NOT_FOUND;
-	if (tg.id == r->actor_id)
-		return XJ_E_CONFLICT;	/* one's own: PUT /account/password */
 	/* the body after the scope: outside it, 404 whatever was sent */
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, reset_fields, &in, &fe)) != XJ_OK &&
