@@ -219,6 +219,22 @@ code_refused(struct xj_req *r)
 	return xj_resp_ferrs(r, &fe);
 }
 
+/* Sign-up and reset: the code of purpose first, counting one try, then the
+ * password's hash -- no scrypt for a request without a valid code (M4). A
+ * bad code is answered here (r->responded); XJ_OK with mac and hash. */
+static int
+code_then_hash(struct xj_req *r, const char *purpose, const struct xj_parent_phone *ph,
+    const struct code_in *in, unsigned char mac[32], char hash[XJ_PW_HASH_MAX])
+{
+	int rc = xj_parent_code_check(r, purpose, ph, in->code, mac);
+
+	if (rc == XJ_E_F_SMS_CODE)
+		return code_refused(r);
+	if (rc != XJ_OK)
+		return rc;
+	return hash_password(in->password, hash);
+}
+
 int
 xj_parent_signup(struct xj_req *r)
 {
@@ -231,13 +247,7 @@ xj_parent_signup(struct xj_req *r)
 
 	if ((rc = code_body(r, signup_fields, "password", &in, &ph, 1)) != XJ_OK || r->responded)
 		return rc;
-	/* M4: the code first; no scrypt for a request without a valid one */
-	rc = xj_parent_code_check(r, "signup", &ph, in.code, mac);
-	if (rc == XJ_E_F_SMS_CODE)
-		return code_refused(r);
-	if (rc != XJ_OK)
-		return rc;
-	if ((rc = hash_password(in.password, hash)) != XJ_OK)
+	if ((rc = code_then_hash(r, "signup", &ph, &in, mac, hash)) != XJ_OK || r->responded)
 		return rc;
 	t.r = r;
 	t.ph = &ph;
@@ -299,12 +309,7 @@ xj_parent_password_reset(struct xj_req *r)
 	if ((rc = code_body(r, reset_fields, "new_password", &in, &ph, 0)) != XJ_OK ||
 	    r->responded)
 		return rc;
-	rc = xj_parent_code_check(r, "reset", &ph, in.code, mac);
-	if (rc == XJ_E_F_SMS_CODE)
-		return code_refused(r);
-	if (rc != XJ_OK)
-		return rc;
-	if ((rc = hash_password(in.password, hash)) != XJ_OK)
+	if ((rc = code_then_hash(r, "reset", &ph, &in, mac, hash)) != XJ_OK || r->responded)
 		return rc;
 	t.r = r;
 	t.ph = &ph;
