@@ -236,7 +236,7 @@ struct page {
 	const struct xj_reg_rec		*rec;
 	const struct xj_org		*school;	/* NULL: none chosen */
 	const char			*svg;
-	char				 token[20];	/* XXXX-XXXX-XXXX-XXXX */
+	char				 token[20];	/* 16 characters in 4 groups of 4, '-' between */
 	char				 child_idn[XJ_DOCNO_MAX_BYTES + 1];	/* L3 */
 	char				 g_idn[XJ_REG_MAX_GUARDIANS][XJ_DOCNO_MAX_BYTES + 1];
 	char				 g_phone[XJ_REG_MAX_GUARDIANS][32];

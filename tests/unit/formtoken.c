@@ -31,7 +31,7 @@ main(void)
 	ok(xj_form_token_check(k1, "2611010565951835", a, 16), "the token checks");
 	xj_form_token_display(a, disp);
 	ok(strlen(disp) == 19 && disp[4] == '-' && xj_form_token_check(k1, "2611010565951835", disp, 19),
-	    "the printed form XXXX-XXXX-XXXX-XXXX checks");
+	    "the printed form (4 groups of 4 characters) checks");
 	for (size_t i = 0; i < 20; i++)
 		typed[i] = (char)(disp[i] >= 'A' && disp[i] <= 'Z' ? disp[i] - 'A' + 'a' : disp[i]);
 	ok(xj_form_token_check(k1, "2611010565951835", typed, 19), "typed in lower case, it checks");
