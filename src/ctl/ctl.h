@@ -19,6 +19,8 @@ enum {
 	XJ_CTL_APP	= 1 << 2,	/* connected as [db] user (the application's) */
 };
 
+struct xj_keys;
+
 struct xj_ctl {
 	const char	*conf_file;
 	const char	*sql_dir;	/* --sql-dir, or NULL: [paths] sql_dir */
@@ -60,6 +62,10 @@ int	xj_ctl_rekey(struct xj_ctl *, int, char **);
 int	xj_ctl_staff_create(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
+/* The runner's key ring for every job: loaded on first use, read again
+ * when a key file changed (checked once a second, or now when recheck).
+ * NULL when it cannot be read at all. */
+const struct xj_keys *xj_ctl_job_keys(struct xj_ctl *, int recheck);
 /* audit.c: `audit verify`, and one batch of the jobs runner's audit-seal */
 int	xj_ctl_audit(struct xj_ctl *, int, char **);
 int	xj_ctl_audit_seal_batch(struct xj_ctl *, long *done);

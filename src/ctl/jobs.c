@@ -23,7 +23,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+
+#include <openssl/crypto.h>
 
 #include "core/err.h"
 #include "core/log.h"
@@ -57,23 +60,70 @@ job_idem_purge(struct xj_ctl *x, long *done)
 	return rc;
 }
 
-/* The field keys, read from the files of the configuration by the first
- * job that needs them; wiped when the runner ends. */
+/* The runner's keys: one ring for every job (field encryption, SMS bodies),
+ * read from the files of the configuration by the first job that needs
+ * them and read again when a file changes. A rotation ("Keys" in
+ * docs/operations.md) adds a key to a file and restarts the workers, which
+ * then seal under the new version at once; a runner that kept the ring it
+ * started with could not open what they write (an SMS code, given up as
+ * unreadable). Wiped when the runner ends. */
 static struct xj_keys	job_keys;
 static int		job_keys_loaded;
+static time_t		job_keys_checked;
+static struct stat	job_keys_seen[5];
 
-static const struct xj_keys *
-keys(struct xj_ctl *x)
+/* The key files' identities now (inode, size, mtime), as stat gives them:
+ * a rewritten file (keygen --rotate renames a new one in) differs. */
+static void
+key_files_stat(const struct xj_conf *c, struct stat st[5])
 {
-	char err[256];
+	const char *f[5] = { c->session_key_file, c->csrf_key_file, c->blind_key_file,
+	    c->sms_key_file, c->enc_key_file };
 
-	if (!job_keys_loaded) {
-		if (xj_keys_load(&x->conf, &job_keys, err, sizeof(err)) != 0) {
-			xj_log(XJ_LOG_ERROR, "job_keys", "%s", "error", err);
-			return NULL;
-		}
-		job_keys_loaded = 1;
+	memset(st, 0, 5 * sizeof(st[0]));
+	for (int i = 0; i < 5; i++)
+		if (f[i][0] && stat(f[i], &st[i]) != 0)
+			memset(&st[i], 0, sizeof(st[i]));
+}
+
+static int
+key_files_same(const struct stat *a, const struct stat *b)
+{
+	for (int i = 0; i < 5; i++)
+		if (a[i].st_ino != b[i].st_ino || a[i].st_dev != b[i].st_dev ||
+		    a[i].st_size != b[i].st_size ||
+		    a[i].st_mtim.tv_sec != b[i].st_mtim.tv_sec ||
+		    a[i].st_mtim.tv_nsec != b[i].st_mtim.tv_nsec)
+			return 0;
+	return 1;
+}
+
+const struct xj_keys *
+xj_ctl_job_keys(struct xj_ctl *x, int recheck)
+{
+	struct stat now[5];
+	struct xj_keys fresh;
+	char err[256];
+	time_t t = time(NULL);
+
+	if (job_keys_loaded && !recheck && t == job_keys_checked)
+		return &job_keys;
+	job_keys_checked = t;
+	key_files_stat(&x->conf, now);
+	if (job_keys_loaded && key_files_same(now, job_keys_seen))
+		return &job_keys;
+	if (xj_keys_load(&x->conf, &fresh, err, sizeof(err)) != 0) {
+		xj_log(XJ_LOG_ERROR, "job_keys", "%s", "error", err);
+		/* a half-written file: keep what was loaded, try again later */
+		return job_keys_loaded ? &job_keys : NULL;
 	}
+	if (job_keys_loaded)
+		xj_log(XJ_LOG_INFO, "job_keys_reloaded", "");
+	xj_keys_clear(&job_keys);
+	job_keys = fresh;
+	OPENSSL_cleanse(&fresh, sizeof(fresh));
+	memcpy(job_keys_seen, now, sizeof(now));
+	job_keys_loaded = 1;
 	return &job_keys;
 }
 
@@ -118,7 +168,7 @@ job_cert_seal(struct xj_ctl *x, long *done)
 	int rc;
 
 	*done = 0;
-	if ((t.k = keys(x)) == NULL)
+	if ((t.k = xj_ctl_job_keys(x, 0)) == NULL)
 		return XJ_E_INTERNAL;
 	rc = xj_tx_run(&x->db, seal_tx, &t);
 	*done = t.done;

@@ -34,7 +34,6 @@
 
 static struct {
 	int		 state;		/* 0 not set up, 1 ready, 2 no gateway, -1 broken */
-	struct xj_keys	 keys;
 	struct xj_sms_gw gw;
 } S;
 
@@ -42,7 +41,6 @@ static void
 teardown(void)
 {
 	xj_gw_close(&S.gw);
-	xj_keys_clear(&S.keys);
 	curl_global_cleanup();
 }
 
@@ -63,7 +61,7 @@ setup(struct xj_ctl *x)
 		xj_log(XJ_LOG_WARN, "sms_no_gateway", "");
 		return S.state = 2;
 	}
-	if (rc != 0 || xj_keys_load(&x->conf, &S.keys, err, sizeof(err)) != 0) {
+	if (rc != 0) {
 		fprintf(stderr, "sms-deliver: %s\n", err);
 		return S.state = -1;
 	}
@@ -112,6 +110,40 @@ compose(const struct xj_sms_row *r, const char *pt, size_t ptlen, const char *si
 	return 0;
 }
 
+/* The message's fields, decrypted with the runner's ring (read from the
+ * key files again first when recheck). 0 or -1. */
+static int
+open_body(struct xj_ctl *x, const struct xj_sms_row *r, int recheck, char *pt, size_t cap,
+    size_t *len)
+{
+	const struct xj_keys *k = xj_ctl_job_keys(x, recheck);
+
+	return k == NULL || xj_field_decrypt(k, "sms_outbox.body", r->msg_id, r->body_ct,
+	    r->body_ct_len, pt, cap, len) != 0 ? -1 : 0;
+}
+
+/* Try again after the backoff, or give up after [sms] max_attempts. */
+static int
+later(struct xj_ctl *x, const struct xj_sms_row *r, const char *token, int status)
+{
+	const struct xj_conf *c = &x->conf;
+	uint32_t rnd = 0;
+	unsigned delay;
+
+	if (r->attempts + 1 >= c->sms_max_attempts) {
+		xj_log(XJ_LOG_WARN, "sms_failed", "%s%d%d", "msg_id", r->msg_id, "status",
+		    status, "attempt", r->attempts + 1);
+		return xj_sms_give_up(&x->db, r->id, token, "failed", 1, status);
+	}
+	if (RAND_bytes((unsigned char *)&rnd, sizeof(rnd)) != 1)
+		rnd = 0;
+	delay = xj_otp_backoff_s((unsigned)r->attempts + 1, (unsigned)c->sms_backoff_base,
+	    (unsigned)c->sms_backoff_max, rnd);
+	xj_log(XJ_LOG_WARN, "sms_retry", "%s%d%d%u", "msg_id", r->msg_id, "status", status,
+	    "attempt", r->attempts + 1, "delay_s", delay);
+	return xj_sms_retry(&x->db, r->id, token, status, delay);
+}
+
 static int
 settle(struct xj_ctl *x, const struct xj_sms_row *r, const char *token)
 {
@@ -119,17 +151,25 @@ settle(struct xj_ctl *x, const struct xj_sms_row *r, const char *token)
 	char pt[XJ_SMS_BODY_CT_MAX], req[XJ_SMS_BODY_CT_MAX + 512];
 	size_t ptlen = 0, reqlen = 0;
 	enum xj_gw_result res;
-	unsigned delay;
-	uint32_t rnd = 0;
 	int status = 0, rc;
 
 	if (r->expired) {
 		xj_log(XJ_LOG_INFO, "sms_expired", "%s%d", "msg_id", r->msg_id, "attempts", r->attempts);
 		return xj_sms_give_up(&x->db, r->id, token, "expired", 0, 0);
 	}
-	if (xj_field_decrypt(&S.keys, "sms_outbox.body", r->msg_id, r->body_ct, r->body_ct_len, pt,
-	    sizeof(pt), &ptlen) != 0 ||
-	    compose(r, pt, ptlen, c->sms_sign_name, req, sizeof(req), &reqlen) != 0) {
+	/* a body the runner cannot open: its ring may predate a rotation (the
+	 * workers, restarted, seal under the new version), so read the key
+	 * files again; still unreadable (the file not yet on this host, a
+	 * damaged row) waits like a failed send and is given up only when
+	 * its tries or its code's lifetime run out */
+	if (open_body(x, r, 0, pt, sizeof(pt), &ptlen) != 0 &&
+	    open_body(x, r, 1, pt, sizeof(pt), &ptlen) != 0) {
+		OPENSSL_cleanse(pt, sizeof(pt));
+		xj_log(XJ_LOG_ERROR, "sms_unreadable", "%s%d", "msg_id", r->msg_id,
+		    "attempt", r->attempts + 1);
+		return later(x, r, token, 0);
+	}
+	if (compose(r, pt, ptlen, c->sms_sign_name, req, sizeof(req), &reqlen) != 0) {
 		OPENSSL_cleanse(pt, sizeof(pt));
 		xj_log(XJ_LOG_ERROR, "sms_unreadable", "%s", "msg_id", r->msg_id);
 		return xj_sms_give_up(&x->db, r->id, token, "failed", 0, 0);
@@ -149,18 +189,7 @@ settle(struct xj_ctl *x, const struct xj_sms_row *r, const char *token)
 		return xj_sms_give_up(&x->db, r->id, token, "failed", 1, status);
 	case XJ_GW_RETRY:
 	default:
-		if (r->attempts + 1 >= c->sms_max_attempts) {
-			xj_log(XJ_LOG_WARN, "sms_failed", "%s%d%d", "msg_id", r->msg_id, "status",
-			    status, "attempt", r->attempts + 1);
-			return xj_sms_give_up(&x->db, r->id, token, "failed", 1, status);
-		}
-		if (RAND_bytes((unsigned char *)&rnd, sizeof(rnd)) != 1)
-			rnd = 0;
-		delay = xj_otp_backoff_s((unsigned)r->attempts + 1, (unsigned)c->sms_backoff_base,
-		    (unsigned)c->sms_backoff_max, rnd);
-		xj_log(XJ_LOG_WARN, "sms_retry", "%s%d%d%u", "msg_id", r->msg_id, "status", status,
-		    "attempt", r->attempts + 1, "delay_s", delay);
-		return xj_sms_retry(&x->db, r->id, token, status, delay);
+		return later(x, r, token, status);
 	}
 }
 

@@ -277,6 +277,32 @@ def _(s):
         s.eq(Parent(s, phone=p.phone, password=p.password).login()[0], 200, "login by phone")
 
 
+@test("M11: after enc.key rotates and the workers restart, the running jobs runner still delivers SMS codes (reads the key files again), no restart of it")
+def _(s):
+    def runner_delivers(p):
+        before = len(s.sms_messages(p.phone))
+        st, h, b = p.request_code("signup")
+        s.eq(st, 202, "code request: %r" % (b,))
+        # no `jobs --once`: the background runner alone sends it
+        return s.sms_wait(p.phone, before + 1)[-1]
+    jobs_log = s.stack.path("log", "jobs.log")
+    s.eq(runner_delivers(Parent(s))["template"], "XJ_CODE", "delivered under the ring it has")
+    with open(jobs_log, errors="replace") as f:
+        reloads = f.read().count("job_keys_reloaded")
+    ctl(s, "keygen", "--rotate", secret(s, "enc.key"))
+    restart_workers(s)
+    p = Parent(s)
+    msg = runner_delivers(p)               # sealed under the new version
+    s.eq(msg["template"], "XJ_CODE")
+    st, h, b = p.call("POST", "/api/parent/v1/accounts",
+                      {"phone": p.phone, "code": msg["params"]["code"], "password": p.password})
+    s.eq(st, 201, "the delivered code signs up: %r" % (b,))
+    with open(jobs_log, errors="replace") as f:
+        text = f.read()
+    s.eq(text.count("job_keys_reloaded"), reloads + 1, "the runner read the key files again, once")
+    s.ok("sms_unreadable" not in text and "sms_failed" not in text, "nothing given up")
+
+
 # ---- L6, L5: the PSB endpoint ---------------------------------------------
 
 @test("L6: an unsigned malformed body answers 401 bad_signature, not 400, and is not parsed")
