@@ -68,6 +68,9 @@ int	xj_auth_totp_required(const char *org_kind);
  * when no slot freed up within the wait (callers answer 503 busy). */
 int	xj_auth_hash_enter(void);
 void	xj_auth_hash_leave(void);
+/* The slots (pure): [security] hash_slots when set, else half of ncpu,
+ * at least 1. */
+int	xj_auth_hash_slots(int configured, int ncpu);
 /* How many threads may be inside the pool (pure): 2 x slots, at most half
  * of the worker threads (threads 0 = 2 x ncpu), at least 1. */
 int	xj_auth_hash_door(int slots, int threads, int ncpu);

@@ -61,6 +61,7 @@ struct xj_conf {
 	int	staff_lockout;
 	char	staff_totp_required[64];	/* org kinds, comma-separated */
 	int	hash_slots;
+	int	hash_nice;
 	/* [collection] */
 	int	psb_lease;
 	int	psb_window;

@@ -57,7 +57,8 @@ struct sms_purpose {
 static const struct sms_purpose purposes[] = {
 	{ "signup", "注册账号", 0, "XJ_REGISTERED" },
 	{ "reset", "找回密码", 1, NULL },
-	/* issue 16: { "login", "登录", 1, NULL } */
+	/* issue 16: sign-in without a password hash (POST /session with a code) */
+	{ "login", "登录", 1, NULL },
 	{ NULL, NULL, 0, NULL }
 };
 
