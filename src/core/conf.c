@@ -25,7 +25,7 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "server", "listen", S(listen), "",
 	  "unix socket path or host:port to bind; empty: use the FastCGI socket inherited on fd 0" },
 	{ "server", "portal", S(portal), "all",
-	  "routes this worker answers: parent, school, exchange, psb or all (/healthz, /api/version and /api/ref/ always)" },
+	  "routes this worker answers: parent, school, exchange, psb, auth (the sign-in pool, issue 16) or all (/healthz, /api/version and /api/ref/ always)" },
 	{ "server", "environment", S(environment), "production",
 	  "production or development; development allows demo data" },
 	{ "server", "threads", I(threads, 0, 1024), "0",

@@ -5,11 +5,14 @@ no password hash); password hashes are bounded to a share of the cores,
 run at a lower CPU priority, and a sign-in beyond the bound answers 503
 busy_retry with Retry-After while other requests keep being served."""
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fcgi
 from parent import Parent, new_child, new_phone, reg_body, signed_up
 from xjtest import test, run
 
@@ -148,6 +151,31 @@ def _(s):
     s.eq(Parent(s, phone=p.phone).login()[0], 200, "no lockout from shed attempts")
     print("# registration during the storm took %.3f s; %d of %d sign-ins shed"
           % (reg_s, len(busy), len(results)))
+
+
+@test("issue 16: --portal auth (the sign-in pool) answers the sign-in routes of both portals and not the PSB or exchange routes")
+def _(s):
+    path = s.stack.path("run", "auth-pool.sock")
+    log = open(s.stack.path("log", "xuejid-auth.log"), "a")
+    p = subprocess.Popen([s.stack.bin("xuejid"), "-c", s.stack.conf_file, "--listen", path,
+                          "--portal", "auth", "--threads", "2"],
+                         stdout=log, stderr=log, env=s.stack.worker_env())
+    log.close()
+    try:
+        s.wait_until(lambda: os.path.exists(path), 10, "socket")
+        out = fcgi.request(path, uri="/api/version").decode()
+        s.ok('"portal":"auth"' in out, out[-200:])
+        # a route it serves answers 401 without a session; one it does
+        # not, 404
+        for uri in ("/api/parent/v1/session", "/api/school/v1/session"):
+            out = fcgi.request(path, uri=uri).decode()
+            s.ok(out.startswith("Status: 401"), "%s served: %s" % (uri, out[:80]))
+        for uri in ("/callback/psb/v1/requests", "/api/parent/v1/nosuch"):
+            out = fcgi.request(path, uri=uri).decode()
+            s.ok(out.startswith("Status: 404"), "%s not served: %s" % (uri, out[:80]))
+    finally:
+        p.send_signal(signal.SIGTERM)
+        s.eq(p.wait(20), 0)
 
 
 run()
