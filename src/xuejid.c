@@ -292,6 +292,7 @@ main(int argc, char *argv[])
 	xj_system_set_portal(conf.portal);
 	disp.tables = tables;
 	disp.auth = xj_auth_check;
+	disp.leave = xj_auth_leave;
 	disp.body_limit = (size_t)conf.body_limit;
 	disp.json.max_depth = conf.json_max_depth;
 	disp.json.max_nodes = (size_t)conf.json_max_nodes;

@@ -43,12 +43,71 @@ static unsigned psb_log_n, psb_log_dropped;
 /* margin kept beyond the timestamp window before a nonce is purged: the
  * database nodes' clocks may differ by this much (review L5) */
 #define NONCE_MARGIN	60
-static sem_t hash_sem;
-/* Threads that may be inside xj_auth_hash_enter at once (hashing or
- * waiting for a slot). Without this bound a login storm parked every
+/* A gate: at most `slots` callers inside at once, and at most `door`
+ * callers hashing or waiting for a slot (the rest refused at once), a
+ * wait of at most wait_s. Without the door a login storm parked every
  * worker thread in the wait and starved all other requests although only
- * hash_slots of them hashed (docs/benchmarks.md, "login storm"). */
-static sem_t hash_door;
+ * the slots' worth of them worked (docs/benchmarks.md, "login storm").
+ * Two gates, one mechanism: password hashes (hash_slots, 5 s) and the
+ * sign-in routes (signin_slots, 2 s; issue 16). */
+struct gate {
+	sem_t	slots;
+	sem_t	door;
+	int	wait_s;
+	int	live;
+};
+
+static struct gate hash_gate, signin_gate;
+
+static int
+gate_init(struct gate *g, int slots, int door, int wait_s)
+{
+	g->wait_s = wait_s;
+	if (sem_init(&g->slots, 0, (unsigned)slots) != 0)
+		return -1;
+	if (sem_init(&g->door, 0, (unsigned)door) != 0) {
+		sem_destroy(&g->slots);
+		return -1;
+	}
+	g->live = 1;
+	return 0;
+}
+
+static void
+gate_fini(struct gate *g)
+{
+	if (!g->live)
+		return;
+	sem_destroy(&g->slots);
+	sem_destroy(&g->door);
+	g->live = 0;
+}
+
+/* 0 inside, -1 refused (the door full, or no slot within the wait) */
+static int
+gate_enter(struct gate *g)
+{
+	struct timespec ts;
+
+	if (sem_trywait(&g->door) != 0)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += g->wait_s;
+	while (sem_timedwait(&g->slots, &ts) != 0)
+		if (errno != EINTR) {
+			sem_post(&g->door);
+			return -1;
+		}
+	return 0;
+}
+
+static void
+gate_leave(struct gate *g)
+{
+	sem_post(&g->slots);
+	sem_post(&g->door);
+}
+
 /* a hash at the configured cost that no password matches (made at start) */
 static char dummy_hash[XJ_PW_HASH_MAX];
 
@@ -251,11 +310,17 @@ xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, int load_psb, cha
 			return -1;
 		}
 	}
-	if (sem_init(&hash_sem, 0, (unsigned)slots) != 0 ||
-	    sem_init(&hash_door, 0, (unsigned)xj_auth_hash_door(slots, c->threads,
-	    (int)sysconf(_SC_NPROCESSORS_ONLN))) != 0) {
-		snprintf(err, errlen, "sem_init: %s", strerror(errno));
-		return -1;
+	{
+		int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		int threads = c->threads > 0 ? c->threads : 2 * (ncpu > 0 ? ncpu : 1);
+		int ss = xj_auth_signin_slots(c->signin_slots, threads);
+		int sd = xj_auth_hash_door(ss, threads, ncpu);
+
+		if (gate_init(&hash_gate, slots, xj_auth_hash_door(slots, c->threads, ncpu), 5) != 0 ||
+		    gate_init(&signin_gate, ss, sd > ss ? sd : ss, 2) != 0) {
+			snprintf(err, errlen, "sem_init: %s", strerror(errno));
+			return -1;
+		}
 	}
 	return hash_pool_start(slots, c->hash_nice, err, errlen);
 }
@@ -289,8 +354,8 @@ xj_auth_fini(void)
 {
 	OPENSSL_cleanse(&psb_keys, sizeof(psb_keys));
 	hash_pool_stop();
-	sem_destroy(&hash_sem);
-	sem_destroy(&hash_door);
+	gate_fini(&hash_gate);
+	gate_fini(&signin_gate);
 }
 
 const struct xj_keys *
@@ -302,26 +367,22 @@ xj_auth_keys(void)
 int
 xj_auth_hash_enter(void)
 {
-	struct timespec ts;
-
-	/* no room even to wait: answer busy (503, Retry-After) at once */
-	if (sem_trywait(&hash_door) != 0)
-		return -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 5;
-	while (sem_timedwait(&hash_sem, &ts) != 0)
-		if (errno != EINTR) {
-			sem_post(&hash_door);
-			return -1;
-		}
-	return 0;
+	return gate_enter(&hash_gate);
 }
 
 void
 xj_auth_hash_leave(void)
 {
-	sem_post(&hash_sem);
-	sem_post(&hash_door);
+	gate_leave(&hash_gate);
+}
+
+/* [security] signin_slots 0: a quarter of the threads, at least 2. */
+int
+xj_auth_signin_slots(int configured, int threads)
+{
+	if (configured > 0)
+		return configured;
+	return threads / 4 > 2 ? threads / 4 : 2;
 }
 
 int
@@ -668,7 +729,18 @@ xj_auth_check(struct xj_req *r, int role)
 	case XJ_ROLE_PSB:
 		/* dispatch.c calls this before the body is parsed */
 		return check_psb(r);
+	case XJ_ROLE_SIGNIN:
+		/* dispatch.c calls xj_auth_leave after the handler */
+		return gate_enter(&signin_gate) == 0 ? XJ_OK : XJ_E_BUSY;
 	default:
 		return XJ_E_FORBIDDEN;
 	}
+}
+
+void
+xj_auth_leave(struct xj_req *r, int role)
+{
+	(void)r;
+	if (role == XJ_ROLE_SIGNIN)
+		gate_leave(&signin_gate);
 }

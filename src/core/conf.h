@@ -62,6 +62,7 @@ struct xj_conf {
 	char	staff_totp_required[64];	/* org kinds, comma-separated */
 	int	hash_slots;
 	int	hash_nice;
+	int	signin_slots;
 	/* [collection] */
 	int	psb_lease;
 	int	psb_window;

@@ -400,14 +400,17 @@ login_tx(struct xj_db *db, void *arg)
 	return xj_audit_append(db, &who, &a);
 }
 
-/* Sign-in by code: the code used up, the account's lockout lifted (the
- * owner of the phone proved it, as a reset does), audited, in one
- * transaction. XJ_E_F_SMS_CODE for a wrong, used or expired code and for
- * a number without an account (it was never sent a code). */
+/* Sign-in by code, in ONE transaction (the opening-morning storm, issue
+ * 16): the code's row locked and one try counted, and when it matches,
+ * the code used up, the account's lockout lifted (the owner of the phone
+ * proved it, as a reset does) and the sign-in audited. A wrong code
+ * commits its counted try (t->ok 0). A number without an account never
+ * had a login code sent: no row, not ok. */
 struct code_login_tx {
 	struct xj_req			*r;
 	const struct xj_parent_phone	*ph;
 	const unsigned char		*mac;
+	int				 ok;
 	struct xj_parent_login		 acc;
 };
 
@@ -421,10 +424,14 @@ code_login_tx(struct xj_db *db, void *arg)
 	char idbuf[24];
 	int rc;
 
-	if ((rc = xj_code_take(db, t->ph->bidx, "login", t->mac)) != XJ_OK)
-		return rc == XJ_NO_ROW ? XJ_E_F_SMS_CODE : rc;
-	if ((rc = xj_parent_by_phone(db, t->ph->bidx, &t->acc)) != XJ_OK)
-		return rc == XJ_NO_ROW ? XJ_E_F_SMS_CODE : rc;
+	t->ok = 0;
+	if ((rc = xj_code_try(db, t->ph->bidx, "login", t->mac, &t->ok)) != XJ_OK || !t->ok)
+		return rc;
+	if ((rc = xj_code_take(db, t->ph->bidx, "login", t->mac)) != XJ_OK ||
+	    (rc = xj_parent_by_phone(db, t->ph->bidx, &t->acc)) != XJ_OK) {
+		t->ok = 0;
+		return rc == XJ_NO_ROW ? XJ_OK : rc;
+	}
 	if ((rc = xj_parent_login_ok(db, t->acc.id)) != XJ_OK)
 		return rc;
 	snprintf(idbuf, sizeof(idbuf), "%llu", t->acc.id);
@@ -451,19 +458,16 @@ login_by_code(struct xj_req *r, const struct cred_in *in)
 		xj_ferr_add(&fe, r->arena, "code", XJ_E_F_SMS_CODE);
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
-	if ((rc = xj_parent_code_check(r, "login", &ph, in->code, mac)) == XJ_E_F_SMS_CODE)
-		return code_refused(r);
-	if (rc != XJ_OK)
+	if ((rc = xj_parent_code_mac("login", &ph, in->code, mac)) != XJ_OK)
 		return rc;
 	memset(&t, 0, sizeof(t));
 	t.r = r;
 	t.ph = &ph;
 	t.mac = mac;
-	rc = xj_tx_run(r->db, code_login_tx, &t);
-	if (rc == XJ_E_F_SMS_CODE)
-		return code_refused(r);
-	if (rc != XJ_OK)
+	if ((rc = xj_tx_run(r->db, code_login_tx, &t)) != XJ_OK)
 		return rc;
+	if (!t.ok)
+		return code_refused(r);
 	if ((rc = xj_auth_start(r, 'p', t.acc.id, t.acc.gen)) != XJ_OK)
 		return rc;
 	return session_body(r, 200, t.acc.id);

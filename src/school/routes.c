@@ -17,7 +17,7 @@ xj_school_setup(const struct xj_conf *c)
 }
 
 const struct xj_route xj_school_routes[] = {
-	{ XJ_M_POST, "/api/school/v1/session", XJ_ROLE_PUBLIC, 1024, xj_school_login },
+	{ XJ_M_POST, "/api/school/v1/session", XJ_ROLE_SIGNIN, 1024, xj_school_login },
 	{ XJ_M_GET, "/api/school/v1/session", XJ_ROLE_STAFF_SETUP, 0, xj_school_whoami },
 	{ XJ_M_DELETE, "/api/school/v1/session", XJ_ROLE_STAFF_SETUP, 0, xj_school_logout },
 	/* the owner's password and second factor (review M10): credentials.c;

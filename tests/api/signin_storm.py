@@ -153,6 +153,54 @@ def _(s):
           % (reg_s, len(busy), len(results)))
 
 
+@test("issue 16: sign-ins beyond the sign-in gate answer 503 busy_retry with Retry-After at once; registrations keep their threads")
+def _(s):
+    st_ = s.stack
+    st_.extra_conf.setdefault("security", {}).update({"signin_slots": 1})
+    st_.write_conf()
+    st_.stop_workers()
+    st_.start_workers()
+    try:
+        parents = [signed_up(s) for _ in range(3)]
+        # the storm sends codes (no hashing: only the gate can shed them;
+        # these phones have no live login code, so each that runs is a
+        # refused code, 422)
+        storm = [Parent(s, phone=p.phone) for p in parents]
+        results, lock, go = [], threading.Lock(), threading.Event()
+
+        def one(q):
+            go.wait()
+            for _ in range(6):
+                r = s.http("POST", SESSION, {"phone": q.phone, "code": "000000"})
+                with lock:
+                    results.append(r)
+        threads = [threading.Thread(target=one, args=(storm[i % 3],)) for i in range(24)]
+        for t in threads:
+            t.start()
+        go.set()
+        reg = parents[0]
+        st, h, b = reg.register(reg_body(new_child()))
+        s.eq(st, 201, "a registration during the storm: %r" % (b,))
+        for t in threads:
+            t.join()
+        codes = [r[0] for r in results]
+        s.ok(set(codes) <= {422, 503}, "refused codes or shed: %r" % sorted(set(codes)))
+        s.ok(422 in codes and 503 in codes, "some ran, some were shed: %d/%d"
+             % (codes.count(422), codes.count(503)))
+        for st, h, b in results:
+            if st == 503:
+                s.error_body(b, "busy_retry", 503, st)
+                s.ok(h.get("retry-after", "").isdigit(), "Retry-After: %r" % h.get("retry-after"))
+        # the shed ones never reached the code: its tries count only the
+        # ones that ran (wrong codes, each one try; 5 a code)
+        s.eq(Parent(s, phone=parents[1].phone).login()[0], 200, "the password still signs in")
+    finally:
+        st_.extra_conf["security"]["signin_slots"] = 1000
+        st_.write_conf()
+        st_.stop_workers()
+        st_.start_workers()
+
+
 @test("issue 16: --portal auth (the sign-in pool) answers the sign-in routes of both portals and not the PSB or exchange routes")
 def _(s):
     path = s.stack.path("run", "auth-pool.sock")
