@@ -30,6 +30,7 @@ CREATE TABLE calendar_year (
 	prov_key	CHAR(6) AS (COALESCE(province, '')) PERSISTENT,
 	source		VARCHAR(512) NOT NULL,
 	days		INT UNSIGNED NOT NULL,
+	digest		CHAR(64) NOT NULL,	-- SHA-256 of the rows and source: a re-import of the same set changes nothing
 	imported_at	DATETIME(6) NOT NULL,
 	PRIMARY KEY (id),
 	UNIQUE KEY calendar_year_key (prov_key, year)

@@ -171,10 +171,10 @@ xj_calendar_year_imported(struct xj_db *db, int year, int *rc)
 
 int
 xj_calendar_replace_year(struct xj_db *db, int year, const char *province6,
-    const struct xj_calendar_row *rows, int n, const char *source)
+    const struct xj_calendar_row *rows, int n, const char *source, const char *digest)
 {
 	char key[7], a[11], b[11];
-	struct xj_val v[4];
+	struct xj_val v[5];
 	int rc, i;
 
 	if ((rc = province_key(province6, key)) != XJ_OK)
@@ -198,5 +198,22 @@ xj_calendar_replace_year(struct xj_db *db, int year, const char *province6,
 	v[1] = XJ_VS(key);
 	v[2] = XJ_VS(source);
 	v[3] = XJ_VI(n);
-	return xj_db_exec(db, XJ_Q_CAL_YEAR_UPSERT, v, 4);
+	v[4] = XJ_VS(digest);
+	return xj_db_exec(db, XJ_Q_CAL_YEAR_UPSERT, v, 5);
+}
+
+int
+xj_calendar_year_digest(struct xj_db *db, int year, const char *province6, char digest[65])
+{
+	char key[7];
+	struct xj_val v[2];
+	struct xj_col c = XJ_COL_STR(digest, 65);
+	int rc;
+
+	digest[0] = '\0';
+	if ((rc = province_key(province6, key)) != XJ_OK)
+		return rc;
+	v[0] = XJ_VS(key);
+	v[1] = XJ_VI(year);
+	return xj_db_row(db, XJ_Q_CAL_YEAR_DIGEST, v, 2, &c, 1);
 }

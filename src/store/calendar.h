@@ -37,9 +37,14 @@ struct xj_calendar_row {
 	int	kind;		/* enum xj_daykind */
 	char	name[97];
 };
+/* In the caller's transaction: the digest (64 hex digits) the (year,
+ * province) was imported with, locked until the transaction ends: XJ_OK,
+ * or XJ_NO_ROW when it was never imported. */
+int xj_calendar_year_digest(struct xj_db *, int year, const char *province6, char digest[65]);
 /* In the caller's transaction: delete the (year, province) rows, insert
- * rows[0..n) and upsert the year's import record with its source. */
+ * rows[0..n) and upsert the year's import record with its source and the
+ * digest of both. */
 int xj_calendar_replace_year(struct xj_db *, int year, const char *province6,
-    const struct xj_calendar_row *rows, int n, const char *source);
+    const struct xj_calendar_row *rows, int n, const char *source, const char *digest);
 
 #endif

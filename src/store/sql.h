@@ -781,9 +781,12 @@
 	X(CAL_DAY_INSERT,    XJ_SQL_DUP_OK, \
 	  "INSERT INTO calendar_day (day, province, kind, name) VALUES (?, NULLIF(?, ''), ?, ?)") \
 	X(CAL_YEAR_UPSERT,   0, \
-	  "INSERT INTO calendar_year (year, province, source, days, imported_at)" \
-	  " VALUES (?, NULLIF(?, ''), ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE" \
-	  " source = VALUES(source), days = VALUES(days), imported_at = VALUES(imported_at)") \
+	  "INSERT INTO calendar_year (year, province, source, days, digest, imported_at)" \
+	  " VALUES (?, NULLIF(?, ''), ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE" \
+	  " source = VALUES(source), days = VALUES(days), digest = VALUES(digest)," \
+	  " imported_at = VALUES(imported_at)") \
+	X(CAL_YEAR_DIGEST,   0, \
+	  "SELECT digest FROM calendar_year WHERE prov_key = ? AND year = ? FOR UPDATE") \
 	X(CAL_YEARS_LIST,    0, \
 	  "SELECT year, prov_key, days, DATE_FORMAT(imported_at, '%Y-%m-%d %H:%i:%s'), source" \
 	  " FROM calendar_year ORDER BY year, prov_key")
