@@ -407,8 +407,7 @@ xj_ctl_calendar_import_file(struct xj_db *db, const char *path, const char *sour
 		goto out;
 	memcpy(copy, im.text, im.len + 1);
 	parse(&im);
-	if (im.errors == 0)
-		group(&im);
+	group(&im);	/* duplicates among the good rows are errors too */
 	if (im.errors == 0 && im.nrows == 0)
 		row_error(&im, 1, "%s", "no rows: a year without special days is still a file with its rows");
 	if (im.errors > 0) {
