@@ -51,7 +51,8 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        its map does not know\n" },
 	{ "seed-demo", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_seed_demo_cmd,
 "  seed-demo [--password PW]\n"
-"                        demo schools and staff accounts (Beijing, 16 districts);\n"
+"                        demo schools and staff accounts (Beijing, 16 districts)\n"
+"                        and the working-day calendars of [paths] calendar_dir;\n"
 "                        refused when [server] environment = production\n" },
 	{ "staff-create", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_staff_create,
 "  staff-create --org CODE [--kind KIND] --login L --name N [--role R]\n"
