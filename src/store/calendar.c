@@ -15,6 +15,7 @@
 
 #include "core/err.h"
 #include "db/db.h"
+#include "domain/window.h"
 #include "domain/workday.h"
 #include "calendar.h"
 #include "sql.h"
@@ -106,7 +107,9 @@ xj_calendar_add_workdays(struct xj_db *db, const char *province, const char *fro
 		return rc;
 	if (xj_workday_parse(from, &d) != 0)
 		return XJ_E_F_DATE;
-	if (n < 0 || n > XJ_CALENDAR_MAX_N)
+	/* the doubled span must stay a YYYY-MM-DD date (year 9999 at most) */
+	if (n < 0 || n > XJ_CALENDAR_MAX_N ||
+	    d + 4LL * n + 80 > xj_days_from_civil(9999, 12, 31))
 		return XJ_E_F_RANGE;
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return XJ_E_INTERNAL;
