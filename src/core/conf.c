@@ -16,6 +16,9 @@
 #ifndef XJ_SQL_DIR
 #define XJ_SQL_DIR "/usr/local/share/xueji/sql"
 #endif
+#ifndef XJ_CALENDAR_DIR
+#define XJ_CALENDAR_DIR "/usr/local/share/xueji/calendar"
+#endif
 
 #define S(f)	XJ_CT_STR, offsetof(struct xj_conf, f), sizeof(((struct xj_conf *)0)->f), 0, 0
 #define I(f, lo, hi)	XJ_CT_INT, offsetof(struct xj_conf, f), 0, lo, hi
@@ -174,8 +177,13 @@ const struct xj_conf_key xj_conf_keys[] = {
 	/* issue 10 (H): PIPL retention (docs/privacy.md) */
 	{ "privacy", "retention_months", I(retention_months, 0, 120), "6",
 	  "months after its school year starts (1 September) that a registration which did not become a student record is deleted, with its guardians (xuejictl retention run, job retention-purge)" },
+	/* issue 11 item 3: the working-day calendar (docs/operations.md) */
+	{ "calendar", "today", S(calendar_today), "",
+	  "YYYY-MM-DD: the Beijing date GET /api/school/v1/alerts takes as today, for tests and rehearsals; empty: the clock; ignored when [server] environment is production" },
 	{ "log", "level", S(log_level), "info", "debug, info, warn or error" },
 	{ "paths", "sql_dir", S(sql_dir), XJ_SQL_DIR, "directory of numbered migrations (xuejictl migrate)" },
+	{ "paths", "calendar_dir", S(calendar_dir), XJ_CALENDAR_DIR,
+	  "directory of working-day calendars (*.csv) that xuejictl seed-demo imports" },
 	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }
 };
 

@@ -100,10 +100,13 @@ struct xj_conf {
 	int	audit_seal_batch;
 	/* [privacy] */
 	int	retention_months;
+	/* [calendar] (issue 11 item 3) */
+	char	calendar_today[16];	/* "" or YYYY-MM-DD: alerts' today, not in production */
 	/* [log] */
 	char	log_level[16];
 	/* [paths] */
 	char	sql_dir[XJ_CONF_STR];
+	char	calendar_dir[XJ_CONF_STR];
 
 	/* loaded from the secret files, not from the INI */
 	char	db_password[128];

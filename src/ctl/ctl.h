@@ -88,6 +88,13 @@ int	xj_ctl_retention_batch(struct xj_ctl *, int months, long *done);
 int	xj_ctl_job_sms_deliver(struct xj_ctl *, long *done);
 int	xj_ctl_job_sms_purge(struct xj_ctl *, long *done);
 
+/* calendar.c (issue 11 item 3): `calendar import|status`; one file, or
+ * every *.csv of a directory in name order (seed-demo); 0 ok, else the
+ * errors were printed */
+int	xj_ctl_calendar(struct xj_ctl *, int, char **);
+int	xj_ctl_calendar_import_file(struct xj_db *, const char *path, const char *source);
+int	xj_ctl_calendar_import_dir(struct xj_db *, const char *dir, int *files);
+
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);
 int	xj_ctl_seed_demo(struct xj_db *, const struct xj_conf *, const char *password);

@@ -4,7 +4,9 @@
  * school) with 10-digit school codes, and an account for every role at
  * every level; a collection window for Beijing open all through the
  * current year (a real one is 7-31 May: xuejictl window-set) and the age
- * cut-off of 6 years by 31 August (R-COL-8). Refused when [server]
+ * cut-off of 6 years by 31 August (R-COL-8); and the working-day
+ * calendars of [paths] calendar_dir (data/calendar: the State Council's
+ * notices, R-MOV-3), each file its own audited import. Refused when [server]
  * environment is production. Runs in one transaction with its audit
  * entries; a second run changes nothing. */
 #include "config.h"
@@ -175,5 +177,16 @@ xj_ctl_seed_demo(struct xj_db *db, const struct xj_conf *c, const char *password
 		return 1;
 	}
 	printf("seed-demo: %d schools and %d accounts added\n", s.schools, s.accounts);
+	{
+		int files;
+
+		if (xj_ctl_calendar_import_dir(db, c->calendar_dir, &files) != 0) {
+			fprintf(stderr, "seed-demo: working-day calendars of %s not imported "
+			    "([paths] calendar_dir)\n", c->calendar_dir);
+			return 1;
+		}
+		printf("seed-demo: %d working-day calendar file%s imported from %s\n", files,
+		    files == 1 ? "" : "s", c->calendar_dir);
+	}
 	return 0;
 }

@@ -71,5 +71,7 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_GET, "/api/school/v1/roster", XJ_ROLE_STAFF, 0, xj_school_roster },
 	{ XJ_M_POST, "/api/school/v1/term-registrations", XJ_ROLE_STAFF, 256, xj_school_term_register },
 	{ XJ_M_GET, "/api/school/v1/statistics", XJ_ROLE_STAFF, 0, xj_school_stats },
+	/* issue 11 item 3: alerts.c */
+	{ XJ_M_GET, "/api/school/v1/alerts", XJ_ROLE_STAFF, 0, xj_school_alerts },
 	XJ_ROUTE_END
 };

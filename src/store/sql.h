@@ -766,7 +766,30 @@
 	  " WHERE id = ? AND totp_enabled = 0 AND totp_secret_ct IS NOT NULL") \
 	X(STAFF_TOTP_USE,    0, \
 	  "UPDATE staff_account SET totp_last_step = ? WHERE id = ? AND totp_enabled = 1" \
-	  " AND (totp_last_step IS NULL OR totp_last_step < ?)")
+	  " AND (totp_last_step IS NULL OR totp_last_step < ?)") \
+	/* issue 11 item 3 (R-MOV-3): the working-day calendar (sql/0018, \
+	 * store/calendar.c). The special days of a span, national ('') and \
+	 * the province's overlay, the overlay last on the same day; kind + 0 \
+	 * is the ENUM's number (1 holiday, 2 workday = enum xj_daykind) */ \
+	X(CAL_DAYS_RANGE,    0, \
+	  "SELECT DATEDIFF(day, '1970-01-01'), kind + 0 FROM calendar_day" \
+	  " WHERE prov_key IN ('', ?) AND day BETWEEN ? AND ? ORDER BY day, prov_key") \
+	X(CAL_YEARS_RANGE,   0, \
+	  "SELECT year FROM calendar_year WHERE prov_key = '' AND year BETWEEN ? AND ?") \
+	X(CAL_DAYS_DELETE,   0, \
+	  "DELETE FROM calendar_day WHERE prov_key = ? AND day BETWEEN ? AND ?") \
+	X(CAL_DAY_INSERT,    XJ_SQL_DUP_OK, \
+	  "INSERT INTO calendar_day (day, province, kind, name) VALUES (?, NULLIF(?, ''), ?, ?)") \
+	X(CAL_YEAR_UPSERT,   0, \
+	  "INSERT INTO calendar_year (year, province, source, days, digest, imported_at)" \
+	  " VALUES (?, NULLIF(?, ''), ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE" \
+	  " source = VALUES(source), days = VALUES(days), digest = VALUES(digest)," \
+	  " imported_at = VALUES(imported_at)") \
+	X(CAL_YEAR_DIGEST,   0, \
+	  "SELECT digest FROM calendar_year WHERE prov_key = ? AND year = ? FOR UPDATE") \
+	X(CAL_YEARS_LIST,    0, \
+	  "SELECT year, prov_key, days, DATE_FORMAT(imported_at, '%Y-%m-%d %H:%i:%s'), source" \
+	  " FROM calendar_year ORDER BY year, prov_key")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

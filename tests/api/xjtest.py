@@ -185,6 +185,10 @@ def _template(builddir):
         if name.endswith(".sql"):
             with open(os.path.join(SRCDIR, "sql", name), "rb") as f:
                 h.update(name.encode() + f.read())
+    # seed-demo imports the working-day calendars (data/calendar)
+    for name in sorted(os.listdir(os.path.join(SRCDIR, "data", "calendar"))):
+        with open(os.path.join(SRCDIR, "data", "calendar", name), "rb") as f:
+            h.update(name.encode() + f.read())
     with open(os.path.join(builddir, "xuejictl"), "rb") as f:
         h.update(f.read())
     cache = os.path.join(builddir, "tests", "api", ".cache")
