@@ -75,6 +75,7 @@ struct imp {
 	struct bureau		 scope;
 	int			 have_scope;
 	long			 added, updated, closed, unchanged;
+	int			 dry_done;		/* the dry run got to its end */
 	struct imp_err		*errs;
 	long			 nerrs, nerrs_pre;	/* all, and those found before the database */
 	struct open_school	*gone;			/* closed by this import */
@@ -410,13 +411,16 @@ apply_row(struct xj_db *db, struct imp *m, size_t i)
 		err(m, r->line, "county", "no county bureau has the code %s", r->county);
 		bad = 1;
 	} else if (m->have_scope && strncmp(county->path, m->scope.path, strlen(m->scope.path)) != 0) {
-		err(m, r->line, "county", "%s lies outside the import's scope (%s %s)", r->county,
-		    m->scope.kind, m->scope.code);
+		err(m, r->line, "county", "%s lies outside the import's scope (%s %s): one "
+		    "province a file, or name a wider --scope", r->county, m->scope.kind,
+		    m->scope.code);
 		bad = 1;
 	}
 	if ((rc = bureau(db, m, r->supervisor, &sup)) != XJ_OK && rc != XJ_NO_ROW)
 		return rc;
-	if (sup == NULL) {
+	if (sup == NULL && strcmp(r->supervisor, r->county) == 0)
+		bad = 1;	/* the county's error says it */
+	else if (sup == NULL) {
 		err(m, r->line, "supervisor", "no bureau has the code %s", r->supervisor);
 		bad = 1;
 	}
@@ -559,16 +563,12 @@ import_tx(struct xj_db *db, void *arg)
 	m->added = m->updated = m->closed = m->unchanged = 0;
 	m->ngone = 0;
 	memset(m->ids, 0, (m->nrows + 1) * sizeof(unsigned));
+	m->dry_done = 0;
 	if ((rc = find_scope(db, m)) != XJ_OK)
 		return rc;
-	if (!m->have_scope) {
-		if (m->nrows == 0)
-			fprintf(stderr, "org import: the list has no schools; name the bureau whose "
-			    "schools it closes with --scope\n");
-		return m->nerrs ? XJ_E_VALIDATION : XJ_E_NOT_FOUND;
-	}
-	/* one import of a scope at a time: the scope's org row is the lock */
-	{
+	/* no row names a known county: the rows' errors say so */
+	if (m->have_scope) {
+		/* one import of a scope at a time: the scope's org row is the lock */
 		struct xj_val v = XJ_VI(m->scope.id);
 		struct xj_col c = XJ_COL_INT;
 
@@ -581,7 +581,7 @@ import_tx(struct xj_db *db, void *arg)
 			if ((m->rows[i].main[0] != '\0') == pass &&
 			    (rc = apply_row(db, m, i)) != XJ_OK)
 				return rc;
-	if (m->nerrs > 0)
+	if (m->nerrs > 0 || !m->have_scope)
 		return XJ_E_VALIDATION;
 	if ((rc = close_vanished(db, m)) != XJ_OK)
 		return rc;
@@ -592,7 +592,11 @@ import_tx(struct xj_db *db, void *arg)
 	    hex, m->nrows, m->scope.code, m->unchanged, m->updated);
 	if ((rc = audit(db, "org.import", m->scope.code, NULL, summary)) != XJ_OK)
 		return rc;
-	return m->dry_run ? XJ_E_CONFLICT : XJ_OK;	/* a dry run rolls back */
+	if (m->dry_run) {
+		m->dry_done = 1;
+		return XJ_E_CONFLICT;	/* a dry run rolls back */
+	}
+	return XJ_OK;
 }
 
 int
@@ -630,8 +634,13 @@ xj_ctl_org(struct xj_ctl *x, int argc, char **argv)
 	snprintf(m.today, sizeof(m.today), "%04d-%02d-%02d", now.year, now.month, now.day);
 	if (load(&m) != 0)
 		goto out;
+	if (m.nrows == 0 && m.nerrs == 0) {
+		/* it would close every school of the scope: never what is meant */
+		fprintf(stderr, "org import: %s lists no school; nothing was written\n", m.file);
+		goto out;
+	}
 	rc = xj_tx_run(&x->db, import_tx, &m);
-	if (rc == XJ_E_VALIDATION || (rc != XJ_OK && m.nerrs > 0 && !(m.dry_run && rc == XJ_E_CONFLICT))) {
+	if (rc == XJ_E_VALIDATION) {
 		long shown = m.nerrs < ERR_KEEP ? m.nerrs : ERR_KEEP;
 
 		qsort(m.errs, (size_t)shown, sizeof(*m.errs), cmp_err);
@@ -643,12 +652,10 @@ xj_ctl_org(struct xj_ctl *x, int argc, char **argv)
 		    m.nerrs == 1 ? "" : "s", m.file);
 		goto out;
 	}
-	if (rc != XJ_OK && !(m.dry_run && rc == XJ_E_CONFLICT)) {
-		if (rc != XJ_E_NOT_FOUND)
+	if (rc != XJ_OK && !(m.dry_done && rc == XJ_E_CONFLICT)) {
+		if (rc != XJ_E_NOT_FOUND)	/* --scope unknown: said already */
 			fprintf(stderr, "org import: failed (%s, MariaDB error %u); nothing was "
 			    "written\n", xj_err_info(rc)->code, x->db.err);
-		else if (m.scope_opt == NULL && m.nrows > 0)
-			fprintf(stderr, "org import: no row names a known county; nothing was written\n");
 		goto out;
 	}
 	for (size_t i = 0; i < m.ngone; i++)

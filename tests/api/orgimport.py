@@ -128,6 +128,11 @@ def _(s):
     s.ok("nothing was written" in r.stderr, r.stderr)
     s.eq(state(s), before, "no org row and no audit entry written")
     s.eq(school(s, "1120300001"), None, "the good row was not added either")
+    # an empty list would close every school of its scope: refused
+    r = ctl(s, "org", "import", "--scope", "120000", write(s, "empty.csv", HEADER))
+    s.eq(r.returncode, 1, r.stdout + r.stderr)
+    s.ok("lists no school" in r.stderr, r.stderr)
+    s.eq(state(s), before)
     # a file without the header is refused before anything is read
     r = ctl(s, "org", "import", write(s, "nohdr.csv", "\n".join(good) + "\n"))
     s.eq(r.returncode, 1)
