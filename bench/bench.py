@@ -532,6 +532,8 @@ class Bench:
             self.up()
             if self.a.soak:
                 self.soak_run()
+            elif self.a.storm:
+                self.storm_run()
             else:
                 self.scenarios()
         finally:
@@ -646,6 +648,55 @@ class Bench:
                            parallel=self.school_plan(),
                            parallel_name="(e) schools tick, counties approve"))
 
+    # ---- the sign-in storm's levers (issue 16) ----------------------------
+    STORM_VARIANTS = [
+        ("as shipped: hash_slots = half the cores, hash_nice 10, sign-in gate", {}),
+        ("hash_nice 5", {"hash_nice": 5}),
+        ("hash_nice 0 (hashes at the registrations' priority)", {"hash_nice": 0}),
+        ("no sign-in gate", {"signin_slots": 4096}),
+        ("before issue 16: hash_slots = all cores, nice 0, no gate",
+         {"hash_slots": os.cpu_count() or 2, "hash_nice": 0, "signin_slots": 4096}),
+    ]
+
+    def storm_run(self):
+        """--storm: registrations alone, beside a password sign-in storm and
+        beside a code sign-in storm, under each variant of the levers
+        (workers restarted with its [security] keys): which lever wins,
+        measured in one run on one machine (docs/benchmarks.md)."""
+        p = self.p
+        regceil = None
+        self.storm_variants = []
+        for label, keys in self.STORM_VARIANTS:
+            self.st.extra_conf["security"] = dict(keys)
+            self.st.write_conf()
+            self.st.stop_workers()
+            self.st.start_workers()
+            self.pids()
+            self.log("variant: %s %s" % (label, json.dumps(keys)))
+            mark = len(self.results)
+            R = self.repeat
+            R(lambda: self.wrk("registrations alone, 16 conns",
+                               [self.datafile(self.children_pool()), "register"], conns=16))
+            storm = [which("wrk"), "-t1", "-c64", "-d%ds" % p["secs"], "--timeout", "10s", "-s",
+                     os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/", "--",
+                     self.datafile([]), "login", "1"]
+            R(lambda: self.wrk("registrations + login storm",
+                               [self.datafile(self.children_pool()), "register"],
+                               conns=16, parallel=storm))
+
+            def code_storm():
+                return [which("wrk"), "-t1", "-c64", "-d%ds" % p["secs"], "--timeout", "10s",
+                        "-s", os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/",
+                        "--", self.datafile([], self.login_codes()), "login_code", "1"]
+            R(lambda: self.wrk("registrations + code sign-in storm",
+                               [self.datafile(self.children_pool()), "register"],
+                               conns=16, parallel=code_storm(),
+                               parallel_name="... the code sign-in storm beside it"))
+            for r in self.results[mark:]:
+                r["variant"] = label
+            self.storm_variants.append((label, self.results[mark:]))
+        self.st.extra_conf.pop("security", None)
+
     # ---- soak --------------------------------------------------------------
     def soak_run(self):
         """The mixed profile (d) for --soak MINUTES without a break, the
@@ -715,12 +766,18 @@ class Bench:
     def storm_text(self):
         """Issue 16's figures, in every run: registrations beside each
         sign-in storm as a share of registrations alone (the goal: >= 70%,
-        p99 < 200 ms), and what the storm itself got."""
-        by = {r["name"]: r for r in self.results}
+        p99 < 200 ms), and what the storm itself got; per variant of the
+        levers under --storm."""
+        groups = getattr(self, "storm_variants", None) or [(None, self.results)]
+        return "".join(self.storm_lines(label, rs) for label, rs in groups)
+
+    def storm_lines(self, label, results):
+        by = {r["name"]: r for r in results}
         alone = by.get("registrations alone, 16 conns")
         if not alone or not alone["rps"]:
             return ""
-        t = ["", "sign-in storm (issue 16; goal: registrations >= 70% of alone, p99 < 200 ms):"]
+        t = ["", "sign-in storm (issue 16; goal: registrations >= 70%% of alone, p99 < 200 ms)%s:"
+             % (" -- " + label if label else "")]
         for name in ("registrations + login storm", "registrations + code sign-in storm"):
             r = by.get(name)
             if not r:
@@ -906,6 +963,9 @@ def main():
                     "(default 1; --full 3)")
     ap.add_argument("--school-batch", type=int, default=10, metavar="N",
                     help="(e): children ticked per list the county approves (default 10)")
+    ap.add_argument("--storm", action="store_true",
+                    help="only the sign-in storm scenarios, under each variant of the levers "
+                    "(issue 16)")
     ap.add_argument("--soak", type=float, nargs="?", const=10.0, default=None, metavar="MINUTES",
                     help="only the mixed profile for MINUTES (default 10), worker RSS every 30 s")
     ap.set_defaults(mode="quick")

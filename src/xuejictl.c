@@ -62,6 +62,14 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        from the terminal without echo, or from file descriptor\n"
 "                        N, never from the command line; it must be changed at\n"
 "                        first login; audited\n" },
+	{ "org", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_org,
+"  org import [--scope CODE] [--dry-run] FILE\n"
+"                        load the official school list (CSV, docs/operations.md\n"
+"                        \"Loading the school list\") of a province, or of the city\n"
+"                        or county CODE: adds new schools, updates changed ones,\n"
+"                        closes (never deletes) open schools it no longer names;\n"
+"                        all or nothing: any bad row is reported with its line\n"
+"                        and nothing is written; one transaction, audited\n" },
 	{ "window-set", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_window_set_cmd,
 "  window-set --year Y --division CODE --opens 'YYYY-MM-DD HH:MM' --closes '...'\n"
 "                        set the collection window (R-COL-1) of a province, city or\n"

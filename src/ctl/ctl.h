@@ -60,6 +60,8 @@ int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
 int	xj_ctl_rekey(struct xj_ctl *, int, char **);
 /* staffcreate.c */
 int	xj_ctl_staff_create(struct xj_ctl *, int, char **);
+/* orgimport.c: `org import` (issue 15 item 6) */
+int	xj_ctl_org(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
 /* The runner's key ring for every job: loaded on first use, read again

@@ -789,7 +789,29 @@
 	  "SELECT digest FROM calendar_year WHERE prov_key = ? AND year = ? FOR UPDATE") \
 	X(CAL_YEARS_LIST,    0, \
 	  "SELECT year, prov_key, days, DATE_FORMAT(imported_at, '%Y-%m-%d %H:%i:%s'), source" \
-	  " FROM calendar_year ORDER BY year, prov_key")
+	  " FROM calendar_year ORDER BY year, prov_key") \
+	/* issue 15 item 6: xuejictl org import (src/ctl/orgimport.c), run \
+	 * as the schema owner only. A bureau by code: a city without \
+	 * counties is also its own county (sql/0002), the county first. */ \
+	X(ORGIMP_BUREAU,     0, \
+	  "SELECT id, kind, path FROM org WHERE code = ? AND kind <> 'school'" \
+	  " ORDER BY FIELD(kind, 'county', 'city', 'province', 'ministry') LIMIT 1") \
+	X(ORGIMP_LOCK,       0, "SELECT id FROM org WHERE id = ? FOR UPDATE") \
+	X(ORGIMP_SCHOOL,     0, \
+	  "SELECT id, name, county_id, COALESCE(supervisor_id, 0), COALESCE(ownership, '')," \
+	  " COALESCE(main_campus_id, 0), licensed, status FROM org" \
+	  " WHERE kind = 'school' AND code = ? FOR UPDATE") \
+	X(ORGIMP_INSERT,     XJ_SQL_DUP_OK, \
+	  "INSERT INTO org (kind, code, name, parent_id, path, county_id, supervisor_id, ownership," \
+	  " main_campus_id, licensed) VALUES ('school', ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	X(ORGIMP_UPDATE,     0, \
+	  "UPDATE org SET name = ?, supervisor_id = ?, ownership = ?, main_campus_id = ?, licensed = ?" \
+	  " WHERE id = ? AND status = 'open'") \
+	X(ORGIMP_OPEN_IN,    0, \
+	  "SELECT id, code, name FROM org WHERE kind = 'school' AND status = 'open' AND path LIKE ?" \
+	  " ORDER BY code FOR UPDATE") \
+	X(ORGIMP_CLOSE,      0, \
+	  "UPDATE org SET status = 'closed', closed_on = ? WHERE id = ? AND status = 'open'")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,
