@@ -287,6 +287,10 @@ main(int argc, char *argv[])
 	tables[nt] = NULL;
 	xj_parent_setup(&conf);
 	xj_school_setup(&conf);
+	/* the document key (certificates of student status): a key named
+	 * but unreadable stops the start, like every other secret */
+	if ((portal & XJ_P_SCHOOL) && xj_school_scert_init(&conf, err, sizeof(err)) != 0)
+		die("secret_error", err);
 	xj_psb_setup(&conf);
 	xj_system_set_portal(conf.portal);
 	disp.tables = tables;
@@ -378,6 +382,7 @@ main(int argc, char *argv[])
 	xj_keys_clear(&keys);
 	xj_kmac_clear();	/* the keyed MAC states derived from them */
 	xj_school_stats_clear();
+	xj_school_scert_fini();
 	mysql_library_end();
 	xj_log(XJ_LOG_INFO, "stopped", NULL);
 	return 0;

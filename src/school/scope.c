@@ -61,6 +61,12 @@ static const struct {
 	/* review M1a: the bureau the family chose looks the claim up,
 	 * wherever the child is registered (audited, rate-limited) */
 	[XJ_ACT_CLAIM_LOOKUP]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	/* R-REC-7: the school issues and prints certificates of its own
+	 * students (经办人: a clerk or reviewer); the school and the bureaus
+	 * above it read the stubs in their scope */
+	[XJ_ACT_SCERT_ISSUE]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_SCERT_PRINT]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_SCERT_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 };
 
 static unsigned
