@@ -270,8 +270,13 @@ main(int argc, char *argv[])
 	    xj_keys_load(&conf, &keys, err, sizeof(err)) != 0 ||
 	    xj_auth_init(&conf, &keys, (portal & XJ_P_PSB) != 0, err, sizeof(err)) != 0)
 		die("secret_error", err);
+	/* the document key (certificates of student status): a key named
+	 * but unreadable stops the start, like every other secret */
+	if ((portal & XJ_P_SCHOOL) && xj_school_scert_init(&conf, err, sizeof(err)) != 0)
+		die("secret_error", err);
 	if (check_only) {
 		printf("configuration ok\n");
+		xj_school_scert_fini();
 		xj_auth_fini();
 		xj_keys_clear(&keys);
 		return 0;
@@ -287,10 +292,6 @@ main(int argc, char *argv[])
 	tables[nt] = NULL;
 	xj_parent_setup(&conf);
 	xj_school_setup(&conf);
-	/* the document key (certificates of student status): a key named
-	 * but unreadable stops the start, like every other secret */
-	if ((portal & XJ_P_SCHOOL) && xj_school_scert_init(&conf, err, sizeof(err)) != 0)
-		die("secret_error", err);
 	xj_psb_setup(&conf);
 	xj_system_set_portal(conf.portal);
 	disp.tables = tables;

@@ -25,8 +25,11 @@ SERIAL = re.compile(r"ZM%s(\d{4})(\d{6})" % SCHOOL)
 
 
 def full_idn(c):
-    """A GB 11643 number of this child: area code, birth date, 3 digits, a check character."""
-    return r"%s%s\d{3}[\dXx]" % (c["id_number_masked"][:6], c["birth_date"].replace("-", ""))
+    """A GB 11643 number of this child: area code, birth date, 3 digits, a
+    check character -- not inside the temporary student number, which
+    starts with L and the same area code and birth date (R-REC-1)."""
+    return r"(?<![0-9A-Z])%s%s\d{3}[\dXx](?![0-9])" % (c["id_number_masked"][:6],
+                                                     c["birth_date"].replace("-", ""))
 
 
 def issue(staff, sid):
@@ -276,6 +279,33 @@ def _(s):
         st, h, e = clerk.call(method, path)
         s.ok(st in (404, 405), "%s %s: %d" % (method, path, st))
     s.eq(s.sql("SELECT COUNT(*) FROM status_certificate WHERE serial = '%s'" % b["serial"])[0][0], "1")
+
+
+@test("the document key: a school worker with a key named but unreadable, or readable by others, does not start")
+def _(s):
+    def check(path, portal="school"):
+        env = dict(os.environ, XUEJI_DOCUMENTS_SIGNING_KEY_FILE=path, XUEJI_SERVER_PORTAL=portal)
+        r = subprocess.run([s.stack.bin("xuejid"), "-c", s.stack.conf_file, "--check-config"],
+                           capture_output=True, text=True, env=env)
+        return r.returncode, r.stdout + r.stderr
+    rc, out = check(s.stack.path("secrets", "doc_sign.key"))
+    s.eq(rc, 0, "the stack's own key: " + out)
+    rc, out = check("/nonexistent/doc_sign.key")
+    s.ok(rc != 0 and "secret_error" in out, "a missing key stops the start: %d %s" % (rc, out))
+    d = tempfile.mkdtemp(prefix="xj-cert-")
+    loose = os.path.join(d, "doc_sign.key")
+    with open(s.stack.path("secrets", "doc_sign.key")) as f, open(loose, "w") as g:
+        g.write(f.read())
+    os.chmod(loose, 0o644)
+    rc, out = check(loose)
+    s.ok(rc != 0 and "secret_error" in out, "a key others may read stops the start: %d %s" % (rc, out))
+    with open(loose, "w") as g:
+        g.write("not a key\n")
+    os.chmod(loose, 0o600)
+    rc, out = check(loose)
+    s.ok(rc != 0 and "Ed25519" in out, "a file that is not a key: %d %s" % (rc, out))
+    rc, out = check("/nonexistent/doc_sign.key", portal="parent")
+    s.eq(rc, 0, "a parent-portal worker does not read it: " + out)
 
 
 # ---- scope -----------------------------------------------------------------------------
