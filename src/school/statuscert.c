@@ -440,7 +440,7 @@ static const char style[] =
 	"p.body{text-indent:2em;margin:6mm 0}"
 	".sig{display:flex;justify-content:space-between;align-items:flex-end;margin-top:10mm}"
 	".sig .right{text-align:right}"
-	".qr{width:36mm;height:36mm}.qr svg{width:36mm;height:36mm;display:block}"
+	".qr{width:40mm;height:40mm}.qr svg{width:40mm;height:40mm;display:block}"
 	".verify{font-size:9pt;line-height:1.4;margin-top:3mm}"
 	".cut{border-top:.4mm dashed #000;margin:10mm 0 6mm;text-align:center;font-size:9pt}"
 	".stub{font-size:11pt;line-height:1.7}"

@@ -175,6 +175,57 @@ def _(s):
                " AND target_id = '%s'" % b["serial"])[0][0], "1", "the print is audited")
 
 
+CHROMIUM = "/usr/bin/chromium"
+SHOT = "print: headless Chromium lays the certificate and its stub on one A4 page, and the QR code scanned from it verifies"
+
+
+def chromium(tmp, html, *args):
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + os.path.join(tmp, "profile")] + list(args) + ["file://" + html],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
+                   env=dict(os.environ, HOME=tmp))
+
+
+# without chromium the TAP line reads "ok N - ... # SKIP chromium not installed"
+@test(SHOT if os.path.exists(CHROMIUM) else SHOT + " # SKIP chromium not installed")
+def _(s):
+    import shutil
+    if not os.path.exists(CHROMIUM):
+        return
+    sid, b = issued(s)
+    clerk = signed_in(s, SCHOOL + ".clerk")
+    st, h, page = clerk.call("GET", "%s/%s/print" % (CERTS, b["serial"]), headers={"Accept": "text/html"})
+    s.eq(st, 200)
+    tmp = tempfile.mkdtemp(prefix="xj-cert-")
+    try:
+        html = os.path.join(tmp, "cert.html")
+        with open(html, "w", encoding="utf-8") as f:
+            f.write(page)
+        pdf = os.path.join(tmp, "cert.pdf")
+        chromium(tmp, html, "--print-to-pdf=" + pdf, "--no-pdf-header-footer")
+        with open(pdf, "rb") as f:
+            pages = len(re.findall(rb"/Type\s*/Page(?!s)", f.read()))
+        s.eq(pages, 1, "one A4 sheet: the certificate and its stub")
+        png = os.path.join(tmp, "cert.png")
+        # twice the pixels of a 150 dpi page: enough for zbarimg to read the modules
+        chromium(tmp, html, "--screenshot=" + png, "--window-size=1240,1754",
+                 "--force-device-scale-factor=2")
+        s.ok(os.path.exists(png), "chromium wrote the screenshot")
+        keep = os.path.join(os.environ.get("XJ_BUILDDIR", "."), "tests", "api", "certificate_docs.png")
+        shutil.copyfile(png, keep)
+        print("# screenshot: %s" % keep)
+        if shutil.which("zbarimg"):
+            out = subprocess.run(["zbarimg", "--raw", "-q", png], capture_output=True,
+                                 timeout=60).stdout.decode("utf-8").strip()
+            s.eq(out, b["document"], "the QR code on paper holds the signed text")
+            rc, vout = ctl(s, "verify-document", "--key", pubkey(s), out)
+            s.eq(rc, 0, "and it verifies: " + vout)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 # ---- offline verification ----------------------------------------------------------
 
 @test("verify-document: the QR text verifies with the published key (exit 0), by argument and stdin, and openssl alone agrees")
