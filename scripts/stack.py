@@ -465,7 +465,13 @@ calendar_dir = {cal}
         servers = "".join("        server unix:%s max_fails=3 fail_timeout=10s;\n"
                           % self.worker_socket(i)
                           for i in range(self.nworkers))
+        # the sign-in pool: its own sockets when set (bench/run --storm),
+        # else the same workers
+        auth = getattr(self, "auth_sockets", None)
+        auth_servers = servers if not auth else "".join(
+            "        server unix:%s max_fails=3 fail_timeout=10s;\n" % a for a in auth)
         subst = {
+            "@AUTH_UPSTREAM_SERVERS@": auth_servers.rstrip("\n").lstrip(),
             "@PREFIX@": self.path("nginx"),
             "@LOGDIR@": self.path("log"),
             "@RUNDIR@": self.path("run"),
