@@ -23,7 +23,7 @@
 
 const struct xj_conf_key xj_conf_keys[] = {
 	{ "server", "listen", S(listen), "",
-	  "unix socket path or host:port to bind; empty: use the FastCGI socket inherited on fd 0" },
+	  "unix socket path or host:port to bind; empty: use the socket passed by systemd (LISTEN_FDS, fd 3) or else the FastCGI socket inherited on fd 0" },
 	{ "server", "portal", S(portal), "all",
 	  "routes this worker answers: parent, school, exchange, psb or all (/healthz, /api/version and /api/ref/ always)" },
 	{ "server", "environment", S(environment), "production",
