@@ -355,6 +355,8 @@ sql_dir = {sql}
             return False
 
     def start_db(self):
+        if self.db_tls:
+            require_free_port(self.db_tls["port"], "MariaDB over TLS", "another run")
         with open(self.path("log", "mariadbd.out"), "a") as out:
             self.db_proc = subprocess.Popen(self.db_args(), stdout=out,
                                             stderr=subprocess.STDOUT,
@@ -456,6 +458,7 @@ sql_dir = {sql}
 
     def start_smssim(self):
         self.sms_credentials()
+        require_free_port(self.sms_port, "the SMS simulator", "another run (a free one is picked)")
         self.smssim_proc = subprocess.Popen(
             [sys.executable, os.path.join(self.srcdir, "tests", "smssim", "smssim.py"),
              "--port", str(self.sms_port), "--credentials", self.sms_cred_file,
