@@ -396,6 +396,7 @@ main(int argc, char *argv[])
 		xj_arena_free(w[i].arena);
 	}
 	free(w);
+	xj_system_health_fini();
 	xj_db_fini(&mdb);
 	xj_ref_global_fini();
 	if (listen_fd > 0)

@@ -143,6 +143,16 @@ ping(struct xj_db *db, long long *level)
 	return *level < XJ_SCHEMA_VERSION ? XJ_E_SCHEMA_OUTDATED : XJ_OK;
 }
 
+/* At exit, after the worker threads are joined: the probe's connection. */
+void
+xj_system_health_fini(void)
+{
+	if (probe_ready) {
+		xj_db_fini(&probe_db);
+		probe_ready = 0;
+	}
+}
+
 int
 xj_system_healthz(struct xj_req *r)
 {
