@@ -20,7 +20,7 @@ root=$tmp/root
 var() { sed -n "s|^$1 = ||p" "$build/Makefile" | head -1; }
 prefix=$(var prefix)
 unitdir=$(var systemdsystemunitdir)
-echo "1..16"
+echo "1..17"
 check "make install DESTDIR=... succeeds" make -s -C "$build" install DESTDIR="$root"
 sbin=$root$prefix/sbin
 share=$root$prefix/share
@@ -44,7 +44,7 @@ check "installed xuejid --version" sh -c "'$sbin/xuejid' --version | grep -E '^x
 check "installed xuejictl --version" sh -c "'$sbin/xuejictl' --version | grep -E '^xuejictl [0-9]+\.[0-9]+\.[0-9]+ \(schema [0-9]+\)$'"
 
 if [ -z "$unitdir" ]; then
-	for i in 1 2 3 4 5 6 7; do ok "# SKIP configured without systemd units"; done
+	for i in 1 2 3 4 5 6 7 8; do ok "# SKIP configured without systemd units"; done
 	exit 0
 fi
 u=$root$unitdir
@@ -81,6 +81,9 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
 	ok "# SKIP systemd-analyze not installed"
 fi
+check "debian/changelog's version is configure.ac's ($(var PACKAGE_VERSION))" sh -c "
+	v=\$(cd '$top' && dpkg-parsechangelog -S Version 2>/dev/null || sed -n '1s/.*(\\(.*\\)).*/\\1/p' debian/changelog)
+	echo \"changelog: \$v\"; test \"\$v\" = '$(var PACKAGE_VERSION)'"
 check "make uninstall removes what install put" sh -c "
 	make -s -C '$build' uninstall DESTDIR='$root' && test -z \"\$(find '$root' -type f)\""
 [ $fails -eq 0 ]
