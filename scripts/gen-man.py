@@ -153,6 +153,10 @@ def conf_page(builddir, ver):
             doc.append(line[1:].strip())
         elif "=" in line:
             key, _, default = line.partition("=")
+            if key.strip() == "sql_dir":
+                # compiled in from the build's prefix: the page is the same
+                # for every build
+                default = "DATADIR/xueji/sql, /usr/share/xueji/sql in the Debian package"
             out.append(".TP\n.B %s\n%s%s" % (
                 esc(key.strip()), esc(" ".join(doc)),
                 ("\n(default: \\fB%s\\fR)" % esc(default.strip())) if default.strip()

@@ -19,7 +19,8 @@ root=$tmp/root
 # the automake variables of this build, as configured
 var() { sed -n "s|^$1 = ||p" "$build/Makefile" | head -1; }
 prefix=$(var prefix)
-unitdir=$(var systemdsystemunitdir)
+# make distcheck configures it as $(prefix)/lib/systemd/system
+unitdir=$(var systemdsystemunitdir | sed -e "s|[$][({]prefix[)}]|$prefix|g")
 echo "1..17"
 check "make install DESTDIR=... succeeds" make -s -C "$build" install DESTDIR="$root"
 sbin=$root$prefix/sbin
