@@ -161,6 +161,30 @@ def rss_kib(pid, key="VmRSS"):
     return 0
 
 
+def route_latencies(path, offset):
+    """Per route (method and route pattern, nginx's access log from offset
+    on): requests and p99 of nginx's request_time in ms, so that a mixed
+    run tells each kind's latency (wrk reports one for all)."""
+    by = {}
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            for line in f:
+                try:
+                    d = json.loads(line)
+                except ValueError:
+                    continue
+                by.setdefault("%s %s" % (d.get("method"), d.get("uri")), []).append(
+                    float(d.get("rt") or 0))
+    except OSError:
+        return {}
+    out = {}
+    for k, v in by.items():
+        v.sort()
+        out[k] = {"n": len(v), "p99_ms": 1000.0 * v[min(len(v) - 1, int(0.99 * len(v)))]}
+    return out
+
+
 class Bench:
     def __init__(self, args):
         self.a = args
@@ -470,6 +494,8 @@ class Bench:
         self.drain()
         before_rows = self.count_regs(table)
         before_students = self.count_students()
+        alog = self.st.path("log", "nginx-access.log")
+        alog_at = os.path.getsize(alog) if os.path.exists(alog) else 0
         c0 = self.cpu_snapshot()
         t0 = time.monotonic()
         procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -502,6 +528,7 @@ class Bench:
         res["students_delta"] = self.count_students() - before_students
         res["ceiling"] = ceiling
         res["conns"] = self.cur_conns
+        res["routes"] = route_latencies(alog, alog_at)
         if len(results) > 1:
             res["parallel"] = results[1]
             results[1]["name"] = parallel_name
@@ -999,6 +1026,15 @@ class Bench:
                     "printable children" if "ticks" in q else "sign-in codes"))
             if r["exhausted"]:
                 print("note: %s ran out of distinct children (pool %d)" % (r["name"], self.p["pool"]))
+        for r in self.results:
+            if r["name"].startswith("(d)") or "storm" in r["name"]:
+                keep = [(k, v) for k, v in sorted(r.get("routes", {}).items())
+                        if v["n"] >= 20 and not k.endswith(" -")]
+                if keep:
+                    line = "%s, per route (nginx request_time): %s" % (r["name"], ", ".join(
+                        "%s %d x p99 %.0f ms" % (k, v["n"], v["p99_ms"]) for k, v in keep))
+                    print(line)
+                    text += "\n" + line + "\n"
         for r in self.results:
             q = r.get("parallel") or {}
             for e in q.get("errors", []):
