@@ -905,7 +905,8 @@ class Bench:
         diagnosis."""
         bad = sum(n for st, n in r["statuses"].items()
                   if st == "409dup" or not 200 <= int(st) < 400)
-        if r["name"] in ("(c) login storm", "(d) mixed first morning", "(d) mixed, beside (e)",
+        if r["name"] in ("(c) login storm", "(c) code sign-in storm",
+                         "(d) mixed first morning", "(d) mixed, beside (e)",
                          "soak: mixed first morning"):
             # shedding by the hashing pool (503 + Retry-After) is the
             # designed answer to more logins than the cores can hash: it
