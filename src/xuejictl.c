@@ -97,6 +97,17 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        with their guardians and stored answers, N months (default\n"
 "                        [privacy] retention_months) after their school year began;\n"
 "                        audited, in batches; the job retention-purge does the same\n" },
+	{ "workflow", XJ_CTL_CONF | XJ_CTL_APP, xj_ctl_workflow,
+"  workflow tick [--today YYYY-MM-DD]\n"
+"                        remind the orgs of workflow steps due within 2 working\n"
+"                        days and mark overdue steps, once each; --today stands\n"
+"                        for the day of the run (tests, catch-up); the job\n"
+"                        workflow-tick does the same for today\n"
+"  workflow freeze --province CODE --from DATE --to DATE [--reason TEXT]\n"
+"  workflow unfreeze --province CODE --from DATE\n"
+"  workflow freezes\n"
+"                        freeze new transfers in a province for a period (both\n"
+"                        days included), lift a freeze, list them (audited)\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

@@ -87,6 +87,9 @@ int	xj_ctl_retention_batch(struct xj_ctl *, int months, long *done);
 /* sms.c: jobs of the runner (one bounded batch each) */
 int	xj_ctl_job_sms_deliver(struct xj_ctl *, long *done);
 int	xj_ctl_job_sms_purge(struct xj_ctl *, long *done);
+/* workflow.c (issue 11): the tick and the transfer freezes */
+int	xj_ctl_workflow(struct xj_ctl *, int, char **);
+int	xj_ctl_job_workflow_tick(struct xj_ctl *, long *done);
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);

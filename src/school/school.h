@@ -33,6 +33,8 @@ enum xj_school_act {
 	XJ_ACT_CHANGE_READ, XJ_ACT_CHANGE_DECIDE, XJ_ACT_NOID_READ, XJ_ACT_NOID_DECIDE,
 	XJ_ACT_CERT_READ, XJ_ACT_CERT_DECIDE,
 	XJ_ACT_REG_VOID, XJ_ACT_CLAIM_LOOKUP,
+	/* issue 11 (wf): the workflow engine and transfers */
+	XJ_ACT_TRANSFER_START, XJ_ACT_WF_READ, XJ_ACT_WF_DECIDE, XJ_ACT_WF_ESCALATE,
 	XJ_ACT__N
 };
 struct xj_school_actor {
@@ -116,5 +118,11 @@ int	xj_school_students(struct xj_req *);
 int	xj_school_stats(struct xj_req *);
 /* Free the statistics cache of wide scopes (at exit). */
 void	xj_school_stats_clear(void);
+/* workflow.c, transfer.c: the workflow engine and transfers (issue 11) */
+int	xj_school_transfer_start(struct xj_req *);
+int	xj_school_wf_inbox(struct xj_req *);
+int	xj_school_wf_case(struct xj_req *);
+int	xj_school_wf_decide(struct xj_req *);
+int	xj_school_wf_escalate(struct xj_req *);
 
 #endif

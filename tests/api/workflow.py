@@ -1,0 +1,176 @@
+"""Black-box: the workflow engine itself (issue 11 §1, §4; R-MOV-3,
+R-ORG-6): the inbox and its counts per org, a step going overdue with a
+reminder first, the initiating school's forced escalation decided by the
+bureau above, two reviewers racing on one step, and the chains as data.
+Cases are transfers (tests/api/transfers.py covers the chains).
+
+Time without sleeping: the tick takes the day it stands for
+(`xuejictl workflow tick --today D`), so a step's deadline is reached by
+running the tick for that day; the escalation accepts a step the tick
+marked overdue. Deadlines count weekends only until the holiday calendar
+(issue 11 §3) is merged: wfcases.weekdays_after mirrors that."""
+import threading
+
+from staff import signed_in
+from wfcases import (CASES, CHAOYANG, CY1, CY3, HD1, HAIDIAN, INBOX, admitted, approved, q1,
+                     beijing_today, date_add, decide, notices, started, tick, weekdays_after)
+from xjtest import run, test
+
+
+@test("R-MOV-3 a step's deadline is 10 working days after the day it opens, counted from the next day")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    b = started(s, signed_in(s, CY3 + ".clerk"), sid)
+    step = b["steps"][1]
+    s.eq(step["deadline"], weekdays_after(beijing_today(), 10))
+    s.eq(step["deadline_provisional"], True, "no holiday calendar: provisional")
+    s.eq(q1(s, "SELECT days FROM workflow_type_step WHERE type_code = 'transfer_county' AND seq = 2"), "10")
+
+
+@test("issue 11 §4 the inbox lists the org's open steps by deadline; bureaus see open and overdue steps per org of their scope")
+def _(s):
+    a, b2 = admitted(s, n=2, school=CY1)
+    recv = signed_in(s, CY3 + ".clerk")
+    c1 = started(s, recv, a)["id"]
+    s.sql("UPDATE workflow_step SET deadline = deadline - INTERVAL 1 DAY WHERE workflow_id = %d AND seq = 2" % c1)
+    c2 = started(s, signed_in(s, HD1 + ".clerk"), b2)["id"]
+    approved(s, signed_in(s, HAIDIAN + ".reviewer"), c2, 2)
+    st, h, box = signed_in(s, CY1 + ".reviewer").call("GET", INBOX)
+    s.eq(st, 200)
+    mine = [x["case_id"] for x in box["items"] if x["case_id"] in (c1, c2)]
+    s.eq(mine, [c1, c2], "earliest deadline first")
+    s.eq(box["counts"], [], "a school has no counts")
+    st, h, box = signed_in(s, "bj.city.reviewer").call("GET", INBOX)
+    s.eq(st, 200)
+    row = [c for c in box["counts"] if c["org_code"] == CY1]
+    s.eq(len(row), 1, "a row for the sending school: %r" % box["counts"])
+    s.ok(row[0]["open"] >= 2, row)
+    st, h, box = signed_in(s, HAIDIAN + ".reviewer").call("GET", INBOX)
+    s.ok(not [c for c in box["counts"] if c["org_code"] == CY1], "Haidian's scope holds no Chaoyang school")
+    # index-backed: the counts read a range of step_scope, the inbox step_inbox
+    plan = s.sql("EXPLAIN SELECT st.org_id, COUNT(*) FROM workflow_step st WHERE st.state = 'open'"
+                 " AND st.org_path LIKE '/110000/110100/%%' GROUP BY st.org_id")
+    s.ok("step_scope" in repr(plan), "counts use step_scope: %r" % (plan,))
+    plan = s.sql("EXPLAIN SELECT workflow_id FROM workflow_step WHERE org_id = 1 AND state = 'open'"
+                 " ORDER BY deadline, id LIMIT 200")
+    s.ok("step_inbox" in repr(plan), "inbox uses step_inbox: %r" % (plan,))
+
+
+@test("R-MOV-3 R-ORG-6 overdue: the tick reminds 2 working days ahead, marks the step overdue, the initiating school escalates, the county above decides in the sending school's place")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    recv = signed_in(s, CY3 + ".reviewer")
+    b = started(s, signed_in(s, CY3 + ".clerk"), sid)
+    case, deadline = b["id"], b["steps"][1]["deadline"]
+    send = signed_in(s, CY1 + ".reviewer")
+    # not overdue yet: no escalation
+    st, h, e = recv.call("POST", "%s/%d/escalation" % (CASES, case), {"step": 2, "reason": "太慢"})
+    s.error_body(e, "workflow_not_overdue", 409, st)
+    # three weekdays before the deadline: nothing; on the deadline day's eve: a reminder, once
+    tick(s, date_add(deadline, -5))
+    s.eq(notices(send, "reminder", case), [])
+    out = tick(s, deadline)
+    s.ok("reminders" in out, out)
+    s.eq(len(notices(send, "reminder", case)), 1, "reminded")
+    tick(s, deadline)
+    s.eq(len(notices(send, "reminder", case)), 1, "reminded once")
+    s.eq(notices(send, "overdue", case), [])
+    # the day after the deadline: overdue, the acting org and the initiator told
+    tick(s, date_add(deadline, 1))
+    s.eq(len(notices(send, "overdue", case)), 1)
+    s.eq(len(notices(recv, "overdue", case)), 1, "the initiator learns it may escalate")
+    tick(s, date_add(deadline, 2))
+    s.eq(len(notices(send, "overdue", case)), 1, "marked once")
+    st, h, box = send.call("GET", INBOX)
+    s.eq([x["overdue"] for x in box["items"] if x["case_id"] == case], [True])
+    # who may escalate: the initiating school's reviewer, with a reason
+    st, h, e = signed_in(s, CY3 + ".clerk").call("POST", "%s/%d/escalation" % (CASES, case),
+                                                 {"step": 2, "reason": "太慢"})
+    s.error_body(e, "forbidden", 403, st)
+    st, h, e = send.call("POST", "%s/%d/escalation" % (CASES, case), {"step": 2, "reason": "x"})
+    s.error_body(e, "forbidden", 403, st)
+    st, h, e = signed_in(s, HD1 + ".reviewer").call("POST", "%s/%d/escalation" % (CASES, case),
+                                                    {"step": 2, "reason": "x"})
+    s.error_body(e, "not_found", 404, st)
+    st, h, e = recv.call("POST", "%s/%d/escalation" % (CASES, case), {"step": 2})
+    s.eq(st, 422, "a reason is required: %r" % (e,))
+    st, h, b = recv.call("POST", "%s/%d/escalation" % (CASES, case),
+                         {"step": 2, "reason": "转出学校逾期未审核"})
+    s.eq(st, 200, "escalate: %r" % (b,))
+    step = b["steps"][1]
+    s.eq((step["state"], step["org"]["code"], step["escalations"], step["overdue"]),
+         ("open", CHAOYANG, 1, False), "the county above the sending school holds the step")
+    s.eq(step["escalation_reason"], "转出学校逾期未审核")
+    s.ok(step["deadline"] > deadline or step["deadline"] >= beijing_today(), step)
+    county = signed_in(s, CHAOYANG + ".reviewer")
+    s.eq(len(notices(county, "escalated", case)), 1)
+    st, h, box = county.call("GET", INBOX)
+    s.eq([x["escalated"] for x in box["items"] if x["case_id"] == case], [True])
+    # the sending school no longer decides it; the county does, with a reason
+    st, h, e = decide(send, case, 2)
+    s.error_body(e, "workflow_not_your_step", 403, st)
+    st, h, e = decide(county, case, 2)
+    s.eq(st, 422, "deciding in another's place needs a reason: %r" % (e,))
+    st, h, b = decide(county, case, 2, "approve", "代为审核：材料齐全")
+    s.eq(st, 200, "%r" % (b,))
+    s.eq((b["steps"][1]["state"], b["steps"][1]["reason"], b["current_step"]),
+         ("approved", "代为审核：材料齐全", 3))
+    approved(s, county, case, 3)
+    s.eq(q1(s, "SELECT o.code FROM student s JOIN org o ON o.id = s.school_org_id WHERE s.id = %d" % sid), CY3)
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'workflow.escalate' AND target_id = '%d'" % case), "1")
+    s.eq(q1(s, "SELECT decided_org_id = (SELECT id FROM org WHERE kind = 'county' AND code = '%s')"
+             " FROM workflow_step WHERE workflow_id = %d AND seq = 2" % (CHAOYANG, case)), "1",
+         "the decision is recorded as the county's")
+
+
+@test("issue 11 §1 two reviewers deciding one step at once: exactly one decision, the other 409 workflow_step_decided")
+def _(s):
+    ids = admitted(s, n=4, school=CY1)
+    recv = signed_in(s, CY3 + ".clerk")
+    # two reviewer accounts of the sending school, each its own session
+    one, two = signed_in(s, CY1 + ".reviewer"), signed_in(s, CY1 + ".reviewer")
+    for k, sid in enumerate(ids):
+        case = started(s, recv, sid)["id"]
+        out = []
+        go = threading.Barrier(2)
+        moves = [("approve", None), ("reject", "不同意")] if k % 2 else [("approve", None), ("approve", None)]
+
+        def run_one(who, mv):
+            go.wait()
+            out.append(decide(who, case, 2, mv[0], mv[1]))
+        ts = [threading.Thread(target=run_one, args=(w, m)) for w, m in zip((one, two), moves)]
+        [t.start() for t in ts]
+        [t.join() for t in ts]
+        sts = sorted(o[0] for o in out)
+        s.eq(sts, [200, 409], "one decides: %r" % ([(o[0], o[2]) for o in out],))
+        loser = [o for o in out if o[0] == 409][0]
+        s.error_body(loser[2], "workflow_step_decided", 409, 409)
+        s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE target_type = 'workflow' AND target_id = '%d'"
+                 " AND action IN ('workflow.approve', 'workflow.reject')" % case), "1")
+        s.eq(q1(s, "SELECT COUNT(*) FROM workflow_step WHERE workflow_id = %d AND seq = 2"
+                 " AND decided_at IS NOT NULL" % case), "1")
+
+
+@test("issue 11 §1 chains are data: a province's own variant of a type replaces the national chain there")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    # Beijing's own same-county chain: the county first, then the sending school
+    s.sql("INSERT INTO workflow_type (code, province, name) VALUES ('transfer_county', '110000', '县内转学（北京）')")
+    s.sql("INSERT INTO workflow_type_step (type_code, province, seq, party, role, days, on_approve) VALUES"
+          " ('transfer_county', '110000', 1, 'receiving_school', 'clerk', 0, 'advance'),"
+          " ('transfer_county', '110000', 2, 'sending_county', 'reviewer', 5, 'advance'),"
+          " ('transfer_county', '110000', 3, 'sending_school', 'reviewer', 5, 'transfer_pull')")
+    try:
+        b = started(s, signed_in(s, CY3 + ".clerk"), sid)
+        s.eq([x["party"] for x in b["steps"]], ["receiving_school", "sending_county", "sending_school"])
+        s.eq(b["steps"][1]["deadline"], weekdays_after(beijing_today(), 5))
+        approved(s, signed_in(s, CHAOYANG + ".reviewer"), b["id"], 2)
+        b = approved(s, signed_in(s, CY1 + ".reviewer"), b["id"], 3)
+        s.eq(b["state"], "approved")
+        s.eq(q1(s, "SELECT o.code FROM student s JOIN org o ON o.id = s.school_org_id WHERE s.id = %d" % sid), CY3)
+    finally:
+        s.sql("DELETE FROM workflow_type_step WHERE province = '110000'")
+        s.sql("DELETE FROM workflow_type WHERE province = '110000'")
+
+
+run()
