@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -306,33 +307,60 @@ xj_wf_inbox(struct xj_db *db, unsigned org, const char *today, int limit,
 	return rc == XJ_NO_ROW ? XJ_OK : rc;
 }
 
+static int
+by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct xj_wf_count *)a)->path, ((const struct xj_wf_count *)b)->path);
+}
+
 int
 xj_wf_counts(struct xj_db *db, const char *path, const char *today, int limit,
     void (*fn)(const struct xj_wf_count *, void *), void *arg)
 {
+	struct xj_wf_count *k;	/* 280 KiB at most: the heap, freed here */
 	char like[132];
-	struct xj_val v[3] = { XJ_VS(today), XJ_VNULL, XJ_VI(limit) };
-	int rc;
+	struct xj_val v[3] = { XJ_VS(today), XJ_VNULL, XJ_VI(limit > XJ_WF_COUNTS_MAX ?
+	    XJ_WF_COUNTS_MAX : limit) };
+	int rc, n = 0, i;
 
 	/* paths hold digits and '/' only: nothing to escape for LIKE */
 	snprintf(like, sizeof(like), "%s%%", path);
 	v[1] = XJ_VS(like);
+	if ((k = calloc(XJ_WF_COUNTS_MAX, sizeof(*k))) == NULL)
+		return XJ_E_INTERNAL;
 	if ((rc = xj_db_exec(db, XJ_Q_WF_COUNTS, v, 3)) != XJ_OK)
-		return rc;
+		goto out;
 	for (;;) {
-		struct xj_wf_count k;
-		struct xj_col c[5] = { XJ_COL_INT, S(k.code), S(k.name), XJ_COL_INT, XJ_COL_INT };
+		struct xj_col c[3] = { XJ_COL_INT, XJ_COL_INT, XJ_COL_INT };
 
-		memset(&k, 0, sizeof(k));
-		if ((rc = xj_db_fetch(db, XJ_Q_WF_COUNTS, c, 5)) != XJ_OK)
+		if ((rc = xj_db_fetch(db, XJ_Q_WF_COUNTS, c, 3)) != XJ_OK)
 			break;
-		k.org = (unsigned)c[0].i;
-		k.open = c[3].i;
-		k.overdue = c[4].i;
-		fn(&k, arg);
+		if (n < XJ_WF_COUNTS_MAX) {
+			memset(&k[n], 0, sizeof(k[n]));
+			k[n].org = (unsigned)c[0].i;
+			k[n].open = c[1].i;
+			k[n].overdue = c[2].i;
+			n++;
+		}
 	}
 	xj_db_done(db, XJ_Q_WF_COUNTS);
-	return rc == XJ_NO_ROW ? XJ_OK : rc;
+	if (rc != XJ_NO_ROW)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct xj_wf_org o;
+		if ((rc = xj_wf_org(db, k[i].org, &o)) != XJ_OK && rc != XJ_NO_ROW)
+			goto out;
+		memcpy(k[i].code, o.code, sizeof(k[i].code));
+		memcpy(k[i].name, o.name, sizeof(k[i].name));
+		memcpy(k[i].path, o.path, sizeof(k[i].path));
+	}
+	qsort(k, (size_t)n, sizeof(k[0]), by_path);
+	for (i = 0; i < n; i++)
+		fn(&k[i], arg);
+	rc = XJ_OK;
+out:
+	free(k);
+	return rc;
 }
 
 int

@@ -143,11 +143,14 @@ struct xj_wf_item {
 };
 int	xj_wf_inbox(struct xj_db *, unsigned org, const char *today, int limit,
 	    void (*fn)(const struct xj_wf_item *, void *), void *);
-/* Open steps per acting org under path (a bureau's scope). */
+/* Open steps per acting org under path (a bureau's scope), in path order,
+ * at most XJ_WF_COUNTS_MAX orgs. */
+#define XJ_WF_COUNTS_MAX	500
 struct xj_wf_count {
 	unsigned	 org;
 	char		 code[13];
 	char		 name[401];
+	char		 path[129];
 	long long	 open, overdue;
 };
 int	xj_wf_counts(struct xj_db *, const char *path, const char *today, int limit,

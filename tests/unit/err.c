@@ -132,6 +132,17 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_REG_LIMIT, 409, "registration_limit" },
 	{ XJ_E_REG_RATE, 429, "registration_rate_limited" },
 	{ XJ_E_F_SMS_CODE, 422, "sms_code_invalid" },
+	/* issue 11 (wf): the workflow engine and transfers */
+	{ XJ_E_TRANSFER_MISMATCH, 422, "transfer_refused_2001" },
+	{ XJ_E_TRANSFER_BUSY, 409, "transfer_refused_2002" },
+	{ XJ_E_TRANSFER_PROBLEM, 409, "transfer_refused_2003" },
+	{ XJ_E_TRANSFER_SAME_SCHOOL, 409, "transfer_same_school" },
+	{ XJ_E_TRANSFER_FROZEN, 409, "transfer_frozen" },
+	{ XJ_E_WF_EXCHANGE, 409, "workflow_exchange_unavailable" },
+	{ XJ_E_WF_STEP_DECIDED, 409, "workflow_step_decided" },
+	{ XJ_E_WF_NOT_YOUR_STEP, 403, "workflow_not_your_step" },
+	{ XJ_E_WF_NOT_OVERDUE, 409, "workflow_not_overdue" },
+	{ XJ_E_ORG_CLOSED, 409, "school_closed" },
 };
 
 static int
