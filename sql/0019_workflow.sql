@@ -127,7 +127,7 @@ CREATE TABLE IF NOT EXISTS workflow_notice (
 
 -- Transfer freezes (R-MOV-3, issue 11 §7): no new transfer starts in a
 -- province from starts_on to ends_on (Beijing dates, both included). Set
--- with `xuejictl workflow freeze`.
+-- with `xuejictl transfer-freeze` as the owner account (policy, review M8).
 CREATE TABLE IF NOT EXISTS transfer_freeze (
 	province		VARCHAR(6)	NOT NULL,
 	starts_on		DATE		NOT NULL,

@@ -102,10 +102,11 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        remind the orgs of workflow steps due within 2 working\n"
 "                        days and mark overdue steps, once each; --today stands\n"
 "                        for the day of the run (tests, catch-up); the job\n"
-"                        workflow-tick does the same for today\n"
-"  workflow freeze --province CODE --from DATE --to DATE [--reason TEXT]\n"
-"  workflow unfreeze --province CODE --from DATE\n"
-"  workflow freezes\n"
+"                        workflow-tick does the same for today\n" },
+	{ "transfer-freeze", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_transfer_freeze,
+"  transfer-freeze set --province CODE --from DATE --to DATE [--reason TEXT]\n"
+"  transfer-freeze lift --province CODE --from DATE\n"
+"  transfer-freeze list\n"
 "                        freeze new transfers in a province for a period (both\n"
 "                        days included), lift a freeze, list them (audited)\n" },
 	{ "version", 0, cmd_version,

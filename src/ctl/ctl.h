@@ -89,6 +89,7 @@ int	xj_ctl_job_sms_deliver(struct xj_ctl *, long *done);
 int	xj_ctl_job_sms_purge(struct xj_ctl *, long *done);
 /* workflow.c (issue 11): the tick and the transfer freezes */
 int	xj_ctl_workflow(struct xj_ctl *, int, char **);
+int	xj_ctl_transfer_freeze(struct xj_ctl *, int, char **);
 int	xj_ctl_job_workflow_tick(struct xj_ctl *, long *done);
 
 /* the work behind the commands */

@@ -1,5 +1,5 @@
-/* workflow.c -- `xuejictl workflow`: the workflow engine's daily tick and
- * the provincial transfer freezes (issue 11 §4, §7; R-MOV-3).
+/* workflow.c -- `xuejictl workflow tick`: the workflow engine's daily tick;
+ * `xuejictl transfer-freeze`: the provincial transfer freezes (issue 11 §4, §7; R-MOV-3).
  *   workflow tick [--today YYYY-MM-DD]
  *	one pass: a reminder (notice 'reminder' to the acting org) for each
  *	open step due within 2 working days, and each open step past its
@@ -8,12 +8,12 @@
  *	and marked once. --today stands for the day the tick runs (default:
  *	today in Beijing): tests and a catch-up after downtime use it. The
  *	job workflow-tick runs the same with today.
- *   workflow freeze --province CODE --from D --to D [--reason TEXT]
+ *   transfer-freeze set --province CODE --from D --to D [--reason TEXT]
  *	no new transfer starts in the province from D to D (both included);
  *	again with the same --from changes the end
- *   workflow unfreeze --province CODE --from D
- *   workflow freezes
- *	list the freezes. */
+ *   transfer-freeze lift --province CODE --from D
+ *   transfer-freeze list
+ *	as the owner account (policy, review M8); audited. */
 #include "config.h"
 
 #include <getopt.h>
@@ -140,19 +140,57 @@ xj_ctl_workflow(struct xj_ctl *x, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "today", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *today = NULL;
+	char now[XJ_WF_DATE];
+	long a, b, ta = 0, tb = 0;
+	int ch;
+
+	while ((ch = xj_ctl_getopt(argc, argv, "", opts)) != -1)
+		switch (ch) {
+		case 't': today = optarg; break;
+		default: return xj_ctl_usage(argv[0]);
+		}
+	if (optind != argc - 1 || strcmp(argv[optind], "tick") != 0)
+		return xj_ctl_usage(argv[0]);
+	if (today != NULL && !date_ok(today)) {
+		fprintf(stderr, "workflow tick: --today must be a date YYYY-MM-DD\n");
+		return 2;
+	}
+	if (today == NULL) {
+		xj_wf_today(now);
+		today = now;
+	}
+	do {
+		if (tick(x, today, &a, &b) != XJ_OK) {
+			fprintf(stderr, "workflow tick: failed (MariaDB error %u)\n", x->db.err);
+			return 1;
+		}
+		ta += a;
+		tb += b;
+	} while (a + b > 0);
+	printf("workflow tick %s: %ld reminders, %ld steps overdue\n", today, ta, tb);
+	return 0;
+}
+
+/* Freezes are policy, like the collection window: written by the owner
+ * account (review M8), read by the workers. */
+int
+xj_ctl_transfer_freeze(struct xj_ctl *x, int argc, char **argv)
+{
+	static const struct option opts[] = {
 		{ "province", required_argument, NULL, 'p' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 'u' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *today = NULL, *province = NULL, *from = NULL, *to = NULL, *reason = "", *cmd;
-	char now[XJ_WF_DATE];
+	const char *province = NULL, *from = NULL, *to = NULL, *reason = "", *cmd;
 	int ch, rc;
 
 	while ((ch = xj_ctl_getopt(argc, argv, "", opts)) != -1)
 		switch (ch) {
-		case 't': today = optarg; break;
 		case 'p': province = optarg; break;
 		case 'f': from = optarg; break;
 		case 'u': to = optarg; break;
@@ -162,60 +200,40 @@ xj_ctl_workflow(struct xj_ctl *x, int argc, char **argv)
 	if (optind != argc - 1)
 		return xj_ctl_usage(argv[0]);
 	cmd = argv[optind];
-	if (strcmp(cmd, "tick") == 0) {
-		long a, b, ta = 0, tb = 0;
-		if (today != NULL && !date_ok(today)) {
-			fprintf(stderr, "workflow tick: --today must be a date YYYY-MM-DD\n");
-			return 2;
-		}
-		if (today == NULL) {
-			xj_wf_today(now);
-			today = now;
-		}
-		do {
-			if ((rc = tick(x, today, &a, &b)) != XJ_OK) {
-				fprintf(stderr, "workflow tick: failed (MariaDB error %u)\n", x->db.err);
-				return 1;
-			}
-			ta += a;
-			tb += b;
-		} while (a + b > 0);
-		printf("workflow tick %s: %ld reminders, %ld steps overdue\n", today, ta, tb);
-		return 0;
-	}
-	if (strcmp(cmd, "freezes") == 0)
+	if (strcmp(cmd, "list") == 0)
 		return xj_wf_freeze_list(&x->db, freeze_line, NULL) == XJ_OK ? 0 : 1;
+	if (strcmp(cmd, "set") != 0 && strcmp(cmd, "lift") != 0)
+		return xj_ctl_usage(argv[0]);
 	if (!province_ok(province) || !date_ok(from)) {
-		fprintf(stderr, "workflow %s: --province is a province code (e.g. 110000), --from a date\n",
+		fprintf(stderr, "transfer-freeze %s: --province is a province code (e.g. 110000), --from a date\n",
 		    cmd);
 		return 2;
 	}
-	if (strcmp(cmd, "freeze") == 0) {
+	if (strcmp(cmd, "set") == 0) {
+		struct freeze_tx t = { province, from, to, reason, 0 };
 		if (!date_ok(to) || strcmp(to, from) < 0 || strlen(reason) > 200) {
-			fprintf(stderr, "workflow freeze: --to is a date not before --from; --reason at most 200 bytes\n");
+			fprintf(stderr, "transfer-freeze set: --to is a date not before --from; --reason at most 200 bytes\n");
 			return 2;
 		}
-		struct freeze_tx t = { province, from, to, reason, 0 };
 		if (xj_tx_run(&x->db, freeze_tx, &t) != XJ_OK) {
-			fprintf(stderr, "workflow freeze: failed (MariaDB error %u)\n", x->db.err);
+			fprintf(stderr, "transfer-freeze set: failed (MariaDB error %u)\n", x->db.err);
 			return 1;
 		}
-		printf("workflow freeze: no new transfers in %s from %s to %s\n", province, from, to);
+		printf("transfer-freeze: no new transfers in %s from %s to %s\n", province, from, to);
 		return 0;
 	}
-	if (strcmp(cmd, "unfreeze") == 0) {
+	{
 		struct freeze_tx t = { province, from, NULL, NULL, 1 };
 		rc = xj_tx_run(&x->db, freeze_tx, &t);
-		if (rc == XJ_NO_ROW) {
-			fprintf(stderr, "workflow unfreeze: no freeze of %s starts on %s\n", province, from);
-			return 1;
-		}
-		if (rc != XJ_OK) {
-			fprintf(stderr, "workflow unfreeze: failed (MariaDB error %u)\n", x->db.err);
-			return 1;
-		}
-		printf("workflow unfreeze: the freeze of %s from %s is lifted\n", province, from);
-		return 0;
 	}
-	return xj_ctl_usage(argv[0]);
+	if (rc == XJ_NO_ROW) {
+		fprintf(stderr, "transfer-freeze lift: no freeze of %s starts on %s\n", province, from);
+		return 1;
+	}
+	if (rc != XJ_OK) {
+		fprintf(stderr, "transfer-freeze lift: failed (MariaDB error %u)\n", x->db.err);
+		return 1;
+	}
+	printf("transfer-freeze: the freeze of %s from %s is lifted\n", province, from);
+	return 0;
 }

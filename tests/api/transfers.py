@@ -244,28 +244,29 @@ def _(s):
     s.eq(q1(s, "SELECT COUNT(*) FROM workflow WHERE subject_id = %d" % sid), "0")
 
 
-@test("issue 11 §7 a province's freeze refuses new transfers in its period; lifted, they start again")
+@test("issue 11 §7 a province's freeze (xuejictl transfer-freeze, the owner account) refuses new transfers in its period; lifted, they start again")
 def _(s):
     (sid,) = admitted(s, school=CY1)
     recv = signed_in(s, CY3 + ".clerk")
     today = beijing_today()
-    s.stack.xuejictl("workflow", "freeze", "--province", "110000", "--from", date_add(today, -1),
+    s.stack.xuejictl("transfer-freeze", "set", "--province", "110000", "--from", date_add(today, -1),
                      "--to", date_add(today, 1), "--reason", "升级批次")
     try:
         st, h, b = start(s, recv, sid)
         s.error_body(b, "transfer_frozen", 409, st)
-        out = s.stack.xuejictl("workflow", "freezes")
+        out = s.stack.xuejictl("transfer-freeze", "list")
         s.ok("110000\t%s\t%s" % (date_add(today, -1), date_add(today, 1)) in out, out)
     finally:
-        s.stack.xuejictl("workflow", "unfreeze", "--province", "110000", "--from", date_add(today, -1))
+        s.stack.xuejictl("transfer-freeze", "lift", "--province", "110000", "--from", date_add(today, -1))
     # a freeze that is over, or not yet begun, does not stop anything
-    s.stack.xuejictl("workflow", "freeze", "--province", "110000", "--from", date_add(today, 1),
+    s.stack.xuejictl("transfer-freeze", "set", "--province", "110000", "--from", date_add(today, 1),
                      "--to", date_add(today, 20))
     try:
         started(s, recv, sid)
     finally:
-        s.stack.xuejictl("workflow", "unfreeze", "--province", "110000", "--from", date_add(today, 1))
+        s.stack.xuejictl("transfer-freeze", "lift", "--province", "110000", "--from", date_add(today, 1))
     s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'transfer_freeze.set'"), "2")
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'transfer_freeze.lift'"), "2")
 
 
 @test("R-ORG-3 a bureau does not start transfers; a school clerk does not decide")

@@ -18,7 +18,9 @@
 /* run by xuejictl as the schema owner only, never by the app user */
 static const char *owner_only[] = {
 	"ORG_INSERT_SCHOOL", "WINDOW_UPSERT", "AGE_POLICY_UPSERT", "MIG_INSERT", "MIG_LIST",
-	"TABLES_OF_SCHEMA", "PROCEDURES_OF_SCHEMA", NULL
+	"TABLES_OF_SCHEMA", "PROCEDURES_OF_SCHEMA",
+	/* issue 11: xuejictl transfer-freeze (policy, like the window) */
+	"WF_FREEZE_SET", "WF_FREEZE_DEL", NULL
 };
 
 /* what CALL xj_reg_create (sql/0008, 0014) writes: INSERT only */
