@@ -57,10 +57,6 @@ struct start {
 	int			 n;
 	unsigned		 target_class;
 	unsigned long long	 id;
-	/* the case as the engine loads it inside the transaction */
-	struct xj_wf_case	 w;
-	struct xj_wf_step	 s[XJ_WF_MAX_STEPS];
-	int			 ns;
 };
 
 /* The lowest common bureau of two counties (R-ORG-6): the longest
@@ -83,40 +79,19 @@ common_bureau(struct xj_db *db, const char *a, const char *b, struct xj_wf_org *
 	return xj_wf_org(db, id, out);
 }
 
-static unsigned
-party_org(const struct start *t, const char *party)
-{
-	return strcmp(party, "receiving_school") == 0 ? t->rs.id :
-	    strcmp(party, "receiving_county") == 0 ? t->rc.id :
-	    strcmp(party, "sending_school") == 0 ? t->ss.id :
-	    strcmp(party, "sending_county") == 0 ? t->sc.id : t->above.id;
-}
-
-static const char *
-party_path(const struct start *t, unsigned org)
-{
-	return org == t->rs.id ? t->rs.path : org == t->ss.id ? t->ss.path :
-	    org == t->rc.id ? t->rc.path : org == t->sc.id ? t->sc.path : t->above.path;
-}
-
 static int
 start_tx(struct xj_db *db, void *arg)
 {
 	struct start *t = arg;
+	struct xj_wf_parties p = { &t->rs, &t->rc, &t->ss, &t->sc, &t->above };
 	struct xj_wf_new w;
-	char today[XJ_WF_DATE], province[7], id[24];
-	int rc, i;
+	int rc;
 
 	memset(&w, 0, sizeof(w));
 	w.type = t->type;
 	w.variant = t->variant;
 	w.subject_id = t->st.id;
 	w.initiator = t->rs.id;
-	w.recv_school = t->rs.id;
-	w.recv_county = t->rc.id;
-	w.send_school = t->ss.id;
-	w.send_county = t->sc.id;
-	w.above = t->above.id;
 	w.target_class = t->target_class;
 	w.started_by = t->r->actor_id;
 	/* a problem flag set since the check outside: read again in here */
@@ -124,26 +99,8 @@ start_tx(struct xj_db *db, void *arg)
 		return rc;
 	if (rc == 1)
 		return XJ_E_TRANSFER_PROBLEM;
-	/* the unique open_subject: a second start for the student, even a
-	 * concurrent one, is 2002 */
-	if ((rc = xj_wf_insert(db, &w, &t->id)) != XJ_OK)
-		return rc == XJ_E_CONFLICT ? XJ_E_TRANSFER_BUSY : rc;
-	for (i = 0; i < t->n; i++) {
-		unsigned org = party_org(t, t->defs[i].party);
-		if ((rc = xj_wf_step_insert(db, t->id, &t->defs[i], org, party_path(t, org))) != XJ_OK)
-			return rc;
-	}
-	if ((rc = xj_wf_get(db, t->id, &t->w)) != XJ_OK ||
-	    (rc = xj_wf_steps(db, t->id, t->s, &t->ns)) != XJ_OK)
-		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
-	/* step 1 is the receiving school's application: starting decides it */
-	xj_wf_today(today);
-	xj_wf_province_of(t->rs.path, province);
-	if ((rc = xj_wf_open_step(db, t->id, province, &t->s[0], today)) != XJ_OK ||
-	    (rc = xj_wf_approve(db, t->r, &t->w, t->s, t->ns, t->s[0].seq, "")) != XJ_OK)
-		return rc;
-	snprintf(id, sizeof(id), "%llu", t->id);
-	return xj_school_audit(db, t->r, "transfer.start", "workflow", id, xj_str_c(t->type));
+	rc = xj_wf_start(db, t->r, &w, t->defs, t->n, &p, "transfer.start", &t->id);
+	return rc == XJ_E_CONFLICT ? XJ_E_TRANSFER_BUSY : rc;
 }
 
 /* Same name as the record's, ignoring surrounding blanks. */

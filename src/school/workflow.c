@@ -108,6 +108,62 @@ xj_wf_approve(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
 	}
 }
 
+/* The org of a party of the case (bureau_above: the lowest common
+ * bureau; exchange steps are refused before a case starts). */
+static const struct xj_wf_org *
+party(const struct xj_wf_parties *p, const char *name)
+{
+	return strcmp(name, "receiving_school") == 0 ? p->recv_school :
+	    strcmp(name, "receiving_county") == 0 ? p->recv_county :
+	    strcmp(name, "sending_school") == 0 ? p->send_school :
+	    strcmp(name, "sending_county") == 0 ? p->send_county : p->above;
+}
+
+int
+xj_wf_start(struct xj_db *db, struct xj_req *r, struct xj_wf_new *w,
+    const struct xj_wf_def *defs, int n, const struct xj_wf_parties *p, const char *action,
+    unsigned long long *id)
+{
+	struct xj_wf_case *c = xj_calloc(r->arena, 1, sizeof(*c));
+	struct xj_wf_step *s = xj_calloc(r->arena, XJ_WF_MAX_STEPS, sizeof(*s));
+	char today[XJ_WF_DATE], province[7], sid[24];
+	int rc, i, ns;
+
+	if (c == NULL || s == NULL)
+		return XJ_E_TOO_COMPLEX;
+	/* the ministry exchange is not connected: such a chain cannot run */
+	for (i = 0; i < n; i++)
+		if (defs[i].by_exchange || strcmp(defs[i].party, "exchange") == 0)
+			return XJ_E_WF_EXCHANGE;
+	w->recv_school = p->recv_school->id;
+	w->recv_county = p->recv_county->id;
+	w->send_school = p->send_school->id;
+	w->send_county = p->send_county->id;
+	w->above = p->above->id;
+	/* the unique open_subject: a second case of the subject, even a
+	 * concurrent one, is XJ_E_CONFLICT (the chain's "business in
+	 * progress") */
+	if ((rc = xj_wf_insert(db, w, id)) != XJ_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		const struct xj_wf_org *o = party(p, defs[i].party);
+		if ((rc = xj_wf_step_insert(db, *id, &defs[i], o->id, o->path)) != XJ_OK)
+			return rc;
+	}
+	if ((rc = xj_wf_get(db, *id, c)) != XJ_OK || (rc = xj_wf_steps(db, *id, s, &ns)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	if (ns < 2)
+		return XJ_E_INTERNAL;	/* a chain of the application alone: a bad row */
+	/* step 1 is the initiator's application: starting decides it */
+	xj_wf_today(today);
+	xj_wf_province_of(s[0].org_path, province);
+	if ((rc = xj_wf_open_step(db, *id, province, &s[0], today)) != XJ_OK ||
+	    (rc = xj_wf_approve(db, r, c, s, ns, s[0].seq, "")) != XJ_OK)
+		return rc;
+	snprintf(sid, sizeof(sid), "%llu", *id);
+	return xj_school_audit(db, r, action, "workflow", sid, xj_str_c(w->type));
+}
+
 /* ---- reading ------------------------------------------------------------- */
 
 void

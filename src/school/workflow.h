@@ -20,6 +20,20 @@ int	xj_wf_open_step(struct xj_db *, unsigned long long wf, const char *province,
  * the case closes approved. XJ_E_WF_STEP_DECIDED when it is not open. */
 int	xj_wf_approve(struct xj_db *, struct xj_req *, const struct xj_wf_case *,
 	    const struct xj_wf_step *steps, int n, int seq, const char *reason);
+/* The orgs of a case's parties (a status change: the student's school
+ * and county on both sides). */
+struct xj_wf_parties {
+	const struct xj_wf_org	*recv_school, *recv_county, *send_school, *send_county, *above;
+};
+/* Start a case of the chain defs[0..n) inside the caller's transaction:
+ * the case (w's parties are filled from p), its steps, step 1 (the
+ * initiator's application) decided by the request's actor, step 2 open
+ * with its deadline, the audit entry `action`. XJ_OK with *id;
+ * XJ_E_CONFLICT when the subject has a case open. A new kind of chain is
+ * its rows and a handler calling this. */
+int	xj_wf_start(struct xj_db *, struct xj_req *, struct xj_wf_new *w,
+	    const struct xj_wf_def *defs, int n, const struct xj_wf_parties *p, const char *action,
+	    unsigned long long *id);
 /* The case with its steps as JSON (the school's view). */
 void	xj_wf_gen_case(yajl_gen, const struct xj_wf_case *, const struct xj_wf_step *, int n,
 	    const char *today);
