@@ -767,6 +767,51 @@
 	X(STAFF_TOTP_USE,    0, \
 	  "UPDATE staff_account SET totp_last_step = ? WHERE id = ? AND totp_enabled = 1" \
 	  " AND (totp_last_step IS NULL OR totp_last_step < ?)") \
+	/* issue 11 item 3 (R-MOV-3): the working-day calendar (sql/0018, \
+	 * store/calendar.c). The special days of a span, national ('') and \
+	 * the province's overlay, the overlay last on the same day; kind + 0 \
+	 * is the ENUM's number (1 holiday, 2 workday = enum xj_daykind) */ \
+	X(CAL_DAYS_RANGE,    0, \
+	  "SELECT DATEDIFF(day, '1970-01-01'), kind + 0 FROM calendar_day" \
+	  " WHERE prov_key IN ('', ?) AND day BETWEEN ? AND ? ORDER BY day, prov_key") \
+	X(CAL_YEARS_RANGE,   0, \
+	  "SELECT year FROM calendar_year WHERE prov_key = '' AND year BETWEEN ? AND ?") \
+	X(CAL_DAYS_DELETE,   0, \
+	  "DELETE FROM calendar_day WHERE prov_key = ? AND day BETWEEN ? AND ?") \
+	X(CAL_DAY_INSERT,    XJ_SQL_DUP_OK, \
+	  "INSERT INTO calendar_day (day, province, kind, name) VALUES (?, NULLIF(?, ''), ?, ?)") \
+	X(CAL_YEAR_UPSERT,   0, \
+	  "INSERT INTO calendar_year (year, province, source, days, digest, imported_at)" \
+	  " VALUES (?, NULLIF(?, ''), ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE" \
+	  " source = VALUES(source), days = VALUES(days), digest = VALUES(digest)," \
+	  " imported_at = VALUES(imported_at)") \
+	X(CAL_YEAR_DIGEST,   0, \
+	  "SELECT digest FROM calendar_year WHERE prov_key = ? AND year = ? FOR UPDATE") \
+	X(CAL_YEARS_LIST,    0, \
+	  "SELECT year, prov_key, days, DATE_FORMAT(imported_at, '%Y-%m-%d %H:%i:%s'), source" \
+	  " FROM calendar_year ORDER BY year, prov_key") \
+	/* issue 15 item 6: xuejictl org import (src/ctl/orgimport.c), run \
+	 * as the schema owner only. A bureau by code: a city without \
+	 * counties is also its own county (sql/0002), the county first. */ \
+	X(ORGIMP_BUREAU,     0, \
+	  "SELECT id, kind, path FROM org WHERE code = ? AND kind <> 'school'" \
+	  " ORDER BY FIELD(kind, 'county', 'city', 'province', 'ministry') LIMIT 1") \
+	X(ORGIMP_LOCK,       0, "SELECT id FROM org WHERE id = ? FOR UPDATE") \
+	X(ORGIMP_SCHOOL,     0, \
+	  "SELECT id, name, county_id, COALESCE(supervisor_id, 0), COALESCE(ownership, '')," \
+	  " COALESCE(main_campus_id, 0), licensed, status FROM org" \
+	  " WHERE kind = 'school' AND code = ? FOR UPDATE") \
+	X(ORGIMP_INSERT,     XJ_SQL_DUP_OK, \
+	  "INSERT INTO org (kind, code, name, parent_id, path, county_id, supervisor_id, ownership," \
+	  " main_campus_id, licensed) VALUES ('school', ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	X(ORGIMP_UPDATE,     0, \
+	  "UPDATE org SET name = ?, supervisor_id = ?, ownership = ?, main_campus_id = ?, licensed = ?" \
+	  " WHERE id = ? AND status = 'open'") \
+	X(ORGIMP_OPEN_IN,    0, \
+	  "SELECT id, code, name FROM org WHERE kind = 'school' AND status = 'open' AND path LIKE ?" \
+	  " ORDER BY code FOR UPDATE") \
+	X(ORGIMP_CLOSE,      0, \
+	  "UPDATE org SET status = 'closed', closed_on = ? WHERE id = ? AND status = 'open'") \
 	/* ---- issue 11 (wf): the workflow engine, transfers, freezes ------- \
 	 * (sql/0019, store/workflow.c, school/workflow.c, ctl/workflow.c) */ \
 	X(WF_TYPE_PICK,      0, \
@@ -847,6 +892,14 @@
 	  "SELECT st.workflow_id, st.seq, st.org_id, w.initiator_org_id FROM workflow_step st" \
 	  " JOIN workflow w ON w.id = st.workflow_id WHERE st.state = 'open' AND st.deadline < ?" \
 	  " AND st.overdue = 0 ORDER BY st.deadline, st.id LIMIT ?") \
+	/* provisional deadlines after a calendar import, by id (keyset) */ \
+	X(WF_DUE_RECOUNT,    0, \
+	  "SELECT id, days, DATE_FORMAT(COALESCE(escalated_at, opened_at) + INTERVAL 8 HOUR, '%Y-%m-%d')," \
+	  " org_path, DATE_FORMAT(deadline, '%Y-%m-%d') FROM workflow_step" \
+	  " WHERE deadline_provisional = 1 AND state = 'open' AND id > ? ORDER BY id LIMIT ?") \
+	X(WF_SET_DEADLINE,   0, \
+	  "UPDATE workflow_step SET deadline = ?, deadline_provisional = ?, overdue = 0, reminded_on = NULL" \
+	  " WHERE id = ? AND state = 'open' AND deadline_provisional = 1") \
 	X(WF_MARK_OVERDUE,   0, \
 	  "UPDATE workflow_step SET overdue = 1 WHERE workflow_id = ? AND seq = ? AND state = 'open'" \
 	  " AND overdue = 0") \

@@ -19,6 +19,10 @@
 static const char *owner_only[] = {
 	"ORG_INSERT_SCHOOL", "WINDOW_UPSERT", "AGE_POLICY_UPSERT", "MIG_INSERT", "MIG_LIST",
 	"TABLES_OF_SCHEMA", "PROCEDURES_OF_SCHEMA",
+	"CAL_DAYS_DELETE", "CAL_DAY_INSERT", "CAL_YEAR_UPSERT",	/* xuejictl calendar import */
+	/* issue 15 item 6: xuejictl org import */
+	"ORGIMP_BUREAU", "ORGIMP_LOCK", "ORGIMP_SCHOOL", "ORGIMP_INSERT", "ORGIMP_UPDATE",
+	"ORGIMP_OPEN_IN", "ORGIMP_CLOSE",
 	/* issue 11: xuejictl transfer-freeze (policy, like the window) */
 	"WF_FREEZE_SET", "WF_FREEZE_DEL", NULL
 };

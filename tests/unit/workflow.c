@@ -1,4 +1,4 @@
-/* workdays.c -- unit tests of the workflow engine's pure parts: the
+/* workflow.c -- unit tests of the workflow engine's pure parts: the
  * weekend-only working-day count every deadline uses until the holiday
  * calendar is merged (store/workflow.h, R-MOV-3: "the 10th working day
  * after D" counts from D+1), and the province of an org path. */
