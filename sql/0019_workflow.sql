@@ -106,8 +106,9 @@ CREATE TABLE IF NOT EXISTS workflow_step (
 	KEY step_inbox (org_id, state, deadline, id),
 	-- counts per org under a bureau: a range of paths, covered
 	KEY step_scope (state, org_path, org_id, deadline, overdue),
-	-- the tick: open steps by deadline
-	KEY step_due (state, deadline, id)
+	-- the tick: open steps by deadline; provisional deadlines to recount
+	KEY step_due (state, deadline, id),
+	KEY step_provisional (deadline_provisional, state, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- What the engine tells an org (or the family, through the case): a

@@ -1,7 +1,8 @@
 /* workflow.c -- `xuejictl workflow tick`: the workflow engine's daily tick;
  * `xuejictl transfer-freeze`: the provincial transfer freezes (issue 11 §4, §7; R-MOV-3).
  *   workflow tick [--today YYYY-MM-DD]
- *	one pass: a reminder (notice 'reminder' to the acting org) for each
+ *	one pass: provisional deadlines recounted once their year's calendar
+ *	is imported; a reminder (notice 'reminder' to the acting org) for each
  *	open step due within 2 working days, and each open step past its
  *	deadline marked overdue (notice 'overdue' to the acting org and the
  *	initiator, who may then force-escalate it). Each step is reminded
@@ -32,9 +33,10 @@
 #define REMIND_DAYS	2	/* R-MOV-3 / issue 11 §4: due within 2 working days */
 
 struct tick_tx {
-	const char	*today;
-	char		 horizon[XJ_WF_DATE];
-	long		 reminded, overdue;
+	const char		*today;
+	char			 horizon[XJ_WF_DATE];
+	unsigned long long	 after;		/* the recount's keyset */
+	long			 recounted, reminded, overdue;
 };
 
 static int
@@ -43,27 +45,39 @@ tick_tx(struct xj_db *db, void *arg)
 	struct tick_tx *t = arg;
 	int rc;
 
-	t->reminded = t->overdue = 0;
+	t->recounted = t->reminded = t->overdue = 0;
+	/* first the deadlines a calendar import made final (R-MOV-3), so
+	 * that the marks below use them */
+	if ((rc = xj_wf_tick_recount(db, &t->after, TICK_BATCH, &t->recounted)) != XJ_OK)
+		return rc;
 	if ((rc = xj_wf_tick_overdue(db, t->today, TICK_BATCH, &t->overdue)) != XJ_OK)
 		return rc;
 	return xj_wf_tick_remind(db, t->today, t->horizon, TICK_BATCH, &t->reminded);
 }
 
-/* One batch of both passes for `today`: *reminded, *overdue. */
+/* The recount's place in the provisional steps, across batches of this
+ * process: a step that stays provisional is passed over, not read again
+ * first in every batch. */
+static unsigned long long recount_after;
+
+/* One batch of the three passes for `today`. */
 static int
-tick(struct xj_ctl *x, const char *today, long *reminded, long *overdue)
+tick(struct xj_ctl *x, const char *today, long *recounted, long *reminded, long *overdue)
 {
 	struct tick_tx t;
 	int prov, rc;
 
 	memset(&t, 0, sizeof(t));
 	t.today = today;
+	t.after = recount_after;
 	/* one horizon for every province: the working-day function is
 	 * national until the calendar's provincial overlay is merged */
 	if ((rc = xj_wf_add_workdays(&x->db, "", today, REMIND_DAYS, t.horizon, &prov)) != XJ_OK)
 		return rc;
 	if ((rc = xj_tx_run(&x->db, tick_tx, &t)) != XJ_OK)
 		return rc;
+	recount_after = t.after;
+	*recounted = t.recounted;
 	*reminded = t.reminded;
 	*overdue = t.overdue;
 	return XJ_OK;
@@ -73,12 +87,12 @@ int
 xj_ctl_job_workflow_tick(struct xj_ctl *x, long *done)
 {
 	char today[XJ_WF_DATE];
-	long a = 0, b = 0;
+	long a = 0, b = 0, c = 0;
 	int rc;
 
 	xj_wf_today(today);
-	rc = tick(x, today, &a, &b);
-	*done = a + b;
+	rc = tick(x, today, &c, &a, &b);
+	*done = a + b + c;
 	return rc;
 }
 
@@ -144,7 +158,7 @@ xj_ctl_workflow(struct xj_ctl *x, int argc, char **argv)
 	};
 	const char *today = NULL;
 	char now[XJ_WF_DATE];
-	long a, b, ta = 0, tb = 0;
+	long a, b, c, ta = 0, tb = 0, tc = 0;
 	int ch;
 
 	while ((ch = xj_ctl_getopt(argc, argv, "", opts)) != -1)
@@ -163,14 +177,16 @@ xj_ctl_workflow(struct xj_ctl *x, int argc, char **argv)
 		today = now;
 	}
 	do {
-		if (tick(x, today, &a, &b) != XJ_OK) {
+		if (tick(x, today, &c, &a, &b) != XJ_OK) {
 			fprintf(stderr, "workflow tick: failed (MariaDB error %u)\n", x->db.err);
 			return 1;
 		}
 		ta += a;
 		tb += b;
-	} while (a + b > 0);
-	printf("workflow tick %s: %ld reminders, %ld steps overdue\n", today, ta, tb);
+		tc += c;
+	} while (a + b + c > 0);
+	printf("workflow tick %s: %ld deadlines recounted, %ld reminders, %ld steps overdue\n", today,
+	    tc, ta, tb);
 	return 0;
 }
 

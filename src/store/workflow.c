@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "domain/window.h"
+#include "calendar.h"
 #include "sql.h"
 #include "workflow.h"
 
@@ -517,6 +518,64 @@ xj_wf_tick_overdue(struct xj_db *db, const char *today, int limit, long *n)
 	return XJ_OK;
 }
 
+struct recount {
+	unsigned long long	 id;
+	int			 days;
+	char			 from[XJ_WF_DATE];
+	char			 path[129];
+	char			 deadline[XJ_WF_DATE];
+};
+
+int
+xj_wf_tick_recount(struct xj_db *db, unsigned long long *after, int limit, long *n)
+{
+	static struct recount d[TICK_MAX];
+	struct xj_val v[2] = { XJ_VI(*after), XJ_VI(limit > TICK_MAX ? TICK_MAX : limit) };
+	int rc, k = 0, i;
+
+	*n = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_WF_DUE_RECOUNT, v, 2)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct recount t;
+		struct xj_col c[5] = { XJ_COL_INT, XJ_COL_INT, S(t.from), S(t.path), S(t.deadline) };
+
+		memset(&t, 0, sizeof(t));
+		if ((rc = xj_db_fetch(db, XJ_Q_WF_DUE_RECOUNT, c, 5)) != XJ_OK)
+			break;
+		t.id = (unsigned long long)c[0].i;
+		t.days = (int)c[1].i;
+		if (k < TICK_MAX)
+			d[k++] = t;
+	}
+	xj_db_done(db, XJ_Q_WF_DUE_RECOUNT);
+	if (rc != XJ_NO_ROW)
+		return rc;
+	*after = k < (int)v[1].i ? 0 : d[k - 1].id;
+	for (i = 0; i < k; i++) {
+		char province[7], out[XJ_WF_DATE];
+		size_t m = 0;
+		const char *p = d[i].path[0] == '/' ? d[i].path + 1 : d[i].path;
+		int prov;
+
+		while (p[m] && p[m] != '/' && m < 6)
+			m++;
+		memcpy(province, p, m);
+		province[m] = '\0';
+		if ((rc = xj_wf_add_workdays(db, province, d[i].from, d[i].days, out, &prov)) != XJ_OK)
+			return rc;
+		if (prov && strcmp(out, d[i].deadline) == 0)
+			continue;	/* still no calendar for it */
+		{
+			struct xj_val u[3] = { XJ_VS(out), XJ_VI(prov), XJ_VI(d[i].id) };
+			if ((rc = xj_db_exec(db, XJ_Q_WF_SET_DEADLINE, u, 3)) != XJ_OK)
+				return rc;
+		}
+		(*n)++;
+	}
+	return XJ_OK;
+}
+
 /* ---- freezes ------------------------------------------------------------- */
 
 int
@@ -616,13 +675,10 @@ int
 xj_wf_add_workdays(struct xj_db *db, const char *province, const char *from, int n,
     char out[XJ_WF_DATE], int *provisional)
 {
-	/* TODO(calendar): xj_calendar_add_workdays(db, province, from, n, out,
-	 * provisional) once store/calendar.h is merged; until then weekends
-	 * only, every deadline provisional (R-MOV-3) */
-	(void)db;
-	(void)province;
-	*provisional = 1;
-	return xj_wf_weekdays_after(from, n, out) == 0 ? XJ_OK : XJ_E_INTERNAL;
+	/* the official calendar with the province's overlay (R-MOV-3); a
+	 * year not imported yet counts weekends only and says provisional */
+	return xj_calendar_add_workdays(db, province != NULL && province[0] ? province : NULL, from,
+	    n, out, provisional);
 }
 
 void

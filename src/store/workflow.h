@@ -181,6 +181,11 @@ int	xj_wf_student_move(struct xj_db *, unsigned long long student, unsigned scho
 int	xj_wf_tick_remind(struct xj_db *, const char *today, const char *horizon, int limit,
 	    long *n);
 int	xj_wf_tick_overdue(struct xj_db *, const char *today, int limit, long *n);
+/* Provisional deadlines of open steps with id > *after, recounted from
+ * the day each step opened (or was escalated): *n changed, *after the
+ * last id read (0 when the batch reached the end). A deadline moved
+ * clears the step's reminder and overdue marks: they are made again. */
+int	xj_wf_tick_recount(struct xj_db *, unsigned long long *after, int limit, long *n);
 
 /* Freezes (issue 11 §7): XJ_OK with *frozen (and until = its last day). */
 int	xj_wf_frozen(struct xj_db *, const char *province, const char *today, int *frozen,
@@ -194,13 +199,14 @@ int	xj_wf_freeze_list(struct xj_db *, void (*fn)(const char *province, const cha
 
 /* ---- working days (R-MOV-3) ----------------------------------------- */
 /* The n-th working day after `from` (counting from the next day) in
- * province: the one place deadlines are computed. Until the holiday
- * calendar (issue 11 §3, store/calendar.h) is merged every deadline
- * counts weekends only and is provisional (*provisional = 1). XJ_OK or
- * XJ_E_INTERNAL for a bad date. */
+ * province ("" = national): the one place deadlines are computed, on the
+ * working-day calendar (store/calendar.h); *provisional = 1 when a year
+ * crossed has no calendar imported (weekends only there), and the tick
+ * recounts such deadlines. XJ_OK or an error. */
 int	xj_wf_add_workdays(struct xj_db *, const char *province, const char *from, int n,
 	    char out[XJ_WF_DATE], int *provisional);
-/* Pure: the same over weekends only. 0 ok, -1 bad date. */
+/* Pure: the same over weekends only (unit-tested; the engine uses the
+ * calendar). 0 ok, -1 bad date. */
 int	xj_wf_weekdays_after(const char *from, int n, char out[XJ_WF_DATE]);
 /* Today's Beijing date. */
 void	xj_wf_today(char out[XJ_WF_DATE]);

@@ -14,7 +14,7 @@ from parent import signed_up
 from staff import signed_in
 from wfcases import (API, CASES, CHAOYANG, CY1, CY3, HAIDIAN, HD1, INBOX, TRANSFERS,
                      admitted, admitted_with_parent, approved, beijing_today, date_add, decide,
-                     notices, q1, start, started, student)
+                     notices, q1, start, started, student, workdays_after)
 from xjtest import run, test
 
 
@@ -34,8 +34,8 @@ def _(s):
     s.eq((b["type"], b["state"], b["current_step"]), ("transfer_county", "open", 2))
     s.eq(steps_state(b), [(1, "receiving_school", "approved"), (2, "sending_school", "open"),
                           (3, "sending_county", "waiting")])
-    s.ok(b["steps"][1]["deadline"] and b["steps"][1]["deadline_provisional"] is True,
-         "the open step has a (provisional: no calendar yet) deadline: %r" % b["steps"][1])
+    s.eq((b["steps"][1]["deadline"], b["steps"][1]["deadline_provisional"]),
+         workdays_after(s, beijing_today(), 10), "the open step's deadline: 10 working days")
     s.eq(b["steps"][1]["org"]["code"], CY1, "the sending school acts")
     # the sending school's inbox lists it; the receiving school's does not
     send = signed_in(s, CY1 + ".reviewer")

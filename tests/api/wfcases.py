@@ -1,9 +1,10 @@
 """wfcases.py -- helpers for the workflow-engine and transfer black-box
 tests (tests/api/workflow.py, transfers.py): students admitted through
-the real chain (records.py's admitted()), their numbers, a transfer
-started by a receiving school, decisions, and the tick run as the
-operator runs it (`xuejictl workflow tick --today D`: time is a
-parameter, so the tests never sleep)."""
+the real chain (as records.py's admitted()), their numbers, a transfer
+started by a receiving school, decisions, deadlines counted on the
+stack's working-day calendar, and the tick run as the operator runs it
+(`xuejictl workflow tick --today D`: time is a parameter, so the tests
+never sleep)."""
 import datetime
 
 from parent import new_child, reg_body, signed_up
@@ -100,14 +101,39 @@ def date_add(d, days):
 
 
 def weekdays_after(d, n):
-    """The n-th weekday after d (the engine's count until the holiday
-    calendar is merged: weekends only)."""
+    """The n-th weekday after d, weekends only."""
     x = datetime.date.fromisoformat(d)
     while n > 0:
         x += datetime.timedelta(days=1)
         if x.weekday() < 5:
             n -= 1
     return x.isoformat()
+
+
+def workdays_after(s, d, n, province="110000"):
+    """(date, provisional): the n-th working day after d on the calendar
+    the stack holds (calendar_day, calendar_year; the province's overlay
+    over the national rows), counted here independently of the engine:
+    a year without an imported calendar counts weekends only and makes
+    the answer provisional (R-MOV-3)."""
+    special = {}
+    for day, kind, prov in s.sql("SELECT DATE_FORMAT(day, '%Y-%m-%d'), kind, prov_key FROM calendar_day"
+                                 " WHERE prov_key IN ('', '" + province + "') ORDER BY day, prov_key"):
+        special[day] = kind            # the overlay comes last and wins
+    years = {int(r[0]) for r in s.sql("SELECT year FROM calendar_year WHERE prov_key = ''")}
+    x = datetime.date.fromisoformat(d)
+    provisional = False
+    while n > 0:
+        x += datetime.timedelta(days=1)
+        if x.year not in years:
+            provisional = True
+            work = x.weekday() < 5
+        else:
+            k = special.get(x.isoformat())
+            work = k == "workday" if k else x.weekday() < 5
+        if work:
+            n -= 1
+    return x.isoformat(), provisional
 
 
 def beijing_today():

@@ -7,24 +7,52 @@ Cases are transfers (tests/api/transfers.py covers the chains).
 Time without sleeping: the tick takes the day it stands for
 (`xuejictl workflow tick --today D`), so a step's deadline is reached by
 running the tick for that day; the escalation accepts a step the tick
-marked overdue. Deadlines count weekends only until the holiday calendar
-(issue 11 §3) is merged: wfcases.weekdays_after mirrors that."""
+marked overdue. Deadlines are counted on the stack's working-day calendar
+(2024-2026 imported by seed-demo); wfcases.workdays_after counts them
+independently from the calendar's rows."""
+import os
 import threading
 
 from staff import signed_in
 from wfcases import (CASES, CHAOYANG, CY1, CY3, HD1, HAIDIAN, INBOX, admitted, approved, q1,
-                     beijing_today, date_add, decide, notices, started, tick, weekdays_after)
+                     beijing_today, date_add, decide, notices, started, tick, weekdays_after,
+                     workdays_after)
 from xjtest import run, test
 
 
-@test("R-MOV-3 a step's deadline is 10 working days after the day it opens, counted from the next day")
+@test("R-MOV-3 a step's deadline is 10 working days on the official calendar after the day it opens, counted from the next day")
 def _(s):
     (sid,) = admitted(s, school=CY1)
     b = started(s, signed_in(s, CY3 + ".clerk"), sid)
     step = b["steps"][1]
-    s.eq(step["deadline"], weekdays_after(beijing_today(), 10))
-    s.eq(step["deadline_provisional"], True, "no holiday calendar: provisional")
+    s.eq((step["deadline"], step["deadline_provisional"]), workdays_after(s, beijing_today(), 10))
     s.eq(q1(s, "SELECT days FROM workflow_type_step WHERE type_code = 'transfer_county' AND seq = 2"), "10")
+
+
+@test("R-MOV-3 a deadline counted without the year's calendar is provisional (weekends only) and the tick makes it final once the calendar is imported")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    year = beijing_today()[:4]
+    # the year's calendar taken away (the stack imported 2024-2026 at seed-demo)
+    s.sql("DELETE FROM calendar_year WHERE prov_key = '' AND year = %s" % year)
+    try:
+        b = started(s, signed_in(s, CY3 + ".clerk"), sid)
+        step = b["steps"][1]
+        s.eq(step["deadline_provisional"], True, "no calendar for %s: provisional" % year)
+        s.eq(step["deadline"], weekdays_after(beijing_today(), 10), "weekends only")
+    finally:
+        # imported again, as an operator does with the State Council's notice
+        path = "%s/data/calendar/cn-%s.csv" % (s.stack.srcdir, year)
+        s.ok(os.path.exists(path), "data/calendar holds this year's calendar: %s" % path)
+        s.stack.xuejictl("calendar", "import", "--source", "test re-import", path)
+    out = tick(s, beijing_today())
+    s.ok("1 deadlines recounted" in out or "deadlines recounted" in out, out)
+    st, h, b = signed_in(s, CY1 + ".reviewer").call("GET", "%s/%d" % (CASES, b["id"]))
+    step = b["steps"][1]
+    s.eq((step["deadline"], step["deadline_provisional"]), workdays_after(s, beijing_today(), 10),
+         "recounted on the calendar, final")
+    s.eq(q1(s, "SELECT COUNT(*) FROM workflow_step WHERE workflow_id = %d AND deadline_provisional = 1" % b["id"]),
+         "0")
 
 
 @test("issue 11 §4 the inbox lists the org's open steps by deadline; bureaus see open and overdue steps per org of their scope")
@@ -66,8 +94,8 @@ def _(s):
     # not overdue yet: no escalation
     st, h, e = recv.call("POST", "%s/%d/escalation" % (CASES, case), {"step": 2, "reason": "太慢"})
     s.error_body(e, "workflow_not_overdue", 409, st)
-    # three weekdays before the deadline: nothing; on the deadline day's eve: a reminder, once
-    tick(s, date_add(deadline, -5))
+    # weeks before the deadline: nothing; on the deadline day: a reminder, once
+    tick(s, date_add(deadline, -20))
     s.eq(notices(send, "reminder", case), [])
     out = tick(s, deadline)
     s.ok("reminders" in out, out)
@@ -163,7 +191,8 @@ def _(s):
     try:
         b = started(s, signed_in(s, CY3 + ".clerk"), sid)
         s.eq([x["party"] for x in b["steps"]], ["receiving_school", "sending_county", "sending_school"])
-        s.eq(b["steps"][1]["deadline"], weekdays_after(beijing_today(), 5))
+        s.eq((b["steps"][1]["deadline"], b["steps"][1]["deadline_provisional"]),
+             workdays_after(s, beijing_today(), 5))
         approved(s, signed_in(s, CHAOYANG + ".reviewer"), b["id"], 2)
         b = approved(s, signed_in(s, CY1 + ".reviewer"), b["id"], 3)
         s.eq(b["state"], "approved")
