@@ -80,5 +80,6 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_POST, "/api/school/v1/workflow/cases/{id}/decision", XJ_ROLE_STAFF, 2048, xj_school_wf_decide },
 	{ XJ_M_POST, "/api/school/v1/workflow/cases/{id}/escalation", XJ_ROLE_STAFF, 2048,
 	  xj_school_wf_escalate },
+	{ XJ_M_GET, "/api/school/v1/students/{id}/workflow-cases", XJ_ROLE_STAFF, 0, xj_school_wf_history },
 	XJ_ROUTE_END
 };

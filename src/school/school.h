@@ -127,5 +127,6 @@ int	xj_school_wf_inbox(struct xj_req *);
 int	xj_school_wf_case(struct xj_req *);
 int	xj_school_wf_decide(struct xj_req *);
 int	xj_school_wf_escalate(struct xj_req *);
+int	xj_school_wf_history(struct xj_req *);
 
 #endif

@@ -15,6 +15,8 @@
  *   GET  /api/school/v1/workflow/cases/{id}           200 | 404
  *   POST /api/school/v1/workflow/cases/{id}/decision  200 | 403 | 404 | 409 | 422
  *   POST /api/school/v1/workflow/cases/{id}/escalation 200 | 403 | 404 | 409 | 422
+ *   GET  /api/school/v1/students/{id}/workflow-cases  200 | 404: the record's
+ *        history of cases (a transfer's sending and receiving schools)
  * Scope: a case is visible to the orgs of its parties and the bureaus
  * above them; others get 404. */
 #include "config.h"
@@ -28,6 +30,7 @@
 #include "core/req.h"
 #include "db/db.h"
 #include "db/tx.h"
+#include "store/student.h"
 #include "store/workflow.h"
 #include "school.h"
 #include "workflow.h"
@@ -606,4 +609,74 @@ xj_school_wf_escalate(struct xj_req *r)
 	if ((rc = xj_tx_run(r->db, escalate_tx, &t)) != XJ_OK)
 		return rc;
 	return xj_wf_answer(r, L->w.id, 200);
+}
+
+/* ---- a record's history of cases ------------------------------------------ */
+
+#define HISTORY_MAX	50
+
+struct history {
+	struct xj_student	 st;
+	struct xj_wf_case	 w;
+	struct xj_wf_org	 from, to;
+	unsigned long long	 ids[HISTORY_MAX];
+};
+
+static void
+gen_org(yajl_gen g, const char *key, const struct xj_wf_org *o)
+{
+	xj_gen_key(g, key);
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "code", o->code);
+	xj_gen_str(g, "name", o->name);
+	yajl_gen_map_close(g);
+}
+
+int
+xj_school_wf_history(struct xj_req *r)
+{
+	struct history *h = xj_calloc(r->arena, 1, sizeof(*h));
+	struct xj_school_actor a;
+	unsigned long long id;
+	yajl_gen g;
+	int rc, n, i;
+
+	if (h == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_school_may(r, XJ_ACT_WF_READ, &a)) != XJ_OK)
+		return rc;
+	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
+		return rc;
+	/* the record's scope, as its own GET: its school now and above */
+	if ((rc = xj_student_get(r->db, id, &h->st)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	if (!xj_school_in_scope(&a, h->st.school_path))
+		return XJ_E_NOT_FOUND;
+	if ((rc = xj_wf_by_subject(r->db, id, h->ids, HISTORY_MAX, &n)) != XJ_OK)
+		return rc;
+	g = xj_resp_json(r, 200);
+	yajl_gen_map_open(g);
+	xj_gen_key(g, "items");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++) {
+		if ((rc = xj_wf_get(r->db, h->ids[i], &h->w)) != XJ_OK ||
+		    (rc = xj_wf_org(r->db, h->w.send_school, &h->from)) != XJ_OK ||
+		    (rc = xj_wf_org(r->db, h->w.recv_school, &h->to)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+		yajl_gen_map_open(g);
+		xj_gen_int(g, "id", (long long)h->w.id);
+		xj_gen_str(g, "type", h->w.type);
+		xj_gen_str(g, "type_name", h->w.type_name);
+		xj_gen_str(g, "state", h->w.state);
+		xj_gen_int(g, "current_step", strcmp(h->w.state, "open") == 0 ? h->w.current_seq : 0);
+		gen_org(g, "from_school", &h->from);
+		gen_org(g, "to_school", &h->to);
+		xj_gen_str(g, "reason", h->w.reason[0] ? h->w.reason : NULL);
+		xj_school_gen_time(g, "started_at", h->w.started_at);
+		xj_school_gen_time(g, "closed_at", h->w.closed_at);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
 }

@@ -70,6 +70,15 @@ def _(s):
     s.eq((st, b.get("school", {}).get("code")), (200, CY3))
     st, h, b = signed_in(s, CY1 + ".clerk").call("GET", "%s/students/%d" % (API, sid))
     s.eq(st, 404, "the sending school no longer sees the record")
+    # the record's history of cases: from which school to which
+    st, h, b = signed_in(s, CY3 + ".clerk").call("GET", "%s/students/%d/workflow-cases" % (API, sid))
+    s.eq(st, 200, "%r" % (b,))
+    s.eq([(x["id"], x["state"], x["from_school"]["code"], x["to_school"]["code"]) for x in b["items"]],
+         [(case, "approved", CY1, CY3)])
+    st, h, b = signed_in(s, CY1 + ".clerk").call("GET", "%s/students/%d/workflow-cases" % (API, sid))
+    s.eq(st, 404, "not the old school's record any more")
+    st, h, b = signed_in(s, CY1 + ".reviewer").call("GET", "%s/%d" % (CASES, case))
+    s.eq(st, 200, "the old school still reads the case itself")
 
 
 @test("R-MOV-4 a class of the receiving school chosen at the start is the student's class after the pull; a class of another year is refused")
