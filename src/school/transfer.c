@@ -5,7 +5,8 @@
  * The receiving school starts a case by the student's name and national
  * (or temporary) number. Refusals mirror the national system: 2001 the
  * name and number do not match a record (also: no record has that
- * number -- the same answer, so the form is no oracle for numbers),
+ * number -- the same answer, so the form is no oracle for numbers; ten
+ * of them within ten minutes stop the account's starts for a while),
  * 2002 business in progress, 2003 a problem record. Only an in-school
  * student can move; closed schools (R-ORG-5) start and receive nothing;
  * a province's freeze (issue 11 §7) refuses new cases. The chain is the
@@ -24,6 +25,8 @@
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/req.h"
+#include "auth/readaudit.h"
+#include "store/audit.h"
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/classcode.h"
@@ -32,6 +35,13 @@
 #include "store/workflow.h"
 #include "school.h"
 #include "workflow.h"
+
+/* Refusals 2001 an account may collect within GUESS_WINDOW seconds before
+ * its starts are refused (429): as the applicant check's wrong forms
+ * (review M5), enough for typos at a counter, far too few to find a
+ * student's number by trying (its birth date and sequence digits). */
+#define GUESS_FAILS	10
+#define GUESS_WINDOW	600
 
 struct start_in {
 	struct xj_str	 student_no;
@@ -150,10 +160,30 @@ xj_school_transfer_start(struct xj_req *r)
 		return rc == XJ_NO_ROW ? XJ_E_FORBIDDEN : rc;
 	if (t->rs.closed)
 		return XJ_E_ORG_CLOSED;
+	{
+		long long fails = 0;
+		char retry[16];
+		if ((rc = xj_audit_count_recent(r->db, XJ_ACTOR_STAFF, r->actor_id,
+		    "transfer.refused_2001", GUESS_WINDOW, &fails)) != XJ_OK)
+			return rc;
+		if (fails >= GUESS_FAILS) {
+			snprintf(retry, sizeof(retry), "%d", GUESS_WINDOW);
+			xj_resp_header(r, "Retry-After", retry);
+			return XJ_E_LOOKUP_LIMITED;
+		}
+	}
 	snprintf(no, sizeof(no), "%.*s", (int)in.student_no.len, in.student_no.p);
 	rc = xj_wf_student_by_no(r->db, no, &t->st);
-	if (rc == XJ_NO_ROW || (rc == XJ_OK && !name_matches(t->st.name, in.name)))
+	if (rc == XJ_NO_ROW || (rc == XJ_OK && !name_matches(t->st.name, in.name))) {
+		/* recorded, so that trying shows in the trail and counts against
+		 * the account (above); never the typed number: a national
+		 * number G carries the identity number */
+		char sid[24];
+		snprintf(sid, sizeof(sid), "%llu", rc == XJ_OK ? t->st.id : 0ULL);
+		if ((rc = xj_audit_read(r, "transfer.refused_2001", "student", sid, NULL, 0)) != XJ_OK)
+			return rc;
 		return xj_resp_error(r, XJ_E_TRANSFER_MISMATCH, "student_no");
+	}
 	if (rc != XJ_OK)
 		return rc;
 	if (t->st.school_org_id == t->rs.id)

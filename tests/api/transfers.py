@@ -175,6 +175,24 @@ def _(s):
     s.eq(q1(s, "SELECT COUNT(*) FROM workflow WHERE subject_id = %d" % sid), "0")
 
 
+@test("M5 R-MOV-2 ten 2001 refusals within ten minutes stop the account's starts (429 lookup_limited), even with the right name; another account is not stopped")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    no, name, _, _ = student(s, sid)
+    guesser = signed_in(s, CY3 + ".clerk")
+    for k in range(10):
+        st, h, b = guesser.call("POST", TRANSFERS, {"student_no": no, "name": "错名%d" % k})
+        s.error_body(b, "transfer_refused_2001", 422, st)
+    st, h, b = guesser.call("POST", TRANSFERS, {"student_no": no, "name": name})
+    s.error_body(b, "lookup_limited", 429, st)
+    s.eq(h.get("retry-after"), "600")
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'transfer.refused_2001'"
+             " AND target_id = '%d'" % sid), "10", "each refusal recorded, against the record, not the number")
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE target_id = '%s'" % no), "0",
+         "the typed number is never written to the trail")
+    started(s, signed_in(s, CY3 + ".clerk"), sid)
+
+
 @test("R-MOV-2 2002: a student with business in progress is refused, from the same and from another school, also when two schools start at once")
 def _(s):
     a, b2 = admitted(s, n=2, school=CY1)
