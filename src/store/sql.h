@@ -877,11 +877,12 @@
 	  " FROM workflow_step st JOIN workflow w ON w.id = st.workflow_id" \
 	  " JOIN student s ON s.id = w.subject_id" \
 	  " WHERE st.org_id = ? AND st.state = 'open' ORDER BY st.deadline, st.id LIMIT ?") \
-	/* a range of step_scope, covered: no table row read; the orgs' \
-	 * names come after, one primary-key read per org counted */ \
+	/* a range of step_scope, covered and grouped in its order (a path \
+	 * names one org: no temporary table, no sort); the orgs' names come \
+	 * after, one primary-key read per org counted */ \
 	X(WF_COUNTS,         0, \
 	  "SELECT org_id, COUNT(*), SUM(overdue = 1 OR deadline < ?) FROM workflow_step" \
-	  " WHERE state = 'open' AND org_path LIKE ? GROUP BY org_id LIMIT ?") \
+	  " WHERE state = 'open' AND org_path LIKE ? GROUP BY org_path, org_id LIMIT ?") \
 	X(WF_DUE_REMIND,     0, \
 	  "SELECT workflow_id, seq, org_id FROM workflow_step WHERE state = 'open' AND deadline >= ?" \
 	  " AND deadline <= ? AND reminded_on IS NULL ORDER BY deadline, id LIMIT ?") \
