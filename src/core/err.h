@@ -76,6 +76,10 @@
 	X(RATE_LIMITED,         429, "rate_limited",          "操作过于频繁，请稍后再试",            "too many requests: retry after the time in Retry-After (also nginx's limit_req)") \
 	X(REG_LIMIT,            409, "registration_limit",    "本账号本年度的有效登记已达上限，如需为其他儿童登记，请先撤销不需要的登记或联系登记区教育部门", "this account has reached its limit of live registrations for this collection year: cancel one it no longer needs, or contact the district's education bureau") \
 	X(REG_RATE,             429, "registration_rate_limited", "登记提交过于频繁，请稍后再试",    "registrations are being created too fast from this account: retry after the time in Retry-After") \
+	/* issue 11 item 9: certificates of student status (R-REC-7); a closed \
+	 * school (R-ORG-5) stays readable and starts nothing new */ \
+	X(SCHOOL_CLOSED,        409, "school_closed",         "该学校已撤销（关闭），其信息只能查阅，不能再办理新的业务", "the school is closed: what it holds stays readable, but it can start nothing new (R-ORG-5)") \
+	X(STATUS_NOT_CERTIFIABLE, 409, "status_not_certifiable", "只能为在校生和毕业生开具学籍证明", "a certificate of student status is issued for students in school or graduated only") \
 	/* issue 11 (wf): the workflow engine and transfers; 2001-2003 mirror \
 	 * the national system's refusal codes (R-MOV-2) */ \
 	X(TRANSFER_MISMATCH,    422, "transfer_refused_2001", "学生信息不符（2001）：姓名与学籍号对应的学籍不一致，请核对后重新输入", "refused 2001: the name and the student number do not match a record; check both and try again") \
@@ -87,7 +91,6 @@
 	X(WF_STEP_DECIDED,      409, "workflow_step_decided", "该审核环节已处理（可能已由其他审核人处理），请刷新后查看", "this step is no longer open: it was decided, perhaps by another reviewer; reload the case") \
 	X(WF_NOT_YOUR_STEP,     403, "workflow_not_your_step", "当前审核环节不由本单位（或本角色）办理", "the open step is not for your organisation (or your role) to decide") \
 	X(WF_NOT_OVERDUE,       409, "workflow_not_overdue",  "该环节尚未超期，不能强制干预",        "the step is not overdue (or nobody is above it): it cannot be escalated") \
-	X(ORG_CLOSED,           409, "school_closed",         "学校已撤销，只能查看，不能办理新业务", "the school is closed: it stays readable but starts and receives nothing (R-ORG-5)") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

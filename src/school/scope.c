@@ -64,6 +64,12 @@ static const struct {
 	/* issue 11 item 3: every staff member sees the alerts (a missing
 	 * working-day calendar); they name no one */
 	[XJ_ACT_ALERTS_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	/* R-REC-7: the school issues and prints certificates of its own
+	 * students (经办人: a clerk or reviewer); the school and the bureaus
+	 * above it read the stubs in their scope */
+	[XJ_ACT_SCERT_ISSUE]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_SCERT_PRINT]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_SCERT_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 	/* issue 11 (wf), R-MOV-1: the receiving school applies; every party
 	 * and the bureaus above read the cases and their inboxes; the open
 	 * step's org decides (the step row names the role, school/workflow.c);

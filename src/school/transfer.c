@@ -159,7 +159,7 @@ xj_school_transfer_start(struct xj_req *r)
 	if ((rc = xj_wf_org(r->db, a.org.id, &t->rs)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_FORBIDDEN : rc;
 	if (t->rs.closed)
-		return XJ_E_ORG_CLOSED;
+		return XJ_E_SCHOOL_CLOSED;
 	{
 		long long fails = 0;
 		char retry[16];
@@ -197,7 +197,7 @@ xj_school_transfer_start(struct xj_req *r)
 	if ((rc = xj_wf_org(r->db, t->st.school_org_id, &t->ss)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 	if (t->ss.closed)
-		return XJ_E_ORG_CLOSED;
+		return XJ_E_SCHOOL_CLOSED;
 	if ((rc = xj_wf_org(r->db, t->rs.county_id, &t->rc)) != XJ_OK ||
 	    (rc = xj_wf_org(r->db, t->ss.county_id, &t->sc)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
@@ -252,7 +252,7 @@ xj_transfer_pull(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w)
 	if ((rc = xj_wf_org(db, w->recv_school, &to)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 	if (to.closed)
-		return XJ_E_ORG_CLOSED;
+		return XJ_E_SCHOOL_CLOSED;
 	if ((rc = xj_wf_student_move(db, w->subject_id, w->recv_school, w->target_class,
 	    version)) != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_RETRY : rc;

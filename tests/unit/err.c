@@ -132,6 +132,9 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_REG_LIMIT, 409, "registration_limit" },
 	{ XJ_E_REG_RATE, 429, "registration_rate_limited" },
 	{ XJ_E_F_SMS_CODE, 422, "sms_code_invalid" },
+	/* issue 11 item 9: certificates of student status, closed schools */
+	{ XJ_E_SCHOOL_CLOSED, 409, "school_closed" },
+	{ XJ_E_STATUS_NOT_CERTIFIABLE, 409, "status_not_certifiable" },
 	/* issue 11 (wf): the workflow engine and transfers */
 	{ XJ_E_TRANSFER_MISMATCH, 422, "transfer_refused_2001" },
 	{ XJ_E_TRANSFER_BUSY, 409, "transfer_refused_2002" },
@@ -142,7 +145,6 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_WF_STEP_DECIDED, 409, "workflow_step_decided" },
 	{ XJ_E_WF_NOT_YOUR_STEP, 403, "workflow_not_your_step" },
 	{ XJ_E_WF_NOT_OVERDUE, 409, "workflow_not_overdue" },
-	{ XJ_E_ORG_CLOSED, 409, "school_closed" },
 };
 
 static int
