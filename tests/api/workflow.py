@@ -153,6 +153,29 @@ def _(s):
          "the decision is recorded as the county's")
 
 
+@test("R-ORG-6 an overdue county step goes up to the city, which decides; the job workflow-tick is the same pass")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    recv = signed_in(s, CY3 + ".reviewer")
+    case = started(s, signed_in(s, CY3 + ".clerk"), sid)["id"]
+    b = approved(s, signed_in(s, CY1 + ".reviewer"), case, 2)
+    deadline = b["steps"][2]["deadline"]
+    s.eq(b["steps"][2]["org"]["code"], CHAOYANG)
+    out = s.stack.xuejictl("jobs", "--list")
+    s.ok("workflow-tick" in out, "the jobs runner has the tick: %r" % out)
+    s.stack.xuejictl("jobs", "--once", "workflow-tick")   # today: nothing due yet
+    tick(s, date_add(deadline, 1))
+    st, h, b = recv.call("POST", "%s/%d/escalation" % (CASES, case), {"step": 3, "reason": "区教育局逾期"})
+    s.eq(st, 200, "%r" % (b,))
+    s.eq((b["steps"][2]["org"]["code"], b["steps"][2]["escalations"]), ("110100", 1),
+         "the county's parent, the city, holds the step")
+    st, h, e = decide(signed_in(s, CHAOYANG + ".reviewer"), case, 3)
+    s.error_body(e, "workflow_not_your_step", 403, st)
+    b = decide(signed_in(s, "bj.city.reviewer"), case, 3, "approve", "市教委代为审核")[2]
+    s.eq((b["state"], b["steps"][2]["reason"]), ("approved", "市教委代为审核"))
+    s.eq(q1(s, "SELECT o.code FROM student s JOIN org o ON o.id = s.school_org_id WHERE s.id = %d" % sid), CY3)
+
+
 @test("issue 11 §1 two reviewers deciding one step at once: exactly one decision, the other 409 workflow_step_decided")
 def _(s):
     ids = admitted(s, n=4, school=CY1)
