@@ -256,8 +256,7 @@ xj_transfer_pull(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w)
 	if ((rc = xj_wf_student_move(db, w->subject_id, w->recv_school, w->target_class,
 	    version)) != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_RETRY : rc;
-	if ((rc = xj_wf_notice(db, w->send_school, w->id, 0, "transferred_out")) != XJ_OK ||
-	    (rc = xj_wf_notice(db, w->initiator, w->id, 0, "decided")) != XJ_OK)
+	if ((rc = xj_wf_notice(db, w->send_school, w->id, 0, "transferred_out")) != XJ_OK)
 		return rc;
 	snprintf(id, sizeof(id), "%llu", w->subject_id);
 	return xj_school_audit(db, r, "student.transfer", "student", id, xj_str_c(to.code));

@@ -101,8 +101,13 @@ xj_wf_approve(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
 		return XJ_E_INTERNAL;
 	if ((rc = effect(db, r, w, steps[i].on_approve)) != XJ_OK)
 		return rc;
-	if (i + 1 == n)
-		return xj_wf_close(db, w->id, "approved", "");
+	if (i + 1 == n) {
+		/* the last approval: the initiator learns the outcome, as of a
+		 * rejection */
+		if ((rc = xj_wf_close(db, w->id, "approved", "")) != XJ_OK)
+			return rc;
+		return xj_wf_notice(db, w->initiator, w->id, seq, "decided");
+	}
 	xj_wf_province_of(steps[i + 1].org_path, province);
 	{
 		char today[XJ_WF_DATE];

@@ -60,6 +60,8 @@ def _(s):
     s.eq(q1(s, "SELECT COALESCE(class_id, 0) FROM student WHERE id = %d" % sid), "0",
          "no class chosen: the receiving school assigns one")
     s.eq(len(notices(send, "transferred_out", case)), 1, "the sending school is notified")
+    s.eq(len(notices(signed_in(s, CY3 + ".reviewer"), "decided", case)), 1,
+         "the receiving school learns the outcome")
     # the history stays: the case, each decision audited
     s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE target_type = 'workflow' AND target_id = '%d'"
              " AND action IN ('transfer.start', 'workflow.approve')" % case), "3")
