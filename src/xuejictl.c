@@ -124,6 +124,18 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        its QR code's content, PEMFILE the published public key(s)\n"
 "                        (doc_verify.pem); prints what it certifies; exit 0 when the\n"
 "                        signature holds, 1 when not (docs/certificates.md)\n" },
+	{ "workflow", XJ_CTL_CONF | XJ_CTL_APP, xj_ctl_workflow,
+"  workflow tick [--today YYYY-MM-DD]\n"
+"                        remind the orgs of workflow steps due within 2 working\n"
+"                        days and mark overdue steps, once each; --today stands\n"
+"                        for the day of the run (tests, catch-up); the job\n"
+"                        workflow-tick does the same for today\n" },
+	{ "transfer-freeze", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_transfer_freeze,
+"  transfer-freeze set --province CODE --from DATE --to DATE [--reason TEXT]\n"
+"  transfer-freeze lift --province CODE --from DATE\n"
+"  transfer-freeze list\n"
+"                        freeze new transfers in a province for a period (both\n"
+"                        days included), lift a freeze, list them (audited)\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

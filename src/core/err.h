@@ -80,6 +80,17 @@
 	 * school (R-ORG-5) stays readable and starts nothing new */ \
 	X(SCHOOL_CLOSED,        409, "school_closed",         "该学校已撤销（关闭），其信息只能查阅，不能再办理新的业务", "the school is closed: what it holds stays readable, but it can start nothing new (R-ORG-5)") \
 	X(STATUS_NOT_CERTIFIABLE, 409, "status_not_certifiable", "只能为在校生和毕业生开具学籍证明", "a certificate of student status is issued for students in school or graduated only") \
+	/* issue 11 (wf): the workflow engine and transfers; 2001-2003 mirror \
+	 * the national system's refusal codes (R-MOV-2) */ \
+	X(TRANSFER_MISMATCH,    422, "transfer_refused_2001", "学生信息不符（2001）：姓名与学籍号对应的学籍不一致，请核对后重新输入", "refused 2001: the name and the student number do not match a record; check both and try again") \
+	X(TRANSFER_BUSY,        409, "transfer_refused_2002", "该学生有未办结的业务（2002），请待其办结后再申请", "refused 2002: the student has business in progress; apply again once it is finished") \
+	X(TRANSFER_PROBLEM,     409, "transfer_refused_2003", "该学生的学籍为问题学籍（2003），请先处理问题学籍", "refused 2003: the record is a problem record; it must be resolved first") \
+	X(TRANSFER_SAME_SCHOOL, 409, "transfer_same_school",  "该学生已在本校就读，无需转学",        "the student is already at this school") \
+	X(TRANSFER_FROZEN,      409, "transfer_frozen",       "本省当前暂停受理转学申请（升级批次期间冻结）", "new transfers are frozen in this province for now (around the promotion batch)") \
+	X(WF_EXCHANGE,          409, "workflow_exchange_unavailable", "跨省业务须经全国学籍系统交换办理，该环节暂未开通", "this chain has a step played by the ministry exchange, which is not connected yet") \
+	X(WF_STEP_DECIDED,      409, "workflow_step_decided", "该审核环节已处理（可能已由其他审核人处理），请刷新后查看", "this step is no longer open: it was decided, perhaps by another reviewer; reload the case") \
+	X(WF_NOT_YOUR_STEP,     403, "workflow_not_your_step", "当前审核环节不由本单位（或本角色）办理", "the open step is not for your organisation (or your role) to decide") \
+	X(WF_NOT_OVERDUE,       409, "workflow_not_overdue",  "该环节尚未超期，不能强制干预",        "the step is not overdue (or nobody is above it): it cannot be escalated") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

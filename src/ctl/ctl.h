@@ -93,6 +93,10 @@ int	xj_ctl_retention_batch(struct xj_ctl *, int months, long *done);
 /* sms.c: jobs of the runner (one bounded batch each) */
 int	xj_ctl_job_sms_deliver(struct xj_ctl *, long *done);
 int	xj_ctl_job_sms_purge(struct xj_ctl *, long *done);
+/* workflow.c (issue 11): the tick and the transfer freezes */
+int	xj_ctl_workflow(struct xj_ctl *, int, char **);
+int	xj_ctl_transfer_freeze(struct xj_ctl *, int, char **);
+int	xj_ctl_job_workflow_tick(struct xj_ctl *, long *done);
 
 /* calendar.c (issue 11 item 3): `calendar import|status`; one file, or
  * every *.csv of a directory in name order (seed-demo); 0 ok, else the

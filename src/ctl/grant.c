@@ -146,6 +146,15 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "sms_outbox",		"SELECT, INSERT, UPDATE, DELETE" },
 	/* CLAIM_QUOTA_*: a staff account's hourly claim look-ups (sql/0010) */
 	{ "claim_lookup_quota",	"SELECT, INSERT, UPDATE" },
+	/* the workflow engine (sql/0019): chains are read-only data; cases,
+	 * steps and notices are written, never deleted (the history);
+	 * freezes are policy, set by xuejictl transfer-freeze as the owner (M8) */
+	{ "workflow_type",	"SELECT" },
+	{ "workflow_type_step",	"SELECT" },
+	{ "workflow",		"SELECT, INSERT, UPDATE" },
+	{ "workflow_step",	"SELECT, INSERT, UPDATE" },
+	{ "workflow_notice",	"SELECT, INSERT" },
+	{ "transfer_freeze",	"SELECT" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

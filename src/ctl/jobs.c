@@ -214,6 +214,11 @@ static const struct xj_job jobs[] = {
 	  "send due SMS messages to the gateway; retries with exponential backoff" },
 	{ "sms-purge", 3600, xj_ctl_job_sms_purge,
 	  "delete expired one-time codes, idle rate counters and settled outbox rows past [sms] keep_days" },
+	/* issue 11 (wf): reminders and overdue steps (ctl/workflow.c); a
+	 * step is reminded and marked once, so the hourly run is a daily
+	 * tick that also catches up after downtime */
+	{ "workflow-tick", 3600, xj_ctl_job_workflow_tick,
+	  "remind the orgs of workflow steps due within 2 working days, mark overdue steps (xuejictl workflow tick)" },
 	{ NULL, 0, NULL, NULL }
 };
 

@@ -55,6 +55,8 @@ int	xj_parent_reg_correct(struct xj_req *);
 int	xj_parent_reg_cancel(struct xj_req *);
 int	xj_parent_change_request(struct xj_req *);
 int	xj_parent_change_list(struct xj_req *);
+/* changes.c: the record's workflow cases in words (R-MOV-7, issue 11) */
+int	xj_parent_record_changes(struct xj_req *);
 int	xj_parent_reg_status(struct xj_req *);
 /* Load the caller's own registration named by the {no} path parameter:
  * XJ_OK; or a 422 already sent for a mistyped number (r->responded), or

@@ -34,6 +34,8 @@ const struct xj_route xj_parent_routes[] = {
 	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/status", XJ_ROLE_PARENT_CONFIRM, 0, xj_parent_reg_status },
 	{ XJ_M_POST, "/api/parent/v1/registrations/{no}/district-change", XJ_ROLE_PARENT, 1024, xj_parent_change_request },
 	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/district-change", XJ_ROLE_PARENT, 0, xj_parent_change_list },
+	/* issue 11 (wf): R-MOV-7, changes.c */
+	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/record-changes", XJ_ROLE_PARENT, 0, xj_parent_record_changes },
 	{ XJ_M_POST, "/api/parent/v1/registrations/{no}/certificates", XJ_ROLE_PARENT, 16384, xj_parent_certs_submit },
 	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/certificates", XJ_ROLE_PARENT, 0, xj_parent_certs_get },
 	XJ_ROUTE_END

@@ -81,5 +81,13 @@ const struct xj_route xj_school_routes[] = {
 	  xj_school_scert_get },
 	{ XJ_M_GET, "/api/school/v1/status-certificates/{serial}/print", XJ_ROLE_STAFF, 0,
 	  xj_school_scert_print },
+	/* issue 11 (wf): the workflow engine and transfers: workflow.c, transfer.c */
+	{ XJ_M_POST, "/api/school/v1/transfers", XJ_ROLE_STAFF, 1024, xj_school_transfer_start },
+	{ XJ_M_GET, "/api/school/v1/workflow/inbox", XJ_ROLE_STAFF, 0, xj_school_wf_inbox },
+	{ XJ_M_GET, "/api/school/v1/workflow/cases/{id}", XJ_ROLE_STAFF, 0, xj_school_wf_case },
+	{ XJ_M_POST, "/api/school/v1/workflow/cases/{id}/decision", XJ_ROLE_STAFF, 2048, xj_school_wf_decide },
+	{ XJ_M_POST, "/api/school/v1/workflow/cases/{id}/escalation", XJ_ROLE_STAFF, 2048,
+	  xj_school_wf_escalate },
+	{ XJ_M_GET, "/api/school/v1/students/{id}/workflow-cases", XJ_ROLE_STAFF, 0, xj_school_wf_history },
 	XJ_ROUTE_END
 };

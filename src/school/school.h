@@ -40,6 +40,8 @@ enum xj_school_act {
 	XJ_ACT_ALERTS_READ,	/* issue 11 item 3: alerts.c */
 	/* certificates of student status (R-REC-7): statuscert.c */
 	XJ_ACT_SCERT_ISSUE, XJ_ACT_SCERT_PRINT, XJ_ACT_SCERT_READ,
+	/* issue 11 (wf): the workflow engine and transfers */
+	XJ_ACT_TRANSFER_START, XJ_ACT_WF_READ, XJ_ACT_WF_DECIDE, XJ_ACT_WF_ESCALATE,
 	XJ_ACT__N
 };
 struct xj_school_actor {
@@ -133,5 +135,12 @@ int	xj_school_scert_issue(struct xj_req *);
 int	xj_school_scert_list(struct xj_req *);
 int	xj_school_scert_get(struct xj_req *);
 int	xj_school_scert_print(struct xj_req *);
+/* workflow.c, transfer.c: the workflow engine and transfers (issue 11) */
+int	xj_school_transfer_start(struct xj_req *);
+int	xj_school_wf_inbox(struct xj_req *);
+int	xj_school_wf_case(struct xj_req *);
+int	xj_school_wf_decide(struct xj_req *);
+int	xj_school_wf_escalate(struct xj_req *);
+int	xj_school_wf_history(struct xj_req *);
 
 #endif

@@ -70,6 +70,14 @@ static const struct {
 	[XJ_ACT_SCERT_ISSUE]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
 	[XJ_ACT_SCERT_PRINT]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
 	[XJ_ACT_SCERT_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	/* issue 11 (wf), R-MOV-1: the receiving school applies; every party
+	 * and the bureaus above read the cases and their inboxes; the open
+	 * step's org decides (the step row names the role, school/workflow.c);
+	 * the initiating school forces an overdue step up (R-ORG-6) */
+	[XJ_ACT_TRANSFER_START]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_WF_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	[XJ_ACT_WF_DECIDE]	= { K_SCHOOL | K_BUREAU, R_REVIEWER | R_ADMIN },
+	[XJ_ACT_WF_ESCALATE]	= { K_SCHOOL,		R_REVIEWER },
 };
 
 static unsigned

@@ -841,7 +841,125 @@
 	  " c.issued_by_name, DATE_FORMAT(c.issued_at, '%Y-%m-%d %H:%i:%s'), c.key_id, c.document" \
 	  " FROM status_certificate c JOIN org o ON o.id = c.school_org_id" \
 	  " WHERE o.path LIKE ? AND (? = 0 OR c.student_id = ?) AND c.id > ? ORDER BY c.id LIMIT ?") \
-	X(SCERT_STUDENT_IDN, 0, "SELECT id_number_ct FROM student WHERE id = ?")
+	X(SCERT_STUDENT_IDN, 0, "SELECT id_number_ct FROM student WHERE id = ?") \
+	/* ---- issue 11 (wf): the workflow engine, transfers, freezes ------- \
+	 * (sql/0019, store/workflow.c, school/workflow.c, ctl/workflow.c) */ \
+	X(WF_TYPE_PICK,      0, \
+	  "SELECT province FROM workflow_type WHERE code = ? AND province IN ('', ?) AND enabled = 1" \
+	  " ORDER BY province DESC LIMIT 1") \
+	X(WF_TYPE_STEPS,     0, \
+	  "SELECT seq, party, role, days, on_approve, by_exchange FROM workflow_type_step" \
+	  " WHERE type_code = ? AND province = ? ORDER BY seq") \
+	X(WF_ORG,            0, \
+	  "SELECT kind, code, name, path, COALESCE(county_id, 0), COALESCE(parent_id, 0), status" \
+	  " FROM org WHERE id = ?") \
+	X(WF_ORG_BY_PATH,    0, "SELECT id FROM org WHERE path = ?") \
+	/* by any number the record ever had (R-REC-1: an L number replaced \
+	 * by the national one still names it) */ \
+	X(WF_STUDENT_BY_NO,  0, \
+	  "SELECT s.id, s.name, s.school_org_id, s.status, s.problem_open, s.entry_year, s.level" \
+	  " FROM student_no_issued i JOIN student s ON s.id = i.student_id WHERE i.student_no = ?") \
+	X(WF_PROBLEM_OPEN,   0, "SELECT problem_open FROM student WHERE id = ?") \
+	X(WF_INSERT,         XJ_SQL_DUP_OK, \
+	  "INSERT INTO workflow (type_code, province, subject_id, state, open_subject, current_seq," \
+	  " initiator_org_id, receiving_school_id, receiving_county_id, sending_school_id," \
+	  " sending_county_id, bureau_above_id, target_class_id, started_by, started_at)" \
+	  " VALUES (?, ?, ?, 'open', ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(WF_STEP_INSERT,    0, \
+	  "INSERT INTO workflow_step (workflow_id, seq, party, role, days, on_approve, by_exchange," \
+	  " party_org_id, org_id, org_path, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting')") \
+	X(WF_STEP_OPEN,      0, \
+	  "UPDATE workflow_step SET state = 'open', opened_at = UTC_TIMESTAMP(6), deadline = ?," \
+	  " deadline_provisional = ? WHERE workflow_id = ? AND seq = ? AND state = 'waiting'") \
+	X(WF_SET_SEQ,        0, "UPDATE workflow SET current_seq = ? WHERE id = ? AND state = 'open'") \
+	X(WF_LOCK,           0, "SELECT state, current_seq FROM workflow WHERE id = ? FOR UPDATE") \
+	X(WF_GET,            0, \
+	  "SELECT w.id, w.type_code, w.province, w.subject_id, w.state, w.current_seq," \
+	  " w.initiator_org_id, w.receiving_school_id, w.receiving_county_id, w.sending_school_id," \
+	  " w.sending_county_id, w.bureau_above_id, COALESCE(w.target_class_id, 0), w.reason," \
+	  " DATE_FORMAT(w.started_at, '%Y-%m-%d %H:%i:%s'), COALESCE(DATE_FORMAT(w.closed_at, '%Y-%m-%d %H:%i:%s'), ''), s.name, s.student_no," \
+	  " t.name FROM workflow w JOIN student s ON s.id = w.subject_id" \
+	  " JOIN workflow_type t ON t.code = w.type_code AND t.province = w.province WHERE w.id = ?") \
+	X(WF_STEPS,          0, \
+	  "SELECT st.seq, st.party, st.role, st.on_approve, st.by_exchange, st.party_org_id, st.org_id," \
+	  " o.code, o.name, o.path, st.state, COALESCE(DATE_FORMAT(st.deadline, '%Y-%m-%d'), ''), st.deadline_provisional," \
+	  " st.overdue, st.escalations, COALESCE(DATE_FORMAT(st.escalated_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	  " COALESCE(st.escalation_reason, ''), COALESCE(DATE_FORMAT(st.decided_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	  " COALESCE(st.reason, ''), st.days FROM workflow_step st JOIN org o ON o.id = st.org_id" \
+	  " WHERE st.workflow_id = ? ORDER BY st.seq") \
+	/* the conditional update two reviewers race on: one changes the row */ \
+	X(WF_STEP_DECIDE,    0, \
+	  "UPDATE workflow_step SET state = ?, decided_by = ?, decided_org_id = ?," \
+	  " decided_at = UTC_TIMESTAMP(6), reason = ? WHERE workflow_id = ? AND seq = ? AND state = 'open'") \
+	X(WF_CANCEL_REST,    0, \
+	  "UPDATE workflow_step SET state = 'cancelled' WHERE workflow_id = ? AND state = 'waiting'") \
+	X(WF_CLOSE,          0, \
+	  "UPDATE workflow SET state = ?, open_subject = NULL, reason = ?, closed_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND state = 'open'") \
+	X(WF_ESCALATE,       0, \
+	  "UPDATE workflow_step SET org_id = ?, org_path = ?, escalations = escalations + 1," \
+	  " escalated_at = UTC_TIMESTAMP(6), escalated_by = ?, escalation_reason = ?, deadline = ?," \
+	  " deadline_provisional = ?, overdue = 0, reminded_on = NULL" \
+	  " WHERE workflow_id = ? AND seq = ? AND state = 'open' AND (overdue = 1 OR deadline < ?)") \
+	X(WF_INBOX,          0, \
+	  "SELECT st.workflow_id, st.seq, st.party, w.type_code, COALESCE(DATE_FORMAT(st.deadline, '%Y-%m-%d'), '')," \
+	  " st.deadline_provisional, st.overdue = 1 OR st.deadline < ?, st.escalations, s.name, s.student_no" \
+	  " FROM workflow_step st JOIN workflow w ON w.id = st.workflow_id" \
+	  " JOIN student s ON s.id = w.subject_id" \
+	  " WHERE st.org_id = ? AND st.state = 'open' ORDER BY st.deadline, st.id LIMIT ?") \
+	/* a range of step_scope, covered and grouped in its order (a path \
+	 * names one org: no temporary table, no sort); the orgs' names come \
+	 * after, one primary-key read per org counted */ \
+	X(WF_COUNTS,         0, \
+	  "SELECT org_id, COUNT(*), SUM(overdue = 1 OR deadline < ?) FROM workflow_step" \
+	  " WHERE state = 'open' AND org_path LIKE ? GROUP BY org_path, org_id LIMIT ?") \
+	X(WF_DUE_REMIND,     0, \
+	  "SELECT workflow_id, seq, org_id FROM workflow_step WHERE state = 'open' AND deadline >= ?" \
+	  " AND deadline <= ? AND reminded_on IS NULL ORDER BY deadline, id LIMIT ?") \
+	X(WF_MARK_REMINDED,  0, \
+	  "UPDATE workflow_step SET reminded_on = ? WHERE workflow_id = ? AND seq = ? AND state = 'open'" \
+	  " AND reminded_on IS NULL") \
+	X(WF_DUE_OVERDUE,    0, \
+	  "SELECT st.workflow_id, st.seq, st.org_id, w.initiator_org_id FROM workflow_step st" \
+	  " JOIN workflow w ON w.id = st.workflow_id WHERE st.state = 'open' AND st.deadline < ?" \
+	  " AND st.overdue = 0 ORDER BY st.deadline, st.id LIMIT ?") \
+	/* provisional deadlines after a calendar import, by id (keyset) */ \
+	X(WF_DUE_RECOUNT,    0, \
+	  "SELECT id, days, DATE_FORMAT(COALESCE(escalated_at, opened_at) + INTERVAL 8 HOUR, '%Y-%m-%d')," \
+	  " org_path, DATE_FORMAT(deadline, '%Y-%m-%d') FROM workflow_step" \
+	  " WHERE deadline_provisional = 1 AND state = 'open' AND id > ? ORDER BY id LIMIT ?") \
+	X(WF_SET_DEADLINE,   0, \
+	  "UPDATE workflow_step SET deadline = ?, deadline_provisional = ?, overdue = 0, reminded_on = NULL" \
+	  " WHERE id = ? AND state = 'open' AND deadline_provisional = 1") \
+	X(WF_MARK_OVERDUE,   0, \
+	  "UPDATE workflow_step SET overdue = 1 WHERE workflow_id = ? AND seq = ? AND state = 'open'" \
+	  " AND overdue = 0") \
+	X(WF_NOTICE_ADD,     0, \
+	  "INSERT INTO workflow_notice (org_id, workflow_id, step_seq, kind, created_at)" \
+	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(WF_NOTICES,        0, \
+	  "SELECT n.workflow_id, n.step_seq, n.kind, DATE_FORMAT(n.created_at, '%Y-%m-%d %H:%i:%s'), s.name" \
+	  " FROM workflow_notice n JOIN workflow w ON w.id = n.workflow_id" \
+	  " JOIN student s ON s.id = w.subject_id WHERE n.org_id = ? ORDER BY n.id DESC LIMIT ?") \
+	X(WF_BY_SUBJECT,     0, \
+	  "SELECT id FROM workflow WHERE subject_id = ? ORDER BY id DESC LIMIT ?") \
+	X(WF_STUDENT_OF_REG, 0, "SELECT id FROM student WHERE registration_id = ?") \
+	/* R-MOV-4: the receiving school pulls the record; entry year and \
+	 * level stay (R-REC-4) */ \
+	X(WF_STUDENT_MOVE,   0, \
+	  "UPDATE student SET school_org_id = ?, class_id = ?, version = version + 1," \
+	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND version = ? AND status = 'in_school'") \
+	X(WF_FROZEN,         0, \
+	  "SELECT DATE_FORMAT(ends_on, '%Y-%m-%d') FROM transfer_freeze WHERE province = ? AND starts_on <= ?" \
+	  " AND ends_on >= ? ORDER BY ends_on DESC LIMIT 1") \
+	X(WF_FREEZE_SET,     0, \
+	  "INSERT INTO transfer_freeze (province, starts_on, ends_on, reason, set_at)" \
+	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE ends_on = VALUES(ends_on)," \
+	  " reason = VALUES(reason), set_at = VALUES(set_at)") \
+	X(WF_FREEZE_DEL,     0, "DELETE FROM transfer_freeze WHERE province = ? AND starts_on = ?") \
+	X(WF_FREEZE_LIST,    0, \
+	  "SELECT province, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), reason FROM transfer_freeze" \
+	  " ORDER BY province, starts_on")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -135,6 +135,16 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	/* issue 11 item 9: certificates of student status, closed schools */
 	{ XJ_E_SCHOOL_CLOSED, 409, "school_closed" },
 	{ XJ_E_STATUS_NOT_CERTIFIABLE, 409, "status_not_certifiable" },
+	/* issue 11 (wf): the workflow engine and transfers */
+	{ XJ_E_TRANSFER_MISMATCH, 422, "transfer_refused_2001" },
+	{ XJ_E_TRANSFER_BUSY, 409, "transfer_refused_2002" },
+	{ XJ_E_TRANSFER_PROBLEM, 409, "transfer_refused_2003" },
+	{ XJ_E_TRANSFER_SAME_SCHOOL, 409, "transfer_same_school" },
+	{ XJ_E_TRANSFER_FROZEN, 409, "transfer_frozen" },
+	{ XJ_E_WF_EXCHANGE, 409, "workflow_exchange_unavailable" },
+	{ XJ_E_WF_STEP_DECIDED, 409, "workflow_step_decided" },
+	{ XJ_E_WF_NOT_YOUR_STEP, 403, "workflow_not_your_step" },
+	{ XJ_E_WF_NOT_OVERDUE, 409, "workflow_not_overdue" },
 };
 
 static int

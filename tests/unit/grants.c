@@ -22,7 +22,9 @@ static const char *owner_only[] = {
 	"CAL_DAYS_DELETE", "CAL_DAY_INSERT", "CAL_YEAR_UPSERT",	/* xuejictl calendar import */
 	/* issue 15 item 6: xuejictl org import */
 	"ORGIMP_BUREAU", "ORGIMP_LOCK", "ORGIMP_SCHOOL", "ORGIMP_INSERT", "ORGIMP_UPDATE",
-	"ORGIMP_OPEN_IN", "ORGIMP_CLOSE", NULL
+	"ORGIMP_OPEN_IN", "ORGIMP_CLOSE",
+	/* issue 11: xuejictl transfer-freeze (policy, like the window) */
+	"WF_FREEZE_SET", "WF_FREEZE_DEL", NULL
 };
 
 /* what CALL xj_reg_create (sql/0008, 0014) writes: INSERT only */

@@ -1,0 +1,150 @@
+/* changes.c -- the family's view of changes to its child's student record
+ * (R-MOV-7, issue 11 §5): every workflow case of the record made from one
+ * of the family's registrations, with its progress in words.
+ *   GET /api/parent/v1/registrations/{no}/record-changes   200 {items} | 404
+ * No staff names, no org codes: the parties by role ("转出学校") and the
+ * schools by name, each step's state and date, a rejection's reason. A
+ * registration that has no student record yet answers an empty list. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/req.h"
+#include "db/db.h"
+#include "domain/window.h"
+#include "store/registration.h"
+#include "store/workflow.h"
+#include "parent.h"
+
+#define CASES_MAX	20
+
+static const struct {
+	const char	*party, *zh, *en;
+} parties[] = {
+	{ "receiving_school", "转入学校", "the receiving school" },
+	{ "receiving_county", "转入地教育行政部门", "the receiving county's education bureau" },
+	{ "sending_school", "转出学校", "the sending school" },
+	{ "sending_county", "转出地教育行政部门", "the sending county's education bureau" },
+	{ "bureau_above", "上级教育行政部门", "the education bureau above both" },
+	{ "exchange", "全国学籍系统", "the national student-record system" },
+};
+
+static const char *
+party_word(const char *party, int en)
+{
+	for (size_t i = 0; i < sizeof(parties) / sizeof(parties[0]); i++)
+		if (strcmp(parties[i].party, party) == 0)
+			return en ? parties[i].en : parties[i].zh;
+	return en ? "the next party" : "下一环节";
+}
+
+/* UTC "YYYY-MM-DD HH:MM:SS" in the one time format of the API, or null */
+static void
+gen_time(yajl_gen g, const char *key, const char *utc)
+{
+	char out[26] = "";
+
+	if (utc != NULL)
+		xj_datetime_format_db(utc, out);
+	xj_gen_str(g, key, out[0] ? out : NULL);
+}
+
+static void
+progress(const struct xj_wf_case *w, const struct xj_wf_step *s, int n, const char *school,
+    char *zh, size_t zn, char *en, size_t enn)
+{
+	const struct xj_wf_step *cur = NULL, *rej = NULL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(s[i].state, "open") == 0)
+			cur = &s[i];
+		if (strcmp(s[i].state, "rejected") == 0)
+			rej = &s[i];
+	}
+	if (strcmp(w->state, "approved") == 0) {
+		snprintf(zh, zn, "%s已办结：学籍已转入%s", w->type_name, school);
+		snprintf(en, enn, "completed: the record has moved to %s", school);
+	} else if (rej != NULL) {
+		snprintf(zh, zn, "%s未获同意：%s不同意（原因：%s）", w->type_name,
+		    party_word(rej->party, 0), w->reason);
+		snprintf(en, enn, "not agreed: %s said no (reason: %s)", party_word(rej->party, 1),
+		    w->reason);
+	} else if (cur != NULL) {
+		snprintf(zh, zn, "%s办理中：等待%s审核（第%d步，共%d步）%s", w->type_name,
+		    cur->escalations ? party_word("bureau_above", 0) : party_word(cur->party, 0),
+		    cur->seq, n, cur->escalations ? "，已提请上级督办" : "");
+		snprintf(en, enn, "in progress: waiting for %s (step %d of %d)%s",
+		    cur->escalations ? party_word("bureau_above", 1) : party_word(cur->party, 1),
+		    cur->seq, n, cur->escalations ? ", escalated to the bureau above" : "");
+	} else {
+		snprintf(zh, zn, "%s办理中", w->type_name);
+		snprintf(en, enn, "in progress");
+	}
+}
+
+struct view {
+	struct xj_wf_case	 w;
+	struct xj_wf_step	 s[XJ_WF_MAX_STEPS];
+	struct xj_wf_org	 to;
+	char			 zh[1200], en[1200];
+};
+
+int
+xj_parent_record_changes(struct xj_req *r)
+{
+	struct xj_reg_rec *rec = xj_calloc(r->arena, 1, sizeof(*rec));
+	struct view *v = xj_calloc(r->arena, 1, sizeof(*v));
+	unsigned long long student = 0, ids[CASES_MAX];
+	int rc, n = 0, ns, i, j;
+	yajl_gen g;
+
+	if (rec == NULL || v == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_parent_reg_load(r, rec)) != XJ_OK || r->responded)
+		return rc;
+	rc = xj_wf_student_of_registration(r->db, rec->id, &student);
+	if (rc != XJ_OK && rc != XJ_NO_ROW)
+		return rc;
+	if (rc == XJ_OK && (rc = xj_wf_by_subject(r->db, student, ids, CASES_MAX, &n)) != XJ_OK)
+		return rc;
+	g = xj_resp_json(r, 200);
+	yajl_gen_map_open(g);
+	xj_gen_key(g, "items");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++) {
+		if ((rc = xj_wf_get(r->db, ids[i], &v->w)) != XJ_OK ||
+		    (rc = xj_wf_steps(r->db, ids[i], v->s, &ns)) != XJ_OK ||
+		    (rc = xj_wf_org(r->db, v->w.recv_school, &v->to)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+		progress(&v->w, v->s, ns, v->to.name, v->zh, sizeof(v->zh), v->en, sizeof(v->en));
+		yajl_gen_map_open(g);
+		xj_gen_int(g, "id", (long long)v->w.id);
+		xj_gen_str(g, "type", v->w.type);
+		xj_gen_str(g, "type_name", v->w.type_name);
+		xj_gen_str(g, "state", v->w.state);
+		xj_gen_str(g, "receiving_school", v->to.name);
+		xj_gen_str(g, "progress", v->zh);
+		xj_gen_str(g, "progress_en", v->en);
+		gen_time(g, "started_at", v->w.started_at);
+		gen_time(g, "closed_at", v->w.closed_at[0] ? v->w.closed_at : NULL);
+		xj_gen_key(g, "steps");
+		yajl_gen_array_open(g);
+		for (j = 0; j < ns; j++) {
+			yajl_gen_map_open(g);
+			xj_gen_int(g, "seq", v->s[j].seq);
+			xj_gen_str(g, "party", v->s[j].party);
+			xj_gen_str(g, "party_name", party_word(v->s[j].party, 0));
+			xj_gen_str(g, "state", v->s[j].state);
+			gen_time(g, "decided_at", v->s[j].decided_at[0] ? v->s[j].decided_at : NULL);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
+}

@@ -1,0 +1,46 @@
+/* workflow.h -- the engine's functions the chains' own handlers share
+ * (school/workflow.c; the transfer chain in school/transfer.c). */
+#ifndef XJ_SCHOOL_WORKFLOW_H
+#define XJ_SCHOOL_WORKFLOW_H
+
+#include <yajl/yajl_gen.h>
+
+#include "store/workflow.h"
+
+struct xj_db;
+struct xj_req;
+
+/* The province code of an org path: its first component. */
+void	xj_wf_province_of(const char *path, char out[7]);
+/* Open step s of case wf with its deadline counted from today. */
+int	xj_wf_open_step(struct xj_db *, unsigned long long wf, const char *province,
+	    const struct xj_wf_step *s, const char *today);
+/* Approve step seq as the request's actor (inside the caller's
+ * transaction, the case locked): its effect, then the next step opens or
+ * the case closes approved. XJ_E_WF_STEP_DECIDED when it is not open. */
+int	xj_wf_approve(struct xj_db *, struct xj_req *, const struct xj_wf_case *,
+	    const struct xj_wf_step *steps, int n, int seq, const char *reason);
+/* The orgs of a case's parties (a status change: the student's school
+ * and county on both sides). */
+struct xj_wf_parties {
+	const struct xj_wf_org	*recv_school, *recv_county, *send_school, *send_county, *above;
+};
+/* Start a case of the chain defs[0..n) inside the caller's transaction:
+ * the case (w's parties are filled from p), its steps, step 1 (the
+ * initiator's application) decided by the request's actor, step 2 open
+ * with its deadline, the audit entry `action`. XJ_OK with *id;
+ * XJ_E_CONFLICT when the subject has a case open. A new kind of chain is
+ * its rows and a handler calling this. */
+int	xj_wf_start(struct xj_db *, struct xj_req *, struct xj_wf_new *w,
+	    const struct xj_wf_def *defs, int n, const struct xj_wf_parties *p, const char *action,
+	    unsigned long long *id);
+/* The case with its steps as JSON (the school's view). */
+void	xj_wf_gen_case(yajl_gen, const struct xj_wf_case *, const struct xj_wf_step *, int n,
+	    const char *today);
+/* Answer `status` with the case {id}. */
+int	xj_wf_answer(struct xj_req *, unsigned long long id, int status);
+
+/* transfer.c: the effect "transfer_pull" (R-MOV-4) */
+int	xj_transfer_pull(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
+
+#endif
