@@ -87,6 +87,8 @@ int	xj_ctl_retention_batch(struct xj_ctl *, int months, long *done);
 /* sms.c: jobs of the runner (one bounded batch each) */
 int	xj_ctl_job_sms_deliver(struct xj_ctl *, long *done);
 int	xj_ctl_job_sms_purge(struct xj_ctl *, long *done);
+/* yearend.c: one chunk of a running year-end batch (issue 11 item 8) */
+int	xj_ctl_job_yearend(struct xj_ctl *, long *done);
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);

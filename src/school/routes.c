@@ -71,5 +71,11 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_GET, "/api/school/v1/roster", XJ_ROLE_STAFF, 0, xj_school_roster },
 	{ XJ_M_POST, "/api/school/v1/term-registrations", XJ_ROLE_STAFF, 256, xj_school_term_register },
 	{ XJ_M_GET, "/api/school/v1/statistics", XJ_ROLE_STAFF, 0, xj_school_stats },
+	/* year-end batches, the record's history (issue 11 item 8): yearend.c */
+	{ XJ_M_POST, "/api/school/v1/yearend-batches", XJ_ROLE_STAFF, 1024, xj_school_yearend_create },
+	{ XJ_M_GET, "/api/school/v1/yearend-batches/{id}", XJ_ROLE_STAFF, 0, xj_school_yearend_get },
+	{ XJ_M_POST, "/api/school/v1/yearend-batches/{id}/start", XJ_ROLE_STAFF, 0,
+	  xj_school_yearend_start },
+	{ XJ_M_GET, "/api/school/v1/students/{id}/history", XJ_ROLE_STAFF, 0, xj_school_student_history },
 	XJ_ROUTE_END
 };

@@ -33,6 +33,8 @@ enum xj_school_act {
 	XJ_ACT_CHANGE_READ, XJ_ACT_CHANGE_DECIDE, XJ_ACT_NOID_READ, XJ_ACT_NOID_DECIDE,
 	XJ_ACT_CERT_READ, XJ_ACT_CERT_DECIDE,
 	XJ_ACT_REG_VOID, XJ_ACT_CLAIM_LOOKUP,
+	/* issue 11 item 8: year-end batches, the record's history */
+	XJ_ACT_YEAREND_RUN, XJ_ACT_YEAREND_READ, XJ_ACT_RECORD_HISTORY,
 	XJ_ACT__N
 };
 struct xj_school_actor {
@@ -114,6 +116,11 @@ int	xj_school_term_register(struct xj_req *);
 int	xj_school_roster(struct xj_req *);
 int	xj_school_students(struct xj_req *);
 int	xj_school_stats(struct xj_req *);
+/* yearend.c: year-end batches and the record's history (issue 11 item 8) */
+int	xj_school_yearend_create(struct xj_req *);
+int	xj_school_yearend_get(struct xj_req *);
+int	xj_school_yearend_start(struct xj_req *);
+int	xj_school_student_history(struct xj_req *);
 /* Free the statistics cache of wide scopes (at exit). */
 void	xj_school_stats_clear(void);
 

@@ -61,6 +61,14 @@ static const struct {
 	/* review M1a: the bureau the family chose looks the claim up,
 	 * wherever the child is registered (audited, rate-limited) */
 	[XJ_ACT_CLAIM_LOOKUP]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	/* issue 11 item 8: a school's reviewer runs its own year-end
+	 * batches, a county's reviewer or administrator its county's or one
+	 * of its schools'; the staff of the scope and bureaus above read
+	 * the progress */
+	[XJ_ACT_YEAREND_RUN]	= { K_SCHOOL | K_COUNTY, R_REVIEWER | R_ADMIN },
+	[XJ_ACT_YEAREND_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	/* the record's history: whoever may read the record (R-ORG-3) */
+	[XJ_ACT_RECORD_HISTORY]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 };
 
 static unsigned
