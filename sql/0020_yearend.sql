@@ -49,6 +49,19 @@ CREATE TABLE IF NOT EXISTS yearend_batch (
 	KEY yearend_state (state, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+-- The creators' turn: creating a batch first upserts the row of its
+-- county (a school's territorial county, or the county itself), kind and
+-- year, which holds that row's lock until commit, so two staff creating
+-- overlapping batches at once take turns and the second sees the first
+-- (connections run READ COMMITTED: a gap lock would not serialise them).
+CREATE TABLE IF NOT EXISTS yearend_claim (
+	county_org_id		INT UNSIGNED	NOT NULL,
+	kind			VARCHAR(12)	NOT NULL,
+	school_year		SMALLINT	NOT NULL,
+	batches			INT UNSIGNED	NOT NULL DEFAULT 0,
+	PRIMARY KEY (county_org_id, kind, school_year)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
 -- The record's history (R-REC-3: every change of grade or status visible):
 -- one row per event, append only. yearend_year is set only by year-end
 -- batches: (student_id, yearend_year) is unique, so a student is promoted

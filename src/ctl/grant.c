@@ -131,6 +131,7 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	 * the batches' rows and cursors */
 	{ "student_event",	"SELECT, INSERT, UPDATE" },
 	{ "yearend_batch",	"SELECT, INSERT, UPDATE" },
+	{ "yearend_claim",	"SELECT, INSERT, UPDATE" },	/* YE_CLAIM upserts */
 	/* the notice in force (sql/0016): the owner publishes a version */
 	{ "privacy_notice",	"SELECT" },
 	/* STAFF_GUARD_*: failed sign-ins per (account, client address), M3

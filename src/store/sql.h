@@ -784,13 +784,15 @@
 	X(YE_COUNT_COUNTY,   0, \
 	  "SELECT COUNT(*) FROM org o JOIN student s ON s.school_org_id = o.id AND s.status = 'in_school'" \
 	  " WHERE o.kind = 'school' AND o.county_id = ?" XJ_YE_COHORTS) \
+	/* the creators' turn per county, kind and year (row lock to commit) */ \
+	X(YE_CLAIM,          0, \
+	  "INSERT INTO yearend_claim (county_org_id, kind, school_year, batches) VALUES (?, ?, ?, 1)" \
+	  " ON DUPLICATE KEY UPDATE batches = batches + 1") \
 	/* the kind and year's batches whose scope overlaps (the scope, a \
-	 * school's county, a county's schools), locking the (year, kind) \
-	 * range so that two creators take turns */ \
+	 * school's county, a county's schools) */ \
 	X(YE_BATCH_OVERLAP,  0, \
 	  "SELECT COUNT(*) FROM yearend_batch WHERE school_year = ? AND kind = ?" \
-	  " AND (scope_org_id IN (?, ?) OR scope_org_id IN (SELECT id FROM org WHERE county_id = ?))" \
-	  " FOR UPDATE") \
+	  " AND (scope_org_id IN (?, ?) OR scope_org_id IN (SELECT id FROM org WHERE county_id = ?))") \
 	X(YE_BATCH_INSERT,   XJ_SQL_DUP_OK, \
 	  "INSERT INTO yearend_batch (kind, scope_org_id, scope_kind, scope_path, school_year, total," \
 	  " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \

@@ -49,10 +49,13 @@ xj_ye_overlap(struct xj_db *db, int kind, int year, unsigned org_id, unsigned co
 {
 	struct xj_val v[5] = { XJ_VI(year), XJ_VS(xj_yearend_kind_name(kind)), XJ_VI(org_id),
 	    XJ_VI(county_id), XJ_VI(schools_of) };
+	struct xj_val cl[3] = { XJ_VI(county_id), XJ_VS(xj_yearend_kind_name(kind)), XJ_VI(year) };
 	struct xj_col c = XJ_COL_INT;
 	int rc;
 
 	*n = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_YE_CLAIM, cl, 3)) != XJ_OK)
+		return rc;
 	if ((rc = xj_db_row(db, XJ_Q_YE_BATCH_OVERLAP, v, 5, &c, 1)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 	*n = c.i;

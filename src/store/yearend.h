@@ -29,10 +29,11 @@ struct xj_ye_batch {
  * every school of a county (school_id 0) that `kind` changes in `year`. */
 int	xj_ye_count(struct xj_db *, int kind, int year, unsigned school_id, unsigned county_id,
 	    long long *n);
-/* Batches of kind and year overlapping a scope, locking the year's
- * range: those of org_id or of county_id (a school's county; for a county
- * itself again) or of a school of schools_of (a county's; 0 for a school
- * scope). XJ_OK with *n. */
+/* Batches of kind and year overlapping a scope: those of org_id or of
+ * county_id (a school's county; for a county itself again) or of a school
+ * of schools_of (a county's; 0 for a school scope). It first takes the
+ * turn of county_id, kind and year (yearend_claim's row lock, held to
+ * commit), so that overlapping creators see each other. XJ_OK with *n. */
 int	xj_ye_overlap(struct xj_db *, int kind, int year, unsigned org_id, unsigned county_id,
 	    unsigned schools_of, long long *n);
 /* XJ_OK with b->id; XJ_E_CONFLICT when the scope has one already. */

@@ -414,6 +414,34 @@ def _(s):
             " AND school_year = %d" % (c.schools[0][0], YEAR)), "1")
 
 
+@test("item 8: a county and its school creating batches of one kind and year at the same moment: exactly one is created")
+def _(s):
+    import threading
+    quiet_runner(s)
+    c = County(s)
+    county, rev = c.staff(), c.staff(school=0)
+    outcomes = []
+    for year in range(YEAR - 12, YEAR - 4):
+        got = {}
+        gate = threading.Barrier(2)
+
+        def go(who, key):
+            gate.wait()
+            got[key] = who.call("POST", BATCHES, {"kind": "graduation", "school_year": year})
+        ts = [threading.Thread(target=go, args=(county, "county")),
+              threading.Thread(target=go, args=(rev, "school"))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        outcomes.append(sorted((got["county"][0], got["school"][0])))
+        s.eq([g[2]["error"]["code"] for g in got.values() if g[0] == 409], ["yearend_batch_exists"],
+             "year %d: one refused, with the stable code: %r" % (year, got))
+    s.eq(outcomes, [[201, 409]] * len(outcomes), "one batch per year, never two")
+    s.eq(q1(s, "SELECT COUNT(*) FROM yearend_batch WHERE scope_org_id IN (%d, %d)"
+            % (c.id, c.schools[0][0])), str(len(outcomes)))
+
+
 # ---- who may do what ---------------------------------------------------------------
 
 @test("R-ORG-3 item 8: year-end actions x role x scope (a school its own, a county its schools, bureaus above read)")
