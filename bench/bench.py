@@ -248,12 +248,16 @@ class Bench:
             rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
         self.phones = [r[0] for r in rows]
 
+        # sign in by SMS code (issue 16): no password hash, so the set-up
+        # does not wait on the hashing threads' low priority
+        codes = dict(self.login_codes(len(rows)))
+
         def one(row):
-            # a busy hashing pool answers 503 busy_retry: retry as a client
+            # a busy sign-in gate answers 503 busy_retry: retry as a client
             # should, a bounded number of times
             for _ in range(50):
                 st, cookie, body = self.http("POST", "/api/parent/v1/session",
-                                             {"phone": row[0], "password": PASSWORD})
+                                             {"phone": row[0], "code": codes[row[0]]})
                 if st != 503:
                     break
                 time.sleep(0.2)
@@ -308,9 +312,10 @@ class Bench:
         with concurrent.futures.ThreadPoolExecutor(4) as ex:
             list(ex.map(one, self.sessions))
 
-    def datafile(self, bodies):
+    def datafile(self, bodies, codes=()):
         self.refresh_sessions()
-        path = self.st.path("wrkdata-%d.lua" % self.child_next)
+        self.nfiles = getattr(self, "nfiles", 0) + 1
+        path = self.st.path("wrkdata-%d.lua" % self.nfiles)
         with open(path, "w") as f:
             f.write("PASSWORD = %s\n" % json.dumps(PASSWORD))
             f.write("SESSIONS = {\n")
@@ -325,8 +330,26 @@ class Bench:
             f.write("}\nPHONES = {%s}\nCHILDREN = {\n" % ",".join(json.dumps(p) for p in self.phones))
             for b in bodies:
                 f.write("[==[%s]==],\n" % b)
+            f.write("}\nCODES = {\n")
+            for phone, code in codes:
+                f.write('{p="%s",c="%s"},\n' % (phone, code))
             f.write("}\n")
         return path
+
+    def login_codes(self, n=None):
+        """Live sign-in codes (purpose login, issue 16) for the first n
+        (default: all) pre-loaded parents, planted by bench/gen codes:
+        [(phone, code), ...]. Each is used once; planting again replaces
+        them."""
+        n = min(self.p["rows"], n or self.p["rows"])
+        out = self.st.path("codes.tsv")
+        r = subprocess.run([self.build("gen"), "-c", self.st.conf_file, "codes", "--count",
+                            str(n), "--batch", "500", "--out", out],
+                           capture_output=True, text=True, timeout=1800)
+        if r.returncode != 0:
+            raise RuntimeError("gen codes failed: " + r.stdout + r.stderr)
+        with open(out) as f:
+            return [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip()]
 
     # ---- measuring -------------------------------------------------------
     def cpu_snapshot(self):
@@ -509,6 +532,8 @@ class Bench:
             self.up()
             if self.a.soak:
                 self.soak_run()
+            elif self.a.storm:
+                self.storm_run()
             else:
                 self.scenarios()
         finally:
@@ -602,6 +627,19 @@ class Bench:
         R(lambda: self.wrk("registrations + login storm",
                            [self.datafile(self.children_pool()), "register"],
                            conns=16, ceiling=regceil, parallel=storm))
+        # issue 16: the storm as families sign in on the opening morning,
+        # by SMS code (no password hash): alone, then beside registrations
+        R(lambda: self.wrk("(c) code sign-in storm",
+                           [self.datafile([], self.login_codes()), "login_code"]))
+
+        def code_storm():
+            return [which("wrk"), "-t1", "-c64", "-d%ds" % p["secs"], "--timeout", "10s", "-s",
+                    os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/", "--",
+                    self.datafile([], self.login_codes()), "login_code", "1"]
+        R(lambda: self.wrk("registrations + code sign-in storm",
+                           [self.datafile(self.children_pool()), "register"],
+                           conns=16, ceiling=regceil, parallel=code_storm(),
+                           parallel_name="... the code sign-in storm beside it"))
         R(lambda: self.wrk("(d) mixed first morning",
                            [self.datafile(self.children_pool()), "mixed"]))
         # (e) school ticking + county approving beside (d); every run its
@@ -609,6 +647,55 @@ class Bench:
         R(lambda: self.wrk("(d) mixed, beside (e)", [self.datafile(self.children_pool()), "mixed"],
                            parallel=self.school_plan(),
                            parallel_name="(e) schools tick, counties approve"))
+
+    # ---- the sign-in storm's levers (issue 16) ----------------------------
+    STORM_VARIANTS = [
+        ("as shipped: hash_slots = half the cores, hash_nice 10, sign-in gate", {}),
+        ("hash_nice 5", {"hash_nice": 5}),
+        ("hash_nice 0 (hashes at the registrations' priority)", {"hash_nice": 0}),
+        ("no sign-in gate", {"signin_slots": 4096}),
+        ("before issue 16: hash_slots = all cores, nice 0, no gate",
+         {"hash_slots": os.cpu_count() or 2, "hash_nice": 0, "signin_slots": 4096}),
+    ]
+
+    def storm_run(self):
+        """--storm: registrations alone, beside a password sign-in storm and
+        beside a code sign-in storm, under each variant of the levers
+        (workers restarted with its [security] keys): which lever wins,
+        measured in one run on one machine (docs/benchmarks.md)."""
+        p = self.p
+        regceil = None
+        self.storm_variants = []
+        for label, keys in self.STORM_VARIANTS:
+            self.st.extra_conf["security"] = dict(keys)
+            self.st.write_conf()
+            self.st.stop_workers()
+            self.st.start_workers()
+            self.pids()
+            self.log("variant: %s %s" % (label, json.dumps(keys)))
+            mark = len(self.results)
+            R = self.repeat
+            R(lambda: self.wrk("registrations alone, 16 conns",
+                               [self.datafile(self.children_pool()), "register"], conns=16))
+            storm = [which("wrk"), "-t1", "-c64", "-d%ds" % p["secs"], "--timeout", "10s", "-s",
+                     os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/", "--",
+                     self.datafile([]), "login", "1"]
+            R(lambda: self.wrk("registrations + login storm",
+                               [self.datafile(self.children_pool()), "register"],
+                               conns=16, parallel=storm))
+
+            def code_storm():
+                return [which("wrk"), "-t1", "-c64", "-d%ds" % p["secs"], "--timeout", "10s",
+                        "-s", os.path.join(HERE, "lua", "xj.lua"), self.st.base_url + "/",
+                        "--", self.datafile([], self.login_codes()), "login_code", "1"]
+            R(lambda: self.wrk("registrations + code sign-in storm",
+                               [self.datafile(self.children_pool()), "register"],
+                               conns=16, parallel=code_storm(),
+                               parallel_name="... the code sign-in storm beside it"))
+            for r in self.results[mark:]:
+                r["variant"] = label
+            self.storm_variants.append((label, self.results[mark:]))
+        self.st.extra_conf.pop("security", None)
 
     # ---- soak --------------------------------------------------------------
     def soak_run(self):
@@ -675,6 +762,36 @@ class Bench:
             "idle: %.1f MiB before the soak, %.1f MiB after it (workers drained)" % (
                 sm[0][1] / 1024, self.soak.get("idle_after", 0) / 1024), ""]
         return "\n".join(t)
+
+    def storm_text(self):
+        """Issue 16's figures, in every run: registrations beside each
+        sign-in storm as a share of registrations alone (the goal: >= 70%,
+        p99 < 200 ms), and what the storm itself got; per variant of the
+        levers under --storm."""
+        groups = getattr(self, "storm_variants", None) or [(None, self.results)]
+        return "".join(self.storm_lines(label, rs) for label, rs in groups)
+
+    def storm_lines(self, label, results):
+        by = {r["name"]: r for r in results}
+        alone = by.get("registrations alone, 16 conns")
+        if not alone or not alone["rps"]:
+            return ""
+        t = ["", "sign-in storm (issue 16; goal: registrations >= 70%% of alone, p99 < 200 ms)%s:"
+             % (" -- " + label if label else "")]
+        for name in ("registrations + login storm", "registrations + code sign-in storm"):
+            r = by.get(name)
+            if not r:
+                continue
+            q = r.get("parallel") or {}
+            st = q.get("statuses", {})
+            served = st.get("200", 0)
+            secs = (q.get("duration_us") or 1) / 1e6
+            t.append("- %s: %.0f/s = %.0f%% of %.0f/s alone, p99 %.1f ms (alone %.1f ms); "
+                     "the storm: %.0f sign-ins/s served, %d shed (503), p99 %.1f ms" % (
+                         name, r["rps"], 100.0 * r["rps"] / alone["rps"], alone["rps"],
+                         r["p99_us"] / 1e3, alone["p99_us"] / 1e3, served / secs,
+                         st.get("503", 0), q.get("p99_us", 0) / 1e3))
+        return "\n".join(t) + "\n"
 
     # ---- checks and report -------------------------------------------------
     def errors_of(self, r):
@@ -788,7 +905,7 @@ class Bench:
                     "registration" if k == "reg" else "1-row INSERT", d["threads"], rate(d, "tps"),
                     d["p50_ms"], d["p99_ms"], d["p999_ms"],
                     sum(x["errors"] for x in self.reps(d))))
-        text = "\n".join(lines) + "\n"
+        text = "\n".join(lines) + "\n" + self.storm_text()
         head = ("mode %s, %s, rows %d, scrypt ln=%d r=8 p=5, xuejid 1 x %d threads, wrk -c%d, %ds per run%s; %s\n"
                 % (self.a.mode, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
                    self.p["rows"], self.p["scrypt"], self.p["threads"], self.p["conns"],
@@ -798,8 +915,11 @@ class Bench:
                    getattr(self, "gen_line", "")))
         print("\n" + head + text)
         for r in self.results:
-            if (r.get("parallel") or {}).get("exhausted"):
-                print("note: (e) beside %s: a school ran out of printable children" % r["name"])
+            q = r.get("parallel") or {}
+            if q.get("exhausted"):
+                print("note: %s beside %s ran out of %s" % (
+                    q.get("name"), r["name"],
+                    "printable children" if "ticks" in q else "sign-in codes"))
             if r["exhausted"]:
                 print("note: %s ran out of distinct children (pool %d)" % (r["name"], self.p["pool"]))
         for r in self.results:
@@ -843,6 +963,9 @@ def main():
                     "(default 1; --full 3)")
     ap.add_argument("--school-batch", type=int, default=10, metavar="N",
                     help="(e): children ticked per list the county approves (default 10)")
+    ap.add_argument("--storm", action="store_true",
+                    help="only the sign-in storm scenarios, under each variant of the levers "
+                    "(issue 16)")
     ap.add_argument("--soak", type=float, nargs="?", const=10.0, default=None, metavar="MINUTES",
                     help="only the mixed profile for MINUTES (default 10), worker RSS every 30 s")
     ap.set_defaults(mode="quick")

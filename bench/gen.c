@@ -11,6 +11,12 @@
  *     pending PSB request. The audit trail of this history is not
  *     generated. Writes "phone<TAB>prereg<TAB>printable" of the first K
  *     parents to FILE.
+ *   gen -c CONF codes --count N [--start S] --out FILE
+ *     plants a live sign-in code (purpose login, issue 16) for each of the
+ *     parents S..S+N-1 that `load` made, as POST /sms-codes would have
+ *     (xj_sms_code_mac, xj_code_put: the same rows), valid an hour, and
+ *     writes "phone<TAB>code" lines: the code sign-in storm's data,
+ *     without a gateway round trip per code.
  *   gen children --start S --count N
  *     prints "id_number<TAB>name<TAB>sex<TAB>birth_date<TAB>district" of
  *     children S..S+N-1, for the HTTP scenarios' request bodies.
@@ -28,11 +34,14 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "crypto/field.h"
+#include "crypto/keys.h"
+#include "crypto/kmac.h"
 #include "crypto/password.h"
 #include "db/tx.h"
 #include "domain/prereg.h"
 #include "domain/window.h"
 #include "store/parent.h"
+#include "store/phonecode.h"
 #include "store/registration.h"
 #include "benchdata.h"
 
@@ -199,6 +208,75 @@ cmd_load(const char *cfile, long start, long count, int threads, long batch,
 	return rc;
 }
 
+/* Codes for parents [next, next + batch) in one transaction. */
+struct codes_job {
+	const struct xj_keys	*keys;
+	long			 next, end;
+	FILE			*out;
+};
+
+static int
+codes_tx(struct xj_db *db, void *arg)
+{
+	struct codes_job *j = arg;
+	const unsigned char *key = xj_keyring_current(&j->keys->sms, NULL);
+	int rc = XJ_OK;
+
+	if (key == NULL)
+		return XJ_E_INTERNAL;
+	for (long i = j->next; i < j->end && rc == XJ_OK; i++) {
+		char phone[12], code[8];
+		unsigned char bidx[XJ_BLIND_LEN], mac[XJ_KMAC_LEN];
+
+		xjb_phone(i, phone);
+		/* a code of the parent's own: not a secret here (a bench) */
+		snprintf(code, sizeof(code), "%06ld", (i * 7919 + 104729) % 1000000);
+		if (xj_blind_index(j->keys, "parent.phone", phone, strlen(phone), bidx) != 0 ||
+		    xj_sms_code_mac(key, "login", phone, code, 6, mac) != 0)
+			return XJ_E_INTERNAL;
+		if ((rc = xj_code_put(db, bidx, "login", mac, 5, 3600)) == XJ_OK)
+			fprintf(j->out, "%s\t%s\n", phone, code);
+	}
+	return rc;
+}
+
+static int
+cmd_codes(const char *cfile, long start, long count, long batch, const char *outpath)
+{
+	struct xj_conf conf;
+	struct xj_keys keys;
+	struct xj_db db;
+	struct codes_job j;
+	int rc = 0;
+
+	if (xjb_open(cfile, &conf, &keys) != 0)
+		return 1;
+	if (strcmp(conf.environment, "development") != 0) {
+		fprintf(stderr, "gen: refused: [server] environment is not development\n");
+		return 1;
+	}
+	if (outpath == NULL || (j.out = fopen(outpath, "w")) == NULL) {
+		fprintf(stderr, "gen: codes needs --out FILE\n");
+		return 1;
+	}
+	if (xjb_connect(&conf, &db) != 0)
+		return 1;
+	j.keys = &keys;
+	for (j.next = start; j.next < start + count && rc == 0; j.next += batch) {
+		j.end = j.next + batch < start + count ? j.next + batch : start + count;
+		if (xj_tx_run(&db, codes_tx, &j) != XJ_OK) {
+			fprintf(stderr, "gen: codes at %ld failed (MariaDB error %u)\n", j.next, db.err);
+			rc = 1;
+		}
+	}
+	xj_db_fini(&db);
+	fclose(j.out);
+	xj_keys_clear(&keys);
+	if (rc == 0)
+		printf("gen: %ld sign-in codes\n", count);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -230,6 +308,7 @@ main(int argc, char *argv[])
 	if (optind >= argc) {
 		fprintf(stderr, "usage: gen -c CONF load --count N [--start S] [--threads T]"
 		    " [--batch B] [--sample K --out FILE]\n"
+		    "       gen -c CONF codes --count N [--start S] --out FILE\n"
 		    "       gen children --start S --count N\n");
 		return 2;
 	}
@@ -248,14 +327,15 @@ main(int argc, char *argv[])
 		}
 		return 0;
 	}
-	if (strcmp(cmd, "load") != 0 || cfile == NULL) {
+	if ((strcmp(cmd, "load") != 0 && strcmp(cmd, "codes") != 0) || cfile == NULL) {
 		fprintf(stderr, "gen: unknown command or no -c\n");
 		return 2;
 	}
 	xj_log_init(XJ_LOG_WARN);
 	if (mysql_library_init(0, NULL, NULL) != 0)
 		return 1;
-	rc = cmd_load(cfile, start, count, threads, batch, sample, out);
+	rc = strcmp(cmd, "codes") == 0 ? cmd_codes(cfile, start, count, batch, out) :
+	    cmd_load(cfile, start, count, threads, batch, sample, out);
 	mysql_library_end();
 	return rc;
 }

@@ -184,8 +184,10 @@ verify_key_file = {s}/audit_verify.pem
 level = info
 [paths]
 sql_dir = {sql}
+calendar_dir = {cal}
 """.format(dbaddr=self.db_addr_conf(), s=s, ln=self.scrypt_log2n, p=self.scrypt_p,
-           sql=os.path.join(self.srcdir, "sql"))
+           sql=os.path.join(self.srcdir, "sql"),
+           cal=os.path.join(self.srcdir, "data", "calendar"))
         # tests/smssim/ plays the gateway (docs/sms.md)
         sections = {"sms": {
             "gateway_url": "http://127.0.0.1:%d/sms/v1/send" % self.sms_port,

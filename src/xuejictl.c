@@ -51,7 +51,8 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        its map does not know\n" },
 	{ "seed-demo", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_seed_demo_cmd,
 "  seed-demo [--password PW]\n"
-"                        demo schools and staff accounts (Beijing, 16 districts);\n"
+"                        demo schools and staff accounts (Beijing, 16 districts)\n"
+"                        and the working-day calendars of [paths] calendar_dir;\n"
 "                        refused when [server] environment = production\n" },
 	{ "staff-create", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_staff_create,
 "  staff-create --org CODE [--kind KIND] --login L --name N [--role R]\n"
@@ -61,6 +62,14 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        from the terminal without echo, or from file descriptor\n"
 "                        N, never from the command line; it must be changed at\n"
 "                        first login; audited\n" },
+	{ "org", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_org,
+"  org import [--scope CODE] [--dry-run] FILE\n"
+"                        load the official school list (CSV, docs/operations.md\n"
+"                        \"Loading the school list\") of a province, or of the city\n"
+"                        or county CODE: adds new schools, updates changed ones,\n"
+"                        closes (never deletes) open schools it no longer names;\n"
+"                        all or nothing: any bad row is reported with its line\n"
+"                        and nothing is written; one transaction, audited\n" },
 	{ "window-set", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_window_set_cmd,
 "  window-set --year Y --division CODE --opens 'YYYY-MM-DD HH:MM' --closes '...'\n"
 "                        set the collection window (R-COL-1) of a province, city or\n"
@@ -98,6 +107,15 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        with their guardians and stored answers, N months (default\n"
 "                        [privacy] retention_months) after their school year began;\n"
 "                        audited, in batches; the job retention-purge does the same\n" },
+	{ "calendar", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_calendar,
+"  calendar import [--source TEXT] FILE\n"
+"                        import the working-day calendar (public holidays and\n"
+"                        make-up working days, R-MOV-3) from a CSV file; each\n"
+"                        (year, province) in it replaces what was there, in one\n"
+"                        transaction, audited; any bad row: errors with line\n"
+"                        numbers and nothing imported (docs/operations.md\n"
+"                        \"Working-day calendar\")\n"
+"  calendar status       the years imported, per province, with their source\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

@@ -76,7 +76,8 @@ usage(FILE *f)
 "                      environment, and these options override both\n"
 "      --listen ADDR   unix socket path, :port or host:port to bind; without it\n"
 "                      the FastCGI socket inherited on fd 0 is used\n"
-"      --portal NAME   parent, school, exchange, psb or all: the routes served\n"
+"      --portal NAME   parent, school, exchange, psb, auth (the sign-in pool:\n"
+"                      parent and school routes) or all: the routes served\n"
 "                      (/healthz, /api/version and /api/ref/ always)\n"
 "      --threads N     worker threads (default: 2 x CPU cores)\n"
 "      --check-config  load configuration, secrets and keys, then exit\n"
@@ -265,7 +266,7 @@ main(int argc, char *argv[])
 		die("config_error", "[log] level must be debug, info, warn or error");
 	xj_log_init((enum xj_loglevel)lvl);
 	if ((portal = xj_portal_parse(conf.portal)) < 0)
-		die("config_error", "[server] portal must be parent, school, exchange, psb or all");
+		die("config_error", "[server] portal must be parent, school, exchange, psb, auth or all");
 	if (xj_conf_load_secrets(&conf, 0, err, sizeof(err)) != 0 ||
 	    xj_keys_load(&conf, &keys, err, sizeof(err)) != 0 ||
 	    xj_auth_init(&conf, &keys, (portal & XJ_P_PSB) != 0, err, sizeof(err)) != 0)
@@ -291,6 +292,7 @@ main(int argc, char *argv[])
 	xj_system_set_portal(conf.portal);
 	disp.tables = tables;
 	disp.auth = xj_auth_check;
+	disp.leave = xj_auth_leave;
 	disp.body_limit = (size_t)conf.body_limit;
 	disp.json.max_depth = conf.json_max_depth;
 	disp.json.max_nodes = (size_t)conf.json_max_nodes;

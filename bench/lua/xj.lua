@@ -1,9 +1,11 @@
 -- xj.lua -- wrk script for bench/bench.py (docs/benchmarks.md).
--- MODE: register, status, login, mixed; NTHREADS: wrk's -t.
+-- MODE: register, status, login, login_code, mixed; NTHREADS: wrk's -t.
 --   wrk ... -s xj.lua URL -- DATAFILE MODE NTHREADS
 -- DATAFILE (written by bench.py) defines SESSIONS = {{c=cookie, t=csrf,
 -- n=prereg}, ...}, PRINTABLE (the sessions whose registration's form
--- prints), CHILDREN = {json body, ...}, PHONES = {...} and PASSWORD.
+-- prints), CHILDREN = {json body, ...}, PHONES = {...}, PASSWORD and
+-- CODES = {{p=phone, c=code}, ...} (live sign-in codes planted by bench/gen
+-- codes: each is used once, so like children they run out).
 -- Each wrk thread takes every nthreads-th child, so every registration is
 -- a distinct child; when a thread runs out it stops (bench.py reports it
 -- as "exhausted": the pool was too small for the run, not an error).
@@ -68,11 +70,28 @@ local function login()
     '{"phone":"' .. p .. '","password":"' .. PASSWORD .. '"}')
 end
 
+-- issue 16: sign-in by a one-time SMS code (no password hash)
+local kc = 0
+local function login_code()
+  local i = tid + 1 + kc * NTHREADS
+  kc = kc + 1
+  if i > #CODES then
+    exhausted = 1
+    wrk.thread:stop()
+    return wrk.format("GET", "/bench/static")
+  end
+  local x = CODES[i]
+  return wrk.format("POST", "/api/parent/v1/session",
+    { ["Content-Type"] = "application/json", ["Accept"] = "application/json" },
+    '{"phone":"' .. x.p .. '","code":"' .. x.c .. '"}')
+end
+
 local mix = 0
 function request()
   if mode == "register" then return register() end
   if mode == "status" then return status("/status", SESSIONS) end
   if mode == "login" then return login() end
+  if mode == "login_code" then return login_code() end
   -- mixed first morning: 60% status, 25% registration, 10% login, 5% form
   mix = mix + 1
   local r = mix % 20

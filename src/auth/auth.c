@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
@@ -41,14 +43,195 @@ static unsigned psb_log_n, psb_log_dropped;
 /* margin kept beyond the timestamp window before a nonce is purged: the
  * database nodes' clocks may differ by this much (review L5) */
 #define NONCE_MARGIN	60
-static sem_t hash_sem;
-/* Threads that may be inside xj_auth_hash_enter at once (hashing or
- * waiting for a slot). Without this bound a login storm parked every
+/* A gate: at most `slots` callers inside at once, and at most `door`
+ * callers hashing or waiting for a slot (the rest refused at once), a
+ * wait of at most wait_s. Without the door a login storm parked every
  * worker thread in the wait and starved all other requests although only
- * hash_slots of them hashed (docs/benchmarks.md, "login storm"). */
-static sem_t hash_door;
+ * the slots' worth of them worked (docs/benchmarks.md, "login storm").
+ * Two gates, one mechanism: password hashes (hash_slots, 5 s) and the
+ * sign-in routes (signin_slots, 2 s; issue 16). */
+struct gate {
+	sem_t	slots;
+	sem_t	door;
+	int	wait_s;
+	int	live;
+};
+
+static struct gate hash_gate, signin_gate;
+
+static int
+gate_init(struct gate *g, int slots, int door, int wait_s)
+{
+	g->wait_s = wait_s;
+	if (sem_init(&g->slots, 0, (unsigned)slots) != 0)
+		return -1;
+	if (sem_init(&g->door, 0, (unsigned)door) != 0) {
+		sem_destroy(&g->slots);
+		return -1;
+	}
+	g->live = 1;
+	return 0;
+}
+
+static void
+gate_fini(struct gate *g)
+{
+	if (!g->live)
+		return;
+	sem_destroy(&g->slots);
+	sem_destroy(&g->door);
+	g->live = 0;
+}
+
+/* 0 inside, -1 refused (the door full, or no slot within the wait) */
+static int
+gate_enter(struct gate *g)
+{
+	struct timespec ts;
+
+	if (sem_trywait(&g->door) != 0)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += g->wait_s;
+	while (sem_timedwait(&g->slots, &ts) != 0)
+		if (errno != EINTR) {
+			sem_post(&g->door);
+			return -1;
+		}
+	return 0;
+}
+
+static void
+gate_leave(struct gate *g)
+{
+	sem_post(&g->slots);
+	sem_post(&g->door);
+}
+
 /* a hash at the configured cost that no password matches (made at start) */
 static char dummy_hash[XJ_PW_HASH_MAX];
+
+/* Issue 16: the hashes run on threads of their own at a lower CPU
+ * priority ([security] hash_nice), one per slot. The slots bound how
+ * many cores hashing may take; the priority decides who gets a core
+ * when both want it: a sign-in storm then takes the cores only while
+ * registrations leave them idle, instead of an equal share per thread.
+ * (A thread cannot lower its nice value again without privileges, so
+ * the request threads hand the work over instead of renicing
+ * themselves.) hash_nice 0: hashed on the request's thread. */
+struct hash_job {
+	int		(*fn)(struct hash_job *);
+	const char	*pw;
+	size_t		 len;
+	const char	*stored;
+	char		*out;
+	int		 rc;
+	int		 done;
+	struct hash_job	*next;
+};
+
+static struct {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 work;		/* a job queued, or stopping */
+	pthread_cond_t	 done;		/* a job finished */
+	struct hash_job	*head, *tail;
+	pthread_t	 tid[64];
+	int		 n;
+	int		 nice;
+	int		 stopping;
+} hp = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
+	NULL, NULL, { 0 }, 0, 0, 0 };
+
+static void *
+hash_thread(void *arg)
+{
+	(void)arg;
+	/* this thread only: on Linux a nice value belongs to the thread */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), hp.nice) != 0)
+		xj_log(XJ_LOG_WARN, "hash_nice_failed", "%s", "error", strerror(errno));
+	pthread_mutex_lock(&hp.mu);
+	for (;;) {
+		struct hash_job *j;
+
+		while (hp.head == NULL && !hp.stopping)
+			pthread_cond_wait(&hp.work, &hp.mu);
+		if (hp.head == NULL)
+			break;
+		j = hp.head;
+		if ((hp.head = j->next) == NULL)
+			hp.tail = NULL;
+		pthread_mutex_unlock(&hp.mu);
+		j->rc = j->fn(j);
+		pthread_mutex_lock(&hp.mu);
+		j->done = 1;
+		pthread_cond_broadcast(&hp.done);
+	}
+	pthread_mutex_unlock(&hp.mu);
+	return NULL;
+}
+
+/* Run j on a hashing thread and wait for it (inline when there are none). */
+static int
+hash_run(struct hash_job *j)
+{
+	if (hp.n == 0)
+		return j->fn(j);
+	j->done = 0;
+	j->next = NULL;
+	pthread_mutex_lock(&hp.mu);
+	if (hp.tail)
+		hp.tail->next = j;
+	else
+		hp.head = j;
+	hp.tail = j;
+	pthread_cond_signal(&hp.work);
+	while (!j->done)
+		pthread_cond_wait(&hp.done, &hp.mu);
+	pthread_mutex_unlock(&hp.mu);
+	return j->rc;
+}
+
+static int
+job_hash(struct hash_job *j)
+{
+	return xj_pw_hash(j->pw, j->len, conf->scrypt_log2n, conf->scrypt_r, conf->scrypt_p,
+	    j->out, XJ_PW_HASH_MAX);
+}
+
+static int
+job_verify(struct hash_job *j)
+{
+	return xj_pw_verify(j->pw, j->len, j->stored);
+}
+
+static int
+hash_pool_start(int slots, int nice, char *err, size_t errlen)
+{
+	hp.nice = nice;
+	hp.stopping = 0;
+	if (nice == 0)
+		return 0;
+	if (slots > (int)(sizeof(hp.tid) / sizeof(hp.tid[0])))
+		slots = (int)(sizeof(hp.tid) / sizeof(hp.tid[0]));
+	for (hp.n = 0; hp.n < slots; hp.n++)
+		if (pthread_create(&hp.tid[hp.n], NULL, hash_thread, NULL) != 0) {
+			snprintf(err, errlen, "hashing threads: %s", strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
+static void
+hash_pool_stop(void)
+{
+	pthread_mutex_lock(&hp.mu);
+	hp.stopping = 1;
+	pthread_cond_broadcast(&hp.work);
+	pthread_mutex_unlock(&hp.mu);
+	for (int i = 0; i < hp.n; i++)
+		pthread_join(hp.tid[i], NULL);
+	hp.n = 0;
+}
 
 #define REFRESH_AFTER	60	/* re-issue a sliding cookie at most once a minute */
 
@@ -102,7 +285,7 @@ int
 xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, int load_psb, char *err,
     size_t errlen)
 {
-	int slots = c->hash_slots > 0 ? c->hash_slots : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int slots = xj_auth_hash_slots(c->hash_slots, (int)sysconf(_SC_NPROCESSORS_ONLN));
 
 	conf = c;
 	keys = k;
@@ -127,13 +310,30 @@ xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, int load_psb, cha
 			return -1;
 		}
 	}
-	if (sem_init(&hash_sem, 0, (unsigned)slots) != 0 ||
-	    sem_init(&hash_door, 0, (unsigned)xj_auth_hash_door(slots, c->threads,
-	    (int)sysconf(_SC_NPROCESSORS_ONLN))) != 0) {
-		snprintf(err, errlen, "sem_init: %s", strerror(errno));
-		return -1;
+	{
+		int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		int threads = c->threads > 0 ? c->threads : 2 * (ncpu > 0 ? ncpu : 1);
+		int ss = xj_auth_signin_slots(c->signin_slots, threads);
+		int sd = xj_auth_hash_door(ss, threads, ncpu);
+
+		if (gate_init(&hash_gate, slots, xj_auth_hash_door(slots, c->threads, ncpu), 5) != 0 ||
+		    gate_init(&signin_gate, ss, sd > ss ? sd : ss, 2) != 0) {
+			snprintf(err, errlen, "sem_init: %s", strerror(errno));
+			return -1;
+		}
 	}
-	return 0;
+	return hash_pool_start(slots, c->hash_nice, err, errlen);
+}
+
+/* [security] hash_slots 0: half the cores this process may run on (at
+ * least one), so that a storm of sign-ins leaves the other half to
+ * everything else (issue 16). */
+int
+xj_auth_hash_slots(int configured, int ncpu)
+{
+	if (configured > 0)
+		return configured;
+	return ncpu / 2 > 0 ? ncpu / 2 : 1;
 }
 
 /* As many waiting as hashing, but never more than half the threads:
@@ -153,8 +353,9 @@ void
 xj_auth_fini(void)
 {
 	OPENSSL_cleanse(&psb_keys, sizeof(psb_keys));
-	sem_destroy(&hash_sem);
-	sem_destroy(&hash_door);
+	hash_pool_stop();
+	gate_fini(&hash_gate);
+	gate_fini(&signin_gate);
 }
 
 const struct xj_keys *
@@ -166,26 +367,22 @@ xj_auth_keys(void)
 int
 xj_auth_hash_enter(void)
 {
-	struct timespec ts;
-
-	/* no room even to wait: answer busy (503, Retry-After) at once */
-	if (sem_trywait(&hash_door) != 0)
-		return -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 5;
-	while (sem_timedwait(&hash_sem, &ts) != 0)
-		if (errno != EINTR) {
-			sem_post(&hash_door);
-			return -1;
-		}
-	return 0;
+	return gate_enter(&hash_gate);
 }
 
 void
 xj_auth_hash_leave(void)
 {
-	sem_post(&hash_sem);
-	sem_post(&hash_door);
+	gate_leave(&hash_gate);
+}
+
+/* [security] signin_slots 0: a quarter of the threads, at least 2. */
+int
+xj_auth_signin_slots(int configured, int threads)
+{
+	if (configured > 0)
+		return configured;
+	return threads / 4 > 2 ? threads / 4 : 2;
 }
 
 int
@@ -193,10 +390,11 @@ xj_auth_password_hash(const char *pw, size_t len, char *out)
 {
 	int rc;
 
+	struct hash_job j = { job_hash, pw, len, NULL, out, 0, 0, NULL };
+
 	if (xj_auth_hash_enter() != 0)
 		return XJ_E_BUSY;
-	rc = xj_pw_hash(pw, len, conf->scrypt_log2n, conf->scrypt_r, conf->scrypt_p,
-	    out, XJ_PW_HASH_MAX) == 0 ? XJ_OK : XJ_E_INTERNAL;
+	rc = hash_run(&j) == 0 ? XJ_OK : XJ_E_INTERNAL;
 	xj_auth_hash_leave();
 	return rc;
 }
@@ -206,9 +404,11 @@ xj_auth_password_verify(const char *pw, size_t len, const char *stored)
 {
 	int ok;
 
+	struct hash_job j = { job_verify, pw, len, stored ? stored : dummy_hash, NULL, 0, 0, NULL };
+
 	if (xj_auth_hash_enter() != 0)
 		return XJ_E_BUSY;
-	ok = xj_pw_verify(pw, len, stored ? stored : dummy_hash);
+	ok = hash_run(&j);
 	xj_auth_hash_leave();
 	return stored ? ok : 0;
 }
@@ -216,7 +416,8 @@ xj_auth_password_verify(const char *pw, size_t len, const char *stored)
 int
 xj_auth_password_verify_held(const char *pw, size_t len, const char *stored)
 {
-	int ok = xj_pw_verify(pw, len, stored ? stored : dummy_hash);
+	struct hash_job j = { job_verify, pw, len, stored ? stored : dummy_hash, NULL, 0, 0, NULL };
+	int ok = hash_run(&j);
 
 	if (ok < 0)
 		return XJ_E_INTERNAL;	/* a malformed stored hash */
@@ -528,7 +729,18 @@ xj_auth_check(struct xj_req *r, int role)
 	case XJ_ROLE_PSB:
 		/* dispatch.c calls this before the body is parsed */
 		return check_psb(r);
+	case XJ_ROLE_SIGNIN:
+		/* dispatch.c calls xj_auth_leave after the handler */
+		return gate_enter(&signin_gate) == 0 ? XJ_OK : XJ_E_BUSY;
 	default:
 		return XJ_E_FORBIDDEN;
 	}
+}
+
+void
+xj_auth_leave(struct xj_req *r, int role)
+{
+	(void)r;
+	if (role == XJ_ROLE_SIGNIN)
+		gate_leave(&signin_gate);
 }

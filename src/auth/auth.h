@@ -30,6 +30,12 @@ const struct xj_keys *xj_auth_keys(void);
 
 /* The dispatcher's hook (core/dispatch.h). */
 int	xj_auth_check(struct xj_req *, int role);
+/* After the handler of a route xj_auth_check admitted (XJ_ROLE_SIGNIN:
+ * the sign-in gate, issue 16). */
+void	xj_auth_leave(struct xj_req *, int role);
+/* The sign-in gate's slots (pure): [security] signin_slots when set,
+ * else a quarter of the threads, at least 2. */
+int	xj_auth_signin_slots(int configured, int threads);
 /* XJ_ROLE_PARENT_CONFIRM routes: the account row's existence and session
  * generation as the handler's own query read them. XJ_OK when the
  * session is live (no-op when nothing is pending), otherwise the error
@@ -68,6 +74,9 @@ int	xj_auth_totp_required(const char *org_kind);
  * when no slot freed up within the wait (callers answer 503 busy). */
 int	xj_auth_hash_enter(void);
 void	xj_auth_hash_leave(void);
+/* The slots (pure): [security] hash_slots when set, else half of ncpu,
+ * at least 1. */
+int	xj_auth_hash_slots(int configured, int ncpu);
 /* How many threads may be inside the pool (pure): 2 x slots, at most half
  * of the worker threads (threads 0 = 2 x ncpu), at least 1. */
 int	xj_auth_hash_door(int slots, int threads, int ncpu);

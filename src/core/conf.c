@@ -16,6 +16,9 @@
 #ifndef XJ_SQL_DIR
 #define XJ_SQL_DIR "/usr/local/share/xueji/sql"
 #endif
+#ifndef XJ_CALENDAR_DIR
+#define XJ_CALENDAR_DIR "/usr/local/share/xueji/calendar"
+#endif
 
 #define S(f)	XJ_CT_STR, offsetof(struct xj_conf, f), sizeof(((struct xj_conf *)0)->f), 0, 0
 #define I(f, lo, hi)	XJ_CT_INT, offsetof(struct xj_conf, f), 0, lo, hi
@@ -25,7 +28,7 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "server", "listen", S(listen), "",
 	  "unix socket path or host:port to bind; empty: use the FastCGI socket inherited on fd 0" },
 	{ "server", "portal", S(portal), "all",
-	  "routes this worker answers: parent, school, exchange, psb or all (/healthz, /api/version and /api/ref/ always)" },
+	  "routes this worker answers: parent, school, exchange, psb, auth (the sign-in pool, issue 16) or all (/healthz, /api/version and /api/ref/ always)" },
 	{ "server", "environment", S(environment), "production",
 	  "production or development; development allows demo data" },
 	{ "server", "threads", I(threads, 0, 1024), "0",
@@ -106,7 +109,11 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "security", "staff_totp_required", S(staff_totp_required), "",
 	  "org kinds whose staff must use a TOTP second factor, comma-separated (school, county, city, province, ministry); empty: optional for all" },
 	{ "security", "hash_slots", I(hash_slots, 0, 1024), "0",
-	  "password hashes computed at once by one worker process (0 = CPU cores); as many more may wait, never more than half the threads, the rest get 503 at once, so a login storm cannot take every thread" },
+	  "password hashes computed at once by one worker process (0 = half the CPU cores, at least 1: a sign-in storm leaves the other half to everything else); as many more may wait, never more than half the threads, the rest get 503 at once, so a login storm cannot take every thread" },
+	{ "security", "signin_slots", I(signin_slots, 0, 4096), "0",
+	  "sign-in, sign-up, SMS-code and password-reset requests one worker process runs at once (0 = a quarter of the threads, at least 2); twice as many may wait up to 2 s, never more than half the threads; the rest answer 503 busy_retry with Retry-After at once, so a sign-in storm keeps its hands off the threads and database sessions registrations need" },
+	{ "security", "hash_nice", I(hash_nice, 0, 19), "10",
+	  "nice value of the threads that compute password hashes (0 = on the request's own thread, at its priority): with 10 a sign-in storm takes the cores only while registrations leave them idle" },
 	{ "collection", "psb_lease", I(psb_lease, 5, 86400), "300",
 	  "seconds a verification request handed to the PSB gateway stays leased before it is offered again" },
 	{ "collection", "psb_window", I(psb_window, 10, 3600), "300",
@@ -173,8 +180,13 @@ const struct xj_conf_key xj_conf_keys[] = {
 	/* issue 10 (H): PIPL retention (docs/privacy.md) */
 	{ "privacy", "retention_months", I(retention_months, 0, 120), "6",
 	  "months after its school year starts (1 September) that a registration which did not become a student record is deleted, with its guardians (xuejictl retention run, job retention-purge)" },
+	/* issue 11 item 3: the working-day calendar (docs/operations.md) */
+	{ "calendar", "today", S(calendar_today), "",
+	  "YYYY-MM-DD: the Beijing date GET /api/school/v1/alerts takes as today, for tests and rehearsals; empty: the clock; ignored when [server] environment is production" },
 	{ "log", "level", S(log_level), "info", "debug, info, warn or error" },
 	{ "paths", "sql_dir", S(sql_dir), XJ_SQL_DIR, "directory of numbered migrations (xuejictl migrate)" },
+	{ "paths", "calendar_dir", S(calendar_dir), XJ_CALENDAR_DIR,
+	  "directory of working-day calendars (*.csv) that xuejictl seed-demo imports" },
 	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }
 };
 

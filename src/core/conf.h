@@ -61,6 +61,8 @@ struct xj_conf {
 	int	staff_lockout;
 	char	staff_totp_required[64];	/* org kinds, comma-separated */
 	int	hash_slots;
+	int	hash_nice;
+	int	signin_slots;
 	/* [collection] */
 	int	psb_lease;
 	int	psb_window;
@@ -100,10 +102,13 @@ struct xj_conf {
 	int	audit_seal_batch;
 	/* [privacy] */
 	int	retention_months;
+	/* [calendar] (issue 11 item 3) */
+	char	calendar_today[16];	/* "" or YYYY-MM-DD: alerts' today, not in production */
 	/* [log] */
 	char	log_level[16];
 	/* [paths] */
 	char	sql_dir[XJ_CONF_STR];
+	char	calendar_dir[XJ_CONF_STR];
 
 	/* loaded from the secret files, not from the INI */
 	char	db_password[128];

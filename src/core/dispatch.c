@@ -44,6 +44,9 @@ authorise(const struct xj_dispatch *d, struct xj_req *r, int role)
 	return d->auth == NULL ? XJ_E_FORBIDDEN : d->auth(r, role);
 }
 
+static int parse_and_handle(const struct xj_dispatch *, struct xj_req *,
+    const struct xj_route *, int authorised);
+
 static int
 run(const struct xj_dispatch *d, struct xj_req *r)
 {
@@ -64,10 +67,26 @@ run(const struct xj_dispatch *d, struct xj_req *r)
 	if ((rc = xj_req_read_body(r, limit)) != XJ_OK)
 		return rc;
 	/* a signature over the raw body is checked before anything parses
-	 * the body: an unsigned caller makes us parse nothing (review L6) */
-	signed_body = rt->role == XJ_ROLE_PSB;
+	 * the body: an unsigned caller makes us parse nothing (review L6);
+	 * a sign-in is admitted before its body is parsed too (issue 16) */
+	signed_body = rt->role == XJ_ROLE_PSB || rt->role == XJ_ROLE_SIGNIN;
 	if (signed_body && (rc = authorise(d, r, rt->role)) != XJ_OK)
 		return rc;
+	if (rt->role == XJ_ROLE_SIGNIN) {
+		rc = parse_and_handle(d, r, rt, 1);
+		if (d->leave != NULL)
+			d->leave(r, rt->role);
+		return rc;
+	}
+	return parse_and_handle(d, r, rt, signed_body);
+}
+
+static int
+parse_and_handle(const struct xj_dispatch *d, struct xj_req *r, const struct xj_route *rt,
+    int authorised)
+{
+	int rc;
+
 	if (r->body.len > 0) {
 		const char *why = NULL;
 		if (!is_json(r->content_type))
@@ -79,7 +98,7 @@ run(const struct xj_dispatch *d, struct xj_req *r)
 			return rc;
 		}
 	}
-	if (!signed_body && rt->role != XJ_ROLE_PUBLIC &&
+	if (!authorised && rt->role != XJ_ROLE_PUBLIC &&
 	    (rc = authorise(d, r, rt->role)) != XJ_OK)
 		return rc;
 	return rt->handler(r);

@@ -20,6 +20,9 @@ typedef int (*xj_auth_fn)(struct xj_req *, int role);
 struct xj_dispatch {
 	const struct xj_route *const	*tables;	/* NULL-terminated */
 	xj_auth_fn			 auth;
+	/* after the handler of a route whose auth admitted it for a while
+	 * (XJ_ROLE_SIGNIN): gives the admission back */
+	void				(*leave)(struct xj_req *, int role);
 	size_t				 body_limit;	/* global cap */
 	struct xj_json_limits		 json;
 };

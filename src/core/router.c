@@ -34,6 +34,9 @@ xj_portal_parse(const char *s)
 		{ "school", XJ_P_SYSTEM | XJ_P_SCHOOL },
 		{ "exchange", XJ_P_SYSTEM | XJ_P_EXCHANGE },
 		{ "psb", XJ_P_SYSTEM | XJ_P_PSB },
+		/* issue 16: the sign-in pool, sent only the sign-in, sign-up,
+		 * code and password routes of both portals by nginx */
+		{ "auth", XJ_P_SYSTEM | XJ_P_PARENT | XJ_P_SCHOOL },
 		{ "all", XJ_P_ALL },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)

@@ -41,7 +41,14 @@ enum xj_role {
 	 * session with password_change_required or
 	 * second_factor_enrolment_required */
 	XJ_ROLE_STAFF_SETUP,
-	XJ_ROLE_PSB			/* the PSB gateway's signature */
+	XJ_ROLE_PSB,			/* the PSB gateway's signature */
+	/* no session needed, but admitted through the sign-in door first:
+	 * sign-in, sign-up, codes, password reset (issue 16). At most
+	 * [security] signin_slots of them run at once per process; one that
+	 * cannot get in within a short wait answers 503 busy_retry with
+	 * Retry-After, so a storm of them cannot take the threads and the
+	 * database sessions the registrations need */
+	XJ_ROLE_SIGNIN
 };
 
 #define XJ_MAX_PARAMS	4

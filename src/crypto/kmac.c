@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -124,4 +125,19 @@ xj_kmac_clear(void)
 	EVP_MAC_free(hmac);
 	hmac = NULL;
 	pthread_mutex_unlock(&mu);
+}
+
+int
+xj_sms_code_mac(const unsigned char key[32], const char *purpose, const char *phone,
+    const char *code, size_t codelen, unsigned char out[XJ_KMAC_LEN])
+{
+	char msg[64];
+	int n = snprintf(msg, sizeof(msg), "%s\n%s\n%.*s", purpose, phone, (int)codelen, code);
+	int rc;
+
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		return -1;
+	rc = xj_kmac(key, "xueji sms code", msg, (size_t)n, out);
+	OPENSSL_cleanse(msg, sizeof(msg));
+	return rc;
 }

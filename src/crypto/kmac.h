@@ -20,6 +20,13 @@
 /* 0, or -1 (bad input, OpenSSL failure). master: 32 bytes. */
 int	xj_kmac(const unsigned char master[32], const char *info,
 	    const void *msg, size_t len, unsigned char out[XJ_KMAC_LEN]);
+/* The MAC a one-time SMS code is stored as (issue 10, H1):
+ * HMAC(HKDF(key, "xueji sms code"), purpose "\n" phone "\n" code), so a
+ * code row is bound to its number and purpose and a database dump does
+ * not give codes away. The worker checks codes with it; bench/gen plants
+ * codes with it. 0 or -1. */
+int	xj_sms_code_mac(const unsigned char key[32], const char *purpose, const char *phone,
+	    const char *code, size_t codelen, unsigned char out[XJ_KMAC_LEN]);
 /* Free the table (at exit; not needed for correctness). */
 void	xj_kmac_clear(void);
 

@@ -60,6 +60,8 @@ int	xj_ctl_seed_demo_cmd(struct xj_ctl *, int, char **);
 int	xj_ctl_rekey(struct xj_ctl *, int, char **);
 /* staffcreate.c */
 int	xj_ctl_staff_create(struct xj_ctl *, int, char **);
+/* orgimport.c: `org import` (issue 15 item 6) */
+int	xj_ctl_org(struct xj_ctl *, int, char **);
 /* jobs.c */
 int	xj_ctl_jobs(struct xj_ctl *, int, char **);
 /* The runner's key ring for every job: loaded on first use, read again
@@ -89,6 +91,13 @@ int	xj_ctl_job_sms_deliver(struct xj_ctl *, long *done);
 int	xj_ctl_job_sms_purge(struct xj_ctl *, long *done);
 /* yearend.c: one chunk of a running year-end batch (issue 11 item 8) */
 int	xj_ctl_job_yearend(struct xj_ctl *, long *done);
+
+/* calendar.c (issue 11 item 3): `calendar import|status`; one file, or
+ * every *.csv of a directory in name order (seed-demo); 0 ok, else the
+ * errors were printed */
+int	xj_ctl_calendar(struct xj_ctl *, int, char **);
+int	xj_ctl_calendar_import_file(struct xj_db *, const char *path, const char *source);
+int	xj_ctl_calendar_import_dir(struct xj_db *, const char *dir, int *files);
 
 /* the work behind the commands */
 int	xj_ctl_grant_app(struct xj_db *, const struct xj_conf *, const char *host);

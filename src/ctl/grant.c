@@ -86,6 +86,8 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "org",		"SELECT" },	/* its path is the scope (R-ORG-3) */
 	{ "collection_window",	"SELECT" },
 	{ "age_policy",		"SELECT" },
+	{ "calendar_day",	"SELECT" },	/* issue 11: calendar import is the owner's */
+	{ "calendar_year",	"SELECT" },
 	{ "schema_migrations",	"SELECT" },
 	/* the audit trail: append without choosing id or time; the sealer
 	 * reads it and appends chain rows and heads (sql/0014) */

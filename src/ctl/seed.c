@@ -4,7 +4,9 @@
  * school) with 10-digit school codes, and an account for every role at
  * every level; a collection window for Beijing open all through the
  * current year (a real one is 7-31 May: xuejictl window-set) and the age
- * cut-off of 6 years by 31 August (R-COL-8). Refused when [server]
+ * cut-off of 6 years by 31 August (R-COL-8); and the working-day
+ * calendars of [paths] calendar_dir (data/calendar: the State Council's
+ * notices, R-MOV-3), each file its own audited import. Refused when [server]
  * environment is production. Runs in one transaction with its audit
  * entries; a second run changes nothing. */
 #include "config.h"
@@ -30,7 +32,9 @@ struct seed {
 	int			 schools, accounts;
 };
 
-static const char *kinds[] = { "小学", "中学", "九年一贯制学校" };
+/* school names as the official lists write them: city, district, then
+ * the school ("北京市朝阳区第一实验小学"), never a code (review 2026-12 Q4) */
+static const char *kinds[] = { "实验小学", "中学", "九年一贯制学校" };
 static const char *ordinal[] = { "第一", "第二", "第三" };
 
 static int
@@ -42,6 +46,18 @@ org_id(struct xj_db *db, const char *kind, const char *code, unsigned *id, char 
 
 	*id = (unsigned)c[0].i;
 	return rc;
+}
+
+/* a bureau's name by its code (the county first: sql/0002) */
+static int
+org_name(struct xj_db *db, const char *code, char *name, size_t cap)
+{
+	char kind[12], path[130];
+	struct xj_val v = XJ_VS(code);
+	struct xj_col c[4] = { XJ_COL_INT, XJ_COL_STR(kind, sizeof(kind)), XJ_COL_STR(name, cap),
+	    XJ_COL_STR(path, sizeof(path)) };
+
+	return xj_db_row(db, XJ_Q_ORG_BY_CODE_ANY, &v, 1, c, 4);
 }
 
 static int
@@ -114,17 +130,20 @@ seed_tx(struct xj_db *db, void *arg)
 	    (rc = bureau_accounts(db, s, "city", "110100", "bj.city", "北京市市辖区")) != XJ_OK)
 		return rc;
 	for (size_t d = 0; d < sizeof(districts) / sizeof(districts[0]); d++) {
-		char cpath[130], spath[150], code[11], name[100], login[64];
+		char cpath[130], spath[150], code[11], name[400], login[64], dname[400], label[420];
 		unsigned county, school;
 
 		if ((rc = org_id(db, "county", districts[d], &county, cpath, sizeof(cpath))) != XJ_OK)
 			return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
-		if ((rc = bureau_accounts(db, s, "county", districts[d], districts[d], districts[d])) != XJ_OK)
+		if ((rc = org_name(db, districts[d], dname, sizeof(dname))) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+		snprintf(label, sizeof(label), "%s教委", dname);
+		if ((rc = bureau_accounts(db, s, "county", districts[d], districts[d], label)) != XJ_OK)
 			return rc;
 		for (int k = 0; k < 3; k++) {
 			/* 学校标识码: 1 + province (2) + district (2) + sequence (5) */
 			snprintf(code, sizeof(code), "111%s%05d", districts[d] + 4, k + 1);
-			snprintf(name, sizeof(name), "北京市%s%s%s", districts[d], ordinal[k], kinds[k]);
+			snprintf(name, sizeof(name), "北京市%s%s%s", dname, ordinal[k], kinds[k]);
 			snprintf(spath, sizeof(spath), "%s%s/", cpath, code);
 			{
 				struct xj_val v[6] = { XJ_VS(code), XJ_VS(name), XJ_VI(county),
@@ -175,5 +194,16 @@ xj_ctl_seed_demo(struct xj_db *db, const struct xj_conf *c, const char *password
 		return 1;
 	}
 	printf("seed-demo: %d schools and %d accounts added\n", s.schools, s.accounts);
+	{
+		int files;
+
+		if (xj_ctl_calendar_import_dir(db, c->calendar_dir, &files) != 0) {
+			fprintf(stderr, "seed-demo: working-day calendars of %s not imported "
+			    "([paths] calendar_dir)\n", c->calendar_dir);
+			return 1;
+		}
+		printf("seed-demo: %d working-day calendar file%s imported from %s\n", files,
+		    files == 1 ? "" : "s", c->calendar_dir);
+	}
 	return 0;
 }

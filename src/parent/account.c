@@ -47,14 +47,18 @@
 
 extern const struct xj_conf *xj_parent_conf;	/* routes.c */
 
+/* sign-in: the phone and either its password or a code of purpose
+ * "login" sent to it (issue 16: no password hash on the hot path) */
 struct cred_in {
 	struct xj_str	 phone;
 	struct xj_str	 password;
+	struct xj_str	 code;
 };
 
 static const struct xj_field cred_fields[] = {
 	{ "phone", XJ_F_STR, XJ_REQ, 1, 20, NULL, offsetof(struct cred_in, phone), NULL, 0, 0, 0 },
-	{ "password", XJ_F_STR, XJ_REQ, 1, 128, NULL, offsetof(struct cred_in, password), NULL, 0, 0, 0 },
+	{ "password", XJ_F_STR, XJ_OPT, 1, 128, NULL, offsetof(struct cred_in, password), NULL, 0, 0, 0 },
+	{ "code", XJ_F_STR, XJ_OPT, 1, 16, NULL, offsetof(struct cred_in, code), NULL, 0, 0, 0 },
 	XJ_FIELD_END
 };
 
@@ -396,6 +400,79 @@ login_tx(struct xj_db *db, void *arg)
 	return xj_audit_append(db, &who, &a);
 }
 
+/* Sign-in by code, in ONE transaction (the opening-morning storm, issue
+ * 16): the code's row locked and one try counted, and when it matches,
+ * the code used up, the account's lockout lifted (the owner of the phone
+ * proved it, as a reset does) and the sign-in audited. A wrong code
+ * commits its counted try (t->ok 0). A number without an account never
+ * had a login code sent: no row, not ok. */
+struct code_login_tx {
+	struct xj_req			*r;
+	const struct xj_parent_phone	*ph;
+	const unsigned char		*mac;
+	int				 ok;
+	struct xj_parent_login		 acc;
+};
+
+static int
+code_login_tx(struct xj_db *db, void *arg)
+{
+	struct code_login_tx *t = arg;
+	struct xj_actor who;
+	struct xj_audit a = { "parent.login_code", "parent_account", XJ_STR_NULL, XJ_STR_NULL,
+	    XJ_STR_NULL };
+	char idbuf[24];
+	int rc;
+
+	t->ok = 0;
+	if ((rc = xj_code_try(db, t->ph->bidx, "login", t->mac, &t->ok)) != XJ_OK || !t->ok)
+		return rc;
+	if ((rc = xj_code_take(db, t->ph->bidx, "login", t->mac)) != XJ_OK ||
+	    (rc = xj_parent_by_phone(db, t->ph->bidx, &t->acc)) != XJ_OK) {
+		t->ok = 0;
+		return rc == XJ_NO_ROW ? XJ_OK : rc;
+	}
+	if ((rc = xj_parent_login_ok(db, t->acc.id)) != XJ_OK)
+		return rc;
+	snprintf(idbuf, sizeof(idbuf), "%llu", t->acc.id);
+	a.target_id = xj_str_c(idbuf);
+	who = actor_of(t->r, t->acc.id);
+	return xj_audit_append(db, &who, &a);
+}
+
+static int
+login_by_code(struct xj_req *r, const struct cred_in *in)
+{
+	struct xj_ferrs fe = { 0 };
+	struct xj_parent_phone ph;
+	struct code_login_tx t;
+	unsigned char mac[32];
+	int rc;
+
+	if ((rc = xj_parent_phone_prepare(in->phone, &ph, 0)) != XJ_OK) {
+		if (rc == XJ_E_INTERNAL)
+			return rc;
+		xj_ferr_add(&fe, r->arena, "phone", rc);
+	}
+	if (!xj_otp_format_ok(in->code.p, in->code.len))
+		xj_ferr_add(&fe, r->arena, "code", XJ_E_F_SMS_CODE);
+	if (fe.n)
+		return xj_resp_ferrs(r, &fe);
+	if ((rc = xj_parent_code_mac("login", &ph, in->code, mac)) != XJ_OK)
+		return rc;
+	memset(&t, 0, sizeof(t));
+	t.r = r;
+	t.ph = &ph;
+	t.mac = mac;
+	if ((rc = xj_tx_run(r->db, code_login_tx, &t)) != XJ_OK)
+		return rc;
+	if (!t.ok)
+		return code_refused(r);
+	if ((rc = xj_auth_start(r, 'p', t.acc.id, t.acc.gen)) != XJ_OK)
+		return rc;
+	return session_body(r, 200, t.acc.id);
+}
+
 int
 xj_parent_login(struct xj_req *r)
 {
@@ -407,8 +484,18 @@ xj_parent_login(struct xj_req *r)
 	int rc, ok;
 
 	memset(&in, 0, sizeof(in));
-	if ((rc = xj_bind(r->arena, r->json, cred_fields, &in, &fe)) != XJ_OK)
-		return rc == XJ_E_VALIDATION ? xj_resp_ferrs(r, &fe) : rc;
+	rc = xj_bind(r->arena, r->json, cred_fields, &in, &fe);
+	if (rc != XJ_OK && rc != XJ_E_VALIDATION)
+		return rc;
+	/* exactly one of password and code */
+	if (rc == XJ_OK && in.password.p == NULL && in.code.p == NULL)
+		xj_ferr_add(&fe, r->arena, "password", XJ_E_F_REQUIRED);
+	if (rc == XJ_OK && in.password.p != NULL && in.code.p != NULL)
+		xj_ferr_add(&fe, r->arena, "code", XJ_E_F_NOT_ALLOWED);
+	if (fe.n)
+		return xj_resp_ferrs(r, &fe);
+	if (in.code.p != NULL)
+		return login_by_code(r, &in);
 	/* a malformed number cannot have an account: same answer as a
 	 * wrong password, after the same work */
 	rc = xj_parent_phone_prepare(in.phone, &ph, 0);

@@ -40,6 +40,10 @@ int	xj_parent_sms_code(struct xj_req *);
 /* Check the code of purpose for the phone, counting one try (its own
  * transaction): XJ_OK with mac = the code's MAC (for xj_code_take in the
  * transaction that acts on it); XJ_E_F_SMS_CODE; or an error. */
+/* The MAC a code of purpose for the phone is stored as: XJ_OK or
+ * XJ_E_INTERNAL. */
+int	xj_parent_code_mac(const char *purpose, const struct xj_parent_phone *,
+	    struct xj_str code, unsigned char mac[32]);
 int	xj_parent_code_check(struct xj_req *, const char *purpose,
 	    const struct xj_parent_phone *, struct xj_str code, unsigned char mac[32]);
 /* registration.c */

@@ -17,10 +17,10 @@ xj_parent_setup(const struct xj_conf *c)
 
 const struct xj_route xj_parent_routes[] = {
 	/* issue 10 (A): phone ownership by SMS code */
-	{ XJ_M_POST, "/api/parent/v1/sms-codes", XJ_ROLE_PUBLIC, 1024, xj_parent_sms_code },
-	{ XJ_M_POST, "/api/parent/v1/password-reset", XJ_ROLE_PUBLIC, 1024, xj_parent_password_reset },
-	{ XJ_M_POST, "/api/parent/v1/accounts", XJ_ROLE_PUBLIC, 1024, xj_parent_signup },
-	{ XJ_M_POST, "/api/parent/v1/session", XJ_ROLE_PUBLIC, 1024, xj_parent_login },
+	{ XJ_M_POST, "/api/parent/v1/sms-codes", XJ_ROLE_SIGNIN, 1024, xj_parent_sms_code },
+	{ XJ_M_POST, "/api/parent/v1/password-reset", XJ_ROLE_SIGNIN, 1024, xj_parent_password_reset },
+	{ XJ_M_POST, "/api/parent/v1/accounts", XJ_ROLE_SIGNIN, 1024, xj_parent_signup },
+	{ XJ_M_POST, "/api/parent/v1/session", XJ_ROLE_SIGNIN, 1024, xj_parent_login },
 	{ XJ_M_GET, "/api/parent/v1/session", XJ_ROLE_PARENT, 0, xj_parent_whoami },
 	{ XJ_M_DELETE, "/api/parent/v1/session", XJ_ROLE_PARENT, 0, xj_parent_logout },
 	{ XJ_M_PUT, "/api/parent/v1/account/password", XJ_ROLE_PARENT, 1024, xj_parent_password },

@@ -57,7 +57,8 @@ struct sms_purpose {
 static const struct sms_purpose purposes[] = {
 	{ "signup", "注册账号", 0, "XJ_REGISTERED" },
 	{ "reset", "找回密码", 1, NULL },
-	/* issue 16: { "login", "登录", 1, NULL } */
+	/* issue 16: sign-in without a password hash (POST /session with a code) */
+	{ "login", "登录", 1, NULL },
 	{ NULL, NULL, 0, NULL }
 };
 
@@ -76,21 +77,14 @@ purpose_find(struct xj_str s)
  * family asks for another):
  * a code row is bound to its number and purpose, and a database dump
  * does not give codes away (10^6 candidates need the key). */
-static int
-code_mac(const char *purpose, const struct xj_parent_phone *ph, struct xj_str code,
+int
+xj_parent_code_mac(const char *purpose, const struct xj_parent_phone *ph, struct xj_str code,
     unsigned char out[32])
 {
-	char msg[64];
-	int n = snprintf(msg, sizeof(msg), "%s\n%s\n%.*s", purpose, ph->digits, (int)code.len, code.p);
-	int rc;
-
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		return XJ_E_INTERNAL;
 	const unsigned char *key = xj_keyring_current(&xj_auth_keys()->sms, NULL);
 
-	rc = key ? xj_kmac(key, "xueji sms code", msg, (size_t)n, out) : -1;
-	OPENSSL_cleanse(msg, sizeof(msg));
-	return rc == 0 ? XJ_OK : XJ_E_INTERNAL;
+	return key && xj_sms_code_mac(key, purpose, ph->digits, code.p, code.len, out) == 0 ?
+	    XJ_OK : XJ_E_INTERNAL;
 }
 
 struct check_tx {
@@ -115,7 +109,7 @@ xj_parent_code_check(struct xj_req *r, const char *purpose, const struct xj_pare
 	struct check_tx t = { purpose, ph, mac, 0 };
 	int rc;
 
-	if ((rc = code_mac(purpose, ph, code, mac)) != XJ_OK)
+	if ((rc = xj_parent_code_mac(purpose, ph, code, mac)) != XJ_OK)
 		return rc;
 	if ((rc = xj_tx_run(r->db, check_tx, &t)) != XJ_OK)
 		return rc;
@@ -272,7 +266,7 @@ xj_parent_sms_code(struct xj_req *r)
 		snprintf(t.msg_id + 2 * i, 3, "%02x", rb[i]);
 	/* the same work on every path: a code drawn, a MAC, a message sealed */
 	if ((rc = new_code(code)) != XJ_OK ||
-	    (rc = code_mac(t.p->name, &ph, xj_str_c(code), t.mac)) != XJ_OK ||
+	    (rc = xj_parent_code_mac(t.p->name, &ph, xj_str_c(code), t.mac)) != XJ_OK ||
 	    (rc = seal(&t, code)) != XJ_OK) {
 		OPENSSL_cleanse(code, sizeof(code));
 		return rc;

@@ -17,7 +17,7 @@ xj_school_setup(const struct xj_conf *c)
 }
 
 const struct xj_route xj_school_routes[] = {
-	{ XJ_M_POST, "/api/school/v1/session", XJ_ROLE_PUBLIC, 1024, xj_school_login },
+	{ XJ_M_POST, "/api/school/v1/session", XJ_ROLE_SIGNIN, 1024, xj_school_login },
 	{ XJ_M_GET, "/api/school/v1/session", XJ_ROLE_STAFF_SETUP, 0, xj_school_whoami },
 	{ XJ_M_DELETE, "/api/school/v1/session", XJ_ROLE_STAFF_SETUP, 0, xj_school_logout },
 	/* the owner's password and second factor (review M10): credentials.c;
@@ -71,6 +71,8 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_GET, "/api/school/v1/roster", XJ_ROLE_STAFF, 0, xj_school_roster },
 	{ XJ_M_POST, "/api/school/v1/term-registrations", XJ_ROLE_STAFF, 256, xj_school_term_register },
 	{ XJ_M_GET, "/api/school/v1/statistics", XJ_ROLE_STAFF, 0, xj_school_stats },
+	/* issue 11 item 3: alerts.c */
+	{ XJ_M_GET, "/api/school/v1/alerts", XJ_ROLE_STAFF, 0, xj_school_alerts },
 	/* year-end batches, the record's history (issue 11 item 8): yearend.c */
 	{ XJ_M_POST, "/api/school/v1/yearend-batches", XJ_ROLE_STAFF, 1024, xj_school_yearend_create },
 	{ XJ_M_GET, "/api/school/v1/yearend-batches/{id}", XJ_ROLE_STAFF, 0, xj_school_yearend_get },

@@ -22,6 +22,8 @@ int	xj_school_logout(struct xj_req *);
 int	xj_school_certreview_list(struct xj_req *);
 int	xj_school_certreview_get(struct xj_req *);
 int	xj_school_certreview_decide(struct xj_req *);
+/* alerts.c: what staff should know now (calendar_missing, R-MOV-3) */
+int	xj_school_alerts(struct xj_req *);
 /* noidreview.c: the district's check of a no-ID certificate (R-COL-7) */
 int	xj_school_noid_list(struct xj_req *);
 int	xj_school_noid_decide(struct xj_req *);
@@ -33,6 +35,7 @@ enum xj_school_act {
 	XJ_ACT_CHANGE_READ, XJ_ACT_CHANGE_DECIDE, XJ_ACT_NOID_READ, XJ_ACT_NOID_DECIDE,
 	XJ_ACT_CERT_READ, XJ_ACT_CERT_DECIDE,
 	XJ_ACT_REG_VOID, XJ_ACT_CLAIM_LOOKUP,
+	XJ_ACT_ALERTS_READ,	/* issue 11 item 3: alerts.c */
 	/* issue 11 item 8: year-end batches, the record's history */
 	XJ_ACT_YEAREND_RUN, XJ_ACT_YEAREND_READ, XJ_ACT_RECORD_HISTORY,
 	XJ_ACT__N

@@ -61,6 +61,9 @@ static const struct {
 	/* review M1a: the bureau the family chose looks the claim up,
 	 * wherever the child is registered (audited, rate-limited) */
 	[XJ_ACT_CLAIM_LOOKUP]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	/* issue 11 item 3: every staff member sees the alerts (a missing
+	 * working-day calendar); they name no one */
+	[XJ_ACT_ALERTS_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 	/* issue 11 item 8: a school's reviewer runs its own year-end
 	 * batches, a county's reviewer or administrator its county's or one
 	 * of its schools'; the staff of the scope and bureaus above read

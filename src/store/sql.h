@@ -774,6 +774,51 @@
 	X(STAFF_TOTP_USE,    0, \
 	  "UPDATE staff_account SET totp_last_step = ? WHERE id = ? AND totp_enabled = 1" \
 	  " AND (totp_last_step IS NULL OR totp_last_step < ?)") \
+	/* issue 11 item 3 (R-MOV-3): the working-day calendar (sql/0018, \
+	 * store/calendar.c). The special days of a span, national ('') and \
+	 * the province's overlay, the overlay last on the same day; kind + 0 \
+	 * is the ENUM's number (1 holiday, 2 workday = enum xj_daykind) */ \
+	X(CAL_DAYS_RANGE,    0, \
+	  "SELECT DATEDIFF(day, '1970-01-01'), kind + 0 FROM calendar_day" \
+	  " WHERE prov_key IN ('', ?) AND day BETWEEN ? AND ? ORDER BY day, prov_key") \
+	X(CAL_YEARS_RANGE,   0, \
+	  "SELECT year FROM calendar_year WHERE prov_key = '' AND year BETWEEN ? AND ?") \
+	X(CAL_DAYS_DELETE,   0, \
+	  "DELETE FROM calendar_day WHERE prov_key = ? AND day BETWEEN ? AND ?") \
+	X(CAL_DAY_INSERT,    XJ_SQL_DUP_OK, \
+	  "INSERT INTO calendar_day (day, province, kind, name) VALUES (?, NULLIF(?, ''), ?, ?)") \
+	X(CAL_YEAR_UPSERT,   0, \
+	  "INSERT INTO calendar_year (year, province, source, days, digest, imported_at)" \
+	  " VALUES (?, NULLIF(?, ''), ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE" \
+	  " source = VALUES(source), days = VALUES(days), digest = VALUES(digest)," \
+	  " imported_at = VALUES(imported_at)") \
+	X(CAL_YEAR_DIGEST,   0, \
+	  "SELECT digest FROM calendar_year WHERE prov_key = ? AND year = ? FOR UPDATE") \
+	X(CAL_YEARS_LIST,    0, \
+	  "SELECT year, prov_key, days, DATE_FORMAT(imported_at, '%Y-%m-%d %H:%i:%s'), source" \
+	  " FROM calendar_year ORDER BY year, prov_key") \
+	/* issue 15 item 6: xuejictl org import (src/ctl/orgimport.c), run \
+	 * as the schema owner only. A bureau by code: a city without \
+	 * counties is also its own county (sql/0002), the county first. */ \
+	X(ORGIMP_BUREAU,     0, \
+	  "SELECT id, kind, path FROM org WHERE code = ? AND kind <> 'school'" \
+	  " ORDER BY FIELD(kind, 'county', 'city', 'province', 'ministry') LIMIT 1") \
+	X(ORGIMP_LOCK,       0, "SELECT id FROM org WHERE id = ? FOR UPDATE") \
+	X(ORGIMP_SCHOOL,     0, \
+	  "SELECT id, name, county_id, COALESCE(supervisor_id, 0), COALESCE(ownership, '')," \
+	  " COALESCE(main_campus_id, 0), licensed, status FROM org" \
+	  " WHERE kind = 'school' AND code = ? FOR UPDATE") \
+	X(ORGIMP_INSERT,     XJ_SQL_DUP_OK, \
+	  "INSERT INTO org (kind, code, name, parent_id, path, county_id, supervisor_id, ownership," \
+	  " main_campus_id, licensed) VALUES ('school', ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	X(ORGIMP_UPDATE,     0, \
+	  "UPDATE org SET name = ?, supervisor_id = ?, ownership = ?, main_campus_id = ?, licensed = ?" \
+	  " WHERE id = ? AND status = 'open'") \
+	X(ORGIMP_OPEN_IN,    0, \
+	  "SELECT id, code, name FROM org WHERE kind = 'school' AND status = 'open' AND path LIKE ?" \
+	  " ORDER BY code FOR UPDATE") \
+	X(ORGIMP_CLOSE,      0, \
+	  "UPDATE org SET status = 'closed', closed_on = ? WHERE id = ? AND status = 'open'") \
 	/* issue 11 item 8: year-end batches (store/yearend.c, sql/0020). \
 	 * XJ_YE_COHORTS: the records a batch changes, by cohort year \
 	 * (entry_year - grade_offset) per level, the bounds computed by \

@@ -351,7 +351,7 @@ def _(s):
         s.ok("<b>" not in page and "&lt;b&gt;&quot;朝阳&quot;&lt;/b&gt;&amp;第二中学" in page,
              "escaped: %r" % page[page.find("录取学校"):][:200])
     finally:
-        s.sql("UPDATE org SET name = '北京市110105第二中学' WHERE kind = 'school' AND code = '%s'" % code)
+        s.sql("UPDATE org SET name = '北京市朝阳区第二中学' WHERE kind = 'school' AND code = '%s'" % code)
 
 
 # ---- scope (R-ORG-3) -----------------------------------------------------------------

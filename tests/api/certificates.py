@@ -17,7 +17,7 @@ from xjtest import run, test
 
 REVIEWS = "/api/school/v1/certificate-reviews"
 CHAOYANG, HAIDIAN = "110105", "110108"
-CHAOYANG_SCHOOL = "1110500001"        # 北京市110105第一小学 (src/ctl/seed.c)
+CHAOYANG_SCHOOL = "1110500001"        # 北京市朝阳区第一实验小学 (src/ctl/seed.c)
 NONLOCAL_HUKOU = "440305000000"       # 深圳市南山区
 
 
@@ -79,7 +79,7 @@ def _(s):
     acc = me["account"]
     s.eq(acc["login"], st_.login_name)
     s.eq(acc["role"], "reviewer")
-    s.eq(acc["display_name"], "110105审核员")
+    s.eq(acc["display_name"], "朝阳区教委审核员")
     s.eq((acc["org"]["kind"], acc["org"]["code"], acc["org"]["name"]), ("county", CHAOYANG, "朝阳区"))
     s.ok(acc["org"]["id"] > 0 and me["csrf_token"], me)
     n = s.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'staff.login' AND actor_type = 'staff'"
@@ -357,7 +357,7 @@ def _(s):
     permit = b["study_permit_no"]
     s.ok(re.fullmatch(r"JD%d%s\d{6}" % (year, CHAOYANG), permit or ""), permit)
     s.eq((b["state"], b["registration_state"], b["reviewer"]["display_name"]),
-         ("approved", "printable", "110105审核员"))
+         ("approved", "printable", "朝阳区教委审核员"))
     reg = reg_of(p, no)
     s.eq((reg["state"], reg["certificates"]["state"], reg["certificates"]["study_permit_no"]),
          ("printable", "approved", permit))

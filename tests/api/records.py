@@ -21,8 +21,8 @@ from xjtest import run, test
 
 API = "/api/school/v1"
 CHAOYANG, HAIDIAN = "110105", "110108"
-SCHOOL = "1110500001"        # 北京市110105第一小学 (src/ctl/seed.c)
-SCHOOL2 = "1110500002"       # 北京市110105第二中学
+SCHOOL = "1110500001"        # 北京市朝阳区第一实验小学 (src/ctl/seed.c)
+SCHOOL2 = "1110500002"       # 北京市朝阳区第二中学
 HAIDIAN_SCHOOL = "1110800001"
 
 
@@ -162,7 +162,7 @@ def _(s):
     main = s.sql("SELECT id, path, county_id FROM org WHERE kind = 'school' AND code = '%s'" % SCHOOL)[0]
     branch = "1110599901"
     s.sql("INSERT IGNORE INTO org (kind, code, name, parent_id, path, county_id, supervisor_id, main_campus_id)"
-          " SELECT 'school', '%s', '北京市110105第一小学分校', parent_id, CONCAT(SUBSTRING(path, 1,"
+          " SELECT 'school', '%s', '北京市朝阳区第一实验小学分校', parent_id, CONCAT(SUBSTRING(path, 1,"
           " LENGTH(path) - 11), '%s/'), county_id, supervisor_id, id FROM org WHERE id = %s"
           % (branch, branch, main[0]))
     s.sql("INSERT IGNORE INTO staff_account (org_id, login, display_name, role, pw_hash)"

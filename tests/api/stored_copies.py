@@ -13,7 +13,7 @@ from parent import certs, new_child, reg_body, signed_up
 from staff import signed_in
 from xjtest import SRCDIR, run, test
 
-CY1 = "1110500001"        # 北京市110105第一小学 (src/ctl/seed.c)
+CY1 = "1110500001"        # 北京市朝阳区第一实验小学 (src/ctl/seed.c)
 NONLOCAL_HUKOU = "440305000000"       # 深圳市南山区
 
 

@@ -18,7 +18,11 @@
 /* run by xuejictl as the schema owner only, never by the app user */
 static const char *owner_only[] = {
 	"ORG_INSERT_SCHOOL", "WINDOW_UPSERT", "AGE_POLICY_UPSERT", "MIG_INSERT", "MIG_LIST",
-	"TABLES_OF_SCHEMA", "PROCEDURES_OF_SCHEMA", NULL
+	"TABLES_OF_SCHEMA", "PROCEDURES_OF_SCHEMA",
+	"CAL_DAYS_DELETE", "CAL_DAY_INSERT", "CAL_YEAR_UPSERT",	/* xuejictl calendar import */
+	/* issue 15 item 6: xuejictl org import */
+	"ORGIMP_BUREAU", "ORGIMP_LOCK", "ORGIMP_SCHOOL", "ORGIMP_INSERT", "ORGIMP_UPDATE",
+	"ORGIMP_OPEN_IN", "ORGIMP_CLOSE", NULL
 };
 
 /* what CALL xj_reg_create (sql/0008, 0014) writes: INSERT only */

@@ -6,7 +6,10 @@
  * registrations waited seconds (docs/benchmarks.md). */
 #include "config.h"
 
+#include <dirent.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -36,6 +39,41 @@ waiter(void *arg)
 	return NULL;
 }
 
+/* Threads of this process whose nice value is n (/proc/self/task/T/stat,
+ * field 19). */
+static int
+threads_at_nice(int n)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int count = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char path[300], buf[1024], *p;
+		FILE *f;
+		int field = 0, v;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(buf, sizeof(buf), f) != NULL && (p = strrchr(buf, ')')) != NULL) {
+			/* after "pid (comm)": field 3 is the state; nice is field 19 */
+			for (p += 2, field = 3; *p && field < 19; p++)
+				if (*p == ' ')
+					field++;
+			if (field == 19 && sscanf(p, "%d", &v) == 1 && v == n)
+				count++;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return count;
+}
+
 int
 main(void)
 {
@@ -51,6 +89,12 @@ main(void)
 	is_int(xj_auth_hash_door(2, 4, 2), 2, "door: never more than half the threads");
 	is_int(xj_auth_hash_door(2, 0, 2), 2, "door: threads 0 means 2 x CPU cores");
 	is_int(xj_auth_hash_door(1, 1, 1), 1, "door: at least one");
+
+	/* issue 16: by default half the cores hash, never fewer than one */
+	is_int(xj_auth_hash_slots(0, 2), 1, "slots: half of 2 cores");
+	is_int(xj_auth_hash_slots(0, 8), 4, "slots: half of 8 cores");
+	is_int(xj_auth_hash_slots(0, 1), 1, "slots: at least one");
+	is_int(xj_auth_hash_slots(3, 8), 3, "slots: a configured count wins");
 
 	/* one slot, four threads: two may be inside (one hashing, one waiting) */
 	if (xj_conf_load(&c, NULL, err, sizeof(err)) != 0) {
@@ -74,6 +118,18 @@ main(void)
 	is_int(waiter_rc, 0, "pool: the waiter got the slot when it freed");
 	is_int(xj_auth_hash_enter(), 0, "pool: the door reopens after both left");
 	xj_auth_hash_leave();
+
+	/* issue 16: the hashes run on one thread per slot at nice hash_nice */
+	is_int(c.hash_nice, 10, "hash_nice: 10 by default");
+	is_int(threads_at_nice(10), 1, "hash_nice: one hashing thread per slot, at nice 10");
+	is_int(threads_at_nice(0), 1, "hash_nice: the calling thread keeps its priority");
+	{
+		char h[256];
+		is_int(xj_auth_password_hash("pässwörd1", strlen("pässwörd1"), h), 0, "hash_nice: a hash made on it");
+		is_int(xj_auth_password_verify("pässwörd1", strlen("pässwörd1"), h), 1, "hash_nice: and verified");
+		is_int(xj_auth_password_verify("pässwörd2", strlen("pässwörd2"), h), 0, "hash_nice: a wrong one is not");
+	}
 	xj_auth_fini();
+	is_int(threads_at_nice(10), 0, "hash_nice: the threads end with the pool");
 	return done_testing();
 }
