@@ -83,12 +83,14 @@ batch_view(struct xj_req *r, int status, const struct xj_ye_batch *b)
 /* The scope a request names (default: the actor's own org), within the
  * actor's reach: a school its own; a county itself or a school whose
  * territorial county it is. XJ_OK with the org and the county's id (a
- * school's county; a county itself); 404 otherwise. */
+ * school's county; a county itself); 404 otherwise; 403 for a closed
+ * school (R-ORG-5: read-only, it starts nothing). */
 static int
 resolve_scope(struct xj_req *r, const struct xj_school_actor *a, struct xj_str code,
     struct xj_org *org, unsigned *county_id)
 {
-	char buf[13], county[7];
+	char buf[13], county[7], kind[12], status[8];
+	unsigned main_campus;
 	struct xj_org c;
 	int rc;
 
@@ -119,7 +121,9 @@ resolve_scope(struct xj_req *r, const struct xj_school_actor *a, struct xj_str c
 	if ((rc = xj_org_by_code(r->db, "county", county, &c)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
 	*county_id = c.id;
-	return XJ_OK;
+	if ((rc = xj_school_campus(r->db, org->id, kind, &main_campus, status)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	return strcmp(status, "open") == 0 ? XJ_OK : XJ_E_FORBIDDEN;
 }
 
 struct create_tx {

@@ -499,6 +499,14 @@ def _(s):
     s.eq(fails, [])
     st, h, b = rev_a.call("GET", "%s/%d" % (BATCHES, 10 ** 15))
     s.error_body(b, "not_found", 404, st)
+    # R-ORG-5: a closed school starts nothing, whoever asks; it stays readable
+    s.sql("UPDATE org SET status = 'closed' WHERE id = %d" % bsch[0])
+    st, h, b = c.staff().call("POST", BATCHES, {"kind": "promotion", "school_year": YEAR,
+                                                "scope": bsch[1]})
+    s.error_body(b, "forbidden", 403, st)
+    st, h, b = c.staff(school=1).call("POST", BATCHES, {"kind": "promotion", "school_year": YEAR,
+                                                        "dry_run": True})
+    s.error_body(b, "forbidden", 403, st)
 
 
 run(conf={"yearend": {"chunk": str(CHUNK)}})
