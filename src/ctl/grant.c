@@ -128,10 +128,9 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "student_guardian",	"SELECT, INSERT, UPDATE (id_number_ct, phone_ct)" },
 	{ "student_no_issued",	"SELECT, INSERT, UPDATE" },	/* STU_NO_BIND */
 	{ "student_term",	"SELECT, INSERT, UPDATE" },	/* TERM_REGISTER upserts */
-	/* issue 11 item 8 (sql/0020): the record's history, append only (the
-	 * year-end events' ON DUPLICATE KEY changes nothing but needs UPDATE);
-	 * the batches' rows and cursors */
-	{ "student_event",	"SELECT, INSERT, UPDATE" },
+	/* issue 11 item 8 (sql/0020): the record's history, append only; the
+	 * year-end batches' rows and cursors */
+	{ "student_event",	"SELECT, INSERT" },
 	{ "yearend_batch",	"SELECT, INSERT, UPDATE" },
 	{ "yearend_claim",	"SELECT, INSERT, UPDATE" },	/* YE_CLAIM upserts */
 	/* the notice in force (sql/0016): the owner publishes a version */

@@ -869,23 +869,28 @@
 	X(YE_CHUNK_IDS,      0, \
 	  "SELECT s.id FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.id > ?" \
 	  XJ_YE_COHORTS " ORDER BY s.id LIMIT ? FOR UPDATE") \
-	/* one event per record of the chunk; (student_id, yearend_year) is \
-	 * unique, so a record some batch already changed this year keeps \
-	 * its event and is not counted (affected rows = new events) */ \
-	X(YE_EVENTS_PROMOTE, 0, \
+	/* one event per record of the chunk that no batch changed this year \
+	 * yet (affected rows = new events). (student_id, yearend_year) is \
+	 * unique: should a racing writer add one between the NOT EXISTS and \
+	 * the insert, the duplicate key fails the chunk, which is rerun. Not \
+	 * INSERT IGNORE (any other error would become a warning) nor ON \
+	 * DUPLICATE KEY UPDATE (it needs UPDATE on the history) */ \
+	X(YE_EVENTS_PROMOTE, XJ_SQL_DUP_OK, \
 	  "INSERT INTO student_event (student_id, kind, school_org_id, from_grade, to_grade, status," \
 	  " yearend_year, batch_id, created_at)" \
 	  " SELECT s.id, 'promoted', s.school_org_id, ? - s.entry_year + 1 + s.grade_offset," \
 	  " ? - s.entry_year + 2 + s.grade_offset, 'in_school', ?, ?, UTC_TIMESTAMP(6) FROM student s" \
 	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.id > ? AND s.id <= ?" \
-	  XJ_YE_COHORTS " ON DUPLICATE KEY UPDATE student_event.id = student_event.id") \
-	X(YE_EVENTS_GRADUATE, 0, \
+	  XJ_YE_COHORTS " AND NOT EXISTS (SELECT 1 FROM student_event e WHERE e.student_id = s.id" \
+	  " AND e.yearend_year = ?)") \
+	X(YE_EVENTS_GRADUATE, XJ_SQL_DUP_OK, \
 	  "INSERT INTO student_event (student_id, kind, school_org_id, from_grade, to_grade, status," \
 	  " yearend_year, batch_id, created_at)" \
 	  " SELECT s.id, 'graduated', s.school_org_id, ? - s.entry_year + 1 + s.grade_offset, NULL," \
 	  " 'graduated', ?, ?, UTC_TIMESTAMP(6) FROM student s" \
 	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.id > ? AND s.id <= ?" \
-	  XJ_YE_COHORTS " ON DUPLICATE KEY UPDATE student_event.id = student_event.id") \
+	  XJ_YE_COHORTS " AND NOT EXISTS (SELECT 1 FROM student_event e WHERE e.student_id = s.id" \
+	  " AND e.yearend_year = ?)") \
 	/* R-REC-3: the graduates of this batch leave the in-school roster */ \
 	X(YE_GRADUATE,       0, \
 	  "UPDATE student s JOIN student_event e ON e.student_id = s.id AND e.batch_id = ?" \

@@ -205,7 +205,7 @@ int
 xj_ye_apply(struct xj_db *db, const struct xj_ye_batch *b, unsigned school,
     unsigned long long after, unsigned long long last, long long *n)
 {
-	struct xj_val v[15];
+	struct xj_val v[16];
 	int promote = b->kind == XJ_YE_PROMOTION, k = 0, q, rc;
 
 	*n = 0;
@@ -221,9 +221,12 @@ xj_ye_apply(struct xj_db *db, const struct xj_ye_batch *b, unsigned school,
 	if ((rc = cohorts(b->kind, b->school_year, v + k)) != XJ_OK)
 		return rc;
 	k += 6;
+	v[k++] = XJ_VI(b->school_year);		/* NOT EXISTS: this year's event */
 	q = promote ? XJ_Q_YE_EVENTS_PROMOTE : XJ_Q_YE_EVENTS_GRADUATE;
+	/* a duplicate: another writer's event committed since the NOT
+	 * EXISTS looked; the rerun skips that record */
 	if ((rc = xj_db_exec(db, q, v, (unsigned)k)) != XJ_OK)
-		return rc;
+		return rc == XJ_E_CONFLICT ? XJ_RETRY : rc;
 	*n = (long long)xj_db_affected(db, q);
 	if (!promote && *n > 0) {
 		struct xj_val g[4] = { XJ_VI(b->id), XJ_VI(school), XJ_VI(after), XJ_VI(last) };
