@@ -75,6 +75,7 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_GET, "/api/school/v1/alerts", XJ_ROLE_STAFF, 0, xj_school_alerts },
 	/* year-end batches, the record's history (issue 11 item 8): yearend.c */
 	{ XJ_M_POST, "/api/school/v1/yearend-batches", XJ_ROLE_STAFF, 1024, xj_school_yearend_create },
+	{ XJ_M_GET, "/api/school/v1/yearend-batches", XJ_ROLE_STAFF, 0, xj_school_yearend_list },
 	{ XJ_M_GET, "/api/school/v1/yearend-batches/{id}", XJ_ROLE_STAFF, 0, xj_school_yearend_get },
 	{ XJ_M_POST, "/api/school/v1/yearend-batches/{id}/start", XJ_ROLE_STAFF, 0,
 	  xj_school_yearend_start },

@@ -122,6 +122,7 @@ int	xj_school_stats(struct xj_req *);
 /* yearend.c: year-end batches and the record's history (issue 11 item 8) */
 int	xj_school_yearend_create(struct xj_req *);
 int	xj_school_yearend_get(struct xj_req *);
+int	xj_school_yearend_list(struct xj_req *);
 int	xj_school_yearend_start(struct xj_req *);
 int	xj_school_student_history(struct xj_req *);
 /* Free the statistics cache of wide scopes (at exit). */

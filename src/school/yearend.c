@@ -2,6 +2,7 @@
  * R-REC-3; docs/architecture.md "Year-end batches"):
  *   POST /api/school/v1/yearend-batches              200 dry run | 201 | 403 | 404 | 409 | 422
  *        {kind: promotion|graduation, school_year, scope?, dry_run?}
+ *   GET  /api/school/v1/yearend-batches?school_year= 200 {items}: the batches in scope
  *   GET  /api/school/v1/yearend-batches/{id}         200 | 404: the batch and its progress
  *   POST /api/school/v1/yearend-batches/{id}/start   200 | 403 | 404 | 409 yearend_batch_started
  *   GET  /api/school/v1/students/{id}/history        200 | 404: the record's events
@@ -59,11 +60,9 @@ scope_json(yajl_gen g, const char *code, const char *kind, const char *name)
 	yajl_gen_map_close(g);
 }
 
-static int
-batch_view(struct xj_req *r, int status, const struct xj_ye_batch *b)
+static void
+batch_json(yajl_gen g, const struct xj_ye_batch *b)
 {
-	yajl_gen g = xj_resp_json(r, status);
-
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)b->id);
 	xj_gen_str(g, "kind", xj_yearend_kind_name(b->kind));
@@ -77,6 +76,12 @@ batch_view(struct xj_req *r, int status, const struct xj_ye_batch *b)
 	xj_school_gen_time(g, "started_at", b->started_at);
 	xj_school_gen_time(g, "finished_at", b->finished_at);
 	yajl_gen_map_close(g);
+}
+
+static int
+batch_view(struct xj_req *r, int status, const struct xj_ye_batch *b)
+{
+	batch_json(xj_resp_json(r, status), b);
 	return xj_resp_send(r);
 }
 
@@ -254,6 +259,48 @@ xj_school_yearend_get(struct xj_req *r)
 	    (rc = load(r, &a, b)) != XJ_OK)
 		return rc;
 	return batch_view(r, 200, b);
+}
+
+/* the newest batches a list shows: a county has two a year */
+#define LIST_MAX	100
+
+int
+xj_school_yearend_list(struct xj_req *r)
+{
+	unsigned long long *ids = xj_calloc(r->arena, LIST_MAX, sizeof(*ids));
+	struct xj_ye_batch *b = xj_calloc(r->arena, 1, sizeof(*b));
+	struct xj_school_actor a;
+	unsigned long long year = 0;
+	yajl_gen g;
+	int rc, n;
+
+	if (ids == NULL || b == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_school_may(r, XJ_ACT_YEAREND_READ, &a)) != XJ_OK)
+		return rc;
+	if ((rc = xj_rec_query_uint(r, "school_year", XJ_YE_YEAR_MAX, &year)) != XJ_OK ||
+	    r->responded)
+		return rc;
+	if (year != 0 && year < XJ_YE_YEAR_MIN)
+		return xj_resp_error(r, XJ_E_BAD_QUERY, "school_year");
+	/* R-ORG-3: batches whose scope lies in the actor's subtree (a school
+	 * sees its own, not its county's) */
+	if ((rc = xj_ye_batch_list(r->db, a.org.path, (int)year, LIST_MAX, ids, &n)) != XJ_OK)
+		return rc;
+	g = xj_resp_json(r, 200);
+	yajl_gen_map_open(g);
+	xj_gen_key(g, "items");
+	yajl_gen_array_open(g);
+	for (int i = 0; i < n; i++) {
+		if ((rc = xj_ye_batch_get(r->db, ids[i], b)) == XJ_NO_ROW)
+			continue;
+		if (rc != XJ_OK)
+			return rc;
+		batch_json(g, b);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
 }
 
 struct start_tx {

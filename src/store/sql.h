@@ -848,6 +848,11 @@
 	  " COALESCE(DATE_FORMAT(b.started_at, '%Y-%m-%d %H:%i:%s'), '')," \
 	  " COALESCE(DATE_FORMAT(b.finished_at, '%Y-%m-%d %H:%i:%s'), '')" \
 	  " FROM yearend_batch b JOIN org o ON o.id = b.scope_org_id WHERE b.id = ?") \
+	/* the batches in an org's subtree, newest first (a few per county \
+	 * and year: no index on the path needed) */ \
+	X(YE_BATCH_LIST,     0, \
+	  "SELECT b.id FROM yearend_batch b WHERE b.scope_path LIKE CONCAT(?, '%')" \
+	  " AND (? = 0 OR b.school_year = ?) ORDER BY b.id DESC LIMIT ?") \
 	X(YE_BATCH_START,    0, \
 	  "UPDATE yearend_batch SET state = 'running', started_at = UTC_TIMESTAMP(6)," \
 	  " cursor_school = ? WHERE id = ? AND state = 'created'") \

@@ -108,6 +108,23 @@ xj_ye_batch_get(struct xj_db *db, unsigned long long id, struct xj_ye_batch *b)
 }
 
 int
+xj_ye_batch_list(struct xj_db *db, const char *path, int year, int max,
+    unsigned long long *ids, int *n)
+{
+	struct xj_val v[4] = { XJ_VS(path), XJ_VI(year), XJ_VI(year), XJ_VI(max) };
+	struct xj_col c = XJ_COL_INT;
+	int rc;
+
+	*n = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_YE_BATCH_LIST, v, 4)) != XJ_OK)
+		return rc;
+	while (*n < max && (rc = xj_db_fetch(db, XJ_Q_YE_BATCH_LIST, &c, 1)) == XJ_OK)
+		ids[(*n)++] = (unsigned long long)c.i;
+	xj_db_done(db, XJ_Q_YE_BATCH_LIST);
+	return rc == XJ_NO_ROW || rc == XJ_OK ? XJ_OK : rc;
+}
+
+int
 xj_ye_batch_start(struct xj_db *db, unsigned long long id, unsigned first_school)
 {
 	struct xj_val v[2] = { XJ_VI(first_school), XJ_VI(id) };

@@ -39,6 +39,10 @@ int	xj_ye_overlap(struct xj_db *, int kind, int year, unsigned org_id, unsigned 
 /* XJ_OK with b->id; XJ_E_CONFLICT when the scope has one already. */
 int	xj_ye_batch_insert(struct xj_db *, struct xj_ye_batch *b, unsigned long long staff_id);
 int	xj_ye_batch_get(struct xj_db *, unsigned long long id, struct xj_ye_batch *);
+/* Up to max batch ids whose scope lies under path (of year; 0 = any),
+ * newest first. */
+int	xj_ye_batch_list(struct xj_db *, const char *path, int year, int max,
+	    unsigned long long *ids, int *n);
 /* created -> running with its first school: XJ_OK or XJ_E_CONFLICT. */
 int	xj_ye_batch_start(struct xj_db *, unsigned long long id, unsigned first_school);
 /* The runner's next running batch no other runner holds, locked:

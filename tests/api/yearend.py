@@ -406,6 +406,17 @@ def _(s):
     created(s, c2.staff(), "graduation")
     st, h, e = c2.staff(school=1).call("POST", BATCHES, {"kind": "graduation", "school_year": YEAR})
     s.error_body(e, "yearend_batch_exists", 409, st)
+    # the lists: a school its own batches, the county its own and its schools'
+    st, h, l = rev.call("GET", BATCHES + "?school_year=%d" % YEAR)
+    s.eq(st, 200, "list: %r" % (l,))
+    s.eq(sorted((i["scope"]["code"], i["kind"]) for i in l["items"]),
+         [(c.schools[0][1], "graduation"), (c.schools[0][1], "promotion")])
+    st, h, l = county.call("GET", BATCHES)
+    s.eq(sorted((i["scope"]["code"], i["kind"], i["school_year"]) for i in l["items"]),
+         sorted([(c.schools[0][1], "promotion", YEAR), (c.schools[1][1], "promotion", YEAR),
+                 (c.schools[0][1], "graduation", YEAR), (c.schools[0][1], "promotion", YEAR - 1)]))
+    st, h, l = county.call("GET", BATCHES + "?school_year=1999")
+    s.error_body(l, "bad_query", 400, st)
     # started once
     started(s, rev, b)
     st, h, e = rev.call("POST", "%s/%d/start" % (BATCHES, b["id"]))
