@@ -180,6 +180,8 @@ scrypt_p = {p}
 [audit]
 signing_key_file = {s}/audit_sign.key
 verify_key_file = {s}/audit_verify.pem
+[documents]
+signing_key_file = {s}/doc_sign.key
 [log]
 level = info
 [paths]

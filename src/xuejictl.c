@@ -39,7 +39,10 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        audit_verify.pem; blind.key is a copy of an existing\n"
 "                        hmac.key (upgrade); prints the paths\n"
 "  keygen --rotate FILE  add a key with the next id to the key ring FILE: it becomes\n"
-"                        the current key once the workers restart (docs/operations.md)\n" },
+"                        the current key once the workers restart (docs/operations.md)\n"
+"                        keygen DIR also writes the document signing key\n"
+"                        doc_sign.key and appends its public half to doc_verify.pem\n"
+"                        (certificates of student status, docs/certificates.md)\n" },
 	{ "migrate", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_migrate,
 "  migrate [--status]    apply pending sql/NNNN_*.sql migrations in order (or list\n"
 "                        them); refuses a database newer than this build\n" },
@@ -116,6 +119,12 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        numbers and nothing imported (docs/operations.md\n"
 "                        \"Working-day calendar\")\n"
 "  calendar status       the years imported, per province, with their source\n" },
+	{ "verify-document", 0, xj_ctl_verify_document,
+"  verify-document --key PEMFILE [TEXT]\n"
+"                        check a certificate of student status: TEXT (or stdin) is\n"
+"                        its QR code's content, PEMFILE the published public key(s)\n"
+"                        (doc_verify.pem); prints what it certifies; exit 0 when the\n"
+"                        signature holds, 1 when not (docs/certificates.md)\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

@@ -271,8 +271,13 @@ main(int argc, char *argv[])
 	    xj_keys_load(&conf, &keys, err, sizeof(err)) != 0 ||
 	    xj_auth_init(&conf, &keys, (portal & XJ_P_PSB) != 0, err, sizeof(err)) != 0)
 		die("secret_error", err);
+	/* the document key (certificates of student status): a key named
+	 * but unreadable stops the start, like every other secret */
+	if ((portal & XJ_P_SCHOOL) && xj_school_scert_init(&conf, err, sizeof(err)) != 0)
+		die("secret_error", err);
 	if (check_only) {
 		printf("configuration ok\n");
+		xj_school_scert_fini();
 		xj_auth_fini();
 		xj_keys_clear(&keys);
 		return 0;
@@ -380,6 +385,7 @@ main(int argc, char *argv[])
 	xj_keys_clear(&keys);
 	xj_kmac_clear();	/* the keyed MAC states derived from them */
 	xj_school_stats_clear();
+	xj_school_scert_fini();
 	mysql_library_end();
 	xj_log(XJ_LOG_INFO, "stopped", NULL);
 	return 0;

@@ -177,6 +177,8 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "seconds an audit entry must be old before it is sealed: longer than any transaction stays open, so no entry below a seal commits later" },
 	{ "audit", "seal_batch", I(audit_seal_batch, 1, 10000), "1000",
 	  "most audit entries one seal covers" },
+	{ "documents", "signing_key_file", S(documents_signing_key_file), "",
+	  "Ed25519 private key (PEM, mode 0600) with which the school workers sign the QR code of certificates of student status; its public half (doc_verify.pem) is published for offline checks (xuejictl keygen writes doc_sign.key; docs/certificates.md)" },
 	/* issue 10 (H): PIPL retention (docs/privacy.md) */
 	{ "privacy", "retention_months", I(retention_months, 0, 120), "6",
 	  "months after its school year starts (1 September) that a registration which did not become a student record is deleted, with its guardians (xuejictl retention run, job retention-purge)" },

@@ -100,6 +100,8 @@ struct xj_conf {
 	char	audit_verify_key_file[XJ_CONF_STR];
 	int	audit_seal_after;
 	int	audit_seal_batch;
+	/* [documents] (certificates of student status, R-REC-7) */
+	char	documents_signing_key_file[XJ_CONF_STR];
 	/* [privacy] */
 	int	retention_months;
 	/* [calendar] (issue 11 item 3) */

@@ -79,6 +79,10 @@
 	X(RATE_LIMITED,         429, "rate_limited",          "操作过于频繁，请稍后再试",            "too many requests: retry after the time in Retry-After (also nginx's limit_req)") \
 	X(REG_LIMIT,            409, "registration_limit",    "本账号本年度的有效登记已达上限，如需为其他儿童登记，请先撤销不需要的登记或联系登记区教育部门", "this account has reached its limit of live registrations for this collection year: cancel one it no longer needs, or contact the district's education bureau") \
 	X(REG_RATE,             429, "registration_rate_limited", "登记提交过于频繁，请稍后再试",    "registrations are being created too fast from this account: retry after the time in Retry-After") \
+	/* issue 11 item 9: certificates of student status (R-REC-7); a closed \
+	 * school (R-ORG-5) stays readable and starts nothing new */ \
+	X(SCHOOL_CLOSED,        409, "school_closed",         "该学校已撤销（关闭），其信息只能查阅，不能再办理新的业务", "the school is closed: what it holds stays readable, but it can start nothing new (R-ORG-5)") \
+	X(STATUS_NOT_CERTIFIABLE, 409, "status_not_certifiable", "只能为在校生和毕业生开具学籍证明", "a certificate of student status is issued for students in school or graduated only") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

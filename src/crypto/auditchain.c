@@ -1,5 +1,6 @@
 /* auditchain.c -- the audit chain's encoding, hashes and Ed25519 heads
- * (see auditchain.h). */
+ * (see auditchain.h), and the Ed25519 signing they rest on, which the
+ * certificates of student status use too (domain/statuscert.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -136,22 +137,31 @@ xj_ac_key_id(void *pkey, char id[XJ_AC_KEYID + 1])
 }
 
 int
-xj_ac_sign(void *pkey, struct xj_ac_head *h)
+xj_ac_sign_msg(void *pkey, const void *msg, size_t n, unsigned char sig[XJ_AC_SIG])
 {
-	unsigned char msg[256];
-	size_t n, siglen = XJ_AC_SIG;
+	size_t siglen = XJ_AC_SIG;
 	EVP_MD_CTX *ctx;
 	int rc = -1;
 
-	if (xj_ac_key_id(pkey, h->key_id) != 0 ||
-	    (n = xj_ac_head_message(h, msg, sizeof(msg))) == 0 ||
-	    (ctx = EVP_MD_CTX_new()) == NULL)
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
 		return -1;
 	if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey) == 1 &&
-	    EVP_DigestSign(ctx, h->sig, &siglen, msg, n) == 1 && siglen == XJ_AC_SIG)
+	    EVP_DigestSign(ctx, sig, &siglen, msg, n) == 1 && siglen == XJ_AC_SIG)
 		rc = 0;
 	EVP_MD_CTX_free(ctx);
 	return rc;
+}
+
+int
+xj_ac_sign(void *pkey, struct xj_ac_head *h)
+{
+	unsigned char msg[256];
+	size_t n;
+
+	if (xj_ac_key_id(pkey, h->key_id) != 0 ||
+	    (n = xj_ac_head_message(h, msg, sizeof(msg))) == 0)
+		return -1;
+	return xj_ac_sign_msg(pkey, msg, n, h->sig);
 }
 
 int
@@ -196,26 +206,41 @@ xj_ac_keyring_free(struct xj_ac_keyring *r)
 }
 
 int
+xj_ac_verify_msg(const struct xj_ac_keyring *r, const char *key_id, const void *msg, size_t n,
+    const unsigned char sig[XJ_AC_SIG])
+{
+	EVP_MD_CTX *ctx;
+	int i, ok = 0;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->id[i], key_id) == 0)
+			break;
+	if (i == r->n)
+		return -1;
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return 0;
+	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, r->pkey[i]) == 1 &&
+	    EVP_DigestVerify(ctx, sig, XJ_AC_SIG, msg, n) == 1)
+		ok = 1;
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
+int
 xj_ac_verify(const struct xj_ac_keyring *r, const struct xj_ac_head *h)
 {
 	unsigned char msg[256];
-	EVP_MD_CTX *ctx;
 	size_t n;
-	int i, ok = 0;
+	int i;
 
 	for (i = 0; i < r->n; i++)
 		if (strcmp(r->id[i], h->key_id) == 0)
 			break;
 	if (i == r->n)
 		return -1;
-	if ((n = xj_ac_head_message(h, msg, sizeof(msg))) == 0 ||
-	    (ctx = EVP_MD_CTX_new()) == NULL)
+	if ((n = xj_ac_head_message(h, msg, sizeof(msg))) == 0)
 		return 0;
-	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, r->pkey[i]) == 1 &&
-	    EVP_DigestVerify(ctx, h->sig, XJ_AC_SIG, msg, n) == 1)
-		ok = 1;
-	EVP_MD_CTX_free(ctx);
-	return ok;
+	return xj_ac_verify_msg(r, h->key_id, msg, n, h->sig);
 }
 
 int

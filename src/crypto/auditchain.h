@@ -75,6 +75,11 @@ void	 xj_ac_key_free(void *pkey);
 int	 xj_ac_key_id(void *pkey, char id[XJ_AC_KEYID + 1]);
 /* Sign h (key_id and sig filled). 0 or -1. */
 int	 xj_ac_sign(void *pkey, struct xj_ac_head *h);
+/* Ed25519 over any n bytes: the one signing mechanism of the instance,
+ * used by the audit heads above and by the certificates of student
+ * status (domain/statuscert.h), each under its own key file (the
+ * workers never hold the audit key). 0 or -1. */
+int	 xj_ac_sign_msg(void *pkey, const void *msg, size_t n, unsigned char sig[XJ_AC_SIG]);
 
 /* Public keys from PEM text (one or more PUBLIC KEY blocks, the current
  * and every retired key). 0, or -1 with err. */
@@ -84,6 +89,9 @@ void	 xj_ac_keyring_free(struct xj_ac_keyring *);
 /* 1 when h's signature verifies under the key its key_id names, 0 when
  * it does not, -1 when the ring holds no such key. */
 int	 xj_ac_verify(const struct xj_ac_keyring *, const struct xj_ac_head *h);
+/* The same for a message signed with xj_ac_sign_msg by the key key_id. */
+int	 xj_ac_verify_msg(const struct xj_ac_keyring *, const char *key_id, const void *msg,
+	    size_t n, const unsigned char sig[XJ_AC_SIG]);
 
 /* Write a new key pair (xuejictl keygen): the private key as PKCS#8 PEM
  * (mode 0600, O_EXCL) and its public key appended to pub_path (created

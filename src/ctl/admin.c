@@ -60,7 +60,9 @@ xj_ctl_keygen(struct xj_ctl *x, int argc, char **argv)
 		    rc && strcmp(k[i].kind, "blind") == 0 && access(old, F_OK) == 0 ?
 		    " (a copy of hmac.key: blind indexes unchanged)" : "");
 	}
-	return xj_ctl_audit_keygen(argv[1]);
+	if (xj_ctl_audit_keygen(argv[1]) != 0)
+		return 1;
+	return xj_ctl_doc_keygen(argv[1]);
 }
 
 int

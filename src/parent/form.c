@@ -38,7 +38,7 @@
 #include "store/refdata.h"
 #include "store/registration.h"
 #include "parent.h"
-#include "qrsvg.h"
+#include "core/qrsvg.h"
 
 /* Inline <style> and the inline SVG need nothing else; no script, no
  * fetch, no form, no frame. */

@@ -73,6 +73,14 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_GET, "/api/school/v1/statistics", XJ_ROLE_STAFF, 0, xj_school_stats },
 	/* issue 11 item 3: alerts.c */
 	{ XJ_M_GET, "/api/school/v1/alerts", XJ_ROLE_STAFF, 0, xj_school_alerts },
+	/* certificates of student status (R-REC-7, issue 11 item 9): statuscert.c */
+	{ XJ_M_POST, "/api/school/v1/students/{id}/status-certificates", XJ_ROLE_STAFF, 0,
+	  xj_school_scert_issue },
+	{ XJ_M_GET, "/api/school/v1/status-certificates", XJ_ROLE_STAFF, 0, xj_school_scert_list },
+	{ XJ_M_GET, "/api/school/v1/status-certificates/{serial}", XJ_ROLE_STAFF, 0,
+	  xj_school_scert_get },
+	{ XJ_M_GET, "/api/school/v1/status-certificates/{serial}/print", XJ_ROLE_STAFF, 0,
+	  xj_school_scert_print },
 	/* year-end batches, the record's history (issue 11 item 8): yearend.c */
 	{ XJ_M_POST, "/api/school/v1/yearend-batches", XJ_ROLE_STAFF, 1024, xj_school_yearend_create },
 	{ XJ_M_GET, "/api/school/v1/yearend-batches", XJ_ROLE_STAFF, 0, xj_school_yearend_list },

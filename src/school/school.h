@@ -4,6 +4,8 @@
 #ifndef XJ_SCHOOL_H
 #define XJ_SCHOOL_H
 
+#include <stddef.h>
+
 #include "core/router.h"
 #include "store/org.h"
 #include "core/req.h"
@@ -36,6 +38,8 @@ enum xj_school_act {
 	XJ_ACT_CERT_READ, XJ_ACT_CERT_DECIDE,
 	XJ_ACT_REG_VOID, XJ_ACT_CLAIM_LOOKUP,
 	XJ_ACT_ALERTS_READ,	/* issue 11 item 3: alerts.c */
+	/* certificates of student status (R-REC-7): statuscert.c */
+	XJ_ACT_SCERT_ISSUE, XJ_ACT_SCERT_PRINT, XJ_ACT_SCERT_READ,
 	/* issue 11 item 8: year-end batches, the record's history */
 	XJ_ACT_YEAREND_RUN, XJ_ACT_YEAREND_READ, XJ_ACT_RECORD_HISTORY,
 	XJ_ACT__N
@@ -127,5 +131,15 @@ int	xj_school_yearend_start(struct xj_req *);
 int	xj_school_student_history(struct xj_req *);
 /* Free the statistics cache of wide scopes (at exit). */
 void	xj_school_stats_clear(void);
+/* statuscert.c: certificates of student status (R-REC-7, issue 11 item 9).
+ * init reads [documents] signing_key_file once (an empty key leaves
+ * issuing at 503); 0, or -1 with err. fini frees the key at exit. */
+struct xj_conf;
+int	xj_school_scert_init(const struct xj_conf *, char *err, size_t errlen);
+void	xj_school_scert_fini(void);
+int	xj_school_scert_issue(struct xj_req *);
+int	xj_school_scert_list(struct xj_req *);
+int	xj_school_scert_get(struct xj_req *);
+int	xj_school_scert_print(struct xj_req *);
 
 #endif

@@ -64,6 +64,12 @@ static const struct {
 	/* issue 11 item 3: every staff member sees the alerts (a missing
 	 * working-day calendar); they name no one */
 	[XJ_ACT_ALERTS_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	/* R-REC-7: the school issues and prints certificates of its own
+	 * students (经办人: a clerk or reviewer); the school and the bureaus
+	 * above it read the stubs in their scope */
+	[XJ_ACT_SCERT_ISSUE]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_SCERT_PRINT]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_SCERT_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 	/* issue 11 item 8: a school's reviewer runs its own year-end
 	 * batches, a county's reviewer or administrator its county's or one
 	 * of its schools'; the staff of the scope and bureaus above read

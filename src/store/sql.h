@@ -819,6 +819,27 @@
 	  " ORDER BY code FOR UPDATE") \
 	X(ORGIMP_CLOSE,      0, \
 	  "UPDATE org SET status = 'closed', closed_on = ? WHERE id = ? AND status = 'open'") \
+	/* issue 11 item 9: certificates of student status (R-REC-7, \
+	 * sql/0021, store/statuscert.h); the serial advances inside the \
+	 * issuing transaction, like the admission notice number */ \
+	X(SCERT_SEQ_NEXT,    0, \
+	  "INSERT INTO status_certificate_seq (school_org_id, year, last_no) VALUES (?, ?, 1)" \
+	  " ON DUPLICATE KEY UPDATE last_no = last_no + 1") \
+	X(SCERT_SEQ_GET,     0, \
+	  "SELECT last_no FROM status_certificate_seq WHERE school_org_id = ? AND year = ?") \
+	X(SCERT_INSERT,      XJ_SQL_DUP_OK, \
+	  "INSERT INTO status_certificate (serial, school_org_id, student_id, status, issued_by," \
+	  " issued_by_name, issued_at, key_id, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	X(SCERT_BY_SERIAL,   0, \
+	  "SELECT c.id, c.serial, c.school_org_id, o.code, o.path, c.student_id, c.status, c.issued_by," \
+	  " c.issued_by_name, DATE_FORMAT(c.issued_at, '%Y-%m-%d %H:%i:%s'), c.key_id, c.document" \
+	  " FROM status_certificate c JOIN org o ON o.id = c.school_org_id WHERE c.serial = ?") \
+	X(SCERT_LIST,        0, \
+	  "SELECT c.id, c.serial, c.school_org_id, o.code, o.path, c.student_id, c.status, c.issued_by," \
+	  " c.issued_by_name, DATE_FORMAT(c.issued_at, '%Y-%m-%d %H:%i:%s'), c.key_id, c.document" \
+	  " FROM status_certificate c JOIN org o ON o.id = c.school_org_id" \
+	  " WHERE o.path LIKE ? AND (? = 0 OR c.student_id = ?) AND c.id > ? ORDER BY c.id LIMIT ?") \
+	X(SCERT_STUDENT_IDN, 0, "SELECT id_number_ct FROM student WHERE id = ?") \
 	/* issue 11 item 8: year-end batches (store/yearend.c, sql/0020). \
 	 * XJ_YE_COHORTS: the records a batch changes, by cohort year \
 	 * (entry_year - grade_offset) per level, the bounds computed by \

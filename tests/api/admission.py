@@ -409,7 +409,9 @@ def _(s):
     fails = []
     with open(os.path.join(SRCDIR, "tests", "api", "access_matrix.txt"), encoding="utf-8") as f:
         rows = [l.split("#")[0].strip() for l in f]
-    rows = [[c.strip() for c in l.split(",")] for l in rows if l]
+    # the rows of certificates of student status need a student record and
+    # a certificate: tests/api/certificate_docs.py runs them
+    rows = [[c.strip() for c in l.split(",")] for l in rows if l and "status-certificates" not in l]
     s.ok(all(len(r) in (4, 5) for r in rows), "four or five columns per row")
     s.ok(len(rows) >= 20, "matrix rows: %d" % len(rows))
     st, h, page = p.call("GET", "/api/parent/v1/registrations/%s/form" % no,

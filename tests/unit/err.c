@@ -132,6 +132,9 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_REG_LIMIT, 409, "registration_limit" },
 	{ XJ_E_REG_RATE, 429, "registration_rate_limited" },
 	{ XJ_E_F_SMS_CODE, 422, "sms_code_invalid" },
+	/* issue 11 item 9: certificates of student status, closed schools */
+	{ XJ_E_SCHOOL_CLOSED, 409, "school_closed" },
+	{ XJ_E_STATUS_NOT_CERTIFIABLE, 409, "status_not_certifiable" },
 	/* issue 11 item 8: year-end batches */
 	{ XJ_E_YEAREND_EXISTS, 409, "yearend_batch_exists" },
 	{ XJ_E_YEAREND_STARTED, 409, "yearend_batch_started" },

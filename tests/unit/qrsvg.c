@@ -1,4 +1,4 @@
-/* qrsvg.c -- unit tests of the QR code drawing (src/parent/qrsvg.h): the
+/* qrsvg.c -- unit tests of the QR code drawing (src/core/qrsvg.h): the
  * path, read back module by module, is exactly libqrencode's matrix inside
  * a 4-module quiet zone; nothing for empty or oversize text; the arena's
  * cap is respected. Decoding a printed code is the black-box test's job
@@ -11,7 +11,7 @@
 #include <qrencode.h>
 
 #include "core/arena.h"
-#include "parent/qrsvg.h"
+#include "core/qrsvg.h"
 #include "tap.h"
 
 #define SIDE_MAX	(177 + 8)

@@ -1,8 +1,9 @@
-/* qrsvg.h -- a QR code as inline SVG, for pages the family prints (the
- * collection form, R-COL-3). The symbol comes from libqrencode (Reed-
- * Solomon, masking, version choice); this module only draws it. */
-#ifndef XJ_PARENT_QRSVG_H
-#define XJ_PARENT_QRSVG_H
+/* qrsvg.h -- a QR code as inline SVG, for printed pages (the
+ * collection form, R-COL-3; the certificate of student status, R-REC-7).
+ * The symbol comes from libqrencode (Reed-Solomon, masking, version
+ * choice); this module only draws it. */
+#ifndef XJ_CORE_QRSVG_H
+#define XJ_CORE_QRSVG_H
 
 #include <stddef.h>
 
