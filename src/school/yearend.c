@@ -88,8 +88,8 @@ batch_view(struct xj_req *r, int status, const struct xj_ye_batch *b)
 /* The scope a request names (default: the actor's own org), within the
  * actor's reach: a school its own; a county itself or a school whose
  * territorial county it is. XJ_OK with the org and the county's id (a
- * school's county; a county itself); 404 otherwise; 403 for a closed
- * school (R-ORG-5: read-only, it starts nothing). */
+ * school's county; a county itself); 404 otherwise; 409 school_closed
+ * for a closed school (R-ORG-5: readable, it starts nothing). */
 static int
 resolve_scope(struct xj_req *r, const struct xj_school_actor *a, struct xj_str code,
     struct xj_org *org, unsigned *county_id)
@@ -128,7 +128,7 @@ resolve_scope(struct xj_req *r, const struct xj_school_actor *a, struct xj_str c
 	*county_id = c.id;
 	if ((rc = xj_school_campus(r->db, org->id, kind, &main_campus, status)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
-	return strcmp(status, "open") == 0 ? XJ_OK : XJ_E_FORBIDDEN;
+	return strcmp(status, "open") == 0 ? XJ_OK : XJ_E_SCHOOL_CLOSED;
 }
 
 struct create_tx {

@@ -514,10 +514,12 @@ def _(s):
     s.sql("UPDATE org SET status = 'closed' WHERE id = %d" % bsch[0])
     st, h, b = c.staff().call("POST", BATCHES, {"kind": "promotion", "school_year": YEAR,
                                                 "scope": bsch[1]})
-    s.error_body(b, "forbidden", 403, st)
+    s.error_body(b, "school_closed", 409, st)
     st, h, b = c.staff(school=1).call("POST", BATCHES, {"kind": "promotion", "school_year": YEAR,
                                                         "dry_run": True})
-    s.error_body(b, "forbidden", 403, st)
+    s.error_body(b, "school_closed", 409, st)
+    st, h, b = c.staff("clerk", school=1).call("GET", BATCHES)
+    s.eq(st, 200, "a closed school still reads: %r" % (b,))
 
 
 run(conf={"yearend": {"chunk": str(CHUNK)}})
