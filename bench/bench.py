@@ -225,6 +225,9 @@ class Bench:
         st = self.st
         self.pid_db = st.db_proc.pid
         self.pid_workers = [p.pid for p in st.worker_procs]
+        ap = getattr(self, "auth_proc", None)
+        if ap is not None and ap.poll() is None:
+            self.pid_workers.append(ap.pid)
         self.pid_ceil = [st.ceil_proc.pid] if st.ceil_proc else []
         self.pid_nginx = [st.nginx_proc.pid] + children_of(st.nginx_proc.pid)
 
@@ -673,7 +676,61 @@ class Bench:
         ("no sign-in gate", {"signin_slots": 4096}),
         ("before issue 16: hash_slots = all cores, nice 0, no gate",
          {"hash_slots": os.cpu_count() or 2, "hash_nice": 0, "signin_slots": 4096}),
+        # the production layout (docs/operations.md "The sign-in pool"):
+        # sign-ins on an xuejid of their own (--portal auth) whose CPU is
+        # weighted low and capped at half the cores, as systemd's
+        # CPUWeight=/CPUQuota= do (here a cgroup v1 cpu controller)
+        ("the sign-in pool: its own xuejid, CPU weight 1/10, quota half the cores", "pool"),
     ]
+
+    CGROUP = "/sys/fs/cgroup/cpu"
+
+    def auth_pool_start(self):
+        """An xuejid --portal auth on its own socket, in a cgroup with
+        cpu.shares 102 (1/10 of the default) and a quota of half the
+        cores; nginx's xueji_auth upstream pointed at it. False when no
+        writable cpu cgroup is there (the variant is then skipped)."""
+        cg = os.path.join(self.CGROUP, "xj-bench-auth-%d" % os.getpid())
+        try:
+            os.makedirs(cg, exist_ok=True)
+            with open(os.path.join(cg, "cpu.shares"), "w") as f:
+                f.write("102")
+            with open(os.path.join(cg, "cpu.cfs_period_us"), "w") as f:
+                f.write("100000")
+            with open(os.path.join(cg, "cpu.cfs_quota_us"), "w") as f:
+                f.write(str(50000 * (os.cpu_count() or 2)))
+        except OSError as e:
+            self.log("no cpu cgroup (%s): the sign-in pool variant is skipped" % e)
+            return False
+        st = self.st
+        sock = st.path("run", "xuejid-auth.sock")
+        out = open(st.path("log", "xuejid-auth.log"), "a")
+        self.auth_proc = subprocess.Popen([st.bin("xuejid"), "-c", st.conf_file, "--listen", sock,
+                                           "--portal", "auth", "--threads", "8"],
+                                          stdout=out, stderr=out, env=st.worker_env())
+        out.close()
+        wait_for(lambda: os.path.exists(sock), 30, "the sign-in pool's socket")
+        with open(os.path.join(cg, "cgroup.procs"), "w") as f:
+            f.write(str(self.auth_proc.pid))
+        self.auth_cg = cg
+        st.auth_sockets = [sock]
+        st.write_nginx_conf()
+        st.nginx_proc.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        return True
+
+    def auth_pool_stop(self):
+        st = self.st
+        st.auth_sockets = None
+        st.write_nginx_conf()
+        st.nginx_proc.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        self.auth_proc.send_signal(signal.SIGTERM)
+        self.auth_proc.wait(30)
+        try:
+            os.rmdir(self.auth_cg)
+        except OSError:
+            pass
 
     def storm_run(self):
         """--storm: registrations alone, beside a password sign-in storm and
@@ -684,10 +741,13 @@ class Bench:
         regceil = None
         self.storm_variants = []
         for label, keys in self.STORM_VARIANTS:
-            self.st.extra_conf["security"] = dict(keys)
+            pool = keys == "pool"
+            self.st.extra_conf["security"] = {} if pool else dict(keys)
             self.st.write_conf()
             self.st.stop_workers()
             self.st.start_workers()
+            if pool and not self.auth_pool_start():
+                continue
             self.pids()
             self.log("variant: %s %s" % (label, json.dumps(keys)))
             mark = len(self.results)
@@ -706,6 +766,8 @@ class Bench:
                                [self.datafile(self.children_pool()), "register"],
                                conns=16, parallel=self.storm_cmd("login", think_ms=None),
                                parallel_name="... the closed-loop login storm beside it"))
+            if pool:
+                self.auth_pool_stop()
             for r in self.results[mark:]:
                 r["variant"] = label
             self.storm_variants.append((label, self.results[mark:]))

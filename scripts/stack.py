@@ -66,6 +66,64 @@ def free_port():
         return s.getsockname()[1]
 
 
+def port_free(port, host="127.0.0.1"):
+    """True when nothing listens on host:port (a bind would succeed)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+            return True
+        except OSError:
+            return False
+
+
+def listener_inodes(port):
+    """Socket inodes listening on TCP `port` (any address), from /proc."""
+    inodes = set()
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(name) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    # local_address is HEX_IP:HEX_PORT; state 0A is LISTEN
+                    if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                        inodes.add(fields[9])
+        except OSError:
+            pass
+    return inodes
+
+
+def owns_listener(pid, port):
+    """True when process `pid` holds a socket listening on TCP `port`: the
+    answer on that port is really its own, not another server's (D5)."""
+    want = listener_inodes(port)
+    if not want:
+        return False
+    try:
+        fds = os.listdir("/proc/%d/fd" % pid)
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if link.startswith("socket:[") and link[8:-1] in want:
+            return True
+    return False
+
+
+class PortBusy(RuntimeError):
+    pass
+
+
+def require_free_port(port, what, option):
+    if not port_free(port):
+        raise PortBusy("port %d on 127.0.0.1 (%s) is already in use by another program; "
+                       "stop it or choose another port with %s" % (port, what, option))
+
+
 def wait_for(pred, timeout, what):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -106,6 +164,13 @@ class Stack:
         self.db_proc = None
         self.worker_procs = []
         self.nginx_proc = None
+        # stop_*() fall back to the pid files for `stack.py down`; an `up`
+        # that failed stops only what it started (a stack already running
+        # in the same directory is not its own)
+        self.adopt_pidfiles = True
+        # where the binary log goes when durable (default: the datadir); a
+        # test puts it on a small filesystem it fills (issue 15 D4)
+        self.binlog_dir = None
         for d in ("db", "run", "log", "secrets", "etc", "nginx"):
             os.makedirs(self.path(d), exist_ok=True)
         os.chmod(self.path("secrets"), 0o700)
@@ -265,7 +330,7 @@ calendar_dir = {cal}
             # what a replicated production deployment runs (DESIGN.md)
             # (docs/operations.md "MariaDB settings": ROW, as Galera needs)
             args += ["--innodb-flush-log-at-trx-commit=1",
-                     "--log-bin=" + self.path("db", "binlog"), "--binlog-format=ROW",
+                     "--log-bin=" + os.path.join(self.binlog_dir or self.path("db"), "binlog"), "--binlog-format=ROW",
                      "--server-id=1", "--sync-binlog=1"]
         else:
             # functional tests may relax durability (STYLE.md L14)
@@ -294,6 +359,8 @@ calendar_dir = {cal}
             return False
 
     def start_db(self):
+        if self.db_tls:
+            require_free_port(self.db_tls["port"], "MariaDB over TLS", "another run")
         with open(self.path("log", "mariadbd.out"), "a") as out:
             self.db_proc = subprocess.Popen(self.db_args(), stdout=out,
                                             stderr=subprocess.STDOUT,
@@ -344,6 +411,11 @@ calendar_dir = {cal}
 
     def start_worker(self, i):
         sock = self.worker_socket(i)
+        # a dead worker's socket file would pass for the new one's
+        try:
+            os.unlink(sock)
+        except FileNotFoundError:
+            pass
         out = open(self.path("log", "xuejid-%d.log" % i), "a")
         p = subprocess.Popen([self.bin("xuejid"), "-c", self.conf_file,
                               "--listen", sock, "--threads", str(self.threads)],
@@ -390,6 +462,7 @@ calendar_dir = {cal}
 
     def start_smssim(self):
         self.sms_credentials()
+        require_free_port(self.sms_port, "the SMS simulator", "another run (a free one is picked)")
         self.smssim_proc = subprocess.Popen(
             [sys.executable, os.path.join(self.srcdir, "tests", "smssim", "smssim.py"),
              "--port", str(self.sms_port), "--credentials", self.sms_cred_file,
@@ -402,11 +475,7 @@ calendar_dir = {cal}
         def up():
             if self.smssim_proc.poll() is not None:
                 raise RuntimeError("smssim exited; see " + self.path("log", "smssim.err"))
-            try:
-                with socket.create_connection(("127.0.0.1", self.sms_port), 0.2):
-                    return True
-            except OSError:
-                return False
+            return owns_listener(self.smssim_proc.pid, self.sms_port)
         wait_for(up, 30, "smssim")
 
     def stop_smssim(self):
@@ -465,7 +534,13 @@ calendar_dir = {cal}
         servers = "".join("        server unix:%s max_fails=3 fail_timeout=10s;\n"
                           % self.worker_socket(i)
                           for i in range(self.nworkers))
+        # the sign-in pool: its own sockets when set (bench/run --storm),
+        # else the same workers
+        auth = getattr(self, "auth_sockets", None)
+        auth_servers = servers if not auth else "".join(
+            "        server unix:%s max_fails=3 fail_timeout=10s;\n" % a for a in auth)
         subst = {
+            "@AUTH_UPSTREAM_SERVERS@": auth_servers.rstrip("\n").lstrip(),
             "@PREFIX@": self.path("nginx"),
             "@LOGDIR@": self.path("log"),
             "@RUNDIR@": self.path("run"),
@@ -484,6 +559,7 @@ calendar_dir = {cal}
         return path
 
     def start_nginx(self):
+        require_free_port(self.port, "nginx", "--port")
         conf = self.write_nginx_conf()
         nginx = which("nginx")
         r = subprocess.run([nginx, "-t", "-q", "-p", self.path("nginx"), "-c", conf],
@@ -502,13 +578,13 @@ calendar_dir = {cal}
 
         def up():
             if self.nginx_proc.poll() is not None:
-                raise RuntimeError("nginx exited; see " + self.path("log", "nginx-error.log"))
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), 0.2):
-                    return True
-            except OSError:
-                return False
-        wait_for(up, 30, "nginx")
+                raise RuntimeError("nginx exited (%s); see %s" % (
+                    self._last_line("nginx-error.log") or self._last_line("nginx.out"),
+                    self.path("log", "nginx-error.log")))
+            # a connection alone could reach another server on the port
+            # (issue 15 D5): nginx's master must hold the listener itself
+            return owns_listener(self.nginx_proc.pid, self.port)
+        wait_for(up, 30, "nginx to listen on port %d" % self.port)
 
     def stop_nginx(self):
         p = self.nginx_proc
@@ -559,7 +635,17 @@ calendar_dir = {cal}
                 errors.append(str(e))
         return errors
 
+    def _last_line(self, name):
+        try:
+            with open(self.path("log", name), errors="replace") as f:
+                lines = [l.strip() for l in f.read().splitlines() if l.strip()]
+            return lines[-1][-300:] if lines else ""
+        except OSError:
+            return ""
+
     def _pidfile(self, name):
+        if not self.adopt_pidfiles:
+            return None
         try:
             with open(self.path("run", name)) as f:
                 return int(f.read().strip())
@@ -608,6 +694,7 @@ calendar_dir = {cal}
 def cmd_up(args):
     st = Stack(args.dir, args.build, port=args.port, workers=args.workers,
                threads=args.threads)
+    st.adopt_pidfiles = False
     stop = {"now": False}
 
     def on_signal(signum, frame):
@@ -615,6 +702,9 @@ def cmd_up(args):
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
+        # before anything starts: another server on the port is the most
+        # common reason a run fails (issue 15 D5)
+        require_free_port(args.port, "nginx", "--port")
         st.up(db_tls=args.db_tls)
     except Exception as e:
         print("error: %s" % e, file=sys.stderr)
@@ -640,21 +730,73 @@ Demo staff accounts (password for all: %(pw)s):
 Press Ctrl-C to stop (or run: python3 scripts/stack.py down --dir %(dir)s).
 """ % {"url": st.base_url, "log": st.path("log"), "sock": st.db_socket,
        "pw": DEMO_PASSWORD, "dir": args.dir}, flush=True)
+    sup = Supervisor(st)
     try:
         while not stop["now"]:
             time.sleep(0.5)
-            for p in st.worker_procs + [st.nginx_proc, st.db_proc, st.jobs_proc,
-                                        st.smssim_proc]:
-                if p is not None and p.poll() is not None:
-                    print("a process exited unexpectedly (%s); stopping" % p.args[0],
-                          file=sys.stderr)
-                    stop["now"] = True
+            problem = sup.check()
+            if problem:
+                print(problem + "; stopping", file=sys.stderr, flush=True)
+                stop["now"] = True
     finally:
         print("stopping ...", flush=True)
         for e in st.down():
             print("while stopping: " + e, file=sys.stderr)
         print("stopped.")
     return 0
+
+
+class Supervisor:
+    """What systemd does for the units in dist/systemd/ (Restart=always,
+    StartLimitBurst=5 in StartLimitIntervalSec=10), for the local stack
+    (issue 15 D5): a worker or the jobs runner that exits is started again
+    and the rest keeps serving; one that keeps dying (5 starts in 10 s) or
+    the death of MariaDB, nginx or the SMS simulator stops the stack with
+    the reason."""
+    BURST, INTERVAL = 5, 10.0
+
+    def __init__(self, st, out=sys.stderr):
+        self.st = st
+        self.out = out
+        self.starts = {}
+
+    def _may_restart(self, name):
+        now = time.monotonic()
+        recent = [t for t in self.starts.get(name, []) if now - t < self.INTERVAL]
+        recent.append(now)
+        self.starts[name] = recent
+        return len(recent) <= self.BURST
+
+    def _say(self, msg):
+        print(msg, file=self.out, flush=True)
+
+    def check(self):
+        st = self.st
+        for name, p in (("mariadbd", st.db_proc), ("nginx", st.nginx_proc),
+                        ("smssim", st.smssim_proc)):
+            if p is not None and p.poll() is not None:
+                return "%s exited unexpectedly (status %s)" % (name, p.returncode)
+        for i, p in enumerate(st.worker_procs):
+            if p.poll() is None:
+                continue
+            name = "xuejid-%d" % i
+            if not self._may_restart(name):
+                return "%s keeps exiting (%d starts in %.0f s); see %s" % (
+                    name, self.BURST, self.INTERVAL, st.path("log", name + ".log"))
+            self._say("%s (pid %d) exited with status %s; restarting it" % (name, p.pid, p.returncode))
+            try:
+                st.worker_procs[i] = st.start_worker(i)
+                self._say("%s restarted (pid %d)" % (name, st.worker_procs[i].pid))
+            except RuntimeError as e:
+                self._say("%s did not start: %s" % (name, e))
+        p = st.jobs_proc
+        if p is not None and p.poll() is not None:
+            if not self._may_restart("jobs"):
+                return "the jobs runner keeps exiting; see " + st.path("log", "jobs.log")
+            self._say("the jobs runner (pid %d) exited with status %s; restarting it"
+                      % (p.pid, p.returncode))
+            st.start_jobs()
+        return None
 
 
 def cmd_down(args):

@@ -133,7 +133,8 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: xuejictl [-c FILE] [--sql-dir DIR] COMMAND [ARGS]\n\nCommands:\n");
+	fprintf(f, "usage: xuejictl [-c FILE] [--sql-dir DIR] COMMAND [ARGS]\n"
+	    "       xuejictl --help | --version\n\nCommands:\n");
 	for (const struct xj_ctl_cmd *c = xj_ctl_cmds; c->name; c++)
 		fputs(c->usage, f);
 	fprintf(f,
@@ -203,6 +204,7 @@ main(int argc, char *argv[])
 		{ "config", required_argument, NULL, 'c' },
 		{ "sql-dir", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct xj_ctl x;
@@ -216,6 +218,7 @@ main(int argc, char *argv[])
 		case 'c': x.conf_file = optarg; break;
 		case 's': x.sql_dir = optarg; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': return cmd_version(&x, 1, argv);
 		default: usage(stderr); return 2;
 		}
 	if (optind >= argc) {

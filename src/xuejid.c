@@ -75,6 +75,7 @@ usage(FILE *f)
 "                      may be overridden by XUEJI_<SECTION>_<KEY> in the\n"
 "                      environment, and these options override both\n"
 "      --listen ADDR   unix socket path, :port or host:port to bind; without it\n"
+"                      the socket passed by systemd (LISTEN_FDS, fd 3) or else\n"
 "                      the FastCGI socket inherited on fd 0 is used\n"
 "      --portal NAME   parent, school, exchange, psb, auth (the sign-in pool:\n"
 "                      parent and school routes) or all: the routes served\n"
@@ -95,6 +96,31 @@ die(const char *what, const char *detail)
 	exit(1);
 }
 
+/* The socket a supervisor passed: systemd's LISTEN_FDS protocol (fd 3,
+ * when LISTEN_PID is this process: a .socket unit without
+ * StandardInput=socket) or the FastCGI convention of fd 0 (spawn-fcgi,
+ * StandardInput=socket). The variables are removed so that no child
+ * takes them for its own. */
+static int
+inherited_fd(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	int fd = 0;
+
+	if (pid != NULL && n != NULL && atol(pid) == (long)getpid() && atoi(n) >= 1) {
+		if (atoi(n) > 1)
+			xj_log(XJ_LOG_WARN, "listen_fds", "%s%s", "detail",
+			    "more than one socket passed; serving the first (fd 3)",
+			    "LISTEN_FDS", n);
+		fd = 3;
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return fd;
+}
+
 static int
 open_listener(const char *addr)
 {
@@ -102,9 +128,11 @@ open_listener(const char *addr)
 	int fd, fl;
 
 	if (addr[0] == '\0') {
-		if (fstat(0, &st) != 0 || !S_ISSOCK(st.st_mode))
-			die("no_socket", "no --listen given and fd 0 is not a socket");
-		fd = 0;
+		fd = inherited_fd();
+		if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+			die("no_socket", fd == 0 ?
+			    "no --listen given, no LISTEN_FDS and fd 0 is not a socket" :
+			    "LISTEN_FDS names fd 3, which is not a socket");
 	} else {
 		if (addr[0] == '/')
 			unlink(addr);	/* a stale socket of a previous run */
@@ -375,6 +403,7 @@ main(int argc, char *argv[])
 		xj_arena_free(w[i].arena);
 	}
 	free(w);
+	xj_system_health_fini();
 	xj_db_fini(&mdb);
 	xj_ref_global_fini();
 	if (listen_fd > 0)

@@ -26,7 +26,7 @@
 
 const struct xj_conf_key xj_conf_keys[] = {
 	{ "server", "listen", S(listen), "",
-	  "unix socket path or host:port to bind; empty: use the FastCGI socket inherited on fd 0" },
+	  "unix socket path or host:port to bind; empty: use the socket passed by systemd (LISTEN_FDS, fd 3) or else the FastCGI socket inherited on fd 0" },
 	{ "server", "portal", S(portal), "all",
 	  "routes this worker answers: parent, school, exchange, psb, auth (the sign-in pool, issue 16) or all (/healthz, /api/version and /api/ref/ always)" },
 	{ "server", "environment", S(environment), "production",
@@ -67,6 +67,8 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "seconds a statement waits for a row lock (session innodb_lock_wait_timeout) before the transaction is rolled back and rerun; a second wait in one request answers 503 busy_retry, so keep twice this well under read_timeout" },
 	{ "db", "retry_after", I(db_retry_after, 1, 3600), "5",
 	  "Retry-After seconds sent with 503 while the database is unreachable" },
+	{ "db", "health_write_timeout", I(db_health_write_timeout, 1, 60), "2",
+	  "seconds /healthz waits for its write probe (one heartbeat row committed, at most once a second per worker) before it answers 503 db_write: a full disk or binary log stalls commits while reads still work" },
 	{ "admin_db", "user", S(admin_user), "",
 	  "user that xuejictl migrates and grants with (owner of the schema); empty: [db] user" },
 	{ "admin_db", "password_file", S(admin_password_file), "",

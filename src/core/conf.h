@@ -37,6 +37,7 @@ struct xj_conf {
 	int	db_tx_retries;
 	int	db_lock_wait_timeout;
 	int	db_retry_after;
+	int	db_health_write_timeout;
 	/* [admin_db] */
 	char	admin_user[64];
 	char	admin_password_file[XJ_CONF_STR];

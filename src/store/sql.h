@@ -566,6 +566,15 @@
 	  "SELECT hits, CAST(CEIL(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6)," \
 	  " window_start + INTERVAL ? SECOND) / 1000000) AS SIGNED)" \
 	  " FROM rate_counter WHERE scope = ? AND subject = ?") \
+	/* issue 15 D4: /healthz's write probe (system/health.c), one row per \
+	 * process; a probe that timed out is looked for among this user's \
+	 * own server threads (no PROCESS privilege needed) */ \
+	X(HEALTH_BEAT,       0, \
+	  "INSERT INTO rate_counter (scope, subject, window_start, hits)" \
+	  " VALUES ('healthz', ?, UTC_TIMESTAMP(6), 1) ON DUPLICATE KEY UPDATE" \
+	  " window_start = UTC_TIMESTAMP(6), hits = 1") \
+	X(HEALTH_STUCK,      0, \
+	  "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?") \
 	X(RATE_PURGE,        0, \
 	  "DELETE FROM rate_counter WHERE window_start < UTC_TIMESTAMP(6) - INTERVAL 2 DAY LIMIT 500") \
 	X(SMS_PUT,           0, \

@@ -9,6 +9,7 @@ extern const struct xj_route xj_system_routes[];
 
 struct xj_req;
 int	xj_system_healthz(struct xj_req *);
+void	xj_system_health_fini(void);
 int	xj_system_version(struct xj_req *);
 int	xj_system_idcheck(struct xj_req *);
 int	xj_system_privacy_notice(struct xj_req *);

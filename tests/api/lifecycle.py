@@ -75,6 +75,31 @@ def _(s):
         os.unlink(path)
 
 
+@test("item 5: the worker serves the socket systemd passes with LISTEN_FDS (fd 3), "
+      "as a .socket unit without StandardInput=socket does")
+def _(s):
+    import shutil
+    activate = shutil.which("systemd-socket-activate")
+    if not activate:
+        raise AssertionError("systemd-socket-activate not found (package systemd)")
+    path = s.stack.path("run", "activated.sock")
+    log = open(s.stack.path("log", "xuejid-activated.log"), "a")
+    # it binds the socket, then execs xuejid with LISTEN_FDS=1 and the socket on fd 3
+    p = subprocess.Popen([activate, "-l", path, s.stack.bin("xuejid"), "-c", s.stack.conf_file,
+                          "--threads", "2"],
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=s.stack.worker_env())
+    log.close()
+    try:
+        s.wait_until(lambda: os.path.exists(path), 10, "the activated socket")
+        out = fcgi.request(path, uri="/healthz").decode()
+        s.ok(out.startswith("Status: 200"), out[:80])
+    finally:
+        p.send_signal(signal.SIGTERM)
+        s.eq(p.wait(20), 0, "exit status")
+        if os.path.exists(path):
+            os.unlink(path)
+
+
 @test("--listen host:port binds a TCP socket that speaks FastCGI")
 def _(s):
     from stack import free_port
