@@ -92,10 +92,11 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        while the system runs; run again to resume; --dry-run\n"
 "                        counts (docs/operations.md \"Rotating enc.key\")\n" },
 	{ "jobs", XJ_CTL_CONF | XJ_CTL_APP, xj_ctl_jobs,
-"  jobs [--once] [--list] [NAME...]\n"
+"  jobs [--once [--batches N]] [--list] [NAME...]\n"
 "                        run the periodic jobs (all, or those named) as the\n"
 "                        application's DB user until SIGTERM; --once runs each\n"
-"                        named job until a batch finds nothing left, then exits;\n"
+"                        named job until a batch finds nothing left (or N\n"
+"                        batches), then exits;\n"
 "                        --list prints the jobs (docs/operations.md \"Jobs\")\n" },
 	{ "audit", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_audit,
 "  audit verify [--max-unsealed-age S]\n"

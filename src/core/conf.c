@@ -168,6 +168,9 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "code requests per client address and hour (carrier NAT shares addresses: keep it above phone_hourly)" },
 	{ "admission", "decide_budget_ms", I(decide_budget_ms, 0, 600000), "10000",
 	  "milliseconds one admission-list decision may spend (0: one chunk of 50 children per request); a longer list answers 202 with the rest pending, and the same request again continues" },
+	/* issue 11 item 8: year-end batches (ctl/yearend.c) */
+	{ "yearend", "chunk", I(yearend_chunk, 1, 5000), "500",
+	  "student records one chunk of a year-end batch changes in one transaction (the jobs runner's yearend job)" },
 	{ "audit", "signing_key_file", S(audit_signing_key_file), "",
 	  "Ed25519 private key (PEM, mode 0600) with which the jobs runner signs audit seals; read only by the audit-seal job (xuejictl keygen writes audit_sign.key)" },
 	{ "audit", "verify_key_file", S(audit_verify_key_file), "",

@@ -94,6 +94,8 @@ struct xj_conf {
 	int	sms_addr_hourly;
 	/* [admission] */
 	int	decide_budget_ms;
+	/* [yearend] (issue 11 item 8) */
+	int	yearend_chunk;
 	/* [audit] */
 	char	audit_signing_key_file[XJ_CONF_STR];
 	char	audit_verify_key_file[XJ_CONF_STR];

@@ -58,6 +58,9 @@
 	X(LOGIN_TAKEN,          409, "login_taken",           "该登录名已被使用",                    "this login name is taken") \
 	X(NOTHING_TO_SUBMIT,    409, "nothing_to_submit",     "没有待上报的已确认接收儿童",          "no ticked children are waiting to be submitted") \
 	X(NOTICE_NOT_ISSUED,    409, "notice_not_issued",     "录取通知书尚未发放",                  "the admission notice has not been issued") \
+	/* year-end batches (issue 11 item 8) */ \
+	X(YEAREND_EXISTS,       409, "yearend_batch_exists",  "该学年已建立同类批处理（本校、所属区县或其学校）", "a batch of this kind for this school year already covers this school or county (or one of its schools)") \
+	X(YEAREND_STARTED,      409, "yearend_batch_started", "该批处理已启动，不能再次启动",        "this batch has already been started") \
 	X(LIST_PARTLY_DECIDED,  409, "list_partly_decided",   "该名单已部分审批，已批准的儿童不能再退回：请以与已审批结果一致的决定完成审批", "the list is partly decided and approved children cannot be returned: finish it with a decision that agrees with the children decided so far") \
 	/* issue 10, scope and audit (review M5, L12) */ \
 	X(LOOKUP_LIMITED,       429, "lookup_limited",        "查询次数过多，请稍后再查询",          "too many lookups: wait before the next one (Retry-After)") \

@@ -132,6 +132,11 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	 * the serial counter upserts */
 	{ "status_certificate",	"SELECT, INSERT" },
 	{ "status_certificate_seq", "SELECT, INSERT, UPDATE" },
+	/* issue 11 item 8 (sql/0020): the record's history, append only; the
+	 * year-end batches' rows and cursors */
+	{ "student_event",	"SELECT, INSERT" },
+	{ "yearend_batch",	"SELECT, INSERT, UPDATE" },
+	{ "yearend_claim",	"SELECT, INSERT, UPDATE" },	/* YE_CLAIM upserts */
 	/* the notice in force (sql/0016): the owner publishes a version */
 	{ "privacy_notice",	"SELECT" },
 	/* STAFF_GUARD_*: failed sign-ins per (account, client address), M3

@@ -15,13 +15,16 @@
  * ranges): a runner per host is how the jobs scale and survive a host.
  *
  * `xuejictl jobs --once NAME...` runs each named job until a batch finds
- * nothing left and exits: the tests call it to make a job run now. */
+ * nothing left and exits: the tests call it to make a job run now.
+ * `--once --batches N` stops each job after N batches, as a runner killed
+ * between two batches would (tests/api/yearend.py resumes from there). */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -219,6 +222,9 @@ static const struct xj_job jobs[] = {
 	 * tick that also catches up after downtime */
 	{ "workflow-tick", 3600, xj_ctl_job_workflow_tick,
 	  "remind the orgs of workflow steps due within 2 working days, mark overdue steps (xuejictl workflow tick)" },
+	/* issue 11 item 8: year-end batches (ctl/yearend.c) */
+	{ "yearend", 5, xj_ctl_job_yearend,
+	  "apply one chunk ([yearend] chunk records, one transaction) of a started year-end promotion or graduation batch" },
 	{ NULL, 0, NULL, NULL }
 };
 
@@ -277,7 +283,7 @@ run_batch(struct xj_ctl *x, const struct xj_job *j, long *done)
 }
 
 static int
-run_once(struct xj_ctl *x, const struct xj_job *const *sel, int n)
+run_once(struct xj_ctl *x, const struct xj_job *const *sel, int n, long max_batches)
 {
 	for (int i = 0; i < n; i++) {
 		long done, total = 0;
@@ -289,7 +295,7 @@ run_once(struct xj_ctl *x, const struct xj_job *const *sel, int n)
 				return 1;
 			}
 			total += done;
-		} while (done > 0 && ++batches < 1000000 && !stopping);
+		} while (done > 0 && ++batches < max_batches && !stopping);
 		printf("job %s: %ld done\n", sel[i]->name, total);
 	}
 	return 0;
@@ -342,14 +348,24 @@ xj_ctl_jobs(struct xj_ctl *x, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "once", no_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "batches", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct xj_job *sel[64];
 	int ch, once = 0, n = 0, lvl;
+	long max_batches = 1000000;
+	char *end;
 
 	while ((ch = xj_ctl_getopt(argc, argv, "", opts)) != -1)
 		switch (ch) {
 		case 'o': once = 1; break;
+		case 'b':
+			max_batches = strtol(optarg, &end, 10);
+			if (*end != '\0' || max_batches < 1 || max_batches > 1000000) {
+				fprintf(stderr, "jobs: --batches takes 1..1000000\n");
+				return 2;
+			}
+			break;
 		case 'l':
 			for (const struct xj_job *j = jobs; j->name; j++)
 				printf("%-24s every %ds when idle: %s\n", j->name, j->idle_s, j->doc);
@@ -371,7 +387,7 @@ xj_ctl_jobs(struct xj_ctl *x, int argc, char **argv)
 	}
 	lvl = xj_log_level_parse(x->conf.log_level);
 	xj_log_init(lvl < 0 ? XJ_LOG_INFO : (enum xj_loglevel)lvl);
-	ch = once ? run_once(x, sel, n) : run_loop(x, sel, n);
+	ch = once ? run_once(x, sel, n, max_batches) : run_loop(x, sel, n);
 	xj_keys_clear(&job_keys);
 	return ch;
 }

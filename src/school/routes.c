@@ -89,5 +89,12 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_POST, "/api/school/v1/workflow/cases/{id}/escalation", XJ_ROLE_STAFF, 2048,
 	  xj_school_wf_escalate },
 	{ XJ_M_GET, "/api/school/v1/students/{id}/workflow-cases", XJ_ROLE_STAFF, 0, xj_school_wf_history },
+	/* year-end batches, the record's history (issue 11 item 8): yearend.c */
+	{ XJ_M_POST, "/api/school/v1/yearend-batches", XJ_ROLE_STAFF, 1024, xj_school_yearend_create },
+	{ XJ_M_GET, "/api/school/v1/yearend-batches", XJ_ROLE_STAFF, 0, xj_school_yearend_list },
+	{ XJ_M_GET, "/api/school/v1/yearend-batches/{id}", XJ_ROLE_STAFF, 0, xj_school_yearend_get },
+	{ XJ_M_POST, "/api/school/v1/yearend-batches/{id}/start", XJ_ROLE_STAFF, 0,
+	  xj_school_yearend_start },
+	{ XJ_M_GET, "/api/school/v1/students/{id}/history", XJ_ROLE_STAFF, 0, xj_school_student_history },
 	XJ_ROUTE_END
 };

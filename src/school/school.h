@@ -42,6 +42,8 @@ enum xj_school_act {
 	XJ_ACT_SCERT_ISSUE, XJ_ACT_SCERT_PRINT, XJ_ACT_SCERT_READ,
 	/* issue 11 (wf): the workflow engine and transfers */
 	XJ_ACT_TRANSFER_START, XJ_ACT_WF_READ, XJ_ACT_WF_DECIDE, XJ_ACT_WF_ESCALATE,
+	/* issue 11 item 8: year-end batches, the record's history */
+	XJ_ACT_YEAREND_RUN, XJ_ACT_YEAREND_READ, XJ_ACT_RECORD_HISTORY,
 	XJ_ACT__N
 };
 struct xj_school_actor {
@@ -123,6 +125,12 @@ int	xj_school_term_register(struct xj_req *);
 int	xj_school_roster(struct xj_req *);
 int	xj_school_students(struct xj_req *);
 int	xj_school_stats(struct xj_req *);
+/* yearend.c: year-end batches and the record's history (issue 11 item 8) */
+int	xj_school_yearend_create(struct xj_req *);
+int	xj_school_yearend_get(struct xj_req *);
+int	xj_school_yearend_list(struct xj_req *);
+int	xj_school_yearend_start(struct xj_req *);
+int	xj_school_student_history(struct xj_req *);
 /* Free the statistics cache of wide scopes (at exit). */
 void	xj_school_stats_clear(void);
 /* statuscert.c: certificates of student status (R-REC-7, issue 11 item 9).

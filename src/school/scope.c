@@ -78,6 +78,14 @@ static const struct {
 	[XJ_ACT_WF_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 	[XJ_ACT_WF_DECIDE]	= { K_SCHOOL | K_BUREAU, R_REVIEWER | R_ADMIN },
 	[XJ_ACT_WF_ESCALATE]	= { K_SCHOOL,		R_REVIEWER },
+	/* issue 11 item 8: a school's reviewer runs its own year-end
+	 * batches, a county's reviewer or administrator its county's or one
+	 * of its schools'; the staff of the scope and bureaus above read
+	 * the progress */
+	[XJ_ACT_YEAREND_RUN]	= { K_SCHOOL | K_COUNTY, R_REVIEWER | R_ADMIN },
+	[XJ_ACT_YEAREND_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	/* the record's history: whoever may read the record (R-ORG-3) */
+	[XJ_ACT_RECORD_HISTORY]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 };
 
 static unsigned

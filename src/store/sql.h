@@ -7,6 +7,13 @@
 
 #include "db/db.h"
 
+/* issue 11 item 8: the cohorts a year-end batch changes (six bounds:
+ * primary, junior, senior); store/yearend.c binds them */
+#define XJ_YE_COHORTS \
+	" AND ((s.level = 1 AND s.entry_year - s.grade_offset BETWEEN ? AND ?)" \
+	" OR (s.level = 2 AND s.entry_year - s.grade_offset BETWEEN ? AND ?)" \
+	" OR (s.level = 3 AND s.entry_year - s.grade_offset BETWEEN ? AND ?))"
+
 /*  name               flags            sql */
 #define XJ_STORE_SQL(X) \
 	X(SCHEMA_VERSION,    0, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") \
@@ -959,7 +966,95 @@
 	X(WF_FREEZE_DEL,     0, "DELETE FROM transfer_freeze WHERE province = ? AND starts_on = ?") \
 	X(WF_FREEZE_LIST,    0, \
 	  "SELECT province, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), reason FROM transfer_freeze" \
-	  " ORDER BY province, starts_on")
+	  " ORDER BY province, starts_on") \
+	/* issue 11 item 8: year-end batches (store/yearend.c, sql/0020). \
+	 * XJ_YE_COHORTS: the records a batch changes, by cohort year \
+	 * (entry_year - grade_offset) per level, the bounds computed by \
+	 * domain/yearend.c from the kind and the school year */ \
+	X(YE_COUNT_SCHOOL,   0, \
+	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school'" \
+	  XJ_YE_COHORTS) \
+	X(YE_COUNT_COUNTY,   0, \
+	  "SELECT COUNT(*) FROM org o JOIN student s ON s.school_org_id = o.id AND s.status = 'in_school'" \
+	  " WHERE o.kind = 'school' AND o.county_id = ?" XJ_YE_COHORTS) \
+	/* the creators' turn per county, kind and year (row lock to commit) */ \
+	X(YE_CLAIM,          0, \
+	  "INSERT INTO yearend_claim (county_org_id, kind, school_year, batches) VALUES (?, ?, ?, 1)" \
+	  " ON DUPLICATE KEY UPDATE batches = batches + 1") \
+	/* the kind and year's batches whose scope overlaps (the scope, a \
+	 * school's county, a county's schools) */ \
+	X(YE_BATCH_OVERLAP,  0, \
+	  "SELECT COUNT(*) FROM yearend_batch WHERE school_year = ? AND kind = ?" \
+	  " AND (scope_org_id IN (?, ?) OR scope_org_id IN (SELECT id FROM org WHERE county_id = ?))") \
+	X(YE_BATCH_INSERT,   XJ_SQL_DUP_OK, \
+	  "INSERT INTO yearend_batch (kind, scope_org_id, scope_kind, scope_path, school_year, total," \
+	  " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(YE_BATCH_GET,      0, \
+	  "SELECT b.id, b.kind, b.scope_org_id, b.scope_kind, b.scope_path, o.code, o.name, b.school_year," \
+	  " b.state, b.total, b.done, b.chunks, b.cursor_school, b.cursor_id," \
+	  " DATE_FORMAT(b.created_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(b.started_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	  " COALESCE(DATE_FORMAT(b.finished_at, '%Y-%m-%d %H:%i:%s'), '')" \
+	  " FROM yearend_batch b JOIN org o ON o.id = b.scope_org_id WHERE b.id = ?") \
+	/* the batches in an org's subtree, newest first (a few per county \
+	 * and year: no index on the path needed) */ \
+	X(YE_BATCH_LIST,     0, \
+	  "SELECT b.id FROM yearend_batch b WHERE b.scope_path LIKE CONCAT(?, '%')" \
+	  " AND (? = 0 OR b.school_year = ?) ORDER BY b.id DESC LIMIT ?") \
+	X(YE_BATCH_START,    0, \
+	  "UPDATE yearend_batch SET state = 'running', started_at = UTC_TIMESTAMP(6)," \
+	  " cursor_school = ? WHERE id = ? AND state = 'created'") \
+	/* the runner's pick: a running batch no other runner holds */ \
+	X(YE_BATCH_NEXT,     0, \
+	  "SELECT id, kind, scope_org_id, scope_kind, school_year, cursor_school, cursor_id" \
+	  " FROM yearend_batch WHERE state = 'running' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED") \
+	X(YE_BATCH_ADVANCE,  0, \
+	  "UPDATE yearend_batch SET cursor_school = ?, cursor_id = ?, done = done + ?, chunks = chunks + 1" \
+	  " WHERE id = ? AND state = 'running'") \
+	X(YE_BATCH_FINISH,   0, \
+	  "UPDATE yearend_batch SET state = 'done', cursor_school = 0, cursor_id = 0, done = done + ?," \
+	  " chunks = chunks + 1, finished_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'running'") \
+	/* a county's schools in id order (territorial county, R-ORG-1) */ \
+	X(YE_NEXT_SCHOOL,    0, \
+	  "SELECT COALESCE(MIN(id), 0) FROM org WHERE kind = 'school' AND county_id = ? AND id > ?") \
+	/* the chunk: the next qualifying records of one school after the \
+	 * cursor, locked */ \
+	X(YE_CHUNK_IDS,      0, \
+	  "SELECT s.id FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.id > ?" \
+	  XJ_YE_COHORTS " ORDER BY s.id LIMIT ? FOR UPDATE") \
+	/* one event per record of the chunk that no batch changed this year \
+	 * yet (affected rows = new events). (student_id, yearend_year) is \
+	 * unique: should a racing writer add one between the NOT EXISTS and \
+	 * the insert, the duplicate key fails the chunk, which is rerun. Not \
+	 * INSERT IGNORE (any other error would become a warning) nor ON \
+	 * DUPLICATE KEY UPDATE (it needs UPDATE on the history) */ \
+	X(YE_EVENTS_PROMOTE, XJ_SQL_DUP_OK, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, from_grade, to_grade, status," \
+	  " yearend_year, batch_id, created_at)" \
+	  " SELECT s.id, 'promoted', s.school_org_id, ? - s.entry_year + 1 + s.grade_offset," \
+	  " ? - s.entry_year + 2 + s.grade_offset, 'in_school', ?, ?, UTC_TIMESTAMP(6) FROM student s" \
+	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.id > ? AND s.id <= ?" \
+	  XJ_YE_COHORTS " AND NOT EXISTS (SELECT 1 FROM student_event e WHERE e.student_id = s.id" \
+	  " AND e.yearend_year = ?)") \
+	X(YE_EVENTS_GRADUATE, XJ_SQL_DUP_OK, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, from_grade, to_grade, status," \
+	  " yearend_year, batch_id, created_at)" \
+	  " SELECT s.id, 'graduated', s.school_org_id, ? - s.entry_year + 1 + s.grade_offset, NULL," \
+	  " 'graduated', ?, ?, UTC_TIMESTAMP(6) FROM student s" \
+	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.id > ? AND s.id <= ?" \
+	  XJ_YE_COHORTS " AND NOT EXISTS (SELECT 1 FROM student_event e WHERE e.student_id = s.id" \
+	  " AND e.yearend_year = ?)") \
+	/* R-REC-3: the graduates of this batch leave the in-school roster */ \
+	X(YE_GRADUATE,       0, \
+	  "UPDATE student s JOIN student_event e ON e.student_id = s.id AND e.batch_id = ?" \
+	  " SET s.status = 'graduated', s.version = s.version + 1, s.updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.id > ? AND s.id <= ?") \
+	/* the record's history, oldest first */ \
+	X(STU_EVENTS,        0, \
+	  "SELECT e.id, e.kind, o.code, COALESCE(e.from_grade, 0), COALESCE(e.to_grade, 0), e.status," \
+	  " COALESCE(e.yearend_year, 0), COALESCE(e.batch_id, 0)," \
+	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s') FROM student_event e" \
+	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -212,5 +212,7 @@ main(void)
 	    "grants: audit_log's INSERT leaves out id and at (M7)");
 	ok(row("registration_event") != NULL && !grants(row("registration_event"), P_DELETE) &&
 	    !grants(row("registration_event"), P_UPDATE), "grants: registration_event is append-only");
+	ok(row("student_event") != NULL && !grants(row("student_event"), P_DELETE) &&
+	    !grants(row("student_event"), P_UPDATE), "grants: student_event is append-only");
 	return done_testing();
 }
