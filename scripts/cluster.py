@@ -53,10 +53,13 @@ class Cluster:
                  extra_conf=None):
         self.root = os.path.abspath(root)
         os.makedirs(self.root, exist_ok=True)
+        self.builddir = builddir
+        self.entries = {}
         self.quiet = quiet
         self.hosts_layout = dict(hosts or DEFAULT_HOSTS)
         kw = dict(srcdir=srcdir, durable=durable, scrypt_log2n=scrypt_log2n,
                   scrypt_p=scrypt_p, quiet=True)
+        self.kw = kw
         state = self._load_state()
         self.nodes = []
         for n in range(1, NODES + 1):
@@ -196,6 +199,13 @@ class Cluster:
     # ---- worker hosts --------------------------------------------------------
     def start_host(self, name):
         h = self.hosts[name]
+        # a host that died left its sockets behind, nothing listening
+        for w in h.worker_names:
+            for f in (h.worker_socket(w), h.path("run", "xuejid-%s.pid" % w)):
+                try:
+                    os.unlink(f)
+                except FileNotFoundError:
+                    pass
         # every host holds the same key files (docs/operations.md "Galera")
         shutil.copytree(self.front.path("secrets"), h.path("secrets"), dirs_exist_ok=True)
         for w in h.worker_names:
@@ -213,6 +223,23 @@ class Cluster:
         for p in h.worker_procs:
             p.wait(30)
         h.worker_procs = []
+
+    # ---- one entry point per node ----------------------------------------------
+    def start_entries(self):
+        """One more nginx per node, in front of the workers that talk to
+        that node only: what a load balancer routing each district to one
+        node reaches (bench/cluster; tests that must write through a given
+        node). entry(n).base_url, entry(n).port."""
+        for n in range(1, NODES + 1):
+            if n in self.entries:
+                continue
+            e = Stack(self.path("entry%d" % n), self.builddir, **self.kw)
+            e.upstream_sockets = self.worker_sockets(node=n)
+            e.start_nginx()
+            self.entries[n] = e
+
+    def entry(self, n):
+        return self.entries[n]
 
     # ---- whole cluster ---------------------------------------------------------
     def up(self, template=None, demo=True):
@@ -270,7 +297,8 @@ class Cluster:
 
     def down(self):
         errors = []
-        steps = [self.front.stop_nginx, self.front.stop_jobs, self.front.stop_smssim]
+        steps = [e.stop_nginx for e in self.entries.values()]
+        steps += [self.front.stop_nginx, self.front.stop_jobs, self.front.stop_smssim]
         steps += [h.stop_workers for h in self.hosts.values()]
         # node1 last: its grastate then says safe_to_bootstrap
         steps += [nd.stop_db for nd in reversed(self.nodes)]
@@ -283,7 +311,7 @@ class Cluster:
 
     def log_problems(self):
         out = []
-        for st in [self.front] + list(self.hosts.values()):
+        for st in [self.front] + list(self.hosts.values()) + list(self.entries.values()):
             out += st.log_problems()
         return out
 
