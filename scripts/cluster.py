@@ -56,11 +56,12 @@ class Cluster:
         self.builddir = builddir
         self.entries = {}
         self.quiet = quiet
-        self.hosts_layout = dict(hosts or DEFAULT_HOSTS)
+        state = self._load_state()
+        # a cluster made before keeps its layout and ports (down, status)
+        self.hosts_layout = dict(hosts or state.get("hosts") or DEFAULT_HOSTS)
         kw = dict(srcdir=srcdir, durable=durable, scrypt_log2n=scrypt_log2n,
                   scrypt_p=scrypt_p, quiet=True)
         self.kw = kw
-        state = self._load_state()
         self.nodes = []
         for n in range(1, NODES + 1):
             ports = state.get("node%d" % n) or {k: free_port() for k in ("sql", "gcomm", "ist", "sst")}
