@@ -69,7 +69,7 @@ def _(s):
 
 
 @test("G2: kill -9 of a DB node under load loses no acknowledged write; the node rejoins by "
-      "IST and catches up")
+      "IST and catches up; an unanswered request retried with its Idempotency-Key gets its 201")
 def _(s):
     c = s.cluster
     ps = parents(s, 4)
@@ -77,7 +77,7 @@ def _(s):
     errlog = node.path("log", "mariadb.err")
     with open(errlog, errors="replace") as f:
         before = f.read()
-    with Load(ps, threads=6) as load:
+    with Load(ps, threads=6, keys=True) as load:
         time.sleep(2)
         c.kill_node(2)
         killed = time.monotonic()
@@ -100,6 +100,20 @@ def _(s):
     lc = [c.wsrep(n).get("wsrep_last_committed") for n in (1, 2, 3)]
     s.eq(len(set(lc)), 1, "every node at the same position (%r)" % lc)
     del after
+    # what a client does with an answer it never got or a 503: send it
+    # again with the same key; whether the first attempt committed (on
+    # the node that died, replicated before) or not, the answer is 201,
+    # never duplicate_child against itself
+    unsure = [o for o in load.out if indeterminate(o)]
+    retried = [register(*load.sent[o.child]) for o in unsure]
+    print("# G2: %d registrations, %d acknowledged, %d unanswered or 5xx retried, IST of %s "
+          "writesets" % (len(load.out), len([o for o in load.out if o.status == 201]),
+                         len(unsure), ist.group(1)), flush=True)
+    s.eq([(o.status, o.code) for o in retried if o.status != 201], [],
+         "retries of %d unanswered registrations" % len(unsure))
+    rows = check_set(s, [o for o in load.out if not indeterminate(o)] + retried,
+                     [p.id for p in ps])
+    s.eq(len(rows), len(load.out), "every child sent has exactly one registration now")
 
 
 @test("G3: a worker host killed: nginx keeps serving through the other host, no POST replayed")
@@ -160,6 +174,8 @@ def _(s):
         s.eq(res[0].prereg, res[1].prereg, "the same registration")
     conflicts = (wsrep_sum(c, "wsrep_local_cert_failures") + wsrep_sum(c, "wsrep_local_bf_aborts")
                  - conflicts0)
+    print("# G4: %d certification failures or brute-force aborts in 12 pairs" % conflicts,
+          flush=True)
     s.ok(conflicts > 0, "the twins did collide in certification at least once")
     rows = check_set(s, out, [p.id])
     s.eq(len(rows), 12, "one row per child")

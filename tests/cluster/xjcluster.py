@@ -101,10 +101,14 @@ def indeterminate(o):
 
 class Load:
     """Threads registering fresh children (one request per child) until
-    stopped; outcomes in .out."""
+    stopped; outcomes in .out. keys: each request with its own
+    Idempotency-Key, kept in .sent[child id number] = (parent, child,
+    headers) for a retry."""
 
-    def __init__(self, ps, threads=6):
+    def __init__(self, ps, threads=6, keys=False):
         self.ps = ps
+        self.keys = keys
+        self.sent = {}
         self.out = []
         self.stop = threading.Event()
         self.lock = threading.Lock()
@@ -113,7 +117,11 @@ class Load:
     def _loop(self, i):
         p = self.ps[i % len(self.ps)]
         while not self.stop.is_set():
-            o = register(p, parent.new_child())
+            child = parent.new_child()
+            h = {"Idempotency-Key": "load-" + child.id_number} if self.keys else None
+            with self.lock:
+                self.sent[child.id_number] = (p, child, h)
+            o = register(p, child, headers=h)
             with self.lock:
                 self.out.append(o)
 
