@@ -10,7 +10,8 @@ Built from scripts/stack.py's pieces, nothing copied:
     (wsrep_sst_method=rsync) and, after a crash, by IST;
   - host a, host b: the "worker hosts", each a Stack whose xuejid
     processes have their own configuration and socket; by default host a's
-    workers talk to node1, host b's to node2 and node3 (one each);
+    workers talk to node1, host b's to node2 and node3 (one each), and to
+    the next node of their list ([db] socket) when theirs fails;
   - the front: a Stack holding the secrets every host shares, the SMS
     simulator, the jobs runner and nginx whose upstream lists every
     worker of both hosts with the production template's max_fails and
@@ -211,7 +212,12 @@ class Cluster:
         shutil.copytree(self.front.path("secrets"), h.path("secrets"), dirs_exist_ok=True)
         for w in h.worker_names:
             conf = h.path("etc", "xueji-%s.conf" % w)
-            h.write_conf(path=conf, db_socket=self.nodes[h.node_of[w] - 1].db_socket)
+            # its own node first, then the others: a worker whose node
+            # fails connects to the next ([db] socket, a list)
+            own = h.node_of[w]
+            order = [own] + [n for n in range(own + 1, NODES + 1)] + list(range(1, own))
+            h.write_conf(path=conf, db_socket=",".join(self.nodes[n - 1].db_socket
+                                                         for n in order))
             h.worker_conf[w] = conf
         h.start_workers()
 

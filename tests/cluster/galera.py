@@ -68,11 +68,12 @@ def _(s):
     s.eq(len(rows), 1, "one row for the child")
 
 
-@test("G2: kill -9 of a DB node under load loses no acknowledged write; the node rejoins by "
-      "IST and catches up; an unanswered request retried with its Idempotency-Key gets its 201")
+@test("G2: kill -9 of a DB node under load loses no acknowledged write, its workers move to the "
+      "next node; it rejoins by IST and catches up; an unanswered request retried with its "
+      "Idempotency-Key gets its 201")
 def _(s):
     c = s.cluster
-    ps = parents(s, 4)
+    ps = parents(s, 6)          # one family per thread, as the bench
     node = c.nodes[1]
     errlog = node.path("log", "mariadb.err")
     with open(errlog, errors="replace") as f:
@@ -91,8 +92,15 @@ def _(s):
     s.ok(ist and int(ist.group(1)) > 0, "node2 caught up by IST")
     s.ok("rsync IST completed on joiner" in text and "SST completed on joiner" not in text,
          "no full state transfer (SST) on the rejoin")
-    acked_after = [o for o in load.out if o.status == 201 and o.t0 > killed]
-    s.ok(len(acked_after) > 0, "writes were acknowledged while node2 was down or rejoining")
+    late = [o for o in load.out if o.t0 > killed + 0.5]
+    s.ok(len(late) > 20, "writes sent while node2 was down or rejoining: %d" % len(late))
+    # node2's workers moved to node3 ([db] socket lists the nodes): no
+    # service_unavailable; a busy_retry (certification conflicts beyond
+    # [db] tx_retries) may happen with every node writing
+    s.eq([(o.status, o.code) for o in late if o.status != 201 and o.code != "busy_retry"], [],
+         "registrations sent after the kill")
+    s.ok(len([o for o in late if o.status == 201]) >= 0.99 * len(late),
+         "at least 99%% of them 201: %r" % collections.Counter(o.status for o in late))
     s.ok(len([o for o in load.out if o.status == 201]) > 20, "load ran: %d answers" % len(load.out))
     codes = collections.Counter(o.status for o in load.out)
     s.ok(set(codes) <= {201, 503, None, 502}, "answers: %r" % dict(codes))
@@ -114,12 +122,16 @@ def _(s):
     rows = check_set(s, [o for o in load.out if not indeterminate(o)] + retried,
                      [p.id for p in ps])
     s.eq(len(rows), len(load.out), "every child sent has exactly one registration now")
+    # a worker stays on the node it moved to until its connection breaks
+    # (no fail-back): restart host b so node2 has its worker again
+    c.hosts["b"].stop_workers()
+    c.start_host("b")
 
 
 @test("G3: a worker host killed: nginx keeps serving through the other host, no POST replayed")
 def _(s):
     c = s.cluster
-    ps = parents(s, 4)
+    ps = parents(s, 6)
     since = log_size(s)
     with Load(ps, threads=6) as load:
         time.sleep(1.5)
