@@ -40,7 +40,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from stack import Stack, SRCDIR, free_port, wait_for, which  # noqa: E402
+from stack import Stack, SRCDIR, free_port, wait_for  # noqa: E402
 
 GALERA_PROVIDER = "/usr/lib/galera/libgalera_smm.so"
 NODES = 3

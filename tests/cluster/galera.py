@@ -15,6 +15,7 @@ import uuid
 from xjcluster import (test, run, via, parents, as_via, register, Load, check_set,
                        indeterminate, wsrep_sum)
 import parent
+from stack import which
 
 
 def access_upstreams(s, since):
@@ -201,7 +202,7 @@ def _(s):
     p1, p2 = as_via(p, via(s, 1)), as_via(p, via(s, 2))
     # node2 applies nothing while a session holds FLUSH TABLES WITH READ LOCK
     hold = subprocess.Popen(
-        ["mariadb", "--no-defaults", "-S", c.nodes[1].db_socket, "-uroot", "-e",
+        [which("mariadb"), "--no-defaults", "-S", c.nodes[1].db_socket, "-uroot", "-e",
          "FLUSH TABLES WITH READ LOCK; SELECT SLEEP(2); UNLOCK TABLES;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
