@@ -48,6 +48,30 @@ NODES = 3
 DEFAULT_HOSTS = {"a": [1, 1], "b": [2, 3]}
 
 
+# docs/operations.md "Galera": a family's requests go to one worker host
+# (so through one node) by a consistent hash of its session cookie
+FAMILY_HASH = r"""    map $http_cookie $xj_family {
+        "~(?:^|;\s*)__Host-xj_parent=(?<xj_f>[^;]+)"  $xj_f;
+        default                                       "";
+    }
+"""
+
+
+class _FamilyEntry(Stack):
+    """nginx over every worker, choosing the worker by the family."""
+
+    def write_nginx_conf(self):
+        path = super().write_nginx_conf()
+        with open(path) as f:
+            text = f.read()
+        marker = "    upstream xueji {\n"
+        assert marker in text
+        text = text.replace(marker, FAMILY_HASH + marker + "        hash $xj_family consistent;\n", 1)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+
 class Cluster:
     def __init__(self, root, builddir, srcdir=SRCDIR, port=0, hosts=None, threads=4,
                  durable=False, scrypt_log2n=14, scrypt_p=5, quiet=False, jobs=True,
@@ -247,6 +271,15 @@ class Cluster:
 
     def entry(self, n):
         return self.entries[n]
+
+    def start_family_entry(self):
+        """One more nginx over every worker, choosing a family's worker
+        host by its session cookie (FAMILY_HASH): entry("family")."""
+        if "family" not in self.entries:
+            e = _FamilyEntry(self.path("entry-family"), self.builddir, **self.kw)
+            e.upstream_sockets = self.worker_sockets()
+            e.start_nginx()
+            self.entries["family"] = e
 
     # ---- whole cluster ---------------------------------------------------------
     def up(self, template=None, demo=True):
