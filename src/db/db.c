@@ -113,6 +113,51 @@ ms_since(const struct timespec *t)
 	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
+static void	set_options(struct xj_db *, MYSQL *, unsigned, unsigned, unsigned, char *,
+		    size_t);
+
+unsigned
+xj_db_node_addr(const char *list, unsigned i, char *out, size_t outlen)
+{
+	unsigned n = 0;
+	const char *p = list;
+
+	out[0] = '\0';
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		const char *a = p, *b = p + len;
+
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a) {
+			if (n == i && (size_t)(b - a) < outlen) {
+				memcpy(out, a, (size_t)(b - a));
+				out[b - a] = '\0';
+			}
+			n++;
+		}
+		if (p[len] == '\0')
+			return n;
+		p += len + 1;
+	}
+}
+
+/* One connect to the node of entry i of [db] socket (or host). */
+static int
+connect_node(struct xj_db *db, MYSQL *my, unsigned i)
+{
+	const struct xj_conf *c = db->conf;
+	char addr[XJ_CONF_STR];
+	int sock = c->db_socket[0] != '\0';
+
+	xj_db_node_addr(sock ? c->db_socket : c->db_host, i, addr, sizeof(addr));
+	return mysql_real_connect(my, sock ? NULL : addr, db->user,
+	    db->password[0] ? db->password : NULL, db->dbname, (unsigned)c->db_port,
+	    sock ? addr : NULL, 0) != NULL;
+}
+
 int
 xj_db_ensure(struct xj_db *db)
 {
@@ -120,7 +165,8 @@ xj_db_ensure(struct xj_db *db)
 	unsigned ct = (unsigned)c->db_connect_timeout;
 	unsigned rt = (unsigned)c->db_read_timeout;
 	unsigned wt = (unsigned)c->db_write_timeout;
-	char lockwait[64];
+	char lockwait[64], addr[XJ_CONF_STR];
+	unsigned nodes, k;
 	MYSQL *my;
 
 	if (db->my != NULL)
@@ -129,8 +175,42 @@ xj_db_ensure(struct xj_db *db)
 	 * attempt: fail fast for a short while after a failure. */
 	if (db->last_fail.tv_sec != 0 && ms_since(&db->last_fail) < RECONNECT_THROTTLE_MS)
 		return XJ_E_UNAVAILABLE;
-	if ((my = mysql_init(NULL)) == NULL)
-		return XJ_E_INTERNAL;
+	nodes = xj_db_node_addr(c->db_socket[0] ? c->db_socket : c->db_host, 0, addr,
+	    sizeof(addr));
+	if (nodes == 0)
+		nodes = 1;
+	/* issue 15 (Galera): from the node that served last, or after it
+	 * failed the next one, through the list once */
+	for (k = 0; k < nodes; k++) {
+		unsigned i = (db->node + k) % nodes;
+
+		if ((my = mysql_init(NULL)) == NULL)
+			return XJ_E_INTERNAL;
+		set_options(db, my, ct, rt, wt, lockwait, sizeof(lockwait));
+		if (connect_node(db, my, i)) {
+			if (nodes > 1)	/* which node of the list, after a failure */
+				xj_log(XJ_LOG_INFO, "db_node", "%u", "node", i);
+			db->node = i;
+			db->my = my;
+			db->last_fail.tv_sec = 0;
+			db->in_tx = 0;
+			return XJ_OK;
+		}
+		db->err = mysql_errno(my);
+		xj_log(XJ_LOG_WARN, "db_connect_failed", "%u%u", "errno", db->err, "node", i);
+		mysql_close(my);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &db->last_fail);
+	return XJ_E_UNAVAILABLE;
+}
+
+/* The options and session settings of every connection. */
+static void
+set_options(struct xj_db *db, MYSQL *my, unsigned ct, unsigned rt, unsigned wt,
+    char *lockwait, size_t lwlen)
+{
+	const struct xj_conf *c = db->conf;
+
 	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
 	mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &rt);
 	mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &wt);
@@ -144,7 +224,7 @@ xj_db_ensure(struct xj_db *db)
 	 * seconds (MariaDB's default is 50, longer than every request
 	 * timeout), then 1205 rolls back and reruns (db/tx.c); set once per
 	 * connection, no round trip on the hot path */
-	snprintf(lockwait, sizeof(lockwait),
+	snprintf(lockwait, lwlen,
 	    "SET SESSION innodb_lock_wait_timeout = %d", c->db_lock_wait_timeout);
 	mysql_options(my, MYSQL_INIT_COMMAND, lockwait);
 	mysql_options(my, MYSQL_INIT_COMMAND,
@@ -162,20 +242,6 @@ xj_db_ensure(struct xj_db *db)
 		mysql_options(my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
 		mysql_options(my, MYSQL_OPT_SSL_ENFORCE, &yes);
 	}
-	if (mysql_real_connect(my, c->db_socket[0] ? NULL : c->db_host,
-	    db->user, db->password[0] ? db->password : NULL, db->dbname,
-	    (unsigned)c->db_port, c->db_socket[0] ? c->db_socket : NULL,
-	    0) == NULL) {
-		db->err = mysql_errno(my);
-		clock_gettime(CLOCK_MONOTONIC, &db->last_fail);
-		xj_log(XJ_LOG_WARN, "db_connect_failed", "%u", "errno", db->err);
-		mysql_close(my);
-		return XJ_E_UNAVAILABLE;
-	}
-	db->my = my;
-	db->last_fail.tv_sec = 0;
-	db->in_tx = 0;
-	return XJ_OK;
 }
 
 /* Record the error of the connection or statement, log it, map it. */
@@ -202,8 +268,12 @@ fail(struct xj_db *db, int q, unsigned err, const char *state, const char *msg)
 			db->dupkey[n] = '\0';
 		}
 	}
-	if (rc == XJ_E_UNAVAILABLE)
+	if (rc == XJ_E_UNAVAILABLE) {
 		xj_db_drop(db);
+		/* the node is gone, shutting down or not ready (1047): the
+		 * next connect starts at the next node of the list */
+		db->node++;
+	}
 	if (rc == XJ_E_INTERNAL)
 		xj_log(XJ_LOG_ERROR, "db_error", "%s%u%s", "stmt",
 		    q >= 0 ? db->defs[q].name : "-", "errno", err,

@@ -76,6 +76,9 @@ struct xj_db {
 	char			 dupkey[65];	/* key named by the last 1062 */
 	char			 signal[65];	/* MESSAGE_TEXT of the last SIGNAL_OK refusal */
 	int			 in_tx;
+	/* issue 15 (Galera): the entry of [db] socket or host (a comma-
+	 * separated list of nodes) the next connect tries first */
+	unsigned		 node;
 };
 
 /* Set up (no connection yet). user/password/dbname may be NULL for the
@@ -112,5 +115,12 @@ void	 xj_db_rollback(struct xj_db *);
 
 /* Classify a MariaDB error number (pure; unit-tested). */
 int	 xj_db_classify(unsigned err, unsigned flags);
+/* Issue 15 (Galera): [db] socket and host name one node or a comma-
+ * separated list, this worker's own node first. Entry i of `list`
+ * (blanks around it trimmed, empty entries skipped) into out, "" when
+ * there is none or it does not fit; returns the number of entries. A
+ * connect tries the node that served last first (after a failure the
+ * next one), then the others in order. */
+unsigned xj_db_node_addr(const char *list, unsigned i, char *out, size_t outlen);
 
 #endif

@@ -14,6 +14,16 @@
 	" OR (s.level = 2 AND s.entry_year - s.grade_offset BETWEEN ? AND ?)" \
 	" OR (s.level = 3 AND s.entry_year - s.grade_offset BETWEEN ? AND ?))"
 
+/* Issue 15 (Galera): the reads the API promises to show a client's own
+ * write at once, even when the write committed through another node
+ * (docs/operations.md "Galera", "Read your writes"): the node first
+ * applies everything committed in the cluster before the read starts
+ * (a causality wait of one group round trip). Only these rows: every
+ * other read may lag a node's applier by a few milliseconds. Servers
+ * without Galera ignore the variable (MariaDB has it in every build with
+ * wsrep support, Debian's included). */
+#define XJ_SQL_CAUSAL	"SET STATEMENT wsrep_sync_wait = 1 FOR "
+
 /*  name               flags            sql */
 #define XJ_STORE_SQL(X) \
 	X(SCHEMA_VERSION,    0, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") \
@@ -112,7 +122,7 @@
 	  "INSERT INTO registration_event (registration_id, at, event, state, detail)" \
 	  " VALUES (?, UTC_TIMESTAMP(6), ?, ?, ?)") \
 	X(REG_BY_PREREG,     0, \
-	  "SELECT id, prereg_no, year, county_code, COALESCE(school_org_id, 0), parent_id, state," \
+	  XJ_SQL_CAUSAL "SELECT id, prereg_no, year, county_code, COALESCE(school_org_id, 0), parent_id, state," \
 	  " cert_state, version, local_family, COALESCE(special_category, ''), child_name, sex," \
 	  " DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct, ethnicity, nationality," \
 	  " hukou_nature, hukou_code, birthplace, native_place, current_address, home_address," \
@@ -125,7 +135,7 @@
 	 * (its generation), the registration if it is that parent's, and its \
 	 * history; one row per event (one row of NULLs without a match) */ \
 	X(REG_STATUS,        0, \
-	  "SELECT a.session_gen, r.id, r.state, r.cert_state, r.local_family," \
+	  XJ_SQL_CAUSAL "SELECT a.session_gen, r.id, r.state, r.cert_state, r.local_family," \
 	  " DATE_FORMAT(e.at, '%Y-%m-%d %H:%i:%s'), e.event, e.state, e.detail, e.id," \
 	  " r.id_doc_type, LENGTH(r.id_number_ct)" \
 	  " FROM parent_account a" \
@@ -134,7 +144,7 @@
 	  " WHERE a.id = ?") /* no ORDER BY: with it the join went through a \
 	  temporary table and a filesort (EXPLAIN); the caller sorts by e.id */ \
 	X(REG_LIST_BY_PARENT, 0, \
-	  "SELECT prereg_no, county_code, state, cert_state, child_name," \
+	  XJ_SQL_CAUSAL "SELECT prereg_no, county_code, state, cert_state, child_name," \
 	  " DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), id_doc_type, LENGTH(id_number_ct)" \
 	  " FROM registration WHERE parent_id = ?" \
 	  " ORDER BY id DESC LIMIT 50") \

@@ -289,9 +289,27 @@ def scrypt_hash(password, log2n, r=8, p=1):
 def run(workers=2, threads=4, allow_log=(), conf=None):
     """Run the file's tests against a fresh stack; print TAP; exit 0/1.
     conf: more configuration for the stack, {section: {key: value}}."""
+    def start(made):
+        stack = make_stack(workers, threads, conf)
+        made.append(stack)
+        stack.start_db()
+        stack.start_workers()
+        stack.start_smssim()
+        stack.start_jobs()
+        stack.start_nginx()
+        return Session(stack)
+    run_on(start, allow_log)
+
+
+def run_on(start, allow_log=()):
+    """The loop of run() over what start(made) brings up: it appends the
+    thing to stop (with down(), log_problems() and root) to `made` as soon
+    as it exists, and returns the Session the tests get
+    (tests/cluster/ brings up a Galera cluster this way)."""
     failed = 0
     n = 0
     stack = None
+    made = []
     keep = os.environ.get("XJ_KEEP_STACK")
 
     def on_signal(signum, frame):
@@ -299,12 +317,7 @@ def run(workers=2, threads=4, allow_log=(), conf=None):
     signal.signal(signal.SIGTERM, on_signal)
     try:
         try:
-            stack = make_stack(workers, threads, conf)
-            stack.start_db()
-            stack.start_workers()
-            stack.start_smssim()
-            stack.start_jobs()
-            stack.start_nginx()
+            s = start(made)
         except Exception:
             n += 1
             failed += 1
@@ -312,7 +325,8 @@ def run(workers=2, threads=4, allow_log=(), conf=None):
             for line in traceback.format_exc().splitlines():
                 print("# " + line)
             raise _StackFailed()
-        s = Session(stack)
+        finally:
+            stack = made[0] if made else None
         for name, fn in _tests:
             n += 1
             try:

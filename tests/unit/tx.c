@@ -1,7 +1,8 @@
 /* tx.c -- unit tests of the pure parts of the transaction layer
  * (src/db/tx.h, src/db/db.h): the retry backoff, which is exponential with
- * full jitter under a cap, and the classification of MariaDB error numbers
- * into retry / unavailable / conflict / internal. */
+ * full jitter under a cap, the classification of MariaDB error numbers
+ * into retry / unavailable / conflict / internal, and the list of Galera
+ * nodes in [db] socket / host. */
 #include "config.h"
 
 #include <stdint.h>
@@ -162,11 +163,36 @@ test_classify(void)
 	is_int(xj_db_classify(0, XJ_SQL_DUP_OK), XJ_OK, "tx: error number 0 is XJ_OK with DUP_OK");
 }
 
+/* issue 15 (Galera): [db] socket / host as a list of nodes */
+static void
+test_node_list(void)
+{
+	char out[32];
+
+	is_int(xj_db_node_addr("/run/mysqld/mysqld.sock", 0, out, sizeof(out)), 1,
+	    "node_list_one_entry_counts_one");
+	is_str(out, "/run/mysqld/mysqld.sock", "node_list_one_entry_is_itself");
+	is_int(xj_db_node_addr(" db1 , db2,db3 ", 1, out, sizeof(out)), 3,
+	    "node_list_three_entries");
+	is_str(out, "db2", "node_list_entry_trimmed");
+	xj_db_node_addr(" db1 , db2,db3 ", 2, out, sizeof(out));
+	is_str(out, "db3", "node_list_last_entry");
+	is_int(xj_db_node_addr("db1,, ,db2,", 1, out, sizeof(out)), 2,
+	    "node_list_empty_entries_skipped");
+	is_str(out, "db2", "node_list_entry_after_empty_ones");
+	is_int(xj_db_node_addr("db1,db2", 5, out, sizeof(out)), 2, "node_list_past_end_counts");
+	is_str(out, "", "node_list_past_end_is_empty");
+	is_int(xj_db_node_addr("", 0, out, sizeof(out)), 0, "node_list_empty_has_none");
+	xj_db_node_addr("a-name-longer-than-the-buffer-of-32-bytes,b", 0, out, sizeof(out));
+	is_str(out, "", "node_list_entry_too_long_is_empty_not_cut");
+}
+
 int
 main(void)
 {
 	plan_lazy();
 	test_backoff();
 	test_classify();
+	test_node_list();
 	return done_testing();
 }
