@@ -269,6 +269,23 @@ try {
 		check('submitted', true);
 	});
 
+	// ---- sign out; sign in with the password -----------------------------
+	await step('password_signin', async () => {
+		await page.getByRole('button', { name: '退出登录' }).click();
+		await page.waitForURL('**/index.html');
+		await page.getByRole('button', { name: '改用密码登录' }).click();
+		await page.getByLabel('手机号码').fill(PHONE);
+		await page.getByLabel('密码', { exact: true }).fill(PASSWORD + 'x');
+		await page.getByRole('button', { name: '登录', exact: true }).click();
+		await formError().waitFor({ timeout: 5000 });   // 401: the same words for any wrong pair
+		await shoot(page, 'signin-password-wrong');
+		await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+		await page.getByRole('button', { name: '登录', exact: true }).click();
+		await page.waitForURL('**/registrations.html');
+		await page.locator('.card').filter({ hasText: CHILD.name }).waitFor();
+		check('password_signin', true);
+	});
+
 	// ---- nothing personal in URLs, storage or the console; no CSP refusals
 	await step('privacy', async () => {
 		const secrets = [PHONE, GUARDIAN_PHONE, CHILD.id_number, CHILD.id_number.toLowerCase(),

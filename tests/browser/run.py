@@ -115,6 +115,50 @@ def _(s):
     s.ok(int(rows[0][0]) >= 1, "the registration is in the database")
 
 
+def with_check(first17):
+    """first17 and its check character (ISO 7064 MOD 11-2)."""
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(c) * k for c, k in zip(first17, w)) % 11]
+
+
+@test("issue 14: signed out, the parent signs in with the password (a wrong one refused) and finds the registration")
+def _(s):
+    expect(s, "password_signin")
+
+
+@test("issue 14: the page's ID checks (www/assets/idcheck.js) answer as the server's, code for code")
+def _(s):
+    nums = []
+    for _i in range(12):
+        n = new_child().id_number
+        area, seq = n[:6], n[14:17]
+        nums += [
+            n,                                                    # valid
+            n[:17] + "10X98765432"[("10X98765432".index(n[17]) + 3) % 11],  # wrong check
+            n[:17] + n[17].lower(),                               # lower-case x
+            n[:15],                                               # 15 digits
+            n[:17],                                               # too short
+            n[:10] + "A" + n[11:],                                # a letter
+            with_check(area + n[6:10] + "1301" + seq),            # month 13
+            with_check(area + "20190229" + seq),                  # no 29 February
+            with_check(area + "17991231" + seq),                  # before 1800
+            with_check(area + "20990101" + seq),                  # born after today
+            with_check(area + "20200229" + seq),                  # a leap day
+        ]
+    p = subprocess.run(["node", os.path.join(HERE, "idcheck.mjs")], input=json.dumps(nums),
+                       capture_output=True, text=True, timeout=60)
+    s.eq(p.returncode, 0, "idcheck.mjs: " + p.stderr[-300:])
+    page = json.loads(p.stdout)
+    for n, mine in zip(nums, page):
+        st, h, b = s.http("POST", "/api/ref/v1/id-number-checks", {"id_number": n})
+        if st == 200:
+            server = {"birth": b["birth_date"], "sex": b["sex"]}
+        else:
+            s.eq(st, 422, "server on %s: %r" % (n, b))
+            server = {"code": b["error"]["fields"][0]["code"]}
+        s.eq(mine, server, "the page and the server on %s" % n)
+
+
 @test("issue 14: axe-core finds no serious or critical violation on any page")
 def _(s):
     expect(s, "axe")

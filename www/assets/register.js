@@ -46,6 +46,20 @@ function showNotice() {
 
 const said = (code) => t('f_' + code);
 
+// the area code, which only the server can check (its table of every
+// division since 1980): asked once the page's own checks pass; nothing is
+// stored or logged there. A stale answer (the field changed meanwhile) is
+// dropped.
+const asked = {};
+async function areaCheck(path, value) {
+	asked[path] = value;
+	const r = await api('POST', '/api/ref/v1/id-number-checks', { id_number: value });
+	if (asked[path] !== value || normalise(F(path).value) !== value) return;
+	const e = r.status === 422 && r.body && r.body.error;
+	const f = e && e.fields && e.fields.find((x) => x.field === 'id_number');
+	if (f) fieldError(form, path, words(f));
+}
+
 function checkChild() {
 	const type = F('child.id_doc_type').value;
 	const num = F('child.id_number');
@@ -56,6 +70,7 @@ function checkChild() {
 	if (type !== '1' || !num.value.trim()) return true;
 	const c = checkIdNumber(num.value);
 	if (!c.ok) { fieldError(form, 'child.id_number', said(c.code)); return false; }
+	areaCheck('child.id_number', normalise(num.value));
 	let ok = true;
 	const bd = F('child.birth_date');
 	if (!bd.value) bd.value = c.birth;
@@ -72,6 +87,7 @@ function checkGuardianId(i) {
 	if (F('guardians[' + i + '].id_doc_type').value !== '1' || !F(path).value.trim()) return true;
 	const c = checkIdNumber(F(path).value);
 	if (!c.ok) fieldError(form, path, said(c.code));
+	else areaCheck(path, normalise(F(path).value));
 	return c.ok;
 }
 
