@@ -115,6 +115,15 @@ const page = await ctx.newPage();
 const urls = [];
 const consoleLines = [];
 page.on('request', (r) => urls.push(r.url()));
+// every change behind a session carries the CSRF header
+const changes = [];
+page.on('request', (r) => {
+	const u = new URL(r.url());
+	if (r.method() !== 'GET' && (/^\/api\/parent\/v1\/(registrations|account(\/|$))/.test(u.pathname) ||
+	    (u.pathname === '/api/parent/v1/session' && r.method() === 'DELETE')))
+		changes.push({ what: r.method() + ' ' + u.pathname.replace(/registrations\/[^/]+/, 'registrations/{no}'),
+			token: !!r.headers()['x-csrf-token'] });
+});
 page.on('console', (m) => consoleLines.push(m.type() + ': ' + m.text()));
 page.on('pageerror', (e) => consoleLines.push('pageerror: ' + e.message));
 
@@ -245,6 +254,26 @@ try {
 		check('server_errors', true);
 	});
 
+	// ---- signed out while filling in: sign in elsewhere, nothing lost ------
+	await step('expired', async () => {
+		await ctx.clearCookies();
+		await page.getByRole('button', { name: '提交登记' }).click();
+		const link = formError().getByRole('link', { name: /在新窗口中登录/ });
+		await link.waitFor({ timeout: 5000 });
+		const [other] = await Promise.all([ctx.waitForEvent('page'), link.click()]);
+		await other.waitForLoadState();
+		await other.getByRole('button', { name: '改用密码登录' }).click();
+		await other.getByLabel('手机号码').fill(PHONE);
+		await other.getByLabel('密码', { exact: true }).fill(PASSWORD);
+		await other.getByRole('button', { name: '登录', exact: true }).click();
+		await other.waitForURL('**/registrations.html');
+		await other.close();
+		// the form still holds what was typed; its CSRF token is the old
+		// session's: the page fetches the new one and sends again
+		check('expired', await page.inputValue('[name="child.id_number"]') !== '', 'the form lost its values');
+		check('expired', true);
+	});
+
 	await step('submitted', async () => {
 		await page.getByRole('button', { name: '提交登记' }).click();
 		await page.waitForURL('**/registrations.html', { timeout: 15000 });
@@ -300,9 +329,12 @@ try {
 				check('privacy', !l.includes(s), 'the console shows personal data');
 		check('privacy', true);
 	});
-	// chromium logs every 4xx answer; 401 (not signed in) and 422 (the
-	// mistakes above) are answers the pages expect and show
-	const unexpected = consoleLines.filter((l) => !/^error: Failed to load resource: the server responded with a status of (401|422) /.test(l));
+	// chromium logs every 4xx answer; 401 (not signed in), 403 (the old
+	// session's CSRF token, sent once after signing in elsewhere) and 422
+	// (the mistakes above) are answers the pages expect
+	const unexpected = consoleLines.filter((l) => !/^error: Failed to load resource: the server responded with a status of (401|403|422) /.test(l));
+	check('csrf', changes.length >= 3, 'only ' + changes.length + ' changes seen');
+	for (const c of changes) check('csrf', c.token, c.what + ' without X-CSRF-Token');
 	check('console', unexpected.length === 0, unexpected.slice(0, 5).join(' | '));
 	check('csp', !consoleLines.some((l) => /Content Security Policy/i.test(l)), 'a CSP refusal');
 

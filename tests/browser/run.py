@@ -107,6 +107,11 @@ def _(s):
     expect(s, "server_errors")
 
 
+@test("issue 14: signed out while filling in, the parent signs in in another window; the form keeps its values and submits with the new session's CSRF token")
+def _(s):
+    expect(s, "expired", "submitted")
+
+
 @test("issue 14: the fixed form submits; the registration, its state and its status timeline show (zh, en)")
 def _(s):
     expect(s, "submitted")
@@ -167,6 +172,11 @@ def _(s):
 @test("issue 14: no personal data in URLs, storage or the console; no CSP refusal, no console error")
 def _(s):
     expect(s, "privacy", "csp", "console")
+
+
+@test("issue 14: every change behind a session (registrations, sign-out) carries X-CSRF-Token")
+def _(s):
+    expect(s, "csrf")
 
 
 @test("issue 14: each page's first load weighs < 150 KB on the wire")

@@ -4,7 +4,7 @@
 // and fills in the birth date and sex; every server error is shown beside
 // its field.
 import {
-	api, setupPage, requireSession, signOut, t, words, clearErrors, clearField,
+	api, busy, setupPage, requireSession, signOut, t, words, clearErrors, clearField,
 	fieldError, formError, showApiError, DivisionPicker,
 } from './xj.js';
 import { checkIdNumber, normalise } from './idcheck.js';
@@ -173,10 +173,7 @@ form.addEventListener('submit', async (ev) => {
 	const b = body();
 	const text = JSON.stringify(b);
 	if (text !== lastBody) { lastBody = text; key = crypto.randomUUID(); }
-	const btn = form.querySelector('button[type="submit"]');
-	btn.disabled = true;
-	const r = await apiWithKey(b, key);
-	btn.disabled = false;
+	const r = await busy(form, () => apiWithKey(b, key));
 	if (r.status === 201) location.assign('registrations.html');
 	else showApiError(form, r);
 });

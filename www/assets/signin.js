@@ -1,5 +1,5 @@
 // signin.js -- index.html: sign in by SMS code (first) or by password
-import { api, setupPage, t, session, clearErrors, showApiError } from './xj.js';
+import { api, busy, setupPage, t, session, clearErrors, showApiError } from './xj.js';
 import { codeButton } from './codes.js';
 
 const form = document.getElementById('signin');
@@ -28,7 +28,7 @@ form.addEventListener('submit', async (ev) => {
 	const body = { phone: form.elements.phone.value };
 	if (byPassword) body.password = form.elements.password.value;
 	else body.code = form.elements.code.value.trim();
-	const r = await api('POST', '/api/parent/v1/session', body);
+	const r = await busy(form, () => api('POST', '/api/parent/v1/session', body));
 	if (r.status === 200) location.assign('registrations.html');
 	else showApiError(form, r);
 });

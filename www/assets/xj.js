@@ -60,8 +60,19 @@ export function setupPage(onChange) {
 }
 
 // a JSON call to the same origin: {status, body}; a network failure is
-// status 0 with a generic error body
+// status 0 with a generic error body. A change refused for its CSRF token
+// (the parent signed in again in another tab: a new session, a new token)
+// is sent once more with the session's current token.
 export async function api(method, path, body, extra) {
+	const r = await call(method, path, body, extra);
+	if (r.status === 403 && r.body && r.body.error && r.body.error.code === 'csrf_token_invalid') {
+		const s = await call('GET', '/api/parent/v1/session');
+		if (s.status === 200) return call(method, path, body, extra);
+	}
+	return r;
+}
+
+async function call(method, path, body, extra) {
 	const headers = Object.assign({ 'Accept': 'application/json' }, extra || {});
 	if (body !== undefined) headers['Content-Type'] = 'application/json';
 	if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
@@ -135,6 +146,15 @@ export function clearField(form, path) {
 		el.removeAttribute('aria-invalid');
 }
 
+// the form's submit button while a request runs: disabled, saying so
+export async function busy(form, fn) {
+	const b = form.querySelector('button[type="submit"]');
+	const label = b.textContent;
+	b.disabled = true;
+	b.textContent = t('busy');
+	try { return await fn(); } finally { b.disabled = false; b.textContent = label; }
+}
+
 export function formError(form, text) {
 	const g = form.querySelector('.form-error');
 	g.textContent = text;
@@ -157,6 +177,17 @@ export function showApiError(form, r) {
 	if (r.status === 429 && r.retryAfter) rest.push(t('retry_after', { s: r.retryAfter }));
 	if (rest.length) formError(form, [...new Set(rest)].join(' '));
 	else if (list.length) formError(form, t('fix_marked'));
+	if (r.status === 401 && form.id !== 'signin') {
+		// signed out meanwhile (expired, or signed out elsewhere): sign in
+		// in another window and come back; what is typed here stays
+		const a = document.createElement('a');
+		a.href = 'index.html';
+		a.target = '_blank';
+		a.rel = 'noopener';
+		a.textContent = t('signin_elsewhere');
+		const g = form.querySelector('.form-error');
+		g.append(' ', a);
+	}
 	const first = form.querySelector('[aria-invalid="true"]');
 	if (first) first.focus();
 }
