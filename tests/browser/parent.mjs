@@ -27,6 +27,7 @@ const CHILD = JSON.parse(process.env.XJ_CHILD);
 const PHONE = process.env.XJ_PHONE;
 const GUARDIAN_PHONE = '13800138000';
 const PASSWORD = 'Secret123abc';
+const NEW_PASSWORD = 'Another456def';
 fs.mkdirSync(OUT, { recursive: true });
 
 const checks = {};
@@ -308,7 +309,23 @@ try {
 		await page.getByRole('button', { name: '登录', exact: true }).click();
 		await formError().waitFor({ timeout: 5000 });   // 401: the same words for any wrong pair
 		await shoot(page, 'signin-password-wrong');
-		await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+		// forgotten: reset it with a code (purpose reset)
+		await page.getByRole('link', { name: '忘记密码？' }).click();
+		await page.waitForURL('**/reset.html');
+		await visit(page, 'reset');
+		await page.getByLabel('手机号码').fill(PHONE);
+		const before = (await messages(PHONE)).length;
+		await page.getByRole('button', { name: '获取验证码' }).click();
+		const code = await newCode(PHONE, before);
+		await page.getByLabel('短信验证码').fill(code);
+		await page.getByLabel('新密码').fill(NEW_PASSWORD);
+		await page.getByRole('button', { name: '重设密码' }).click();
+		await page.locator('#sent').filter({ hasText: '密码已重设' }).waitFor({ timeout: 5000 });
+		await page.getByRole('link', { name: '返回登录' }).click();
+		await page.waitForURL('**/index.html');
+		await page.getByRole('button', { name: '改用密码登录' }).click();
+		await page.getByLabel('手机号码').fill(PHONE);
+		await page.getByLabel('密码', { exact: true }).fill(NEW_PASSWORD);
 		await page.getByRole('button', { name: '登录', exact: true }).click();
 		await page.waitForURL('**/registrations.html');
 		await page.locator('.card').filter({ hasText: CHILD.name }).waitFor();
@@ -342,6 +359,7 @@ try {
 	await step('weight', async () => {
 		await weigh(browser, ctxOpts, '/index.html', 'index.html');
 		await weigh(browser, ctxOpts, '/signup.html', 'signup.html');
+		await weigh(browser, ctxOpts, '/reset.html', 'reset.html');
 		// the signed-in pages with the session of this context
 		const state = await ctx.storageState();
 		const signed = { ...ctxOpts, storageState: state };

@@ -126,7 +126,7 @@ def with_check(first17):
     return first17 + "10X98765432"[sum(int(c) * k for c, k in zip(first17, w)) % 11]
 
 
-@test("issue 14: signed out, the parent signs in with the password (a wrong one refused) and finds the registration")
+@test("issue 14: signed out, a wrong password refused; the parent resets it with an SMS code, signs in with the new one and finds the registration")
 def _(s):
     expect(s, "password_signin")
 

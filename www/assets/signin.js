@@ -10,6 +10,7 @@ function mode() {
 	document.getElementById('by-password').hidden = !byPassword;
 	document.getElementById('send').hidden = byPassword;
 	document.getElementById('switch').textContent = t(byPassword ? 'use_code' : 'use_password');
+	document.getElementById('forgot').hidden = !byPassword;
 }
 
 setupPage(mode);
