@@ -1,0 +1,388 @@
+// parent.mjs -- the parent pages in Debian's chromium, driven by
+// playwright-core, against a running stack (tests/browser/run.py starts it
+// and reads the results). A parent signs up with an SMS code, signs out,
+// signs in by code, fills in the registration with mistakes the page
+// flags, fixes them, sees the server's error beside its field, fixes that,
+// submits and sees the registration and its status timeline. Every page
+// is checked by axe-core and photographed at 360 and 1280 px; each page's
+// first-load weight is measured; URLs, storage and the console are
+// searched for the family's personal data.
+//
+// Environment: XJ_BASE (http://localhost:PORT), XJ_SMS (the SMS simulator),
+// XJ_OUT (screenshots and results.json), XJ_CHROMIUM, XJ_CHILD (JSON: name,
+// sex, birth_date, id_number of a child of the PSB simulator's population),
+// XJ_PHONE. Writes XJ_OUT/results.json: {checks: {name: {ok, diag}}, weights}.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const BASE = process.env.XJ_BASE;
+const SMS = process.env.XJ_SMS;
+const OUT = process.env.XJ_OUT;
+const CHILD = JSON.parse(process.env.XJ_CHILD);
+const PHONE = process.env.XJ_PHONE;
+const GUARDIAN_PHONE = '13800138000';
+const PASSWORD = 'Secret123abc';
+const NEW_PASSWORD = 'Another456def';
+fs.mkdirSync(OUT, { recursive: true });
+
+const checks = {};
+const weights = {};
+const axeReport = {};
+function check(name, ok, diag) {
+	if (checks[name] && !checks[name].ok) return;      // the first failure stays
+	checks[name] = { ok: !!ok, diag: ok ? '' : String(diag || '') };
+}
+
+// ---- the SMS simulator: the phone's screen ------------------------------
+async function messages(phone) {
+	const r = await fetch(SMS + '/_messages?phone=' + phone);
+	return r.ok ? r.json() : [];
+}
+async function newCode(phone, before) {
+	for (let i = 0; i < 150; i++) {
+		const m = await messages(phone);
+		if (m.length > before) {
+			const last = m[m.length - 1];
+			if (last.template === 'XJ_CODE') return last.params.code;
+			throw new Error('the phone got ' + last.template + ', not a code');
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	throw new Error('no code arrived in 30 s');
+}
+
+// ---- per page: screenshots, axe ----------------------------------------
+async function shoot(page, name) {
+	for (const w of [360, 1280]) {
+		await page.setViewportSize({ width: w, height: w === 360 ? 740 : 900 });
+		await page.screenshot({ path: path.join(OUT, name + '-' + w + '.png'), fullPage: true });
+	}
+	await page.setViewportSize({ width: 360, height: 740 });
+}
+
+async function axe(page, name) {
+	await page.evaluate(AXE);
+	const res = await page.evaluate(async () => {
+		const r = await window.axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+	});
+	axeReport[name] = res;
+	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	check('axe', bad.length === 0, name + ': ' + bad.map((v) => v.id + ' (' + v.impact + ') ' + v.nodes.join(', ')).join('; '));
+}
+
+async function visit(page, name) {
+	await page.waitForLoadState('networkidle');
+	await axe(page, name);
+	await shoot(page, name);
+}
+
+// a page's first load, cache empty: bytes on the wire (compressed as nginx
+// sends them) of every same-origin answer, the API's included
+async function weigh(browser, ctxOpts, url, name, ready) {
+	const ctx = await browser.newContext(ctxOpts);
+	const page = await ctx.newPage();
+	const reqs = [];
+	page.on('requestfinished', (r) => reqs.push(r));
+	await page.goto(BASE + url);
+	if (ready) await ready(page);
+	await page.waitForLoadState('networkidle');
+	let total = 0;
+	const files = [];
+	for (const r of reqs) {
+		if (!r.url().startsWith(BASE)) continue;
+		const s = await r.sizes();
+		total += s.responseBodySize + s.responseHeadersSize;
+		files.push(r.url().slice(BASE.length).split('?')[0]);
+	}
+	weights[name] = { bytes: total, requests: files.length };
+	check('weight', total < 150 * 1024, name + ' weighs ' + total + ' bytes');
+	await ctx.close();
+}
+
+const browser = await chromium.launch({
+	executablePath: process.env.XJ_CHROMIUM || '/usr/bin/chromium',
+	args: ['--no-sandbox', '--host-resolver-rules=MAP localhost 127.0.0.1'],
+});
+const ctxOpts = { viewport: { width: 360, height: 740 }, locale: 'zh-CN', deviceScaleFactor: 1 };
+const ctx = await browser.newContext(ctxOpts);
+const page = await ctx.newPage();
+const urls = [];
+const consoleLines = [];
+page.on('request', (r) => urls.push(r.url()));
+// every change behind a session carries the CSRF header
+const changes = [];
+page.on('request', (r) => {
+	const u = new URL(r.url());
+	if (r.method() !== 'GET' && (/^\/api\/parent\/v1\/(registrations|account(\/|$))/.test(u.pathname) ||
+	    (u.pathname === '/api/parent/v1/session' && r.method() === 'DELETE')))
+		changes.push({ what: r.method() + ' ' + u.pathname.replace(/registrations\/[^/]+/, 'registrations/{no}'),
+			token: !!r.headers()['x-csrf-token'] });
+});
+page.on('console', (m) => consoleLines.push(m.type() + ': ' + m.text()));
+page.on('pageerror', (e) => consoleLines.push('pageerror: ' + e.message));
+
+const step = async (name, fn) => {
+	try { await fn(); } catch (e) { check(name, false, e.message.split('\n')[0]); }
+};
+const err = (p) => page.locator('[data-error-for="' + p + '"]');
+const formError = () => page.locator('.form-error');
+
+try {
+	// ---- sign up -----------------------------------------------------------
+	await step('signup', async () => {
+		await page.goto(BASE + '/index.html');
+		await visit(page, 'signin');
+		await page.getByRole('link', { name: '用手机号注册' }).click();
+		await page.waitForURL('**/signup.html');
+		await visit(page, 'signup');
+		await page.getByLabel('手机号码').fill(PHONE);
+		const before = (await messages(PHONE)).length;
+		await page.getByRole('button', { name: '获取验证码' }).click();
+		await page.locator('#sent').filter({ hasText: '验证码已发送' }).waitFor();
+		const code = await newCode(PHONE, before);
+		await page.getByLabel('短信验证码').fill(code);
+		// a weak password first: the server's words beside the field
+		await page.getByLabel('设置密码').fill('short');
+		await page.getByRole('button', { name: '注册并登录' }).click();
+		await err('password').filter({ hasText: '至少8位' }).waitFor({ timeout: 5000 });
+		await page.getByLabel('设置密码').fill(PASSWORD);
+		await page.getByRole('button', { name: '注册并登录' }).click();
+		await page.waitForURL('**/registrations.html');
+		await page.getByText('还没有登记').waitFor();
+		await visit(page, 'registrations-empty');
+		check('signup', true);
+	});
+
+	// ---- sign out, sign in by code ----------------------------------------
+	await step('signin', async () => {
+		await page.getByRole('button', { name: '退出登录' }).click();
+		await page.waitForURL('**/index.html');
+		await page.goto(BASE + '/registrations.html');       // signed out: back to sign-in
+		await page.waitForURL('**/index.html');
+		await page.getByLabel('手机号码').fill(PHONE);
+		const before = (await messages(PHONE)).length;
+		await page.getByRole('button', { name: '获取验证码' }).click();
+		const code = await newCode(PHONE, before);
+		// a wrong code first (another six digits)
+		await page.getByLabel('短信验证码').fill(code === '000000' ? '111111' : '000000');
+		await page.getByRole('button', { name: '登录', exact: true }).click();
+		await err('code').waitFor({ timeout: 5000 });
+		check('signin', /验证码/.test(await err('code').textContent()), 'wrong code: ' + await err('code').textContent());
+		await page.getByLabel('短信验证码').fill(code);
+		await page.getByRole('button', { name: '登录', exact: true }).click();
+		await page.waitForURL('**/registrations.html');
+		// the password way is there too
+		check('signin', true);
+	});
+
+	// ---- the form: mistakes flagged, fixed, submitted ----------------------
+	await step('form_checks', async () => {
+		await page.getByRole('link', { name: '登记孩子的入学信息' }).click();
+		await page.waitForURL('**/register.html');
+		await page.locator('select[name="child.ethnicity"] option[value="01"]').waitFor({ state: 'attached' });
+		await page.locator('#district-p option[value="110000"]').waitFor({ state: 'attached' });
+		await page.locator('#notice-label').filter({ hasNotText: '正在加载' }).waitFor();
+		await visit(page, 'register');
+
+		const pick = async (id, p, c, x) => {
+			await page.selectOption('#' + id + '-p', p);
+			await page.locator('#' + id + '-c option[value="' + c + '"]').waitFor({ state: 'attached' });
+			await page.selectOption('#' + id + '-c', c);
+			await page.locator('#' + id + '-x option[value="' + x + '"]').waitFor({ state: 'attached' });
+			await page.selectOption('#' + id + '-x', x);
+		};
+		await pick('district', '110000', '110100', '110105');
+		await page.getByLabel('姓名').first().fill(CHILD.name);
+		// mistake 1: a birth date a day off, typed before the ID number
+		const [y, m, d] = CHILD.birth_date.split('-').map(Number);
+		const off = new Date(Date.UTC(y, m - 1, d === 1 ? 2 : d - 1)).toISOString().slice(0, 10);
+		await page.fill('[name="child.birth_date"]', off);
+		// mistake 2: a wrong check character
+		const digits = '0123456789X';
+		const wrong = CHILD.id_number.slice(0, 17) + digits[(digits.indexOf(CHILD.id_number[17]) + 1) % 11];
+		await page.fill('[name="child.id_number"]', wrong);
+		await page.locator('[name="child.id_number"]').blur();
+		await err('child.id_number').filter({ hasText: '校验位不正确' }).waitFor({ timeout: 3000 });
+		check('form_checks', await page.locator('[name="child.id_number"]').getAttribute('aria-invalid') === 'true',
+			'the ID field is not marked invalid');
+		await shoot(page, 'register-id-mistake');
+		// fixed: now the birth date disagrees with it
+		await page.fill('[name="child.id_number"]', CHILD.id_number.toLowerCase());
+		await page.locator('[name="child.id_number"]').blur();
+		await err('child.birth_date').filter({ hasText: '出生日期与身份证号码不一致' }).waitFor({ timeout: 3000 });
+		check('form_checks', await err('child.id_number').isHidden(), 'the ID error stayed after the fix');
+		// the sex was filled in from the number
+		check('form_checks', await page.locator('input[name="child.sex"][value="' + CHILD.sex + '"]').isChecked(),
+			'the sex was not taken from the ID number');
+		// submitting now is refused by the page itself
+		await page.getByRole('button', { name: '提交登记' }).click();
+		await formError().waitFor();
+		await page.fill('[name="child.birth_date"]', CHILD.birth_date);
+		await page.locator('[name="child.birth_date"]').blur();
+		await err('child.birth_date').waitFor({ state: 'hidden', timeout: 3000 });
+		check('form_checks', true);
+	});
+
+	await step('server_errors', async () => {
+		await page.selectOption('[name="child.ethnicity"]', '01');
+		await page.selectOption('[name="child.hukou_nature"]', 'resident');
+		await pick2();
+		for (const [n, v] of [['child.birthplace', '北京市朝阳区'], ['child.native_place', '北京市'],
+			['child.current_address', '北京市朝阳区建国路1号院2号楼301'], ['child.home_address', '北京市朝阳区建国路1号院2号楼301'],
+			['child.contact_address', '北京市朝阳区建国路1号院2号楼301'], ['guardians[0].name', '王建国'],
+			['guardians[0].employer', '北京某科技有限公司'], ['distance_km', '1.5']])
+			await page.fill('[name="' + n + '"]', v);
+		await page.selectOption('[name="guardians[0].relation"]', '父亲');
+		// mistake 3, only the server knows it: a ten-digit mobile number
+		await page.fill('[name="guardians[0].phone"]', GUARDIAN_PHONE.slice(0, 10));
+		// mistake 4: the privacy notice not accepted (the page says so)
+		await page.getByRole('button', { name: '提交登记' }).click();
+		await err('privacy_notice_version').waitFor();
+		await page.getByLabel('我已阅读并同意以上告知').check();
+		await page.getByRole('button', { name: '提交登记' }).click();
+		await err('guardians[0].phone').filter({ hasText: '手机号码应为11位' }).waitFor({ timeout: 10000 });
+		check('server_errors', (await formError().textContent()).includes('请按标出的提示修改'),
+			'the form error box says: ' + await formError().textContent());
+		await visit(page, 'register-server-error');
+		await page.fill('[name="guardians[0].phone"]', GUARDIAN_PHONE);
+		check('server_errors', true);
+	});
+
+	// ---- signed out while filling in: sign in elsewhere, nothing lost ------
+	await step('expired', async () => {
+		await ctx.clearCookies();
+		await page.getByRole('button', { name: '提交登记' }).click();
+		const link = formError().getByRole('link', { name: /在新窗口中登录/ });
+		await link.waitFor({ timeout: 5000 });
+		const [other] = await Promise.all([ctx.waitForEvent('page'), link.click()]);
+		await other.waitForLoadState();
+		await other.getByRole('button', { name: '改用密码登录' }).click();
+		await other.getByLabel('手机号码').fill(PHONE);
+		await other.getByLabel('密码', { exact: true }).fill(PASSWORD);
+		await other.getByRole('button', { name: '登录', exact: true }).click();
+		await other.waitForURL('**/registrations.html');
+		await other.close();
+		// the form still holds what was typed; its CSRF token is the old
+		// session's: the page fetches the new one and sends again
+		check('expired', await page.inputValue('[name="child.id_number"]') !== '', 'the form lost its values');
+		check('expired', true);
+	});
+
+	await step('submitted', async () => {
+		await page.getByRole('button', { name: '提交登记' }).click();
+		await page.waitForURL('**/registrations.html', { timeout: 15000 });
+		const card = page.locator('.card').filter({ hasText: CHILD.name });
+		await card.waitFor();
+		check('submitted', /朝阳区/.test(await card.textContent()), 'the card: ' + await card.textContent());
+		await card.getByRole('button', { name: '查看办理进度' }).click();
+		await card.locator('.steps li').first().waitFor();
+		const steps = await card.locator('.steps li').count();
+		check('submitted', steps >= 4, steps + ' steps');
+		check('submitted', await card.locator('.steps li.done').count() >= 1, 'no step is done');
+		check('submitted', await card.locator('.steps li[aria-current="step"]').count() === 1, 'no current step');
+		await visit(page, 'registrations');
+		// English
+		await page.getByRole('button', { name: 'English' }).click();
+		await page.getByRole('heading', { name: 'My registrations' }).waitFor();
+		check('submitted', (await card.getByRole('button').first().textContent()).includes('progress'),
+			'the button was not translated');
+		await visit(page, 'registrations-en');
+		await page.getByRole('button', { name: '中文' }).click();
+		await page.getByRole('heading', { name: '我的登记' }).waitFor();
+		check('submitted', true);
+	});
+
+	// ---- sign out; sign in with the password -----------------------------
+	await step('password_signin', async () => {
+		await page.getByRole('button', { name: '退出登录' }).click();
+		await page.waitForURL('**/index.html');
+		await page.getByRole('button', { name: '改用密码登录' }).click();
+		await page.getByLabel('手机号码').fill(PHONE);
+		await page.getByLabel('密码', { exact: true }).fill(PASSWORD + 'x');
+		await page.getByRole('button', { name: '登录', exact: true }).click();
+		await formError().waitFor({ timeout: 5000 });   // 401: the same words for any wrong pair
+		await shoot(page, 'signin-password-wrong');
+		// forgotten: reset it with a code (purpose reset)
+		await page.getByRole('link', { name: '忘记密码？' }).click();
+		await page.waitForURL('**/reset.html');
+		await visit(page, 'reset');
+		await page.getByLabel('手机号码').fill(PHONE);
+		const before = (await messages(PHONE)).length;
+		await page.getByRole('button', { name: '获取验证码' }).click();
+		const code = await newCode(PHONE, before);
+		await page.getByLabel('短信验证码').fill(code);
+		await page.getByLabel('新密码').fill(NEW_PASSWORD);
+		await page.getByRole('button', { name: '重设密码' }).click();
+		await page.locator('#sent').filter({ hasText: '密码已重设' }).waitFor({ timeout: 5000 });
+		await page.getByRole('link', { name: '返回登录' }).click();
+		await page.waitForURL('**/index.html');
+		await page.getByRole('button', { name: '改用密码登录' }).click();
+		await page.getByLabel('手机号码').fill(PHONE);
+		await page.getByLabel('密码', { exact: true }).fill(NEW_PASSWORD);
+		await page.getByRole('button', { name: '登录', exact: true }).click();
+		await page.waitForURL('**/registrations.html');
+		await page.locator('.card').filter({ hasText: CHILD.name }).waitFor();
+		check('password_signin', true);
+	});
+
+	// ---- nothing personal in URLs, storage or the console; no CSP refusals
+	await step('privacy', async () => {
+		const secrets = [PHONE, GUARDIAN_PHONE, CHILD.id_number, CHILD.id_number.toLowerCase(),
+			encodeURIComponent(CHILD.name), CHILD.name];
+		for (const u of urls)
+			for (const s of secrets)
+				check('privacy', !u.includes(s), 'a URL holds personal data: ' + u.replace(s, '<…>'));
+		const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+		check('privacy', stored === '{"xj-lang":"zh"}{}', 'storage holds ' + stored.length + ' characters');
+		for (const l of consoleLines)
+			for (const s of secrets)
+				check('privacy', !l.includes(s), 'the console shows personal data');
+		check('privacy', true);
+	});
+	// chromium logs every 4xx answer; 401 (not signed in), 403 (the old
+	// session's CSRF token, sent once after signing in elsewhere) and 422
+	// (the mistakes above) are answers the pages expect
+	const unexpected = consoleLines.filter((l) => !/^error: Failed to load resource: the server responded with a status of (401|403|422) /.test(l));
+	check('csrf', changes.length >= 3, 'only ' + changes.length + ' changes seen');
+	for (const c of changes) check('csrf', c.token, c.what + ' without X-CSRF-Token');
+	check('console', unexpected.length === 0, unexpected.slice(0, 5).join(' | '));
+	check('csp', !consoleLines.some((l) => /Content Security Policy/i.test(l)), 'a CSP refusal');
+
+	// ---- weights: each page's first load -------------------------------
+	await step('weight', async () => {
+		await weigh(browser, ctxOpts, '/index.html', 'index.html');
+		await weigh(browser, ctxOpts, '/signup.html', 'signup.html');
+		await weigh(browser, ctxOpts, '/reset.html', 'reset.html');
+		// the signed-in pages with the session of this context
+		const state = await ctx.storageState();
+		const signed = { ...ctxOpts, storageState: state };
+		await weigh(browser, signed, '/registrations.html', 'registrations.html',
+			(p) => p.locator('.card').first().waitFor());
+		await weigh(browser, signed, '/register.html', 'register.html',
+			(p) => p.locator('#notice-label').filter({ hasNotText: '正在加载' }).waitFor());
+		check('weight', true);
+	});
+} catch (e) {
+	check('run', false, e.stack);
+} finally {
+	await browser.close();
+}
+
+// ---- second picker, kept below to keep the flow readable ------------------
+async function pick2() {
+	await page.selectOption('#child-hukou_location-p', '110000');
+	await page.locator('#child-hukou_location-c option[value="110100"]').waitFor({ state: 'attached' });
+	await page.selectOption('#child-hukou_location-c', '110100');
+	await page.locator('#child-hukou_location-x option[value="110105"]').waitFor({ state: 'attached' });
+	await page.selectOption('#child-hukou_location-x', '110105');
+}
+
+fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ checks, weights, axe: axeReport }, null, 1));
+console.log(JSON.stringify({ checks, weights }));
