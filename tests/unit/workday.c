@@ -4,7 +4,7 @@
  * holidays are off; a count touching a year without an imported calendar
  * is provisional. The vectors are worked out by hand from the State
  * Council notices (国务院办公厅关于2025年/2026年部分节假日安排的通知),
- * typed in here independently of data/calendar/*.csv. */
+ * typed in here independently of the files in data/calendar. */
 #include "config.h"
 
 #include <string.h>
