@@ -697,12 +697,10 @@ class Bench:
                       "--", data, mode, "1", str(think_ms)]
 
     STORM_VARIANTS = [
-        ("as shipped: hash_slots = half the cores, hash_nice 10, sign-in gate", {}),
-        ("hash_nice 5", {"hash_nice": 5}),
-        ("hash_nice 0 (hashes at the registrations' priority)", {"hash_nice": 0}),
+        ("as shipped, one pool: hash_slots = half the cores, sign-in gate", {}),
         ("no sign-in gate", {"signin_slots": 4096}),
         ("before issue 16: hash_slots = all cores, nice 0, no gate",
-         {"hash_slots": os.cpu_count() or 2, "hash_nice": 0, "signin_slots": 4096}),
+         {"hash_slots": os.cpu_count() or 2, "signin_slots": 4096}),
         # the production layout (docs/operations.md "The sign-in pool"):
         # sign-ins on an xuejid of their own (--portal auth) whose CPU is
         # weighted low and capped at half the cores, as systemd's

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
@@ -111,127 +109,6 @@ gate_leave(struct gate *g)
 /* a hash at the configured cost that no password matches (made at start) */
 static char dummy_hash[XJ_PW_HASH_MAX];
 
-/* Issue 16: the hashes run on threads of their own at a lower CPU
- * priority ([security] hash_nice), one per slot. The slots bound how
- * many cores hashing may take; the priority decides who gets a core
- * when both want it: a sign-in storm then takes the cores only while
- * registrations leave them idle, instead of an equal share per thread.
- * (A thread cannot lower its nice value again without privileges, so
- * the request threads hand the work over instead of renicing
- * themselves.) hash_nice 0: hashed on the request's thread. */
-struct hash_job {
-	int		(*fn)(struct hash_job *);
-	const char	*pw;
-	size_t		 len;
-	const char	*stored;
-	char		*out;
-	int		 rc;
-	int		 done;
-	struct hash_job	*next;
-};
-
-static struct {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 work;		/* a job queued, or stopping */
-	pthread_cond_t	 done;		/* a job finished */
-	struct hash_job	*head, *tail;
-	pthread_t	 tid[64];
-	int		 n;
-	int		 nice;
-	int		 stopping;
-} hp = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-	NULL, NULL, { 0 }, 0, 0, 0 };
-
-static void *
-hash_thread(void *arg)
-{
-	(void)arg;
-	/* this thread only: on Linux a nice value belongs to the thread */
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), hp.nice) != 0)
-		xj_log(XJ_LOG_WARN, "hash_nice_failed", "%s", "error", strerror(errno));
-	pthread_mutex_lock(&hp.mu);
-	for (;;) {
-		struct hash_job *j;
-
-		while (hp.head == NULL && !hp.stopping)
-			pthread_cond_wait(&hp.work, &hp.mu);
-		if (hp.head == NULL)
-			break;
-		j = hp.head;
-		if ((hp.head = j->next) == NULL)
-			hp.tail = NULL;
-		pthread_mutex_unlock(&hp.mu);
-		j->rc = j->fn(j);
-		pthread_mutex_lock(&hp.mu);
-		j->done = 1;
-		pthread_cond_broadcast(&hp.done);
-	}
-	pthread_mutex_unlock(&hp.mu);
-	return NULL;
-}
-
-/* Run j on a hashing thread and wait for it (inline when there are none). */
-static int
-hash_run(struct hash_job *j)
-{
-	if (hp.n == 0)
-		return j->fn(j);
-	j->done = 0;
-	j->next = NULL;
-	pthread_mutex_lock(&hp.mu);
-	if (hp.tail)
-		hp.tail->next = j;
-	else
-		hp.head = j;
-	hp.tail = j;
-	pthread_cond_signal(&hp.work);
-	while (!j->done)
-		pthread_cond_wait(&hp.done, &hp.mu);
-	pthread_mutex_unlock(&hp.mu);
-	return j->rc;
-}
-
-static int
-job_hash(struct hash_job *j)
-{
-	return xj_pw_hash(j->pw, j->len, conf->scrypt_log2n, conf->scrypt_r, conf->scrypt_p,
-	    j->out, XJ_PW_HASH_MAX);
-}
-
-static int
-job_verify(struct hash_job *j)
-{
-	return xj_pw_verify(j->pw, j->len, j->stored);
-}
-
-static int
-hash_pool_start(int slots, int nice, char *err, size_t errlen)
-{
-	hp.nice = nice;
-	hp.stopping = 0;
-	if (nice == 0)
-		return 0;
-	if (slots > (int)(sizeof(hp.tid) / sizeof(hp.tid[0])))
-		slots = (int)(sizeof(hp.tid) / sizeof(hp.tid[0]));
-	for (hp.n = 0; hp.n < slots; hp.n++)
-		if (pthread_create(&hp.tid[hp.n], NULL, hash_thread, NULL) != 0) {
-			snprintf(err, errlen, "hashing threads: %s", strerror(errno));
-			return -1;
-		}
-	return 0;
-}
-
-static void
-hash_pool_stop(void)
-{
-	pthread_mutex_lock(&hp.mu);
-	hp.stopping = 1;
-	pthread_cond_broadcast(&hp.work);
-	pthread_mutex_unlock(&hp.mu);
-	for (int i = 0; i < hp.n; i++)
-		pthread_join(hp.tid[i], NULL);
-	hp.n = 0;
-}
 
 #define REFRESH_AFTER	60	/* re-issue a sliding cookie at most once a minute */
 
@@ -322,7 +199,7 @@ xj_auth_init(const struct xj_conf *c, const struct xj_keys *k, int load_psb, cha
 			return -1;
 		}
 	}
-	return hash_pool_start(slots, c->hash_nice, err, errlen);
+	return 0;
 }
 
 /* [security] hash_slots 0: half the cores this process may run on (at
@@ -353,7 +230,6 @@ void
 xj_auth_fini(void)
 {
 	OPENSSL_cleanse(&psb_keys, sizeof(psb_keys));
-	hash_pool_stop();
 	gate_fini(&hash_gate);
 	gate_fini(&signin_gate);
 }
@@ -390,11 +266,10 @@ xj_auth_password_hash(const char *pw, size_t len, char *out)
 {
 	int rc;
 
-	struct hash_job j = { job_hash, pw, len, NULL, out, 0, 0, NULL };
-
 	if (xj_auth_hash_enter() != 0)
 		return XJ_E_BUSY;
-	rc = hash_run(&j) == 0 ? XJ_OK : XJ_E_INTERNAL;
+	rc = xj_pw_hash(pw, len, conf->scrypt_log2n, conf->scrypt_r, conf->scrypt_p,
+	    out, XJ_PW_HASH_MAX) == 0 ? XJ_OK : XJ_E_INTERNAL;
 	xj_auth_hash_leave();
 	return rc;
 }
@@ -404,11 +279,9 @@ xj_auth_password_verify(const char *pw, size_t len, const char *stored)
 {
 	int ok;
 
-	struct hash_job j = { job_verify, pw, len, stored ? stored : dummy_hash, NULL, 0, 0, NULL };
-
 	if (xj_auth_hash_enter() != 0)
 		return XJ_E_BUSY;
-	ok = hash_run(&j);
+	ok = xj_pw_verify(pw, len, stored ? stored : dummy_hash);
 	xj_auth_hash_leave();
 	return stored ? ok : 0;
 }
@@ -416,8 +289,7 @@ xj_auth_password_verify(const char *pw, size_t len, const char *stored)
 int
 xj_auth_password_verify_held(const char *pw, size_t len, const char *stored)
 {
-	struct hash_job j = { job_verify, pw, len, stored ? stored : dummy_hash, NULL, 0, 0, NULL };
-	int ok = hash_run(&j);
+	int ok = xj_pw_verify(pw, len, stored ? stored : dummy_hash);
 
 	if (ok < 0)
 		return XJ_E_INTERNAL;	/* a malformed stored hash */

@@ -114,8 +114,6 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "password hashes computed at once by one worker process (0 = half the CPU cores, at least 1: a sign-in storm leaves the other half to everything else); as many more may wait, never more than half the threads, the rest get 503 at once, so a login storm cannot take every thread" },
 	{ "security", "signin_slots", I(signin_slots, 0, 4096), "0",
 	  "sign-in, sign-up, SMS-code and password-reset requests one worker process runs at once (0 = a quarter of the threads, at least 2); twice as many may wait up to 2 s, never more than half the threads; the rest answer 503 busy_retry with Retry-After at once, so a sign-in storm keeps its hands off the threads and database sessions registrations need" },
-	{ "security", "hash_nice", I(hash_nice, 0, 19), "10",
-	  "nice value of the threads that compute password hashes (0 = on the request's own thread, at its priority): with 10 a sign-in storm takes the cores only while registrations leave them idle" },
 	{ "collection", "psb_lease", I(psb_lease, 5, 86400), "300",
 	  "seconds a verification request handed to the PSB gateway stays leased before it is offered again" },
 	{ "collection", "psb_window", I(psb_window, 10, 3600), "300",

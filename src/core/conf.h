@@ -62,7 +62,6 @@ struct xj_conf {
 	int	staff_lockout;
 	char	staff_totp_required[64];	/* org kinds, comma-separated */
 	int	hash_slots;
-	int	hash_nice;
 	int	signin_slots;
 	/* [collection] */
 	int	psb_lease;

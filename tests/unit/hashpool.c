@@ -6,7 +6,6 @@
  * registrations waited seconds (docs/benchmarks.md). */
 #include "config.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,41 +36,6 @@ waiter(void *arg)
 	if (waiter_rc == 0)
 		xj_auth_hash_leave();
 	return NULL;
-}
-
-/* Threads of this process whose nice value is n (/proc/self/task/T/stat,
- * field 19). */
-static int
-threads_at_nice(int n)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int count = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		char path[300], buf[1024], *p;
-		FILE *f;
-		int field = 0, v;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		if (fgets(buf, sizeof(buf), f) != NULL && (p = strrchr(buf, ')')) != NULL) {
-			/* after "pid (comm)": field 3 is the state; nice is field 19 */
-			for (p += 2, field = 3; *p && field < 19; p++)
-				if (*p == ' ')
-					field++;
-			if (field == 19 && sscanf(p, "%d", &v) == 1 && v == n)
-				count++;
-		}
-		fclose(f);
-	}
-	closedir(d);
-	return count;
 }
 
 int
@@ -119,17 +83,13 @@ main(void)
 	is_int(xj_auth_hash_enter(), 0, "pool: the door reopens after both left");
 	xj_auth_hash_leave();
 
-	/* issue 16: the hashes run on one thread per slot at nice hash_nice */
-	is_int(c.hash_nice, 10, "hash_nice: 10 by default");
-	is_int(threads_at_nice(10), 1, "hash_nice: one hashing thread per slot, at nice 10");
-	is_int(threads_at_nice(0), 1, "hash_nice: the calling thread keeps its priority");
+	/* a hash made and verified through the pool */
 	{
 		char h[256];
-		is_int(xj_auth_password_hash("pässwörd1", strlen("pässwörd1"), h), 0, "hash_nice: a hash made on it");
-		is_int(xj_auth_password_verify("pässwörd1", strlen("pässwörd1"), h), 1, "hash_nice: and verified");
-		is_int(xj_auth_password_verify("pässwörd2", strlen("pässwörd2"), h), 0, "hash_nice: a wrong one is not");
+		is_int(xj_auth_password_hash("pässwörd1", strlen("pässwörd1"), h), 0, "pool: a hash made");
+		is_int(xj_auth_password_verify("pässwörd1", strlen("pässwörd1"), h), 1, "pool: and verified");
+		is_int(xj_auth_password_verify("pässwörd2", strlen("pässwörd2"), h), 0, "pool: a wrong one is not");
 	}
 	xj_auth_fini();
-	is_int(threads_at_nice(10), 0, "hash_nice: the threads end with the pool");
 	return done_testing();
 }
