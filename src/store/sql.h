@@ -1054,7 +1054,52 @@
 	  "SELECT e.id, e.kind, o.code, COALESCE(e.from_grade, 0), COALESCE(e.to_grade, 0), e.status," \
 	  " COALESCE(e.yearend_year, 0), COALESCE(e.batch_id, 0)," \
 	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s') FROM student_event e" \
-	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?")
+	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?") \
+	/* issue 12: problem records, the duplicate check at the door (sql/0024; \
+	 * store/problem.c). The peers are read with shared locks: two \
+	 * admissions of one key at once wait for each other (a deadlock, \
+	 * retried by xj_tx_run) instead of both missing the other. */ \
+	X(PROB_SUBJECT,      0, \
+	  "SELECT s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct," \
+	  " s.child_bidx, s.status FROM student s WHERE s.id = ? FOR UPDATE") \
+	X(PROB_SET_PERSON,   0, "UPDATE student SET person_bidx = ? WHERE id = ?") \
+	X(PROB_PEERS_ID,     0, \
+	  "SELECT id FROM student WHERE child_bidx = ? AND id <> ?" \
+	  " AND status NOT IN ('graduated', 'deleted') ORDER BY id LIMIT ? LOCK IN SHARE MODE") \
+	X(PROB_PEERS_PERSON, 0, \
+	  "SELECT id FROM student WHERE person_bidx = ? AND id <> ? AND child_bidx <> ?" \
+	  " AND status NOT IN ('graduated', 'deleted') ORDER BY id LIMIT ? LOCK IN SHARE MODE") \
+	X(PROB_GROUP_OPEN,   0, \
+	  "INSERT IGNORE INTO problem_group (kind, key_bidx, open_key, created_at)" \
+	  " VALUES (?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(PROB_GROUP_BY_KEY, 0, "SELECT id FROM problem_group WHERE open_key = ? FOR UPDATE") \
+	X(PROB_MEMBER_ADD,   0, \
+	  "INSERT IGNORE INTO problem_member (group_id, student_id, school_org_id, school_path, reason," \
+	  " origin, joined_at) SELECT ?, s.id, s.school_org_id, o.path, ?, ?, UTC_TIMESTAMP(6)" \
+	  " FROM student s JOIN org o ON o.id = s.school_org_id WHERE s.id = ?") \
+	X(PROB_GROUP_GREW,   0, "UPDATE problem_group SET members = members + 1 WHERE id = ?") \
+	X(PROB_FLAG,         0, \
+	  "UPDATE student SET problem_open = 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
+	X(PROB_EVENT,        0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, status, created_at)" \
+	  " SELECT id, 'problem_open', school_org_id, status, UTC_TIMESTAMP(6) FROM student WHERE id = ?") \
+	/* the groups with a member in a scope (a range of school paths, \
+	 * problem_member_scope), open first, newest first; the cursor is \
+	 * (state, id) of the last row */ \
+	X(PROB_LIST,         0, \
+	  "SELECT g.id, g.kind, g.state, g.members, DATE_FORMAT(g.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM problem_group g WHERE g.id IN (SELECT m.group_id FROM problem_member m" \
+	  " WHERE m.school_path LIKE ?) AND (g.state > ? OR (g.state = ? AND g.id < ?))" \
+	  " ORDER BY g.state, g.id DESC LIMIT ?") \
+	X(PROB_GROUP_GET,    0, \
+	  "SELECT id, kind, state, members, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(resolved_at, '%Y-%m-%d %H:%i:%s'), '') FROM problem_group WHERE id = ?") \
+	X(PROB_MEMBERS,      0, \
+	  "SELECT m.student_id, m.school_path, m.reason, m.origin, m.state," \
+	  " DATE_FORMAT(m.joined_at, '%Y-%m-%d %H:%i:%s'), o.code, o.name, s.name, s.sex," \
+	  " DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct, s.student_no, s.status" \
+	  " FROM problem_member m JOIN student s ON s.id = m.student_id" \
+	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

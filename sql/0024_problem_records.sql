@@ -1,0 +1,59 @@
+-- 0024_problem_records.sql -- problem records (问题学籍, issue 12 item 1,
+-- R-DUP-1): the duplicate check at the door. A record created or whose
+-- identity data changed is compared, in the same transaction, with every
+-- record of the deployment: same identity number (student.child_bidx),
+-- same name + sex + birth date (student.person_bidx below), an invalid
+-- identity number (R-COL-7). A hit opens or joins a problem group and
+-- sets student.problem_open, which term registration (R-REC-5) and the
+-- transfers (code 2003) read. docs/architecture.md, "Problem records".
+-- New tables: run `xuejictl grant-app` again after migrating.
+
+-- The normalised blind index of name + sex + birth date
+-- (src/domain/person.h says what is normalised and why). NULL for rows
+-- written before this migration until they are checked again.
+ALTER TABLE student ADD COLUMN IF NOT EXISTS person_bidx BINARY(32) NULL AFTER child_bidx;
+CREATE INDEX IF NOT EXISTS student_person ON student (person_bidx);
+
+-- A group of records that share one problem. key_bidx: the blind index
+-- the records share (child_bidx for same_id and invalid_id, person_bidx
+-- for same_person). open_key is kind + key while the group is open and
+-- NULL after: its unique key makes "one open group per key" hold under
+-- two admissions at once (the second joins the first's group). A resolved
+-- group stays as it is; new data with the same key opens a new group
+-- (R-DUP-1: groups reappear).
+CREATE TABLE IF NOT EXISTS problem_group (
+	id			BIGINT UNSIGNED	NOT NULL AUTO_INCREMENT,
+	kind			ENUM('same_id','same_person','invalid_id') NOT NULL,
+	key_bidx		BINARY(32)	NOT NULL,
+	state			ENUM('open','resolved') NOT NULL DEFAULT 'open',
+	open_key		VARBINARY(40)	NULL,
+	members			SMALLINT UNSIGNED NOT NULL DEFAULT 0,
+	created_at		DATETIME(6)	NOT NULL,
+	resolved_at		DATETIME(6)	NULL,
+	PRIMARY KEY (id),
+	UNIQUE KEY problem_open_key (open_key),
+	KEY problem_key (kind, key_bidx, id),
+	KEY problem_state (state, id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- A record in a group and why. school_path: the record's school's org
+-- path when it joined (the scope of the list: a range of paths, covered
+-- by problem_member_scope). reason: what was found (same_id,
+-- same_person, or the R-COL-7 check that failed: id_format, id_check,
+-- id_birth, id_area, id_sex, id_birth_mismatch). origin: the entry path
+-- (admission, change, ...). state: open until the school resolves it
+-- (issue 12 item 3: corroborated, changed, deleted, auto_corroborated).
+CREATE TABLE IF NOT EXISTS problem_member (
+	group_id		BIGINT UNSIGNED	NOT NULL,
+	student_id		BIGINT UNSIGNED	NOT NULL,
+	school_org_id		INT UNSIGNED	NOT NULL,
+	school_path		VARCHAR(128)	NOT NULL,
+	reason			VARCHAR(24)	NOT NULL,
+	origin			VARCHAR(16)	NOT NULL,
+	state			ENUM('open','corroborated','changed','deleted','auto_corroborated')
+				NOT NULL DEFAULT 'open',
+	joined_at		DATETIME(6)	NOT NULL,
+	PRIMARY KEY (group_id, student_id),
+	KEY problem_member_student (student_id, group_id),
+	KEY problem_member_scope (school_path, group_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -1,0 +1,378 @@
+/* problem.c -- problem records (问题学籍, issue 12; R-DUP-1, R-COL-7): the
+ * duplicate check at the door and the problem groups as staff read them.
+ *
+ * The check runs in the transaction that creates a record (the county's
+ * admission approval) or changes its identity data, so a record never
+ * exists unflagged: a hit opens the group of its key or joins the open
+ * one, and every member gets student.problem_open -- the flag term
+ * registration (R-REC-5) and the transfers (code 2003) read. It costs
+ * index lookups only: the record's row (primary key), its peers by
+ * child_bidx and by person_bidx (secondary keys), the open group by its
+ * unique open_key. A resolved group is history; new data with the same key
+ * opens a new group with every live record of the key (R-DUP-1: groups
+ * reappear).
+ *
+ * Same identity number and same person are kept apart: records that share
+ * the number are one same_id group, and the same_person check looks only
+ * for records with another number (the same number and the same name is
+ * one problem, not two to resolve). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "auth/readaudit.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/req.h"
+#include "crypto/field.h"
+#include "db/db.h"
+#include "domain/idnum.h"
+#include "domain/mask.h"
+#include "domain/person.h"
+#include "store/problem.h"
+#include "store/refdata.h"
+#include "store/student.h"
+#include "problem.h"
+#include "records.h"
+#include "school.h"
+
+static int
+ever(const char *code, void *arg)
+{
+	return xj_ref_code_ever(arg, code);
+}
+
+/* The R-COL-7 check of a type 1 number against the record: NULL when it
+ * holds, else the reason a member row gives. */
+static const char *
+id_invalid(const struct xj_refdata *ref, const char *num, const char *sex, const char *birth)
+{
+	struct xj_idnum id;
+	char d[11];
+
+	switch (xj_idnum_parse(xj_str_c(num), &id)) {
+	case XJ_OK:
+		break;
+	case XJ_E_F_ID_15:
+		return "id_15";
+	case XJ_E_F_ID_BIRTH:
+		return "id_birth";
+	case XJ_E_F_ID_CHECK:
+		return "id_check";
+	default:
+		return "id_format";
+	}
+	if (!xj_idnum_area_ok(id.area, ever, (void *)ref))
+		return "id_area";
+	snprintf(d, sizeof(d), "%04d-%02d-%02d", id.year, id.month, id.day);
+	if (strcmp(d, birth) != 0)
+		return "id_birth_mismatch";
+	if ((sex[0] == 'M') != id.male)
+		return "id_sex";
+	return NULL;
+}
+
+/* The record and its peers join the open group of (kind, key). */
+static int
+join(struct xj_db *db, const char *kind, const unsigned char key[32], unsigned long long sid,
+    const char *reason, const unsigned long long *peers, unsigned n, const char *origin)
+{
+	unsigned long long gid;
+	int rc, joined;
+
+	if ((rc = xj_problem_group_open(db, kind, key, &gid)) != XJ_OK ||
+	    (rc = xj_problem_member_add(db, gid, sid, reason, origin, &joined)) != XJ_OK)
+		return rc;
+	for (unsigned i = 0; i < n; i++)
+		if ((rc = xj_problem_member_add(db, gid, peers[i], reason, origin, &joined)) != XJ_OK)
+			return rc;
+	return XJ_OK;
+}
+
+static void
+add_kind(char kinds[XJ_PROBLEM_KINDS_MAX], const char *k)
+{
+	size_t n = strlen(kinds);
+
+	snprintf(kinds + n, XJ_PROBLEM_KINDS_MAX - n, "%s%s", n ? "," : "", k);
+}
+
+int
+xj_problem_check(struct xj_db *db, const struct xj_refdata *ref, unsigned long long sid,
+    const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX])
+{
+	struct xj_problem_subject p;
+	unsigned long long peers[XJ_PROBLEM_PEERS_MAX];
+	unsigned char person[XJ_BLIND_LEN];
+	char key[XJ_PERSON_KEY_MAX];
+	const char *bad = NULL;
+	unsigned n;
+	size_t kl;
+	int rc;
+
+	kinds[0] = '\0';
+	if (ref == NULL)
+		return XJ_E_UNAVAILABLE;
+	if ((rc = xj_problem_subject(db, sid, &p)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+
+	/* same identity number: a type Z record's index is random (no
+	 * document, regform.c) and never matches */
+	if ((rc = xj_problem_peers_id(db, p.child_bidx, sid, peers, &n)) != XJ_OK)
+		return rc;
+	if (n) {
+		if ((rc = join(db, "same_id", p.child_bidx, sid, "same_id", peers, n, origin)) != XJ_OK)
+			return rc;
+		add_kind(kinds, "same_id");
+	}
+
+	/* same name + sex + birth date, another number */
+	kl = xj_person_key(p.name, strlen(p.name), p.sex, p.birth, key, sizeof(key));
+	if (kl != (size_t)-1) {
+		if (xj_blind_index(xj_auth_keys(), "student.person", key, kl, person) != 0)
+			return XJ_E_INTERNAL;
+		if ((rc = xj_problem_set_person(db, sid, person)) != XJ_OK ||
+		    (rc = xj_problem_peers_person(db, person, p.child_bidx, sid, peers, &n)) != XJ_OK)
+			return rc;
+		if (n) {
+			if ((rc = join(db, "same_person", person, sid, "same_person", peers, n,
+			    origin)) != XJ_OK)
+				return rc;
+			add_kind(kinds, "same_person");
+		}
+	}
+
+	/* an invalid identity number (R-COL-7): the form refuses one, but a
+	 * record's sex or birth date may disagree with it after a change, an
+	 * import or the exchange may bring one, and an area code is checked
+	 * against the history list of the day */
+	if (p.doc_type[0] == '1' && p.idn_ct_len > 0) {
+		char num[XJ_DOCNO_MAX_BYTES + 1], row[XJ_STUDENT_ROW_MAX];
+		size_t nl = 0;
+
+		xj_student_row(sid, -1, row);
+		if (xj_field_decrypt(xj_auth_keys(), "student.id_number", row, p.idn_ct, p.idn_ct_len,
+		    num, sizeof(num), &nl) != 0 || nl >= sizeof(num))
+			return XJ_E_INTERNAL;
+		num[nl] = '\0';
+		for (char *c = num; *c; c++)
+			if (*c == 'x')
+				*c = 'X';
+		bad = id_invalid(ref, num, p.sex, p.birth);
+		memset(num, 0, sizeof(num));
+		if (bad != NULL) {
+			if ((rc = join(db, "invalid_id", p.child_bidx, sid, bad, NULL, 0, origin)) != XJ_OK)
+				return rc;
+			add_kind(kinds, "invalid_id");
+		}
+	}
+	return XJ_OK;
+}
+
+/* ---- reading --------------------------------------------------------- */
+
+#define LIST_LIMIT_MAX	200
+#define LIST_LIMIT_DEF	50
+/* a group is a few records; its page shows this many */
+#define MEMBERS_MAX	XJ_PROBLEM_PEERS_MAX + 1
+
+struct list_ctx {
+	yajl_gen	 g;
+	int		 n;
+	struct xj_problem_group last;
+};
+
+static void
+list_item(const struct xj_problem_group *p, void *arg)
+{
+	struct list_ctx *c = arg;
+
+	yajl_gen_map_open(c->g);
+	xj_gen_int(c->g, "id", (long long)p->id);
+	xj_gen_str(c->g, "kind", p->kind);
+	xj_gen_str(c->g, "state", p->state);
+	xj_gen_int(c->g, "members", p->members);
+	xj_school_gen_time(c->g, "created_at", p->created_at);
+	yajl_gen_map_close(c->g);
+	c->n++;
+	c->last = *p;
+}
+
+/* "open.123" / "resolved.45": the cursor of the last row of a page */
+static int
+cursor_parse(struct xj_str s, char state[12], unsigned long long *id)
+{
+	size_t i = 0, k;
+
+	while (i < s.len && s.p[i] != '.')
+		i++;
+	if (i == s.len || !((i == 4 && memcmp(s.p, "open", 4) == 0) ||
+	    (i == 8 && memcmp(s.p, "resolved", 8) == 0)))
+		return -1;
+	memcpy(state, s.p, i);
+	state[i] = '\0';
+	*id = 0;
+	if (s.len - i - 1 < 1 || s.len - i - 1 > 18)
+		return -1;
+	for (k = i + 1; k < s.len; k++) {
+		if (s.p[k] < '0' || s.p[k] > '9')
+			return -1;
+		*id = *id * 10 + (unsigned)(s.p[k] - '0');
+	}
+	return *id ? 0 : -1;
+}
+
+int
+xj_school_problem_list(struct xj_req *r)
+{
+	struct xj_school_actor a;
+	struct list_ctx c;
+	struct xj_str qa;
+	char state[12] = "";
+	unsigned long long after = 0, limit = 0;
+	int rc, e;
+
+	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_READ, &a)) != XJ_OK)
+		return rc;
+	if ((rc = xj_rec_query_uint(r, "limit", LIST_LIMIT_MAX, &limit)) != XJ_OK || r->responded)
+		return rc;
+	qa = xj_req_query(r, "after", &e);
+	if (e != XJ_OK)
+		return e;
+	if (qa.p != NULL && cursor_parse(qa, state, &after) != 0)
+		return xj_resp_error(r, XJ_E_BAD_QUERY, "after");
+	if (limit == 0)
+		limit = LIST_LIMIT_DEF;
+	if ((rc = xj_audit_read(r, "problem_group.list", "org", a.org.code, NULL, 0)) != XJ_OK)
+		return rc;
+	memset(&c, 0, sizeof(c));
+	c.g = xj_resp_json(r, 200);
+	yajl_gen_map_open(c.g);
+	xj_gen_key(c.g, "items");
+	yajl_gen_array_open(c.g);
+	if ((rc = xj_problem_list(r->db, a.org.path, state, after, (int)limit, list_item, &c)) != XJ_OK)
+		return rc;
+	yajl_gen_array_close(c.g);
+	if (c.n == (int)limit) {
+		char cur[40];
+		snprintf(cur, sizeof(cur), "%s.%llu", c.last.state, c.last.id);
+		xj_gen_str(c.g, "next", cur);
+	} else
+		xj_gen_null(c.g, "next");
+	yajl_gen_map_close(c.g);
+	return xj_resp_send(r);
+}
+
+struct members_ctx {
+	const struct xj_school_actor *a;
+	yajl_gen	 g;
+	int		 in_scope;	/* a member's school lies in the actor's scope */
+};
+
+static void
+scope_item(const struct xj_problem_member *m, void *arg)
+{
+	struct members_ctx *c = arg;
+
+	if (xj_school_in_scope(c->a, m->school_path))
+		c->in_scope = 1;
+}
+
+static void
+member_item(const struct xj_problem_member *m, void *arg)
+{
+	struct members_ctx *c = arg;
+	int mine = xj_school_in_scope(c->a, m->school_path);
+	char row[XJ_STUDENT_ROW_MAX], num[XJ_DOCNO_MAX_BYTES + 1], masked[XJ_MASK_CAP];
+	size_t nl = 0;
+
+	yajl_gen_map_open(c->g);
+	xj_gen_int(c->g, "student_id", (long long)m->student_id);
+	xj_gen_bool(c->g, "in_scope", mine);
+	xj_gen_str(c->g, "school_code", m->school_code);
+	xj_gen_str(c->g, "school_name", m->school_name);
+	/* another scope's pupil: which school, not who (R-ORG-3) */
+	if (mine) {
+		xj_gen_str(c->g, "name", m->name);
+		xj_gen_str(c->g, "student_no", m->student_no);
+		xj_gen_str(c->g, "status", m->status);
+	} else {
+		xj_gen_null(c->g, "name");
+		xj_gen_null(c->g, "student_no");
+		xj_gen_null(c->g, "status");
+	}
+	xj_gen_str(c->g, "sex", m->sex);
+	xj_gen_str(c->g, "birth_date", m->birth);
+	xj_gen_str(c->g, "id_doc_type", m->doc_type);
+	/* the one masking rule (domain/mask.h): the area code at most */
+	if (m->idn_ct_len > 0) {
+		xj_student_row(m->student_id, -1, row);
+		if (xj_field_decrypt(xj_auth_keys(), "student.id_number", row, m->idn_ct,
+		    m->idn_ct_len, num, sizeof(num), &nl) != 0 || nl >= sizeof(num)) {
+			/* shown as all stars; the log says which row */
+			xj_log(XJ_LOG_ERROR, "problem_member_decrypt_failed", "%llu", "student",
+			    m->student_id);
+			nl = 0;
+		}
+		xj_mask(m->doc_type[0], num, nl, masked, sizeof(masked));
+		memset(num, 0, sizeof(num));
+		xj_gen_str(c->g, "id_number_masked", masked);
+	} else
+		xj_gen_null(c->g, "id_number_masked");
+	xj_gen_str(c->g, "reason", m->reason);
+	xj_gen_str(c->g, "origin", m->origin);
+	xj_gen_str(c->g, "state", m->state);
+	xj_school_gen_time(c->g, "joined_at", m->joined_at);
+	yajl_gen_map_close(c->g);
+}
+
+int
+xj_school_problem_get(struct xj_req *r)
+{
+	struct xj_problem_member *m = xj_calloc(r->arena, 1, sizeof(*m));
+	struct xj_problem_group grp;
+	struct xj_school_actor a;
+	struct members_ctx c;
+	unsigned long long id;
+	char idbuf[24];
+	int rc;
+
+	if (m == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_READ, &a)) != XJ_OK ||
+	    (rc = xj_school_id_param(r, &id)) != XJ_OK)
+		return rc;
+	if ((rc = xj_problem_group_get(r->db, id, &grp)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	memset(&c, 0, sizeof(c));
+	c.a = &a;
+	/* a group is the actor's when one of its records is */
+	if ((rc = xj_problem_members(r->db, id, MEMBERS_MAX, m, scope_item, &c)) != XJ_OK)
+		return rc;
+	if (!c.in_scope)
+		return XJ_E_NOT_FOUND;
+	snprintf(idbuf, sizeof(idbuf), "%llu", id);
+	if ((rc = xj_audit_read(r, "problem_group.read", "problem_group", idbuf, NULL,
+	    (unsigned long)grp.members)) != XJ_OK)
+		return rc;
+	c.g = xj_resp_json(r, 200);
+	yajl_gen_map_open(c.g);
+	xj_gen_int(c.g, "id", (long long)grp.id);
+	xj_gen_str(c.g, "kind", grp.kind);
+	xj_gen_str(c.g, "state", grp.state);
+	xj_school_gen_time(c.g, "created_at", grp.created_at);
+	if (grp.resolved_at[0])
+		xj_school_gen_time(c.g, "resolved_at", grp.resolved_at);
+	else
+		xj_gen_null(c.g, "resolved_at");
+	xj_gen_key(c.g, "members");
+	yajl_gen_array_open(c.g);
+	if ((rc = xj_problem_members(r->db, id, MEMBERS_MAX, m, member_item, &c)) != XJ_OK)
+		return rc;
+	yajl_gen_array_close(c.g);
+	yajl_gen_map_close(c.g);
+	return xj_resp_send(r);
+}

@@ -1,0 +1,23 @@
+/* problem.h -- the duplicate check at the door (issue 12 item 1, R-DUP-1):
+ * called inside the transaction that creates a student record or changes
+ * its identity data. */
+#ifndef XJ_SCHOOL_PROBLEM_H
+#define XJ_SCHOOL_PROBLEM_H
+
+struct xj_db;
+struct xj_refdata;
+
+/* the kinds found, comma-separated ("same_id,invalid_id"): the longest */
+#define XJ_PROBLEM_KINDS_MAX	40
+
+/* Check record sid against the whole deployment: same identity number,
+ * same name + sex + birth date (normalised, domain/person.h), an invalid
+ * identity number (R-COL-7 with historic area codes, against ref). Each
+ * hit opens or joins a problem group, and every record of it is flagged
+ * (student.problem_open) with a history event. origin names the entry
+ * path ("admission", "change"). kinds gets what was found ("" = none).
+ * XJ_OK or an error; the caller's transaction is rolled back on error. */
+int	xj_problem_check(struct xj_db *, const struct xj_refdata *ref, unsigned long long sid,
+	    const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX]);
+
+#endif

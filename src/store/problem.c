@@ -1,0 +1,228 @@
+/* problem.c -- problem records in the database (see problem.h; issue 12,
+ * R-DUP-1). A group is found by its open key (kind + blind index) under a
+ * unique key, so two admissions of one key at once end in one group. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "problem.h"
+#include "sql.h"
+
+#define S(b)	XJ_COL_STR((b), sizeof(b))
+
+int
+xj_problem_subject(struct xj_db *db, unsigned long long sid, struct xj_problem_subject *p)
+{
+	struct xj_val v = XJ_VI(sid);
+	struct xj_col c[7] = { S(p->name), S(p->sex), S(p->birth), S(p->doc_type),
+	    XJ_COL_BLOB((char *)p->idn_ct, sizeof(p->idn_ct)),
+	    XJ_COL_BLOB((char *)p->child_bidx, sizeof(p->child_bidx)), S(p->status) };
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = xj_db_row(db, XJ_Q_PROB_SUBJECT, &v, 1, c, 7)) != XJ_OK)
+		return rc;
+	p->idn_ct_len = c[4].is_null ? 0 : c[4].len;
+	if (c[5].len != sizeof(p->child_bidx))
+		return XJ_E_INTERNAL;
+	return XJ_OK;
+}
+
+int
+xj_problem_set_person(struct xj_db *db, unsigned long long sid, const unsigned char bidx[32])
+{
+	struct xj_val v[2] = { XJ_VB(bidx, 32), XJ_VI(sid) };
+
+	return xj_db_exec(db, XJ_Q_PROB_SET_PERSON, v, 2);
+}
+
+static int
+ids_of(struct xj_db *db, int q, const struct xj_val *v, unsigned nv, unsigned long long *ids,
+    unsigned *n)
+{
+	int rc;
+
+	*n = 0;
+	if ((rc = xj_db_exec(db, q, v, nv)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_col c = XJ_COL_INT;
+		if ((rc = xj_db_fetch(db, q, &c, 1)) != XJ_OK)
+			break;
+		if (*n < XJ_PROBLEM_PEERS_MAX)
+			ids[(*n)++] = (unsigned long long)c.i;
+	}
+	xj_db_done(db, q);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_problem_peers_id(struct xj_db *db, const unsigned char bidx[32], unsigned long long sid,
+    unsigned long long *ids, unsigned *n)
+{
+	struct xj_val v[3] = { XJ_VB(bidx, 32), XJ_VI(sid), XJ_VI(XJ_PROBLEM_PEERS_MAX) };
+
+	return ids_of(db, XJ_Q_PROB_PEERS_ID, v, 3, ids, n);
+}
+
+int
+xj_problem_peers_person(struct xj_db *db, const unsigned char person[32],
+    const unsigned char child[32], unsigned long long sid, unsigned long long *ids, unsigned *n)
+{
+	struct xj_val v[4] = { XJ_VB(person, 32), XJ_VI(sid), XJ_VB(child, 32),
+	    XJ_VI(XJ_PROBLEM_PEERS_MAX) };
+
+	return ids_of(db, XJ_Q_PROB_PEERS_PERSON, v, 4, ids, n);
+}
+
+int
+xj_problem_group_open(struct xj_db *db, const char *kind, const unsigned char key[32],
+    unsigned long long *gid)
+{
+	unsigned char open_key[40];
+	size_t kl = strlen(kind);
+	struct xj_col c = XJ_COL_INT;
+	int rc;
+
+	/* kind (at most 10 bytes here) + ':' + the key: 33..43 > 40 would
+	 * not fit, so the kind is cut to its first 7 bytes, still distinct
+	 * (same_id, same_pe, invalid) */
+	if (kl > 7)
+		kl = 7;
+	memcpy(open_key, kind, kl);
+	open_key[kl] = ':';
+	memcpy(open_key + kl + 1, key, 32);
+	{
+		struct xj_val v[3] = { XJ_VS(kind), XJ_VB(key, 32), XJ_VB(open_key, kl + 33) };
+		if ((rc = xj_db_exec(db, XJ_Q_PROB_GROUP_OPEN, v, 3)) != XJ_OK)
+			return rc;
+	}
+	{
+		struct xj_val v = XJ_VB(open_key, kl + 33);
+		if ((rc = xj_db_row(db, XJ_Q_PROB_GROUP_BY_KEY, &v, 1, &c, 1)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	}
+	*gid = (unsigned long long)c.i;
+	return XJ_OK;
+}
+
+int
+xj_problem_member_add(struct xj_db *db, unsigned long long gid, unsigned long long sid,
+    const char *reason, const char *origin, int *joined)
+{
+	struct xj_val v[4] = { XJ_VI(gid), XJ_VS(reason), XJ_VS(origin), XJ_VI(sid) };
+	struct xj_val g = XJ_VI(gid), s = XJ_VI(sid);
+	int rc;
+
+	*joined = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_MEMBER_ADD, v, 4)) != XJ_OK)
+		return rc;
+	if (xj_db_affected(db, XJ_Q_PROB_MEMBER_ADD) == 0)
+		return XJ_OK;
+	*joined = 1;
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_GROUP_GREW, &g, 1)) != XJ_OK ||
+	    (rc = xj_db_exec(db, XJ_Q_PROB_FLAG, &s, 1)) != XJ_OK)
+		return rc;
+	return xj_db_exec(db, XJ_Q_PROB_EVENT, &s, 1);
+}
+
+static void
+group_cols(struct xj_problem_group *g, struct xj_col *c)
+{
+	c[0] = XJ_COL_INT;
+	c[1] = S(g->kind);
+	c[2] = S(g->state);
+	c[3] = XJ_COL_INT;
+	c[4] = S(g->created_at);
+}
+
+int
+xj_problem_list(struct xj_db *db, const char *path, const char *after_state,
+    unsigned long long after_id, int limit,
+    void (*fn)(const struct xj_problem_group *, void *), void *arg)
+{
+	char like[132];
+	struct xj_val v[5];
+	int rc;
+
+	/* an org path is digits and slashes: no LIKE metacharacter to escape */
+	snprintf(like, sizeof(like), "%s%%", path);
+	v[0] = XJ_VS(like);
+	v[1] = XJ_VS(after_state);
+	v[2] = XJ_VS(after_state);
+	v[3] = XJ_VI(after_id ? after_id : ~0ULL >> 1);
+	v[4] = XJ_VI(limit);
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_LIST, v, 5)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_problem_group g;
+		struct xj_col c[5];
+
+		memset(&g, 0, sizeof(g));
+		group_cols(&g, c);
+		if ((rc = xj_db_fetch(db, XJ_Q_PROB_LIST, c, 5)) != XJ_OK)
+			break;
+		g.id = (unsigned long long)c[0].i;
+		g.members = (int)c[3].i;
+		fn(&g, arg);
+	}
+	xj_db_done(db, XJ_Q_PROB_LIST);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_problem_group_get(struct xj_db *db, unsigned long long id, struct xj_problem_group *g)
+{
+	struct xj_val v = XJ_VI(id);
+	struct xj_col c[6];
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	group_cols(g, c);
+	c[5] = S(g->resolved_at);
+	if ((rc = xj_db_row(db, XJ_Q_PROB_GROUP_GET, &v, 1, c, 6)) != XJ_OK)
+		return rc;
+	g->id = (unsigned long long)c[0].i;
+	g->members = (int)c[3].i;
+	return XJ_OK;
+}
+
+int
+xj_problem_members(struct xj_db *db, unsigned long long gid, int limit,
+    struct xj_problem_member *m, void (*fn)(const struct xj_problem_member *, void *), void *arg)
+{
+	struct xj_val v[2] = { XJ_VI(gid), XJ_VI(limit) };
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_MEMBERS, v, 2)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_col c[15];
+
+		memset(m, 0, sizeof(*m));
+		c[0] = XJ_COL_INT;
+		c[1] = S(m->school_path);
+		c[2] = S(m->reason);
+		c[3] = S(m->origin);
+		c[4] = S(m->state);
+		c[5] = S(m->joined_at);
+		c[6] = S(m->school_code);
+		c[7] = S(m->school_name);
+		c[8] = S(m->name);
+		c[9] = S(m->sex);
+		c[10] = S(m->birth);
+		c[11] = S(m->doc_type);
+		c[12] = XJ_COL_BLOB((char *)m->idn_ct, sizeof(m->idn_ct));
+		c[13] = S(m->student_no);
+		c[14] = S(m->status);
+		if ((rc = xj_db_fetch(db, XJ_Q_PROB_MEMBERS, c, 15)) != XJ_OK)
+			break;
+		m->student_id = (unsigned long long)c[0].i;
+		m->idn_ct_len = c[12].is_null ? 0 : c[12].len;
+		fn(m, arg);
+	}
+	xj_db_done(db, XJ_Q_PROB_MEMBERS);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}

@@ -1,0 +1,82 @@
+/* problem.h -- problem records (问题学籍, issue 12, R-DUP-1) in the
+ * database: the subject of a check, its peers, problem groups and their
+ * members. Each function does one statement's worth; the check itself
+ * (what is a hit, which group) is school/problem.c's. */
+#ifndef XJ_STORE_PROBLEM_H
+#define XJ_STORE_PROBLEM_H
+
+#include "db/db.h"
+#include "registration.h"	/* XJ_CT_MAX */
+
+/* the most records read as peers of one record: a group larger than this
+ * is a data accident (a bulk import of one number), not a family */
+#define XJ_PROBLEM_PEERS_MAX	64
+
+struct xj_problem_subject {
+	char		 name[257];
+	char		 sex[2];
+	char		 birth[11];
+	char		 doc_type[2];
+	unsigned char	 idn_ct[XJ_CT_MAX];
+	unsigned long	 idn_ct_len;
+	unsigned char	 child_bidx[32];
+	char		 status[17];
+};
+
+/* The record, locked for the transaction. XJ_OK, XJ_NO_ROW or a db error. */
+int	xj_problem_subject(struct xj_db *, unsigned long long sid, struct xj_problem_subject *);
+int	xj_problem_set_person(struct xj_db *, unsigned long long sid, const unsigned char bidx[32]);
+/* Other live records (not graduated, not deleted) with the same identity
+ * number, or the same person key and another identity number: their ids
+ * into ids (at most XJ_PROBLEM_PEERS_MAX), *n the count. */
+int	xj_problem_peers_id(struct xj_db *, const unsigned char bidx[32], unsigned long long sid,
+	    unsigned long long *ids, unsigned *n);
+int	xj_problem_peers_person(struct xj_db *, const unsigned char person[32],
+	    const unsigned char child[32], unsigned long long sid, unsigned long long *ids, unsigned *n);
+/* The open group of kind for key, opened when there is none: *gid. */
+int	xj_problem_group_open(struct xj_db *, const char *kind, const unsigned char key[32],
+	    unsigned long long *gid);
+/* The record joins the group (reason, origin); *joined 0 when it was
+ * already a member. A new member is flagged (student.problem_open) and
+ * gets a history event. */
+int	xj_problem_member_add(struct xj_db *, unsigned long long gid, unsigned long long sid,
+	    const char *reason, const char *origin, int *joined);
+
+struct xj_problem_group {
+	unsigned long long id;
+	char		 kind[16];
+	char		 state[12];
+	int		 members;
+	char		 created_at[20];
+	char		 resolved_at[20];
+};
+/* The groups with a member under path (an org path), open first, newest
+ * first, after the cursor (state "" = from the start), at most limit. */
+int	xj_problem_list(struct xj_db *, const char *path, const char *after_state,
+	    unsigned long long after_id, int limit,
+	    void (*fn)(const struct xj_problem_group *, void *), void *);
+int	xj_problem_group_get(struct xj_db *, unsigned long long id, struct xj_problem_group *);
+
+struct xj_problem_member {
+	unsigned long long student_id;
+	char		 school_path[129];
+	char		 reason[25];
+	char		 origin[17];
+	char		 state[20];
+	char		 joined_at[20];
+	char		 school_code[13];
+	char		 school_name[401];
+	char		 name[257];
+	char		 sex[2];
+	char		 birth[11];
+	char		 doc_type[2];
+	unsigned char	 idn_ct[XJ_CT_MAX];
+	unsigned long	 idn_ct_len;
+	char		 student_no[20];
+	char		 status[17];
+};
+/* The members of a group, at most limit; m is filled for each call. */
+int	xj_problem_members(struct xj_db *, unsigned long long gid, int limit,
+	    struct xj_problem_member *m, void (*fn)(const struct xj_problem_member *, void *), void *);
+
+#endif
