@@ -306,6 +306,7 @@ struct decide_tx {
 	 * duplicate check took over the whole request (Server-Timing) */
 	const struct xj_refdata		*ref;
 	long long			 check_ns;
+	struct xj_student_identity	 ident;	/* the child's, as just recorded */
 };
 
 static struct fate *
@@ -360,7 +361,8 @@ decide_child(struct xj_db *db, struct decide_tx *t, unsigned long long reg_id)
 		if ((rc = xj_reg_move(db, reg_id, ap.pos, to)) != XJ_OK)
 			return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;
 		/* R-ADM-2: the approved admission, and only it, creates the record */
-		rc = xj_student_create_from_registration(db, xj_auth_keys(), reg_id, ap.adm_school_id, &student);
+		rc = xj_student_create_from_registration(db, xj_auth_keys(), reg_id, ap.adm_school_id,
+		    &student, &t->ident);
 		if (rc != XJ_OK)
 			return rc == XJ_E_CONFLICT ? XJ_E_REG_TRANSITION : rc;
 		/* issue 12, R-DUP-1: the duplicate check at the door, in this
@@ -370,7 +372,8 @@ decide_child(struct xj_db *db, struct decide_tx *t, unsigned long long reg_id)
 			struct timespec c0, c1;
 
 			clock_gettime(CLOCK_MONOTONIC, &c0);
-			rc = xj_problem_check(db, t->ref, student, "admission", kinds);
+			rc = xj_problem_check_identity(db, t->ref, student, &t->ident, "admission",
+			    kinds);
 			clock_gettime(CLOCK_MONOTONIC, &c1);
 			t->check_ns += (c1.tv_sec - c0.tv_sec) * 1000000000LL + (c1.tv_nsec - c0.tv_nsec);
 			if (rc != XJ_OK)

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/auth.h"
@@ -101,75 +102,97 @@ add_kind(char kinds[XJ_PROBLEM_KINDS_MAX], const char *k)
 }
 
 int
-xj_problem_check(struct xj_db *db, const struct xj_refdata *ref, unsigned long long sid,
-    const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX])
+xj_problem_check_identity(struct xj_db *db, const struct xj_refdata *ref, unsigned long long sid,
+    const struct xj_student_identity *p, const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX])
 {
-	struct xj_problem_subject p;
-	unsigned long long peers[XJ_PROBLEM_PEERS_MAX];
-	unsigned char person[XJ_BLIND_LEN];
-	char key[XJ_PERSON_KEY_MAX];
+	unsigned long long peers[2 * XJ_PROBLEM_PEERS_MAX], same[XJ_PROBLEM_PEERS_MAX],
+	    like[XJ_PROBLEM_PEERS_MAX];
+	int is_same[2 * XJ_PROBLEM_PEERS_MAX];
+	unsigned n, ns = 0, nl = 0;
 	const char *bad = NULL;
-	unsigned n;
-	size_t kl;
 	int rc;
 
 	kinds[0] = '\0';
 	if (ref == NULL)
 		return XJ_E_UNAVAILABLE;
-	if ((rc = xj_problem_subject(db, sid, &p)) != XJ_OK)
-		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
-
-	/* same identity number: a type Z record's index is random (no
-	 * document, regform.c) and never matches */
-	if ((rc = xj_problem_peers_id(db, p.child_bidx, sid, peers, &n)) != XJ_OK)
+	/* both keys in one lookup; without a person key (a blank name) the
+	 * number stands in for it and finds nothing more. A type Z record's
+	 * number index is random (no document, regform.c): it never matches */
+	if ((rc = xj_problem_peers(db, p->child_bidx, p->has_person ? p->person_bidx : p->child_bidx,
+	    sid, peers, is_same, &n)) != XJ_OK)
 		return rc;
-	if (n) {
-		if ((rc = join(db, "same_id", p.child_bidx, sid, "same_id", peers, n, origin)) != XJ_OK)
+	for (unsigned i = 0; i < n; i++) {
+		if (is_same[i] && ns < XJ_PROBLEM_PEERS_MAX)
+			same[ns++] = peers[i];
+		else if (!is_same[i] && nl < XJ_PROBLEM_PEERS_MAX)
+			like[nl++] = peers[i];
+	}
+	if (ns) {
+		if ((rc = join(db, "same_id", p->child_bidx, sid, "same_id", same, ns, origin)) != XJ_OK)
 			return rc;
 		add_kind(kinds, "same_id");
 	}
-
-	/* same name + sex + birth date, another number */
-	kl = xj_person_key(p.name, strlen(p.name), p.sex, p.birth, key, sizeof(key));
-	if (kl != (size_t)-1) {
-		if (xj_blind_index(xj_auth_keys(), "student.person", key, kl, person) != 0)
-			return XJ_E_INTERNAL;
-		if ((rc = xj_problem_set_person(db, sid, person)) != XJ_OK ||
-		    (rc = xj_problem_peers_person(db, person, p.child_bidx, sid, peers, &n)) != XJ_OK)
+	if (nl) {
+		if ((rc = join(db, "same_person", p->person_bidx, sid, "same_person", like, nl,
+		    origin)) != XJ_OK)
 			return rc;
-		if (n) {
-			if ((rc = join(db, "same_person", person, sid, "same_person", peers, n,
-			    origin)) != XJ_OK)
-				return rc;
-			add_kind(kinds, "same_person");
-		}
+		add_kind(kinds, "same_person");
 	}
 
 	/* an invalid identity number (R-COL-7): the form refuses one, but a
 	 * record's sex or birth date may disagree with it after a change, an
 	 * import or the exchange may bring one, and an area code is checked
-	 * against the history list of the day */
-	if (p.doc_type[0] == '1' && p.idn_ct_len > 0) {
-		char num[XJ_DOCNO_MAX_BYTES + 1], row[XJ_STUDENT_ROW_MAX];
-		size_t nl = 0;
+	 * against the history list of the day. Decrypted here, in memory,
+	 * and wiped. */
+	if (p->doc_type[0] == '1' && p->idn_ct_len > 0) {
+		char num[XJ_DOCNO_MAX_BYTES + 1];
+		size_t len = 0;
 
-		xj_student_row(sid, -1, row);
-		if (xj_field_decrypt(xj_auth_keys(), "student.id_number", row, p.idn_ct, p.idn_ct_len,
-		    num, sizeof(num), &nl) != 0 || nl >= sizeof(num))
+		if (xj_field_decrypt(xj_auth_keys(), p->ct_aad, p->ct_row, p->idn_ct, p->idn_ct_len,
+		    num, sizeof(num), &len) != 0 || len >= sizeof(num))
 			return XJ_E_INTERNAL;
-		num[nl] = '\0';
+		num[len] = '\0';
 		for (char *c = num; *c; c++)
 			if (*c == 'x')
 				*c = 'X';
-		bad = id_invalid(ref, num, p.sex, p.birth);
+		bad = id_invalid(ref, num, p->sex, p->birth);
 		memset(num, 0, sizeof(num));
 		if (bad != NULL) {
-			if ((rc = join(db, "invalid_id", p.child_bidx, sid, bad, NULL, 0, origin)) != XJ_OK)
+			if ((rc = join(db, "invalid_id", p->child_bidx, sid, bad, NULL, 0, origin)) != XJ_OK)
 				return rc;
 			add_kind(kinds, "invalid_id");
 		}
 	}
 	return XJ_OK;
+}
+
+int
+xj_problem_check(struct xj_db *db, const struct xj_refdata *ref, unsigned long long sid,
+    const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX])
+{
+	struct xj_student_identity *p = calloc(1, sizeof(*p));
+	int rc;
+
+	kinds[0] = '\0';
+	if (p == NULL)
+		return XJ_E_INTERNAL;
+	if ((rc = xj_problem_subject(db, sid, p)) != XJ_OK) {
+		rc = rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+		goto out;
+	}
+	/* the person key of the data as it is now (a changed name, sex or
+	 * birth date has another key) */
+	if ((p->has_person = xj_student_person_bidx(xj_auth_keys(), p->name, p->sex, p->birth,
+	    p->person_bidx)) < 0) {
+		rc = XJ_E_INTERNAL;
+		goto out;
+	}
+	if (p->has_person && (rc = xj_problem_set_person(db, sid, p->person_bidx)) != XJ_OK)
+		goto out;
+	rc = xj_problem_check_identity(db, ref, sid, p, origin, kinds);
+out:
+	free(p);
+	return rc;
 }
 
 /* ---- reading --------------------------------------------------------- */

@@ -19,5 +19,12 @@ struct xj_refdata;
  * XJ_OK or an error; the caller's transaction is rolled back on error. */
 int	xj_problem_check(struct xj_db *, const struct xj_refdata *ref, unsigned long long sid,
 	    const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX]);
+/* The same for a record whose identity the caller has just read or
+ * written (the admission: store/student.h fills it while creating the
+ * record, person_bidx stored with the row): no second read. */
+struct xj_student_identity;
+int	xj_problem_check_identity(struct xj_db *, const struct xj_refdata *ref,
+	    unsigned long long sid, const struct xj_student_identity *id, const char *origin,
+	    char kinds[XJ_PROBLEM_KINDS_MAX]);
 
 #endif

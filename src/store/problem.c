@@ -13,20 +13,28 @@
 #define S(b)	XJ_COL_STR((b), sizeof(b))
 
 int
-xj_problem_subject(struct xj_db *db, unsigned long long sid, struct xj_problem_subject *p)
+xj_problem_subject(struct xj_db *db, unsigned long long sid, struct xj_student_identity *p)
 {
 	struct xj_val v = XJ_VI(sid);
-	struct xj_col c[7] = { S(p->name), S(p->sex), S(p->birth), S(p->doc_type),
-	    XJ_COL_BLOB((char *)p->idn_ct, sizeof(p->idn_ct)),
-	    XJ_COL_BLOB((char *)p->child_bidx, sizeof(p->child_bidx)), S(p->status) };
+	struct xj_col c[7];
 	int rc;
 
 	memset(p, 0, sizeof(*p));
+	c[0] = S(p->name);
+	c[1] = S(p->sex);
+	c[2] = S(p->birth);
+	c[3] = S(p->doc_type);
+	c[4] = XJ_COL_BLOB((char *)p->idn_ct, sizeof(p->idn_ct));
+	c[5] = XJ_COL_BLOB((char *)p->child_bidx, sizeof(p->child_bidx));
+	c[6] = XJ_COL_BLOB((char *)p->person_bidx, sizeof(p->person_bidx));
 	if ((rc = xj_db_row(db, XJ_Q_PROB_SUBJECT, &v, 1, c, 7)) != XJ_OK)
 		return rc;
 	p->idn_ct_len = c[4].is_null ? 0 : c[4].len;
 	if (c[5].len != sizeof(p->child_bidx))
 		return XJ_E_INTERNAL;
+	p->has_person = !c[6].is_null && c[6].len == sizeof(p->person_bidx);
+	p->ct_aad = "student.id_number";
+	xj_student_row(sid, -1, p->ct_row);
 	return XJ_OK;
 }
 
@@ -38,43 +46,29 @@ xj_problem_set_person(struct xj_db *db, unsigned long long sid, const unsigned c
 	return xj_db_exec(db, XJ_Q_PROB_SET_PERSON, v, 2);
 }
 
-static int
-ids_of(struct xj_db *db, int q, const struct xj_val *v, unsigned nv, unsigned long long *ids,
-    unsigned *n)
+int
+xj_problem_peers(struct xj_db *db, const unsigned char child[32], const unsigned char person[32],
+    unsigned long long sid, unsigned long long *ids, int *same_id, unsigned *n)
 {
+	struct xj_val v[5] = { XJ_VB(child, 32), XJ_VB(child, 32), XJ_VB(person, 32), XJ_VI(sid),
+	    XJ_VI(2 * XJ_PROBLEM_PEERS_MAX) };
 	int rc;
 
 	*n = 0;
-	if ((rc = xj_db_exec(db, q, v, nv)) != XJ_OK)
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_PEERS, v, 5)) != XJ_OK)
 		return rc;
 	for (;;) {
-		struct xj_col c = XJ_COL_INT;
-		if ((rc = xj_db_fetch(db, q, &c, 1)) != XJ_OK)
+		struct xj_col c[2] = { XJ_COL_INT, XJ_COL_INT };
+		if ((rc = xj_db_fetch(db, XJ_Q_PROB_PEERS, c, 2)) != XJ_OK)
 			break;
-		if (*n < XJ_PROBLEM_PEERS_MAX)
-			ids[(*n)++] = (unsigned long long)c.i;
+		if (*n < 2 * XJ_PROBLEM_PEERS_MAX) {
+			ids[*n] = (unsigned long long)c[0].i;
+			same_id[*n] = c[1].i != 0;
+			(*n)++;
+		}
 	}
-	xj_db_done(db, q);
+	xj_db_done(db, XJ_Q_PROB_PEERS);
 	return rc == XJ_NO_ROW ? XJ_OK : rc;
-}
-
-int
-xj_problem_peers_id(struct xj_db *db, const unsigned char bidx[32], unsigned long long sid,
-    unsigned long long *ids, unsigned *n)
-{
-	struct xj_val v[3] = { XJ_VB(bidx, 32), XJ_VI(sid), XJ_VI(XJ_PROBLEM_PEERS_MAX) };
-
-	return ids_of(db, XJ_Q_PROB_PEERS_ID, v, 3, ids, n);
-}
-
-int
-xj_problem_peers_person(struct xj_db *db, const unsigned char person[32],
-    const unsigned char child[32], unsigned long long sid, unsigned long long *ids, unsigned *n)
-{
-	struct xj_val v[4] = { XJ_VB(person, 32), XJ_VI(sid), XJ_VB(child, 32),
-	    XJ_VI(XJ_PROBLEM_PEERS_MAX) };
-
-	return ids_of(db, XJ_Q_PROB_PEERS_PERSON, v, 4, ids, n);
 }
 
 int

@@ -7,32 +7,25 @@
 
 #include "db/db.h"
 #include "registration.h"	/* XJ_CT_MAX */
+#include "student.h"
 
 /* the most records read as peers of one record: a group larger than this
  * is a data accident (a bulk import of one number), not a family */
 #define XJ_PROBLEM_PEERS_MAX	64
 
-struct xj_problem_subject {
-	char		 name[257];
-	char		 sex[2];
-	char		 birth[11];
-	char		 doc_type[2];
-	unsigned char	 idn_ct[XJ_CT_MAX];
-	unsigned long	 idn_ct_len;
-	unsigned char	 child_bidx[32];
-	char		 status[17];
-};
+struct xj_student_identity;
 
-/* The record, locked for the transaction. XJ_OK, XJ_NO_ROW or a db error. */
-int	xj_problem_subject(struct xj_db *, unsigned long long sid, struct xj_problem_subject *);
+/* The record's identity (store/student.h) from its own row, locked for
+ * the transaction; its person_bidx as stored (has_person 0 when NULL).
+ * XJ_OK, XJ_NO_ROW or a db error. */
+int	xj_problem_subject(struct xj_db *, unsigned long long sid, struct xj_student_identity *);
 int	xj_problem_set_person(struct xj_db *, unsigned long long sid, const unsigned char bidx[32]);
 /* Other live records (not graduated, not deleted) with the same identity
- * number, or the same person key and another identity number: their ids
- * into ids (at most XJ_PROBLEM_PEERS_MAX), *n the count. */
-int	xj_problem_peers_id(struct xj_db *, const unsigned char bidx[32], unsigned long long sid,
-	    unsigned long long *ids, unsigned *n);
-int	xj_problem_peers_person(struct xj_db *, const unsigned char person[32],
-	    const unsigned char child[32], unsigned long long sid, unsigned long long *ids, unsigned *n);
+ * number or the same person key, in one lookup: their ids into ids and
+ * same_id[i] 1 when ids[i] has the same number (at most
+ * XJ_PROBLEM_PEERS_MAX of each kind), *n the count. */
+int	xj_problem_peers(struct xj_db *, const unsigned char child[32], const unsigned char person[32],
+	    unsigned long long sid, unsigned long long *ids, int *same_id, unsigned *n);
 /* The open group of kind for key, opened when there is none: *gid. */
 int	xj_problem_group_open(struct xj_db *, const char *kind, const unsigned char key[32],
 	    unsigned long long *gid);

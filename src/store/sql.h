@@ -424,19 +424,20 @@
 	/* store/student.c: student records, classes, roster, search, term \
 	 * registration, statistics (R-ADM-2, R-REC-1..5; issue 4 §4-6) */ \
 	X(STU_REG_SOURCE,    0, \
-	  "SELECT county_code, year, DATE_FORMAT(birth_date, '%Y-%m-%d') FROM registration WHERE id = ?") \
+	  "SELECT county_code, year, DATE_FORMAT(birth_date, '%Y-%m-%d'), child_name, sex, id_doc_type," \
+	  " child_bidx, prereg_no, id_number_ct FROM registration WHERE id = ?") \
 	X(STU_BY_REG,        0, "SELECT id FROM student WHERE registration_id = ?") \
 	X(STU_NO_RESERVE,    XJ_SQL_DUP_OK, \
 	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, 0, UTC_TIMESTAMP(6))") \
 	X(STU_NO_BIND,       0, "UPDATE student_no_issued SET student_id = ? WHERE student_no = ?") \
 	X(STU_INSERT,        XJ_SQL_DUP_OK, \
 	  "INSERT INTO student (registration_id, school_org_id, county_code, student_no, student_no_kind," \
-	  " name, sex, birth_date, id_doc_type, id_number_ct, child_bidx, ethnicity, nationality," \
+	  " name, sex, birth_date, id_doc_type, id_number_ct, child_bidx, person_bidx, ethnicity, nationality," \
 	  " hukou_nature, hukou_code, birthplace, native_place, current_address, home_address," \
 	  " contact_address, local_family, left_behind, migrant_worker_child, entry_year, level," \
 	  " status, created_at, updated_at)" \
 	  " SELECT id, ?, county_code, ?, 'L', child_name, sex, birth_date, id_doc_type, id_number_ct," \
-	  " child_bidx, ethnicity, nationality, hukou_nature, hukou_code, birthplace, native_place," \
+	  " child_bidx, ?, ethnicity, nationality, hukou_nature, hukou_code, birthplace, native_place," \
 	  " current_address, home_address, contact_address, local_family, left_behind," \
 	  " migrant_worker_child, year, 1, 'in_school', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)" \
 	  " FROM registration WHERE id = ?") \
@@ -1061,13 +1062,13 @@
 	 * retried by xj_tx_run) instead of both missing the other. */ \
 	X(PROB_SUBJECT,      0, \
 	  "SELECT s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct," \
-	  " s.child_bidx, s.status FROM student s WHERE s.id = ? FOR UPDATE") \
+	  " s.child_bidx, s.person_bidx FROM student s WHERE s.id = ? FOR UPDATE") \
 	X(PROB_SET_PERSON,   0, "UPDATE student SET person_bidx = ? WHERE id = ?") \
-	X(PROB_PEERS_ID,     0, \
-	  "SELECT id FROM student WHERE child_bidx = ? AND id <> ?" \
-	  " AND status NOT IN ('graduated', 'deleted') ORDER BY id LIMIT ? LOCK IN SHARE MODE") \
-	X(PROB_PEERS_PERSON, 0, \
-	  "SELECT id FROM student WHERE person_bidx = ? AND id <> ? AND child_bidx <> ?" \
+	/* both keys in one round trip (an index merge of student_child and \
+	 * student_person): the second column says which -- a record with the \
+	 * same number is a same_id peer even when its name matches too */ \
+	X(PROB_PEERS,        0, \
+	  "SELECT id, child_bidx = ? FROM student WHERE (child_bidx = ? OR person_bidx = ?) AND id <> ?" \
 	  " AND status NOT IN ('graduated', 'deleted') ORDER BY id LIMIT ? LOCK IN SHARE MODE") \
 	X(PROB_GROUP_OPEN,   0, \
 	  "INSERT IGNORE INTO problem_group (kind, key_bidx, open_key, created_at)" \
