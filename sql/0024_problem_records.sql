@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS problem_group (
 -- id_birth, id_area, id_sex, id_birth_mismatch). origin: the entry path
 -- (admission, change, ...). state: open until the school resolves it
 -- (issue 12 item 3: corroborated, changed, deleted, auto_corroborated).
+-- A deleted record gets student.status 'deleted' (R-DUP-2: it leaves the
+-- rosters and the checks, and stays readable by its school and county).
 CREATE TABLE IF NOT EXISTS problem_member (
 	group_id		BIGINT UNSIGNED	NOT NULL,
 	student_id		BIGINT UNSIGNED	NOT NULL,
@@ -53,6 +55,11 @@ CREATE TABLE IF NOT EXISTS problem_member (
 	state			ENUM('open','corroborated','changed','deleted','auto_corroborated')
 				NOT NULL DEFAULT 'open',
 	joined_at		DATETIME(6)	NOT NULL,
+	-- the resolution (R-DUP-2): the school's evidence text (files are a
+	-- later part), who and when
+	evidence		VARCHAR(500)	NULL,
+	resolved_by		INT UNSIGNED	NULL,
+	resolved_at		DATETIME(6)	NULL,
 	PRIMARY KEY (group_id, student_id),
 	KEY problem_member_student (student_id, group_id),
 	KEY problem_member_scope (school_path, group_id)

@@ -162,9 +162,9 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "transfer_freeze",	"SELECT" },
 	/* issue 12 (sql/0024): problem groups and their members are written,
 	 * never deleted (a resolved group is history); a member's row
-	 * changes with its resolution (item 3, not yet) */
+	 * changes with its resolution */
 	{ "problem_group",	"SELECT, INSERT, UPDATE" },
-	{ "problem_member",	"SELECT, INSERT" },
+	{ "problem_member",	"SELECT, INSERT, UPDATE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

@@ -24,12 +24,16 @@
 
 #include "auth/auth.h"
 #include "auth/readaudit.h"
+#include <stddef.h>
+
 #include "core/arena.h"
+#include "core/bind.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/req.h"
 #include "crypto/field.h"
 #include "db/db.h"
+#include "db/tx.h"
 #include "domain/idnum.h"
 #include "domain/mask.h"
 #include "domain/person.h"
@@ -352,33 +356,30 @@ member_item(const struct xj_problem_member *m, void *arg)
 	yajl_gen_map_close(c->g);
 }
 
-int
-xj_school_problem_get(struct xj_req *r)
+/* The group as staff read it (200), or 404 when none of its records is
+ * in the actor's scope. audit: a read (the get), not after a write. */
+static int
+group_view(struct xj_req *r, const struct xj_school_actor *a, unsigned long long id, int audit)
 {
 	struct xj_problem_member *m = xj_calloc(r->arena, 1, sizeof(*m));
 	struct xj_problem_group grp;
-	struct xj_school_actor a;
 	struct members_ctx c;
-	unsigned long long id;
 	char idbuf[24];
 	int rc;
 
 	if (m == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_READ, &a)) != XJ_OK ||
-	    (rc = xj_school_id_param(r, &id)) != XJ_OK)
-		return rc;
 	if ((rc = xj_problem_group_get(r->db, id, &grp)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
 	memset(&c, 0, sizeof(c));
-	c.a = &a;
+	c.a = a;
 	/* a group is the actor's when one of its records is */
 	if ((rc = xj_problem_members(r->db, id, MEMBERS_MAX, m, scope_item, &c)) != XJ_OK)
 		return rc;
 	if (!c.in_scope)
 		return XJ_E_NOT_FOUND;
 	snprintf(idbuf, sizeof(idbuf), "%llu", id);
-	if ((rc = xj_audit_read(r, "problem_group.read", "problem_group", idbuf, NULL,
+	if (audit && (rc = xj_audit_read(r, "problem_group.read", "problem_group", idbuf, NULL,
 	    (unsigned long)grp.members)) != XJ_OK)
 		return rc;
 	c.g = xj_resp_json(r, 200);
@@ -398,4 +399,161 @@ xj_school_problem_get(struct xj_req *r)
 	yajl_gen_array_close(c.g);
 	yajl_gen_map_close(c.g);
 	return xj_resp_send(r);
+}
+
+int
+xj_school_problem_get(struct xj_req *r)
+{
+	struct xj_school_actor a;
+	unsigned long long id;
+	int rc;
+
+	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_READ, &a)) != XJ_OK ||
+	    (rc = xj_school_id_param(r, &id)) != XJ_OK)
+		return rc;
+	return group_view(r, &a, id, 1);
+}
+
+/* ---- resolution (R-DUP-2, R-DUP-3) ----------------------------------- */
+
+struct resolve_in {
+	struct xj_num	 student_id;
+	struct xj_str	 action;
+	struct xj_str	 evidence;
+};
+
+static int
+action_check(struct xj_str s)
+{
+	/* corroborate and change (the county approves them, on the workflow
+	 * engine) are the next increment */
+	return xj_str_eq(s, "delete") ? XJ_OK : XJ_E_F_CODE;
+}
+
+static const struct xj_field resolve_fields[] = {
+	{ "student_id", XJ_F_INT, XJ_REQ, 1, 999999999999999999LL, NULL,
+	  offsetof(struct resolve_in, student_id), NULL, 0, 0, 0 },
+	{ "action", XJ_F_STR, XJ_REQ, 1, 16, action_check, offsetof(struct resolve_in, action), NULL, 0, 0, 0 },
+	{ "evidence", XJ_F_STR, XJ_REQ | XJ_MULTILINE, 1, 500, NULL, offsetof(struct resolve_in, evidence),
+	  NULL, 0, 0, 0 },
+	XJ_FIELD_END
+};
+
+struct resolve_tx {
+	struct xj_req			*r;
+	const struct xj_school_actor	*a;
+	unsigned long long		 gid, sid;
+	const char			*evidence;
+	struct xj_problem_state		 m[MEMBERS_MAX];
+	int				 n;
+};
+
+static const char *
+state_of(const struct resolve_tx *t, unsigned long long sid)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->m[i].student_id == sid)
+			return t->m[i].state;
+	return NULL;
+}
+
+/* R-DUP-3 and the group's end: when every record but one is deleted (or
+ * changed and approved), the last is corroborated and approved by the
+ * system; a group with no open record is resolved; every member's flag
+ * follows its rows. */
+static int
+settle(struct xj_db *db, struct resolve_tx *t)
+{
+	int rc, gone = 0, open = 0, last = -1;
+
+	if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
+		return rc;
+	for (int i = 0; i < t->n; i++) {
+		if (strcmp(t->m[i].state, "deleted") == 0 || strcmp(t->m[i].state, "changed") == 0)
+			gone++;
+		else if (strcmp(t->m[i].state, "open") == 0) {
+			open++;
+			last = i;
+		}
+	}
+	if (t->n >= 2 && gone == t->n - 1 && open == 1) {
+		if ((rc = xj_problem_member_set(db, t->gid, t->m[last].student_id, "auto_corroborated",
+		    NULL, 0)) != XJ_OK ||
+		    (rc = xj_problem_event(db, t->m[last].student_id, "problem_auto_ok")) != XJ_OK)
+			return rc;
+		open = 0;
+	}
+	if (open == 0 && (rc = xj_problem_group_resolve(db, t->gid)) != XJ_OK)
+		return rc;
+	for (int i = 0; i < t->n; i++)
+		if ((rc = xj_problem_reflag(db, t->m[i].student_id)) != XJ_OK)
+			return rc;
+	return XJ_OK;
+}
+
+static int
+resolve_tx(struct xj_db *db, void *arg)
+{
+	struct resolve_tx *t = arg;
+	char state[12], sidbuf[24];
+	const char *ms;
+	int rc;
+
+	/* the group row first: resolutions of one group take turns, and the
+	 * last one sees what the others did (R-DUP-3) */
+	if ((rc = xj_problem_group_lock(db, t->gid, state)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
+		return rc;
+	/* the school resolves its own records; any other is not there */
+	for (int i = 0; i < t->n; i++)
+		if (t->m[i].student_id == t->sid && !xj_school_in_scope(t->a, t->m[i].school_path))
+			return XJ_E_NOT_FOUND;
+	if ((ms = state_of(t, t->sid)) == NULL)
+		return XJ_E_NOT_FOUND;
+	if (strcmp(state, "open") != 0 || strcmp(ms, "open") != 0)
+		return XJ_E_PROBLEM_NOT_OPEN;
+	/* delete (删除) is the school's own decision (R-DUP-2): the record
+	 * leaves the rosters and the checks and stays readable */
+	if ((rc = xj_problem_member_set(db, t->gid, t->sid, "deleted", t->evidence,
+	    (unsigned)t->r->actor_id)) != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_PROBLEM_NOT_OPEN : rc;
+	if ((rc = xj_problem_student_delete(db, t->sid)) != XJ_OK ||
+	    (rc = xj_problem_event(db, t->sid, "problem_deleted")) != XJ_OK ||
+	    (rc = settle(db, t)) != XJ_OK)
+		return rc;
+	snprintf(sidbuf, sizeof(sidbuf), "%llu", t->sid);
+	return xj_school_audit(db, t->r, "problem.delete", "student", sidbuf, xj_str_c(t->evidence));
+}
+
+int
+xj_school_problem_resolve(struct xj_req *r)
+{
+	struct resolve_tx *t = xj_calloc(r->arena, 1, sizeof(*t));
+	struct xj_ferrs fe = { 0 };
+	struct xj_school_actor a;
+	struct resolve_in in;
+	unsigned long long id;
+	int rc;
+
+	if (t == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_RESOLVE, &a)) != XJ_OK ||
+	    (rc = xj_school_id_param(r, &id)) != XJ_OK)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	if ((rc = xj_bind(r->arena, r->json, resolve_fields, &in, &fe)) != XJ_OK &&
+	    rc != XJ_E_VALIDATION)
+		return rc;
+	if (fe.n)
+		return xj_resp_ferrs(r, &fe);
+	t->r = r;
+	t->a = &a;
+	t->gid = id;
+	t->sid = (unsigned long long)in.student_id.v;
+	if ((t->evidence = xj_strndup(r->arena, in.evidence.p, in.evidence.len)) == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_tx_run(r->db, resolve_tx, t)) != XJ_OK)
+		return rc;
+	return group_view(r, &a, id, 0);
 }

@@ -99,5 +99,7 @@ const struct xj_route xj_school_routes[] = {
 	/* problem records (issue 12, R-DUP-1): problem.c */
 	{ XJ_M_GET, "/api/school/v1/problem-groups", XJ_ROLE_STAFF, 0, xj_school_problem_list },
 	{ XJ_M_GET, "/api/school/v1/problem-groups/{id}", XJ_ROLE_STAFF, 0, xj_school_problem_get },
+	{ XJ_M_POST, "/api/school/v1/problem-groups/{id}/resolutions", XJ_ROLE_STAFF, 2048,
+	  xj_school_problem_resolve },
 	XJ_ROUTE_END
 };

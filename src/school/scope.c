@@ -90,6 +90,9 @@ static const struct {
 	 * the school that resolves, the county that approves, the bureaus
 	 * above that watch */
 	[XJ_ACT_PROBLEM_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	/* R-DUP-2: the record's school resolves (a delete is its own
+	 * decision, self-approved; its reviewer signs it, as it signs a list) */
+	[XJ_ACT_PROBLEM_RESOLVE] = { K_SCHOOL,		R_REVIEWER },
 };
 
 static unsigned

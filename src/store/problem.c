@@ -119,7 +119,7 @@ xj_problem_member_add(struct xj_db *db, unsigned long long gid, unsigned long lo
 	if ((rc = xj_db_exec(db, XJ_Q_PROB_GROUP_GREW, &g, 1)) != XJ_OK ||
 	    (rc = xj_db_exec(db, XJ_Q_PROB_FLAG, &s, 1)) != XJ_OK)
 		return rc;
-	return xj_db_exec(db, XJ_Q_PROB_EVENT, &s, 1);
+	return xj_problem_event(db, sid, "problem_open");
 }
 
 static void
@@ -219,4 +219,83 @@ xj_problem_members(struct xj_db *db, unsigned long long gid, int limit,
 	}
 	xj_db_done(db, XJ_Q_PROB_MEMBERS);
 	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_problem_event(struct xj_db *db, unsigned long long sid, const char *kind)
+{
+	struct xj_val v[2] = { XJ_VS(kind), XJ_VI(sid) };
+
+	return xj_db_exec(db, XJ_Q_PROB_EVENT, v, 2);
+}
+
+int
+xj_problem_group_lock(struct xj_db *db, unsigned long long gid, char state[12])
+{
+	struct xj_val v = XJ_VI(gid);
+	struct xj_col c = XJ_COL_STR(state, 12);
+
+	return xj_db_row(db, XJ_Q_PROB_GROUP_LOCK, &v, 1, &c, 1);
+}
+
+int
+xj_problem_member_states(struct xj_db *db, unsigned long long gid, struct xj_problem_state *m,
+    int max, int *n)
+{
+	struct xj_val v = XJ_VI(gid);
+	int rc;
+
+	*n = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_MEMBER_STATES, &v, 1)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_problem_state x;
+		struct xj_col c[3] = { XJ_COL_INT, S(x.state), S(x.school_path) };
+
+		memset(&x, 0, sizeof(x));
+		if ((rc = xj_db_fetch(db, XJ_Q_PROB_MEMBER_STATES, c, 3)) != XJ_OK)
+			break;
+		x.student_id = (unsigned long long)c[0].i;
+		if (*n < max)
+			m[(*n)++] = x;
+	}
+	xj_db_done(db, XJ_Q_PROB_MEMBER_STATES);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_problem_member_set(struct xj_db *db, unsigned long long gid, unsigned long long sid,
+    const char *state, const char *evidence, unsigned actor)
+{
+	struct xj_val v[5] = { XJ_VS(state), evidence ? XJ_VS(evidence) : XJ_VNULL,
+	    actor ? XJ_VI(actor) : XJ_VNULL, XJ_VI(gid), XJ_VI(sid) };
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_MEMBER_SET, v, 5)) != XJ_OK)
+		return rc;
+	return xj_db_affected(db, XJ_Q_PROB_MEMBER_SET) == 1 ? XJ_OK : XJ_E_CONFLICT;
+}
+
+int
+xj_problem_student_delete(struct xj_db *db, unsigned long long sid)
+{
+	struct xj_val v = XJ_VI(sid);
+
+	return xj_db_exec(db, XJ_Q_PROB_STUDENT_DELETE, &v, 1);
+}
+
+int
+xj_problem_group_resolve(struct xj_db *db, unsigned long long gid)
+{
+	struct xj_val v = XJ_VI(gid);
+
+	return xj_db_exec(db, XJ_Q_PROB_GROUP_RESOLVE, &v, 1);
+}
+
+int
+xj_problem_reflag(struct xj_db *db, unsigned long long sid)
+{
+	struct xj_val v = XJ_VI(sid);
+
+	return xj_db_exec(db, XJ_Q_PROB_REFLAG, &v, 1);
 }

@@ -72,4 +72,27 @@ struct xj_problem_member {
 int	xj_problem_members(struct xj_db *, unsigned long long gid, int limit,
 	    struct xj_problem_member *m, void (*fn)(const struct xj_problem_member *, void *), void *);
 
+/* ---- the resolution (R-DUP-2, R-DUP-3) ---- */
+/* A history event of kind (problem_open, problem_deleted, ...) for sid. */
+int	xj_problem_event(struct xj_db *, unsigned long long sid, const char *kind);
+/* The group row locked for the transaction: XJ_OK with its state, XJ_NO_ROW. */
+int	xj_problem_group_lock(struct xj_db *, unsigned long long gid, char state[12]);
+struct xj_problem_state {
+	unsigned long long student_id;
+	char		 state[20];
+	char		 school_path[129];
+};
+/* Every member's state, in student id order (at most max). */
+int	xj_problem_member_states(struct xj_db *, unsigned long long gid,
+	    struct xj_problem_state *, int max, int *n);
+/* An open member resolved as state (evidence may be NULL, actor 0 = the
+ * system): XJ_OK, XJ_E_CONFLICT when it was not open. */
+int	xj_problem_member_set(struct xj_db *, unsigned long long gid, unsigned long long sid,
+	    const char *state, const char *evidence, unsigned actor);
+/* The record leaves the rosters and the checks (status deleted). */
+int	xj_problem_student_delete(struct xj_db *, unsigned long long sid);
+int	xj_problem_group_resolve(struct xj_db *, unsigned long long gid);
+/* student.problem_open again from the member rows. */
+int	xj_problem_reflag(struct xj_db *, unsigned long long sid);
+
 #endif

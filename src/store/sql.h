@@ -1083,7 +1083,26 @@
 	  "UPDATE student SET problem_open = 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
 	X(PROB_EVENT,        0, \
 	  "INSERT INTO student_event (student_id, kind, school_org_id, status, created_at)" \
-	  " SELECT id, 'problem_open', school_org_id, status, UTC_TIMESTAMP(6) FROM student WHERE id = ?") \
+	  " SELECT id, ?, school_org_id, status, UTC_TIMESTAMP(6) FROM student WHERE id = ?") \
+	/* the resolution (R-DUP-2, R-DUP-3): the group row locked first, so \
+	 * resolutions of one group take turns and the last one sees the others */ \
+	X(PROB_GROUP_LOCK,   0, "SELECT state FROM problem_group WHERE id = ? FOR UPDATE") \
+	X(PROB_MEMBER_STATES, 0, \
+	  "SELECT student_id, state, school_path FROM problem_member WHERE group_id = ? ORDER BY student_id") \
+	X(PROB_MEMBER_SET,   0, \
+	  "UPDATE problem_member SET state = ?, evidence = ?, resolved_by = ?, resolved_at = UTC_TIMESTAMP(6)" \
+	  " WHERE group_id = ? AND student_id = ? AND state = 'open'") \
+	X(PROB_STUDENT_DELETE, 0, \
+	  "UPDATE student SET status = 'deleted', version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ?") \
+	X(PROB_GROUP_RESOLVE, 0, \
+	  "UPDATE problem_group SET state = 'resolved', open_key = NULL, resolved_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND state = 'open'") \
+	/* the flag is what the member rows say: an open membership of an open group */ \
+	X(PROB_REFLAG,       0, \
+	  "UPDATE student s SET s.problem_open = EXISTS (SELECT 1 FROM problem_member m" \
+	  " JOIN problem_group g ON g.id = m.group_id WHERE m.student_id = s.id AND m.state = 'open'" \
+	  " AND g.state = 'open') WHERE s.id = ?") \
 	/* the groups with a member in a scope (a range of school paths, \
 	 * problem_member_scope), open first, newest first; the cursor is \
 	 * (state, id) of the last row */ \

@@ -66,7 +66,8 @@ void	xj_student_row(unsigned long long id, int guardian, char out[XJ_STUDENT_ROW
 
 /* R-REC-3 status values */
 #define XJ_STUDENT_STATUSES \
-	{ "in_school", "suspended", "abroad", "left", "dropped_out", "graduated", "deceased", NULL }
+	{ "in_school", "suspended", "abroad", "left", "dropped_out", "graduated", "deceased", \
+	  "deleted", NULL }	/* deleted: a problem record's school deleted it (R-DUP-2) */
 
 struct xj_student {
 	unsigned long long	 id;

@@ -305,4 +305,98 @@ def _(s):
         s.error_body(b, "bad_query", 400, st)
 
 
+# ---- resolution: delete and the automatic last corroboration -------------
+
+def resolve(s, who, gid, sid, action="delete", evidence="重复建籍，本校学籍作废"):
+    return signed_in(s, who).call("POST", "%s/%d/resolutions" % (GROUPS, gid),
+                                  {"student_id": sid, "action": action, "evidence": evidence})
+
+
+@test("R-DUP-2 R-DUP-3 the school deletes its record (self-approved, still readable); the last record is corroborated automatically, the group resolves, the flags clear")
+def _(s):
+    a = new_child()
+    first = admit(s, a, school=CY1)
+    second = admit(s, twin(a), school=CY3)
+    ((gid, _, _, _, _),) = groups_of(s, second)
+    st, h, b = resolve(s, CY3 + ".reviewer", gid, second)
+    s.eq(st, 200, "delete: %r" % (b,))
+    m = {x["student_id"]: x["state"] for x in b["members"]}
+    s.eq(m, {first: "auto_corroborated", second: "deleted"}, "R-DUP-3: the last one corroborated")
+    s.eq(b["state"], "resolved")
+    s.ok(b["resolved_at"], "resolved_at")
+    s.eq((flag(s, first), flag(s, second)), ("0", "0"), "flags follow the member rows")
+    s.eq(q1(s, "SELECT status FROM student WHERE id = %d" % second), "deleted")
+    s.eq(q1(s, "SELECT status FROM student WHERE id = %d" % first), "in_school")
+    # still visible to the school and the county (R-DUP-2)
+    for who in (CY3 + ".clerk", CHAOYANG + ".reviewer"):
+        st, h, rec = signed_in(s, who).call("GET", "%s/students/%d" % (API, second))
+        s.eq((st, rec.get("status")), (200, "deleted"), "%s reads the deleted record: %r" % (who, rec))
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'problem.delete'"
+               " AND target_id = '%d'" % second), "1")
+    kinds = [x[0] for x in s.sql("SELECT kind FROM student_event WHERE student_id = %d ORDER BY id" % first)]
+    s.ok("problem_auto_ok" in kinds, "history of the last record: %r" % kinds)
+    # the record that stayed is free again: a transfer starts
+    no, name = s.sql("SELECT student_no, name FROM student WHERE id = %d" % first)[0]
+    st, h, b = signed_in(s, CY3 + ".clerk").call("POST", API + "/transfers",
+                                                 {"student_no": no, "name": name})
+    s.eq(st, 201, "transfer after the resolution: %r" % (b,))
+    # a deleted record no longer counts as a peer: a new twin finds only the live one
+    third = admit(s, twin(twin(a)), school=CY1)
+    (g3,) = groups_of(s, third)
+    s.eq(sorted(int(x[0]) for x in s.sql("SELECT student_id FROM problem_member WHERE group_id = %d" % g3[0])),
+         sorted([first, third]), "the deleted record is out of the checks")
+
+
+@test("R-DUP-3 three records: one deleted leaves the group open; the second deleted corroborates the third")
+def _(s):
+    a = new_child()
+    ids = [admit(s, a), admit(s, twin(a)), admit(s, twin(twin(a)))]
+    ((gid, _, _, _, _),) = groups_of(s, ids[0])
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, ids[0])
+    s.eq(st, 200, "delete 1: %r" % (b,))
+    s.eq(b["state"], "open", "two open records: still a problem")
+    s.eq((flag(s, ids[1]), flag(s, ids[2])), ("1", "1"))
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, ids[1])
+    s.eq(st, 200, "delete 2: %r" % (b,))
+    s.eq({x["student_id"]: x["state"] for x in b["members"]},
+         {ids[0]: "deleted", ids[1]: "deleted", ids[2]: "auto_corroborated"})
+    s.eq((b["state"], flag(s, ids[2])), ("resolved", "0"))
+
+
+@test("R-DUP-2 R-ORG-3 resolution refusals: another school 404, a clerk or a county 403, twice 409, no evidence or an action not built 422; an invalid_id record deleted resolves its group")
+def _(s):
+    a = new_child()
+    first = admit(s, a, school=CY1)
+    second = admit(s, twin(a), school=CY3)
+    ((gid, _, _, _, _),) = groups_of(s, first)
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, second)
+    s.error_body(b, "not_found", 404, st)
+    st, h, b = resolve(s, CY2 + ".reviewer", gid, first)
+    s.error_body(b, "not_found", 404, st)
+    st, h, b = resolve(s, CY1 + ".clerk", gid, first)
+    s.error_body(b, "forbidden", 403, st)
+    st, h, b = resolve(s, CHAOYANG + ".reviewer", gid, first)
+    s.error_body(b, "forbidden", 403, st)
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, first, evidence="")
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq([f["field"] for f in e["fields"]], ["evidence"])
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, first, action="corroborate")
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq([f["field"] for f in e["fields"]], ["action"])
+    st, h, b = resolve(s, CY1 + ".reviewer", 999999999999, first)
+    s.error_body(b, "not_found", 404, st)
+    s.eq(resolve(s, CY1 + ".reviewer", gid, first)[0], 200)
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, first)
+    s.error_body(b, "problem_member_not_open", 409, st)
+    st, h, b = resolve(s, CY3 + ".reviewer", gid, second)
+    s.error_body(b, "problem_member_not_open", 409, st)
+
+    def other_sex(no):
+        s.sql("UPDATE registration SET sex = IF(sex = 'M', 'F', 'M') WHERE prereg_no = '%s'" % no)
+    bad = admit(s, new_child(), before=other_sex)
+    ((g, _, _, _, _),) = groups_of(s, bad)
+    st, h, b = resolve(s, CY1 + ".reviewer", g, bad)
+    s.eq((st, b["state"], b["members"][0]["state"], flag(s, bad)), (200, "resolved", "deleted", "0"))
+
+
 run()
