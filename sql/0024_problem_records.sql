@@ -64,3 +64,33 @@ CREATE TABLE IF NOT EXISTS problem_member (
 	KEY problem_member_student (student_id, group_id),
 	KEY problem_member_scope (school_path, group_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- A resolution that needs the county's approval (R-DUP-2): corroborate
+-- (佐证) or change (变更), one workflow case each (the chains below, on
+-- the engine of sql/0019). The evidence and the corrected data wait here
+-- until the county approves (the step's effect 'problem_resolve', school/
+-- problem.c); a rejection leaves the record open in its group.
+CREATE TABLE IF NOT EXISTS problem_resolution (
+	workflow_id		BIGINT UNSIGNED	NOT NULL,
+	group_id		BIGINT UNSIGNED	NOT NULL,
+	student_id		BIGINT UNSIGNED	NOT NULL,
+	action			ENUM('corroborate','change') NOT NULL,
+	evidence		VARCHAR(500)	NOT NULL,
+	new_name		VARCHAR(64)	NULL,
+	new_sex			CHAR(1)		NULL,
+	new_birth_date		DATE		NULL,
+	created_at		DATETIME(6)	NOT NULL,
+	PRIMARY KEY (workflow_id),
+	KEY problem_resolution_member (group_id, student_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- The chains: the record's school applies (step 1, decided by starting),
+-- its county approves (step 2), whose approval applies the resolution.
+INSERT IGNORE INTO workflow_type (code, province, name) VALUES
+	('problem_corroborate', '', '问题学籍佐证'),
+	('problem_change',      '', '问题学籍变更');
+INSERT IGNORE INTO workflow_type_step (type_code, province, seq, party, role, days, on_approve, by_exchange) VALUES
+	('problem_corroborate', '', 1, 'receiving_school', 'reviewer',  0, 'advance', 0),
+	('problem_corroborate', '', 2, 'receiving_county', 'reviewer', 10, 'problem_resolve', 0),
+	('problem_change',      '', 1, 'receiving_school', 'reviewer',  0, 'advance', 0),
+	('problem_change',      '', 2, 'receiving_county', 'reviewer', 10, 'problem_resolve', 0);

@@ -165,6 +165,7 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	 * changes with its resolution */
 	{ "problem_group",	"SELECT, INSERT, UPDATE" },
 	{ "problem_member",	"SELECT, INSERT, UPDATE" },
+	{ "problem_resolution",	"SELECT, INSERT" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

@@ -40,9 +40,11 @@
 #include "store/problem.h"
 #include "store/refdata.h"
 #include "store/student.h"
+#include "store/workflow.h"
 #include "problem.h"
 #include "records.h"
 #include "school.h"
+#include "workflow.h"
 
 static int
 ever(const char *code, void *arg)
@@ -420,14 +422,20 @@ struct resolve_in {
 	struct xj_num	 student_id;
 	struct xj_str	 action;
 	struct xj_str	 evidence;
+	struct xj_str	 name, sex, birth_date;	/* change: the corrected data */
 };
 
 static int
 action_check(struct xj_str s)
 {
-	/* corroborate and change (the county approves them, on the workflow
-	 * engine) are the next increment */
-	return xj_str_eq(s, "delete") ? XJ_OK : XJ_E_F_CODE;
+	return xj_str_eq(s, "delete") || xj_str_eq(s, "corroborate") || xj_str_eq(s, "change") ?
+	    XJ_OK : XJ_E_F_CODE;
+}
+
+static int
+sex_check(struct xj_str s)
+{
+	return xj_str_eq(s, "M") || xj_str_eq(s, "F") ? XJ_OK : XJ_E_F_CODE;
 }
 
 static const struct xj_field resolve_fields[] = {
@@ -435,6 +443,10 @@ static const struct xj_field resolve_fields[] = {
 	  offsetof(struct resolve_in, student_id), NULL, 0, 0, 0 },
 	{ "action", XJ_F_STR, XJ_REQ, 1, 16, action_check, offsetof(struct resolve_in, action), NULL, 0, 0, 0 },
 	{ "evidence", XJ_F_STR, XJ_REQ | XJ_MULTILINE, 1, 500, NULL, offsetof(struct resolve_in, evidence),
+	  NULL, 0, 0, 0 },
+	{ "name", XJ_F_STR, XJ_OPT, 1, 64, NULL, offsetof(struct resolve_in, name), NULL, 0, 0, 0 },
+	{ "sex", XJ_F_STR, XJ_OPT, 1, 1, sex_check, offsetof(struct resolve_in, sex), NULL, 0, 0, 0 },
+	{ "birth_date", XJ_F_STR, XJ_OPT, 10, 10, xj_date_check, offsetof(struct resolve_in, birth_date),
 	  NULL, 0, 0, 0 },
 	XJ_FIELD_END
 };
@@ -444,6 +456,9 @@ struct resolve_tx {
 	const struct xj_school_actor	*a;
 	unsigned long long		 gid, sid;
 	const char			*evidence;
+	const char			*action;
+	struct xj_problem_resolution	 res;	/* corroborate, change */
+	unsigned long long		 wf;	/* their case */
 	struct xj_problem_state		 m[MEMBERS_MAX];
 	int				 n;
 };
@@ -491,6 +506,93 @@ settle(struct xj_db *db, struct resolve_tx *t)
 	return XJ_OK;
 }
 
+/* Corroborate or change: a case on the workflow engine, the record's
+ * school applying (step 1) and its county approving (step 2, whose effect
+ * is xj_problem_wf_resolve). The record has one case at a time (the
+ * engine's open_subject: 2002). */
+static int
+apply_for(struct xj_db *db, struct resolve_tx *t)
+{
+	struct xj_wf_org *o = xj_calloc(t->r->arena, 2, sizeof(*o));
+	struct xj_wf_def defs[XJ_WF_MAX_STEPS];
+	struct xj_wf_parties p;
+	struct xj_wf_new w;
+	const char *type = strcmp(t->action, "change") == 0 ? "problem_change" : "problem_corroborate";
+	char province[7], variant[7];
+	unsigned school = 0;
+	int rc, n;
+
+	if (o == NULL)
+		return XJ_E_TOO_COMPLEX;
+	for (int i = 0; i < t->n; i++)
+		if (t->m[i].student_id == t->sid)
+			school = t->m[i].school_org_id;
+	if ((rc = xj_wf_org(db, school, &o[0])) != XJ_OK ||
+	    (rc = xj_wf_org(db, o[0].county_id, &o[1])) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	xj_wf_province_of(o[0].path, province);
+	if ((rc = xj_wf_type(db, type, province, variant, defs, &n)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	p.recv_school = p.send_school = &o[0];
+	p.recv_county = p.send_county = p.above = &o[1];
+	memset(&w, 0, sizeof(w));
+	w.type = type;
+	w.variant = variant;
+	w.subject_id = t->sid;
+	w.initiator = school;
+	w.started_by = t->r->actor_id;
+	rc = xj_wf_start(db, t->r, &w, defs, n, &p,
+	    strcmp(t->action, "change") == 0 ? "problem.change" : "problem.corroborate", &t->wf);
+	if (rc != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_TRANSFER_BUSY : rc;
+	t->res.group_id = t->gid;
+	t->res.student_id = t->sid;
+	snprintf(t->res.action, sizeof(t->res.action), "%s", t->action);
+	snprintf(t->res.evidence, sizeof(t->res.evidence), "%s", t->evidence);
+	return xj_problem_resolution_insert(db, t->wf, &t->res);
+}
+
+/* The county approved (the chain's last step, in its transaction): the
+ * member is corroborated, or the record takes the corrected data, is
+ * checked again at the door (R-KEY-2) and counts as changed (R-DUP-3). */
+int
+xj_problem_wf_resolve(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w)
+{
+	struct resolve_tx *t = xj_calloc(r->arena, 1, sizeof(*t));
+	char state[12], kinds[XJ_PROBLEM_KINDS_MAX];
+	const char *ms;
+	int change, rc;
+
+	if (t == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_problem_resolution_get(db, w->id, &t->res)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	t->r = r;
+	t->gid = t->res.group_id;
+	t->sid = t->res.student_id;
+	change = strcmp(t->res.action, "change") == 0;
+	if ((rc = xj_problem_group_lock(db, t->gid, state)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
+		return rc;
+	/* resolved meanwhile (the last of a group corroborated by the system) */
+	if ((ms = state_of(t, t->sid)) == NULL || strcmp(ms, "open") != 0 ||
+	    strcmp(state, "open") != 0)
+		return XJ_E_PROBLEM_NOT_OPEN;
+	if ((rc = xj_problem_member_set(db, t->gid, t->sid, change ? "changed" : "corroborated",
+	    t->res.evidence, (unsigned)r->actor_id)) != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_PROBLEM_NOT_OPEN : rc;
+	if ((rc = xj_problem_event(db, t->sid, change ? "problem_changed" : "problem_corrob")) != XJ_OK)
+		return rc;
+	if (change) {
+		const struct xj_refdata *ref = xj_ref_acquire(r->db, r->arena);
+		if ((rc = xj_problem_student_change(db, t->sid, &t->res)) != XJ_OK ||
+		    (rc = xj_problem_check(db, ref, t->sid, "change", kinds)) != XJ_OK)
+			return rc;
+	}
+	return settle(db, t);
+}
+
 static int
 resolve_tx(struct xj_db *db, void *arg)
 {
@@ -513,6 +615,8 @@ resolve_tx(struct xj_db *db, void *arg)
 		return XJ_E_NOT_FOUND;
 	if (strcmp(state, "open") != 0 || strcmp(ms, "open") != 0)
 		return XJ_E_PROBLEM_NOT_OPEN;
+	if (strcmp(t->action, "delete") != 0)
+		return apply_for(db, t);
 	/* delete (删除) is the school's own decision (R-DUP-2): the record
 	 * leaves the rosters and the checks and stays readable */
 	if ((rc = xj_problem_member_set(db, t->gid, t->sid, "deleted", t->evidence,
@@ -547,13 +651,35 @@ xj_school_problem_resolve(struct xj_req *r)
 		return rc;
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
+	/* the corrected data belongs to a change, and a change has some */
+	if (!xj_str_eq(in.action, "change")) {
+		if (in.name.p)
+			xj_ferr_add(&fe, r->arena, "name", XJ_E_F_NOT_ALLOWED);
+		if (in.sex.p)
+			xj_ferr_add(&fe, r->arena, "sex", XJ_E_F_NOT_ALLOWED);
+		if (in.birth_date.p)
+			xj_ferr_add(&fe, r->arena, "birth_date", XJ_E_F_NOT_ALLOWED);
+	} else if (!in.name.p && !in.sex.p && !in.birth_date.p)
+		xj_ferr_add(&fe, r->arena, "name", XJ_E_F_REQUIRED);
+	if (fe.n)
+		return xj_resp_ferrs(r, &fe);
 	t->r = r;
 	t->a = &a;
 	t->gid = id;
 	t->sid = (unsigned long long)in.student_id.v;
+	t->action = xj_str_eq(in.action, "delete") ? "delete" : xj_str_eq(in.action, "change") ?
+	    "change" : "corroborate";
 	if ((t->evidence = xj_strndup(r->arena, in.evidence.p, in.evidence.len)) == NULL)
 		return XJ_E_TOO_COMPLEX;
+	snprintf(t->res.new_name, sizeof(t->res.new_name), "%.*s", (int)in.name.len,
+	    in.name.p ? in.name.p : "");
+	snprintf(t->res.new_sex, sizeof(t->res.new_sex), "%.*s", (int)in.sex.len,
+	    in.sex.p ? in.sex.p : "");
+	snprintf(t->res.new_birth, sizeof(t->res.new_birth), "%.*s", (int)in.birth_date.len,
+	    in.birth_date.p ? in.birth_date.p : "");
 	if ((rc = xj_tx_run(r->db, resolve_tx, t)) != XJ_OK)
 		return rc;
+	if (t->wf)
+		return xj_wf_answer(r, t->wf, 201);
 	return group_view(r, &a, id, 0);
 }

@@ -27,4 +27,10 @@ int	xj_problem_check_identity(struct xj_db *, const struct xj_refdata *ref,
 	    unsigned long long sid, const struct xj_student_identity *id, const char *origin,
 	    char kinds[XJ_PROBLEM_KINDS_MAX]);
 
+/* The effect 'problem_resolve' of the corroborate and change chains
+ * (school/workflow.c's table): the county approved. */
+struct xj_req;
+struct xj_wf_case;
+int	xj_problem_wf_resolve(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
+
 #endif

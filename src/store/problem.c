@@ -250,12 +250,13 @@ xj_problem_member_states(struct xj_db *db, unsigned long long gid, struct xj_pro
 		return rc;
 	for (;;) {
 		struct xj_problem_state x;
-		struct xj_col c[3] = { XJ_COL_INT, S(x.state), S(x.school_path) };
+		struct xj_col c[4] = { XJ_COL_INT, S(x.state), S(x.school_path), XJ_COL_INT };
 
 		memset(&x, 0, sizeof(x));
-		if ((rc = xj_db_fetch(db, XJ_Q_PROB_MEMBER_STATES, c, 3)) != XJ_OK)
+		if ((rc = xj_db_fetch(db, XJ_Q_PROB_MEMBER_STATES, c, 4)) != XJ_OK)
 			break;
 		x.student_id = (unsigned long long)c[0].i;
+		x.school_org_id = (unsigned)c[3].i;
 		if (*n < max)
 			m[(*n)++] = x;
 	}
@@ -298,4 +299,51 @@ xj_problem_reflag(struct xj_db *db, unsigned long long sid)
 	struct xj_val v = XJ_VI(sid);
 
 	return xj_db_exec(db, XJ_Q_PROB_REFLAG, &v, 1);
+}
+
+static struct xj_val
+opt(const char *v)
+{
+	return v[0] ? XJ_VS(v) : XJ_VNULL;
+}
+
+int
+xj_problem_resolution_insert(struct xj_db *db, unsigned long long wf,
+    const struct xj_problem_resolution *p)
+{
+	struct xj_val v[8] = { XJ_VI(wf), XJ_VI(p->group_id), XJ_VI(p->student_id), XJ_VS(p->action),
+	    XJ_VS(p->evidence), opt(p->new_name), opt(p->new_sex), opt(p->new_birth) };
+
+	return xj_db_exec(db, XJ_Q_PROB_RES_INSERT, v, 8);
+}
+
+int
+xj_problem_resolution_get(struct xj_db *db, unsigned long long wf, struct xj_problem_resolution *p)
+{
+	struct xj_val v = XJ_VI(wf);
+	struct xj_col c[7];
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	c[0] = XJ_COL_INT;
+	c[1] = XJ_COL_INT;
+	c[2] = S(p->action);
+	c[3] = S(p->evidence);
+	c[4] = S(p->new_name);
+	c[5] = S(p->new_sex);
+	c[6] = S(p->new_birth);
+	if ((rc = xj_db_row(db, XJ_Q_PROB_RES_GET, &v, 1, c, 7)) != XJ_OK)
+		return rc;
+	p->group_id = (unsigned long long)c[0].i;
+	p->student_id = (unsigned long long)c[1].i;
+	return XJ_OK;
+}
+
+int
+xj_problem_student_change(struct xj_db *db, unsigned long long sid,
+    const struct xj_problem_resolution *p)
+{
+	struct xj_val v[4] = { opt(p->new_name), opt(p->new_sex), opt(p->new_birth), XJ_VI(sid) };
+
+	return xj_db_exec(db, XJ_Q_PROB_STUDENT_CHANGE, v, 4);
 }

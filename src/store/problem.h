@@ -81,6 +81,7 @@ struct xj_problem_state {
 	unsigned long long student_id;
 	char		 state[20];
 	char		 school_path[129];
+	unsigned	 school_org_id;
 };
 /* Every member's state, in student id order (at most max). */
 int	xj_problem_member_states(struct xj_db *, unsigned long long gid,
@@ -94,5 +95,22 @@ int	xj_problem_student_delete(struct xj_db *, unsigned long long sid);
 int	xj_problem_group_resolve(struct xj_db *, unsigned long long gid);
 /* student.problem_open again from the member rows. */
 int	xj_problem_reflag(struct xj_db *, unsigned long long sid);
+
+/* A resolution waiting for the county (corroborate, change). */
+struct xj_problem_resolution {
+	unsigned long long group_id, student_id;
+	char		 action[12];
+	char		 evidence[2001];
+	char		 new_name[257];	/* "" = unchanged */
+	char		 new_sex[2];
+	char		 new_birth[11];
+};
+int	xj_problem_resolution_insert(struct xj_db *, unsigned long long wf,
+	    const struct xj_problem_resolution *);
+/* XJ_OK, XJ_NO_ROW or a db error. */
+int	xj_problem_resolution_get(struct xj_db *, unsigned long long wf, struct xj_problem_resolution *);
+/* The corrected identity data ("" fields unchanged). */
+int	xj_problem_student_change(struct xj_db *, unsigned long long sid,
+	    const struct xj_problem_resolution *);
 
 #endif

@@ -1088,7 +1088,18 @@
 	 * resolutions of one group take turns and the last one sees the others */ \
 	X(PROB_GROUP_LOCK,   0, "SELECT state FROM problem_group WHERE id = ? FOR UPDATE") \
 	X(PROB_MEMBER_STATES, 0, \
-	  "SELECT student_id, state, school_path FROM problem_member WHERE group_id = ? ORDER BY student_id") \
+	  "SELECT student_id, state, school_path, school_org_id FROM problem_member WHERE group_id = ?" \
+	  " ORDER BY student_id") \
+	X(PROB_RES_INSERT,   0, \
+	  "INSERT INTO problem_resolution (workflow_id, group_id, student_id, action, evidence, new_name," \
+	  " new_sex, new_birth_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(PROB_RES_GET,      0, \
+	  "SELECT group_id, student_id, action, evidence, COALESCE(new_name, ''), COALESCE(new_sex, '')," \
+	  " COALESCE(DATE_FORMAT(new_birth_date, '%Y-%m-%d'), '') FROM problem_resolution WHERE workflow_id = ?") \
+	X(PROB_STUDENT_CHANGE, 0, \
+	  "UPDATE student SET name = COALESCE(?, name), sex = COALESCE(?, sex)," \
+	  " birth_date = COALESCE(?, birth_date), version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ?") \
 	X(PROB_MEMBER_SET,   0, \
 	  "UPDATE problem_member SET state = ?, evidence = ?, resolved_by = ?, resolved_at = UTC_TIMESTAMP(6)" \
 	  " WHERE group_id = ? AND student_id = ? AND state = 'open'") \

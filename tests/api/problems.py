@@ -380,9 +380,17 @@ def _(s):
     st, h, b = resolve(s, CY1 + ".reviewer", gid, first, evidence="")
     e = s.error_body(b, "validation_failed", 422, st)
     s.eq([f["field"] for f in e["fields"]], ["evidence"])
-    st, h, b = resolve(s, CY1 + ".reviewer", gid, first, action="corroborate")
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, first, action="merge")
     e = s.error_body(b, "validation_failed", 422, st)
     s.eq([f["field"] for f in e["fields"]], ["action"])
+    st, h, b = signed_in(s, CY1 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, gid), {
+        "student_id": first, "action": "change", "evidence": "x"})
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq([f["field"] for f in e["fields"]], ["name"], "a change without data")
+    st, h, b = signed_in(s, CY1 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, gid), {
+        "student_id": first, "action": "corroborate", "evidence": "x", "name": "张三"})
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq([f["field"] for f in e["fields"]], ["name"], "data only with a change")
     st, h, b = resolve(s, CY1 + ".reviewer", 999999999999, first)
     s.error_body(b, "not_found", 404, st)
     s.eq(resolve(s, CY1 + ".reviewer", gid, first)[0], 200)
@@ -397,6 +405,100 @@ def _(s):
     ((g, _, _, _, _),) = groups_of(s, bad)
     st, h, b = resolve(s, CY1 + ".reviewer", g, bad)
     s.eq((st, b["state"], b["members"][0]["state"], flag(s, bad)), (200, "resolved", "deleted", "0"))
+
+
+# ---- corroborate and change: the county approves on the workflow engine ----
+
+CASES = API + "/workflow/cases"
+
+
+def decide(s, who, case, decision="approve", reason=""):
+    body = {"step": 2, "decision": decision}
+    if reason:
+        body["reason"] = reason
+    return signed_in(s, who).call("POST", "%s/%d/decision" % (CASES, case), body)
+
+
+@test("R-DUP-2 corroborate: the school applies with evidence, the county approves on the workflow engine; both corroborated resolve the group")
+def _(s):
+    a = new_child()
+    first = admit(s, a, school=CY1)
+    second = admit(s, twin(a), school=CY3)
+    ((gid, _, _, _, _),) = groups_of(s, first)
+    st, h, case = resolve(s, CY1 + ".reviewer", gid, first, "corroborate", "双胞胎，出生证明两份")
+    s.eq(st, 201, "corroborate: %r" % (case,))
+    s.eq((case["type"], case["state"], case["current_step"]), ("problem_corroborate", "open", 2))
+    s.eq(case["steps"][1]["org"]["code"], CHAOYANG, "the record's county approves")
+    s.eq(groups_of(s, first)[0][3], "open", "open until the county approves")
+    # one case at a time per record (the engine's 2002)
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, first, "corroborate", "again")
+    s.error_body(b, "transfer_refused_2002", 409, st)
+    st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"])
+    s.eq((st, b.get("state")), (200, "approved"), "county approves: %r" % (b,))
+    s.eq(groups_of(s, first)[0][2:4], ("open", "corroborated"), "corroborated; the group still open")
+    s.eq((flag(s, first), flag(s, second)), ("0", "1"), "the corroborated record is free")
+    st, h, case = resolve(s, CY3 + ".reviewer", gid, second, "corroborate", "双胞胎")
+    s.eq(st, 201, "corroborate 2: %r" % (case,))
+    st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"])
+    s.eq(st, 200)
+    s.eq(groups_of(s, second)[0][2:4], ("resolved", "corroborated"), "all corroborated: resolved")
+    s.eq((flag(s, first), flag(s, second)), ("0", "0"))
+
+
+@test("R-DUP-2 a refused corroboration leaves the record open in its group; the school may apply again")
+def _(s):
+    a = new_child()
+    first = admit(s, a)
+    admit(s, twin(a))
+    ((gid, _, _, _, _),) = groups_of(s, first)
+    st, h, case = resolve(s, CY1 + ".reviewer", gid, first, "corroborate", "证明不足")
+    s.eq(st, 201)
+    st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"], "reject", "佐证材料不足")
+    s.eq((st, b.get("state")), (200, "rejected"), "refusal: %r" % (b,))
+    s.eq((groups_of(s, first)[0][3], flag(s, first)), ("open", "1"), "still open, still flagged")
+    st, h, case2 = resolve(s, CY1 + ".reviewer", gid, first, "corroborate", "补充材料")
+    s.eq(st, 201, "applies again: %r" % (case2,))
+
+
+@test("R-DUP-2 R-DUP-3 R-KEY-2 change: the county approves the corrected name, the record is checked again, the last record is corroborated automatically")
+def _(s):
+    a = new_child()
+    first = admit(s, a, school=CY1)
+    second = admit(s, twin(a), school=CY3)
+    ((gid, _, _, _, _),) = groups_of(s, second)
+    st, h, case = signed_in(s, CY3 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, gid), {
+        "student_id": second, "action": "change", "evidence": "户口簿姓名为准", "name": a.name + "乐"})
+    s.eq(st, 201, "change: %r" % (case,))
+    s.eq(q1(s, "SELECT name FROM student WHERE id = %d" % second), a.name, "nothing changes before approval")
+    st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"])
+    s.eq(st, 200, "approve: %r" % (b,))
+    s.eq(q1(s, "SELECT name FROM student WHERE id = %d" % second), a.name + "乐", "the corrected name")
+    st, h, g = group(signed_in(s, CY1 + ".clerk"), gid)
+    s.eq({x["student_id"]: x["state"] for x in g["members"]},
+         {first: "auto_corroborated", second: "changed"}, "R-DUP-3 after a change")
+    s.eq((g["state"], flag(s, first), flag(s, second)), ("resolved", "0", "0"))
+    s.eq(groups_of(s, second)[1:], [], "the changed record, checked again, is in no new group")
+
+
+@test("R-KEY-2 a change that makes a duplicate opens a new group at approval")
+def _(s):
+    a, c = new_child(), new_child()
+    first = admit(s, a)
+    second = admit(s, twin(a))
+    other = admit(s, c)
+    ((gid, _, _, _, _),) = groups_of(s, second)
+    # the second child's name corrected to the third child's -- with the
+    # third's sex and birth date too, a same-person duplicate of it
+    body = {"student_id": second, "action": "change", "evidence": "更正", "name": c.name,
+            "sex": c.sex, "birth_date": c.birth_date}
+    st, h, case = signed_in(s, CY1 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, gid), body)
+    s.eq(st, 201, "change: %r" % (case,))
+    st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"])
+    s.eq(st, 200, "approve: %r" % (b,))
+    kinds = sorted(k for _, k, st_, _, _ in groups_of(s, second) if st_ == "open")
+    s.ok("same_person" in kinds, "a new same-person group with the other child: %r" % kinds)
+    s.ok(any(g[1] == "same_person" and g[2] == "open" for g in groups_of(s, other)), "the other child joins")
+    s.eq(flag(s, other), "1")
 
 
 run()
