@@ -458,6 +458,9 @@ struct resolve_tx {
 	const char			*evidence;
 	const char			*action;
 	struct xj_problem_resolution	 res;	/* corroborate, change */
+	const struct xj_refdata		*ref;
+	char				 kind[16];	/* the group's */
+	unsigned char			 key[32];
 	unsigned long long		 wf;	/* their case */
 	struct xj_problem_state		 m[MEMBERS_MAX];
 	int				 n;
@@ -506,6 +509,52 @@ settle(struct xj_db *db, struct resolve_tx *t)
 	return XJ_OK;
 }
 
+/* A change must take the record out of its group's problem, or it would
+ * count as resolved (R-DUP-3) while the problem stays: the corrected name,
+ * sex and birth date are checked against the group's key now, before the
+ * county sees them. A same-number group is not changed by them at all (a
+ * number is corrected by a key-data change, R-KEY-1, a later part). */
+static int
+change_helps(struct xj_db *db, struct resolve_tx *t)
+{
+	struct xj_student_identity *p = xj_calloc(t->r->arena, 1, sizeof(*p));
+	const char *name, *sex, *birth;
+	int rc, still = 0;
+
+	if (p == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if (strcmp(t->kind, "same_id") == 0)
+		return XJ_E_PROBLEM_CHANGE_NO_EFFECT;
+	if ((rc = xj_problem_subject(db, t->sid, p)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	name = t->res.new_name[0] ? t->res.new_name : p->name;
+	sex = t->res.new_sex[0] ? t->res.new_sex : p->sex;
+	birth = t->res.new_birth[0] ? t->res.new_birth : p->birth;
+	if (strcmp(t->kind, "same_person") == 0) {
+		unsigned char k[32];
+		int has = xj_student_person_bidx(xj_auth_keys(), name, sex, birth, k);
+		if (has < 0)
+			return XJ_E_INTERNAL;
+		still = has && memcmp(k, t->key, 32) == 0;
+	} else if (p->doc_type[0] == '1' && p->idn_ct_len > 0) {
+		char num[XJ_DOCNO_MAX_BYTES + 1];
+		size_t len = 0;
+
+		if (t->ref == NULL)
+			return XJ_E_UNAVAILABLE;
+		if (xj_field_decrypt(xj_auth_keys(), p->ct_aad, p->ct_row, p->idn_ct, p->idn_ct_len,
+		    num, sizeof(num), &len) != 0 || len >= sizeof(num))
+			return XJ_E_INTERNAL;
+		num[len] = '\0';
+		for (char *c = num; *c; c++)
+			if (*c == 'x')
+				*c = 'X';
+		still = id_invalid(t->ref, num, sex, birth) != NULL;
+		memset(num, 0, sizeof(num));
+	}
+	return still ? XJ_E_PROBLEM_CHANGE_NO_EFFECT : XJ_OK;
+}
+
 /* Corroborate or change: a case on the workflow engine, the record's
  * school applying (step 1) and its county approving (step 2, whose effect
  * is xj_problem_wf_resolve). The record has one case at a time (the
@@ -524,6 +573,8 @@ apply_for(struct xj_db *db, struct resolve_tx *t)
 
 	if (o == NULL)
 		return XJ_E_TOO_COMPLEX;
+	if (strcmp(t->action, "change") == 0 && (rc = change_helps(db, t)) != XJ_OK)
+		return rc;
 	for (int i = 0; i < t->n; i++)
 		if (t->m[i].student_id == t->sid)
 			school = t->m[i].school_org_id;
@@ -563,6 +614,7 @@ xj_problem_wf_resolve(struct xj_db *db, struct xj_req *r, const struct xj_wf_cas
 	const char *ms;
 	int change, rc;
 
+
 	if (t == NULL)
 		return XJ_E_TOO_COMPLEX;
 	if ((rc = xj_problem_resolution_get(db, w->id, &t->res)) != XJ_OK)
@@ -571,7 +623,7 @@ xj_problem_wf_resolve(struct xj_db *db, struct xj_req *r, const struct xj_wf_cas
 	t->gid = t->res.group_id;
 	t->sid = t->res.student_id;
 	change = strcmp(t->res.action, "change") == 0;
-	if ((rc = xj_problem_group_lock(db, t->gid, state)) != XJ_OK)
+	if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 	if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
 		return rc;
@@ -603,7 +655,7 @@ resolve_tx(struct xj_db *db, void *arg)
 
 	/* the group row first: resolutions of one group take turns, and the
 	 * last one sees what the others did (R-DUP-3) */
-	if ((rc = xj_problem_group_lock(db, t->gid, state)) != XJ_OK)
+	if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
 	if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
 		return rc;
@@ -671,6 +723,8 @@ xj_school_problem_resolve(struct xj_req *r)
 	    "change" : "corroborate";
 	if ((t->evidence = xj_strndup(r->arena, in.evidence.p, in.evidence.len)) == NULL)
 		return XJ_E_TOO_COMPLEX;
+	if ((t->ref = xj_ref_acquire(r->db, r->arena)) == NULL)
+		return XJ_E_UNAVAILABLE;
 	snprintf(t->res.new_name, sizeof(t->res.new_name), "%.*s", (int)in.name.len,
 	    in.name.p ? in.name.p : "");
 	snprintf(t->res.new_sex, sizeof(t->res.new_sex), "%.*s", (int)in.sex.len,

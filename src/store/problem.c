@@ -230,12 +230,14 @@ xj_problem_event(struct xj_db *db, unsigned long long sid, const char *kind)
 }
 
 int
-xj_problem_group_lock(struct xj_db *db, unsigned long long gid, char state[12])
+xj_problem_group_lock(struct xj_db *db, unsigned long long gid, char state[12], char kind[16],
+    unsigned char key[32])
 {
 	struct xj_val v = XJ_VI(gid);
-	struct xj_col c = XJ_COL_STR(state, 12);
+	struct xj_col c[3] = { XJ_COL_STR(state, 12), XJ_COL_STR(kind, 16),
+	    XJ_COL_BLOB((char *)key, 32) };
 
-	return xj_db_row(db, XJ_Q_PROB_GROUP_LOCK, &v, 1, &c, 1);
+	return xj_db_row(db, XJ_Q_PROB_GROUP_LOCK, &v, 1, c, 3);
 }
 
 int

@@ -75,8 +75,10 @@ int	xj_problem_members(struct xj_db *, unsigned long long gid, int limit,
 /* ---- the resolution (R-DUP-2, R-DUP-3) ---- */
 /* A history event of kind (problem_open, problem_deleted, ...) for sid. */
 int	xj_problem_event(struct xj_db *, unsigned long long sid, const char *kind);
-/* The group row locked for the transaction: XJ_OK with its state, XJ_NO_ROW. */
-int	xj_problem_group_lock(struct xj_db *, unsigned long long gid, char state[12]);
+/* The group row locked for the transaction: XJ_OK with its state, kind
+ * and key, XJ_NO_ROW. */
+int	xj_problem_group_lock(struct xj_db *, unsigned long long gid, char state[12], char kind[16],
+	    unsigned char key[32]);
 struct xj_problem_state {
 	unsigned long long student_id;
 	char		 state[20];

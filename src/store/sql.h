@@ -1086,7 +1086,7 @@
 	  " SELECT id, ?, school_org_id, status, UTC_TIMESTAMP(6) FROM student WHERE id = ?") \
 	/* the resolution (R-DUP-2, R-DUP-3): the group row locked first, so \
 	 * resolutions of one group take turns and the last one sees the others */ \
-	X(PROB_GROUP_LOCK,   0, "SELECT state FROM problem_group WHERE id = ? FOR UPDATE") \
+	X(PROB_GROUP_LOCK,   0, "SELECT state, kind, key_bidx FROM problem_group WHERE id = ? FOR UPDATE") \
 	X(PROB_MEMBER_STATES, 0, \
 	  "SELECT student_id, state, school_path, school_org_id FROM problem_member WHERE group_id = ?" \
 	  " ORDER BY student_id") \

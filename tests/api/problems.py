@@ -501,4 +501,46 @@ def _(s):
     s.eq(flag(s, other), "1")
 
 
+@test("R-DUP-3 a change must remove the problem: a cosmetic name change, or any change of a same-number group, is 409 problem_change_no_effect; an invalid number's sex corrected resolves its group")
+def _(s):
+    a = new_child()
+    first = admit(s, a)
+    second = admit(s, twin(a))
+    ((gid, _, _, _, _),) = groups_of(s, second)
+    spaced = a.name[0] + " " + a.name[1:]
+    st, h, b = signed_in(s, CY1 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, gid), {
+        "student_id": second, "action": "change", "evidence": "加空格", "name": spaced})
+    s.error_body(b, "problem_change_no_effect", 409, st)
+    s.eq(q1(s, "SELECT COUNT(*) FROM workflow WHERE subject_id = %d" % second), "0", "no case started")
+    # a same-number group: name, sex, birth date do not change the number
+    other = admit(s, new_child(), school=CY2)
+    no = registered(s, new_child(), CY1)
+    s.sql("UPDATE student s JOIN registration r ON r.prereg_no = '%s'"
+          " SET s.child_bidx = r.child_bidx, s.level = 2 WHERE s.id = %d" % (no, other))
+    (sid,), h = approve(s, [no], CY1)
+    ((g2, kind, _, _, _),) = groups_of(s, sid)
+    s.eq(kind, "same_id")
+    st, h, b = signed_in(s, CY1 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, g2), {
+        "student_id": sid, "action": "change", "evidence": "改名", "name": "改个名字"})
+    s.error_body(b, "problem_change_no_effect", 409, st)
+
+    # an invalid number: the declared sex disagrees; the corrected sex agrees
+    def other_sex(no):
+        s.sql("UPDATE registration SET sex = IF(sex = 'M', 'F', 'M') WHERE prereg_no = '%s'" % no)
+    c = new_child()
+    bad = admit(s, c, before=other_sex)
+    ((g3, _, _, _, _),) = groups_of(s, bad)
+    wrong = "F" if c.sex == "M" else "M"
+    st, h, b = signed_in(s, CY1 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, g3), {
+        "student_id": bad, "action": "change", "evidence": "性别录入错误", "sex": wrong})
+    s.error_body(b, "problem_change_no_effect", 409, st)
+    st, h, case = signed_in(s, CY1 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, g3), {
+        "student_id": bad, "action": "change", "evidence": "性别录入错误", "sex": c.sex})
+    s.eq(st, 201, "change: %r" % (case,))
+    st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"])
+    s.eq(st, 200, "approve: %r" % (b,))
+    s.eq(groups_of(s, bad)[0][2:4], ("resolved", "changed"))
+    s.eq((q1(s, "SELECT sex FROM student WHERE id = %d" % bad), flag(s, bad)), (c.sex, "0"))
+
+
 run()
