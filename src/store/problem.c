@@ -349,3 +349,32 @@ xj_problem_student_change(struct xj_db *db, unsigned long long sid,
 
 	return xj_db_exec(db, XJ_Q_PROB_STUDENT_CHANGE, v, 4);
 }
+
+int
+xj_problem_person_todo(struct xj_db *db, int max, unsigned long long *ids,
+    struct xj_student_identity *ident, int *n)
+{
+	struct xj_val v = XJ_VI(max);
+	int rc;
+
+	*n = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_PERSON_TODO, &v, 1)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_student_identity spare;	/* a row past max: dropped */
+		struct xj_student_identity *p = *n < max ? &ident[*n] : &spare;
+		struct xj_col c[4];
+
+		memset(p, 0, sizeof(*p));
+		c[0] = XJ_COL_INT;
+		c[1] = S(p->name);
+		c[2] = S(p->sex);
+		c[3] = S(p->birth);
+		if ((rc = xj_db_fetch(db, XJ_Q_PROB_PERSON_TODO, c, 4)) != XJ_OK)
+			break;
+		if (*n < max)
+			ids[(*n)++] = (unsigned long long)c[0].i;
+	}
+	xj_db_done(db, XJ_Q_PROB_PERSON_TODO);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}

@@ -543,4 +543,32 @@ def _(s):
     s.eq((q1(s, "SELECT sex FROM student WHERE id = %d" % bad), flag(s, bad)), (c.sex, "0"))
 
 
+# ---- records written before 0024 ---------------------------------------------
+
+def run_job(s, name):
+    import subprocess
+    with open(s.stack.path("log", "jobs-once.log"), "a") as log:
+        r = subprocess.run([s.stack.bin("xuejictl"), "-c", s.stack.conf_file, "jobs", "--once", name],
+                           stdout=subprocess.DEVNULL, stderr=log, env=s.stack.worker_env(), timeout=120)
+    s.eq(r.returncode, 0, "xuejictl jobs --once %s" % name)
+
+
+@test("R-DUP-1 a record written before 0024 (no person index) is found by name + sex + birth date once the job problem-person-index has run")
+def _(s):
+    a = new_child()
+    old = admit(s, a)
+    # stands in for a record written before migration 0024
+    s.sql("UPDATE student SET person_bidx = NULL WHERE id = %d" % old)
+    second = admit(s, twin(a))
+    s.eq(groups_of(s, second), [], "no index, no hit: the gap the job closes")
+    run_job(s, "problem-person-index")
+    s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE person_bidx IS NULL"), "0", "every record indexed")
+    s.eq(q1(s, "SELECT person_bidx = (SELECT person_bidx FROM student WHERE id = %d) FROM student"
+               " WHERE id = %d" % (second, old)), "1", "the job's index is the door's")
+    third = admit(s, twin(twin(a)))
+    (g,) = groups_of(s, third)
+    s.ok(old in [int(x[0]) for x in s.sql("SELECT student_id FROM problem_member WHERE group_id = %d"
+                                           % g[0])], "the old record is found")
+
+
 run()
