@@ -146,4 +146,56 @@ def _(s):
     s.ok(groups >= (LISTS // 5) - 1, "the hits opened groups: %d" % groups)
 
 
+GROUPS = int(os.environ.get("XJ_BENCH_GROUPS", "50000"))
+
+
+@test("bench: a county's open-problem list with many groups in scope (p99)")
+def _(s):
+    # GROUPS two-member same-person groups over the loaded records (SQL:
+    # the list reads rows, whoever wrote them), half of them resolved
+    path = s.sql("SELECT path FROM org WHERE kind = 'school' AND code = '%s'" % SCHOOL)[0][0]
+    sid = int(s.sql("SELECT id FROM org WHERE kind = 'school' AND code = '%s'" % SCHOOL)[0][0])
+    base = int(s.sql("SELECT COALESCE(MAX(id), 0) FROM problem_group")[0][0])
+    s.sql("INSERT INTO problem_group (id, kind, key_bidx, state, open_key, members, created_at)"
+          " SELECT %d + q.seq, 'same_person', UNHEX(SHA2(CONCAT('g', q.seq), 256)),"
+          " IF(q.seq MOD 2, 'open', 'resolved'), IF(q.seq MOD 2, CONCAT('bench:', q.seq), NULL), 2,"
+          " UTC_TIMESTAMP(6) FROM seq_1_to_%d q" % (base, GROUPS))
+    s.sql("INSERT INTO problem_member (group_id, student_id, school_org_id, school_path, reason, origin,"
+          " joined_at) SELECT %d + q.seq, s.id, %d, '%s', 'same_person', 'admission', UTC_TIMESTAMP(6)"
+          " FROM seq_1_to_%d q JOIN (SELECT 0 AS k UNION ALL SELECT 1) k"
+          " JOIN student s ON s.registration_id = 900000000000 + q.seq * 2 + k.k"
+          % (base, sid, path, GROUPS))
+    prefixes = [path[:i + 1] for i, ch in enumerate(path) if ch == "/"]
+    for pre in prefixes:
+        s.sql("INSERT IGNORE INTO problem_scope (scope_path, group_id, open)"
+              " SELECT '%s', %d + q.seq, q.seq MOD 2 FROM seq_1_to_%d q" % (pre, base, GROUPS))
+    s.sql("ANALYZE TABLE problem_group, problem_member, problem_scope")
+    for row in s.sql("EXPLAIN SELECT STRAIGHT_JOIN g.id, g.kind, g.state, g.members FROM problem_scope sc"
+                     " FORCE INDEX (problem_scope_list)"
+                     " JOIN problem_group g ON g.id = sc.group_id WHERE sc.scope_path = '%s'"
+                     " AND (sc.open < 2 OR (sc.open = 2 AND sc.group_id < 999999999))"
+                     " ORDER BY sc.open DESC, sc.group_id DESC LIMIT 50" % prefixes[-2]):
+        print("# explain: %r" % (row,), flush=True)
+    out = {}
+    for who in (COUNTY + ".reviewer", SCHOOL + ".clerk"):
+        staff = signed_in(s, who)
+        ms = []
+        for i in range(200):
+            t0 = time.monotonic()
+            st, h, b = staff.call("GET", "/api/school/v1/problem-groups?limit=50")
+            ms.append((time.monotonic() - t0) * 1000)
+            s.eq(st, 200)
+        s.eq(b["items"][0]["state"], "open")
+        out[who] = ms
+    lines = ["| %d groups in scope: first page of 50 (ms) | median | p90 | p99 |" % GROUPS, "|---|---|---|---|"]
+    for who, ms in out.items():
+        lines.append("| %s | %.1f | %.1f | %.1f |" % (who, statistics.median(ms), pct(ms, 90), pct(ms, 99)))
+    text = "\n".join(lines)
+    for line in text.splitlines():
+        print("# " + line, flush=True)
+    if os.environ.get("XJ_BENCH_REPORT"):
+        with open(os.environ["XJ_BENCH_REPORT"], "a") as f:
+            f.write("\n" + text + "\n")
+
+
 run()

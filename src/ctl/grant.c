@@ -166,6 +166,7 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "problem_group",	"SELECT, INSERT, UPDATE" },
 	{ "problem_member",	"SELECT, INSERT, UPDATE" },
 	{ "problem_resolution",	"SELECT, INSERT" },
+	{ "problem_scope",	"SELECT, INSERT, UPDATE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

@@ -102,6 +102,29 @@ xj_problem_group_open(struct xj_db *db, const char *kind, const unsigned char ke
 	return XJ_OK;
 }
 
+/* The group is seen from every prefix of the member's school path. */
+static int
+scope_add(struct xj_db *db, unsigned long long gid, unsigned long long sid)
+{
+	struct xj_val v[2] = { XJ_VI(gid), XJ_VI(sid) };
+	char path[129];
+	struct xj_col c = S(path);
+	int rc;
+
+	if ((rc = xj_db_row(db, XJ_Q_PROB_MEMBER_PATH, v, 2, &c, 1)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	for (size_t i = 0; path[i]; i++) {
+		if (path[i] != '/')
+			continue;
+		{
+			struct xj_val a[2] = { XJ_VSL(path, i + 1), XJ_VI(gid) };
+			if ((rc = xj_db_exec(db, XJ_Q_PROB_SCOPE_ADD, a, 2)) != XJ_OK)
+				return rc;
+		}
+	}
+	return XJ_OK;
+}
+
 int
 xj_problem_member_add(struct xj_db *db, unsigned long long gid, unsigned long long sid,
     const char *reason, const char *origin, int *joined)
@@ -116,7 +139,8 @@ xj_problem_member_add(struct xj_db *db, unsigned long long gid, unsigned long lo
 	if (xj_db_affected(db, XJ_Q_PROB_MEMBER_ADD) == 0)
 		return XJ_OK;
 	*joined = 1;
-	if ((rc = xj_db_exec(db, XJ_Q_PROB_GROUP_GREW, &g, 1)) != XJ_OK ||
+	if ((rc = scope_add(db, gid, sid)) != XJ_OK ||
+	    (rc = xj_db_exec(db, XJ_Q_PROB_GROUP_GREW, &g, 1)) != XJ_OK ||
 	    (rc = xj_db_exec(db, XJ_Q_PROB_FLAG, &s, 1)) != XJ_OK)
 		return rc;
 	return xj_problem_event(db, sid, "problem_open");
@@ -137,15 +161,14 @@ xj_problem_list(struct xj_db *db, const char *path, const char *after_state,
     unsigned long long after_id, int limit,
     void (*fn)(const struct xj_problem_group *, void *), void *arg)
 {
-	char like[132];
+	/* the cursor's (open, id); from the start: below (2, max) */
+	int open = after_state[0] == '\0' ? 2 : strcmp(after_state, "open") == 0 ? 1 : 0;
 	struct xj_val v[5];
 	int rc;
 
-	/* an org path is digits and slashes: no LIKE metacharacter to escape */
-	snprintf(like, sizeof(like), "%s%%", path);
-	v[0] = XJ_VS(like);
-	v[1] = XJ_VS(after_state);
-	v[2] = XJ_VS(after_state);
+	v[0] = XJ_VS(path);
+	v[1] = XJ_VI(open);
+	v[2] = XJ_VI(open);
 	v[3] = XJ_VI(after_id ? after_id : ~0ULL >> 1);
 	v[4] = XJ_VI(limit);
 	if ((rc = xj_db_exec(db, XJ_Q_PROB_LIST, v, 5)) != XJ_OK)
@@ -291,8 +314,11 @@ int
 xj_problem_group_resolve(struct xj_db *db, unsigned long long gid)
 {
 	struct xj_val v = XJ_VI(gid);
+	int rc;
 
-	return xj_db_exec(db, XJ_Q_PROB_GROUP_RESOLVE, &v, 1);
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_GROUP_RESOLVE, &v, 1)) != XJ_OK)
+		return rc;
+	return xj_db_exec(db, XJ_Q_PROB_SCOPE_CLOSE, &v, 1);
 }
 
 int

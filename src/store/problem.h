@@ -48,8 +48,9 @@ struct xj_problem_group {
 	char		 created_at[20];
 	char		 resolved_at[20];
 };
-/* The groups with a member under path (an org path), open first, newest
- * first, after the cursor (state "" = from the start), at most limit. */
+/* The groups with a member under path (an org path: problem_scope), open
+ * first, newest first, after the cursor (state "" = from the start), at
+ * most limit. */
 int	xj_problem_list(struct xj_db *, const char *path, const char *after_state,
 	    unsigned long long after_id, int limit,
 	    void (*fn)(const struct xj_problem_group *, void *), void *);

@@ -221,6 +221,7 @@ def _(s):
     s.sql("UPDATE problem_group SET state = 'resolved', open_key = NULL,"
           " resolved_at = UTC_TIMESTAMP(6) WHERE id = %d" % gid)
     s.sql("UPDATE problem_member SET state = 'corroborated' WHERE group_id = %d" % gid)
+    s.sql("UPDATE problem_scope SET open = 0 WHERE group_id = %d" % gid)
     s.sql("UPDATE student SET problem_open = 0 WHERE id IN (%d, %d)" % (first, second))
     third = admit(s, twin(twin(a)))
     g = groups_of(s, third)
