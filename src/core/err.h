@@ -94,6 +94,9 @@
 	X(WF_STEP_DECIDED,      409, "workflow_step_decided", "该审核环节已处理（可能已由其他审核人处理），请刷新后查看", "this step is no longer open: it was decided, perhaps by another reviewer; reload the case") \
 	X(WF_NOT_YOUR_STEP,     403, "workflow_not_your_step", "当前审核环节不由本单位（或本角色）办理", "the open step is not for your organisation (or your role) to decide") \
 	X(WF_NOT_OVERDUE,       409, "workflow_not_overdue",  "该环节尚未超期，不能强制干预",        "the step is not overdue (or nobody is above it): it cannot be escalated") \
+	/* issue 12: problem records (school/problem.c) */ \
+	X(PROBLEM_CHANGE_NO_EFFECT, 409, "problem_change_no_effect", "更正后的信息仍属于该问题组的问题（身份证件号问题须通过关键数据变更处理），请核对", "the corrected data still has this group's problem (a duplicate identity number is corrected by a key-data change); check the data") \
+	X(PROBLEM_NOT_OPEN,     409, "problem_member_not_open", "该学籍在此问题组中已处理（或问题组已解决），请刷新后查看", "this record is no longer open in the problem group (resolved, or the group is resolved); reload the group") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

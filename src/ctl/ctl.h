@@ -99,6 +99,8 @@ int	xj_ctl_transfer_freeze(struct xj_ctl *, int, char **);
 int	xj_ctl_job_workflow_tick(struct xj_ctl *, long *done);
 /* yearend.c: one chunk of a running year-end batch (issue 11 item 8) */
 int	xj_ctl_job_yearend(struct xj_ctl *, long *done);
+/* problemindex.c: issue 12, person_bidx of records before 0024 */
+int	xj_ctl_job_problem_person(struct xj_ctl *, long *done);
 
 /* calendar.c (issue 11 item 3): `calendar import|status`; one file, or
  * every *.csv of a directory in name order (seed-demo); 0 ok, else the

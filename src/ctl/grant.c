@@ -160,6 +160,13 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "workflow_step",	"SELECT, INSERT, UPDATE" },
 	{ "workflow_notice",	"SELECT, INSERT" },
 	{ "transfer_freeze",	"SELECT" },
+	/* issue 12 (sql/0024): problem groups and their members are written,
+	 * never deleted (a resolved group is history); a member's row
+	 * changes with its resolution */
+	{ "problem_group",	"SELECT, INSERT, UPDATE" },
+	{ "problem_member",	"SELECT, INSERT, UPDATE" },
+	{ "problem_resolution",	"SELECT, INSERT" },
+	{ "problem_scope",	"SELECT, INSERT, UPDATE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

@@ -225,6 +225,9 @@ static const struct xj_job jobs[] = {
 	/* issue 11 item 8: year-end batches (ctl/yearend.c) */
 	{ "yearend", 5, xj_ctl_job_yearend,
 	  "apply one chunk ([yearend] chunk records, one transaction) of a started year-end promotion or graduation batch" },
+	/* issue 12: the same-person index of records before 0024 (ctl/problemindex.c) */
+	{ "problem-person-index", 3600, xj_ctl_job_problem_person,
+	  "write the same-person blind index of student records written before migration 0024" },
 	{ NULL, 0, NULL, NULL }
 };
 

@@ -96,5 +96,10 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_POST, "/api/school/v1/yearend-batches/{id}/start", XJ_ROLE_STAFF, 0,
 	  xj_school_yearend_start },
 	{ XJ_M_GET, "/api/school/v1/students/{id}/history", XJ_ROLE_STAFF, 0, xj_school_student_history },
+	/* problem records (issue 12, R-DUP-1): problem.c */
+	{ XJ_M_GET, "/api/school/v1/problem-groups", XJ_ROLE_STAFF, 0, xj_school_problem_list },
+	{ XJ_M_GET, "/api/school/v1/problem-groups/{id}", XJ_ROLE_STAFF, 0, xj_school_problem_get },
+	{ XJ_M_POST, "/api/school/v1/problem-groups/{id}/resolutions", XJ_ROLE_STAFF, 2048,
+	  xj_school_problem_resolve },
 	XJ_ROUTE_END
 };

@@ -30,6 +30,11 @@ int	xj_school_alerts(struct xj_req *);
 int	xj_school_noid_list(struct xj_req *);
 int	xj_school_noid_decide(struct xj_req *);
 
+/* problem.c: problem groups (issue 12, R-DUP-1) */
+int	xj_school_problem_list(struct xj_req *);
+int	xj_school_problem_get(struct xj_req *);
+int	xj_school_problem_resolve(struct xj_req *);
+
 /* scope.c: the access table (R-ORG-3) */
 enum xj_school_act {
 	XJ_ACT_APPLICANT, XJ_ACT_TICK, XJ_ACT_LIST_SUBMIT, XJ_ACT_LIST_READ,
@@ -44,6 +49,8 @@ enum xj_school_act {
 	XJ_ACT_TRANSFER_START, XJ_ACT_WF_READ, XJ_ACT_WF_DECIDE, XJ_ACT_WF_ESCALATE,
 	/* issue 11 item 8: year-end batches, the record's history */
 	XJ_ACT_YEAREND_RUN, XJ_ACT_YEAREND_READ, XJ_ACT_RECORD_HISTORY,
+	/* issue 12: problem records (problem.c) */
+	XJ_ACT_PROBLEM_READ, XJ_ACT_PROBLEM_RESOLVE,
 	XJ_ACT__N
 };
 struct xj_school_actor {

@@ -86,6 +86,13 @@ static const struct {
 	[XJ_ACT_YEAREND_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 	/* the record's history: whoever may read the record (R-ORG-3) */
 	[XJ_ACT_RECORD_HISTORY]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	/* issue 12 (R-DUP-1): the problem groups with a record in scope --
+	 * the school that resolves, the county that approves, the bureaus
+	 * above that watch */
+	[XJ_ACT_PROBLEM_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	/* R-DUP-2: the record's school resolves (a delete is its own
+	 * decision, self-approved; its reviewer signs it, as it signs a list) */
+	[XJ_ACT_PROBLEM_RESOLVE] = { K_SCHOOL,		R_REVIEWER },
 };
 
 static unsigned

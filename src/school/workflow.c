@@ -32,6 +32,7 @@
 #include "db/tx.h"
 #include "store/student.h"
 #include "store/workflow.h"
+#include "problem.h"
 #include "school.h"
 #include "workflow.h"
 
@@ -46,6 +47,7 @@ static const struct {
 } effects[] = {
 	{ "advance", NULL },
 	{ "transfer_pull", xj_transfer_pull },	/* R-MOV-4, transfer.c */
+	{ "problem_resolve", xj_problem_wf_resolve },	/* R-DUP-2, problem.c */
 };
 
 static int

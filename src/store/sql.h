@@ -434,19 +434,20 @@
 	/* store/student.c: student records, classes, roster, search, term \
 	 * registration, statistics (R-ADM-2, R-REC-1..5; issue 4 §4-6) */ \
 	X(STU_REG_SOURCE,    0, \
-	  "SELECT county_code, year, DATE_FORMAT(birth_date, '%Y-%m-%d') FROM registration WHERE id = ?") \
+	  "SELECT county_code, year, DATE_FORMAT(birth_date, '%Y-%m-%d'), child_name, sex, id_doc_type," \
+	  " child_bidx, prereg_no, id_number_ct FROM registration WHERE id = ?") \
 	X(STU_BY_REG,        0, "SELECT id FROM student WHERE registration_id = ?") \
 	X(STU_NO_RESERVE,    XJ_SQL_DUP_OK, \
 	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, 0, UTC_TIMESTAMP(6))") \
 	X(STU_NO_BIND,       0, "UPDATE student_no_issued SET student_id = ? WHERE student_no = ?") \
 	X(STU_INSERT,        XJ_SQL_DUP_OK, \
 	  "INSERT INTO student (registration_id, school_org_id, county_code, student_no, student_no_kind," \
-	  " name, sex, birth_date, id_doc_type, id_number_ct, child_bidx, ethnicity, nationality," \
+	  " name, sex, birth_date, id_doc_type, id_number_ct, child_bidx, person_bidx, ethnicity, nationality," \
 	  " hukou_nature, hukou_code, birthplace, native_place, current_address, home_address," \
 	  " contact_address, local_family, left_behind, migrant_worker_child, entry_year, level," \
 	  " status, created_at, updated_at)" \
 	  " SELECT id, ?, county_code, ?, 'L', child_name, sex, birth_date, id_doc_type, id_number_ct," \
-	  " child_bidx, ethnicity, nationality, hukou_nature, hukou_code, birthplace, native_place," \
+	  " child_bidx, ?, ethnicity, nationality, hukou_nature, hukou_code, birthplace, native_place," \
 	  " current_address, home_address, contact_address, local_family, left_behind," \
 	  " migrant_worker_child, year, 1, 'in_school', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)" \
 	  " FROM registration WHERE id = ?") \
@@ -1064,7 +1065,93 @@
 	  "SELECT e.id, e.kind, o.code, COALESCE(e.from_grade, 0), COALESCE(e.to_grade, 0), e.status," \
 	  " COALESCE(e.yearend_year, 0), COALESCE(e.batch_id, 0)," \
 	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s') FROM student_event e" \
-	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?")
+	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?") \
+	/* issue 12: problem records, the duplicate check at the door (sql/0024; \
+	 * store/problem.c). The peers are read with shared locks: two \
+	 * admissions of one key at once wait for each other (a deadlock, \
+	 * retried by xj_tx_run) instead of both missing the other. */ \
+	X(PROB_SUBJECT,      0, \
+	  "SELECT s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct," \
+	  " s.child_bidx, s.person_bidx FROM student s WHERE s.id = ? FOR UPDATE") \
+	X(PROB_SET_PERSON,   0, "UPDATE student SET person_bidx = ? WHERE id = ?") \
+	/* the job problem-person-index: records written before 0024 */ \
+	X(PROB_PERSON_TODO,  0, \
+	  "SELECT id, name, sex, DATE_FORMAT(birth_date, '%Y-%m-%d') FROM student" \
+	  " WHERE person_bidx IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	/* both keys in one round trip (an index merge of student_child and \
+	 * student_person): the second column says which -- a record with the \
+	 * same number is a same_id peer even when its name matches too */ \
+	X(PROB_PEERS,        0, \
+	  "SELECT id, child_bidx = ? FROM student WHERE (child_bidx = ? OR person_bidx = ?) AND id <> ?" \
+	  " AND status NOT IN ('graduated', 'deleted') ORDER BY id LIMIT ? LOCK IN SHARE MODE") \
+	X(PROB_GROUP_OPEN,   0, \
+	  "INSERT IGNORE INTO problem_group (kind, key_bidx, open_key, created_at)" \
+	  " VALUES (?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(PROB_GROUP_BY_KEY, 0, "SELECT id FROM problem_group WHERE open_key = ? FOR UPDATE") \
+	X(PROB_MEMBER_ADD,   0, \
+	  "INSERT IGNORE INTO problem_member (group_id, student_id, school_org_id, school_path, reason," \
+	  " origin, joined_at) SELECT ?, s.id, s.school_org_id, o.path, ?, ?, UTC_TIMESTAMP(6)" \
+	  " FROM student s JOIN org o ON o.id = s.school_org_id WHERE s.id = ?") \
+	X(PROB_GROUP_GREW,   0, "UPDATE problem_group SET members = members + 1 WHERE id = ?") \
+	X(PROB_FLAG,         0, \
+	  "UPDATE student SET problem_open = 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
+	X(PROB_EVENT,        0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, status, created_at)" \
+	  " SELECT id, ?, school_org_id, status, UTC_TIMESTAMP(6) FROM student WHERE id = ?") \
+	/* the resolution (R-DUP-2, R-DUP-3): the group row locked first, so \
+	 * resolutions of one group take turns and the last one sees the others */ \
+	X(PROB_GROUP_LOCK,   0, "SELECT state, kind, key_bidx FROM problem_group WHERE id = ? FOR UPDATE") \
+	X(PROB_MEMBER_STATES, 0, \
+	  "SELECT student_id, state, school_path, school_org_id FROM problem_member WHERE group_id = ?" \
+	  " ORDER BY student_id") \
+	X(PROB_RES_INSERT,   0, \
+	  "INSERT INTO problem_resolution (workflow_id, group_id, student_id, action, evidence, new_name," \
+	  " new_sex, new_birth_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(PROB_RES_GET,      0, \
+	  "SELECT group_id, student_id, action, evidence, COALESCE(new_name, ''), COALESCE(new_sex, '')," \
+	  " COALESCE(DATE_FORMAT(new_birth_date, '%Y-%m-%d'), '') FROM problem_resolution WHERE workflow_id = ?") \
+	X(PROB_STUDENT_CHANGE, 0, \
+	  "UPDATE student SET name = COALESCE(?, name), sex = COALESCE(?, sex)," \
+	  " birth_date = COALESCE(?, birth_date), version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ?") \
+	X(PROB_MEMBER_SET,   0, \
+	  "UPDATE problem_member SET state = ?, evidence = ?, resolved_by = ?, resolved_at = UTC_TIMESTAMP(6)" \
+	  " WHERE group_id = ? AND student_id = ? AND state = 'open'") \
+	X(PROB_STUDENT_DELETE, 0, \
+	  "UPDATE student SET status = 'deleted', version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ?") \
+	X(PROB_GROUP_RESOLVE, 0, \
+	  "UPDATE problem_group SET state = 'resolved', open_key = NULL, resolved_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND state = 'open'") \
+	/* the flag is what the member rows say: an open membership of an open group */ \
+	X(PROB_REFLAG,       0, \
+	  "UPDATE student s SET s.problem_open = EXISTS (SELECT 1 FROM problem_member m" \
+	  " JOIN problem_group g ON g.id = m.group_id WHERE m.student_id = s.id AND m.state = 'open'" \
+	  " AND g.state = 'open') WHERE s.id = ?") \
+	/* the groups an org sees (problem_scope: its path exactly), open \
+	 * first, newest first; the cursor is (open, id) of the last row. \
+	 * The scope rows drive, read backwards in index order, LIMIT rows: \
+	 * left alone, the optimizer scanned every group and sorted them \
+	 * (150 ms at 50,000 groups) */ \
+	X(PROB_LIST,         0, \
+	  "SELECT STRAIGHT_JOIN g.id, g.kind, g.state, g.members," \
+	  " DATE_FORMAT(g.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM problem_scope sc FORCE INDEX (problem_scope_list)" \
+	  " JOIN problem_group g ON g.id = sc.group_id WHERE sc.scope_path = ?" \
+	  " AND (sc.open < ? OR (sc.open = ? AND sc.group_id < ?))" \
+	  " ORDER BY sc.open DESC, sc.group_id DESC LIMIT ?") \
+	X(PROB_MEMBER_PATH,  0, "SELECT school_path FROM problem_member WHERE group_id = ? AND student_id = ?") \
+	X(PROB_SCOPE_ADD,    0, "INSERT IGNORE INTO problem_scope (scope_path, group_id, open) VALUES (?, ?, 1)") \
+	X(PROB_SCOPE_CLOSE,  0, "UPDATE problem_scope SET open = 0 WHERE group_id = ?") \
+	X(PROB_GROUP_GET,    0, \
+	  "SELECT id, kind, state, members, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(resolved_at, '%Y-%m-%d %H:%i:%s'), '') FROM problem_group WHERE id = ?") \
+	X(PROB_MEMBERS,      0, \
+	  "SELECT m.student_id, m.school_path, m.reason, m.origin, m.state," \
+	  " DATE_FORMAT(m.joined_at, '%Y-%m-%d %H:%i:%s'), o.code, o.name, s.name, s.sex," \
+	  " DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct, s.student_no, s.status" \
+	  " FROM problem_member m JOIN student s ON s.id = m.student_id" \
+	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -14,6 +14,7 @@
 #include "crypto/field.h"
 #include "db/db.h"
 #include "domain/idnum.h"
+#include "domain/person.h"
 #include "domain/studentno.h"
 #include "org.h"
 #include "registration.h"
@@ -163,16 +164,35 @@ reseal_student(struct xj_db *db, const struct xj_keys *k, unsigned long long reg
 }
 
 int
+xj_student_person_bidx(const struct xj_keys *k, const char *name, const char *sex,
+    const char *birth, unsigned char out[32])
+{
+	char key[XJ_PERSON_KEY_MAX];
+	size_t n = xj_person_key(name, strlen(name), sex, birth, key, sizeof(key));
+
+	if (n == (size_t)-1)
+		return 0;
+	return xj_blind_index(k, "student.person", key, n, out) == 0 ? 1 : -1;
+}
+
+int
 xj_student_create_from_registration(struct xj_db *db, const struct xj_keys *keys,
     unsigned long long registration_id, unsigned school_org_id,
-    unsigned long long *student_id)
+    unsigned long long *student_id, struct xj_student_identity *id)
 {
-	char county[7], birth[11], no[20];
+	char county[7], no[20], prereg[17];
 	struct xj_val r = XJ_VI(registration_id);
-	struct xj_col c[3] = { XJ_COL_STR(county, sizeof(county)), XJ_COL_INT,
-	    XJ_COL_STR(birth, sizeof(birth)) };
+	struct xj_col c[9] = { XJ_COL_STR(county, sizeof(county)), XJ_COL_INT,
+	    XJ_COL_STR(id->birth, sizeof(id->birth)), XJ_COL_STR(id->name, sizeof(id->name)),
+	    XJ_COL_STR(id->sex, sizeof(id->sex)), XJ_COL_STR(id->doc_type, sizeof(id->doc_type)),
+	    XJ_COL_BLOB((char *)id->child_bidx, sizeof(id->child_bidx)),
+	    XJ_COL_STR(prereg, sizeof(prereg)),
+	    XJ_COL_BLOB((char *)id->idn_ct, sizeof(id->idn_ct)) };
 	struct xj_col e = XJ_COL_INT;
+	const char *birth = id->birth;
 	int rc;
+
+	memset(id, 0, sizeof(*id));
 
 	*student_id = 0;
 	/* one record per registration: say so before drawing a number (the
@@ -185,14 +205,26 @@ xj_student_create_from_registration(struct xj_db *db, const struct xj_keys *keys
 		return rc;
 	if ((rc = xj_student_may_enrol(db, registration_id, school_org_id)) != XJ_OK)
 		return rc;
-	if ((rc = xj_db_row(db, XJ_Q_STU_REG_SOURCE, &r, 1, c, 3)) != XJ_OK)
+	if ((rc = xj_db_row(db, XJ_Q_STU_REG_SOURCE, &r, 1, c, 9)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	/* issue 12: what the duplicate check at the door reads, from the row
+	 * the record is copied from (no second read); the number's
+	 * ciphertext as the registration holds it */
+	if (c[6].len != sizeof(id->child_bidx))
+		return XJ_E_INTERNAL;
+	id->idn_ct_len = c[8].is_null ? 0 : c[8].len;
+	id->ct_aad = "registration.id_number";
+	xj_reg_row(prereg, -1, id->ct_row);
+	if ((id->has_person = xj_student_person_bidx(keys, id->name, id->sex, id->birth,
+	    id->person_bidx)) < 0)
+		return XJ_E_INTERNAL;
 	/* the area code of an L number: the district that admitted the child */
 	if ((rc = draw_temp_no(db, county, birth, no)) != XJ_OK)
 		return rc;
 	{
-		struct xj_val v[3] = { XJ_VI(school_org_id), XJ_VS(no), XJ_VI(registration_id) };
-		if ((rc = xj_db_exec(db, XJ_Q_STU_INSERT, v, 3)) != XJ_OK)
+		struct xj_val v[4] = { XJ_VI(school_org_id), XJ_VS(no),
+		    id->has_person ? XJ_VB(id->person_bidx, 32) : XJ_VNULL, XJ_VI(registration_id) };
+		if ((rc = xj_db_exec(db, XJ_Q_STU_INSERT, v, 4)) != XJ_OK)
 			return rc;
 		if (xj_db_affected(db, XJ_Q_STU_INSERT) != 1)
 			return XJ_E_NOT_FOUND;

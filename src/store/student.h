@@ -5,7 +5,11 @@
 #ifndef XJ_STORE_STUDENT_H
 #define XJ_STORE_STUDENT_H
 
+#include "registration.h"	/* XJ_CT_MAX */
+
 struct xj_db;
+/* the row identity of a student: "s<id>" or "s<id>/<guardian>" */
+#define XJ_STUDENT_ROW_MAX	32
 
 /* Create the student record of an approved admission: reads the
  * registration `registration_id` (in the caller's transaction), copies the
@@ -24,12 +28,35 @@ struct xj_db;
 int	xj_student_may_enrol(struct xj_db *, unsigned long long registration_id,
 	    unsigned school_org_id);
 struct xj_keys;
+/* A record's identity as the duplicate check at the door (issue 12,
+ * school/problem.h) needs it: what the record stores, and where its
+ * identity number's ciphertext is bound (ct_aad, ct_row: the record's own
+ * row, or the registration it was copied from -- the same number). */
+struct xj_student_identity {
+	char		 name[257];
+	char		 sex[2];
+	char		 birth[11];
+	char		 doc_type[2];
+	unsigned char	 child_bidx[32];
+	unsigned char	 person_bidx[32];
+	int		 has_person;	/* 0: a name without a key (blank) */
+	unsigned char	 idn_ct[XJ_CT_MAX];
+	unsigned long	 idn_ct_len;
+	const char	*ct_aad;
+	char		 ct_row[XJ_STUDENT_ROW_MAX];
+};
+/* The same-person blind index of name, sex, birth date (domain/person.h
+ * normalises the name): 1 written to out, 0 when the name has no key,
+ * -1 on a crypto failure. */
+int	xj_student_person_bidx(const struct xj_keys *, const char *name, const char *sex,
+	    const char *birth, unsigned char out[32]);
+/* ... and *id gets the new record's identity (its person_bidx is stored
+ * with the row). */
 int	xj_student_create_from_registration(struct xj_db *, const struct xj_keys *keys,
 	    unsigned long long registration_id, unsigned school_org_id,
-	    unsigned long long *student_id);
+	    unsigned long long *student_id, struct xj_student_identity *id);
 /* The row identity of a student's (guardian < 0) or of its guardian's
  * ciphertexts: "s" id ["/" idx]. */
-#define XJ_STUDENT_ROW_MAX	32
 void	xj_student_row(unsigned long long id, int guardian, char out[XJ_STUDENT_ROW_MAX]);
 
 /* ---- the records module's own functions (school/records.c, roster.c,
@@ -39,7 +66,8 @@ void	xj_student_row(unsigned long long id, int guardian, char out[XJ_STUDENT_ROW
 
 /* R-REC-3 status values */
 #define XJ_STUDENT_STATUSES \
-	{ "in_school", "suspended", "abroad", "left", "dropped_out", "graduated", "deceased", NULL }
+	{ "in_school", "suspended", "abroad", "left", "dropped_out", "graduated", "deceased", \
+	  "deleted", NULL }	/* deleted: a problem record's school deleted it (R-DUP-2) */
 
 struct xj_student {
 	unsigned long long	 id;

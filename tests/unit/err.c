@@ -145,6 +145,9 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_WF_STEP_DECIDED, 409, "workflow_step_decided" },
 	{ XJ_E_WF_NOT_YOUR_STEP, 403, "workflow_not_your_step" },
 	{ XJ_E_WF_NOT_OVERDUE, 409, "workflow_not_overdue" },
+	/* issue 12: problem records */
+	{ XJ_E_PROBLEM_CHANGE_NO_EFFECT, 409, "problem_change_no_effect" },
+	{ XJ_E_PROBLEM_NOT_OPEN, 409, "problem_member_not_open" },
 	/* issue 11 item 8: year-end batches */
 	{ XJ_E_YEAREND_EXISTS, 409, "yearend_batch_exists" },
 	{ XJ_E_YEAREND_STARTED, 409, "yearend_batch_started" },

@@ -178,6 +178,7 @@ main(void)
 		each(name, text, "from ", P_SELECT);
 		each(name, text, "join ", P_SELECT);
 		each(name, text, "insert into ", P_INSERT);
+		each(name, text, "insert ignore into ", P_INSERT);
 		each(name, text, "delete from ", P_DELETE);
 		/* UPDATE t SET, but not FOR UPDATE or ON DUPLICATE KEY UPDATE */
 		for (s = text; (s = strstr(s, "update ")) != NULL; s++) {

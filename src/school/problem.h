@@ -1,0 +1,36 @@
+/* problem.h -- the duplicate check at the door (issue 12 item 1, R-DUP-1):
+ * called inside the transaction that creates a student record or changes
+ * its identity data. */
+#ifndef XJ_SCHOOL_PROBLEM_H
+#define XJ_SCHOOL_PROBLEM_H
+
+struct xj_db;
+struct xj_refdata;
+
+/* the kinds found, comma-separated ("same_id,invalid_id"): the longest */
+#define XJ_PROBLEM_KINDS_MAX	40
+
+/* Check record sid against the whole deployment: same identity number,
+ * same name + sex + birth date (normalised, domain/person.h), an invalid
+ * identity number (R-COL-7 with historic area codes, against ref). Each
+ * hit opens or joins a problem group, and every record of it is flagged
+ * (student.problem_open) with a history event. origin names the entry
+ * path ("admission", "change"). kinds gets what was found ("" = none).
+ * XJ_OK or an error; the caller's transaction is rolled back on error. */
+int	xj_problem_check(struct xj_db *, const struct xj_refdata *ref, unsigned long long sid,
+	    const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX]);
+/* The same for a record whose identity the caller has just read or
+ * written (the admission: store/student.h fills it while creating the
+ * record, person_bidx stored with the row): no second read. */
+struct xj_student_identity;
+int	xj_problem_check_identity(struct xj_db *, const struct xj_refdata *ref,
+	    unsigned long long sid, const struct xj_student_identity *id, const char *origin,
+	    char kinds[XJ_PROBLEM_KINDS_MAX]);
+
+/* The effect 'problem_resolve' of the corroborate and change chains
+ * (school/workflow.c's table): the county approved. */
+struct xj_req;
+struct xj_wf_case;
+int	xj_problem_wf_resolve(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
+
+#endif
