@@ -142,6 +142,20 @@ run_job(void *arg)
 	return NULL;
 }
 
+/* The configuration and keys, for a development instance only. */
+static int
+open_dev(const char *cfile, struct xj_conf *conf, struct xj_keys *keys)
+{
+	if (xjb_open(cfile, conf, keys) != 0)
+		return -1;
+	if (strcmp(conf->environment, "development") != 0) {
+		fprintf(stderr, "gen: refused: [server] environment is not development\n");
+		xj_keys_clear(keys);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 cmd_load(const char *cfile, long start, long count, int threads, long batch,
     long sample, const char *outpath)
@@ -158,12 +172,8 @@ cmd_load(const char *cfile, long start, long count, int threads, long batch,
 	long done = 0;
 	int rc = 0;
 
-	if (xjb_open(cfile, &conf, &keys) != 0)
+	if (open_dev(cfile, &conf, &keys) != 0)
 		return 1;
-	if (strcmp(conf.environment, "development") != 0) {
-		fprintf(stderr, "gen: refused: [server] environment is not development\n");
-		return 1;
-	}
 	if (xj_pw_hash(XJB_PASSWORD, strlen(XJB_PASSWORD), conf.scrypt_log2n, conf.scrypt_r,
 	    conf.scrypt_p, hash, sizeof(hash)) != 0) {
 		fprintf(stderr, "gen: password hashing failed\n");
@@ -249,12 +259,8 @@ cmd_codes(const char *cfile, long start, long count, long batch, const char *out
 	struct codes_job j;
 	int rc = 0;
 
-	if (xjb_open(cfile, &conf, &keys) != 0)
+	if (open_dev(cfile, &conf, &keys) != 0)
 		return 1;
-	if (strcmp(conf.environment, "development") != 0) {
-		fprintf(stderr, "gen: refused: [server] environment is not development\n");
-		return 1;
-	}
 	if (outpath == NULL || (j.out = fopen(outpath, "w")) == NULL) {
 		fprintf(stderr, "gen: codes needs --out FILE\n");
 		return 1;

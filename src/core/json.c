@@ -1,6 +1,8 @@
 /* json.c -- bounded JSON parsing into an arena tree (see json.h). */
 #include "config.h"
 
+#include <stdio.h>
+
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
@@ -221,4 +223,30 @@ xj_json_get(const struct xj_json *obj, const char *key)
 		if (xj_str_eq(v->key, key))
 			return v;
 	return NULL;
+}
+
+int
+xj_json_escape(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (cap == 0)
+		return -1;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (n + 7 > cap) {
+			out[n] = '\0';
+			return -1;
+		}
+		if (c == '"' || c == '\\') {
+			out[n++] = '\\';
+			out[n++] = (char)c;
+		} else if (c < 0x20)
+			n += (size_t)snprintf(out + n, cap - n, "\\u%04x", c);
+		else
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return 0;
 }

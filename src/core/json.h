@@ -34,6 +34,11 @@ struct xj_json_limits {
  * XJ_E_JSON_LIMIT (also: more than 256 members in one object),
  * XJ_E_TOO_COMPLEX (arena exhausted) or XJ_E_INTERNAL; on error *where (if not NULL) gets a short English
  * reason safe to log (no input echoed). */
+/* The NUL-terminated s as the inside of a JSON string (no quotes): '"'
+ * and '\\' escaped, control characters as \u00XX; 0, or -1 (out then
+ * holds what fitted) when it does not fit in cap bytes. For JSON made by
+ * hand outside yajl (audit digests, the SMS gateway's request). */
+int	xj_json_escape(const char *s, char *out, size_t cap);
 int	xj_json_parse(struct xj_arena *, const char *buf, size_t len,
 	    const struct xj_json_limits *, struct xj_json **out,
 	    const char **where);

@@ -37,4 +37,14 @@ xj_str_blank(struct xj_str s)
 	return 1;
 }
 
+/* 1 when the n bytes at s are all ASCII digits (n 0: 1). */
+static inline int
+xj_all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 #endif

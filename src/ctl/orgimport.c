@@ -29,6 +29,7 @@
 #include <openssl/evp.h>
 
 #include "core/err.h"
+#include "core/json.h"
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/orgcsv.h"
@@ -309,26 +310,6 @@ bureau(struct xj_db *db, struct imp *m, const char *code, const struct bureau **
 	return *out ? XJ_OK : XJ_NO_ROW;
 }
 
-/* s as a JSON string body into out (names come from the database too) */
-static void
-json_str(char *out, size_t cap, const char *s)
-{
-	size_t n = 0;
-
-	for (; *s && n + 7 < cap; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			out[n++] = '\\';
-			out[n++] = (char)c;
-		} else if (c < 0x20)
-			n += (size_t)snprintf(out + n, cap - n, "\\u%04x", c);
-		else
-			out[n++] = (char)c;
-	}
-	out[n] = '\0';
-}
-
 /* the canonical JSON of a school as the list states it (audit digests) */
 static void
 school_json(char *out, size_t cap, const char *code, const char *name, unsigned county,
@@ -336,7 +317,7 @@ school_json(char *out, size_t cap, const char *code, const char *name, unsigned 
 {
 	char qn[XJ_ORGCSV_NAME_MAX * 8 + 1];
 
-	json_str(qn, sizeof(qn), name);
+	(void)xj_json_escape(name, qn, sizeof(qn));
 	snprintf(out, cap, "{\"code\":\"%s\",\"county_id\":%u,\"licensed\":%d,\"main_campus_id\":%u,"
 	    "\"name\":\"%s\",\"ownership\":\"%s\",\"supervisor_id\":%u}", code, county, licensed,
 	    main, qn, ownership, supervisor);
@@ -538,7 +519,7 @@ close_vanished(struct xj_db *db, struct imp *m)
 
 		if ((rc = xj_db_exec(db, XJ_Q_ORGIMP_CLOSE, v, 2)) != XJ_OK)
 			return rc;
-		json_str(qn, sizeof(qn), m->gone[i].name);
+		(void)xj_json_escape(m->gone[i].name, qn, sizeof(qn));
 		snprintf(before, sizeof(before), "{\"code\":\"%s\",\"name\":\"%s\",\"status\":\"open\"}",
 		    m->gone[i].code, qn);
 		if ((rc = audit(db, "org.close", m->gone[i].code, before,

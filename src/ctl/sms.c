@@ -22,6 +22,7 @@
 #include <openssl/rand.h>
 
 #include "core/err.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "crypto/field.h"
 #include "crypto/keys.h"
@@ -68,29 +69,6 @@ setup(struct xj_ctl *x)
 	return S.state = 1;
 }
 
-/* s as the inside of a JSON string (no quotes): 0, or -1 when it does not
- * fit. */
-static int
-json_text(const char *s, char *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (n + 7 > cap)
-			return -1;
-		if (c == '"' || c == '\\') {
-			out[n++] = '\\';
-			out[n++] = (char)c;
-		} else if (c < 0x20)
-			n += (size_t)snprintf(out + n, cap - n, "\\u%04x", c);
-		else
-			out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	return 0;
-}
-
 /* The request: our account, the message's id and signature name, then
  * the stored fields (a JSON object's members: phone, template, params). */
 static int
@@ -100,7 +78,7 @@ compose(const struct xj_sms_row *r, const char *pt, size_t ptlen, const char *si
 	char sn[200];
 	int n;
 
-	if (ptlen < 2 || pt[0] != '{' || json_text(sign_name, sn, sizeof(sn)) != 0)
+	if (ptlen < 2 || pt[0] != '{' || xj_json_escape(sign_name, sn, sizeof(sn)) != 0)
 		return -1;
 	n = snprintf(out, cap, "{\"app_id\":\"%s\",\"msg_id\":\"%s\",\"sign_name\":\"%s\",%.*s",
 	    S.gw.app_id, r->msg_id, sn, (int)(ptlen - 1), pt + 1);

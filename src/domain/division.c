@@ -2,25 +2,18 @@
  * Pure functions; no I/O. */
 #include "config.h"
 
+#include "core/str.h"
+
 #include <string.h>
 
 #include "core/err.h"
 #include "division.h"
 
-static int
-digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 int
 xj_county_code_check(struct xj_str s)
 {
 	/* province codes run 11 (北京) .. 82 (澳门); 00..10 never existed */
-	if (s.len != 6 || !digits(s.p, 6) || s.p[0] == '0' ||
+	if (s.len != 6 || !xj_all_digits(s.p, 6) || s.p[0] == '0' ||
 	    (s.p[0] == '1' && s.p[1] == '0') || memcmp(s.p + 2, "0000", 4) == 0)
 		return XJ_E_F_DIVISION;
 	return XJ_OK;

@@ -2,6 +2,8 @@
  * (GB 11643, R-COL-7). Pure functions; no I/O. */
 #include "config.h"
 
+#include "core/str.h"
+
 #include <string.h>
 
 #include "core/err.h"
@@ -31,15 +33,6 @@ xj_date_valid(int y, int m, int d)
 }
 
 static int
-digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int
 num(const char *s, size_t n)
 {
 	int v = 0;
@@ -52,8 +45,8 @@ num(const char *s, size_t n)
 int
 xj_date_parse(struct xj_str s, int *y, int *m, int *d)
 {
-	if (s.len != 10 || s.p[4] != '-' || s.p[7] != '-' || !digits(s.p, 4) ||
-	    !digits(s.p + 5, 2) || !digits(s.p + 8, 2))
+	if (s.len != 10 || s.p[4] != '-' || s.p[7] != '-' || !xj_all_digits(s.p, 4) ||
+	    !xj_all_digits(s.p + 5, 2) || !xj_all_digits(s.p + 8, 2))
 		return XJ_E_F_DATE;
 	*y = num(s.p, 4);
 	*m = num(s.p + 5, 2);
@@ -74,10 +67,10 @@ xj_idnum_parse(struct xj_str s, struct xj_idnum *out)
 {
 	char up[18];
 
-	if (s.len == 15 && digits(s.p, 15))
+	if (s.len == 15 && xj_all_digits(s.p, 15))
 		return XJ_E_F_ID_15;
-	if (s.len != 18 || !digits(s.p, 17) ||
-	    !(digits(s.p + 17, 1) || s.p[17] == 'X' || s.p[17] == 'x'))
+	if (s.len != 18 || !xj_all_digits(s.p, 17) ||
+	    !(xj_all_digits(s.p + 17, 1) || s.p[17] == 'X' || s.p[17] == 'x'))
 		return XJ_E_F_ID_FORMAT;
 	memcpy(up, s.p, 18);
 	if (up[17] == 'x')

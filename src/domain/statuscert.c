@@ -6,6 +6,8 @@
  * verify-document prints cannot drive the terminal. */
 #include "config.h"
 
+#include "core/str.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -17,20 +19,11 @@
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static int
-digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 int
 xj_sc_serial(const char *school_code, int year, long seq, char out[XJ_SC_SERIAL_LEN + 1])
 {
 	out[0] = '\0';
-	if (school_code == NULL || strlen(school_code) != 10 || !digits(school_code, 10) ||
+	if (school_code == NULL || strlen(school_code) != 10 || !xj_all_digits(school_code, 10) ||
 	    year < 2000 || year > 9999 || seq < 1 || seq > 999999)
 		return -1;
 	snprintf(out, XJ_SC_SERIAL_LEN + 1, "ZM%s%04d%06ld", school_code, year, seq);
@@ -41,7 +34,7 @@ int
 xj_sc_serial_ok(const char *s, size_t len)
 {
 	return s != NULL && len == XJ_SC_SERIAL_LEN && s[0] == 'Z' && s[1] == 'M' &&
-	    digits(s + 2, 20) && memcmp(s + 16, "000000", 6) != 0;
+	    xj_all_digits(s + 2, 20) && memcmp(s + 16, "000000", 6) != 0;
 }
 
 /* printable UTF-8 of lo..hi bytes: no control character, no '|' or '%'
@@ -68,8 +61,8 @@ date_ok(const char *s)
 {
 	int m, d;
 
-	if (strlen(s) != 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
-	    s[7] != '-' || !digits(s + 8, 2))
+	if (strlen(s) != 10 || !xj_all_digits(s, 4) || s[4] != '-' || !xj_all_digits(s + 5, 2) ||
+	    s[7] != '-' || !xj_all_digits(s + 8, 2))
 		return 0;
 	m = (s[5] - '0') * 10 + (s[6] - '0');
 	d = (s[8] - '0') * 10 + (s[9] - '0');
@@ -93,14 +86,14 @@ xj_sc_valid(const struct xj_sc *c)
 	size_t k = strlen(c->key_id);
 
 	if (!xj_sc_serial_ok(c->serial, strlen(c->serial)) || !date_ok(c->issued) ||
-	    strlen(c->school_code) != 10 || !digits(c->school_code, 10) ||
+	    strlen(c->school_code) != 10 || !xj_all_digits(c->school_code, 10) ||
 	    !text_ok(c->school_name, 1, sizeof(c->school_name) - 1) ||
 	    !text_ok(c->name, 1, sizeof(c->name) - 1) ||
 	    (strcmp(c->sex, "M") != 0 && strcmp(c->sex, "F") != 0) ||
 	    !date_ok(c->birth_date) || !text_ok(c->id_masked, 0, sizeof(c->id_masked) - 1) ||
 	    !studentno_ok(c->student_no) || xj_sc_status_zh(c->status) == NULL ||
 	    c->entry_year < 1000 || c->entry_year > 9999 || c->grade < 0 || c->grade > 12 ||
-	    (c->class_code[0] != '\0' && (strlen(c->class_code) != 7 || !digits(c->class_code, 7))) ||
+	    (c->class_code[0] != '\0' && (strlen(c->class_code) != 7 || !xj_all_digits(c->class_code, 7))) ||
 	    k != XJ_SC_KEYID)
 		return 0;
 	for (size_t i = 0; i < k; i++)
@@ -294,7 +287,7 @@ number(const char *s, size_t n, int lo, int hi, int *v)
 {
 	long x = 0;
 
-	if (n == 0 || n > 4 || !digits(s, n) || (n > 1 && s[0] == '0'))
+	if (n == 0 || n > 4 || !xj_all_digits(s, n) || (n > 1 && s[0] == '0'))
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		x = x * 10 + (s[i] - '0');

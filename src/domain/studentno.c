@@ -2,21 +2,14 @@
  * numbers, build temporary L numbers. Pure functions; no I/O. */
 #include "config.h"
 
+#include "core/str.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
 #include "idnum.h"
 #include "studentno.h"
-
-static int
-digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
 
 static int
 num(const char *s, size_t n)
@@ -35,7 +28,7 @@ num(const char *s, size_t n)
 static int
 area_ok(const char *a)
 {
-	return digits(a, 6) && memcmp(a, "000000", 6) != 0;
+	return xj_all_digits(a, 6) && memcmp(a, "000000", 6) != 0;
 }
 
 /* The 18 characters after a J: area, birth date, sequence, check. */
@@ -44,7 +37,7 @@ check_selfcode(const char *s)
 {
 	char c;
 
-	if (!digits(s, 17) || !area_ok(s))
+	if (!xj_all_digits(s, 17) || !area_ok(s))
 		return XJ_E_F_STUDENTNO_FORMAT;
 	c = s[17] == 'x' ? 'X' : s[17];
 	if (!((c >= '0' && c <= '9') || c == 'X'))
@@ -81,7 +74,7 @@ xj_studentno_check(struct xj_str s, char *kind)
 		rc = check_selfcode(s.p + 1);
 		break;
 	case 'L':
-		if (!digits(s.p + 1, 18) || !area_ok(s.p + 1))
+		if (!xj_all_digits(s.p + 1, 18) || !area_ok(s.p + 1))
 			rc = XJ_E_F_STUDENTNO_FORMAT;
 		else if (!xj_date_valid(num(s.p + 7, 4), num(s.p + 11, 2), num(s.p + 13, 2)))
 			rc = XJ_E_F_STUDENTNO_BIRTH;

@@ -343,10 +343,26 @@ test_get(void)
 	ok(xj_json_get(NULL, "name") == NULL, "json: xj_json_get on NULL is NULL");
 }
 
+/* xj_json_escape: the one escaper for JSON written by hand (the SMS
+ * gateway's request, org import's audit digests) */
+static void
+test_escape(void)
+{
+	char out[32];
+
+	is_int(xj_json_escape("学校 \"A\"\\b", out, sizeof(out)), 0, "escape: fits");
+	is_str(out, "学校 \\\"A\\\"\\\\b", "escape: quote and backslash escaped, UTF-8 kept");
+	is_int(xj_json_escape("a\nb\x01", out, sizeof(out)), 0, "escape: control characters");
+	is_str(out, "a\\u000ab\\u0001", "escape: as \\u00XX");
+	is_int(xj_json_escape("0123456789012345678901234567890", out, 16), -1, "escape: too long refused");
+	ok(strlen(out) < 16, "escape: and what fitted is terminated");
+}
+
 int
 main(void)
 {
 	plan_lazy();
+	test_escape();
 	A = xj_arena_new(64 << 20);
 	test_tree();
 	test_numbers();
