@@ -2,7 +2,7 @@
 -- R-REC-7, seed 004 第四篇; issue 11 item 9; docs/certificates.md).
 -- New tables: run `xuejictl grant-app` again after migrating.
 
--- The stub (存根) of every certificate a school issued, kept on file: what
+-- The counterfoil (存根) of every certificate a school issued, kept on file: what
 -- was certified (the signed text, word for word as its QR code holds
 -- it), by whom, when, under which key. Append-only for the application
 -- (SELECT, INSERT): a certificate is never edited, and nothing in R-REC-7

@@ -128,7 +128,7 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "student_guardian",	"SELECT, INSERT, UPDATE (id_number_ct, phone_ct)" },
 	{ "student_no_issued",	"SELECT, INSERT, UPDATE" },	/* STU_NO_BIND */
 	{ "student_term",	"SELECT, INSERT, UPDATE" },	/* TERM_REGISTER upserts */
-	/* certificates of student status (sql/0021): the stub is append-only;
+	/* certificates of student status (sql/0021): the counterfoil is append-only;
 	 * the serial counter upserts */
 	{ "status_certificate",	"SELECT, INSERT" },
 	{ "status_certificate_seq", "SELECT, INSERT, UPDATE" },

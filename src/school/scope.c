@@ -66,7 +66,7 @@ static const struct {
 	[XJ_ACT_ALERTS_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 	/* R-REC-7: the school issues and prints certificates of its own
 	 * students (经办人: a clerk or reviewer); the school and the bureaus
-	 * above it read the stubs in their scope */
+	 * above it read the counterfoils in their scope */
 	[XJ_ACT_SCERT_ISSUE]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
 	[XJ_ACT_SCERT_PRINT]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
 	[XJ_ACT_SCERT_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },

@@ -1,23 +1,23 @@
 /* statuscert.c -- certificates of student status (学籍证明, R-REC-7, seed
  * 004 第四篇; issue 11 item 9; docs/certificates.md):
  *   POST /api/school/v1/students/{id}/status-certificates
- *        201 stub | 403 | 404 | 409 school_closed, status_not_certifiable | 503
+ *        201 counterfoil | 403 | 404 | 409 school_closed, status_not_certifiable | 503
  *   GET  /api/school/v1/status-certificates?student=&after=&limit=   200 {items}
- *   GET  /api/school/v1/status-certificates/{serial}                 200 stub | 404
+ *   GET  /api/school/v1/status-certificates/{serial}                 200 counterfoil | 404
  *   GET  /api/school/v1/status-certificates/{serial}/print           200 text/html | 404
  * A school's clerk or reviewer issues a certificate for one of its own
  * students (in school or graduated) and prints it; the school and the
- * bureaus above it read the stubs (存根) in their scope (R-ORG-3). The
+ * bureaus above it read the counterfoils (存根) in their scope (R-ORG-3). The
  * certificate's QR code holds the certified facts signed with the
  * deployment's document key (Ed25519, crypto/auditchain.h's one signing
  * mechanism, its own key file: the workers sign, and must never hold the
  * audit seal's key), so that anyone verifies it offline with the
  * published public key (xuejictl verify-document, or openssl alone).
- * The page is drawn from the stub's signed text, never from today's
+ * The page is drawn from the counterfoil's signed text, never from today's
  * record: a reprint shows what was certified. A closed school (R-ORG-5)
  * reads and prints what it issued and issues nothing new (409).
  * Nothing in R-REC-7 or the seed revokes a certificate: there is no
- * revocation route. Issue, stub reads and prints are audited. */
+ * revocation route. Issue, counterfoil reads and prints are audited. */
 #include "config.h"
 
 #include <stdio.h>
@@ -88,7 +88,7 @@ xj_school_scert_fini(void)
 	doc_key_id[0] = '\0';
 }
 
-/* ---- the stub as JSON ------------------------------------------------------ */
+/* ---- the counterfoil as JSON ------------------------------------------------------ */
 
 static void
 certifies(yajl_gen g, const struct xj_sc *c)
@@ -113,10 +113,10 @@ certifies(yajl_gen g, const struct xj_sc *c)
 	yajl_gen_map_close(g);
 }
 
-/* one stub; its signed text parsed again (it was written by us: a text
+/* one counterfoil; its signed text parsed again (it was written by us: a text
  * that does not parse is a broken row, XJ_E_INTERNAL) */
 static int
-stub_json(yajl_gen g, const struct xj_scert_row *s)
+counterfoil_json(yajl_gen g, const struct xj_scert_row *s)
 {
 	struct xj_sc c;
 	unsigned char sig[XJ_SC_SIG];
@@ -311,14 +311,14 @@ xj_school_scert_issue(struct xj_req *r)
 	if ((rc = xj_tx_run(r->db, issue_tx, &t)) != XJ_OK)
 		return rc;
 	g = xj_resp_json(r, 201);
-	if ((rc = stub_json(g, row)) != XJ_OK)
+	if ((rc = counterfoil_json(g, row)) != XJ_OK)
 		return rc;
 	return xj_resp_send(r);
 }
 
 /* ---- read ----------------------------------------------------------------- */
 
-/* The stub {serial} in the actor's scope: XJ_OK, or 404 for a serial
+/* The counterfoil {serial} in the actor's scope: XJ_OK, or 404 for a serial
  * malformed, unknown or outside it. */
 static int
 load(struct xj_req *r, enum xj_school_act act, struct xj_school_actor *a,
@@ -355,7 +355,7 @@ xj_school_scert_get(struct xj_req *r)
 	    NULL, 1)) != XJ_OK)
 		return rc;
 	g = xj_resp_json(r, 200);
-	if ((rc = stub_json(g, row)) != XJ_OK)
+	if ((rc = counterfoil_json(g, row)) != XJ_OK)
 		return rc;
 	return xj_resp_send(r);
 }
@@ -372,7 +372,7 @@ item(const struct xj_scert_row *row, void *arg)
 	struct page *p = arg;
 
 	if (p->err == XJ_OK)
-		p->err = stub_json(p->g, row);
+		p->err = counterfoil_json(p->g, row);
 	p->n++;
 	p->last = row->id;
 }
@@ -443,7 +443,7 @@ static const char style[] =
 	".qr{width:40mm;height:40mm}.qr svg{width:40mm;height:40mm;display:block}"
 	".verify{font-size:9pt;line-height:1.4;margin-top:3mm}"
 	".cut{border-top:.4mm dashed #000;margin:10mm 0 6mm;text-align:center;font-size:9pt}"
-	".stub{font-size:11pt;line-height:1.7}"
+	".counterfoil{font-size:11pt;line-height:1.7}"
 	".screen{font-size:9pt;text-align:center;margin-bottom:4mm}";
 
 static const char *
@@ -526,7 +526,7 @@ render(struct xj_req *r, const struct xj_scert_row *row, const struct xj_sc *c,
 	xj_html_raw(h, "（公章）<br>");
 	xj_html_text(h, when);
 	xj_html_raw(h, "</div></div><div class=\"cut\">盖 骑 缝 章</div>"
-	    "<div class=\"stub\"><h2>学籍证明存根</h2><div class=\"no\">编号：<span>");
+	    "<div class=\"counterfoil\"><h2>学籍证明存根</h2><div class=\"no\">编号：<span>");
 	xj_html_text(h, c->serial);
 	xj_html_raw(h, "</span></div>");
 	body(h, c);

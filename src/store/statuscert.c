@@ -1,4 +1,4 @@
-/* statuscert.c -- stubs of certificates of student status (statuscert.h). */
+/* statuscert.c -- counterfoils of certificates of student status (statuscert.h). */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
-/* statuscert.h -- the stubs (存根) of certificates of student status
- * (R-REC-7, sql/0021): the serial counter, the append-only stub rows. */
+/* statuscert.h -- the counterfoils (存根) of certificates of student status
+ * (R-REC-7, sql/0021): the serial counter, the append-only counterfoil rows. */
 #ifndef XJ_STORE_STATUSCERT_H
 #define XJ_STORE_STATUSCERT_H
 
@@ -29,12 +29,12 @@ struct xj_scert_row {
  * transaction (the counter row stays locked until it ends). XJ_OK or a
  * db error. */
 int	xj_scert_next_seq(struct xj_db *, unsigned school, int year, long *seq);
-/* Insert the stub (id, school_code, school_path ignored; issued_at UTC).
+/* Insert the counterfoil (id, school_code, school_path ignored; issued_at UTC).
  * XJ_OK with r->id; XJ_E_CONFLICT when the serial exists. */
 int	xj_scert_insert(struct xj_db *, struct xj_scert_row *r);
 /* XJ_OK or XJ_NO_ROW. */
 int	xj_scert_by_serial(struct xj_db *, const char *serial, struct xj_scert_row *r);
-/* Stubs of the schools under path (a prefix, R-ORG-3), of one student
+/* Counterfoils of the schools under path (a prefix, R-ORG-3), of one student
  * when student is not 0, id order after `after`, at most limit, each to
  * fn (r is reused between calls). */
 int	xj_scert_list(struct xj_db *, const char *path, unsigned long long student,

@@ -1,6 +1,6 @@
 """Black-box: certificates of student status (学籍证明, R-REC-7, seed 004
 第四篇; issue 11 item 9; docs/certificates.md). A school issues one for its
-own student with a serial and a stub kept on file, prints it as A4 HTML with
+own student with a serial and a counterfoil kept on file, prints it as A4 HTML with
 a QR code whose text the deployment signed (Ed25519), and anyone verifies
 that text offline with the published public key: `xuejictl verify-document`
 or openssl alone, following the documented procedure. Closed schools
@@ -37,7 +37,7 @@ def issue(staff, sid):
 
 
 def issued(s, sid=None):
-    """(student id, stub) of a fresh certificate issued by the school's clerk."""
+    """(student id, counterfoil) of a fresh certificate issued by the school's clerk."""
     if sid is None:
         (sid,) = admitted(s)
     clerk = signed_in(s, SCHOOL + ".clerk")
@@ -104,7 +104,7 @@ def resign(text, priv, kid=None):
 
 # ---- issue ----------------------------------------------------------------
 
-@test("R-REC-7 issue: 201 with a ZM serial, the stub on file with its signed text, the identity number masked, audited")
+@test("R-REC-7 issue: 201 with a ZM serial, the counterfoil on file with its signed text, the identity number masked, audited")
 def _(s):
     sid, b = issued(s)
     m = SERIAL.fullmatch(b["serial"])
@@ -119,7 +119,7 @@ def _(s):
     row = s.sql("SELECT student_id, status, key_id, document, school_org_id = (SELECT id FROM org"
                 " WHERE kind = 'school' AND code = '%s') FROM status_certificate WHERE serial = '%s'"
                 % (SCHOOL, b["serial"]))
-    s.eq(row, [[str(sid), "in_school", b["key_id"], b["document"], "1"]], "the stub (存根) is kept")
+    s.eq(row, [[str(sid), "in_school", b["key_id"], b["document"], "1"]], "the counterfoil (存根) is kept")
     s.ok(not re.search(full_idn(c), b["document"]), "no full identity number in the signed text")
     s.eq(s.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'status_certificate.issue'"
                " AND target_id = '%s'" % b["serial"])[0][0], "1", "audited")
@@ -129,7 +129,7 @@ def _(s):
     s.eq((m2.group(1), int(m2.group(2))), (m.group(1), int(m.group(2)) + 1), "serials run without gaps")
 
 
-@test("R-REC-7 read: the stub by serial and in the school's list, each read audited")
+@test("R-REC-7 read: the counterfoil by serial and in the school's list, each read audited")
 def _(s):
     sid, b = issued(s)
     clerk = signed_in(s, SCHOOL + ".clerk")
@@ -152,7 +152,7 @@ def _(s):
     s.error_body(e, "not_found", 404, st)
 
 
-@test("R-REC-7 print: A4 HTML holding the serial and the QR code, drawn from the stub, no script, audited")
+@test("R-REC-7 print: A4 HTML holding the serial and the QR code, drawn from the counterfoil, no script, audited")
 def _(s):
     sid, b = issued(s)
     clerk = signed_in(s, SCHOOL + ".clerk")
@@ -166,7 +166,7 @@ def _(s):
     s.ok('id="serial">%s<' % b["serial"] in page, "the serial is printed")
     s.ok(page.count("<svg") == 1 and "<path" in page, "one QR code (inline SVG)")
     s.ok("@page{size:A4" in page, "A4")
-    s.ok("学籍证明存根" in page and page.count(b["serial"]) >= 3, "the stub part with its serial")
+    s.ok("学籍证明存根" in page and page.count(b["serial"]) >= 3, "the counterfoil part with its serial")
     s.ok(b["certifies"]["name"] in page and "改名后" not in page, "the certified name, not today's")
     s.ok(b["certifies"]["id_number_masked"] in page, "the masked identity number")
     s.ok(not re.search(full_idn(b["certifies"]), page), "no full identity number on paper")
@@ -176,7 +176,7 @@ def _(s):
 
 
 CHROMIUM = "/usr/bin/chromium"
-SHOT = "print: headless Chromium lays the certificate and its stub on one A4 page, and the QR code scanned from it verifies"
+SHOT = "print: headless Chromium lays the certificate and its counterfoil on one A4 page, and the QR code scanned from it verifies"
 
 
 def chromium(tmp, html, *args):
@@ -207,7 +207,7 @@ def _(s):
         chromium(tmp, html, "--print-to-pdf=" + pdf, "--no-pdf-header-footer")
         with open(pdf, "rb") as f:
             pages = len(re.findall(rb"/Type\s*/Page(?!s)", f.read()))
-        s.eq(pages, 1, "one A4 sheet: the certificate and its stub")
+        s.eq(pages, 1, "one A4 sheet: the certificate and its counterfoil")
         png = os.path.join(tmp, "cert.png")
         # twice the pixels of a 150 dpi page: enough for zbarimg to read the modules
         chromium(tmp, html, "--screenshot=" + png, "--window-size=1240,1754",
@@ -295,9 +295,9 @@ def _(s):
         st, h, e = issue(clerk, sid)
         s.error_body(e, "school_closed", 409, st)
         s.eq(s.sql("SELECT COUNT(*) FROM status_certificate WHERE student_id = %d" % sid)[0][0], "1",
-             "no stub written")
+             "no counterfoil written")
         st, h, got = clerk.call("GET", "%s/%s" % (CERTS, b["serial"]))
-        s.eq(st, 200, "the stub stays readable")
+        s.eq(st, 200, "the counterfoil stays readable")
         st, h, page = clerk.call("GET", "%s/%s/print" % (CERTS, b["serial"]), headers={"Accept": "text/html"})
         s.eq(st, 200, "and printable")
     finally:
