@@ -657,26 +657,12 @@ class Bench:
         self.storm_layout = ("the sign-in pool (--portal auth, CPU weight 1/10, quota half "
                              "the cores)" if pooled else "one pool (no writable cpu cgroup)")
         self.log("storms in the layout: " + self.storm_layout)
-        R(lambda: self.wrk("registrations alone, 16 conns",
-                           [self.datafile(self.children_pool()), "register"],
-                           conns=16, ceiling=regceil))
-        R(lambda: self.wrk("registrations + login storm",
-                           [self.datafile(self.children_pool()), "register"],
-                           conns=16, ceiling=regceil, parallel=self.storm_cmd("login")))
         # issue 16: the storm as families sign in on the opening morning,
-        # by SMS code (no password hash): alone, then beside registrations
+        # by SMS code (no password hash), alone
         R(lambda: self.wrk("(c) code sign-in storm",
                            [self.datafile([], self.login_codes()), "login_code"]))
-
-        R(lambda: self.wrk("registrations + code sign-in storm",
-                           [self.datafile(self.children_pool()), "register"],
-                           conns=16, ceiling=regceil,
-                           parallel=self.storm_cmd("login_code", self.login_codes()),
-                           parallel_name="... the code sign-in storm beside it"))
-        R(lambda: self.wrk("registrations + login storm, closed loop",
-                           [self.datafile(self.children_pool()), "register"],
-                           conns=16, ceiling=regceil, parallel=self.storm_cmd("login", think_ms=None),
-                           parallel_name="... the closed-loop login storm beside it"))
+        for i in range(len(self.STORMS)):
+            R(lambda: self.beside_storm(i, regceil))
         if pooled:
             self.auth_pool_stop()
             self.pids()
@@ -698,6 +684,29 @@ class Bench:
     # Retry-After and hammers; in production nginx's per-address zones
     # answer it with 429 before a worker sees it).
     STORM_THINK_MS = 100
+
+    # registrations at 16 connections alone, then beside each storm: (name,
+    # the storm's xj.lua mode, think time or None for the closed loop, the
+    # storm's row in the report); storm_lines() reads them in this order
+    STORMS = [
+        ("registrations alone, 16 conns", None, None, None),
+        ("registrations + login storm", "login", STORM_THINK_MS,
+         "... the login storm beside it"),
+        ("registrations + code sign-in storm", "login_code", STORM_THINK_MS,
+         "... the code sign-in storm beside it"),
+        ("registrations + login storm, closed loop", "login", None,
+         "... the closed-loop login storm beside it"),
+    ]
+
+    def beside_storm(self, i, ceiling=None):
+        """One run of STORMS[i]; a code storm gets fresh codes planted."""
+        name, mode, think, pname = self.STORMS[i]
+        storm = None
+        if mode:
+            storm = self.storm_cmd(mode, self.login_codes() if mode == "login_code" else None,
+                                   think_ms=think)
+        return self.wrk(name, [self.datafile(self.children_pool()), "register"], conns=16,
+                        ceiling=ceiling, parallel=storm, parallel_name=pname)
 
     def storm_cmd(self, mode, codes=None, think_ms=STORM_THINK_MS):
         data = self.datafile([], codes or ())
@@ -799,19 +808,8 @@ class Bench:
             # compared with, and the ratio is taken per round: a machine
             # whose background load drifts moves both sides of a ratio
             for _ in range(p["repeat"]):
-                self.wrk("registrations alone, 16 conns",
-                         [self.datafile(self.children_pool()), "register"], conns=16)
-                self.wrk("registrations + login storm",
-                         [self.datafile(self.children_pool()), "register"],
-                         conns=16, parallel=self.storm_cmd("login"))
-                self.wrk("registrations + code sign-in storm",
-                         [self.datafile(self.children_pool()), "register"],
-                         conns=16, parallel=self.storm_cmd("login_code", self.login_codes()),
-                         parallel_name="... the code sign-in storm beside it")
-                self.wrk("registrations + login storm, closed loop",
-                         [self.datafile(self.children_pool()), "register"],
-                         conns=16, parallel=self.storm_cmd("login", think_ms=None),
-                         parallel_name="... the closed-loop login storm beside it")
+                for i in range(len(self.STORMS)):
+                    self.beside_storm(i)
             if pool:
                 self.auth_pool_stop()
             for r in self.results[mark:]:
