@@ -293,8 +293,7 @@ xj_school_wf_case(struct xj_req *r)
 
 	if (L == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_WF_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = load_case(r, &a, L)) != XJ_OK)
 		return rc;
 	return xj_wf_answer(r, L->w.id, 200);
@@ -354,8 +353,7 @@ xj_school_wf_inbox(struct xj_req *r)
 	yajl_gen g;
 	int rc;
 
-	if ((rc = xj_school_may(r, XJ_ACT_WF_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	xj_wf_today(today);
 	g = xj_resp_json(r, 200);
 	yajl_gen_map_open(g);
@@ -472,8 +470,7 @@ xj_school_wf_decide(struct xj_req *r)
 
 	if (L == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_WF_DECIDE, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, decision_fields, &in, &fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)
@@ -575,8 +572,7 @@ xj_school_wf_escalate(struct xj_req *r)
 
 	if (L == NULL || cur == NULL || to == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_WF_ESCALATE, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, escalate_fields, &in, &fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)
@@ -650,8 +646,7 @@ xj_school_wf_history(struct xj_req *r)
 
 	if (h == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_WF_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	/* the record's scope, as its own GET: its school now and above */
