@@ -451,6 +451,11 @@ decide_tx(struct xj_db *db, void *arg)
 	}
 }
 
+/* The open step's role, a column of the chain's data (workflow_type_step),
+ * not a copy of the access table: the table's XJ_ACT_WF_DECIDE row admits
+ * reviewers and admins of any org at all, the case's step names which
+ * org and role decides it (scope `step`, scope.c); an org's admin may
+ * decide any of its steps. */
 static int
 role_may(const char *actor, const char *step)
 {
