@@ -34,15 +34,15 @@
 
 /* ---- who may do what ------------------------------------------------ */
 
-/* Who may do what is scope.c's table (the routes name XJ_ACT_CLASSES,
+/* Who may do what is scope.c's table (the routes name XJ_ACT_REC_CLASSES,
  * _RECORD_READ, _RECORD_MAINTAIN, _STATS); this keeps the old entry point
  * for handlers written against it. */
 int
 xj_rec_actor(struct xj_req *r, enum xj_rec_act act, struct xj_org *org)
 {
 	static const enum xj_school_act as[XJ_REC__N] = {
-		[XJ_REC_CLASSES] = XJ_ACT_CLASSES, [XJ_REC_MAINTAIN] = XJ_ACT_RECORD_MAINTAIN,
-		[XJ_REC_READ] = XJ_ACT_RECORD_READ, [XJ_REC_STATS] = XJ_ACT_STATS,
+		[XJ_REC_CLASSES] = XJ_ACT_REC_CLASSES, [XJ_REC_MAINTAIN] = XJ_ACT_REC_MAINTAIN,
+		[XJ_REC_READ] = XJ_ACT_REC_READ, [XJ_REC_STATS] = XJ_ACT_REC_STATS,
 	};
 	struct xj_school_actor a;
 	int rc;

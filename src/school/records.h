@@ -1,7 +1,7 @@
 /* records.h -- helpers shared by the student-record handlers
  * (records.c, roster.c, stats.c; issue 4 §4-6). Who may do what is
- * scope.c's table (the routes name XJ_ACT_CLASSES, XJ_ACT_RECORD_READ,
- * XJ_ACT_RECORD_MAINTAIN, XJ_ACT_STATS), enforced by the dispatcher; the
+ * scope.c's table (the routes name XJ_ACT_REC_CLASSES, XJ_ACT_REC_READ,
+ * XJ_ACT_REC_MAINTAIN, XJ_ACT_REC_STATS), enforced by the dispatcher; the
  * target's scope (R-ORG-3) is the handler's test, 404 outside it. */
 #ifndef XJ_SCHOOL_RECORDS_H
 #define XJ_SCHOOL_RECORDS_H

@@ -61,7 +61,7 @@ enum xj_school_act {
 	XJ_ACT_CERT_READ, XJ_ACT_CERT_DECIDE,
 	XJ_ACT_REG_VOID, XJ_ACT_CLAIM_LOOKUP,
 	/* student records, roster, statistics (records.c's table before) */
-	XJ_ACT_CLASSES, XJ_ACT_RECORD_READ, XJ_ACT_RECORD_MAINTAIN, XJ_ACT_STATS,
+	XJ_ACT_REC_CLASSES, XJ_ACT_REC_READ, XJ_ACT_REC_MAINTAIN, XJ_ACT_REC_STATS,
 	XJ_ACT_ALERTS_READ,	/* issue 11 item 3: alerts.c */
 	/* certificates of student status (R-REC-7): statuscert.c */
 	XJ_ACT_SCERT_ISSUE, XJ_ACT_SCERT_PRINT, XJ_ACT_SCERT_READ,
@@ -114,6 +114,8 @@ int	xj_school_may(struct xj_req *, enum xj_school_act, struct xj_school_actor *)
 /* 0 when every staff route of the table names an action with a complete
  * policy row; -1 with the first offending route in err. */
 int	xj_school_policy_check(const struct xj_route *, char *err, size_t errlen);
+/* The action's public name ("list_decide"), or NULL for none. */
+const char *xj_school_act_name(enum xj_school_act);
 /* Print the policy of every staff route, one tab-separated line each:
  * method, path, action, kinds, roles, scope (docs/architecture.md). */
 void	xj_school_policy_print(FILE *);

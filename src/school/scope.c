@@ -35,16 +35,17 @@
 #define R_REVIEWER	0x2
 #define R_ADMIN		0x4
 
-/* A row: the org kinds and roles that may take the action, and the
- * scope of the target it needs (enum xj_school_scope). ROW names the row
- * for --print-access-policy. */
+/* A row: the action's public name (--print-access-policy; the enum's
+ * name in lower case, never reused for another action), the org kinds
+ * and roles that may take it, and the scope of the target it needs
+ * (enum xj_school_scope). */
 struct policy {
 	unsigned		 kinds;
 	unsigned		 roles;
 	enum xj_school_scope	 scope;
 	const char		*name;
 };
-#define ROW(act, k, r, s)	[act] = { (k), (r), (s), #act }
+#define ROW(act, nm, k, r, s)	[act] = { (k), (r), (s), nm }
 #define K_ANY		(K_SCHOOL | K_BUREAU)
 #define R_ANY		(R_CLERK | R_REVIEWER | R_ADMIN)
 
@@ -52,80 +53,80 @@ static const struct policy may[XJ_ACT__N] = {
 	/* the session and one's own password and second factor: every staff
 	 * member, whatever the role (the only rows a session that must
 	 * change its password reaches, review M10) */
-	ROW(XJ_ACT_ANY_STAFF,	K_ANY,		R_ANY,		XJ_SCOPE_SELF),
+	ROW(XJ_ACT_ANY_STAFF, "any_staff",	K_ANY,		R_ANY,		XJ_SCOPE_SELF),
 	/* a school looks its applicants up, checks documents and ticks (R-ADM-1) */
-	ROW(XJ_ACT_APPLICANT,	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_APPLICANT),
-	ROW(XJ_ACT_TICK,	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_APPLICANT),
+	ROW(XJ_ACT_APPLICANT, "applicant",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_APPLICANT),
+	ROW(XJ_ACT_TICK, "tick",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_APPLICANT),
 	/* the school's reviewer signs its own list off to the county */
-	ROW(XJ_ACT_LIST_SUBMIT,	K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_NONE),
-	ROW(XJ_ACT_LIST_READ,	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
+	ROW(XJ_ACT_LIST_SUBMIT, "list_submit",	K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_NONE),
+	ROW(XJ_ACT_LIST_READ, "list_read",	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 	/* approval is the territorial county's (seed 001: 建档权) */
-	ROW(XJ_ACT_LIST_DECIDE,	K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_COUNTY),
+	ROW(XJ_ACT_LIST_DECIDE, "list_decide",	K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_COUNTY),
 	/* the admitting school's reviewer issues the notice, its staff print */
-	ROW(XJ_ACT_NOTICE_ISSUE, K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_OWN_SCHOOL),
-	ROW(XJ_ACT_NOTICE_READ,	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_NOTICE_ISSUE, "notice_issue", K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_NOTICE_READ, "notice_read",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
 	/* bureau administrators manage accounts of their org and below */
-	ROW(XJ_ACT_ACCOUNTS,	K_BUREAU,	R_ADMIN,	XJ_SCOPE_PATH),
+	ROW(XJ_ACT_ACCOUNTS, "accounts",	K_BUREAU,	R_ADMIN,	XJ_SCOPE_PATH),
 	/* R-COL-4: the old county revokes, the new one decides; both, and
 	 * the bureaus above, read */
-	ROW(XJ_ACT_CHANGE_READ,	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
-	ROW(XJ_ACT_CHANGE_REVOKE, K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_OLD_COUNTY),
-	ROW(XJ_ACT_CHANGE_DECIDE, K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_NEW_COUNTY),
+	ROW(XJ_ACT_CHANGE_READ, "change_read",	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
+	ROW(XJ_ACT_CHANGE_REVOKE, "change_revoke", K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_OLD_COUNTY),
+	ROW(XJ_ACT_CHANGE_DECIDE, "change_decide", K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_NEW_COUNTY),
 	/* R-COL-7: the no-ID certificate is checked by the child's district;
 	 * bureaus above it see the queue */
-	ROW(XJ_ACT_NOID_READ,	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
-	ROW(XJ_ACT_NOID_DECIDE,	K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_COUNTY),
+	ROW(XJ_ACT_NOID_READ, "noid_read",	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
+	ROW(XJ_ACT_NOID_DECIDE, "noid_decide",	K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_COUNTY),
 	/* R-COL-9: the five certificates are the child's district's to decide
 	 * (it issues the study permit); bureaus above it read (review L9) */
-	ROW(XJ_ACT_CERT_READ,	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
-	ROW(XJ_ACT_CERT_DECIDE,	K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_COUNTY),
+	ROW(XJ_ACT_CERT_READ, "cert_read",	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
+	ROW(XJ_ACT_CERT_DECIDE, "cert_decide",	K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_COUNTY),
 	/* review H1: the registration's county, and the bureaus above it,
 	 * void a squat and free the child */
-	ROW(XJ_ACT_REG_VOID,	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
+	ROW(XJ_ACT_REG_VOID, "reg_void",	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
 	/* review M1a: the bureau the family chose looks the claim up,
 	 * wherever the child is registered (audited, rate-limited) */
-	ROW(XJ_ACT_CLAIM_LOOKUP, K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_ANYWHERE),
+	ROW(XJ_ACT_CLAIM_LOOKUP, "claim_lookup", K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_ANYWHERE),
 	/* student records (issue 4 §4-5): the school keeps its own records
 	 * (classes, R-REC-2; the uncontrolled fields and the term
 	 * registration, R-REC-5); every staff member reads the records and
 	 * statistics in scope (R-ORG-3) */
-	ROW(XJ_ACT_CLASSES,	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
-	ROW(XJ_ACT_RECORD_READ,	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
-	ROW(XJ_ACT_RECORD_MAINTAIN, K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
-	ROW(XJ_ACT_STATS,	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
+	ROW(XJ_ACT_REC_CLASSES, "rec_classes",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_REC_READ, "rec_read",	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
+	ROW(XJ_ACT_REC_MAINTAIN, "rec_maintain", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_REC_STATS, "rec_stats",	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 	/* issue 11 item 3: every staff member sees the alerts (a missing
 	 * working-day calendar); they name no one */
-	ROW(XJ_ACT_ALERTS_READ,	K_ANY,		R_ANY,		XJ_SCOPE_NONE),
+	ROW(XJ_ACT_ALERTS_READ, "alerts_read",	K_ANY,		R_ANY,		XJ_SCOPE_NONE),
 	/* R-REC-7: the school issues and prints certificates of its own
 	 * students (经办人: a clerk or reviewer); the school and the bureaus
 	 * above it read the counterfoils in their scope */
-	ROW(XJ_ACT_SCERT_ISSUE,	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
-	ROW(XJ_ACT_SCERT_PRINT,	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
-	ROW(XJ_ACT_SCERT_READ,	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
+	ROW(XJ_ACT_SCERT_ISSUE, "scert_issue",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_SCERT_PRINT, "scert_print",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_SCERT_READ, "scert_read",	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 	/* issue 11 (wf), R-MOV-1: the receiving school applies for a student
 	 * wherever it is; every party and the bureaus above read the cases
 	 * and their inboxes; the open step's org decides (the step row names
 	 * the role, school/workflow.c); the initiating school forces an
 	 * overdue step up (R-ORG-6) */
-	ROW(XJ_ACT_TRANSFER_START, K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_ANYWHERE),
-	ROW(XJ_ACT_WF_READ,	K_ANY,		R_ANY,		XJ_SCOPE_PARTY),
-	ROW(XJ_ACT_WF_DECIDE,	K_ANY,		R_REVIEWER | R_ADMIN, XJ_SCOPE_STEP),
-	ROW(XJ_ACT_WF_ESCALATE,	K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_INITIATOR),
+	ROW(XJ_ACT_TRANSFER_START, "transfer_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_ANYWHERE),
+	ROW(XJ_ACT_WF_READ, "wf_read",	K_ANY,		R_ANY,		XJ_SCOPE_PARTY),
+	ROW(XJ_ACT_WF_DECIDE, "wf_decide",	K_ANY,		R_REVIEWER | R_ADMIN, XJ_SCOPE_STEP),
+	ROW(XJ_ACT_WF_ESCALATE, "wf_escalate",	K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_INITIATOR),
 	/* issue 11 item 8: a school's reviewer runs its own year-end
 	 * batches, a county's reviewer or administrator its county's or one
 	 * of its schools'; the staff of the scope and bureaus above read
 	 * the progress */
-	ROW(XJ_ACT_YEAREND_RUN,	K_SCHOOL | K_COUNTY, R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
-	ROW(XJ_ACT_YEAREND_READ, K_ANY,		R_ANY,		XJ_SCOPE_PATH),
+	ROW(XJ_ACT_YEAREND_RUN, "yearend_run",	K_SCHOOL | K_COUNTY, R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
+	ROW(XJ_ACT_YEAREND_READ, "yearend_read", K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 	/* the record's history: whoever may read the record (R-ORG-3) */
-	ROW(XJ_ACT_RECORD_HISTORY, K_ANY,	R_ANY,		XJ_SCOPE_PATH),
+	ROW(XJ_ACT_RECORD_HISTORY, "record_history", K_ANY,	R_ANY,		XJ_SCOPE_PATH),
 	/* issue 12 (R-DUP-1): the problem groups with a record in scope --
 	 * the school that resolves, the county that approves, the bureaus
 	 * above that watch */
-	ROW(XJ_ACT_PROBLEM_READ, K_ANY,		R_ANY,		XJ_SCOPE_PATH),
+	ROW(XJ_ACT_PROBLEM_READ, "problem_read", K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 	/* R-DUP-2: the record's school resolves (a delete is its own
 	 * decision, self-approved; its reviewer signs it, as it signs a list) */
-	ROW(XJ_ACT_PROBLEM_RESOLVE, K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_PATH),
+	ROW(XJ_ACT_PROBLEM_RESOLVE, "problem_resolve", K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_PATH),
 };
 
 static const char *const scope_name[XJ_SCOPE__N] = {
@@ -219,6 +220,12 @@ xj_school_may(struct xj_req *r, enum xj_school_act act, struct xj_school_actor *
 	return XJ_OK;
 }
 
+const char *
+xj_school_act_name(enum xj_school_act act)
+{
+	return (unsigned)act < XJ_ACT__N ? may[act].name : NULL;
+}
+
 static int
 staff_route(const struct xj_route *rt)
 {
@@ -280,7 +287,7 @@ xj_school_policy_print(FILE *f)
 		}
 		p = &may[rt->action];
 		fprintf(f, "%s\t%s\t%s\t", xj_method_name(rt->method), rt->path,
-		    p->name ? p->name + strlen("XJ_ACT_") : "?");
+		    p->name ? p->name : "?");
 		print_bits(f, p->kinds, kinds, 5);
 		fputc('\t', f);
 		print_bits(f, p->roles, roles, 3);

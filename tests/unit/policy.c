@@ -44,6 +44,22 @@ main(void)
 		}
 	ok(staff > 40 && named == staff, "policy_staff_routes_counted %d of %d", named, staff);
 	{
+		/* the public names (printed, and listed to the staff pages): one
+		 * per action, lower case, none twice */
+		int bad = 0;
+		for (int a = XJ_ACT_NONE + 1; a < XJ_ACT__N; a++) {
+			const char *n = xj_school_act_name((enum xj_school_act)a);
+			if (n == NULL || strspn(n, "abcdefghijklmnopqrstuvwxyz_") != strlen(n))
+				bad++;
+			for (int b = a + 1; n && b < XJ_ACT__N; b++) {
+				const char *m = xj_school_act_name((enum xj_school_act)b);
+				bad += m != NULL && strcmp(n, m) == 0;
+			}
+		}
+		ok(bad == 0, "policy_action_names_lower_case_and_unique (%d bad)", bad);
+		ok(xj_school_act_name(XJ_ACT_NONE) == NULL, "policy_no_action_has_no_name");
+	}
+	{
 		static const struct xj_route t[] = {
 			{ XJ_M_GET, "/api/school/v1/alerts", XJ_ROLE_STAFF, 0, h,
 			  .action = XJ_ACT_ALERTS_READ },
@@ -65,7 +81,7 @@ main(void)
 		 * first: it may only be an any-staff action */
 		static const struct xj_route t[] = {
 			{ XJ_M_GET, "/api/school/v1/x", XJ_ROLE_STAFF_SETUP, 0, h,
-			  .action = XJ_ACT_RECORD_READ },
+			  .action = XJ_ACT_REC_READ },
 			XJ_ROUTE_END
 		};
 		ok(refused(t, "XJ_ROLE_STAFF_SETUP"), "policy_setup_route_only_any_staff");
@@ -81,7 +97,7 @@ main(void)
 	{
 		static const struct xj_route t[] = {
 			{ XJ_M_GET, "/api/school/v1/x", XJ_ROLE_PUBLIC, 0, h,
-			  .action = XJ_ACT_RECORD_READ },
+			  .action = XJ_ACT_REC_READ },
 			XJ_ROUTE_END
 		};
 		ok(refused(t, "not a staff route"), "policy_public_route_with_action_refused");
