@@ -101,6 +101,12 @@ parse_and_handle(const struct xj_dispatch *d, struct xj_req *r, const struct xj_
 	if (!authorised && rt->role != XJ_ROLE_PUBLIC &&
 	    (rc = authorise(d, r, rt->role)) != XJ_OK)
 		return rc;
+	/* who may take the route's action, before the handler: one table
+	 * (school/scope.c), not a check each handler may forget; a route
+	 * naming an action and no hook to judge it is refused */
+	if (rt->action != 0 &&
+	    (rc = d->policy == NULL ? XJ_E_FORBIDDEN : d->policy(r, rt)) != XJ_OK)
+		return rc;
 	return rt->handler(r);
 }
 

@@ -41,6 +41,9 @@ struct xj_req {
 	unsigned long long	 actor_id;
 	unsigned		 actor_org;
 	const char		*actor_role;
+	/* the portal's resolved actor, set by the dispatcher's policy hook
+	 * (the school portal's struct xj_school_actor, school/school.h) */
+	const void		*policy_actor;
 	const char		*csrf;		/* the session's anti-CSRF token, once made */
 	/* the checked session, from which auth/auth.h xj_auth_csrf() makes
 	 * the token when a route returns it (sess_kind 0: none) */

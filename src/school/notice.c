@@ -85,8 +85,7 @@ xj_school_notice_issue(struct xj_req *r)
 
 	if (ap == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_NOTICE_ISSUE, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = load_own(r, &a, ap)) != XJ_OK || r->responded)
 		return rc;
 	memset(&t, 0, sizeof(t));
@@ -136,8 +135,7 @@ xj_school_notice_get(struct xj_req *r)
 
 	if (ap == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_NOTICE_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = load_own(r, &a, ap)) != XJ_OK || r->responded)
 		return rc;
 	if (ap->pos.state != XJ_REG_ADMITTED || !ap->notice_no[0])

@@ -264,8 +264,7 @@ xj_school_problem_list(struct xj_req *r)
 	unsigned long long after = 0, limit = 0;
 	int rc, e;
 
-	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = xj_rec_query_uint(r, "limit", LIST_LIMIT_MAX, &limit)) != XJ_OK || r->responded)
 		return rc;
 	qa = xj_req_query(r, "after", &e);
@@ -410,8 +409,8 @@ xj_school_problem_get(struct xj_req *r)
 	unsigned long long id;
 	int rc;
 
-	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_READ, &a)) != XJ_OK ||
-	    (rc = xj_school_id_param(r, &id)) != XJ_OK)
+	a = *xj_school_actor(r);
+	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	return group_view(r, &a, id, 1);
 }
@@ -694,8 +693,8 @@ xj_school_problem_resolve(struct xj_req *r)
 
 	if (t == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_RESOLVE, &a)) != XJ_OK ||
-	    (rc = xj_school_id_param(r, &id)) != XJ_OK)
+	a = *xj_school_actor(r);
+	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, resolve_fields, &in, &fe)) != XJ_OK &&
