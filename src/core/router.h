@@ -63,8 +63,12 @@ struct xj_route {
 	int		 role;
 	size_t		 body_limit;	/* bytes; 0 = no body accepted */
 	xj_handler	 handler;
+	unsigned	 flags;		/* XJ_RT_* */
 };
-#define XJ_ROUTE_END	{ XJ_M_OTHER, NULL, 0, 0, NULL }
+#define XJ_ROUTE_END	{ XJ_M_OTHER, NULL, 0, 0, NULL, 0 }
+/* The body is bytes the handler reads itself (an evidence file, issue
+ * 12), not JSON: the dispatcher bounds it and parses nothing. */
+#define XJ_RT_RAW_BODY	0x1
 
 struct xj_route_params {
 	int		 n;
