@@ -93,6 +93,11 @@ static const struct {
 	/* R-DUP-2: the record's school resolves (a delete is its own
 	 * decision, self-approved; its reviewer signs it, as it signs a list) */
 	[XJ_ACT_PROBLEM_RESOLVE] = { K_SCHOOL,		R_REVIEWER },
+	/* issue 12 item 3 (R-DUP-2): the record's school files the evidence
+	 * (经办人: a clerk or reviewer); whoever may read the record reads
+	 * the files -- its school and the bureaus above, who approve */
+	[XJ_ACT_EVIDENCE_UPLOAD] = { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_EVIDENCE_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 };
 
 static unsigned
