@@ -87,7 +87,7 @@ parse_and_handle(const struct xj_dispatch *d, struct xj_req *r, const struct xj_
 {
 	int rc;
 
-	if (r->body.len > 0) {
+	if (r->body.len > 0 && !(rt->flags & XJ_RT_RAW_BODY)) {
 		const char *why = NULL;
 		if (!is_json(r->content_type))
 			return XJ_E_MEDIA_TYPE;

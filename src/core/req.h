@@ -78,6 +78,10 @@ int	 xj_req_read_body(struct xj_req *, size_t limit);
 /* A query-string value, percent-decoded into the arena; XJ_STR_NULL when
  * absent. XJ_E_BAD_QUERY in *err when malformed. */
 struct xj_str xj_req_query(struct xj_req *, const char *name, int *err);
+/* Percent-decode n bytes of in into out (room for n + 1; NUL added),
+ * '+' as a space when plus_space (a query string). 0, or -1 for a
+ * malformed escape. */
+int	 xj_pct_decode(const char *in, size_t n, int plus_space, char *out, size_t *outlen);
 
 /* A cookie's value from the Cookie header (XJ_STR_NULL if absent). */
 struct xj_str xj_req_cookie(const struct xj_req *, const char *name);

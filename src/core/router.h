@@ -69,8 +69,12 @@ struct xj_route {
 	 * (public, parent and PSB routes; a staff route must name one,
 	 * xj_school_policy_check) */
 	int		 action;
+	unsigned	 flags;		/* XJ_RT_* */
 };
-#define XJ_ROUTE_END	{ XJ_M_OTHER, NULL, 0, 0, NULL, 0 }
+#define XJ_ROUTE_END	{ XJ_M_OTHER, NULL, 0, 0, NULL, 0, 0 }
+/* The body is bytes the handler reads itself (an evidence file, issue
+ * 12), not JSON: the dispatcher bounds it and parses nothing. */
+#define XJ_RT_RAW_BODY	0x1
 
 struct xj_route_params {
 	int		 n;

@@ -37,6 +37,7 @@
 #include "domain/idnum.h"
 #include "domain/mask.h"
 #include "domain/person.h"
+#include "store/evidence.h"
 #include "store/problem.h"
 #include "store/refdata.h"
 #include "store/student.h"
@@ -422,6 +423,8 @@ struct resolve_in {
 	struct xj_str	 action;
 	struct xj_str	 evidence;
 	struct xj_str	 name, sex, birth_date;	/* change: the corrected data */
+	long long	*files;			/* evidence files (issue 12 item 3) */
+	size_t		 nfiles;
 };
 
 static int
@@ -447,6 +450,8 @@ static const struct xj_field resolve_fields[] = {
 	{ "sex", XJ_F_STR, XJ_OPT, 1, 1, sex_check, offsetof(struct resolve_in, sex), NULL, 0, 0, 0 },
 	{ "birth_date", XJ_F_STR, XJ_OPT, 10, 10, xj_date_check, offsetof(struct resolve_in, birth_date),
 	  NULL, 0, 0, 0 },
+	{ "evidence_files", XJ_F_IDS, XJ_OPT, 0, XJ_EVIDENCE_PER_CASE, NULL,
+	  offsetof(struct resolve_in, files), NULL, 0, offsetof(struct resolve_in, nfiles), 0 },
 	XJ_FIELD_END
 };
 
@@ -455,6 +460,8 @@ struct resolve_tx {
 	const struct xj_school_actor	*a;
 	unsigned long long		 gid, sid;
 	const char			*evidence;
+	const long long			*files;	/* evidence files of the record */
+	size_t				 nfiles;
 	const char			*action;
 	struct xj_problem_resolution	 res;	/* corroborate, change */
 	const struct xj_refdata		*ref;
@@ -595,6 +602,10 @@ apply_for(struct xj_db *db, struct resolve_tx *t)
 	    strcmp(t->action, "change") == 0 ? "problem.change" : "problem.corroborate", &t->wf);
 	if (rc != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_E_TRANSFER_BUSY : rc;
+	/* the files the school names go with the case; corroborating and
+	 * changing need at least one (R-DUP-2; workflow_type.needs_evidence) */
+	if ((rc = xj_evidence_attach(db, t->wf, type, variant, t->sid, t->files, t->nfiles)) != XJ_OK)
+		return rc;
 	t->res.group_id = t->gid;
 	t->res.student_id = t->sid;
 	snprintf(t->res.action, sizeof(t->res.action), "%s", t->action);
@@ -703,6 +714,8 @@ xj_school_problem_resolve(struct xj_req *r)
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
 	/* the corrected data belongs to a change, and a change has some */
+	if (xj_str_eq(in.action, "delete") && in.nfiles > 0)
+		xj_ferr_add(&fe, r->arena, "evidence_files", XJ_E_F_NOT_ALLOWED);
 	if (!xj_str_eq(in.action, "change")) {
 		if (in.name.p)
 			xj_ferr_add(&fe, r->arena, "name", XJ_E_F_NOT_ALLOWED);
@@ -720,6 +733,8 @@ xj_school_problem_resolve(struct xj_req *r)
 	t->sid = (unsigned long long)in.student_id.v;
 	t->action = xj_str_eq(in.action, "delete") ? "delete" : xj_str_eq(in.action, "change") ?
 	    "change" : "corroborate";
+	t->files = in.files;
+	t->nfiles = in.nfiles;
 	if ((t->evidence = xj_strndup(r->arena, in.evidence.p, in.evidence.len)) == NULL)
 		return XJ_E_TOO_COMPLEX;
 	if ((t->ref = xj_ref_acquire(r->db, r->arena)) == NULL)
@@ -731,7 +746,8 @@ xj_school_problem_resolve(struct xj_req *r)
 	snprintf(t->res.new_birth, sizeof(t->res.new_birth), "%.*s", (int)in.birth_date.len,
 	    in.birth_date.p ? in.birth_date.p : "");
 	if ((rc = xj_tx_run(r->db, resolve_tx, t)) != XJ_OK)
-		return rc;
+		return rc == XJ_E_EVIDENCE_REQUIRED || rc == XJ_E_EVIDENCE_UNKNOWN ?
+		    xj_resp_error(r, rc, "evidence_files") : rc;
 	if (t->wf)
 		return xj_wf_answer(r, t->wf, 201);
 	return group_view(r, &a, id, 0);

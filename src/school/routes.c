@@ -161,5 +161,13 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_POST, "/api/school/v1/problem-groups/{id}/resolutions", XJ_ROLE_STAFF, 2048,
 	  xj_school_problem_resolve,
 	  .action = XJ_ACT_PROBLEM_RESOLVE },
+	/* evidence files (issue 12 item 3, R-DUP-2): evidence.c; the body of
+	 * an upload is the file (2 MiB, R-DUP-2's "2 MB") */
+	{ XJ_M_POST, "/api/school/v1/students/{id}/evidence-files", XJ_ROLE_STAFF, 2097152,
+	  xj_school_evidence_upload, .action = XJ_ACT_EVIDENCE_UPLOAD, .flags = XJ_RT_RAW_BODY },
+	{ XJ_M_GET, "/api/school/v1/students/{id}/evidence-files", XJ_ROLE_STAFF, 0,
+	  xj_school_evidence_list, .action = XJ_ACT_EVIDENCE_READ },
+	{ XJ_M_GET, "/api/school/v1/evidence-files/{id}", XJ_ROLE_STAFF, 0,
+	  xj_school_evidence_get, .action = XJ_ACT_EVIDENCE_READ },
 	XJ_ROUTE_END
 };

@@ -36,6 +36,10 @@ int	xj_school_noid_decide(struct xj_req *);
 int	xj_school_problem_list(struct xj_req *);
 int	xj_school_problem_get(struct xj_req *);
 int	xj_school_problem_resolve(struct xj_req *);
+/* issue 12 item 3: evidence files (evidence.c) */
+int	xj_school_evidence_upload(struct xj_req *);
+int	xj_school_evidence_list(struct xj_req *);
+int	xj_school_evidence_get(struct xj_req *);
 
 /* scope.c: the access policy (R-ORG-3), one table for the portal. Each
  * staff route names its action (the route row's .action, routes.c); the
@@ -71,6 +75,7 @@ enum xj_school_act {
 	XJ_ACT_YEAREND_RUN, XJ_ACT_YEAREND_READ, XJ_ACT_RECORD_HISTORY,
 	/* issue 12: problem records (problem.c) */
 	XJ_ACT_PROBLEM_READ, XJ_ACT_PROBLEM_RESOLVE,
+	XJ_ACT_EVIDENCE_UPLOAD, XJ_ACT_EVIDENCE_READ,	/* issue 12 item 3: evidence.c */
 	XJ_ACT__N
 };
 /* The scope of the target an action needs; the handler tests it once it
@@ -130,6 +135,8 @@ struct xj_db;
 /* "YYYY-MM-DD HH:MM:SS" UTC -> Beijing time with offset; "" or NULL -> "" */
 void	xj_school_time(const char *utc, char out[26]);
 void	xj_school_gen_time(yajl_gen, const char *key, const char *utc);
+/* the files a case carries, as "evidence_files": [...] (evidence.c) */
+void	xj_school_gen_case_evidence(struct xj_db *, yajl_gen, unsigned long long workflow_id);
 /* session.c, shared with credentials.c (review M2, M3, M10) */
 struct xj_staff_login;
 #define XJ_CLIENT_KEY_MAX	48

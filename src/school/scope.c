@@ -127,6 +127,11 @@ static const struct policy may[XJ_ACT__N] = {
 	/* R-DUP-2: the record's school resolves (a delete is its own
 	 * decision, self-approved; its reviewer signs it, as it signs a list) */
 	ROW(XJ_ACT_PROBLEM_RESOLVE, "problem_resolve", K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_PATH),
+	/* issue 12 item 3 (R-DUP-2): the record's school files the evidence
+	 * (经办人: a clerk or reviewer); whoever may read the record reads
+	 * the files -- its school and the bureaus above, who approve */
+	ROW(XJ_ACT_EVIDENCE_UPLOAD, "evidence_upload", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_EVIDENCE_READ, "evidence_read", K_ANY,	R_ANY,		XJ_SCOPE_PATH),
 };
 
 static const char *const scope_name[XJ_SCOPE__N] = {

@@ -176,11 +176,10 @@ xj_wf_start(struct xj_db *db, struct xj_req *r, struct xj_wf_new *w,
 
 /* ---- reading ------------------------------------------------------------- */
 
-void
-xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
+static void
+gen_case_members(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
     const char *today)
 {
-	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)w->id);
 	xj_gen_str(g, "type", w->type);
 	xj_gen_str(g, "type_name", w->type_name);
@@ -223,6 +222,14 @@ xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+}
+
+void
+xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
+    const char *today)
+{
+	yajl_gen_map_open(g);
+	gen_case_members(g, w, s, n, today);
 	yajl_gen_map_close(g);
 }
 
@@ -248,7 +255,11 @@ xj_wf_answer(struct xj_req *r, unsigned long long id, int status)
 		return rc;
 	xj_wf_today(today);
 	g = xj_resp_json(r, status);
-	xj_wf_gen_case(g, &L->w, L->s, L->n, today);
+	yajl_gen_map_open(g);
+	gen_case_members(g, &L->w, L->s, L->n, today);
+	/* what the case's school filed with it (issue 12 item 3) */
+	xj_school_gen_case_evidence(r->db, g, id);
+	yajl_gen_map_close(g);
 	return xj_resp_send(r);
 }
 

@@ -1151,7 +1151,41 @@
 	  " DATE_FORMAT(m.joined_at, '%Y-%m-%d %H:%i:%s'), o.code, o.name, s.name, s.sex," \
 	  " DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct, s.student_no, s.status" \
 	  " FROM problem_member m JOIN student s ON s.id = m.student_id" \
-	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?")
+	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?") \
+	/* ---- issue 12 item 3: evidence files (sql/0030, store/evidence.c) -- */ \
+	X(EVID_STUDENT_LOCK, 0, "SELECT id FROM student WHERE id = ? FOR UPDATE") \
+	X(EVID_USAGE,        0, \
+	  "SELECT COUNT(*), COALESCE(SUM(b.size), 0) FROM evidence_file f" \
+	  " JOIN evidence_blob b ON b.id = f.blob_id WHERE f.student_id = ?") \
+	X(EVID_BLOB_FIND,    0, "SELECT id FROM evidence_blob WHERE content_bidx = ?") \
+	X(EVID_BLOB_INSERT,  XJ_SQL_DUP_OK, \
+	  "INSERT INTO evidence_blob (content_bidx, kind, size, content, created_at)" \
+	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(EVID_FILE_FIND,    0, "SELECT id FROM evidence_file WHERE student_id = ? AND blob_id = ?") \
+	X(EVID_FILE_INSERT,  XJ_SQL_DUP_OK, \
+	  "INSERT INTO evidence_file (student_id, blob_id, name_ct, uploaded_by, org_id, created_at)" \
+	  " VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(EVID_FILE_GET,     0, \
+	  "SELECT f.id, f.student_id, f.blob_id, b.kind, b.size, f.name_ct, COALESCE(o.name, '')," \
+	  " DATE_FORMAT(f.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM evidence_file f JOIN evidence_blob b ON b.id = f.blob_id" \
+	  " LEFT JOIN org o ON o.id = f.org_id WHERE f.id = ?") \
+	X(EVID_OF_STUDENT,   0, \
+	  "SELECT f.id, f.student_id, f.blob_id, b.kind, b.size, f.name_ct, COALESCE(o.name, '')," \
+	  " DATE_FORMAT(f.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM evidence_file f JOIN evidence_blob b ON b.id = f.blob_id" \
+	  " LEFT JOIN org o ON o.id = f.org_id WHERE f.student_id = ? ORDER BY f.id LIMIT 100") \
+	X(EVID_OF_CASE,      0, \
+	  "SELECT f.id, f.student_id, f.blob_id, b.kind, b.size, f.name_ct, COALESCE(o.name, '')," \
+	  " DATE_FORMAT(f.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM workflow_evidence w JOIN evidence_file f ON f.id = w.file_id" \
+	  " JOIN evidence_blob b ON b.id = f.blob_id LEFT JOIN org o ON o.id = f.org_id" \
+	  " WHERE w.workflow_id = ? ORDER BY f.id") \
+	X(EVID_CONTENT,      0, "SELECT content, content_bidx FROM evidence_blob WHERE id = ?") \
+	X(EVID_TYPE_NEEDS,   0, "SELECT needs_evidence FROM workflow_type WHERE code = ? AND province = ?") \
+	X(EVID_LINK,         XJ_SQL_DUP_OK, \
+	  "INSERT INTO workflow_evidence (workflow_id, file_id)" \
+	  " SELECT ?, id FROM evidence_file WHERE id = ? AND student_id = ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -43,6 +43,7 @@ from wfcases import admitted_with_parent, started
 from xjtest import BUILDDIR, run, test
 
 import population
+import samplefiles
 
 API = "/api/school/v1"
 CHAOYANG, HAIDIAN, DONGCHENG = "110105", "110108", "110101"
@@ -260,6 +261,11 @@ def fixtures(s):
         p, no, sid = admitted_with_parent(s, sch, cty)
         f["student"] = Target(sid, sch, cty)
         st, h, b = signed_in(s, sch + ".clerk").call(
+            "POST", "%s/students/%d/evidence-files" % (API, sid), raw=samplefiles.jpeg(),
+            headers={"Content-Type": "image/jpeg"})
+        s.eq(st, 201, "evidence file: %r" % (b,))
+        f["evfile"] = Target(b["file"]["id"], sch, cty)
+        st, h, b = signed_in(s, sch + ".clerk").call(
             "POST", "%s/students/%d/status-certificates" % (API, sid))
         s.eq(st, 201, "certificate: %r" % (b,))
         f["serial"] = Target(b["serial"], sch, cty)
@@ -329,6 +335,10 @@ ROUTES = {
     "GET /api/school/v1/problem-groups/{id}": ("group", None),
     "POST /api/school/v1/problem-groups/{id}/resolutions": (
         "group", lambda f: {"student_id": f["twin"], "action": "delete", "evidence": "matrix"}),
+    # issue 12 item 3: an upload's body is the file itself (bytes, not JSON)
+    "POST /api/school/v1/students/{id}/evidence-files": ("student", lambda f: samplefiles.jpeg()),
+    "GET /api/school/v1/students/{id}/evidence-files": ("student", None),
+    "GET /api/school/v1/evidence-files/{id}": ("evfile", None),
 }
 
 # the session and one's own credentials: each account on a session of its own
@@ -384,10 +394,14 @@ def _(s):
             f = side[tag]
             tgt = f[fix]
             path = p.replace(p[p.index("{"):p.index("}") + 1], str(tgt.value))
-            bd = body(f) if callable(body) else body
             for acc in ACCOUNTS:
+                bd = body(f) if callable(body) else body
                 want, why = expect(row, acc, tgt)
-                st, h, b = staff[acc[0]].call(m, path, bd)
+                if isinstance(bd, bytes):
+                    st, h, b = staff[acc[0]].call(m, path, raw=bd,
+                                                  headers={"Content-Type": "application/octet-stream"})
+                else:
+                    st, h, b = staff[acc[0]].call(m, path, bd)
                 n += 1
                 seen.setdefault(why, {}).setdefault(st, 0)
                 seen[why][st] += 1
