@@ -144,7 +144,11 @@
 	/* a wrong authenticator code while confirming an enrolment (a field \
 	 * of a 422, not the 401 otp_invalid of a sign-in) */ \
 	X(F_WRONG_OTP,          422, "wrong_otp",             "动态口令错误，请输入验证器应用当前显示的6位数字", "wrong code: enter the 6 digits your authenticator app shows now") \
-	X(F_SMS_CODE,           422, "sms_code_invalid",      "验证码错误或已失效，请重新获取",      "the code is wrong, used or expired: request a new one")
+	X(F_SMS_CODE,           422, "sms_code_invalid",      "验证码错误或已失效，请重新获取",      "the code is wrong, used or expired: request a new one") \
+	/* issue 12 item 4: key-data changes (R-KEY-1; school/keydata.c) */ \
+	X(F_CONTROLLED,         422, "key_field_controlled",  "该项为受控字段，须通过关键数据变更申请修改", "a controlled field: it changes through a key-data change request (POST .../key-data-changes), not by a direct edit") \
+	X(F_NOT_CONTROLLED,     422, "key_field_not_controlled", "该项不是受控字段，请在学籍信息维护中直接修改", "not a controlled field: edit it directly (PATCH the record), not by a change request") \
+	X(F_UNCHANGED,          422, "key_field_unchanged",   "新值与现有信息相同，无需变更",        "the new value is the value the record has: nothing to change")
 
 enum xj_err {
 	XJ_OK = 0,

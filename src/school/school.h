@@ -34,6 +34,10 @@ int	xj_school_noid_decide(struct xj_req *);
 int	xj_school_problem_list(struct xj_req *);
 int	xj_school_problem_get(struct xj_req *);
 int	xj_school_problem_resolve(struct xj_req *);
+/* keydata.c (issue 12 item 4, R-KEY-1): the controlled fields in force
+ * for the actor's org; a change request for a record */
+int	xj_school_key_fields(struct xj_req *);
+int	xj_school_key_data_start(struct xj_req *);
 
 /* scope.c: the access table (R-ORG-3) */
 enum xj_school_act {
@@ -51,6 +55,8 @@ enum xj_school_act {
 	XJ_ACT_YEAREND_RUN, XJ_ACT_YEAREND_READ, XJ_ACT_RECORD_HISTORY,
 	/* issue 12: problem records (problem.c) */
 	XJ_ACT_PROBLEM_READ, XJ_ACT_PROBLEM_RESOLVE,
+	/* issue 12 item 4: key-data changes (keydata.c) */
+	XJ_ACT_KEYFIELD_READ, XJ_ACT_KEYDATA_START,
 	XJ_ACT__N
 };
 struct xj_school_actor {

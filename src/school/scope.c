@@ -93,6 +93,12 @@ static const struct {
 	/* R-DUP-2: the record's school resolves (a delete is its own
 	 * decision, self-approved; its reviewer signs it, as it signs a list) */
 	[XJ_ACT_PROBLEM_RESOLVE] = { K_SCHOOL,		R_REVIEWER },
+	/* issue 12 item 4 (R-KEY-1): every staff member reads which fields are
+	 * controlled where they work; the record's school applies for a
+	 * change of a controlled field (its clerk or reviewer, as for other
+	 * applications); the approvals are the engine's (XJ_ACT_WF_DECIDE) */
+	[XJ_ACT_KEYFIELD_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	[XJ_ACT_KEYDATA_START]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
 };
 
 static unsigned

@@ -32,6 +32,7 @@
 #include "db/tx.h"
 #include "store/student.h"
 #include "store/workflow.h"
+#include "keydata.h"
 #include "problem.h"
 #include "school.h"
 #include "workflow.h"
@@ -48,6 +49,7 @@ static const struct {
 	{ "advance", NULL },
 	{ "transfer_pull", xj_transfer_pull },	/* R-MOV-4, transfer.c */
 	{ "problem_resolve", xj_problem_wf_resolve },	/* R-DUP-2, problem.c */
+	{ "key_data_apply", xj_kd_wf_apply },	/* R-KEY-1, R-KEY-2, keydata.c */
 };
 
 static int
@@ -176,11 +178,11 @@ xj_wf_start(struct xj_db *db, struct xj_req *r, struct xj_wf_new *w,
 
 /* ---- reading ------------------------------------------------------------- */
 
-void
-xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
+/* The case's members (the caller opens and closes the object). */
+static void
+case_members(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
     const char *today)
 {
-	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)w->id);
 	xj_gen_str(g, "type", w->type);
 	xj_gen_str(g, "type_name", w->type_name);
@@ -223,8 +225,24 @@ xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+}
+
+void
+xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
+    const char *today)
+{
+	yajl_gen_map_open(g);
+	case_members(g, w, s, n, today);
 	yajl_gen_map_close(g);
 }
+
+/* What a kind of case adds to its view (what it is about), by type. */
+static const struct {
+	const char	*type;
+	int		(*fn)(yajl_gen, struct xj_db *, const struct xj_wf_case *);
+} details[] = {
+	{ "key_data_change", xj_kd_gen_detail },	/* old -> new, keydata.c */
+};
 
 struct loaded {
 	struct xj_wf_case	w;
@@ -248,7 +266,13 @@ xj_wf_answer(struct xj_req *r, unsigned long long id, int status)
 		return rc;
 	xj_wf_today(today);
 	g = xj_resp_json(r, status);
-	xj_wf_gen_case(g, &L->w, L->s, L->n, today);
+	yajl_gen_map_open(g);
+	case_members(g, &L->w, L->s, L->n, today);
+	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++)
+		if (strcmp(details[i].type, L->w.type) == 0 &&
+		    (rc = details[i].fn(g, r->db, &L->w)) != XJ_OK)
+			return rc;
+	yajl_gen_map_close(g);
 	return xj_resp_send(r);
 }
 
