@@ -708,7 +708,16 @@ xj_kd_wf_apply(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w)
 	 * opens or joins a problem group (and flags the record) here */
 	if (identity) {
 		const struct xj_refdata *ref = xj_ref_acquire(r->db, r->arena);
+		unsigned long long gids[8];
+		int ng;
+
 		if ((rc = xj_problem_check(db, ref, sid, "change", kinds)) != XJ_OK)
+			return rc;
+		/* ... and a group whose problem the change removed counts the
+		 * record as changed (R-DUP-3): a same-number problem is
+		 * corrected here, the problem chain cannot change a number */
+		if ((rc = xj_kd_open_groups(db, sid, gids, 8, &ng)) != XJ_OK ||
+		    (rc = xj_problem_key_changed(db, r, ref, sid, gids, ng)) != XJ_OK)
 			return rc;
 	}
 	if ((rc = xj_kd_event(db, sid, "key_change", w->id, A->fields)) != XJ_OK)

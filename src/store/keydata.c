@@ -295,3 +295,24 @@ xj_kd_words(struct xj_db *db, unsigned long long wf, char *zh, size_t zn, char *
 	free(f);
 	return rc;
 }
+
+int
+xj_kd_open_groups(struct xj_db *db, unsigned long long sid, unsigned long long *ids, int max,
+    int *n)
+{
+	struct xj_val v[2] = { XJ_VI(sid), XJ_VI(max) };
+	int rc;
+
+	*n = 0;
+	if ((rc = xj_db_exec(db, XJ_Q_KD_OPEN_GROUPS, v, 2)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_col c[1] = { XJ_COL_INT };
+		if ((rc = xj_db_fetch(db, XJ_Q_KD_OPEN_GROUPS, c, 1)) != XJ_OK)
+			break;
+		if (*n < max)
+			ids[(*n)++] = (unsigned long long)c[0].i;
+	}
+	xj_db_done(db, XJ_Q_KD_OPEN_GROUPS);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}

@@ -93,6 +93,10 @@ struct xj_kd_approval {
 int	xj_kd_approvals(struct xj_db *, unsigned long long wf,
 	    void (*fn)(const struct xj_kd_approval *, void *), void *);
 
+/* The open groups (problem records) in which sid is an open member: at
+ * most max ids, in id order (the order their rows are locked in). */
+int	xj_kd_open_groups(struct xj_db *, unsigned long long sid, unsigned long long *ids, int max,
+	    int *n);
 /* The family's words for the fields of case wf ("姓名、出生日期"; no
  * values). */
 int	xj_kd_words(struct xj_db *, unsigned long long wf, char *zh, size_t zn, char *en,

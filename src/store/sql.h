@@ -1197,7 +1197,10 @@
 	  "SELECT st.seq, st.party, o.code, o.name, COALESCE(a.display_name, '')," \
 	  " DATE_FORMAT(st.decided_at, '%Y-%m-%d %H:%i:%s') FROM workflow_step st" \
 	  " JOIN org o ON o.id = st.decided_org_id LEFT JOIN staff_account a ON a.id = st.decided_by" \
-	  " WHERE st.workflow_id = ? AND st.state = 'approved' ORDER BY st.seq")
+	  " WHERE st.workflow_id = ? AND st.state = 'approved' ORDER BY st.seq") \
+	X(KD_OPEN_GROUPS,    0, \
+	  "SELECT m.group_id FROM problem_member m JOIN problem_group g ON g.id = m.group_id" \
+	  " WHERE m.student_id = ? AND m.state = 'open' AND g.state = 'open' ORDER BY m.group_id LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,
