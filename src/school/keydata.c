@@ -768,7 +768,7 @@ xj_kd_gen_detail(yajl_gen g, struct xj_db *db, const struct xj_wf_case *w)
 		return rc == XJ_NO_ROW ? XJ_OK : rc;
 	}
 	xj_gen_str(g, "change_reason", A->reason);
-	xj_gen_str(g, "evidence", A->evidence);
+	xj_gen_str(g, "change_evidence", A->evidence);
 	xj_gen_key(g, "changes");
 	yajl_gen_array_open(g);
 	for (int i = 0; i < n; i++) {

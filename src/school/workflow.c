@@ -178,9 +178,8 @@ xj_wf_start(struct xj_db *db, struct xj_req *r, struct xj_wf_new *w,
 
 /* ---- reading ------------------------------------------------------------- */
 
-/* The case's members (the caller opens and closes the object). */
 static void
-case_members(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
+gen_case_members(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
     const char *today)
 {
 	xj_gen_int(g, "id", (long long)w->id);
@@ -232,7 +231,7 @@ xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *
     const char *today)
 {
 	yajl_gen_map_open(g);
-	case_members(g, w, s, n, today);
+	gen_case_members(g, w, s, n, today);
 	yajl_gen_map_close(g);
 }
 
@@ -267,7 +266,7 @@ xj_wf_answer(struct xj_req *r, unsigned long long id, int status)
 	xj_wf_today(today);
 	g = xj_resp_json(r, status);
 	yajl_gen_map_open(g);
-	case_members(g, &L->w, L->s, L->n, today);
+	gen_case_members(g, &L->w, L->s, L->n, today);
 	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++)
 		if (strcmp(details[i].type, L->w.type) == 0 &&
 		    (rc = details[i].fn(g, r->db, &L->w)) != XJ_OK)
