@@ -439,6 +439,14 @@ start_tx(struct xj_db *db, void *arg)
 	xj_wf_province_of(t->o[0].path, province);
 	if ((rc = xj_wf_type(db, "key_data_change", province, variant, defs, &n)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	/* a province's rows (docs/operations.md): the change is applied by
+	 * the last step and by no other; a chain otherwise would approve
+	 * without applying, or apply twice */
+	for (int i = 0; i < n; i++)
+		if ((strcmp(defs[i].on_approve, "key_data_apply") == 0) != (i == n - 1)) {
+			xj_log(XJ_LOG_ERROR, "key_data_chain_invalid", "%s", "province", province);
+			return XJ_E_INTERNAL;
+		}
 	memset(&p, 0, sizeof(p));
 	p.recv_school = p.send_school = &t->o[0];
 	p.recv_county = p.send_county = &t->o[1];
