@@ -428,11 +428,10 @@ xj_school_student_get(struct xj_req *r)
 	return view(r, s);
 }
 
-/* ---- maintenance of the uncontrolled fields ------------------------- */
+/* ---- maintenance: the record's data fields (PATCH, keydata.c: the
+ * uncontrolled ones directly, controlled ones only through a key-data
+ * change request, R-KEY-1) and its class ------------------------------ */
 
-/* The record's data fields: uncontrolled ones are edited here directly,
- * controlled ones (R-KEY-1, set per level: school/keydata.c) only through
- * a key-data change request. */
 struct change_tx {
 	struct xj_req		*r;
 	struct xj_student	*s;		/* as loaded; rewritten with the change */
