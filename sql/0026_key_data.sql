@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS key_data_change (
 -- column key_data_change.id_number, rows "k<case>/old" and "k<case>/new")
 -- and new_bidx the blind index of the new document (student.child_bidx
 -- takes it on approval); its old_value and new_value hold the document
--- TYPES (what the masking rule needs), never a number.
+-- TYPES (what the masking rule needs), never a number. One row per case
+-- at most has ciphertexts (xuejictl rekey walks them by workflow_id).
 -- Booleans are '0' or '1'.
 CREATE TABLE IF NOT EXISTS key_data_change_field (
 	workflow_id		BIGINT UNSIGNED	NOT NULL,

@@ -71,6 +71,13 @@ static const struct enc_col enc_cols[] = {
 	/* a staff account's TOTP secret, bound to the account (M10) */
 	{ "staff_account", "id", NULL, "", "CAST(t.id AS CHAR)",
 	  "totp_secret_ct", "staff_account.totp_secret", "staff_account.totp_secret" },
+	/* a key-data change's old and new identity number (issue 12 item 4),
+	 * bound to the case; one row per case holds them (the id_number
+	 * field's), so the case id alone is the key */
+	{ "key_data_change_field", "workflow_id", NULL, "", "CONCAT('k', t.workflow_id, '/old')",
+	  "old_ct", "key_data_change.id_number", "key_data_change.id_number" },
+	{ "key_data_change_field", "workflow_id", NULL, "", "CONCAT('k', t.workflow_id, '/new')",
+	  "new_ct", "key_data_change.id_number", "key_data_change.id_number" },
 };
 #define NCOLS	(sizeof(enc_cols) / sizeof(enc_cols[0]))
 
