@@ -52,14 +52,15 @@ CREATE TABLE IF NOT EXISTS key_data_change (
 -- takes it on approval); its old_value and new_value hold the document
 -- TYPES (what the masking rule needs), never a number. One row per case
 -- at most has ciphertexts (xuejictl rekey walks them by workflow_id).
--- Booleans are '0' or '1'.
+-- Booleans are '0' or '1'. VARBINARY(192): a number of 32 characters of
+-- 4 bytes encrypted (review L3, sql/0011).
 CREATE TABLE IF NOT EXISTS key_data_change_field (
 	workflow_id		BIGINT UNSIGNED	NOT NULL,
 	field			VARCHAR(24)	NOT NULL,
 	old_value		VARCHAR(200)	NULL,
 	new_value		VARCHAR(200)	NULL,
-	old_ct			VARBINARY(160)	NULL,
-	new_ct			VARBINARY(160)	NULL,
+	old_ct			VARBINARY(192)	NULL,
+	new_ct			VARBINARY(192)	NULL,
 	new_bidx		BINARY(32)	NULL,
 	PRIMARY KEY (workflow_id, field)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -466,5 +466,21 @@ def _(s):
     s.eq((st, b.get("state")), (200, "approved"), "approve: %r" % (b,))
 
 
+@test("L3: a new document of another type with the longest number (32 characters of 4 bytes) is kept whole, encrypted, and applied")
+def _(s):
+    sid, p, no = admit(s, new_child())
+    longest = "\U00020000" * 32
+    st, h, case = apply_for(signed_in(s, CY1 + ".clerk"), sid, {"id_doc_type": "A", "id_number": longest})
+    s.eq(st, 201, "apply: %r" % (case,))
+    s.eq(q1(s, "SELECT LENGTH(new_ct) FROM key_data_change_field WHERE workflow_id = %d"
+               " AND field = 'id_number'" % case["id"]), "161", "128 bytes encrypted, not cut")
+    st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"], 2)
+    s.eq((st, b.get("state")), (200, "approved"), "approve: %r" % (b,))
+    s.eq((col(s, sid, "id_doc_type"), col(s, sid, "LENGTH(id_number_ct)")), ("A", "161"))
+    # the same document again: unchanged (its blind index covers every byte)
+    st, h, b = apply_for(signed_in(s, CY1 + ".clerk"), sid, {"id_doc_type": "A", "id_number": longest})
+    s.error_body(b, "validation_failed", 422, st)
+
+
 if __name__ == "__main__":
     run()
