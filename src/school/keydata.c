@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "auth/auth.h"
+#include "auth/readaudit.h"
 #include "core/bind.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -760,14 +761,22 @@ gen_number(yajl_gen g, const char *key, unsigned long long wf, const char *which
 }
 
 int
-xj_kd_gen_detail(yajl_gen g, struct xj_db *db, const struct xj_wf_case *w)
+xj_kd_gen_detail(yajl_gen g, struct xj_req *r, const struct xj_wf_case *w)
 {
+	struct xj_db *db = r->db;
 	struct apply *A;
 	unsigned long long sid;
+	char id[24];
 	int rc, n;
 
 	if (strcmp(w->type, "key_data_change") != 0)
 		return XJ_OK;
+	/* M6: the old and new data of a child's record, read (the answers
+	 * to the school's start and to a decision are its own writes) */
+	snprintf(id, sizeof(id), "%llu", w->id);
+	if (!xj_req_changes_state(r) &&
+	    (rc = xj_audit_read(r, "key_data_change.read", "workflow", id, NULL, 1)) != XJ_OK)
+		return rc;
 	if ((A = calloc(1, sizeof(*A))) == NULL)
 		return XJ_E_INTERNAL;
 	if ((rc = xj_kd_get(db, w->id, &sid, A->reason, A->evidence)) != XJ_OK ||

@@ -22,7 +22,8 @@ int	xj_kd_patch(struct xj_req *, struct xj_student *s);
  * (R-KEY-2) and appends the record's history. */
 int	xj_kd_wf_apply(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
 /* The case detail's members of a key-data case ("changes": old -> new,
- * numbers masked; "change_reason", "change_evidence"); nothing for another case. */
-int	xj_kd_gen_detail(yajl_gen, struct xj_db *, const struct xj_wf_case *);
+ * numbers masked; "change_reason", "change_evidence"); nothing for another
+ * case. A GET of it is a read of a child's data (review M6): audited. */
+int	xj_kd_gen_detail(yajl_gen, struct xj_req *, const struct xj_wf_case *);
 
 #endif

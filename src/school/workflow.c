@@ -238,7 +238,7 @@ xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *
 /* What a kind of case adds to its view (what it is about), by type. */
 static const struct {
 	const char	*type;
-	int		(*fn)(yajl_gen, struct xj_db *, const struct xj_wf_case *);
+	int		(*fn)(yajl_gen, struct xj_req *, const struct xj_wf_case *);
 } details[] = {
 	{ "key_data_change", xj_kd_gen_detail },	/* old -> new, keydata.c */
 };
@@ -269,7 +269,7 @@ xj_wf_answer(struct xj_req *r, unsigned long long id, int status)
 	gen_case_members(g, &L->w, L->s, L->n, today);
 	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++)
 		if (strcmp(details[i].type, L->w.type) == 0 &&
-		    (rc = details[i].fn(g, r->db, &L->w)) != XJ_OK)
+		    (rc = details[i].fn(g, r, &L->w)) != XJ_OK)
 			return rc;
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);

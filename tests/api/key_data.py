@@ -240,6 +240,8 @@ def _(s):
     # the county reads the case (old -> new) in its inbox and decides
     st, h, b = signed_in(s, CHAOYANG + ".reviewer").call("GET", "%s/%d" % (CASES, case["id"]))
     s.eq((st, len(b.get("changes", []))), (200, 2), "the county reads the change: %r" % (b,))
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'key_data_change.read'"
+               " AND target_id = '%d'" % case["id"]), "1", "M6: the read is audited")
     words = family_view(s, p, no)
     s.eq(len(words), 1, "the family sees the request: %r" % words)
     s.ok("办理中" in words[0]["progress"] and "姓名" in words[0]["progress"], words[0]["progress"])
