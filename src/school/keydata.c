@@ -481,9 +481,13 @@ start_tx(struct xj_db *db, void *arg)
 		snprintf(x->old_value, sizeof(x->old_value), "%s", t->cur.v[XJ_KD_ID_DOC_TYPE]);
 		x->old_ct_len = 0;
 		if (t->cur.idn_ct_len > 0) {
+			/* a value of the column-only format (before review L1,
+			 * not yet rekeyed) is under the registration's column */
+			const char *from = t->cur.idn_ct[0] == XJ_FIELD_ALG_AES256GCM ?
+			    "registration.id_number" : "student.id_number";
 			snprintf(krow, sizeof(krow), "k%llu/old", t->wf);
-			if (xj_field_reseal(xj_auth_keys(), "student.id_number", row, KD_AAD, krow,
-			    t->cur.idn_ct, t->cur.idn_ct_len, x->old_ct, sizeof(x->old_ct), &len) != 0)
+			if (xj_field_reseal(xj_auth_keys(), from, row, KD_AAD, krow, t->cur.idn_ct,
+			    t->cur.idn_ct_len, x->old_ct, sizeof(x->old_ct), &len) != 0)
 				return XJ_E_INTERNAL;
 			x->old_ct_len = len;
 		}
