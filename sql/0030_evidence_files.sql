@@ -51,9 +51,9 @@ CREATE TABLE IF NOT EXISTS workflow_evidence (
 	KEY workflow_evidence_file (file_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
--- Corroborating and changing a problem record need a file (R-DUP-2):
--- a flag of the chain, so that a province's variant keeps it and a later
--- chain (key-data changes) can set it.
+-- Corroborating and changing a problem record need a file (R-DUP-2), and
+-- so does a change of key data (R-KEY-1): a flag of the chain, set for
+-- every province's variant of it.
 ALTER TABLE workflow_type ADD COLUMN IF NOT EXISTS needs_evidence TINYINT(1) NOT NULL DEFAULT 0;
 UPDATE workflow_type SET needs_evidence = 1
- WHERE code IN ('problem_corroborate', 'problem_change');
+ WHERE code IN ('problem_corroborate', 'problem_change', 'key_data_change');

@@ -151,7 +151,11 @@
 	X(F_SMS_CODE,           422, "sms_code_invalid",      "验证码错误或已失效，请重新获取",      "the code is wrong, used or expired: request a new one") \
 	/* issue 12 item 3: what an evidence file's bytes say it is */ \
 	X(F_FILE_TYPE,          422, "evidence_file_type",    "佐证材料只能是 DOC、RAR 或 JPG 文件（按文件内容识别，修改扩展名无效）", "evidence must be a DOC, RAR or JPG file (recognised by its content: renaming does not help)") \
-	X(F_FILE_NAME,          422, "evidence_file_name",    "文件名过长或含有不允许的字符",        "the file name is too long or holds characters that are not allowed")
+	X(F_FILE_NAME,          422, "evidence_file_name",    "文件名过长或含有不允许的字符",        "the file name is too long or holds characters that are not allowed") \
+	/* issue 12 item 4: key-data changes (R-KEY-1; school/keydata.c) */ \
+	X(F_CONTROLLED,         422, "key_field_controlled",  "该项为受控字段，须通过关键数据变更申请修改", "a controlled field: it changes through a key-data change request (POST .../key-data-changes), not by a direct edit") \
+	X(F_NOT_CONTROLLED,     422, "key_field_not_controlled", "该项不是受控字段，请在学籍信息维护中直接修改", "not a controlled field: edit it directly (PATCH the record), not by a change request") \
+	X(F_UNCHANGED,          422, "key_field_unchanged",   "新值与现有信息相同，无需变更",        "the new value is the value the record has: nothing to change")
 
 enum xj_err {
 	XJ_OK = 0,

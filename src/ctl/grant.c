@@ -172,6 +172,11 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "evidence_file",	"SELECT, INSERT" },
 	{ "workflow_evidence",	"SELECT, INSERT" },
 	{ "problem_scope",	"SELECT, INSERT, UPDATE" },
+	/* issue 12 item 4 (sql/0026): the controlled fields are the owner's
+	 * (xuejictl key-fields); a change request is written once, read after */
+	{ "key_field",		"SELECT" },
+	{ "key_data_change",	"SELECT, INSERT" },
+	{ "key_data_change_field", "SELECT, INSERT" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

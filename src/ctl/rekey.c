@@ -82,6 +82,13 @@ static const struct enc_col enc_cols[] = {
 	{ "evidence_blob", "id", NULL, "", "LOWER(HEX(t.content_bidx))",
 	  "content", "evidence_blob.content", "evidence_blob.content",
 	  XJ_FIELD_CT_LEN(XJ_EVIDENCE_MAX_BYTES) },
+	/* a key-data change's old and new identity number (issue 12 item 4),
+	 * bound to the case; one row per case holds them (the id_number
+	 * field's), so the case id alone is the key */
+	{ "key_data_change_field", "workflow_id", NULL, "", "CONCAT('k', t.workflow_id, '/old')",
+	  "old_ct", "key_data_change.id_number", "key_data_change.id_number" },
+	{ "key_data_change_field", "workflow_id", NULL, "", "CONCAT('k', t.workflow_id, '/new')",
+	  "new_ct", "key_data_change.id_number", "key_data_change.id_number" },
 };
 #define NCOLS	(sizeof(enc_cols) / sizeof(enc_cols[0]))
 

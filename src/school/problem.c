@@ -752,3 +752,76 @@ xj_school_problem_resolve(struct xj_req *r)
 		return xj_wf_answer(r, t->wf, 201);
 	return group_view(r, &a, id, 0);
 }
+
+/* ---- a key-data change (issue 12 item 4, R-KEY-1; school/keydata.c) --- */
+
+/* 1 when the record's own number is still invalid with its data now. */
+static int
+still_invalid(const struct xj_refdata *ref, const struct xj_student_identity *p, int *bad)
+{
+	char num[XJ_DOCNO_MAX_BYTES + 1];
+	size_t len = 0;
+
+	*bad = 0;
+	if (p->doc_type[0] != '1' || p->idn_ct_len == 0)
+		return 0;
+	if (ref == NULL)
+		return -1;
+	if (xj_field_decrypt(xj_auth_keys(), p->ct_aad, p->ct_row, p->idn_ct, p->idn_ct_len,
+	    num, sizeof(num), &len) != 0 || len >= sizeof(num))
+		return -1;
+	num[len] = '\0';
+	for (char *c = num; *c; c++)
+		if (*c == 'x')
+			*c = 'X';
+	*bad = id_invalid(ref, num, p->sex, p->birth) != NULL;
+	memset(num, 0, sizeof(num));
+	return 0;
+}
+
+int
+xj_problem_key_changed(struct xj_db *db, struct xj_req *r, const struct xj_refdata *ref,
+    unsigned long long sid, const unsigned long long *gids, int n)
+{
+	struct resolve_tx *t = xj_calloc(r->arena, 1, sizeof(*t));
+	struct xj_student_identity *p = xj_calloc(r->arena, 1, sizeof(*p));
+	char state[12];
+	const char *ms;
+	int rc, still;
+
+	if (t == NULL || p == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_problem_subject(db, sid, p)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	t->r = r;
+	t->sid = sid;
+	for (int i = 0; i < n; i++) {
+		t->gid = gids[i];
+		if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+		if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
+			return rc;
+		if (strcmp(state, "open") != 0 || (ms = state_of(t, sid)) == NULL ||
+		    strcmp(ms, "open") != 0)
+			continue;
+		/* does the record still carry the group's problem? */
+		if (strcmp(t->kind, "same_id") == 0)
+			still = memcmp(p->child_bidx, t->key, 32) == 0;
+		else if (strcmp(t->kind, "same_person") == 0)
+			still = p->has_person && memcmp(p->person_bidx, t->key, 32) == 0;
+		else if (memcmp(p->child_bidx, t->key, 32) != 0)
+			still = 0;	/* another number: its own check ran */
+		else if (still_invalid(ref, p, &still) != 0)
+			return XJ_E_INTERNAL;
+		if (still)
+			continue;
+		/* changed and approved (R-DUP-3), as the problem chain's change */
+		if ((rc = xj_problem_member_set(db, t->gid, sid, "changed", "key_data_change",
+		    (unsigned)r->actor_id)) != XJ_OK)
+			return rc == XJ_E_CONFLICT ? XJ_OK : rc;
+		if ((rc = xj_problem_event(db, sid, "problem_changed")) != XJ_OK ||
+		    (rc = settle(db, t)) != XJ_OK)
+			return rc;
+	}
+	return XJ_OK;
+}

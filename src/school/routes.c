@@ -169,5 +169,11 @@ const struct xj_route xj_school_routes[] = {
 	  xj_school_evidence_list, .action = XJ_ACT_EVIDENCE_READ },
 	{ XJ_M_GET, "/api/school/v1/evidence-files/{id}", XJ_ROLE_STAFF, 0,
 	  xj_school_evidence_get, .action = XJ_ACT_EVIDENCE_READ },
+	/* key-data changes (issue 12 item 4, R-KEY-1): keydata.c; PATCH
+	 * .../students/{id} above refuses controlled fields */
+	{ XJ_M_GET, "/api/school/v1/key-fields", XJ_ROLE_STAFF, 0, xj_school_key_fields,
+	  .action = XJ_ACT_KEYFIELD_READ },
+	{ XJ_M_POST, "/api/school/v1/students/{id}/key-data-changes", XJ_ROLE_STAFF, 4096,
+	  xj_school_key_data_start, .action = XJ_ACT_KEYDATA_START },
 	XJ_ROUTE_END
 };

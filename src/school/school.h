@@ -40,6 +40,10 @@ int	xj_school_problem_resolve(struct xj_req *);
 int	xj_school_evidence_upload(struct xj_req *);
 int	xj_school_evidence_list(struct xj_req *);
 int	xj_school_evidence_get(struct xj_req *);
+/* keydata.c (issue 12 item 4, R-KEY-1): the controlled fields in force
+ * for the actor's org; a change request for a record */
+int	xj_school_key_fields(struct xj_req *);
+int	xj_school_key_data_start(struct xj_req *);
 
 /* scope.c: the access policy (R-ORG-3), one table for the portal. Each
  * staff route names its action (the route row's .action, routes.c); the
@@ -76,6 +80,8 @@ enum xj_school_act {
 	/* issue 12: problem records (problem.c) */
 	XJ_ACT_PROBLEM_READ, XJ_ACT_PROBLEM_RESOLVE,
 	XJ_ACT_EVIDENCE_UPLOAD, XJ_ACT_EVIDENCE_READ,	/* issue 12 item 3: evidence.c */
+	/* issue 12 item 4: key-data changes (keydata.c) */
+	XJ_ACT_KEYFIELD_READ, XJ_ACT_KEYDATA_START,
 	XJ_ACT__N
 };
 /* The scope of the target an action needs; the handler tests it once it

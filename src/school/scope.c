@@ -132,6 +132,12 @@ static const struct policy may[XJ_ACT__N] = {
 	 * the files -- its school and the bureaus above, who approve */
 	ROW(XJ_ACT_EVIDENCE_UPLOAD, "evidence_upload", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
 	ROW(XJ_ACT_EVIDENCE_READ, "evidence_read", K_ANY,	R_ANY,		XJ_SCOPE_PATH),
+	/* issue 12 item 4 (R-KEY-1): every staff member reads which fields are
+	 * controlled where they work; the record's school applies for a
+	 * change of a controlled field (its clerk or reviewer, as for other
+	 * applications); the approvals are the engine's (XJ_ACT_WF_DECIDE) */
+	ROW(XJ_ACT_KEYFIELD_READ, "keyfield_read", K_ANY,	R_ANY,		XJ_SCOPE_NONE),
+	ROW(XJ_ACT_KEYDATA_START, "keydata_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
 };
 
 static const char *const scope_name[XJ_SCOPE__N] = {

@@ -32,6 +32,7 @@
 #include "db/tx.h"
 #include "store/student.h"
 #include "store/workflow.h"
+#include "keydata.h"
 #include "problem.h"
 #include "school.h"
 #include "workflow.h"
@@ -48,6 +49,7 @@ static const struct {
 	{ "advance", NULL },
 	{ "transfer_pull", xj_transfer_pull },	/* R-MOV-4, transfer.c */
 	{ "problem_resolve", xj_problem_wf_resolve },	/* R-DUP-2, problem.c */
+	{ "key_data_apply", xj_kd_wf_apply },	/* R-KEY-1, R-KEY-2, keydata.c */
 };
 
 static int
@@ -233,6 +235,14 @@ xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *
 	yajl_gen_map_close(g);
 }
 
+/* What a kind of case adds to its view (what it is about), by type. */
+static const struct {
+	const char	*type;
+	int		(*fn)(yajl_gen, struct xj_req *, const struct xj_wf_case *);
+} details[] = {
+	{ "key_data_change", xj_kd_gen_detail },	/* old -> new, keydata.c */
+};
+
 struct loaded {
 	struct xj_wf_case	w;
 	struct xj_wf_step	s[XJ_WF_MAX_STEPS];
@@ -257,6 +267,10 @@ xj_wf_answer(struct xj_req *r, unsigned long long id, int status)
 	g = xj_resp_json(r, status);
 	yajl_gen_map_open(g);
 	gen_case_members(g, &L->w, L->s, L->n, today);
+	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++)
+		if (strcmp(details[i].type, L->w.type) == 0 &&
+		    (rc = details[i].fn(g, r, &L->w)) != XJ_OK)
+			return rc;
 	/* what the case's school filed with it (issue 12 item 3) */
 	xj_school_gen_case_evidence(r->db, g, id);
 	yajl_gen_map_close(g);
