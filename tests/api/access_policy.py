@@ -339,6 +339,9 @@ ROUTES = {
     "POST /api/school/v1/students/{id}/evidence-files": ("student", lambda f: samplefiles.jpeg()),
     "GET /api/school/v1/students/{id}/evidence-files": ("student", None),
     "GET /api/school/v1/evidence-files/{id}": ("evfile", None),
+    # issue 12 item 4: a change request the handler refuses (no evidence file)
+    "POST /api/school/v1/students/{id}/key-data-changes": (
+        "student", {"changes": {"name": "矩阵"}, "reason": "matrix", "evidence": "matrix"}),
 }
 
 # the session and one's own credentials: each account on a session of its own
