@@ -482,9 +482,14 @@ try {
 		check('notice', pdfText(pdf).replace(/\s+/g, '').includes(FAM.admitted.notice_no), 'the PDF does not hold the notice number');
 		await visit(n, 'notice');
 		await n.close();
-		// the student record: no change under way
+		// the student record: a transfer under way, in the server's words
 		await c.getByRole('button', { name: '查看学籍变动进度' }).click();
-		await c.locator('.panel').filter({ hasText: '没有转学或变动申请' }).waitFor({ timeout: 5000 });
+		const rc = c.locator('.panel .case');
+		await rc.waitFor({ timeout: 5000 });
+		check('notice', (await rc.textContent()).includes(FAM.admitted.progress),
+			'the transfer\'s progress: ' + await rc.textContent());
+		check('notice', await rc.locator('.steps li').count() === 3, 'the transfer\'s steps');
+		await shoot(pageB, 'registrations-record-changes');
 		check('notice', true);
 	});
 

@@ -45,6 +45,7 @@ from xjtest import test, run, BUILDDIR  # noqa: E402
 from parent import Parent, certs, new_child, new_phone  # noqa: E402
 from admitflow import admit, registered, verify  # noqa: E402
 from staff import signed_in  # noqa: E402
+from wfcases import CY3, started  # noqa: E402
 
 OUT = os.path.join(BUILDDIR, "tests", "browser", "out")
 _res = {}
@@ -66,6 +67,13 @@ def family_b(s):
     verify(s, no, child)
     fam["admitted"] = {"name": child.name, "display": "%s-%s-%s-%s" % (no[:2], no[2:8], no[8:15], no[15]),
                        "notice_no": admit(s, no)}
+    # a transfer of the new record, asked by another school (R-MOV-7)
+    sid = int(s.sql("SELECT a.student_id FROM admission a JOIN registration r ON r.id = a.registration_id"
+                    " WHERE r.prereg_no = '%s'" % no)[0][0])
+    started(s, signed_in(s, CY3 + ".clerk"), sid)
+    st, h, b = p.call("GET", "/api/parent/v1/registrations/%s/record-changes" % no)
+    s.eq((st, len(b["items"])), (200, 1), "the transfer: %r" % (b,))
+    fam["admitted"]["progress"] = b["items"][0]["progress"]
     no, child = registered(s, p, hukou=NONLOCAL_HUKOU, school_code=None)
     fam["nonlocal"] = {"name": child.name}
     no, child = registered(s, p, hukou=NONLOCAL_HUKOU, school_code=None)
@@ -184,7 +192,7 @@ def _(s):
     expect(s, "print")
 
 
-@test("issue 14: admitted, the parent opens and prints the admission notice (PDF with its number); no record change under way said in words")
+@test("issue 14: admitted, the parent opens and prints the admission notice (PDF with its number); a transfer of the record under way, in words")
 def _(s):
     expect(s, "notice")
 
