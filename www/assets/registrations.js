@@ -100,7 +100,7 @@ function cancelPanel(r, done) {
 		ev.preventDefault();
 		clearErrors(f);
 		const res = await busy(f, () => api('POST', P + r.prereg_no + '/cancel'));
-		if (res.status === 200) done(t('cancelled_done'));
+		if (res.status === 200) done('cancelled_done');
 		else showApiError(f, res);
 	});
 	p.append(f);
@@ -201,7 +201,8 @@ function card(r, d) {
 	c.append(dl);
 	c.append(el('p', { class: 'state state-' + r.state }, el('strong', { i18n: 'now' }), ' ',
 		said(el('span'), () => words(r.state_text))));
-	const certs = d && d.certificates && d.certificates.required ? d.certificates : null;
+	const certs = d && d.certificates && d.certificates.required &&
+		r.state !== 'cancelled' && r.state !== 'void' ? d.certificates : null;
 	let reason = null;
 	if (certs) {
 		reason = el('span', { class: 'detail' });
@@ -215,7 +216,7 @@ function card(r, d) {
 	c.append(hints, buttons);
 	const pn = panels(c);
 	pn.slot.id = id + '-panel';
-	const done = (msg) => { load(msg); };
+	const done = (key) => { load(key); };  // a message's strings key
 
 	// progress
 	const prog = actionButton('show_progress', pn.slot.id);
@@ -236,7 +237,7 @@ function card(r, d) {
 	}
 	if (certs && live && (certs.state === 'none' || certs.state === 'rejected')) {
 		const b = actionButton(certs.state === 'rejected' ? 'refile_certs' : 'file_certs', pn.slot.id);
-		b.addEventListener('click', () => pn.toggle(b, () => certificatesForm(r.prereg_no, id, () => done(t('certs_sent')))));
+		b.addEventListener('click', () => pn.toggle(b, () => certificatesForm(r.prereg_no, id, () => done('certs_sent'))));
 		buttons.append(b);
 	}
 	if (certs && certs.state !== 'none') {
@@ -268,7 +269,7 @@ function card(r, d) {
 	return c;
 }
 
-async function load(message) {
+async function load(message) {   // message: a strings key, said after the reload
 	const r = await api('GET', '/api/parent/v1/registrations');
 	if (r.status === 401) { location.replace('index.html'); return; }
 	if (r.status !== 200) {
@@ -287,7 +288,7 @@ async function load(message) {
 	const cards = items.map((x, i) => card(x, details[i]));
 	list.replaceChildren(...cards);
 	if (message) {
-		const s = el('p', { class: 'status', role: 'status', tabindex: '-1' }, message);
+		const s = el('p', { class: 'status', role: 'status', tabindex: '-1', i18n: message });
 		list.prepend(s);
 		s.focus();
 	}
