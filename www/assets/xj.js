@@ -227,6 +227,17 @@ export class DivisionPicker {
 		for (const d of items) sel.appendChild(option(d.code, d.name));
 		sel.disabled = items.length === 0;
 	}
+	// a stored county code (or a city's without counties): each level
+	// chosen and the one below loaded, as a person would
+	async set(code) {
+		await this.load();
+		this.prov.value = code.slice(0, 2) + '0000';
+		await this.fill(this.city, this.prov.value, this.county);
+		if ([...this.city.options].some((o) => o.value === code)) { this.city.value = code; return; }
+		this.city.value = code.slice(0, 4) + '00';
+		await this.fill(this.county, this.city.value);
+		this.county.value = code;
+	}
 	value() {
 		if (this.county.value) return this.county.value;
 		if (this.city.value && this.county.disabled) return this.city.value;
@@ -236,4 +247,35 @@ export class DivisionPicker {
 		for (const s of [this.prov, this.city, this.county])
 			if (s.options.length && s.options[0].value === '') s.options[0].textContent = t('choose');
 	}
+}
+
+// ---- elements made by code ----------------------------------------------------
+
+// el('p', {class: 'hint', i18n: 'key'}, kids...): attributes as given;
+// i18n sets data-i18n and the text, so that applyStrings() re-says it
+export function el(tag, attrs, ...kids) {
+	const e = document.createElement(tag);
+	for (const [k, v] of Object.entries(attrs || {})) {
+		if (k === 'class') e.className = v;
+		else if (k === 'i18n') { e.dataset.i18n = v; e.textContent = t(v); } else e.setAttribute(k, v);
+	}
+	for (const k of kids) if (k !== null && k !== undefined) e.append(k);
+	return e;
+}
+
+// a labelled input (or attrs.tag: textarea, select) named by its API path,
+// with its error slot; ids start with prefix, unique on the page
+export function field(prefix, path, key, attrs) {
+	const a = Object.assign({}, attrs || {});
+	const tag = a.tag || 'input';
+	delete a.tag;
+	const id = prefix + '-' + path.replace(/[^a-z0-9]/gi, '-');
+	const input = el(tag, Object.assign({ id, name: path, 'aria-describedby': 'err-' + id }, a));
+	return el('div', { class: 'field' }, el('label', { for: id, i18n: key }), input,
+		el('p', { class: 'err', id: 'err-' + id, 'data-error-for': path, hidden: '' }));
+}
+
+// a form's alert box for errors without a field (formError, showApiError)
+export function alertBox() {
+	return el('div', { class: 'form-error', role: 'alert', tabindex: '-1', hidden: '' });
 }
