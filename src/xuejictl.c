@@ -137,6 +137,12 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "  transfer-freeze list\n"
 "                        freeze new transfers in a province for a period (both\n"
 "                        days included), lift a freeze, list them (audited)\n" },
+	{ "grade-change", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_grade_change,
+"  grade-change set --province CODE --kind repeat|skip --on|--off\n"
+"  grade-change list\n"
+"                        switch repeating (留级) or skipping (跳级) a year on or\n"
+"                        off in a province (off where never set); list the\n"
+"                        switches (audited)\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

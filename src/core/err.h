@@ -97,6 +97,10 @@
 	/* issue 12: problem records (school/problem.c) */ \
 	X(PROBLEM_CHANGE_NO_EFFECT, 409, "problem_change_no_effect", "更正后的信息仍属于该问题组的问题（身份证件号问题须通过关键数据变更处理），请核对", "the corrected data still has this group's problem (a duplicate identity number is corrected by a key-data change); check the data") \
 	X(PROBLEM_NOT_OPEN,     409, "problem_member_not_open", "该学籍在此问题组中已处理（或问题组已解决），请刷新后查看", "this record is no longer open in the problem group (resolved, or the group is resolved); reload the group") \
+	/* issue 11 item 6: status changes (school/statuschange.c) */ \
+	X(STATUS_MOVE_INVALID,  409, "status_change_not_allowed", "该学生当前的学籍状态不能办理此项学籍异动", "the record's current status does not allow this status change") \
+	X(GRADE_CHANGE_OFF,     409, "grade_change_disabled", "本省未启用留级（跳级）业务", "repeating (skipping) a year is not enabled in this province") \
+	X(GRADE_CHANGE_RANGE,   409, "grade_change_out_of_range", "留级（跳级）后的年级超出本学段的年级范围", "after repeating (skipping) a year the grade would lie outside the level's grades") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

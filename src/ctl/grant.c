@@ -167,6 +167,11 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "problem_member",	"SELECT, INSERT, UPDATE" },
 	{ "problem_resolution",	"SELECT, INSERT" },
 	{ "problem_scope",	"SELECT, INSERT, UPDATE" },
+	/* issue 11 item 6 (sql/0025): what a status change asks for, written
+	 * once; the provinces' repeat/skip switches are policy, set by
+	 * xuejictl grade-change as the owner */
+	{ "status_change",	"SELECT, INSERT" },
+	{ "grade_change_policy", "SELECT" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

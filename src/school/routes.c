@@ -101,5 +101,10 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_GET, "/api/school/v1/problem-groups/{id}", XJ_ROLE_STAFF, 0, xj_school_problem_get },
 	{ XJ_M_POST, "/api/school/v1/problem-groups/{id}/resolutions", XJ_ROLE_STAFF, 2048,
 	  xj_school_problem_resolve },
+	/* status changes (issue 11 item 6, R-MOV-6): statuschange.c */
+	{ XJ_M_POST, "/api/school/v1/students/{id}/status-changes", XJ_ROLE_STAFF, 2048,
+	  xj_school_status_change_start },	/* action: XJ_ACT_STATUS_START */
+	{ XJ_M_GET, "/api/school/v1/students/{id}/status-changes", XJ_ROLE_STAFF, 0,
+	  xj_school_status_change_list },	/* action: XJ_ACT_STATUS_READ */
 	XJ_ROUTE_END
 };

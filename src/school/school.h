@@ -51,6 +51,8 @@ enum xj_school_act {
 	XJ_ACT_YEAREND_RUN, XJ_ACT_YEAREND_READ, XJ_ACT_RECORD_HISTORY,
 	/* issue 12: problem records (problem.c) */
 	XJ_ACT_PROBLEM_READ, XJ_ACT_PROBLEM_RESOLVE,
+	/* issue 11 item 6: status changes (statuschange.c) */
+	XJ_ACT_STATUS_START, XJ_ACT_STATUS_READ,
 	XJ_ACT__N
 };
 struct xj_school_actor {
@@ -157,5 +159,8 @@ int	xj_school_wf_case(struct xj_req *);
 int	xj_school_wf_decide(struct xj_req *);
 int	xj_school_wf_escalate(struct xj_req *);
 int	xj_school_wf_history(struct xj_req *);
+/* statuschange.c: status changes on the workflow engine (issue 11 item 6) */
+int	xj_school_status_change_start(struct xj_req *);
+int	xj_school_status_change_list(struct xj_req *);
 
 #endif

@@ -93,6 +93,12 @@ static const struct {
 	/* R-DUP-2: the record's school resolves (a delete is its own
 	 * decision, self-approved; its reviewer signs it, as it signs a list) */
 	[XJ_ACT_PROBLEM_RESOLVE] = { K_SCHOOL,		R_REVIEWER },
+	/* issue 11 item 6 (R-MOV-6): the record's school applies for a status
+	 * change (its clerk records the family's request and submits); the
+	 * chain's steps name who decides (school/workflow.c); whoever may read
+	 * the record reads its status changes */
+	[XJ_ACT_STATUS_START]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	[XJ_ACT_STATUS_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 };
 
 static unsigned

@@ -48,6 +48,7 @@ static const struct {
 	{ "advance", NULL },
 	{ "transfer_pull", xj_transfer_pull },	/* R-MOV-4, transfer.c */
 	{ "problem_resolve", xj_problem_wf_resolve },	/* R-DUP-2, problem.c */
+	{ "status_apply", xj_status_change_apply },	/* R-MOV-6, R-REC-3, statuschange.c */
 };
 
 static int

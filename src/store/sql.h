@@ -1151,7 +1151,46 @@
 	  " DATE_FORMAT(m.joined_at, '%Y-%m-%d %H:%i:%s'), o.code, o.name, s.name, s.sex," \
 	  " DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct, s.student_no, s.status" \
 	  " FROM problem_member m JOIN student s ON s.id = m.student_id" \
-	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?")
+	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?") \
+	/* issue 11 item 6: status changes on the workflow engine (sql/0025; \
+	 * store/statuschange.c). The record is locked by the effect before it \
+	 * changes; the update is conditional on the status read under the lock */ \
+	X(SC_INSERT,         0, \
+	  "INSERT INTO status_change (workflow_id, student_id, kind, from_status, to_status, grade_delta," \
+	  " requested_by, effective_date, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " UTC_TIMESTAMP(6))") \
+	X(SC_GET,            0, \
+	  "SELECT student_id, kind, from_status, to_status, grade_delta, requested_by," \
+	  " DATE_FORMAT(effective_date, '%Y-%m-%d'), reason FROM status_change WHERE workflow_id = ?") \
+	X(SC_LIST,           0, \
+	  "SELECT c.workflow_id, w.state, DATE_FORMAT(w.started_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(w.closed_at, '%Y-%m-%d %H:%i:%s'), ''), c.kind, c.from_status," \
+	  " c.to_status, c.grade_delta, c.requested_by, DATE_FORMAT(c.effective_date, '%Y-%m-%d')," \
+	  " c.reason FROM status_change c JOIN workflow w ON w.id = c.workflow_id" \
+	  " WHERE c.student_id = ? ORDER BY c.workflow_id DESC LIMIT ?") \
+	X(SC_STUDENT,        0, \
+	  "SELECT s.school_org_id, o.path, s.status, s.entry_year, s.level, s.grade_offset FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id WHERE s.id = ?") \
+	X(SC_STUDENT_LOCK,   0, \
+	  "SELECT s.school_org_id, o.path, s.status, s.entry_year, s.level, s.grade_offset FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id WHERE s.id = ? FOR UPDATE") \
+	/* a grade move leaves the class: it belongs to the old cohort */ \
+	X(SC_APPLY,          0, \
+	  "UPDATE student SET status = ?, grade_offset = grade_offset + ?," \
+	  " class_id = IF(? <> 0, NULL, class_id), version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND status = ?") \
+	X(SC_EVENT,          0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, from_grade, to_grade, status," \
+	  " created_at) SELECT id, ?, school_org_id, ?, ?, status, UTC_TIMESTAMP(6) FROM student" \
+	  " WHERE id = ?") \
+	X(SC_GRADE_POLICY,   0, "SELECT enabled FROM grade_change_policy WHERE province = ? AND kind = ?") \
+	X(SC_GRADE_POLICY_SET, 0, \
+	  "INSERT INTO grade_change_policy (province, kind, enabled, set_at)" \
+	  " VALUES (?, ?, ?, UTC_TIMESTAMP(6))" \
+	  " ON DUPLICATE KEY UPDATE enabled = VALUES(enabled), set_at = VALUES(set_at)") \
+	X(SC_GRADE_POLICY_LIST, 0, \
+	  "SELECT province, kind, enabled, DATE_FORMAT(set_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM grade_change_policy ORDER BY province, kind")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,
