@@ -25,6 +25,7 @@
 
 #include "core/bind.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "core/req.h"
 #include "db/db.h"
 #include "db/tx.h"
@@ -83,6 +84,26 @@ refused(const struct xj_status_move *m, const struct xj_sc_student *s)
 	if (!xj_status_move_grade_ok(m, grade_of(s, xj_rec_school_year()), xj_level_grades(s->level)))
 		return XJ_E_GRADE_CHANGE_RANGE;
 	return XJ_OK;
+}
+
+/* The rules a status-change chain's rows keep (docs/operations.md,
+ * "Status-change chains per province"): the school applies (step 1), the
+ * last step applies the change, every step between advances, and nobody
+ * but the parties of a status change acts. A province's rows that break
+ * them would approve a case without changing the record, or change it
+ * before its last step: refused at the start, and logged. */
+static int
+chain_ok(const struct xj_wf_def *d, int n)
+{
+	if (n < 2 || strcmp(d[0].party, "receiving_school") != 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		if (d[i].by_exchange || strcmp(d[i].party, "exchange") == 0)
+			return 0;
+		if (strcmp(d[i].on_approve, i == n - 1 ? "status_apply" : "advance") != 0)
+			return 0;
+	}
+	return 1;
 }
 
 struct start {
@@ -201,6 +222,10 @@ xj_school_status_change_start(struct xj_req *r)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 	if ((rc = xj_wf_type(r->db, t->m->type, province, t->variant, t->defs, &t->n)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	if (!chain_ok(t->defs, t->n)) {
+		xj_log(XJ_LOG_ERROR, "status_chain_invalid", "%s", "type", t->m->type);
+		return XJ_E_INTERNAL;
+	}
 	if ((rc = xj_tx_run(r->db, start_tx, t)) != XJ_OK)
 		return rc;
 	return xj_wf_answer(r, t->id, 201);

@@ -472,7 +472,7 @@
 	  " s.left_behind, s.migrant_worker_child, s.boarding, s.entry_year, s.level," \
 	  " COALESCE(s.class_id, 0), COALESCE(c.code, ''), s.status, s.problem_open, s.version," \
 	  " DATE_FORMAT(s.created_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(s.updated_at, '%Y-%m-%d %H:%i:%s')," \
-	  " (SELECT COUNT(*) FROM student_guardian g WHERE g.student_id = s.id)" \
+	  " (SELECT COUNT(*) FROM student_guardian g WHERE g.student_id = s.id), s.grade_offset" \
 	  " FROM student s JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE s.id = ?") \
 	X(STU_LOCK,          0, "SELECT version, status FROM student WHERE id = ? FOR UPDATE") \

@@ -94,6 +94,7 @@ struct xj_student {
 	char			 contact_address[801];
 	int			 local_family, left_behind, migrant_worker_child, boarding;
 	int			 entry_year, level;
+	int			 grade_offset;		/* -1 per repeated year, +1 per skipped (sql/0020) */
 	unsigned		 class_id;		/* 0 = none yet */
 	char			 class_code[8];		/* "" = none yet */
 	char			 status[17];

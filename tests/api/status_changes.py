@@ -343,22 +343,36 @@ def _(s):
     s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'grade_change_policy.set'"), "4")
 
 
-@test("R-MOV-6 a grade move leaves the class (it belongs to the old cohort)")
+@test("R-MOV-6 R-REC-10 a repeater leaves its class, shows the grade below, joins a class of the next cohort, and keeps its entry year")
 def _(s):
     (sid,) = admitted(s, school=SCHOOL)
-    _, _, _, year = student(s, sid)
+    # stands in for a pupil in grade 3 (an admitted child is in its first year)
+    year = school_year() - 2
+    s.sql("UPDATE student SET entry_year = %d WHERE id = %d" % (year, sid))
     reviewer = signed_in(s, SCHOOL + ".reviewer")
-    st, h, c = reviewer.call("POST", API + "/classes", {"entry_year": year, "level": 1})
-    s.ok(st in (200, 201), "class: %r" % (c,))
-    st, h, x = reviewer.call("POST", "%s/students/%d/class" % (API, sid), {"class_code": c["code"]})
+    classes = {}
+    for y in (year, year + 1):
+        st, h, c = reviewer.call("POST", API + "/classes", {"entry_year": y, "level": 1})
+        s.ok(st in (200, 201), "class: %r" % (c,))
+        classes[y] = c["code"]
+    klass = "%s/students/%d/class" % (API, sid)
+    st, h, x = reviewer.call("POST", klass, {"class_code": classes[year]})
     s.ok(st in (200, 201), "class set: %r" % (x,))
-    s.sql("UPDATE student SET entry_year = %d WHERE id = %d" % (school_year() - 2, sid))
+    st, h, rec = reviewer.call("GET", "%s/students/%d" % (API, sid))
+    s.eq((rec["grade"], rec["class_code"]), (3, classes[year]))
     s.stack.xuejictl("grade-change", "set", "--province", "110000", "--kind", "repeat", "--on")
     try:
         through(s, sid, "repeat")
     finally:
         s.stack.xuejictl("grade-change", "set", "--province", "110000", "--kind", "repeat", "--off")
-    s.eq(q1(s, "SELECT COALESCE(class_id, 0) FROM student WHERE id = %d" % sid), "0")
+    st, h, rec = reviewer.call("GET", "%s/students/%d" % (API, sid))
+    s.eq((rec["grade"], rec["class_code"], rec["entry_year"]), (2, None, year),
+         "grade 2, no class, R-REC-4 entry year kept")
+    st, h, e = reviewer.call("POST", klass, {"class_code": classes[year]})
+    e = s.error_body(e, "validation_failed", 422, st)
+    s.eq([(f["field"], f["code"]) for f in e["fields"]], [("class_code", "class_mismatch")])
+    st, h, x = reviewer.call("POST", klass, {"class_code": classes[year + 1]})
+    s.ok(st in (200, 201), "the next cohort's class: %r" % (x,))
 
 
 # ---- configurable per province (R-MOV-6) -------------------------------------------------
