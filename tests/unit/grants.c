@@ -24,7 +24,9 @@ static const char *owner_only[] = {
 	"ORGIMP_BUREAU", "ORGIMP_LOCK", "ORGIMP_SCHOOL", "ORGIMP_INSERT", "ORGIMP_UPDATE",
 	"ORGIMP_OPEN_IN", "ORGIMP_CLOSE",
 	/* issue 11: xuejictl transfer-freeze (policy, like the window) */
-	"WF_FREEZE_SET", "WF_FREEZE_DEL", NULL
+	"WF_FREEZE_SET", "WF_FREEZE_DEL",
+	"SC_GRADE_POLICY_SET",	/* xuejictl grade-change (issue 11 item 6) */
+	NULL
 };
 
 /* what CALL xj_reg_create (sql/0008, 0014) writes: INSERT only */
