@@ -100,6 +100,7 @@
 	/* issue 11 item 6: status changes (school/statuschange.c) */ \
 	X(STATUS_MOVE_INVALID,  409, "status_change_not_allowed", "该学生当前的学籍状态不能办理此项学籍异动", "the record's current status does not allow this status change") \
 	X(GRADE_CHANGE_OFF,     409, "grade_change_disabled", "本省未启用留级（跳级）业务", "repeating (skipping) a year is not enabled in this province") \
+	X(WF_SAME_PERSON,       403, "workflow_same_person",  "本单位的上一审核环节由您办理，本环节须由另一人审核", "you decided this organisation's previous step: another person decides this one (four eyes)") \
 	X(GRADE_CHANGE_RANGE,   409, "grade_change_out_of_range", "留级（跳级）后的年级超出本学段的年级范围", "after repeating (skipping) a year the grade would lie outside the level's grades") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \

@@ -903,7 +903,8 @@
 	  " o.code, o.name, o.path, st.state, COALESCE(DATE_FORMAT(st.deadline, '%Y-%m-%d'), ''), st.deadline_provisional," \
 	  " st.overdue, st.escalations, COALESCE(DATE_FORMAT(st.escalated_at, '%Y-%m-%d %H:%i:%s'), '')," \
 	  " COALESCE(st.escalation_reason, ''), COALESCE(DATE_FORMAT(st.decided_at, '%Y-%m-%d %H:%i:%s'), '')," \
-	  " COALESCE(st.reason, ''), st.days FROM workflow_step st JOIN org o ON o.id = st.org_id" \
+	  " COALESCE(st.reason, ''), st.days, COALESCE(st.decided_by, 0)" \
+	  " FROM workflow_step st JOIN org o ON o.id = st.org_id" \
 	  " WHERE st.workflow_id = ? ORDER BY st.seq") \
 	/* the conditional update two reviewers race on: one changes the row */ \
 	X(WF_STEP_DECIDE,    0, \

@@ -172,6 +172,19 @@ def _(s):
     through(s, sid, "suspension")
 
 
+@test("R-MOV-6 four eyes: the reviewer who submitted a suspension does not also review it (workflow_same_person); another reviewer does")
+def _(s):
+    (sid,) = admitted(s, school=SCHOOL)
+    me = signed_in(s, SCHOOL + ".reviewer")
+    st, h, b = sc_start(me, sid, "suspension")
+    s.eq(st, 201, "start: %r" % (b,))
+    st, h, e = decide(me, b["id"], 2)
+    s.error_body(e, "workflow_same_person", 403, st)
+    s.eq(b["steps"][1]["state"], "open")
+    b = approved(s, signed_in(s, SCHOOL + ".reviewer"), b["id"], 2)
+    s.eq(b["current_step"], 3)
+
+
 # ---- invalid moves, input, scope ---------------------------------------------------------
 
 @test("R-REC-3 invalid moves are refused (status_change_not_allowed), bad input is 422, other orgs 403/404")
