@@ -225,6 +225,13 @@ def _(s):
     for who in (SCHOOL + ".clerk", COUNTY + ".reviewer", "bj.city.admin"):
         st, h, e = signed_in(s, who).call("GET", path(sid))
         s.eq(st, 200, "%s reads: %r" % (who, e))
+    # R-ORG-5: a closed school starts nothing (stands in for the org administration's closing)
+    s.sql("UPDATE org SET status = 'closed' WHERE kind = 'school' AND code = '%s'" % SCHOOL)
+    try:
+        st, h, e = sc_start(clerk, sid, "left")
+        s.error_body(e, "school_closed", 409, st)
+    finally:
+        s.sql("UPDATE org SET status = 'open' WHERE kind = 'school' AND code = '%s'" % SCHOOL)
     s.eq(q1(s, "SELECT COUNT(*) FROM workflow WHERE subject_id = %d" % sid), "0", "nothing started")
 
 
@@ -329,6 +336,11 @@ def _(s):
     s.error_body(e, "grade_change_disabled", 409, st)
     out = s.stack.xuejictl("grade-change", "list")
     s.ok("110000\tskip\ton" in out, out)
+    # the county rejects a skip: nothing moves
+    b = sc_started(s, sid, "skip")
+    st, h, x = decide(signed_in(s, COUNTY + ".reviewer"), b["id"], 2, "reject", "成绩证明不足")
+    s.eq((st, x.get("state")), (200, "rejected"), "%r" % (x,))
+    s.eq(q1(s, "SELECT grade_offset FROM student WHERE id = %d" % sid), "0", "a rejected skip moves nothing")
     b = through(s, sid, "skip")
     s.eq(b["type"], "grade_skip")
     s.eq(q1(s, "SELECT CONCAT(grade_offset, '/', status, '/', entry_year) FROM student WHERE id = %d" % sid),
@@ -354,6 +366,17 @@ def _(s):
     st, h, e = sc_start(clerk, sid, "skip")
     s.error_body(e, "grade_change_disabled", 409, st)
     s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'grade_change_policy.set'"), "4")
+    # the county rejects a repeat of another pupil: nothing moves
+    (other,) = admitted(s, school=SCHOOL)
+    s.sql("UPDATE student SET entry_year = %d WHERE id = %d" % (year, other))
+    s.stack.xuejictl("grade-change", "set", "--province", "110000", "--kind", "repeat", "--on")
+    try:
+        b = sc_started(s, other, "repeat")
+        st, h, x = decide(signed_in(s, COUNTY + ".reviewer"), b["id"], 2, "reject", "家长不同意")
+        s.eq((st, x.get("state")), (200, "rejected"), "%r" % (x,))
+    finally:
+        s.stack.xuejictl("grade-change", "set", "--province", "110000", "--kind", "repeat", "--off")
+    s.eq(q1(s, "SELECT grade_offset FROM student WHERE id = %d" % other), "0", "a rejected repeat moves nothing")
 
 
 @test("R-MOV-6 R-REC-10 a repeater leaves its class, shows the grade below, joins a class of the next cohort, and keeps its entry year")
