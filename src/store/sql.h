@@ -484,19 +484,19 @@
 	  " boarding = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND version = ?") \
 	X(STU_ROSTER_CLASS,  0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
-	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name FROM student s" \
+	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name, s.grade_offset FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.class_id = ? AND s.id > ?" \
 	  " ORDER BY s.id LIMIT ?") \
 	X(STU_ROSTER,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
-	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name FROM student s" \
+	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name, s.grade_offset FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.entry_year BETWEEN ? AND ?" \
 	  " AND s.level BETWEEN ? AND ? AND s.id > ? ORDER BY s.id LIMIT ?") \
 	X(STU_SEARCH,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
-	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name FROM student s" \
+	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name, s.grade_offset FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE o.path LIKE ? AND (? = '' OR s.name LIKE ? ESCAPE '!') AND (? = '' OR s.student_no = ?)" \
 	  " AND (? = 0 OR s.school_org_id = ?) AND (? = '' OR c.code = ?) AND (? = '' OR s.status = ?)" \

@@ -123,6 +123,7 @@ struct xj_student_item {
 	char			 sex[2];
 	char			 birth_date[11];
 	int			 entry_year, level;
+	int			 grade_offset;		/* repeat/skip (issue 11 item 6) */
 	char			 class_code[8];
 	char			 status[17];
 	char			 school_code[13];

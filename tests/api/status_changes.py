@@ -346,6 +346,13 @@ def _(s):
     s.eq(q1(s, "SELECT CONCAT(grade_offset, '/', status, '/', entry_year) FROM student WHERE id = %d" % sid),
          "1/in_school/%d" % year, "R-REC-4: entry year kept; one grade up")
     s.eq([(e["kind"], e["from_grade"], e["to_grade"]) for e in events(s, sid)], [("skip", 3, 4)])
+    # the record, the roster and the search show the grade moved
+    st, h, rec = clerk.call("GET", "%s/students/%d" % (API, sid))
+    s.eq(rec["grade"], 4, "the record's grade")
+    st, h, x = clerk.call("GET", API + "/students?status=in_school&limit=200")
+    s.eq([i["grade"] for i in x["items"] if i["id"] == sid], [4], "the search's grade")
+    st, h, x = clerk.call("GET", API + "/roster?limit=200")
+    s.eq([i["grade"] for i in x["items"] if i["id"] == sid], [4], "the roster's grade")
     s.stack.xuejictl("grade-change", "set", "--province", "110000", "--kind", "repeat", "--on")
     through(s, sid, "repeat")
     through(s, sid, "repeat")
