@@ -50,7 +50,9 @@ item(const struct xj_student_item *it, void *arg)
 {
 	struct page *p = arg;
 	yajl_gen g = p->g;
-	int grade = xj_class_grade(it->entry_year, p->sy);
+	/* with the record's repeat/skip offset (issue 11 item 6); the grade
+	 * filter below still selects by entry year (its index) */
+	int grade = xj_class_grade(it->entry_year, p->sy) + it->grade_offset;
 
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)it->id);

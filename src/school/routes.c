@@ -175,5 +175,10 @@ const struct xj_route xj_school_routes[] = {
 	  .action = XJ_ACT_KEYFIELD_READ },
 	{ XJ_M_POST, "/api/school/v1/students/{id}/key-data-changes", XJ_ROLE_STAFF, 4096,
 	  xj_school_key_data_start, .action = XJ_ACT_KEYDATA_START },
+	/* status changes (issue 11 item 6, R-MOV-6): statuschange.c */
+	{ XJ_M_POST, "/api/school/v1/students/{id}/status-changes", XJ_ROLE_STAFF, 2048,
+	  xj_school_status_change_start, .action = XJ_ACT_STATUS_START },
+	{ XJ_M_GET, "/api/school/v1/students/{id}/status-changes", XJ_ROLE_STAFF, 0,
+	  xj_school_status_change_list, .action = XJ_ACT_STATUS_READ },
 	XJ_ROUTE_END
 };

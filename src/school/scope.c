@@ -138,6 +138,12 @@ static const struct policy may[XJ_ACT__N] = {
 	 * applications); the approvals are the engine's (XJ_ACT_WF_DECIDE) */
 	ROW(XJ_ACT_KEYFIELD_READ, "keyfield_read", K_ANY,	R_ANY,		XJ_SCOPE_NONE),
 	ROW(XJ_ACT_KEYDATA_START, "keydata_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	/* issue 11 item 6 (R-MOV-6): the record's school applies for a status
+	 * change (its clerk records the family's request and submits); the
+	 * chain's steps name who decides (school/workflow.c); whoever may read
+	 * the record reads its status changes */
+	ROW(XJ_ACT_STATUS_START, "status_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_STATUS_READ, "status_read", K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 };
 
 static const char *const scope_name[XJ_SCOPE__N] = {

@@ -94,6 +94,7 @@ struct xj_student {
 	char			 contact_address[801];
 	int			 local_family, left_behind, migrant_worker_child, boarding;
 	int			 entry_year, level;
+	int			 grade_offset;		/* -1 per repeated year, +1 per skipped (sql/0020) */
 	unsigned		 class_id;		/* 0 = none yet */
 	char			 class_code[8];		/* "" = none yet */
 	char			 status[17];
@@ -122,6 +123,7 @@ struct xj_student_item {
 	char			 sex[2];
 	char			 birth_date[11];
 	int			 entry_year, level;
+	int			 grade_offset;		/* repeat/skip (issue 11 item 6) */
 	char			 class_code[8];
 	char			 status[17];
 	char			 school_code[13];
