@@ -339,6 +339,9 @@ ROUTES = {
     "POST /api/school/v1/students/{id}/evidence-files": ("student", lambda f: samplefiles.jpeg()),
     "GET /api/school/v1/students/{id}/evidence-files": ("student", None),
     "GET /api/school/v1/evidence-files/{id}": ("evfile", None),
+    # issue 11 item 6: a status change the handler refuses (no such type)
+    "POST /api/school/v1/students/{id}/status-changes": ("student", {"type": "matrix"}),
+    "GET /api/school/v1/students/{id}/status-changes": ("student", None),
     # issue 12 item 4: a change request the handler refuses (no evidence file)
     "POST /api/school/v1/students/{id}/key-data-changes": (
         "student", {"changes": {"name": "矩阵"}, "reason": "matrix", "evidence": "matrix"}),
