@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 
 #include "err.h"
 #include "log.h"
@@ -300,6 +302,35 @@ xj_resp_body(struct xj_req *r, int status, const char *ctype,
 {
 	r->status = status;
 	return emit(r, ctype, body, len);
+}
+
+int
+xj_resp_stream(struct xj_req *r, int status, const char *ctype)
+{
+	r->status = status;
+	return emit(r, ctype, NULL, 0);
+}
+
+int
+xj_resp_write(struct xj_req *r, const char *p, size_t len)
+{
+	if (!r->responded || len > INT_MAX)
+		return XJ_E_INTERNAL;
+	if (r->method == XJ_M_HEAD || len == 0)
+		return XJ_OK;
+	if (FCGX_PutStr(p, (int)len, r->fcgx->out) != (int)len)
+		return XJ_E_UNAVAILABLE;	/* the client (nginx) is gone */
+	return XJ_OK;
+}
+
+void
+xj_resp_abort(struct xj_req *r)
+{
+	/* no FCGI_END_REQUEST will reach nginx: FCGX_Finish_r's writes fail
+	 * on the shut socket (SIGPIPE is blocked in every thread) */
+	if (r->fcgx != NULL && r->fcgx->ipcFd >= 0)
+		shutdown(r->fcgx->ipcFd, SHUT_RDWR);
+	r->status = 500;	/* for the request log line */
 }
 
 void

@@ -113,6 +113,7 @@ int	xj_school_notice_issue(struct xj_req *);
 int	xj_school_notice_get(struct xj_req *);
 /* accounts.c */
 int	xj_school_account_create(struct xj_req *);
+int	xj_school_account_list(struct xj_req *);
 int	xj_school_account_disable(struct xj_req *);
 /* districtchange.c */
 int	xj_school_change_list(struct xj_req *);

@@ -1151,7 +1151,22 @@
 	  " DATE_FORMAT(m.joined_at, '%Y-%m-%d %H:%i:%s'), o.code, o.name, s.name, s.sex," \
 	  " DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct, s.student_no, s.status" \
 	  " FROM problem_member m JOIN student s ON s.id = m.student_id" \
-	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?")
+	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?") \
+	/* issue 14 (webstaff2): the roster export's row count, read before \
+	 * the export (its read-audit entry, school/roster.c), on the roster's \
+	 * own indexes; the accounts an administrator manages, in id order \
+	 * (keyset) over the org subtree (school/accounts.c) */ \
+	X(STU_ROSTER_CLASS_COUNT, 0, \
+	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school'" \
+	  " AND s.class_id = ?") \
+	X(STU_ROSTER_COUNT,  0, \
+	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school'" \
+	  " AND s.entry_year BETWEEN ? AND ? AND s.level BETWEEN ? AND ?") \
+	X(STAFF_LIST,        0, \
+	  "SELECT a.id, a.login, a.display_name, a.role, a.status, a.must_change_pw, a.totp_enabled," \
+	  " o.kind, o.code, o.name, DATE_FORMAT(a.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM staff_account a JOIN org o ON o.id = a.org_id" \
+	  " WHERE o.path LIKE ? AND a.id > ? ORDER BY a.id LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,
