@@ -51,6 +51,27 @@ static const struct {
 	[XJ_REC_STATS]		= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
 };
 
+/* issue 14: the names the session answer lists (GET /session "may"),
+ * beside scope.c's; see xj_school_may_gen */
+static const char *const rec_name[XJ_REC__N] = {
+	[XJ_REC_CLASSES]	= "rec_classes",
+	[XJ_REC_MAINTAIN]	= "rec_maintain",
+	[XJ_REC_READ]		= "rec_read",
+	[XJ_REC_STATS]		= "rec_stats",
+};
+
+void
+xj_rec_may_gen(yajl_gen g, const char *kind, const char *role)
+{
+	unsigned k = kind == NULL ? 0 : strcmp(kind, "school") == 0 ? K_SCHOOL : K_BUREAU;
+	unsigned rb = role == NULL ? 0 : strcmp(role, "clerk") == 0 ? R_CLERK :
+	    strcmp(role, "reviewer") == 0 ? R_REVIEWER : strcmp(role, "admin") == 0 ? R_ADMIN : 0;
+
+	for (unsigned a = 0; a < XJ_REC__N; a++)
+		if ((may[a].kinds & k) && (may[a].roles & rb))
+			yajl_gen_string(g, (const unsigned char *)rec_name[a], strlen(rec_name[a]));
+}
+
 int
 xj_rec_actor(struct xj_req *r, enum xj_rec_act act, struct xj_org *org)
 {

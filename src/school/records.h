@@ -6,6 +6,8 @@
 #ifndef XJ_SCHOOL_RECORDS_H
 #define XJ_SCHOOL_RECORDS_H
 
+#include <yajl/yajl_gen.h>
+
 #include "core/str.h"
 #include "store/org.h"
 
@@ -22,6 +24,9 @@ enum xj_rec_act {
 /* XJ_OK with the actor's org in *org; XJ_E_FORBIDDEN when the role or
  * org kind may not take the action at all. */
 int	xj_rec_actor(struct xj_req *, enum xj_rec_act, struct xj_org *org);
+/* The names of these actions an org kind and role may take, as JSON
+ * strings into an open array (the session answer's "may", issue 14). */
+void	xj_rec_may_gen(yajl_gen, const char *kind, const char *role);
 /* A query parameter as a C string in the arena, at most max bytes:
  * XJ_OK (*out NULL when absent), or a 400 bad_query already sent. */
 int	xj_rec_query(struct xj_req *, const char *name, size_t max, const char **out);

@@ -61,6 +61,9 @@ struct xj_school_actor {
 /* XJ_OK with the actor's org; XJ_E_FORBIDDEN when the actor's role or org
  * kind may not take this action at all. */
 int	xj_school_may(struct xj_req *, enum xj_school_act, struct xj_school_actor *);
+/* The names of the actions an org kind and role may take, as JSON strings
+ * into an open array (the session answer's "may", issue 14). */
+void	xj_school_may_gen(yajl_gen, const char *kind, const char *role);
 /* 1 when an org path lies within the actor's org. */
 int	xj_school_in_scope(const struct xj_school_actor *, const char *path);
 /* The numeric {id} path parameter (1..18 digits, not 0): XJ_OK, or

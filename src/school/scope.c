@@ -95,6 +95,42 @@ static const struct {
 	[XJ_ACT_PROBLEM_RESOLVE] = { K_SCHOOL,		R_REVIEWER },
 };
 
+/* issue 14: the names of the actions, as the session answer lists what
+ * the signed-in staff member may do (GET /session "may"), so that the
+ * staff pages show only what this table allows: the pages keep no copy
+ * of it. A name is the enum's, lower case; a name is never reused. */
+static const char *const act_name[XJ_ACT__N] = {
+	[XJ_ACT_APPLICANT] = "applicant",
+	[XJ_ACT_TICK] = "tick",
+	[XJ_ACT_LIST_SUBMIT] = "list_submit",
+	[XJ_ACT_LIST_READ] = "list_read",
+	[XJ_ACT_LIST_DECIDE] = "list_decide",
+	[XJ_ACT_NOTICE_ISSUE] = "notice_issue",
+	[XJ_ACT_NOTICE_READ] = "notice_read",
+	[XJ_ACT_ACCOUNTS] = "accounts",
+	[XJ_ACT_CHANGE_READ] = "change_read",
+	[XJ_ACT_CHANGE_DECIDE] = "change_decide",
+	[XJ_ACT_NOID_READ] = "noid_read",
+	[XJ_ACT_NOID_DECIDE] = "noid_decide",
+	[XJ_ACT_CERT_READ] = "cert_read",
+	[XJ_ACT_CERT_DECIDE] = "cert_decide",
+	[XJ_ACT_REG_VOID] = "reg_void",
+	[XJ_ACT_CLAIM_LOOKUP] = "claim_lookup",
+	[XJ_ACT_ALERTS_READ] = "alerts_read",
+	[XJ_ACT_SCERT_ISSUE] = "scert_issue",
+	[XJ_ACT_SCERT_PRINT] = "scert_print",
+	[XJ_ACT_SCERT_READ] = "scert_read",
+	[XJ_ACT_TRANSFER_START] = "transfer_start",
+	[XJ_ACT_WF_READ] = "wf_read",
+	[XJ_ACT_WF_DECIDE] = "wf_decide",
+	[XJ_ACT_WF_ESCALATE] = "wf_escalate",
+	[XJ_ACT_YEAREND_RUN] = "yearend_run",
+	[XJ_ACT_YEAREND_READ] = "yearend_read",
+	[XJ_ACT_RECORD_HISTORY] = "record_history",
+	[XJ_ACT_PROBLEM_READ] = "problem_read",
+	[XJ_ACT_PROBLEM_RESOLVE] = "problem_resolve",
+};
+
 static unsigned
 kind_bit(const char *k)
 {
@@ -152,4 +188,14 @@ xj_school_id_param(struct xj_req *r, unsigned long long *id)
 		*id = *id * 10 + (unsigned long long)(s.p[i] - '0');
 	}
 	return *id ? XJ_OK : XJ_E_NOT_FOUND;	/* ids start at 1 */
+}
+
+void
+xj_school_may_gen(yajl_gen g, const char *kind, const char *role)
+{
+	unsigned k = kind_bit(kind), rb = role_bit(role);
+
+	for (unsigned a = 0; a < XJ_ACT__N; a++)
+		if ((may[a].kinds & k) && (may[a].roles & rb) && act_name[a] != NULL)
+			yajl_gen_string(g, (const unsigned char *)act_name[a], strlen(act_name[a]));
 }
