@@ -119,6 +119,9 @@ async function signedIn(login) {
 	});
 	page.on('console', (m) => consoleLines.push(m.type() + ': ' + m.text()));
 	page.on('pageerror', (e) => consoleLines.push('pageerror: ' + e.message));
+	// a document of the origin without script; its icon request answered
+	// here (a style sheet names no icon, so chromium asks for /favicon.ico)
+	await page.route('**/favicon.ico', (r) => r.fulfill({ status: 204, body: '' }));
 	await page.goto(BASE + '/assets/xj.css');
 	const st = await page.evaluate(async ([l, p]) => (await fetch('/api/school/v1/session', {
 		method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -229,6 +232,9 @@ try {
 		const p2 = await pop;
 		await p2.waitForLoadState();
 		eq('certificate', (await p2.locator('#serial').textContent()).trim(), serial, 'the printed serial');
+		// its own style applies: nginx adds no second, stricter policy
+		check('certificate', await p2.evaluate(() => [...document.querySelectorAll('style')].every((s) => s.sheet)),
+			'the print page\'s style was refused (CSP)');
 		await p2.screenshot({ path: path.join(OUT, 'certificate-print.png'), fullPage: true });
 		await p2.close();
 		await shoot(page, 'record-certificate');

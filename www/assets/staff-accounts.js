@@ -27,7 +27,7 @@ function row(a) {
 		el('td', {}, t('role_' + a.role)),
 		el('td', {}, a.org.name + ' (' + a.org.code + ')'),
 		el('td', { 'data-col': 'status' }, t('acc_' + a.status) + (a.must_change_password ? ' · ' + t('acc_must_change') : '')));
-	const actions = el('td', { class: 'actions' });
+	const actions = el('td', { class: 'acts' });
 	if (a.status === 'active' && a.login !== me.account.login) {
 		const d = el('button', { type: 'button', class: 'link', 'data-action': 'disable' }, t('acc_disable'));
 		d.setAttribute('aria-label', t('acc_disable') + ' ' + a.login);
@@ -43,7 +43,7 @@ function row(a) {
 
 function render() {
 	const cols = ['acc_login', 'acc_name', 'acc_role', 'acc_org', 'acc_status', 'acc_actions'];
-	const kids = [el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'acc-caption' },
+	const kids = [el('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': 'acc-caption' },
 		el('table', { class: 'data', id: 'accounts-table' },
 			el('caption', { id: 'acc-caption' }, t('acc_caption', { n: rows.length })),
 			el('thead', {}, el('tr', {}, ...cols.map((k) => el('th', { scope: 'col' }, t(k))))),
@@ -87,6 +87,8 @@ function resetForm(a, tr) {
 	if (old) old.remove();
 	const f = el('form', { id: 'reset', novalidate: '' },
 		el('p', { class: 'form-error', tabindex: '-1', hidden: '' }),
+		// the account the password is for, for password managers
+		el('input', { type: 'text', name: 'username', autocomplete: 'username', value: a.login, hidden: true, readonly: true }),
 		el('label', { for: 'reset-pw' }, t('acc_new_password', { login: a.login })),
 		el('input', { id: 'reset-pw', name: 'new_password', type: 'password', autocomplete: 'new-password',
 			'aria-describedby': 'reset-pw-err reset-pw-hint' }),

@@ -85,7 +85,7 @@ function table() {
 	}
 	const head = ['sr_no', 'sr_name', 'sr_sex', 'sr_birth', 'sr_grade', 'sr_class', 'sr_status'];
 	if (me.account.org.kind !== 'school') head.push('sr_school');
-	return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'list-caption' },
+	return el('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': 'list-caption' },
 		el('table', { class: 'data', id: 'roster-table' },
 			el('caption', { id: 'list-caption' }, t('sr_caption', { n: rows.length })),
 			el('thead', {}, el('tr', {}, ...head.map((k) => el('th', { scope: 'col' }, t(k))))),
@@ -132,7 +132,7 @@ function renderRecord() {
 	const { student: s, history, cases, certs } = current;
 	const back = el('button', { type: 'button', class: 'link', id: 'back' }, t('sr_back'));
 	back.addEventListener('click', closeRecord);
-	const kids = [back, el('h2', { id: 'record-h', tabindex: '-1' }, s.name)];
+	const kids = [back, el('h1', { id: 'record-h', tabindex: '-1' }, s.name)];
 	kids.push(el('section', { class: 'card', 'aria-labelledby': 'rec-basic' },
 		el('h3', { id: 'rec-basic' }, t('sr_basic')),
 		dl([['sr_no', s.student_no + (s.temporary_number ? ' (' + t('sr_temporary') + ')' : '')],

@@ -50,7 +50,7 @@ function countsTable(id, caption, rows, drill) {
 		tb.append(el('tr', { 'data-code': r.code }, el('th', { scope: 'row' }, name),
 			...cols.map((k) => el('td', { 'data-col': k }, num(r[k])))));
 	}
-	return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': id + '-c' },
+	return el('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-labelledby': id + '-c' },
 		el('table', { class: 'data num', id },
 			el('caption', { id: id + '-c' }, caption),
 			el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('ss_name')),
