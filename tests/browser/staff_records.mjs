@@ -45,9 +45,11 @@ function eq(name, got, want, what) {
 async function shoot(page, name) {
 	for (const w of [360, 1280]) {
 		await page.setViewportSize({ width: w, height: w === 360 ? 740 : 900 });
+		await page.waitForTimeout(300);     // the statistics redraw their charts for the width
 		await page.screenshot({ path: path.join(OUT, name + '-' + w + '.png'), fullPage: true });
 	}
 	await page.setViewportSize({ width: 1280, height: 900 });
+	await page.waitForTimeout(300);
 }
 
 async function axe(page, name) {
@@ -268,6 +270,15 @@ try {
 		check('chart', (await sp.locator('#progress svg.chart').getAttribute('role')) === 'img', 'the chart is an image');
 		check('chart', !!(await sp.locator('#progress svg.chart title').textContent()), 'with a title');
 		await visit(sp, 'statistics');
+		// in English: the page redraws in the other language, same numbers
+		await sp.locator('#lang').click();
+		await sp.locator('#school-table thead th').first().filter({ hasText: 'Name' }).waitFor();
+		check('chart', /local/.test(await sp.locator('#by-school svg.chart title').textContent()), 'the chart title in English');
+		const again = await sp.locator('#progress svg.chart rect[data-value]').evaluateAll((r) => r.map((x) => Number(x.dataset.value)));
+		eq('chart', again, bars, 'the same bars in English');
+		await shoot(sp, 'statistics-en');
+		await sp.locator('#lang').click();
+		await sp.locator('#school-table thead th').first().filter({ hasText: '名称' }).waitFor();
 		check('chart', true);
 	});
 	await step('drill', async () => {

@@ -21,15 +21,19 @@ function el(name, attrs, text) {
 // rows: [{label, values: [n, ...]}], series: [{label, cls}] -- one group
 // of bars per row, one bar per series (side by side when stacked is false,
 // one bar cut into parts when stacked is true). title: the accessible name.
-// Returns the <svg>; width follows its container (viewBox scales).
-export function barChart({ title, rows, series, stacked = false, labelWidth = 150 }) {
+// width: the pixels the chart gets (the page passes its column's width, so
+// that 12-pixel text stays 12 pixels on a phone); the viewBox scales it
+// when the window changes. Returns the <svg>.
+export function barChart({ title, rows, series, stacked = false, labelWidth = 150, width = 640 }) {
+	const W = Math.max(300, Math.round(width));
+	labelWidth = Math.min(labelWidth, Math.round(W * 0.34));
 	const barH = stacked ? 18 : 14;
 	const groupH = stacked ? barH + 12 : series.length * (barH + 2) + 10;
-	const W = 640, plotW = W - labelWidth - 70;
+	const plotW = W - labelWidth - 50;
 	const H = rows.length * groupH + 34;
 	const max = Math.max(1, ...rows.map((r) => stacked
 		? r.values.reduce((a, b) => a + b, 0) : Math.max(0, ...r.values)));
-	const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart',
+	const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, width: W, role: 'img', class: 'chart',
 		'data-max': max, preserveAspectRatio: 'xMinYMin meet' });
 	svg.appendChild(el('title', {}, title));
 	const g = el('g', { 'aria-hidden': 'true' });

@@ -103,6 +103,7 @@ addStrings({
 		ss_by_school: '各学校',
 		ss_school_title: '各学校有效登记人数：本地与非本地户籍',
 		ss_school_caption: '各学校人数',
+		ss_top: '（图中为人数最多的 {n} 个，共 {of} 个，全部见下表）',
 		// accounts
 		h_accounts: '账号管理',
 		acc_intro: '管理本单位及下级单位工作人员的账号。新账号和重置密码后的账号，首次登录时须自行修改密码。',
@@ -238,6 +239,7 @@ addStrings({
 		ss_by_school: 'Per school',
 		ss_school_title: 'Registrations per school: local and non-local families',
 		ss_school_caption: 'Counts per school',
+		ss_top: '(the {n} largest of {of}; the table lists all)',
 		h_accounts: 'Staff accounts',
 		acc_intro: 'The staff accounts of your org and the orgs below it. A new account, and one whose password you reset, must choose its own password at its next sign-in.',
 		acc_filter: 'Which accounts',

@@ -25,17 +25,44 @@ function progressChart(c) {
 		rows: STAGES.map((k) => ({ label: t('ss_' + k), values: [c[k]] })),
 		series: [{ key: 'count', label: t('ss_count'), cls: 's-count' }],
 		labelWidth: 190,
+		width: chartWidth(),
 	});
 }
 
+// the pixels a chart gets: the column less the card's padding, at most
+// what reads well on an office screen
+let drawnFor = 0;
+function chartWidth() {
+	drawnFor = Math.min(720, Math.max(300, out.clientWidth - 36));
+	return drawnFor;
+}
+
+// a province holds thousands of schools: the chart shows the CHART_MAX
+// largest (by registrations), the table after it every one
+const CHART_MAX = 25;
+
+function top(rows) {
+	if (rows.length <= CHART_MAX) return rows;
+	return [...rows].sort((a, b) => b.registrations - a.registrations).slice(0, CHART_MAX);
+}
+
 function localChart(rows, title) {
+	const shown = top(rows);
 	return barChart({
-		title,
-		rows: rows.map((r) => ({ label: r.name, values: [r.local, r.non_local] })),
+		title: shown.length < rows.length ? title + ' ' + t('ss_top', { n: shown.length, of: rows.length }) : title,
+		rows: shown.map((r) => ({ label: r.name, values: [r.local, r.non_local] })),
 		series: [{ key: 'local', label: t('ss_local'), cls: 's-local' },
 			{ key: 'non_local', label: t('ss_non_local'), cls: 's-nonlocal' }],
 		stacked: true,
+		width: chartWidth(),
 	});
+}
+
+// the chart with its title visible under it (the svg's <title> is its
+// accessible name; the caption says the same, and that the table follows)
+function figure(svg) {
+	return el('figure', { class: 'chart-box' }, svg,
+		el('figcaption', { class: 'hint', 'aria-hidden': 'true' }, svg.querySelector('title').textContent));
 }
 
 function countsTable(id, caption, rows, drill) {
@@ -71,18 +98,18 @@ function render() {
 	const c = data.totals;
 	kids.push(el('section', { class: 'card', 'aria-labelledby': 'p-h', id: 'progress' },
 		el('h3', { id: 'p-h' }, t('ss_progress')),
-		el('figure', { class: 'chart-box' }, progressChart(c)),
+		figure(progressChart(c)),
 		countsTable('totals-table', t('ss_totals_caption'), [{ ...c, name: data.scope.name, code: data.scope.code }], false)));
 	if (data.counties.length) {
 		kids.push(el('section', { class: 'card', 'aria-labelledby': 'c-h', id: 'by-county' },
 			el('h3', { id: 'c-h' }, t('ss_by_county')),
-			el('figure', { class: 'chart-box' }, localChart(data.counties, t('ss_county_title'))),
+			figure(localChart(data.counties, t('ss_county_title'))),
 			countsTable('county-table', t('ss_county_caption'), data.counties, true)));
 	}
 	if (data.schools.length) {
 		kids.push(el('section', { class: 'card', 'aria-labelledby': 's-h', id: 'by-school' },
 			el('h3', { id: 's-h' }, t('ss_by_school')),
-			el('figure', { class: 'chart-box' }, localChart(data.schools, t('ss_school_title'))),
+			figure(localChart(data.schools, t('ss_school_title'))),
 			countsTable('school-table', t('ss_school_caption'), data.schools, data.scope.kind !== 'school')));
 	}
 	out.replaceChildren(...kids);
@@ -105,6 +132,14 @@ async function show(scope, push) {
 
 const me = await staffPage('statistics.html', render);
 if (me) {
+	// a window made much narrower or wider: the charts are drawn again
+	let pending = 0;
+	window.addEventListener('resize', () => {
+		clearTimeout(pending);
+		pending = setTimeout(() => {
+			if (data && Math.abs(Math.min(720, Math.max(300, out.clientWidth - 36)) - drawnFor) > 40) render();
+		}, 150);
+	});
 	form.addEventListener('submit', (e) => { e.preventDefault(); trail.length = 0; show(form.elements.scope.value.trim(), false); });
 	await show('', false);
 }
