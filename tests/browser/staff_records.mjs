@@ -292,6 +292,21 @@ try {
 		await sp.locator('#scope-h').filter({ hasText: FX.county }).waitFor();
 		check('drill', true);
 	});
+	await step('bureau', async () => {
+		// a county reads a school's roster by naming it; the CSV only then
+		await sp.goto(BASE + '/staff/roster.html');
+		await sp.locator('#f-school').waitFor();
+		check('bureau', await sp.locator('#csv').isHidden(), 'a CSV link before a school is named');
+		await sp.fill('#f-school', FX.school);
+		await sp.getByRole('button', { name: '查询' }).click();
+		await sp.locator('#roster-table').waitFor();
+		const api = await apiGet(sp, API + '/roster?limit=200&school=' + FX.school);
+		eq('bureau', await sp.locator('#roster-table tbody th').allTextContents(), api.body.items.map((x) => x.name),
+			'the school\'s roster as the county reads it');
+		check('bureau', (await sp.locator('#csv').getAttribute('href')).includes('school=' + FX.school), 'the CSV names the school');
+		await visit(sp, 'roster-county');
+		check('bureau', true);
+	});
 	await sctx.close();
 
 	// ---- accounts, as the county's administrator ------------------------

@@ -112,9 +112,10 @@ def expect(s, *names):
         s.ok(c["ok"], c["diag"])
 
 
-@test("issue 14: the roster page lists the school's students as the API does; grade, class and status filters")
+@test("issue 14: the roster page lists the school's students as the API does; grade, class and status filters; "
+      "a county names a school")
 def _(s):
-    expect(s, "roster", "filters")
+    expect(s, "roster", "filters", "bureau")
 
 
 @test("issue 14: the roster downloads as CSV from the page: BOM, every student, G number masked, formula neutralised")

@@ -43,9 +43,12 @@ function listPath(after) {
 	return (status === 'in_school' ? API + '/roster?' : API + '/students?') + q.toString();
 }
 
+// the CSV of the in-school roster; a bureau's needs the school named
+// (else the server's 400 would be what the browser saves)
 function csvHref() {
 	const { status, q } = query({ format: 'csv' });
 	if (status !== 'in_school') return null;
+	if (me.account.org.kind !== 'school' && !q.get('school')) return null;
 	return API + '/roster?' + q.toString();
 }
 
