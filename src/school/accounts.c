@@ -5,6 +5,9 @@
  *        the accounts of the administrator's org and below (issue 14), or
  *        of one org of that scope and below it, in id order (keyset)
  *   POST /api/school/v1/accounts/{login}/disable   200 | 403 | 404 | 409
+ *   POST /api/school/v1/accounts/{login}/enable    200 | 403 | 404 | 409
+ *        a disabled account active again (issue 14: a disable undone);
+ *        its password stays, its sessions ended with the disable
  *   POST /api/school/v1/accounts/{login}/password-reset {new_password}
  *                                                  200 | 403 | 404 | 409 | 422
  * Who: administrators of a bureau (scope.c). Scope: the account's org must
@@ -237,6 +240,45 @@ xj_school_account_disable(struct xj_req *r)
 	xj_gen_str(g, "login", login);
 	xj_gen_str(g, "role", tg.role);
 	xj_gen_str(g, "status", "disabled");
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
+}
+
+static int
+enable_tx(struct xj_db *db, void *arg)
+{
+	struct disable_tx *t = arg;
+	int rc;
+
+	if ((rc = xj_staff_enable(db, t->id)) != XJ_OK)
+		return rc;
+	return xj_school_audit(db, t->r, "staff.enable", "staff_account", t->login,
+	    xj_str_c("active"));
+}
+
+int
+xj_school_account_enable(struct xj_req *r)
+{
+	struct xj_str lg = xj_route_param(&r->params, "login");
+	struct xj_staff_target tg;
+	struct disable_tx t;
+	char login[65];
+	yajl_gen g;
+	int rc;
+
+	if ((rc = admin_target(r, lg, login, &tg)) != XJ_OK)
+		return rc;
+	t.r = r;
+	t.id = tg.id;
+	t.login = login;
+	if ((rc = xj_tx_run(r->db, enable_tx, &t)) != XJ_OK)
+		return rc;
+	g = xj_resp_json(r, 200);
+	yajl_gen_map_open(g);
+	xj_gen_int(g, "id", (long long)tg.id);
+	xj_gen_str(g, "login", login);
+	xj_gen_str(g, "role", tg.role);
+	xj_gen_str(g, "status", "active");
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);
 }

@@ -41,6 +41,7 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_POST, "/api/school/v1/accounts", XJ_ROLE_STAFF, 2048, xj_school_account_create },
 	{ XJ_M_GET, "/api/school/v1/accounts", XJ_ROLE_STAFF, 0, xj_school_account_list }, /* action: XJ_ACT_ACCOUNTS */
 	{ XJ_M_POST, "/api/school/v1/accounts/{login}/disable", XJ_ROLE_STAFF, 0, xj_school_account_disable },
+	{ XJ_M_POST, "/api/school/v1/accounts/{login}/enable", XJ_ROLE_STAFF, 0, xj_school_account_enable }, /* action: XJ_ACT_ACCOUNTS */
 	{ XJ_M_POST, "/api/school/v1/accounts/{login}/password-reset", XJ_ROLE_STAFF, 1024,
 	  xj_school_account_reset },
 	{ XJ_M_GET, "/api/school/v1/applicants/{no}", XJ_ROLE_STAFF, 0, xj_school_applicant_get },

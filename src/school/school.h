@@ -118,6 +118,7 @@ int	xj_school_notice_get(struct xj_req *);
 int	xj_school_account_create(struct xj_req *);
 int	xj_school_account_list(struct xj_req *);
 int	xj_school_account_disable(struct xj_req *);
+int	xj_school_account_enable(struct xj_req *);
 /* districtchange.c */
 int	xj_school_change_list(struct xj_req *);
 int	xj_school_change_revoke(struct xj_req *);

@@ -267,3 +267,14 @@ xj_staff_list(struct xj_db *db, const char *path, unsigned long long after, int 
 	xj_db_done(db, XJ_Q_STAFF_LIST);
 	return rc == XJ_NO_ROW ? XJ_OK : rc;
 }
+
+int
+xj_staff_enable(struct xj_db *db, unsigned long long id)
+{
+	struct xj_val v = XJ_VI(id);
+	int rc = xj_db_exec(db, XJ_Q_STAFF_ENABLE, &v, 1);
+
+	if (rc == XJ_OK && xj_db_affected(db, XJ_Q_STAFF_ENABLE) != 1)
+		return XJ_E_CONFLICT;
+	return rc;
+}

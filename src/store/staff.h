@@ -111,6 +111,10 @@ struct xj_staff_row {
 	char			 created_at[20];	/* UTC, YYYY-MM-DD HH:MM:SS */
 };
 
+/* A disabled account active again (issue 14): XJ_OK, XJ_E_CONFLICT when
+ * it is not disabled, or a db error. Its session generation stays: the
+ * disable ended every session it had. */
+int	xj_staff_enable(struct xj_db *, unsigned long long id);
 /* Accounts of the orgs whose path starts with `path` (R-ORG-3), id order
  * after `after`, at most limit: fn per row. XJ_OK or a db error. */
 int	xj_staff_list(struct xj_db *, const char *path, unsigned long long after, int limit,

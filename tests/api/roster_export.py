@@ -246,4 +246,32 @@ def _(s):
     s.eq([(a["login"], a["status"]) for a in b["items"]], [(victim.login_name, "disabled")])
 
 
+
+@test("issue 14: a disabled account is enabled again by its administrator: it signs in, audited; "
+      "an active one 409, the admin's own 409, outside the scope 404, a reviewer 403")
+def _(s):
+    admin = signed_in(s, CHAOYANG + ".admin")
+    victim = signed_in(s, SCHOOL + ".clerk")
+    st, h, b = admin.call("POST", API + "/accounts/%s/enable" % victim.login_name)
+    s.error_body(b, "conflict", 409, st)
+    st, h, b = admin.call("POST", API + "/accounts/%s/disable" % victim.login_name)
+    s.eq(st, 200)
+    st, h, b = victim.login()
+    s.eq(st, 403, "a disabled account cannot sign in: %r" % (b,))
+    m = mark(s)
+    st, h, b = admin.call("POST", API + "/accounts/%s/enable" % victim.login_name)
+    s.eq((st, b.get("status"), b.get("login")), (200, "active", victim.login_name), "enable: %r" % (b,))
+    st, h, b = victim.login()
+    s.eq(st, 200, "it signs in again with its password: %r" % (b,))
+    rows = s.sql("SELECT target_id FROM audit_log WHERE id > %d AND action = 'staff.enable'" % m)
+    s.eq(rows, [[victim.login_name]], "audited")
+    st, h, b = admin.call("POST", API + "/accounts/%s/enable" % admin.login_name)
+    s.error_body(b, "conflict", 409, st)
+    st, h, b = admin.call("POST", API + "/accounts/%s.clerk/enable" % HAIDIAN_SCHOOL)
+    s.error_body(b, "not_found", 404, st)
+    st, h, b = signed_in(s, CHAOYANG + ".reviewer").call(
+        "POST", API + "/accounts/%s/enable" % victim.login_name)
+    s.error_body(b, "forbidden", 403, st)
+
+
 run()

@@ -340,6 +340,12 @@ try {
 		await ap.locator('tr[data-login="' + FX.victim + '"]').waitFor();
 		await ap.locator('tr[data-login="' + FX.victim + '"] button[data-action="disable"]').click();
 		await ap.locator('tr[data-login="' + FX.victim + '"] [data-col="status"]').filter({ hasText: '已停用' }).waitFor();
+		// a mistake undone: enabled again, then disabled for good
+		await ap.locator('tr[data-login="' + FX.victim + '"] button[data-action="enable"]').click();
+		await ap.locator('#acc-msg').filter({ hasText: '重新启用' }).waitFor();
+		await ap.locator('tr[data-login="' + FX.victim + '"] [data-col="status"]').filter({ hasText: '正常' }).waitFor();
+		await ap.locator('tr[data-login="' + FX.victim + '"] button[data-action="disable"]').click();
+		await ap.locator('tr[data-login="' + FX.victim + '"] [data-col="status"]').filter({ hasText: '已停用' }).waitFor();
 		// reset the new account's password
 		await ap.locator('tr[data-login="' + login + '"] button[data-action="reset"]').click();
 		await ap.fill('#reset-pw', 'Another12345');

@@ -137,12 +137,15 @@ def _(s):
     expect(s, "chart", "drill")
 
 
-@test("issue 14: an administrator lists, creates, disables and resets accounts from the page")
+@test("issue 14: an administrator lists, creates, disables (and enables again) and resets accounts from the page")
 def _(s):
     expect(s, "accounts")
     victim = results(s)["fixture"]["victim"]
     st = s.sql("SELECT status, must_change_pw FROM staff_account WHERE login = '%s'" % victim)
     s.eq(st[0][0], "disabled", "the account disabled on the page is disabled in the database")
+    acts = [r[0] for r in s.sql("SELECT action FROM audit_log WHERE target_id = '%s' AND action LIKE 'staff.%%'"
+                                " ORDER BY id" % victim)]
+    s.eq(acts, ["staff.disable", "staff.enable", "staff.disable"], "each step audited")
     made = s.sql("SELECT role, must_change_pw FROM staff_account WHERE login = '%s'"
                  % results(s).get("created", "-"))
     s.eq(made and list(made[0]), ["clerk", "1"], "the account created on the page must change its password")

@@ -36,6 +36,11 @@ function row(a) {
 		r.setAttribute('aria-label', t('acc_reset') + ' ' + a.login);
 		r.addEventListener('click', () => resetForm(a, tr));
 		actions.append(d, ' ', r);
+	} else if (a.status === 'disabled') {
+		const e = el('button', { type: 'button', class: 'link', 'data-action': 'enable' }, t('acc_enable'));
+		e.setAttribute('aria-label', t('acc_enable') + ' ' + a.login);
+		e.addEventListener('click', () => enable(a));
+		actions.append(e);
 	}
 	tr.append(actions);
 	return tr;
@@ -78,6 +83,13 @@ async function disable(a) {
 	const r = await api('POST', API + '/accounts/' + encodeURIComponent(a.login) + '/disable');
 	if (r.status !== 200) { const e = r.body && r.body.error; say(e ? words(e) : t('unexpected', { status: r.status })); return; }
 	say(t('acc_disabled_msg', { login: a.login }));
+	await load();
+}
+
+async function enable(a) {
+	const r = await api('POST', API + '/accounts/' + encodeURIComponent(a.login) + '/enable');
+	if (r.status !== 200) { const e = r.body && r.body.error; say(e ? words(e) : t('unexpected', { status: r.status })); return; }
+	say(t('acc_enabled_msg', { login: a.login }));
 	await load();
 }
 
