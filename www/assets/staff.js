@@ -118,9 +118,11 @@ export function label(prefix, code) {
 	return s === k ? String(code) : s;
 }
 
-// the pre-registration number as printed (4-4-4-4)
+// the pre-registration number as printed: year, district, sequence,
+// check character (26-110105-6931101-8), as the API's prereg_no_display
 export function prereg(no) {
-	return String(no || '').replace(/(.{4})(?=.)/g, '$1-');
+	const m = /^(\d{2})(\d{6})(\d{7})([\dX])$/.exec(String(no || ''));
+	return m ? m.slice(1).join('-') : String(no || '');
 }
 
 let seq = 0;

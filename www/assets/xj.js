@@ -46,19 +46,6 @@ export function words(o) {
 	return lang === 'en' ? (o.message_en || o.message) : (o.message || o.message_en);
 }
 
-// an element with attributes (class, or any attribute) and children
-// (strings, elements; null and undefined are skipped)
-export function el(tag, attrs, ...kids) {
-	const e = document.createElement(tag);
-	for (const [k, v] of Object.entries(attrs || {})) {
-		if (v === null || v === undefined || v === false) continue;
-		if (k === 'class') e.className = v;
-		else e.setAttribute(k, v === true ? '' : v);
-	}
-	for (const k of kids) if (k !== null && k !== undefined && k !== false) e.append(k);
-	return e;
-}
-
 // an API time (2026-05-06T09:30:12+08:00, Beijing time) as people write it
 export function when(s) {
 	const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d)/.exec(s || '');
@@ -273,4 +260,21 @@ export class DivisionPicker {
 		for (const s of [this.prov, this.city, this.county])
 			if (s.options.length && s.options[0].value === '') s.options[0].textContent = t('choose');
 	}
+}
+
+// ---- elements made by code ----------------------------------------------------
+
+// el('p', {class: 'hint', i18n: 'key'}, kids...): attributes as given,
+// except null, undefined and false (left out) and true (present, empty);
+// i18n sets data-i18n and the text, so that applyStrings() re-says it.
+// Children: strings and elements; null, undefined and false are skipped.
+export function el(tag, attrs, ...kids) {
+	const e = document.createElement(tag);
+	for (const [k, v] of Object.entries(attrs || {})) {
+		if (v === null || v === undefined || v === false) continue;
+		if (k === 'class') e.className = v;
+		else if (k === 'i18n') { e.dataset.i18n = v; e.textContent = t(v); } else e.setAttribute(k, v === true ? '' : v);
+	}
+	for (const k of kids) if (k !== null && k !== undefined && k !== false) e.append(k);
+	return e;
 }
