@@ -13,80 +13,17 @@
 // loads are weighed; URLs and storage are searched for personal data.
 //
 // Environment: XJ_BASE, XJ_OUT, XJ_CHROMIUM, XJ_FIXTURE (JSON). Writes
-// XJ_OUT/results.json: {checks: {name: {ok, diag}}, weights, axe, created}.
+// XJ_OUT/results.json (lib.mjs): {checks: {name: {ok, diag}}, weights, axe}.
 import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
+import { BASE, OUT, check, step, finish, launch, shoot, axe, visit, weigh } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-const BASE = process.env.XJ_BASE;
-const OUT = process.env.XJ_OUT;
 const FX = JSON.parse(process.env.XJ_FIXTURE);
 const API = FX.api;
-fs.mkdirSync(OUT, { recursive: true });
 
-const checks = {};
-const weights = {};
-const axeReport = {};
-const extra = {};
-function check(name, ok, diag) {
-	if (checks[name] && !checks[name].ok) return;      // the first failure stays
-	checks[name] = { ok: !!ok, diag: ok ? '' : String(diag || '') };
-}
 function eq(name, got, want, what) {
 	const g = JSON.stringify(got), w = JSON.stringify(want);
 	check(name, g === w, what + ': got ' + g + ', want ' + w);
 	return g === w;
-}
-
-async function shoot(page, name) {
-	for (const w of [360, 1280]) {
-		await page.setViewportSize({ width: w, height: w === 360 ? 740 : 900 });
-		await page.waitForTimeout(300);     // the statistics redraw their charts for the width
-		await page.screenshot({ path: path.join(OUT, name + '-' + w + '.png'), fullPage: true });
-	}
-	await page.setViewportSize({ width: 1280, height: 900 });
-	await page.waitForTimeout(300);
-}
-
-async function axe(page, name) {
-	await page.evaluate(AXE);
-	const res = await page.evaluate(async () => {
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	});
-	axeReport[name] = res;
-	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	check('axe', bad.length === 0, name + ': ' + bad.map((v) => v.id + ' (' + v.impact + ') ' + v.nodes.join(', ')).join('; '));
-}
-
-async function visit(page, name) {
-	await page.waitForLoadState('networkidle');
-	await axe(page, name);
-	await shoot(page, name);
-}
-
-async function weigh(browser, ctxOpts, url, name, ready) {
-	const ctx = await browser.newContext(ctxOpts);
-	const page = await ctx.newPage();
-	const reqs = [];
-	page.on('requestfinished', (r) => reqs.push(r));
-	await page.goto(BASE + url);
-	if (ready) await ready(page);
-	await page.waitForLoadState('networkidle');
-	let total = 0;
-	for (const r of reqs) {
-		if (!r.url().startsWith(BASE)) continue;
-		const s = await r.sizes();
-		total += s.responseBodySize + s.responseHeadersSize;
-	}
-	weights[name] = { bytes: total, requests: reqs.length };
-	check('weight', total < 150 * 1024, name + ' weighs ' + total + ' bytes');
-	await ctx.close();
 }
 
 // a JSON GET from the page, with its cookie: what the API says
@@ -97,10 +34,7 @@ async function apiGet(page, p) {
 	}, p);
 }
 
-const browser = await chromium.launch({
-	executablePath: process.env.XJ_CHROMIUM || '/usr/bin/chromium',
-	args: ['--no-sandbox', '--host-resolver-rules=MAP localhost 127.0.0.1'],
-});
+const browser = await launch();
 const ctxOpts = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN', deviceScaleFactor: 1,
 	acceptDownloads: true };
 const urls = [];
@@ -133,9 +67,6 @@ async function signedIn(login) {
 	return { ctx, page };
 }
 
-const step = async (name, fn) => {
-	try { await fn(); } catch (e) { check(name, false, e.message.split('\n')[0]); }
-};
 const names = [];
 
 try {
@@ -192,7 +123,7 @@ try {
 		const dl = page.waitForEvent('download');
 		await page.locator('#csv').click();
 		const d = await dl;
-		const file = path.join(OUT, 'roster.csv');
+		const file = OUT + '/roster.csv';
 		await d.saveAs(file);
 		const buf = fs.readFileSync(file);
 		eq('csv', [...buf.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the UTF-8 byte order mark');
@@ -237,7 +168,7 @@ try {
 		// its own style applies: nginx adds no second, stricter policy
 		check('certificate', await p2.evaluate(() => [...document.querySelectorAll('style')].every((s) => s.sheet)),
 			'the print page\'s style was refused (CSP)');
-		await p2.screenshot({ path: path.join(OUT, 'certificate-print.png'), fullPage: true });
+		await shoot(p2, 'certificate-print');
 		await p2.close();
 		await shoot(page, 'record-certificate');
 		await page.locator('#back').click();
@@ -319,8 +250,7 @@ try {
 		eq('accounts', await ap.locator('#accounts-table tbody th').allTextContents(), api.items.map((a) => a.login), 'the accounts listed');
 		await visit(ap, 'accounts');
 		// a new account: a weak password first, flagged beside its field
-		const login = 'web' + Date.now().toString(36) + '.clerk';
-		extra.created = login;
+		const login = FX.new_login;
 		await ap.selectOption('#c-kind', 'school');
 		await ap.fill('#c-org', FX.school);
 		await ap.fill('#c-login', login);
@@ -394,5 +324,4 @@ try {
 	await browser.close();
 }
 
-fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ checks, weights, axe: axeReport, ...extra }, null, 1));
-console.log(JSON.stringify({ checks, weights }));
+finish();

@@ -132,14 +132,11 @@ async function show(scope, push) {
 
 const me = await staffPage('statistics.html', render);
 if (me) {
-	// a window made much narrower or wider: the charts are drawn again
-	let pending = 0;
-	window.addEventListener('resize', () => {
-		clearTimeout(pending);
-		pending = setTimeout(() => {
-			if (data && Math.abs(Math.min(720, Math.max(300, out.clientWidth - 36)) - drawnFor) > 40) render();
-		}, 150);
-	});
+	// a column made much narrower or wider: the charts are drawn again,
+	// before the next paint (a ResizeObserver runs between layout and paint)
+	new ResizeObserver(() => {
+		if (data && Math.abs(Math.min(720, Math.max(300, out.clientWidth - 36)) - drawnFor) > 40) render();
+	}).observe(out);
 	form.addEventListener('submit', (e) => { e.preventDefault(); trail.length = 0; show(form.elements.scope.value.trim(), false); });
 	await show('', false);
 }
