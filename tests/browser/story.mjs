@@ -199,6 +199,13 @@ try {
 		// a clerk sends no lists and decides nothing: no such page or button
 		const nav = await page.locator('#nav').textContent();
 		check('staff_signin', nav.includes('查找报名儿童') && nav.includes('录取名单'), 'the clerk\'s navigation: ' + nav);
+		// English, and back
+		await page.getByRole('button', { name: 'English' }).click();
+		await page.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
+		check('staff_signin', (await page.locator('#nav').textContent()).includes('Find an applicant'), 'the navigation was not translated');
+		await visit(page, 'staff-inbox-clerk-en');
+		await page.getByRole('button', { name: '中文' }).click();
+		await page.getByRole('heading', { name: '待办事项' }).waitFor();
 		check('staff_signin', true);
 	});
 
