@@ -16,7 +16,9 @@
 // Environment: XJ_BASE, XJ_SMS, XJ_OUT, XJ_CHROMIUM, XJ_PHONE, XJ_CHILD
 // (JSON: name, sex, birth_date, id_number), XJ_STAFF (JSON: clerk, clerk2,
 // reviewer, county: logins; password), XJ_OTHER (the name of the other
-// child the school ticked), XJ_PSB_GO (a file: the PSB simulator answers
+// child the school ticked), XJ_NONLOCAL (the name of a child whose five
+// certificates wait for the county), XJ_TRANSFER (the name of a student
+// whose transfer waits, overdue, for the school's reviewer), XJ_PSB_GO (a file: the PSB simulator answers
 // once it exists).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +28,9 @@ import { BASE, OUT, axe, check, checks, finish, launch, messages, newCode, shoot
 const CHILD = JSON.parse(process.env.XJ_CHILD);
 const STAFF = JSON.parse(process.env.XJ_STAFF);
 const OTHER = process.env.XJ_OTHER;
+const NONLOCAL = process.env.XJ_NONLOCAL;
+const TRANSFER = process.env.XJ_TRANSFER;
+const CERT_REASON = '居住证已过期，请补充有效期内的居住证';
 const PHONE = process.env.XJ_PHONE;
 const PASSWORD = 'Secret123abc';
 const STAFF_NEW_PASSWORD = 'Kaixue2026school';
@@ -194,6 +199,13 @@ try {
 		// a clerk sends no lists and decides nothing: no such page or button
 		const nav = await page.locator('#nav').textContent();
 		check('staff_signin', nav.includes('查找报名儿童') && nav.includes('录取名单'), 'the clerk\'s navigation: ' + nav);
+		// English, and back
+		await page.getByRole('button', { name: 'English' }).click();
+		await page.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
+		check('staff_signin', (await page.locator('#nav').textContent()).includes('Find an applicant'), 'the navigation was not translated');
+		await visit(page, 'staff-inbox-clerk-en');
+		await page.getByRole('button', { name: '中文' }).click();
+		await page.getByRole('heading', { name: '待办事项' }).waitFor();
 		check('staff_signin', true);
 	});
 
@@ -280,6 +292,25 @@ try {
 		check('password_change', true);
 	});
 
+	await step('wf_step', async () => {
+		const page = reviewer;
+		const sec = page.locator('#sec-wf');
+		const row = sec.locator('tbody tr').filter({ hasText: TRANSFER });
+		await row.waitFor({ timeout: 5000 });
+		check('wf_step', (await row.textContent()).includes('已逾期'), 'not flagged overdue: ' + await row.textContent());
+		check('wf_step', /逾期/.test(await page.locator('.counts').textContent()), 'the counts say nothing overdue');
+		await visit(page, 'staff-inbox-school');
+		await row.getByRole('button', { name: /打开/ }).click();
+		const panel = sec.locator('.panel');
+		await panel.getByRole('table').waitFor({ timeout: 5000 });
+		check('wf_step', (await panel.textContent()).includes('转出学校'), 'the steps: ' + await panel.textContent());
+		await visit(page, 'staff-inbox-case');
+		await panel.getByRole('button', { name: '提交审核意见' }).click();
+		await page.locator('.ok-box').filter({ hasText: '已提交审核意见' }).waitFor({ timeout: 5000 });
+		check('wf_step', await page.locator('#sec-wf tbody tr').filter({ hasText: TRANSFER }).count() === 0, 'the step still waits');
+		check('wf_step', true);
+	});
+
 	await step('list_submit', async () => {
 		const page = reviewer;
 		await page.locator('#nav').getByRole('link', { name: '录取名单' }).click();
@@ -313,6 +344,23 @@ try {
 		await page.getByRole('button', { name: '确认绑定' }).click();
 		await page.waitForURL('**/staff/inbox.html');
 		check('county_enrol', true);
+	});
+
+	await step('cert_review', async () => {
+		const page = county;
+		const sec = page.locator('#sec-cert');
+		await sec.getByRole('button', { name: '打开：' + NONLOCAL }).click();
+		const panel = sec.locator('.panel');
+		await panel.getByText('营业执照或劳动合同编号').waitFor({ timeout: 5000 });
+		await visit(page, 'staff-inbox-cert');
+		await panel.getByLabel('不通过', { exact: true }).check();
+		await panel.getByRole('button', { name: '提交审核意见' }).click();
+		await panel.locator('[data-error-for=reason]').filter({ hasText: '请填写理由' }).waitFor({ timeout: 3000 });
+		await panel.getByRole('textbox').fill(CERT_REASON);
+		await panel.getByRole('button', { name: '提交审核意见' }).click();
+		await page.locator('.ok-box').filter({ hasText: '已提交审核意见' }).waitFor({ timeout: 5000 });
+		check('cert_review', !(await page.locator('#sec-cert').textContent()).includes(NONLOCAL), 'the review is still waiting');
+		check('cert_review', true);
 	});
 
 	await step('inbox', async () => {

@@ -12,8 +12,12 @@ The stack requires a second factor of county staff ([security]
 staff_totp_required = county), so the county's reviewer enrols one in the
 browser. Skipped, never failed, without the browser packages
 (browserlib.skip_reason)."""
+import base64
+import hashlib
+import hmac
 import json
 import os
+import struct
 import sys
 import threading
 import time
@@ -31,15 +35,17 @@ SRCDIR = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "api"))
 os.environ["XUEJI_SECURITY_STAFF_TOTP_REQUIRED"] = "county"
 from xjtest import Failure, test, run, BUILDDIR  # noqa: E402
-from parent import new_child, new_phone, reg_body, signed_up  # noqa: E402
+from parent import certs, new_child, new_phone, reg_body, signed_up  # noqa: E402
 from population import Population  # noqa: E402
 from psbclient import PsbClient, load_key  # noqa: E402
 from psbsim import Simulator  # noqa: E402
 from staff import DEMO_PASSWORD, new_account, signed_in  # noqa: E402
+import wfcases  # noqa: E402
 
 OUT = os.path.join(BUILDDIR, "tests", "browser", "out-story")
 CY1 = "1110500001"                                      # src/ctl/seed.c
 CY2 = "1110500002"
+NONLOCAL_HUKOU = "440305000000"                         # 深圳市南山区
 EVERYONE = Population(count=21_000_000)                 # the fixture population
 _res = {}
 
@@ -69,11 +75,64 @@ def other_child(s):
     return child
 
 
+def filed_certificates(s):
+    """A non-local family's child with its five certificates filed: the
+    county's review waits in its inbox."""
+    child = new_child()
+    p = signed_up(s)
+    st, h, b = p.register(reg_body(child, hukou=NONLOCAL_HUKOU))
+    s.eq(st, 201, "registration: %r" % (b,))
+    no = b["prereg_no"]
+    psb_drain(s)
+    st, h, b = p.call("POST", "/api/parent/v1/registrations/%s/certificates" % no, certs())
+    s.eq(st, 200, "certificates: %r" % (b,))
+    return child, no
+
+
+def totp(secret, at=None):
+    """RFC 6238 (HMAC-SHA1, 6 digits, 30 s), as an authenticator app."""
+    key = base64.b32decode(secret)
+    h = hmac.new(key, struct.pack(">Q", int((at or time.time()) // 30)), hashlib.sha1).digest()
+    o = h[-1] & 15
+    return "%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000)
+
+
+def signed_in_enrolled(s, like, role=None):
+    """staff.signed_in, with the second factor this stack requires of
+    county staff enrolled through the API."""
+    st = signed_in(s, like, role)
+    code, h, b = st.call("GET", "/api/school/v1/session")
+    if b["second_factor"]["required"] and not b["second_factor"]["enrolled"]:
+        code, h, b = st.call("POST", "/api/school/v1/account/second-factor")
+        s.eq(code, 201, "enrol: %r" % (b,))
+        code, h, b = st.call("POST", "/api/school/v1/account/second-factor/confirmation",
+                             {"code": totp(b["secret"])})
+        s.eq(code, 200, "confirm: %r" % (b,))
+    return st
+
+
+# wfcases's chain approves lists as a county reviewer: enrolled here
+wfcases.signed_in = signed_in_enrolled
+
+
+def overdue_transfer(s):
+    """A child admitted to CY1 whose transfer to CY3 waits for CY1's
+    reviewer (the sending school's step), overdue by the workflow tick."""
+    (sid,) = wfcases.admitted(s, school=CY1)
+    b = wfcases.started(s, signed_in(s, wfcases.CY3 + ".clerk"), sid)
+    step = b["steps"][b["current_step"] - 1]
+    wfcases.tick(s, wfcases.date_add(step["deadline"], 1))
+    return wfcases.student(s, sid)[1], b["id"]
+
+
 def results(s):
     """story.mjs's results, run once for all the tests below."""
     if "checks" in _res:
         return _res
+    # first: its chain sends and approves a list of every child CY1 ticked
+    transfer_name, _res["case"] = overdue_transfer(s)
     other = other_child(s)
+    nonlocal_child, _res["cert_no"] = filed_certificates(s)
     reviewer = new_account(s, CY1 + ".reviewer")
     s.sql("UPDATE staff_account SET must_change_pw = 1 WHERE login = '%s'" % reviewer)
     staff = {"clerk": new_account(s, CY1 + ".clerk"), "clerk2": new_account(s, CY2 + ".clerk"),
@@ -105,6 +164,8 @@ def results(s):
             "XJ_CHILD": json.dumps({"name": child.name, "sex": child.sex, "birth_date": child.birth_date,
                                     "id_number": child.id_number}, ensure_ascii=False),
             "XJ_OTHER": other.name,
+            "XJ_NONLOCAL": nonlocal_child.name,
+            "XJ_TRANSFER": transfer_name,
             "XJ_STAFF": json.dumps(staff),
             "XJ_PSB_GO": go,
         }))
@@ -173,6 +234,14 @@ def _(s):
     expect(s, "password_change")
 
 
+@test("issue 14 story: the school's inbox flags an overdue transfer step; the reviewer opens and approves it")
+def _(s):
+    expect(s, "wf_step")
+    r = results(s)
+    st = s.sql("SELECT state FROM workflow_step WHERE workflow_id = %d AND seq = 2" % r["case"])[0][0]
+    s.eq(st, "approved", "the sending school's step")
+
+
 @test("issue 14 story: the school's reviewer sends the admission list")
 def _(s):
     expect(s, "list_submit")
@@ -181,6 +250,14 @@ def _(s):
 @test("issue 14 story: M10 the county's reviewer enrols the required second factor (a wrong code refused)")
 def _(s):
     expect(s, "county_enrol")
+
+
+@test("issue 14 story: the county opens a five-certificate review from its inbox and rejects it with a reason (none: flagged)")
+def _(s):
+    expect(s, "cert_review")
+    r = results(s)
+    st = s.sql("SELECT state FROM registration WHERE prereg_no = '%s'" % r["cert_no"])[0][0]
+    s.eq(st, "cert_rejected", "the registration after the rejection")
 
 
 @test("issue 14 story: the county's inbox counts the list; it opens; the county approves, returning one child with a reason")
