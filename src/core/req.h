@@ -91,11 +91,12 @@ int	 xj_resp_send(struct xj_req *);
 int	 xj_resp_body(struct xj_req *, int status, const char *ctype,
 	    const char *body, size_t len);
 /* A streamed answer (the roster's CSV export): the status line and
- * headers now, then the body in pieces as it is read from the database,
- * so a big answer never sits whole in the arena. XJ_OK, or an error when
- * the client is gone. After a failure half way, xj_resp_abort() cuts the
- * connection without the FastCGI end of request: nginx then ends the
- * client's download as broken, never as a complete but short file. */
+ * headers now (flushed to nginx), then the body in pieces as it is read
+ * from the database, so a big answer never sits whole in the arena. XJ_OK,
+ * or an error when the client is gone. After a failure half way,
+ * xj_resp_abort() makes nginx see a broken upstream (a record it cannot
+ * parse, then the socket shut), so that the client's download fails
+ * instead of ending as a complete but short file. */
 int	 xj_resp_stream(struct xj_req *, int status, const char *ctype);
 int	 xj_resp_write(struct xj_req *, const char *p, size_t len);
 void	 xj_resp_abort(struct xj_req *);

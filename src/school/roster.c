@@ -15,7 +15,8 @@
  *       neutralised (domain/csvcell.h), identity numbers masked (a G
  *       student number is the identity number: G + the masked number of
  *       domain/mask.h); one read-audit entry with the row count, written
- *       before the first byte (M6)
+ *       before the first byte (M6); a failure half way breaks the
+ *       download (core/req.h xj_resp_abort), never a short whole file
  * A school or county named outside the actor's scope answers 404 like one
  * that does not exist. Grade is derived from the entry year and today's
  * school year (R-REC-10), so "grade 2" is the entry year one before this
