@@ -265,6 +265,11 @@ try {
 		await staffSignIn(page, STAFF.clerk2, STAFF.password);
 		await page.waitForURL('**/staff/inbox.html');
 		await page.goto(BASE + '/staff/applicant.html');
+		// the number alone: another school's applicant is not found (M5);
+		// the page says the form is needed
+		await page.getByLabel('预登记号').fill(prereg);
+		await page.getByRole('button', { name: '查找' }).click();
+		await page.locator('.form-error').filter({ hasText: '表单验证码' }).waitFor({ timeout: 5000 });
 		await page.getByRole('button', { name: '扫描二维码' }).click();
 		await page.getByRole('heading', { name: CHILD.name }).waitFor({ timeout: 10000 });
 		check('qr_scan', (await page.locator('#scan-msg').textContent()).includes(prereg), 'the page did not say what it read');
