@@ -19,7 +19,7 @@
 
 set -u
 
-PLAN=79
+PLAN=80
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # ---- locate the source tree -------------------------------------------
@@ -631,6 +631,10 @@ pycheck "the printable form gets no API CSP from nginx (the worker sends its own
 	sh -c '[ "$1" = 200 ] && [ "$(tr -d "\r" <"$2" | grep -ci "^content-security-policy:")" = 0 ] &&
 	    tr -d "\r" <"$3" | grep -qi "^content-security-policy: default-src .none."' \
 	- "$s" "$tmp/form.h" "$tmp/notform.h"
+s=$(req notice $(pub /api/parent/v1/registrations/26-110105-0000001-X/notice))
+pycheck "the admission notice gets no API CSP from nginx (the worker sends its own)" \
+	sh -c '[ "$1" = 200 ] && [ "$(tr -d "\r" <"$2" | grep -ci "^content-security-policy:")" = 0 ]' \
+	- "$s" "$tmp/notice.h"
 
 # -- bodies: 64k limit on JSON APIs, kept in memory
 s=$(req p60k -X POST -H 'Content-Type: application/json' --data-binary "@$tmp/60k" $(pub /api/parent/v1/x))
