@@ -18,7 +18,8 @@
 // reviewer, county: logins; password), XJ_OTHER (the name of the other
 // child the school ticked), XJ_NONLOCAL (the name of a child whose five
 // certificates wait for the county), XJ_TRANSFER (the name of a student
-// whose transfer waits, overdue, for the school's reviewer), XJ_PSB_GO (a file: the PSB simulator answers
+// whose transfer waits, overdue, for the school's reviewer), XJ_NOID (a
+// child without an identity document, checked by the county), XJ_PSB_GO (a file: the PSB simulator answers
 // once it exists).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,7 @@ const STAFF = JSON.parse(process.env.XJ_STAFF);
 const OTHER = process.env.XJ_OTHER;
 const NONLOCAL = process.env.XJ_NONLOCAL;
 const TRANSFER = process.env.XJ_TRANSFER;
+const NOID = process.env.XJ_NOID;
 const CERT_REASON = '居住证已过期，请补充有效期内的居住证';
 const PHONE = process.env.XJ_PHONE;
 const PASSWORD = 'Secret123abc';
@@ -370,6 +372,20 @@ try {
 		await page.locator('.ok-box').filter({ hasText: '已提交审核意见' }).waitFor({ timeout: 5000 });
 		check('cert_review', !(await page.locator('#sec-cert').textContent()).includes(NONLOCAL), 'the review is still waiting');
 		check('cert_review', true);
+	});
+
+	await step('noid_review', async () => {
+		const page = county;
+		const sec = page.locator('#sec-noid');
+		await sec.getByRole('button', { name: '打开：' + NOID }).click();
+		const panel = sec.locator('.panel');
+		await panel.getByRole('button', { name: '提交审核意见' }).waitFor({ timeout: 5000 });
+		check('noid_review', (await panel.textContent()).includes('本市户籍'), 'the panel: ' + await panel.textContent());
+		await panel.getByLabel('通过', { exact: true }).check();
+		await panel.getByRole('button', { name: '提交审核意见' }).click();
+		await page.locator('.ok-box').filter({ hasText: '已提交审核意见' }).waitFor({ timeout: 5000 });
+		check('noid_review', await page.locator('#sec-noid tbody tr').filter({ hasText: NOID }).count() === 0, 'still waiting');
+		check('noid_review', true);
 	});
 
 	await step('inbox', async () => {
