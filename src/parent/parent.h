@@ -68,6 +68,7 @@ struct xj_prereg;
 int	xj_parent_prereg_param(struct xj_req *, struct xj_prereg *);
 /* form.c */
 int	xj_parent_reg_form(struct xj_req *);
+int	xj_parent_reg_notice(struct xj_req *);
 /* certificates.c */
 int	xj_parent_certs_submit(struct xj_req *);
 int	xj_parent_certs_get(struct xj_req *);

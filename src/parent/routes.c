@@ -29,6 +29,8 @@ const struct xj_route xj_parent_routes[] = {
 	{ XJ_M_GET, "/api/parent/v1/registrations", XJ_ROLE_PARENT, 0, xj_parent_reg_list },
 	{ XJ_M_GET, "/api/parent/v1/registrations/{no}", XJ_ROLE_PARENT, 0, xj_parent_reg_get },
 	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/form", XJ_ROLE_PARENT, 0, xj_parent_reg_form },
+	/* issue 14 (webparent): the admission notice the family opens, notice.c */
+	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/notice", XJ_ROLE_PARENT, 0, xj_parent_reg_notice },
 	{ XJ_M_PUT, "/api/parent/v1/registrations/{no}", XJ_ROLE_PARENT, 16384, xj_parent_reg_correct },
 	{ XJ_M_POST, "/api/parent/v1/registrations/{no}/cancel", XJ_ROLE_PARENT, 0, xj_parent_reg_cancel },
 	{ XJ_M_GET, "/api/parent/v1/registrations/{no}/status", XJ_ROLE_PARENT_CONFIRM, 0, xj_parent_reg_status },

@@ -42,10 +42,49 @@ if why:
 
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "api"))
 from xjtest import test, run, BUILDDIR  # noqa: E402
-from parent import new_child, new_phone  # noqa: E402
+from parent import Parent, certs, new_child, new_phone  # noqa: E402
+from admitflow import admit, registered, verify  # noqa: E402
+from staff import signed_in  # noqa: E402
+from wfcases import CY3, started  # noqa: E402
 
 OUT = os.path.join(BUILDDIR, "tests", "browser", "out")
 _res = {}
+
+
+NONLOCAL_HUKOU = "440305000000"       # 深圳市南山区
+CERTS_REASON = "居住证已过期，请补充有效期内的居住证"
+
+
+def family_b(s):
+    """A second family, made through the API before the browser starts,
+    whose registrations stand where family A's cannot get by itself: one
+    admitted (print the form, open the notice, student record changes),
+    one of a non-local family to file the five certificates for (then
+    cancelled), one whose certificates the district refused with a reason."""
+    p = Parent(s, password="Secret123abc").signup()
+    fam = {"phone": p.phone, "password": p.password}
+    no, child = registered(s, p)
+    verify(s, no, child)
+    fam["admitted"] = {"name": child.name, "display": "%s-%s-%s-%s" % (no[:2], no[2:8], no[8:15], no[15]),
+                       "notice_no": admit(s, no)}
+    # a transfer of the new record, asked by another school (R-MOV-7)
+    sid = int(s.sql("SELECT a.student_id FROM admission a JOIN registration r ON r.id = a.registration_id"
+                    " WHERE r.prereg_no = '%s'" % no)[0][0])
+    started(s, signed_in(s, CY3 + ".clerk"), sid)
+    st, h, b = p.call("GET", "/api/parent/v1/registrations/%s/record-changes" % no)
+    s.eq((st, len(b["items"])), (200, 1), "the transfer: %r" % (b,))
+    fam["admitted"]["progress"] = b["items"][0]["progress"]
+    no, child = registered(s, p, hukou=NONLOCAL_HUKOU, school_code=None)
+    fam["nonlocal"] = {"name": child.name}
+    no, child = registered(s, p, hukou=NONLOCAL_HUKOU, school_code=None)
+    st, h, b = p.call("POST", "/api/parent/v1/registrations/%s/certificates" % no, certs())
+    s.eq(st, 200, "certificates: %r" % (b,))
+    rev = signed_in(s, "110105.reviewer")
+    st, h, b = rev.call("POST", "/api/school/v1/certificate-reviews/%s/decision" % no,
+                        {"decision": "reject", "reason": CERTS_REASON})
+    s.eq(st, 200, "reject: %r" % (b,))
+    fam["rejected"] = {"name": child.name, "reason": CERTS_REASON}
+    return fam
 
 
 def results(s):
@@ -53,6 +92,7 @@ def results(s):
     if "checks" not in _res:
         shutil.rmtree(OUT, ignore_errors=True)
         os.makedirs(OUT)
+        fam = _res["family"] = family_b(s)
         child = new_child()
         env = dict(os.environ,
                    XJ_BASE="http://localhost:%d" % s.stack.port,
@@ -60,7 +100,8 @@ def results(s):
                    XJ_OUT=OUT, XJ_CHROMIUM=CHROMIUM, XJ_PHONE=new_phone(),
                    XJ_CHILD=json.dumps({"name": child.name, "sex": child.sex,
                                         "birth_date": child.birth_date,
-                                        "id_number": child.id_number}, ensure_ascii=False))
+                                        "id_number": child.id_number}, ensure_ascii=False),
+                   XJ_FAMILY_B=json.dumps(fam, ensure_ascii=False))
         t0 = time.monotonic()
         p = subprocess.run(["node", os.path.join(HERE, "parent.mjs")], env=env,
                            capture_output=True, text=True, timeout=600)
@@ -129,6 +170,46 @@ def with_check(first17):
 @test("issue 14: signed out, a wrong password refused; the parent resets it with an SMS code, signs in with the new one and finds the registration")
 def _(s):
     expect(s, "password_signin")
+
+
+@test("issue 14: the parent corrects a registration: the form comes back filled, identity and phone numbers masked and asked again (the server flags them when left out)")
+def _(s):
+    expect(s, "correct")
+
+
+@test("issue 14: a district change: the same county and a missing reason flagged by the page; inside the window the server's advice to cancel instead")
+def _(s):
+    expect(s, "district_change")
+
+
+@test("issue 14: password change: two new passwords that differ flagged, a wrong current one shown beside its field; the new one signs in")
+def _(s):
+    expect(s, "password_change")
+
+
+@test("issue 14: the collection form opens from the list and prints: PDF with the number, the QR code (svg) on the page, its style applied")
+def _(s):
+    expect(s, "print")
+
+
+@test("issue 14: admitted, the parent opens and prints the admission notice (PDF with its number); a transfer of the record under way, in words")
+def _(s):
+    expect(s, "notice")
+
+
+@test("issue 14: a non-local family files the five certificates (an expired permit and a missing number flagged by the page, a wrong holder name by the server); a refusal shows the district's reason")
+def _(s):
+    expect(s, "certificates")
+    st = s.sql("SELECT cert_state FROM registration WHERE child_name = '%s'"
+               % _res["family"]["nonlocal"]["name"])
+    s.ok(st and st[0][0] == "review", "the filing reached the database: %r" % (st,))
+
+
+@test("issue 14: cancel asks first; 'keep it' keeps it, 'yes' cancels (the actions in English too)")
+def _(s):
+    expect(s, "cancel")
+    st = s.sql("SELECT state FROM registration WHERE child_name = '%s'" % _res["family"]["nonlocal"]["name"])
+    s.eq(st, [["cancelled"]], "the registration is cancelled")
 
 
 @test("issue 14: the page's ID checks (www/assets/idcheck.js) answer as the server's, code for code")

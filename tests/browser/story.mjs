@@ -18,11 +18,13 @@
 // reviewer, county: logins; password), XJ_OTHER (the name of the other
 // child the school ticked), XJ_NONLOCAL (the name of a child whose five
 // certificates wait for the county), XJ_TRANSFER (the name of a student
-// whose transfer waits, overdue, for the school's reviewer), XJ_PSB_GO (a file: the PSB simulator answers
+// whose transfer waits, overdue, for the school's reviewer), XJ_NOID (a
+// child without an identity document, checked by the county), XJ_PSB_GO (a file: the PSB simulator answers
 // once it exists).
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { pdfText } from './pdftext.mjs';
 import { BASE, OUT, axe, check, checks, finish, launch, messages, newCode, shoot, step, totp, visit, weigh } from './lib.mjs';
 
 const CHILD = JSON.parse(process.env.XJ_CHILD);
@@ -30,6 +32,7 @@ const STAFF = JSON.parse(process.env.XJ_STAFF);
 const OTHER = process.env.XJ_OTHER;
 const NONLOCAL = process.env.XJ_NONLOCAL;
 const TRANSFER = process.env.XJ_TRANSFER;
+const NOID = process.env.XJ_NOID;
 const CERT_REASON = '居住证已过期，请补充有效期内的居住证';
 const PHONE = process.env.XJ_PHONE;
 const PASSWORD = 'Secret123abc';
@@ -78,6 +81,7 @@ async function staffSignIn(page, login, password, secret) {
 
 let prereg = '';          // as the parent's page shows it (dashes)
 let qrText = '';
+let noticeNo = '';
 const parent = await open(phone);
 const clerk = await open(office);
 const reviewer = await open(office);
@@ -162,19 +166,21 @@ try {
 	// ---- the parent prints the form: a PDF with the number and QR code ----
 	await step('print_form', async () => {
 		const no = prereg.replace(/-/g, '');
-		const form = await parent.context().newPage();
+		const card = parent.locator('.card').filter({ hasText: CHILD.name });
+		const [form] = await Promise.all([parent.context().waitForEvent('page'),
+			card.getByRole('link', { name: '打印信息采集表' }).click()]);
 		watch(form);
-		await form.goto(BASE + '/api/parent/v1/registrations/' + no + '/form');
+		await form.waitForLoadState('load');
+		await form.emulateMedia({ media: 'print' });
 		const pdf = await form.pdf({ format: 'A4', printBackground: true });
+		await form.emulateMedia({ media: 'screen' });
 		fs.writeFileSync(path.join(OUT, 'story-form.pdf'), pdf);
-		check('print_form', pdf.length > 1000 && pdf.subarray(0, 5).toString() === '%PDF-', 'not a PDF');
-		check('print_form', (await form.content()).includes(no) || (await form.textContent('body')).includes(prereg),
-			'the form does not show the number');
+		const text = pdfText(pdf).replace(/\s+/g, '');
+		check('print_form', text.includes(prereg), 'the PDF does not hold the number ' + prereg);
+		check('print_form', await form.locator('.qr svg').count() === 1, 'no QR code on the form');
 		// the QR code as a person's phone would read it
-		const qr = form.locator('.qr');
-		await qr.screenshot({ path: path.join(OUT, 'story-form-qr.png'), scale: 'device' });
 		await form.setViewportSize({ width: 900, height: 1200 });
-		await qr.screenshot({ path: path.join(OUT, 'story-form-qr.png') });
+		await form.locator('.qr').screenshot({ path: path.join(OUT, 'story-form-qr.png') });
 		const z = execFileSync('zbarimg', ['-q', '--raw', path.join(OUT, 'story-form-qr.png')], { encoding: 'utf8' }).trim();
 		check('print_form', z.startsWith(no + '-'), 'the QR code reads ' + z.slice(0, 17) + '…');
 		qrText = z;
@@ -265,6 +271,11 @@ try {
 		await staffSignIn(page, STAFF.clerk2, STAFF.password);
 		await page.waitForURL('**/staff/inbox.html');
 		await page.goto(BASE + '/staff/applicant.html');
+		// the number alone: another school's applicant is not found (M5);
+		// the page says the form is needed
+		await page.getByLabel('预登记号').fill(prereg);
+		await page.getByRole('button', { name: '查找' }).click();
+		await page.locator('.form-error').filter({ hasText: '表单验证码' }).waitFor({ timeout: 5000 });
 		await page.getByRole('button', { name: '扫描二维码' }).click();
 		await page.getByRole('heading', { name: CHILD.name }).waitFor({ timeout: 10000 });
 		check('qr_scan', (await page.locator('#scan-msg').textContent()).includes(prereg), 'the page did not say what it read');
@@ -363,6 +374,20 @@ try {
 		check('cert_review', true);
 	});
 
+	await step('noid_review', async () => {
+		const page = county;
+		const sec = page.locator('#sec-noid');
+		await sec.getByRole('button', { name: '打开：' + NOID }).click();
+		const panel = sec.locator('.panel');
+		await panel.getByRole('button', { name: '提交审核意见' }).waitFor({ timeout: 5000 });
+		check('noid_review', (await panel.textContent()).includes('本市户籍'), 'the panel: ' + await panel.textContent());
+		await panel.getByLabel('通过', { exact: true }).check();
+		await panel.getByRole('button', { name: '提交审核意见' }).click();
+		await page.locator('.ok-box').filter({ hasText: '已提交审核意见' }).waitFor({ timeout: 5000 });
+		check('noid_review', await page.locator('#sec-noid tbody tr').filter({ hasText: NOID }).count() === 0, 'still waiting');
+		check('noid_review', true);
+	});
+
 	await step('inbox', async () => {
 		const page = county;
 		const sec = page.locator('#sec-lists');
@@ -427,8 +452,15 @@ try {
 		await page.getByLabel('预登记号').fill(prereg);
 		await page.getByRole('button', { name: '查找' }).click();
 		await page.getByRole('button', { name: '发放录取通知书' }).click();
-		await page.locator('.ok-box').filter({ hasText: '录取通知书已发放' }).waitFor({ timeout: 5000 });
-		check('notice', await page.getByRole('link', { name: '打印录取通知书' }).count() === 1, 'no print link');
+		const ok = page.locator('.ok-box').filter({ hasText: '录取通知书已发放' });
+		await ok.waitFor({ timeout: 5000 });
+		noticeNo = (await ok.textContent()).match(/LQ\w+/)[0];
+		const [n] = await Promise.all([page.context().waitForEvent('page'),
+			page.getByRole('link', { name: '打印录取通知书' }).click()]);
+		watch(n);
+		await n.getByRole('heading', { name: '录取通知书' }).waitFor();
+		check('notice', (await n.textContent('body')).includes(noticeNo), 'the school\'s notice lacks ' + noticeNo);
+		await n.close();
 		await visit(page, 'staff-applicant-admitted');
 		check('notice', true);
 	});
@@ -436,8 +468,17 @@ try {
 	await step('parent_admitted', async () => {
 		await parent.reload();
 		const card = parent.locator('.card').filter({ hasText: CHILD.name });
-		await card.getByText('已录取').first().waitFor({ timeout: 5000 });
+		await card.locator('.state').filter({ hasText: '已录取' }).waitFor({ timeout: 5000 });
 		await visit(parent, 'story-parent-admitted');
+		// the notice the school issued, opened from the family's card
+		const [n] = await Promise.all([parent.context().waitForEvent('page'),
+			card.getByRole('link', { name: '查看并打印录取通知书' }).click()]);
+		watch(n);
+		await n.getByRole('heading', { name: '录取通知书' }).waitFor();
+		const body = await n.textContent('body');
+		check('parent_admitted', body.includes(CHILD.name) && body.includes(noticeNo), 'the notice does not name the child and ' + noticeNo);
+		await shoot(n, 'story-parent-notice');
+		await n.close();
 		check('parent_admitted', true);
 	});
 

@@ -125,6 +125,18 @@ def overdue_transfer(s):
     return wfcases.student(s, sid)[1], b["id"]
 
 
+def no_id_child(s):
+    """A child registered without an identity document (type Z, R-COL-7):
+    the county checks its no-ID certificate."""
+    child = new_child()
+    body = reg_body(child, child_id_doc_type="Z")
+    del body["child"]["id_number"]
+    body["guardians"][0].update({"id_doc_type": "1", "id_number": "11010519491231002X"})
+    st, h, b = signed_up(s).register(body)
+    s.eq(st, 201, "registration: %r" % (b,))
+    return child, b["prereg_no"]
+
+
 def results(s):
     """story.mjs's results, run once for all the tests below."""
     if "checks" in _res:
@@ -133,6 +145,7 @@ def results(s):
     transfer_name, _res["case"] = overdue_transfer(s)
     other = other_child(s)
     nonlocal_child, _res["cert_no"] = filed_certificates(s)
+    noid_child, _res["noid_no"] = no_id_child(s)
     reviewer = new_account(s, CY1 + ".reviewer")
     s.sql("UPDATE staff_account SET must_change_pw = 1 WHERE login = '%s'" % reviewer)
     staff = {"clerk": new_account(s, CY1 + ".clerk"), "clerk2": new_account(s, CY2 + ".clerk"),
@@ -166,6 +179,7 @@ def results(s):
             "XJ_OTHER": other.name,
             "XJ_NONLOCAL": nonlocal_child.name,
             "XJ_TRANSFER": transfer_name,
+            "XJ_NOID": noid_child.name,
             "XJ_STAFF": json.dumps(staff),
             "XJ_PSB_GO": go,
         }))
@@ -258,6 +272,14 @@ def _(s):
     r = results(s)
     st = s.sql("SELECT state FROM registration WHERE prereg_no = '%s'" % r["cert_no"])[0][0]
     s.eq(st, "cert_rejected", "the registration after the rejection")
+
+
+@test("issue 14 story: R-COL-7 the county accepts a no-ID certificate from its inbox; the form becomes printable")
+def _(s):
+    expect(s, "noid_review")
+    r = results(s)
+    st = s.sql("SELECT state FROM registration WHERE prereg_no = '%s'" % r["noid_no"])[0][0]
+    s.eq(st, "printable", "the local family's registration after the check")
 
 
 @test("issue 14 story: the county's inbox counts the list; it opens; the county approves, returning one child with a reason")

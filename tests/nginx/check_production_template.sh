@@ -19,7 +19,7 @@
 
 set -u
 
-PLAN=80
+PLAN=81
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # ---- locate the source tree -------------------------------------------
@@ -631,6 +631,10 @@ pycheck "the printable form gets no API CSP from nginx (the worker sends its own
 	sh -c '[ "$1" = 200 ] && [ "$(tr -d "\r" <"$2" | grep -ci "^content-security-policy:")" = 0 ] &&
 	    tr -d "\r" <"$3" | grep -qi "^content-security-policy: default-src .none."' \
 	- "$s" "$tmp/form.h" "$tmp/notform.h"
+s=$(req notice $(pub /api/parent/v1/registrations/26-110105-0000001-X/notice))
+pycheck "the admission notice gets no API CSP from nginx (the worker sends its own)" \
+	sh -c '[ "$1" = 200 ] && [ "$(tr -d "\r" <"$2" | grep -ci "^content-security-policy:")" = 0 ]' \
+	- "$s" "$tmp/notice.h"
 # the school pool is down in this harness (its answers are nginx's 502
 # page): the map rows themselves are checked
 check "the printable certificate and the admission notice get no API CSP from nginx (the worker sends its own)" \

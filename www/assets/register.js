@@ -2,10 +2,14 @@
 // lists come from /api/ref/v1/, divisions are picked province -> city ->
 // county, the ID number is checked as the server checks it (idcheck.js)
 // and fills in the birth date and sex; every server error is shown beside
-// its field.
+// its field. register.html#correct is the same form for a correction
+// (PUT .../registrations/{no}, R-COL-4/5): the registrations that may be
+// corrected are offered by child's name (no number in the URL), the form
+// is filled from the registration; identity and phone numbers come back
+// masked, so the parent types them again.
 import {
 	api, busy, setupPage, requireSession, signOut, t, words, clearErrors, clearField,
-	fieldError, formError, showApiError, DivisionPicker,
+	fieldError, formError, showApiError, DivisionPicker, el, applyStrings,
 } from './xj.js';
 import { checkIdNumber, normalise } from './idcheck.js';
 
@@ -15,6 +19,8 @@ const district = new DivisionPicker(document.getElementById('district'));
 const hukou = new DivisionPicker(document.getElementById('child-hukou_location'));
 let notice = null;           // the privacy notice in force
 let lastBody = null, key = null;   // the Idempotency-Key of the body last sent
+const correcting = location.hash === '#correct';
+let target = null;           // the registration being corrected
 
 function option(value, label) {
 	const o = document.createElement('option');
@@ -162,7 +168,7 @@ form.addEventListener('submit', async (ev) => {
 	clearErrors(form);
 	let ok = checkChild();
 	for (const i of second.hidden ? [0] : [0, 1]) ok = checkGuardianId(i) && ok;
-	if (!F('privacy_notice_version').checked) {
+	if (!correcting && !F('privacy_notice_version').checked) {
 		fieldError(form, 'privacy_notice_version', t('accept_notice_first'));
 		ok = false;
 	}
@@ -171,6 +177,14 @@ form.addEventListener('submit', async (ev) => {
 		return;
 	}
 	const b = body();
+	if (correcting) {
+		if (!target) return;
+		delete b.privacy_notice_version;
+		const r = await busy(form, () => api('PUT', '/api/parent/v1/registrations/' + target.prereg_no, b));
+		if (r.status === 200) location.assign('registrations.html');
+		else showApiError(form, r);
+		return;
+	}
 	const text = JSON.stringify(b);
 	if (text !== lastBody) { lastBody = text; key = crypto.randomUUID(); }
 	const r = await busy(form, () => apiWithKey(b, key));
@@ -194,6 +208,71 @@ async function init() {
 	]);
 }
 
-setupPage(() => { showNotice(); district.relabel(); hukou.relabel(); });
+// ---- correcting: the form filled from the registration ------------------------
+
+const CORRECTABLE = ['submitted', 'id_mismatch'];
+
+function retype(input, masked) {
+	input.value = '';
+	if (masked) input.placeholder = t('retype', { masked });
+}
+
+async function fill(no) {
+	const r = await api('GET', '/api/parent/v1/registrations/' + no);
+	if (r.status !== 200) { showApiError(form, r); return; }
+	const d = r.body;
+	target = d;
+	clearErrors(form);
+	const c = d.child;
+	for (const k of ['name', 'birth_date', 'id_doc_type', 'ethnicity', 'nationality', 'hukou_nature',
+		'birthplace', 'native_place', 'current_address', 'home_address', 'contact_address'])
+		F('child.' + k).value = c[k] || '';
+	for (const x of form.querySelectorAll('input[name="child.sex"]')) x.checked = x.value === c.sex;
+	retype(F('child.id_number'), c.id_number_masked);
+	F('child.id_number').disabled = c.id_doc_type === 'Z';
+	d.guardians.forEach((g, i) => {
+		const p = 'guardians[' + i + '].';
+		for (const k of ['relation', 'relation_desc', 'name', 'employer']) F(p + k).value = g[k] || '';
+		F(p + 'id_doc_type').value = g.id_doc_type || '';
+		retype(F(p + 'phone'), g.phone_masked);
+		retype(F(p + 'id_number'), g.id_number_masked);
+	});
+	second.hidden = d.guardians.length < 2;
+	addBtn.hidden = !second.hidden;
+	F('special_category').value = d.special_category || '';
+	F('left_behind').checked = !!d.left_behind;
+	F('migrant_worker_child').checked = !!d.migrant_worker_child;
+	F('distance_km').value = d.distance_km === undefined || d.distance_km === null ? '' : String(d.distance_km);
+	F('school_code').value = d.school ? d.school.code : '';
+	await Promise.all([district.set(d.district.code), hukou.set(c.hukou_location.slice(0, 6))]);
+	// another district is a new registration: the county stays
+	for (const s of document.querySelectorAll('#district select')) s.disabled = true;
+}
+
+async function startCorrecting() {
+	for (const [sel, key] of [['h1', 'h_correct'], ['h1 + p', 'correct_intro'],
+		['button[type="submit"]', 'correct_submit']])
+		document.querySelector(sel).dataset.i18n = key;
+	document.getElementById('notice').closest('fieldset').hidden = true;
+	applyStrings();
+	const r = await api('GET', '/api/parent/v1/registrations');
+	const items = r.status === 200 ? r.body.items.filter((x) => CORRECTABLE.includes(x.state)) : [];
+	if (!items.length) {
+		form.hidden = true;
+		form.before(el('p', { class: 'form-error', role: 'alert', i18n: 'correct_none' }));
+		return;
+	}
+	const which = el('select', { id: 'correct-which' },
+		...items.map((x) => el('option', { value: x.prereg_no }, x.child_name + ' (' + x.prereg_no_display + ')')));
+	const box = el('div', { class: 'field' }, el('label', { for: 'correct-which', i18n: 'correct_which' }), which);
+	form.before(box);
+	if (items.length === 1) which.disabled = true;
+	which.addEventListener('change', () => fill(which.value));
+	await fill(items[0].prereg_no);
+}
+
+function relabel() { showNotice(); district.relabel(); hukou.relabel(); }
+
+setupPage(relabel);
 document.getElementById('signout').addEventListener('click', signOut);
-init();
+init().then(() => { if (correcting) startCorrecting(); });

@@ -36,6 +36,12 @@ async function find(no, proof) {
 		cur = null;
 		result.replaceChildren();
 		showApiError(form, r);
+		// not found without the form in hand: perhaps another school's
+		// applicant, whom this school sees only with the form (review M5)
+		if (r.status === 404 && !proof['X-Form-Token'] && !proof['X-Child-Id-Number']) {
+			document.getElementById('proof').open = true;
+			form.querySelector('.form-error').append(' ', t('not_found_hint'));
+		}
 	}
 }
 

@@ -251,6 +251,17 @@ export class DivisionPicker {
 		for (const d of items) sel.appendChild(option(d.code, d.name));
 		sel.disabled = items.length === 0;
 	}
+	// a stored county code (or a city's without counties): each level
+	// chosen and the one below loaded, as a person would
+	async set(code) {
+		await this.load();
+		this.prov.value = code.slice(0, 2) + '0000';
+		await this.fill(this.city, this.prov.value, this.county);
+		if ([...this.city.options].some((o) => o.value === code)) { this.city.value = code; return; }
+		this.city.value = code.slice(0, 4) + '00';
+		await this.fill(this.county, this.city.value);
+		this.county.value = code;
+	}
 	value() {
 		if (this.county.value) return this.county.value;
 		if (this.city.value && this.county.disabled) return this.city.value;
@@ -277,4 +288,21 @@ export function el(tag, attrs, ...kids) {
 	}
 	for (const k of kids) if (k !== null && k !== undefined && k !== false) e.append(k);
 	return e;
+}
+
+// a labelled input (or attrs.tag: textarea, select) named by its API path,
+// with its error slot; ids start with prefix, unique on the page
+export function field(prefix, path, key, attrs) {
+	const a = Object.assign({}, attrs || {});
+	const tag = a.tag || 'input';
+	delete a.tag;
+	const id = prefix + '-' + path.replace(/[^a-z0-9]/gi, '-');
+	const input = el(tag, Object.assign({ id, name: path, 'aria-describedby': 'err-' + id }, a));
+	return el('div', { class: 'field' }, el('label', { for: id, i18n: key }), input,
+		el('p', { class: 'err', id: 'err-' + id, 'data-error-for': path, hidden: '' }));
+}
+
+// a form's alert box for errors without a field (formError, showApiError)
+export function alertBox() {
+	return el('div', { class: 'form-error', role: 'alert', tabindex: '-1', hidden: '' });
 }
