@@ -54,7 +54,11 @@ const struct xj_route xj_school_routes[] = {
 	/* admission (R-ADM-1..3); who may do what: scope.c */
 	{ XJ_M_POST, "/api/school/v1/accounts", XJ_ROLE_STAFF, 2048, xj_school_account_create,
 	  .action = XJ_ACT_ACCOUNTS },
+	{ XJ_M_GET, "/api/school/v1/accounts", XJ_ROLE_STAFF, 0, xj_school_account_list,
+	  .action = XJ_ACT_ACCOUNTS },
 	{ XJ_M_POST, "/api/school/v1/accounts/{login}/disable", XJ_ROLE_STAFF, 0, xj_school_account_disable,
+	  .action = XJ_ACT_ACCOUNTS },
+	{ XJ_M_POST, "/api/school/v1/accounts/{login}/enable", XJ_ROLE_STAFF, 0, xj_school_account_enable,
 	  .action = XJ_ACT_ACCOUNTS },
 	{ XJ_M_POST, "/api/school/v1/accounts/{login}/password-reset", XJ_ROLE_STAFF, 1024,
 	  xj_school_account_reset,

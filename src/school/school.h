@@ -132,6 +132,9 @@ const char *xj_school_act_name(enum xj_school_act);
 /* Print the policy of every staff route, one tab-separated line each:
  * method, path, action, kinds, roles, scope (docs/architecture.md). */
 void	xj_school_policy_print(FILE *);
+/* The names of the actions an org kind and role may take, as JSON strings
+ * into an open array (the session answer's "may", issue 14). */
+void	xj_school_may_gen(yajl_gen, const char *kind, const char *role);
 /* 1 when an org path lies within the actor's org. */
 int	xj_school_in_scope(const struct xj_school_actor *, const char *path);
 /* The numeric {id} path parameter (1..18 digits, not 0): XJ_OK, or
@@ -186,7 +189,9 @@ int	xj_school_notice_issue(struct xj_req *);
 int	xj_school_notice_get(struct xj_req *);
 /* accounts.c */
 int	xj_school_account_create(struct xj_req *);
+int	xj_school_account_list(struct xj_req *);
 int	xj_school_account_disable(struct xj_req *);
+int	xj_school_account_enable(struct xj_req *);
 /* districtchange.c */
 int	xj_school_change_list(struct xj_req *);
 int	xj_school_change_revoke(struct xj_req *);

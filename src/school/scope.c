@@ -335,3 +335,16 @@ xj_school_id_param(struct xj_req *r, unsigned long long *id)
 	}
 	return *id ? XJ_OK : XJ_E_NOT_FOUND;	/* ids start at 1 */
 }
+
+/* issue 14: the names of the actions the session answer lists (GET
+ * /session "may"), so that the staff pages show only what this table
+ * allows: the pages keep no copy of it. */
+void
+xj_school_may_gen(yajl_gen g, const char *kind, const char *role)
+{
+	unsigned k = kind_bit(kind), rb = role_bit(role);
+
+	for (unsigned a = 0; a < XJ_ACT__N; a++)
+		if ((may[a].kinds & k) && (may[a].roles & rb) && may[a].name != NULL)
+			yajl_gen_string(g, (const unsigned char *)may[a].name, strlen(may[a].name));
+}

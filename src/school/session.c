@@ -46,6 +46,7 @@
 #include "db/tx.h"
 #include "store/audit.h"
 #include "store/staff.h"
+#include "records.h"
 #include "school.h"
 
 struct cred_in {
@@ -133,7 +134,8 @@ xj_school_attempt(struct xj_req *r, struct xj_staff_login *acc, const char *what
 }
 
 /* {account: {id, login, display_name, role, org: {id, kind, code, name}},
- *  must_change_password, second_factor: {enrolled, required}, csrf_token} */
+ *  must_change_password, second_factor: {enrolled, required}, may: [action],
+ *  csrf_token} */
 int
 xj_school_session_body(struct xj_req *r, unsigned long long id)
 {
@@ -169,6 +171,12 @@ xj_school_session_body(struct xj_req *r, unsigned long long id)
 	xj_gen_bool(g, "enrolled", ss.totp_enabled);
 	xj_gen_bool(g, "required", xj_auth_totp_required(ss.org_kind));
 	yajl_gen_map_close(g);
+	/* issue 14: what this account may do, from the access tables, so
+	 * the staff pages offer only that */
+	xj_gen_key(g, "may");
+	yajl_gen_array_open(g);
+	xj_school_may_gen(g, si->org_kind, si->role);
+	yajl_gen_array_close(g);
 	xj_gen_str(g, "csrf_token", xj_auth_csrf(r));
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);

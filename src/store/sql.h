@@ -1274,7 +1274,25 @@
 	  " ON DUPLICATE KEY UPDATE enabled = VALUES(enabled), set_at = VALUES(set_at)") \
 	X(SC_GRADE_POLICY_LIST, 0, \
 	  "SELECT province, kind, enabled, DATE_FORMAT(set_at, '%Y-%m-%d %H:%i:%s')" \
-	  " FROM grade_change_policy ORDER BY province, kind")
+	  " FROM grade_change_policy ORDER BY province, kind") \
+	/* issue 14 (webstaff2): the roster export's row count, read before \
+	 * the export (its read-audit entry, school/roster.c), on the roster's \
+	 * own indexes; the accounts an administrator manages, in id order \
+	 * (keyset) over the org subtree, and enabling one again \
+	 * (school/accounts.c) */ \
+	X(STU_ROSTER_CLASS_COUNT, 0, \
+	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school'" \
+	  " AND s.class_id = ?") \
+	X(STU_ROSTER_COUNT,  0, \
+	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school'" \
+	  " AND s.entry_year BETWEEN ? AND ? AND s.level BETWEEN ? AND ?") \
+	X(STAFF_ENABLE,      0, \
+	  "UPDATE staff_account SET status = 'active' WHERE id = ? AND status = 'disabled'") \
+	X(STAFF_LIST,        0, \
+	  "SELECT a.id, a.login, a.display_name, a.role, a.status, a.must_change_pw, a.totp_enabled," \
+	  " o.kind, o.code, o.name, DATE_FORMAT(a.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM staff_account a JOIN org o ON o.id = a.org_id" \
+	  " WHERE o.path LIKE ? AND a.id > ? ORDER BY a.id LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

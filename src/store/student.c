@@ -373,6 +373,24 @@ xj_student_roster(struct xj_db *db, unsigned school, unsigned class_id, int y0, 
 }
 
 int
+xj_student_roster_count(struct xj_db *db, unsigned school, unsigned class_id, int y0, int y1,
+    int l0, int l1, unsigned long long *n)
+{
+	struct xj_col c = XJ_COL_INT;
+	int rc;
+
+	if (class_id) {
+		struct xj_val v[2] = { XJ_VI(school), XJ_VI(class_id) };
+		rc = xj_db_row(db, XJ_Q_STU_ROSTER_CLASS_COUNT, v, 2, &c, 1);
+	} else {
+		struct xj_val v[5] = { XJ_VI(school), XJ_VI(y0), XJ_VI(y1), XJ_VI(l0), XJ_VI(l1) };
+		rc = xj_db_row(db, XJ_Q_STU_ROSTER_COUNT, v, 5, &c, 1);
+	}
+	*n = rc == XJ_OK ? (unsigned long long)c.i : 0;
+	return rc;
+}
+
+int
 xj_student_search(struct xj_db *db, const char *path, const char *name_prefix,
     const char *student_no, unsigned school, const char *class_code, const char *status,
     unsigned long long after, int limit, xj_student_fn fn, void *arg)

@@ -136,6 +136,10 @@ typedef void (*xj_student_fn)(const struct xj_student_item *, void *);
  * [l0, l1]. */
 int	xj_student_roster(struct xj_db *, unsigned school, unsigned class_id, int y0, int y1,
 	    int l0, int l1, unsigned long long after, int limit, xj_student_fn, void *);
+/* The number of rows xj_student_roster would walk through with the same
+ * filter (issue 14: the CSV export's read-audit entry). */
+int	xj_student_roster_count(struct xj_db *, unsigned school, unsigned class_id, int y0,
+	    int y1, int l0, int l1, unsigned long long *n);
 /* Search in the org subtree `path` (R-ORG-3); empty strings and 0 mean
  * "any": name is a prefix, student_no exact, class a class code. */
 int	xj_student_search(struct xj_db *, const char *path, const char *name_prefix,

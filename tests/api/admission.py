@@ -557,4 +557,42 @@ def _(s):
     st, h, b = tick(clerk, second)
     s.error_body(b, "repeater_not_recorded", 409, st)
 
+
+@test("issue 14: the session lists what the account may do (\"may\"), and each listed or missing action answers so")
+def _(s):
+    # (route, the action it needs); an unknown target: 404 when allowed
+    # (out of scope or none), 403 when the action is not the account's
+    probes = [("GET", APPL + "2611010534644218", "applicant"),
+              ("POST", APPL + "2611010534644218/tick", "tick"),
+              ("POST", LISTS, "list_submit"),      # probed only where refused: it sends a list
+              ("POST", LISTS + "/999999999/decision", "list_decide"),
+              ("GET", "/api/school/v1/certificate-reviews", "cert_read"),
+              ("GET", "/api/school/v1/no-id-reviews", "noid_read"),
+              ("GET", CHANGES, "change_read")]
+    for like in (CY1 + ".clerk", CY1 + ".reviewer", CHAOYANG + ".reviewer", "bj.city.admin"):
+        staff = signed_in(s, like)
+        st, h, b = staff.call("GET", "/api/school/v1/session")
+        s.eq(st, 200)
+        may = b["may"]
+        s.ok(len(set(may)) == len(may), "%s: no name twice: %r" % (like, may))
+        for method, path, act in probes:
+            if act == "list_submit" and act in may:
+                continue
+            st, h, b = staff.call(method, path, {"reasons": []} if "decision" in path else None)
+            if act in may:
+                s.ok(st != 403, "%s may %s, but %s %s answers 403" % (like, act, method, path))
+            else:
+                s.error_body(b, "forbidden", 403, st)
+    may = {}
+    for like in (CY1 + ".clerk", CY1 + ".reviewer", CHAOYANG + ".reviewer"):
+        st, h, b = signed_in(s, like).call("GET", "/api/school/v1/session")
+        may[like] = set(b["may"])
+    s.ok({"applicant", "tick", "rec_read"} <= may[CY1 + ".clerk"], "a school clerk: %r" % may[CY1 + ".clerk"])
+    s.ok("list_submit" not in may[CY1 + ".clerk"], "a clerk does not submit lists")
+    s.ok("list_submit" in may[CY1 + ".reviewer"], "a school reviewer submits lists")
+    s.ok({"list_decide", "cert_decide", "noid_decide", "change_decide"} <= may[CHAOYANG + ".reviewer"],
+         "a county reviewer: %r" % may[CHAOYANG + ".reviewer"])
+    s.ok("tick" not in may[CHAOYANG + ".reviewer"], "a county does not tick")
+
+
 run()

@@ -1,6 +1,9 @@
-// xj.js -- what every parent page shares: the strings in the chosen
-// language, same-origin JSON calls with the CSRF header on every change,
-// the session, field errors shown beside their fields, division pickers.
+// xj.js -- what every page shares, the parents' and the staff's: the
+// strings in the chosen language, same-origin JSON calls with the CSRF
+// header on every change, the session, field errors shown beside their
+// fields, division pickers. The parent portal is the default; the staff
+// pages (staff.js) switch it with setPortal() and add their own words
+// with addStrings().
 // No personal data goes into URLs, localStorage or the console: the only
 // value kept in localStorage is the language ("zh" or "en").
 import { T } from './strings.js';
@@ -10,8 +13,24 @@ let lang = (() => {
 	try { return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh'; } catch (e) { return 'zh'; }
 })();
 let csrf = null;
+// the portal the pages talk to: its session route and its sign-in page
+let portal = { session: '/api/parent/v1/session', signin: 'index.html' };
+let authLost = null;
 
 export function currentLang() { return lang; }
+
+// the staff pages: {session, signin}; onAuthLost(error) is called when an
+// answer says the session is gone (expired, replaced by a sign-in
+// elsewhere, signed out)
+export function setPortal(p, onAuthLost) {
+	portal = Object.assign({}, portal, p);
+	authLost = onAuthLost || null;
+}
+
+// more words for the table (a page's own, in both languages)
+export function addStrings(more) {
+	for (const l of Object.keys(more)) T[l] = Object.assign(T[l] || {}, more[l]);
+}
 
 // t('key') in the current language; {name} placeholders from vars
 export function t(key, vars) {
@@ -66,11 +85,16 @@ export function setupPage(onChange) {
 export async function api(method, path, body, extra) {
 	const r = await call(method, path, body, extra);
 	if (r.status === 403 && r.body && r.body.error && r.body.error.code === 'csrf_token_invalid') {
-		const s = await call('GET', '/api/parent/v1/session');
+		const s = await call('GET', portal.session);
 		if (s.status === 200) return call(method, path, body, extra);
 	}
+	if (r.status === 401 && authLost && r.body && r.body.error &&
+	    SESSION_GONE.includes(r.body.error.code) && path !== portal.session)
+		authLost(r.body.error);
 	return r;
 }
+
+const SESSION_GONE = ['unauthenticated', 'session_expired', 'session_replaced'];
 
 async function call(method, path, body, extra) {
 	const headers = Object.assign({ 'Accept': 'application/json' }, extra || {});
@@ -93,20 +117,20 @@ async function call(method, path, body, extra) {
 
 // the signed-in session (after a page load the token comes from GET), or null
 export async function session() {
-	const r = await api('GET', '/api/parent/v1/session');
+	const r = await api('GET', portal.session);
 	return r.status === 200 ? r.body : null;
 }
 
 export async function requireSession() {
 	const s = await session();
-	if (!s) location.replace('index.html');
+	if (!s) location.replace(portal.signin);
 	return s;
 }
 
 export async function signOut() {
-	await api('DELETE', '/api/parent/v1/session');
+	await api('DELETE', portal.session);
 	csrf = null;
-	location.replace('index.html');
+	location.replace(portal.signin);
 }
 
 // ---- errors beside their fields -------------------------------------------
@@ -181,7 +205,7 @@ export function showApiError(form, r) {
 		// signed out meanwhile (expired, or signed out elsewhere): sign in
 		// in another window and come back; what is typed here stays
 		const a = document.createElement('a');
-		a.href = 'index.html';
+		a.href = portal.signin;
 		a.target = '_blank';
 		a.rel = 'noopener';
 		a.textContent = t('signin_elsewhere');
@@ -251,15 +275,18 @@ export class DivisionPicker {
 
 // ---- elements made by code ----------------------------------------------------
 
-// el('p', {class: 'hint', i18n: 'key'}, kids...): attributes as given;
-// i18n sets data-i18n and the text, so that applyStrings() re-says it
+// el('p', {class: 'hint', i18n: 'key'}, kids...): attributes as given,
+// except null, undefined and false (left out) and true (present, empty);
+// i18n sets data-i18n and the text, so that applyStrings() re-says it.
+// Children: strings and elements; null, undefined and false are skipped.
 export function el(tag, attrs, ...kids) {
 	const e = document.createElement(tag);
 	for (const [k, v] of Object.entries(attrs || {})) {
+		if (v === null || v === undefined || v === false) continue;
 		if (k === 'class') e.className = v;
-		else if (k === 'i18n') { e.dataset.i18n = v; e.textContent = t(v); } else e.setAttribute(k, v);
+		else if (k === 'i18n') { e.dataset.i18n = v; e.textContent = t(v); } else e.setAttribute(k, v === true ? '' : v);
 	}
-	for (const k of kids) if (k !== null && k !== undefined) e.append(k);
+	for (const k of kids) if (k !== null && k !== undefined && k !== false) e.append(k);
 	return e;
 }
 
