@@ -306,6 +306,7 @@ ROUTES = {
     "POST /api/school/v1/no-id-reviews/{no}/decision": ("no", {"decision": "return", "reason": "matrix"}),
     "POST /api/school/v1/accounts/{login}/disable": ("login", None),
     "POST /api/school/v1/accounts/{login}/password-reset": ("login", {"new_password": "matrix2026x"}),
+    "POST /api/school/v1/accounts/{login}/enable": ("login", None),
     "GET /api/school/v1/applicants/{no}": ("no", None),
     "POST /api/school/v1/applicants/{no}/documents-checked": ("no", {"items": ["hukou_book"]}),
     "POST /api/school/v1/applicants/{no}/tick": ("no", None),
