@@ -97,6 +97,25 @@
 	/* issue 12: problem records (school/problem.c) */ \
 	X(PROBLEM_CHANGE_NO_EFFECT, 409, "problem_change_no_effect", "更正后的信息仍属于该问题组的问题（身份证件号问题须通过关键数据变更处理），请核对", "the corrected data still has this group's problem (a duplicate identity number is corrected by a key-data change); check the data") \
 	X(PROBLEM_NOT_OPEN,     409, "problem_member_not_open", "该学籍在此问题组中已处理（或问题组已解决），请刷新后查看", "this record is no longer open in the problem group (resolved, or the group is resolved); reload the group") \
+	/* issue 13: the ministry exchange's inbound messages (src/exchange/, \
+	 * docs/xml/README.md): sent back inside a signed Receipt */ \
+	X(X_UNAVAILABLE,        503, "exchange_not_configured", "部级数据交换未配置", "the ministry exchange is not configured on this server") \
+	X(X_SIG_MISSING,        401, "signature_missing",     "缺少报文签名或签名头格式错误",        "missing or unreadable Xueji-Signature header") \
+	X(X_SIG_INVALID,        401, "signature_invalid",     "报文签名无效（密钥未知、算法不符或验签失败）", "the signature does not verify (unknown key id, wrong algorithm or wrong signature)") \
+	X(X_TOO_LARGE,          413, "message_too_large",     "报文超过大小限制",                    "the message exceeds the size limit") \
+	X(X_MEDIA_TYPE,         415, "xml_media_type",        "报文内容类型必须为 application/xml",  "content type must be application/xml") \
+	X(X_MALFORMED,          400, "xml_malformed",         "报文不是格式正确的 UTF-8 XML",        "the message is not well-formed UTF-8 XML") \
+	X(X_DOCTYPE,            400, "xml_doctype_refused",   "报文不得包含文档类型声明（DOCTYPE）", "a DOCTYPE is not accepted (no DTD, no entities)") \
+	X(X_LIMIT,              400, "xml_limit_exceeded",    "报文嵌套过深或文本过长",              "the message nests too deep or holds too long a text") \
+	X(X_VERSION,            400, "unknown_version",       "不支持的报文版本",                    "unknown message version (root element or namespace)") \
+	X(X_SCHEMA,             422, "schema_violation",      "报文不符合 XSD 规范",                 "the message does not validate against the XSD") \
+	X(X_TYPE_MISMATCH,      422, "type_mismatch",         "报文类型与报文体不一致",              "MessageType differs from the payload element") \
+	X(X_RECEIVER,           422, "wrong_receiver",        "接收方不是本系统",                    "the Receiver is not this deployment") \
+	X(X_SENDER,             403, "sender_mismatch",       "发送方与签名密钥所属单位不符",        "the Sender is not the organisation of the signing key") \
+	X(X_ID_REUSED,          409, "message_id_reused",     "报文标识已用于内容不同的报文",        "this message id was received before with other bytes") \
+	X(X_CORRELATION,        422, "unknown_correlation",   "关联报文标识不是本系统发出的报文",    "CorrelationId names no message this deployment sent") \
+	X(X_NOT_SENT,           422, "record_not_sent",       "本系统未报送该记录",                  "no record with this ref in the batch named by CorrelationId") \
+	X(X_TYPE_NOT_ACCEPTED,  422, "type_not_accepted",     "本系统暂不接收该类型报文",            "this deployment does not take this message type inbound yet") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
