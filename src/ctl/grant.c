@@ -167,6 +167,12 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "problem_member",	"SELECT, INSERT, UPDATE" },
 	{ "problem_resolution",	"SELECT, INSERT" },
 	{ "problem_scope",	"SELECT, INSERT, UPDATE" },
+	/* issue 13 (sql/0027): the ministry exchange. The inbox is append
+	 * only (its rows are the exactly-once record); an outbox row is
+	 * immutable but for its acknowledgement */
+	{ "exchange_inbox",	"SELECT, INSERT" },
+	{ "exchange_outbox",	"SELECT, INSERT, UPDATE" },
+	{ "exchange_outbox_record", "SELECT, INSERT, UPDATE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

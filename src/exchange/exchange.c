@@ -1,0 +1,108 @@
+/* exchange.c -- the exchange portal's process state, its route table, the
+ * signature check the dispatcher runs before anything parses a body, and
+ * the refusal hook that answers every refusal with a signed Receipt (see
+ * exchange.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/req.h"
+#include "store/audit.h"
+#include "exchange.h"
+
+struct xj_exchange xj_exchange;
+
+const struct xj_route xj_exchange_routes[] = {
+	/* the body limit is [exchange] message_limit, checked by the
+	 * dispatcher against [server] body_limit too (the smaller wins) */
+	{ XJ_M_POST, "/exchange/ministry/v1/messages", XJ_ROLE_EXCHANGE, 64L << 20,
+	  xj_exchange_inbound },
+	XJ_ROUTE_END
+};
+
+int
+xj_exchange_init(const struct xj_conf *c, char *err, size_t errlen)
+{
+	char e[512];
+
+	memset(&xj_exchange, 0, sizeof(xj_exchange));
+	xj_exchange.conf = c;
+	xj_exchange.lim.max_depth = c->exchange_xml_max_depth;
+	xj_exchange.lim.text_max = (size_t)c->exchange_xml_text_max;
+	if (c->exchange_org_code[0] == '\0')
+		return 0;	/* not configured: the route says so */
+	if (c->exchange_signing_key_file[0] == '\0' || c->exchange_peer_keys_file[0] == '\0') {
+		snprintf(err, errlen, "[exchange] org_code is set: signing_key_file and peer_keys_file are required");
+		return -1;
+	}
+	if (xj_xkeys_load(c->exchange_signing_key_file, c->exchange_signing_key_id,
+	    c->exchange_org_code, c->exchange_peer_keys_file, &xj_exchange.keys, err,
+	    errlen) != 0)
+		return -1;
+	if (xj_xmlin_init(c->xsd_dir, e, sizeof(e)) != 0) {
+		snprintf(err, errlen, "[paths] xsd_dir: %s", e);
+		xj_xkeys_free(&xj_exchange.keys);
+		return -1;
+	}
+	xj_exchange.ready = 1;
+	return 0;
+}
+
+void
+xj_exchange_fini(void)
+{
+	if (xj_exchange.ready)
+		xj_xmlin_fini();
+	xj_xkeys_free(&xj_exchange.keys);
+	xj_exchange.ready = 0;
+}
+
+int
+xj_exchange_verify(struct xj_req *r)
+{
+	const char *h = xj_req_param(r, "HTTP_XUEJI_SIGNATURE");
+	char keyid[XJ_XKEYID_MAX + 1];
+	unsigned char sig[XJ_XSIG_MAX];
+	const struct xj_xkey *k;
+	enum xj_xalg alg;
+	size_t siglen;
+
+	if (!xj_exchange.ready)
+		return XJ_E_X_UNAVAILABLE;
+	if (h == NULL || xj_xsig_parse(h, strlen(h), keyid, &alg, sig, &siglen) != 0) {
+		xj_log(XJ_LOG_WARN, "exchange_refused", "%s", "reason", "signature_missing");
+		return XJ_E_X_SIG_MISSING;
+	}
+	k = xj_xkeys_peer(&xj_exchange.keys, keyid);
+	if (!xj_xverify(k, alg, r->body.p, r->body.len, sig, siglen)) {
+		/* the key id is ours to log: the peers' list names it */
+		xj_log(XJ_LOG_WARN, "exchange_refused", "%s%s", "reason", "signature_invalid",
+		    "key_id", k ? k->id : "unknown");
+		return XJ_E_X_SIG_INVALID;
+	}
+	r->actor_type = XJ_ACTOR_MINISTRY;
+	r->actor_role = k->id;	/* long-lived: the key ring's */
+	return XJ_OK;
+}
+
+int
+xj_exchange_refuse(struct xj_req *r, int role, int err)
+{
+	struct xj_xreceipt rc;
+
+	if (role != XJ_ROLE_EXCHANGE || !xj_exchange.ready)
+		return 0;
+	/* the dispatcher's generic refusals in the exchange's words */
+	if (err == XJ_E_BODY_TOO_LARGE)
+		err = XJ_E_X_TOO_LARGE;
+	memset(&rc, 0, sizeof(rc));
+	rc.err = err;
+	if (xj_xreceipt_build(r, &rc, NULL, NULL, NULL) != XJ_OK)
+		return 0;
+	r->err = err;
+	xj_xreceipt_send(r, rc.xml, rc.len, xj_xreceipt_http(&rc));
+	return 1;
+}
