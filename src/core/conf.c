@@ -19,6 +19,9 @@
 #ifndef XJ_CALENDAR_DIR
 #define XJ_CALENDAR_DIR "/usr/local/share/xueji/calendar"
 #endif
+#ifndef XJ_XSD_DIR
+#define XJ_XSD_DIR "/usr/local/share/xueji/xml/v1"
+#endif
 
 #define S(f)	XJ_CT_STR, offsetof(struct xj_conf, f), sizeof(((struct xj_conf *)0)->f), 0, 0
 #define I(f, lo, hi)	XJ_CT_INT, offsetof(struct xj_conf, f), 0, lo, hi

@@ -60,8 +60,9 @@ is_xml(struct xj_str ct)
 static int
 audit(struct xj_db *db, struct inbound *in)
 {
-	struct xj_actor who = { XJ_ACTOR_MINISTRY, 0, in->r->actor_role, 0, in->r->id,
-	    in->r->client_addr };
+	/* the key id (up to 64 characters) is in the entry's after-digest,
+	 * not in actor_role (a role name, VARCHAR(16)) */
+	struct xj_actor who = { XJ_ACTOR_MINISTRY, 0, NULL, 0, in->r->id, in->r->client_addr };
 	struct xj_audit au = { "exchange.inbound", "exchange_message", XJ_STR_NULL, XJ_STR_NULL,
 	    XJ_STR_NULL };
 	char after[256];
