@@ -34,6 +34,14 @@ xj_exchange_init(const struct xj_conf *c, char *err, size_t errlen)
 	xj_exchange.lim.text_max = (size_t)c->exchange_xml_text_max;
 	if (c->exchange_org_code[0] == '\0')
 		return 0;	/* not configured: the route says so */
+	/* the body is read whole into the request's arena: a limit the
+	 * worker cannot honour would refuse every large message at run time */
+	if (c->body_limit < c->exchange_message_limit ||
+	    c->arena_size < c->exchange_message_limit + (1L << 20)) {
+		snprintf(err, errlen, "[exchange] message_limit %ld needs [server] body_limit >= it and arena_size >= it + 1 MiB (now %ld, %ld)",
+		    c->exchange_message_limit, c->body_limit, c->arena_size);
+		return -1;
+	}
 	if (c->exchange_signing_key_file[0] == '\0' || c->exchange_peer_keys_file[0] == '\0') {
 		snprintf(err, errlen, "[exchange] org_code is set: signing_key_file and peer_keys_file are required");
 		return -1;

@@ -362,6 +362,24 @@ def parallel_once(s):
          "one inbox row, one ack, one audit entry")
 
 
+@test("a worker whose body or arena limit is below [exchange] message_limit refuses to start; one with an unreadable peer key too")
+def limits_at_start(s):
+    xuejid = os.path.join(BUILDDIR, "xuejid")
+
+    def check(**env):
+        e = dict(os.environ, XUEJI_SERVER_PORTAL="exchange", **env)
+        return subprocess.run([xuejid, "-c", s.stack.conf_file, "--check-config"], env=e,
+                              capture_output=True, text=True)
+    r = check()
+    s.eq(r.returncode, 0, "the test configuration passes: %s" % r.stderr[-300:])
+    r = check(XUEJI_SERVER_BODY_LIMIT="65536")
+    s.ok(r.returncode != 0 and "message_limit" in r.stderr, "body_limit: %s" % r.stderr[-300:])
+    r = check(XUEJI_SERVER_ARENA_SIZE="4194304")
+    s.ok(r.returncode != 0 and "arena_size" in r.stderr, "arena_size: %s" % r.stderr[-300:])
+    r = check(XUEJI_EXCHANGE_PEER_KEYS_FILE=os.path.join(KEYDIR, "own.key"))
+    s.ok(r.returncode != 0 and "peer" in r.stderr, "peers: %s" % r.stderr[-300:])
+
+
 if __name__ == "__main__":
     try:
         run(conf=CONF, allow_log=())
