@@ -4,7 +4,9 @@
  * exchange.h). */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/conf.h"
 #include "core/err.h"
@@ -68,6 +70,41 @@ xj_exchange_fini(void)
 	xj_exchange.ready = 0;
 }
 
+/* Refused signatures come from anyone who reaches the port: at most
+ * LOG_BURST lines a second per process, the rest counted (as the PSB's,
+ * auth.c). The key id is logged only when it is one of our list's. */
+#define LOG_BURST	5
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+static time_t log_sec;
+static unsigned log_n, log_dropped;
+
+static void
+sig_refused(const struct xj_req *r, const char *reason, const char *key_id)
+{
+	time_t now = time(NULL);
+	unsigned dropped = 0;
+	int say;
+
+	pthread_mutex_lock(&log_mu);
+	if (now != log_sec) {
+		log_sec = now;
+		log_n = 0;
+	}
+	if ((say = log_n < LOG_BURST) != 0) {
+		log_n++;
+		dropped = log_dropped;
+		log_dropped = 0;
+	} else
+		log_dropped++;
+	pthread_mutex_unlock(&log_mu);
+	if (!say)
+		return;
+	if (dropped)
+		xj_log(XJ_LOG_WARN, "exchange_refused_unlogged", "%u", "count", dropped);
+	xj_log(XJ_LOG_WARN, "exchange_refused", "%s%s%s", "reason", reason, "client",
+	    r->client_addr ? r->client_addr : "", "key_id", key_id);
+}
+
 int
 xj_exchange_verify(struct xj_req *r)
 {
@@ -81,14 +118,12 @@ xj_exchange_verify(struct xj_req *r)
 	if (!xj_exchange.ready)
 		return XJ_E_X_UNAVAILABLE;
 	if (h == NULL || xj_xsig_parse(h, strlen(h), keyid, &alg, sig, &siglen) != 0) {
-		xj_log(XJ_LOG_WARN, "exchange_refused", "%s", "reason", "signature_missing");
+		sig_refused(r, "signature_missing", "-");
 		return XJ_E_X_SIG_MISSING;
 	}
 	k = xj_xkeys_peer(&xj_exchange.keys, keyid);
 	if (!xj_xverify(k, alg, r->body.p, r->body.len, sig, siglen)) {
-		/* the key id is ours to log: the peers' list names it */
-		xj_log(XJ_LOG_WARN, "exchange_refused", "%s%s", "reason", "signature_invalid",
-		    "key_id", k ? k->id : "unknown");
+		sig_refused(r, "signature_invalid", k ? k->id : "unknown");
 		return XJ_E_X_SIG_INVALID;
 	}
 	r->actor_type = XJ_ACTOR_MINISTRY;
