@@ -362,6 +362,55 @@ def parallel_once(s):
          "one inbox row, one ack, one audit entry")
 
 
+@test("a worker SIGKILLed while applying a message loses and doubles nothing: the resend applies it once")
+def killed_mid_apply(s):
+    import signal
+    from stack import which
+    mid = outbox(s, "StudentBatch")
+    data, rid = message("Receipt", receipt_payload("accepted"), corr=mid)
+    before = counts(s)
+    # a row lock held from a second session stops the message's
+    # transaction at the outbox row, after its inbox check
+    blocker = subprocess.Popen(
+        [which("mariadb"), "--no-defaults", "-S", s.stack.db_socket, "-uroot", "-N", "-B",
+         "--unbuffered", "xueji"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    answers = []
+    sender = threading.Thread(target=lambda: answers.append(s.http(
+        "POST", PATH, raw=data, headers={"Content-Type": "application/xml",
+                                         "Xueji-Signature": sign(data)}, timeout=60)[0]))
+    try:
+        blocker.stdin.write("BEGIN; SELECT id FROM exchange_outbox WHERE message_id = '%s'"
+                            " FOR UPDATE;\n" % mid)
+        blocker.stdin.flush()
+        blocker.stdout.readline()
+        sender.start()
+        s.wait_until(lambda: s.sql("SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                                   " WHERE trx_state = 'LOCK WAIT'") == [["1"]],
+                     what="the message's transaction waits on the outbox row")
+        for p in s.stack.worker_procs:
+            p.send_signal(signal.SIGKILL)
+        for p in s.stack.worker_procs:
+            p.wait(10)
+    finally:
+        blocker.stdin.write("ROLLBACK;\n")
+        blocker.stdin.close()
+        blocker.wait(10)
+        sender.join(60)
+        s.stack.start_workers()
+    s.ok(answers and answers[0] >= 500, "the sender saw no answer of ours: %r" % answers)
+    s.wait_until(lambda: s.sql("SELECT COUNT(*) FROM information_schema.INNODB_TRX") == [["0"]],
+                 what="the killed session rolled back")
+    s.eq(counts(s), before, "nothing of the killed delivery committed")
+    st, rc, _, _ = post(s, data)
+    s.eq((st, rc["status"]), (200, "accepted"), "the resend applies")
+    st, _, _, _ = post(s, data)
+    s.eq(st, 200, "and a second resend replays")
+    after = counts(s)
+    s.eq((after[0] - before[0], after[1] - before[1], after[3] - before[3]), (1, 1, 1),
+         "exactly once: one inbox row, one ack, one audit entry")
+
+
 @test("a worker whose body or arena limit is below [exchange] message_limit refuses to start; one with an unreadable peer key too")
 def limits_at_start(s):
     xuejid = os.path.join(BUILDDIR, "xuejid")
