@@ -302,6 +302,16 @@ xj_xmlin_read(const char *buf, size_t len, const struct xj_xml_limits *lim, int 
 		rc = XJ_E_X_VERSION;
 		goto out;
 	}
+	/* a major version other than ours in our namespace is a version
+	 * error too, not a schema one (the XSD would say only "pattern") */
+	{
+		char v[16];
+		if (xj_xml_attr(root, "schemaVersion", v, sizeof(v)) == 0 &&
+		    strncmp(v, "1.", 2) != 0) {
+			rc = XJ_E_X_VERSION;
+			goto out;
+		}
+	}
 	if (validate) {
 		xmlSchemaValidCtxtPtr vc;
 		struct xj_xml_where scratch;

@@ -119,6 +119,10 @@ main(void)
 	is_int(rd("<Message xmlns=\"urn:xueji:exchange:2\" schemaVersion=\"2.0\"/>"),
 	    XJ_E_X_VERSION, "another namespace is another version");
 	is_int(rd("<Message schemaVersion=\"1.0\"/>"), XJ_E_X_VERSION, "no namespace: unknown version");
+	is_int(rd("<Message xmlns=\"urn:xueji:exchange:1\" schemaVersion=\"2.0\"/>"), XJ_E_X_VERSION,
+	    "schemaVersion 2.x in our namespace: unknown version");
+	is_int(rd("<Message xmlns=\"urn:xueji:exchange:1\" schemaVersion=\"1.7\"/>"), XJ_E_X_SCHEMA,
+	    "a minor version of ours goes on to the XSD");
 	rc = xj_xmlin_read(HEAD "<Status>maybe</Status>" TAIL, strlen(HEAD "<Status>maybe</Status>" TAIL),
 	    &lim, 1, &m, &w);
 	is_int(rc, XJ_E_X_SCHEMA, "a value outside the enumeration is a schema violation");
