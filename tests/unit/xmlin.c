@@ -5,6 +5,7 @@
  * namespace is another version; schema and type mismatches. */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,26 @@ main(void)
 	xj_xmlin_free(&m);
 	free(buf);
 
+	/* every example of docs/xml/examples reads: one of each payload */
+	{
+		DIR *d = opendir(XJ_SRCDIR "/docs/xml/examples");
+		struct dirent *e;
+		int n = 0;
+		while (d != NULL && (e = readdir(d)) != NULL) {
+			if (strstr(e->d_name, ".xml") == NULL)
+				continue;
+			snprintf(path, sizeof(path), "%s/docs/xml/examples/%s", XJ_SRCDIR, e->d_name);
+			buf = slurp(path, &len);
+			rc = buf ? xj_xmlin_read(buf, len, &lim, 1, &m, &w) : -1;
+			is_int(rc, XJ_OK, e->d_name);
+			xj_xmlin_free(&m);
+			free(buf);
+			n++;
+		}
+		if (d != NULL)
+			closedir(d);
+		ok(n >= 7, "the examples cover the seven payloads (%d files)", n);
+	}
 	is_int(rd(HEAD "<Status>accepted</Status>" TAIL), XJ_OK, "a minimal receipt validates");
 	is_int(rd("<Message"), XJ_E_X_MALFORMED, "truncated XML is malformed");
 	is_int(rd(HEAD "<Status>accepted</Status></Receipt></Body>"), XJ_E_X_MALFORMED,
