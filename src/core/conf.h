@@ -120,6 +120,7 @@ struct xj_conf {
 	long	exchange_message_limit;
 	int	exchange_xml_max_depth;
 	long	exchange_xml_text_max;
+	long	exchange_xml_max_nodes;
 
 	/* loaded from the secret files, not from the INI */
 	char	db_password[128];

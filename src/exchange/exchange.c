@@ -34,6 +34,7 @@ xj_exchange_init(const struct xj_conf *c, char *err, size_t errlen)
 	xj_exchange.conf = c;
 	xj_exchange.lim.max_depth = c->exchange_xml_max_depth;
 	xj_exchange.lim.text_max = (size_t)c->exchange_xml_text_max;
+	xj_exchange.lim.max_nodes = (size_t)c->exchange_xml_max_nodes;
 	if (c->exchange_org_code[0] == '\0')
 		return 0;	/* not configured: the route says so */
 	/* the body is read whole into the request's arena: a limit the

@@ -24,6 +24,7 @@ struct pstate {
 	const struct xj_xml_limits	*lim;
 	int				 depth;
 	size_t				 run;		/* bytes of the current text run */
+	size_t				 nodes;		/* elements and text runs so far */
 	int				 refused;	/* XJ_E_X_DOCTYPE / XJ_E_X_LIMIT */
 	struct xj_xml_where		*where;
 };
@@ -73,7 +74,7 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 	struct pstate *ps = ctxt->_private;
 
 	ps->run = 0;
-	if (++ps->depth > ps->lim->max_depth) {
+	if (++ps->depth > ps->lim->max_depth || ++ps->nodes > ps->lim->max_nodes) {
 		stop(ctxt, XJ_E_X_LIMIT);
 		return;
 	}
@@ -97,7 +98,8 @@ on_chars(void *ctx, const xmlChar *ch, int len)
 	xmlParserCtxtPtr ctxt = ctx;
 	struct pstate *ps = ctxt->_private;
 
-	if ((ps->run += (size_t)len) > ps->lim->text_max) {
+	if ((ps->run == 0 && ++ps->nodes > ps->lim->max_nodes) ||
+	    (ps->run += (size_t)len) > ps->lim->text_max) {
 		stop(ctxt, XJ_E_X_LIMIT);
 		return;
 	}
@@ -256,11 +258,85 @@ read_header(struct xj_xmsg *m)
 	return XJ_OK;
 }
 
+/* Skip from p to just past the end marker, or to the end. */
+static size_t
+skip_to(const char *buf, size_t len, size_t p, const char *end)
+{
+	const char *e = memmem(buf + p, len - p, end, strlen(end));
+
+	return e ? (size_t)(e - buf) + strlen(end) : len;
+}
+
+/* The most '=' outside quotes in one tag (start or end tag), on the raw
+ * bytes: comments, CDATA and processing instructions are skipped. O(n);
+ * what is not XML is left to the parser, this only bounds it. */
+static int
+too_many_attrs(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *lt = memchr(buf + i, '<', len - i);
+		int eq = 0;
+		char q = 0;
+
+		if (lt == NULL)
+			break;
+		i = (size_t)(lt - buf);
+		if (len - i >= 4 && memcmp(lt, "<!--", 4) == 0) {
+			i = skip_to(buf, len, i + 4, "-->");
+			continue;
+		}
+		if (len - i >= 9 && memcmp(lt, "<![CDATA[", 9) == 0) {
+			i = skip_to(buf, len, i + 9, "]]>");
+			continue;
+		}
+		if (len - i >= 2 && lt[1] == '?') {
+			i = skip_to(buf, len, i + 2, "?>");
+			continue;
+		}
+		for (i++; i < len; i++) {
+			char c = buf[i];
+			if (q) {
+				if (c == q)
+					q = 0;
+			} else if (c == '"' || c == '\'')
+				q = c;
+			else if (c == '=') {
+				if (++eq > XJ_XML_MAX_ATTRS)
+					return 1;
+			} else if (c == '>')
+				break;
+		}
+	}
+	return 0;
+}
+
+/* The body can only be read as UTF-8: an optional UTF-8 byte-order mark,
+ * then '<' or white space first (so libxml2's detection from the first
+ * four bytes finds UTF-8 or nothing, never UTF-16, UCS-4 or EBCDIC), and
+ * no NUL byte anywhere (none is allowed in XML). The declaration's
+ * encoding is ignored (XML_PARSE_IGNORE_ENC). */
+static int
+utf8_only(const char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+
+	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+		p += 3;
+		len -= 3;
+	}
+	if (len == 0 || !(p[0] == '<' || p[0] == ' ' || p[0] == '\t' || p[0] == '\n' ||
+	    p[0] == '\r'))
+		return 0;
+	return memchr(p, '\0', len) == NULL;
+}
+
 int
 xj_xmlin_read(const char *buf, size_t len, const struct xj_xml_limits *lim, int validate,
     struct xj_xmsg *m, struct xj_xml_where *where)
 {
-	struct pstate ps = { lim, 0, 0, 0, where };
+	struct pstate ps = { lim, 0, 0, 0, 0, where };
 	xmlParserCtxtPtr ctxt;
 	xmlNodePtr root;
 	int rc;
@@ -270,6 +346,10 @@ xj_xmlin_read(const char *buf, size_t len, const struct xj_xml_limits *lim, int 
 		memset(where, 0, sizeof(*where));
 	if (len > (size_t)0x7fffffff)
 		return XJ_E_X_TOO_LARGE;
+	if (!utf8_only(buf, len))
+		return XJ_E_X_MALFORMED;
+	if (too_many_attrs(buf, len))
+		return XJ_E_X_LIMIT;
 	/* per thread: worker threads may predate xj_xmlin_init's defaults */
 	xmlSetGenericErrorFunc(NULL, quiet_generic);
 	xmlSetStructuredErrorFunc(NULL, quiet_structured);
@@ -285,9 +365,14 @@ xj_xmlin_read(const char *buf, size_t len, const struct xj_xml_limits *lim, int 
 	ctxt->sax->ignorableWhitespace = on_chars;
 	ctxt->sax->serror = on_error;
 	/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE.
-	 * NOCDATA: CDATA sections arrive as characters, counted above. */
+	 * NOCDATA: CDATA sections arrive as characters, counted above.
+	 * UTF-8 forced (and utf8_only() checked the first bytes), the
+	 * declaration's encoding ignored. libxml2 2.9 copies the buffer
+	 * here; reading it in place (xmlParserInputBufferCreateStatic)
+	 * truncates inputs longer than its first chunk in 2.9.14. */
 	m->doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, "UTF-8",
-	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	    XML_PARSE_IGNORE_ENC);
 	if (ps.refused)
 		rc = ps.refused;
 	else if (m->doc == NULL || !ctxt->wellFormed)

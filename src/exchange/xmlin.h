@@ -8,9 +8,13 @@
  *     ever be processed; XML_PARSE_NOENT and XML_PARSE_DTDLOAD are never
  *     set, XML_PARSE_NONET always is;
  *   - the document's encoding forced to UTF-8;
- *   - a depth limit (elements open at once) and a limit on one run of
- *     character data, both checked while parsing, so a 100k-deep nesting
- *     or a huge text node stops at the limit instead of being built;
+ *   - at most XJ_XML_MAX_ATTRS attributes in a tag, counted on the raw
+ *     bytes first (libxml2 2.9's duplicate check is quadratic);
+ *   - a depth limit (elements open at once), a limit on one run of
+ *     character data and on the number of nodes, checked while parsing,
+ *     so a 100k-deep nesting, a huge text node or millions of empty
+ *     elements stop at the limit instead of being built (the tree of
+ *     xml_max_nodes nodes is what bounds the memory of one message);
  *   - then the root checked (Message in urn:xueji:exchange:1, else
  *     another version) and the document validated against the XSD,
  *     loaded once at start and shared read-only by every thread (each
@@ -34,7 +38,14 @@
 struct xj_xml_limits {
 	int	 max_depth;	/* [exchange] xml_max_depth */
 	size_t	 text_max;	/* [exchange] xml_text_max: bytes of one text run */
+	size_t	 max_nodes;	/* [exchange] xml_max_nodes: elements + text runs */
 };
+
+/* Attributes (and namespace declarations) of one tag at most: libxml2
+ * 2.9 checks an element's attributes for duplicates pairwise, so 50,000
+ * of them cost it half a minute of CPU; the XSD needs 3. Counted on the
+ * raw bytes before the parser runs. */
+#define XJ_XML_MAX_ATTRS	32
 
 /* Where a refusal happened, for the receipt (no input values). */
 struct xj_xml_where {

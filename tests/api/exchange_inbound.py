@@ -200,6 +200,10 @@ def bad_inputs(s, listener_port):
         ("billion laughs", BILLION_LAUGHS, {}, 400, "xml_doctype_refused"),
         ("100k-deep nesting", deep, {}, 400, "xml_limit_exceeded"),
         ("an 8 MiB text node", big, {}, 400, "xml_limit_exceeded"),
+        ("8 MiB of empty elements", b'<Message xmlns="urn:xueji:exchange:1">' + b"<R/>" * (2 << 20)
+         + b"</Message>", {}, 400, "xml_limit_exceeded"),
+        ("100,000 attributes", b'<Message xmlns="urn:xueji:exchange:1"'
+         + b"".join(b' a%d=""' % i for i in range(100000)) + b"/>", {}, 400, "xml_limit_exceeded"),
         ("a schema violation", message("Receipt", receipt_payload("maybe"))[0], {}, 422,
          "schema_violation"),
         ("an unknown version", message("Receipt", receipt_payload(), ns="urn:xueji:exchange:2")[0], {},

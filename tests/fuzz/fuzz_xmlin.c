@@ -38,7 +38,7 @@ init(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct xj_xml_limits lim = { 32, 4096 };
+	static const struct xj_xml_limits lim = { 32, 4096, 20000 };
 	struct xj_xml_where w;
 	struct xj_xmsg m;
 	char *buf;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 #include "exchange/xmlin.h"
 #include "tap.h"
 
-static const struct xj_xml_limits lim = { 32, 65536 };
+static const struct xj_xml_limits lim = { 32, 65536, 200000 };
 
 static char *
 slurp(const char *path, size_t *len)
@@ -137,6 +138,37 @@ main(void)
 		is_int(rd(d), XJ_E_X_LIMIT, "CDATA counts as text");
 		free(d);
 	}
+	/* 8 MiB of empty elements: 2 million nodes would be a 270 MB tree */
+	{
+		size_t n = 8u << 20;
+		char *d = malloc(n + 64);
+		struct rusage ru0, ru1;
+		size_t k = (size_t)sprintf(d, "<Message xmlns=\"urn:xueji:exchange:1\">");
+		while (k + 4 < n)
+			k += (size_t)sprintf(d + k, "<R/>");
+		d[k] = '\0';
+		getrusage(RUSAGE_SELF, &ru0);
+		is_int(rd(d), XJ_E_X_LIMIT, "8 MiB of empty elements stop at the node limit");
+		getrusage(RUSAGE_SELF, &ru1);
+		diag("peak RSS %ld kB -> %ld kB", ru0.ru_maxrss, ru1.ru_maxrss);
+		ok(ru1.ru_maxrss - ru0.ru_maxrss < 48 * 1024, "the tree stayed under 48 MB (%ld kB more)",
+		    ru1.ru_maxrss - ru0.ru_maxrss);
+		free(d);
+	}
+	/* 100,000 attributes: libxml2 2.9 would check them pairwise */
+	{
+		size_t n = 100000, k = 0;
+		char *d = malloc(n * 16 + 64);
+		k += (size_t)sprintf(d, "<Message xmlns=\"urn:xueji:exchange:1\"");
+		for (size_t i = 0; i < n; i++)
+			k += (size_t)sprintf(d + k, " a%zu=\"\"", i);
+		strcpy(d + k, "/>");
+		is_int(rd(d), XJ_E_X_LIMIT, "100,000 attributes are refused before the parser runs");
+		free(d);
+	}
+	is_int(rd("<Message xmlns=\"urn:xueji:exchange:1\" a=\"x=y>z\" b='=' schemaVersion=\"1.0\">"
+	    "<!-- = = = = = = = = = = = = = = = = = = = = = = = = = = = = = = = = = = = = -->"
+	    "</Message>"), XJ_E_X_SCHEMA, "quoted and commented '=' are not attributes");
 	is_int(rd("<Message xmlns=\"urn:xueji:exchange:2\" schemaVersion=\"2.0\"/>"),
 	    XJ_E_X_VERSION, "another namespace is another version");
 	is_int(rd("<Message schemaVersion=\"1.0\"/>"), XJ_E_X_VERSION, "no namespace: unknown version");
@@ -159,6 +191,17 @@ main(void)
 		/* not UTF-8: a Latin-1 byte */
 		static const char lat[] = HEAD "<Status>accept\xe9</Status>" TAIL;
 		is_int(rd(lat), XJ_E_X_MALFORMED, "bytes that are not UTF-8 are malformed");
+		static const char decl[] = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+		    HEAD "<Status>accept\xe9</Status>" TAIL;
+		is_int(rd(decl), XJ_E_X_MALFORMED, "a declared other encoding is ignored: still not UTF-8");
+		static const char bom[] = "\xef\xbb\xbf" HEAD "<Status>accepted</Status>" TAIL;
+		is_int(rd(bom), XJ_OK, "a UTF-8 byte-order mark is fine");
+		static const char u16[] = "\xff\xfe<\0M\0";
+		is_int(xj_xmlin_read(u16, sizeof(u16) - 1, &lim, 1, &m, &w), XJ_E_X_MALFORMED,
+		    "UTF-16 is refused before the parser could switch to it");
+		xj_xmlin_free(&m);
+		static const char ebc[] = "\x4c\x6f\xa7\x94";
+		is_int(rd(ebc), XJ_E_X_MALFORMED, "EBCDIC is refused too");
 	}
 	xj_xmlin_fini();
 	return done_testing();
