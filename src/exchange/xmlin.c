@@ -106,6 +106,35 @@ on_chars(void *ctx, const xmlChar *ch, int len)
 	xmlSAX2Characters(ctx, ch, len);
 }
 
+/* comments and processing instructions are nodes of the tree too: a
+ * million empty comments would be a tree as large as a million elements */
+static int
+count_node(xmlParserCtxtPtr ctxt)
+{
+	struct pstate *ps = ctxt->_private;
+
+	ps->run = 0;
+	if (++ps->nodes > ps->lim->max_nodes) {
+		stop(ctxt, XJ_E_X_LIMIT);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+on_comment(void *ctx, const xmlChar *value)
+{
+	if (count_node(ctx))
+		xmlSAX2Comment(ctx, value);
+}
+
+static void
+on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	if (count_node(ctx))
+		xmlSAX2ProcessingInstruction(ctx, target, data);
+}
+
 /* libxml2's errors are counted, never printed (they may quote input) */
 static void
 on_error(void *ctx, xmlErrorPtr e)
@@ -363,6 +392,8 @@ xj_xmlin_read(const char *buf, size_t len, const struct xj_xml_limits *lim, int 
 	ctxt->sax->endElementNs = on_end;
 	ctxt->sax->characters = on_chars;
 	ctxt->sax->ignorableWhitespace = on_chars;
+	ctxt->sax->comment = on_comment;
+	ctxt->sax->processingInstruction = on_pi;
 	ctxt->sax->serror = on_error;
 	/* NONET; never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE.
 	 * NOCDATA: CDATA sections arrive as characters, counted above.

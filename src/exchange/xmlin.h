@@ -38,7 +38,8 @@
 struct xj_xml_limits {
 	int	 max_depth;	/* [exchange] xml_max_depth */
 	size_t	 text_max;	/* [exchange] xml_text_max: bytes of one text run */
-	size_t	 max_nodes;	/* [exchange] xml_max_nodes: elements + text runs */
+	size_t	 max_nodes;	/* [exchange] xml_max_nodes: elements, text runs,
+				 * comments and processing instructions */
 };
 
 /* Attributes (and namespace declarations) of one tag at most: libxml2

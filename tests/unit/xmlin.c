@@ -155,6 +155,23 @@ main(void)
 		    ru1.ru_maxrss - ru0.ru_maxrss);
 		free(d);
 	}
+	/* a million empty comments, then processing instructions: nodes too */
+	{
+		static const char *const kinds[] = { "<!---->", "<?p?>" };
+		for (int i = 0; i < 2; i++) {
+			size_t n = 8u << 20, k = 0, l = strlen(kinds[i]);
+			char *d = malloc(n + 64);
+			k = (size_t)sprintf(d, "<Message xmlns=\"urn:xueji:exchange:1\">");
+			while (k + l < n) {
+				memcpy(d + k, kinds[i], l);
+				k += l;
+			}
+			d[k] = '\0';
+			is_int(rd(d), XJ_E_X_LIMIT, i ? "8 MiB of processing instructions stop at the node limit" :
+			    "8 MiB of empty comments stop at the node limit");
+			free(d);
+		}
+	}
 	/* 100,000 attributes: libxml2 2.9 would check them pairwise */
 	{
 		size_t n = 100000, k = 0;
