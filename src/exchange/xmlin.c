@@ -78,6 +78,13 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 		stop(ctxt, XJ_E_X_LIMIT);
 		return;
 	}
+	/* an attribute's value is text too: (localname, prefix, URI,
+	 * value, end) per attribute */
+	for (int i = 0; i < nattr; i++)
+		if ((size_t)(attrs[i * 5 + 4] - attrs[i * 5 + 3]) > ps->lim->text_max) {
+			stop(ctxt, XJ_E_X_LIMIT);
+			return;
+		}
 	xmlSAX2StartElementNs(ctx, local, prefix, uri, nns, nss, nattr, ndef, attrs);
 }
 

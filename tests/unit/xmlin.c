@@ -133,6 +133,15 @@ main(void)
 		memset(d + k, 'a', n);
 		strcpy(d + k + n, "</Status>" TAIL);
 		is_int(rd(d), XJ_E_X_LIMIT, "an 8 MiB text node stops at the text limit");
+		{
+			/* the same 8 MiB as an attribute's value */
+			char *a = malloc(n + 512);
+			int ka = sprintf(a, "<Message xmlns=\"urn:xueji:exchange:1\" schemaVersion=\"");
+			memset(a + ka, '1', n);
+			strcpy(a + ka + n, "\"/>");
+			is_int(rd(a), XJ_E_X_LIMIT, "an 8 MiB attribute value stops at the text limit");
+			free(a);
+		}
 		memcpy(d + k, "<![CDATA[", 9);
 		memcpy(d + k + n - 3, "]]>", 3);
 		is_int(rd(d), XJ_E_X_LIMIT, "CDATA counts as text");
