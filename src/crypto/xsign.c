@@ -244,8 +244,11 @@ xj_xkeys_parse_peers(const char *text, const char *dir, struct xj_xkeys *ks, cha
 			snprintf(err, errlen, "peer keys line %d: key id %s listed twice", lineno, id);
 			return -1;
 		}
-		snprintf(path, sizeof(path), "%s%s%s", file[0] == '/' || !dir ? "" : dir,
-		    file[0] == '/' || !dir ? "" : "/", file);
+		if (file[0] == '/' || dir == NULL)
+			snprintf(path, sizeof(path), "%s", file);
+		else
+			snprintf(path, sizeof(path), "%s%s%s", dir,
+			    dir[strlen(dir) - 1] == '/' ? "" : "/", file);
 		if (read_public(path, pem, sizeof(pem), err, errlen) != 0)
 			return -1;
 		if (xj_xkey_from_pem(pem, strlen(pem), 0, id, org, &ks->peer[ks->npeers], e,
@@ -282,8 +285,14 @@ xj_xkeys_load(const char *own_file, const char *own_id, const char *own_org,
 			snprintf(err, errlen, "[exchange] peer_keys_file: %s", text ? e : "out of memory");
 			goto out;
 		}
-		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - peers_file) : 1,
-		    slash ? peers_file : ".");
+		/* relative names resolve against the list's directory
+		 * ("/peers": "/", "peers": ".") */
+		if (slash == NULL)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == peers_file)
+			snprintf(dir, sizeof(dir), "/");
+		else
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - peers_file), peers_file);
 		if (xj_xkeys_parse_peers(text, dir, ks, e, sizeof(e)) != 0) {
 			snprintf(err, errlen, "[exchange] peer_keys_file %s: %s", peers_file, e);
 			goto out;
