@@ -72,6 +72,8 @@ const struct xj_keys *xj_ctl_job_keys(struct xj_ctl *, int recheck);
 int	xj_ctl_audit(struct xj_ctl *, int, char **);
 int	xj_ctl_audit_seal_batch(struct xj_ctl *, long *done);
 int	xj_ctl_audit_keygen(const char *dir);
+/* exchangekeygen.c: `exchange-keygen` (issue 13: the ministry exchange's key pair) */
+int	xj_ctl_exchange_keygen(struct xj_ctl *, int, char **);
 /* verifydoc.c: `verify-document` (certificates of student status), and
  * keygen's document key pair doc_sign.key / doc_verify.pem */
 int	xj_ctl_verify_document(struct xj_ctl *, int, char **);

@@ -1292,7 +1292,24 @@
 	  "SELECT a.id, a.login, a.display_name, a.role, a.status, a.must_change_pw, a.totp_enabled," \
 	  " o.kind, o.code, o.name, DATE_FORMAT(a.created_at, '%Y-%m-%d %H:%i:%s')" \
 	  " FROM staff_account a JOIN org o ON o.id = a.org_id" \
-	  " WHERE o.path LIKE ? AND a.id > ? ORDER BY a.id LIMIT ?")
+	  " WHERE o.path LIKE ? AND a.id > ? ORDER BY a.id LIMIT ?") \
+	/* issue 13: the ministry exchange (store/exchange.c, sql/0027) */ \
+	X(XINBOX_GET,        0, \
+	  "SELECT id, body_sha256, receipt FROM exchange_inbox WHERE sender = ? AND message_id = ?") \
+	/* a duplicate (sender, message_id): another worker stored it first; \
+	 * the caller reads that row */ \
+	X(XINBOX_INSERT,     XJ_SQL_DUP_OK, \
+	  "INSERT INTO exchange_inbox (sender, message_id, message_type, correlation_id," \
+	  " body_sha256, key_id, status, receipt, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(XOUTBOX_FIND,      0, \
+	  "SELECT id, message_type, receiver, acked_at IS NOT NULL FROM exchange_outbox" \
+	  " WHERE message_id = ? FOR UPDATE") \
+	X(XOUTBOX_ACK,       0, \
+	  "UPDATE exchange_outbox SET acked_at = UTC_TIMESTAMP(6), ack_status = ?, ack_message_id = ?" \
+	  " WHERE id = ? AND acked_at IS NULL") \
+	X(XOUTBOX_RECORD,    0, \
+	  "SELECT student_id, answered_message_id IS NOT NULL FROM exchange_outbox_record" \
+	  " WHERE outbox_id = ? AND ref = ? FOR UPDATE")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,
