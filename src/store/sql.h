@@ -1154,7 +1154,7 @@
 	  " DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct, s.student_no, s.status" \
 	  " FROM problem_member m JOIN student s ON s.id = m.student_id" \
 	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?") \
-	/* ---- issue 12 item 3: evidence files (sql/0030, store/evidence.c) -- */ \
+	/* ---- issue 12 item 3: evidence files (sql/0028, store/evidence.c) -- */ \
 	X(EVID_STUDENT_LOCK, 0, "SELECT id FROM student WHERE id = ? FOR UPDATE") \
 	X(EVID_USAGE,        0, \
 	  "SELECT COUNT(*), COALESCE(SUM(b.size), 0) FROM evidence_file f" \
