@@ -326,7 +326,7 @@ member_item(const struct xj_problem_member *m, void *arg)
 	/* another scope's pupil: which school, not who (R-ORG-3) */
 	if (mine) {
 		xj_gen_str(c->g, "name", m->name);
-		xj_gen_str(c->g, "student_no", m->student_no);
+		xj_school_gen_student_no(c->g, "student_no", m->student_no);
 		xj_gen_str(c->g, "status", m->status);
 	} else {
 		xj_gen_null(c->g, "name");
