@@ -1076,9 +1076,12 @@
 	  "SELECT s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct," \
 	  " s.child_bidx, s.person_bidx FROM student s WHERE s.id = ? FOR UPDATE") \
 	X(PROB_SET_PERSON,   0, "UPDATE student SET person_bidx = ? WHERE id = ?") \
-	/* the job problem-person-index: records written before 0024 */ \
+	/* the job problem-person-index: records written before 0024, with \
+	 * what the check at the door reads (the last column: live, i.e. \
+	 * one PROB_PEERS would find) */ \
 	X(PROB_PERSON_TODO,  0, \
-	  "SELECT id, name, sex, DATE_FORMAT(birth_date, '%Y-%m-%d') FROM student" \
+	  "SELECT id, name, sex, DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct," \
+	  " child_bidx, status NOT IN ('graduated', 'deleted') FROM student" \
 	  " WHERE person_bidx IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED") \
 	/* both keys in one round trip (an index merge of student_child and \
 	 * student_person): the second column says which -- a record with the \
