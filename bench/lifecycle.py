@@ -68,9 +68,13 @@ ap.add_argument("--cases", type=int, help="open workflow cases")
 ap.add_argument("--groups", type=int, help="problem groups")
 ap.add_argument("--lists", type=int, help="admission lists of 10 approved")
 ap.add_argument("--transfers", type=int, help="transfer cases started and approved")
-ap.add_argument("--clients", type=int, default=8, help="client threads for the transfers")
+ap.add_argument("--clients", type=int, default=16, help="client threads for the transfers")
 ap.add_argument("--samples", type=int, default=400, help="requests per latency figure")
 ap.add_argument("--buffer-pool", default="2G")
+ap.add_argument("--threads", type=int, default=16, help="xuejid threads per worker (2 workers)")
+ap.add_argument("--profile", action="store_true",
+                help="log every statement of the transfers (slow log, long_query_time 0) and print the costliest")
+ap.add_argument("--hold", type=int, default=0, help="seconds to keep the stack up after the report")
 ap.add_argument("--chunk", default="500", help="[yearend] chunk")
 ap.add_argument("--report")
 A = ap.parse_args()
@@ -129,6 +133,7 @@ class Client:
     the answers: the client's own CPU is part of what the machine does)."""
 
     def __init__(self, s, login, password="xueji-demo"):
+        self.s = s
         self.port = s.stack.port
         self.conn = None
         self.cookie = self.csrf = None
@@ -178,19 +183,66 @@ def account(s, like, tag):
     return login
 
 
+def db_status(s):
+    return {k: int(v) for k, v in s.sql("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit',"
+                                         " 'Innodb_data_fsyncs', 'Binlog_commits', 'Binlog_group_commits')")}
+
+
+def access_log(s):
+    return s.stack.path("log", "nginx-access.log")
+
+
+def log_mark(s):
+    try:
+        return os.path.getsize(access_log(s))
+    except OSError:
+        return 0
+
+
+def server_ms(s, mark, uri_part, method=None):
+    """nginx's upstream response times (the worker's time, without the
+    client's) of the requests logged since mark whose route holds uri_part."""
+    out = []
+    with open(access_log(s), "rb") as f:
+        f.seek(mark)
+        for line in f:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if uri_part in e.get("uri", "") and (method is None or e.get("method") == method):
+                try:
+                    out.append(float(e["urt"].split(",")[-1]) * 1000)
+                except (KeyError, ValueError):
+                    pass
+    return out
+
+
 def latency(name, client, path, n, check=None):
-    ms = []
+    """n requests of path, each followed by a GET /api/version on the same
+    connection (answered from memory: what nginx, FastCGI and the client
+    cost at this moment's load), so both see the same machine."""
+    s = client.s
+    ms, ref = [], []
+    mark = log_mark(s)
     for _ in range(n):
         st, b, t = client.call("GET", path)
         if st != 200:
             raise Failure("%s: %d %r" % (path, st, b))
         ms.append(t)
+        st2, _, t2 = client.call("GET", "/api/version")
+        ref.append(t2)
     if check:
         check(b)
+    srv = server_ms(s, mark, path.split("?")[0].rsplit("/", 1)[-1], "GET")
     row = {"p50_ms": round(statistics.median(ms), 2), "p90_ms": round(pct(ms, 90), 2),
-           "p99_ms": round(pct(ms, 99), 2), "max_ms": round(max(ms), 2), "n": n, "load": round(load(), 1)}
+           "p99_ms": round(pct(ms, 99), 2), "max_ms": round(max(ms), 2), "n": n,
+           "version_p50_ms": round(statistics.median(ref), 2), "version_p99_ms": round(pct(ref, 99), 2),
+           "load": round(load(), 1)}
+    if srv:
+        row.update(server_p50_ms=round(statistics.median(srv), 1), server_p99_ms=round(pct(srv, 99), 1))
     R["figures"][name] = row
-    note("%s: p50 %.1f ms, p99 %.1f ms (%d)" % (name, row["p50_ms"], row["p99_ms"], n))
+    note("%s: %r" % (name, row))
     return row
 
 
@@ -516,6 +568,10 @@ def _(s):
                 return
 
     la0 = load()
+    mark = log_mark(s)
+    st0 = db_status(s)
+    if A.profile:
+        s.sql("TRUNCATE mysql.slow_log")
     t0 = time.monotonic()
     threads = [threading.Thread(target=worker, args=(j,)) for j in jobs]
     for th in threads:
@@ -523,7 +579,13 @@ def _(s):
     for th in threads:
         th.join()
     wall = time.monotonic() - t0
-    s.eq(errors, [], "every transfer started and approved")
+    st1 = db_status(s)
+    if A.profile:
+        s.sql("SET GLOBAL slow_query_log = 0")
+        for row in s.sql("SELECT COUNT(*), ROUND(SUM(TIME_TO_SEC(query_time)) * 1000), ROUND(SUM(rows_examined)),"
+                         " LEFT(REGEXP_REPLACE(CONVERT(sql_text USING utf8mb4), '[0-9]+', 'N'), 150) AS q"
+                         " FROM mysql.slow_log GROUP BY q ORDER BY 2 DESC LIMIT 25"):
+            note("profile: n %s, ms %s, rows %s: %s" % tuple(row))
     moved = int(q1(s, "SELECT COUNT(*) FROM workflow WHERE state = 'approved' AND type_code = 'transfer_county'"))
     R["figures"]["transfers"] = {
         "cases": done[0] // 3, "transitions": done[0], "clients": X, "wall_s": round(wall, 2),
@@ -531,6 +593,15 @@ def _(s):
         "start_p50_ms": round(statistics.median(lat["start"]), 1), "start_p99_ms": round(pct(lat["start"], 99), 1),
         "approve_p50_ms": round(statistics.median(lat["approve"]), 1),
         "approve_p99_ms": round(pct(lat["approve"], 99), 1), "load_before": round(la0, 1), "load": round(load(), 1)}
+    # what MariaDB did per transition (statements, commits, fsyncs)
+    for key in ("Questions", "Com_commit", "Innodb_data_fsyncs", "Binlog_commits", "Binlog_group_commits"):
+        if key in st0 and key in st1 and done[0]:
+            R["figures"]["transfers"]["per_transition_" + key.lower()] = round((st1[key] - st0[key]) / done[0], 2)
+    for what, part in (("start", "/transfers"), ("approve", "/decision")):
+        srv = server_ms(s, mark, part, "POST")
+        if srv:
+            R["figures"]["transfers"].update({"server_%s_p50_ms" % what: round(statistics.median(srv), 1),
+                                              "server_%s_p99_ms" % what: round(pct(srv, 99), 1)})
     note("transfers: %r" % (R["figures"]["transfers"],))
     s.eq(moved, done[0] // 3, "every case approved, every record pulled")
 
@@ -635,6 +706,9 @@ def report():
 @test("lifecycle: report")
 def _(s):
     report()
+    if A.hold:
+        note("holding the stack for %d s: mariadb -S %s" % (A.hold, s.stack.db_socket))
+        time.sleep(A.hold)
 
 
 def make_own_stack():
@@ -648,7 +722,7 @@ def make_own_stack():
     root = tempfile.mkdtemp(prefix="lcbench-", dir="/var/tmp")
     shutil.copytree(os.path.join(tpl, "db"), os.path.join(root, "db"), symlinks=True)
     shutil.copytree(os.path.join(tpl, "secrets"), os.path.join(root, "secrets"))
-    st = Stack(root, xjtest.BUILDDIR, xjtest.SRCDIR, workers=2, threads=4, durable=True,
+    st = Stack(root, xjtest.BUILDDIR, xjtest.SRCDIR, workers=2, threads=A.threads, durable=True,
                scrypt_log2n=10, scrypt_p=1, quiet=True)
     st.extra_conf = {"sms": {"addr_hourly": 1000000, "phone_interval": 0},
                      "security": {"signin_slots": 1000},
@@ -662,6 +736,8 @@ def start(made):
     made.append(st)
     st.db_extra_args = list(st.db_extra_args) + ["--innodb-buffer-pool-size=" + A.buffer_pool,
                                                  "--innodb-log-file-size=512M"]
+    if A.profile:   # session variables, taken when the workers connect: from the start
+        st.db_extra_args += ["--long-query-time=0", "--log-output=TABLE", "--slow-query-log=1"]
     st.start_db()
     st.start_workers()
     st.start_smssim()
