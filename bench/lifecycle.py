@@ -184,6 +184,43 @@ def account(s, like, tag):
     return login
 
 
+def stack_pids(s):
+    pids = []
+    for name in os.listdir(s.stack.path("run")):
+        if name.endswith(".pid") and (name.startswith("mariadb") or name.startswith("xuejid")
+                                      or name.startswith("nginx")):
+            try:
+                with open(s.stack.path("run", name)) as f:
+                    pids.append(int(f.read().split()[0]))
+            except (OSError, ValueError, IndexError):
+                pass
+    return pids
+
+
+def cpu_ms(s):
+    """CPU time (user + system, ms) of the stack's MariaDB, workers and
+    nginx (with its worker children) and of this client: what a request
+    costs the machine, whatever else runs beside it."""
+    hz = os.sysconf("SC_CLK_TCK")
+    total = 0
+    pids = stack_pids(s)
+    for pid in list(pids):
+        try:     # nginx's master: add its workers
+            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+                pids += [int(x) for x in f.read().split()]
+        except OSError:
+            pass
+    for pid in set(pids):
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) * 1000 // hz
+        except (OSError, IndexError, ValueError):
+            pass
+    me = os.times()
+    return total, (me.user + me.system) * 1000
+
+
 def db_status(s):
     return {k: int(v) for k, v in s.sql("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit',"
                                          " 'Innodb_data_fsyncs', 'Binlog_commits', 'Binlog_group_commits')")}
@@ -226,6 +263,7 @@ def latency(name, client, path, n, check=None):
     s = client.s
     ms, ref = [], []
     mark = log_mark(s)
+    c0 = cpu_ms(s)
     for _ in range(n):
         st, b, t = client.call("GET", path)
         if st != 200:
@@ -233,12 +271,15 @@ def latency(name, client, path, n, check=None):
         ms.append(t)
         st2, _, t2 = client.call("GET", "/api/version")
         ref.append(t2)
+    c1 = cpu_ms(s)
     if check:
         check(b)
     srv = server_ms(s, mark, path.split("?")[0].rsplit("/", 1)[-1], "GET")
     row = {"p50_ms": round(statistics.median(ms), 2), "p90_ms": round(pct(ms, 90), 2),
            "p99_ms": round(pct(ms, 99), 2), "max_ms": round(max(ms), 2), "n": n,
            "version_p50_ms": round(statistics.median(ref), 2), "version_p99_ms": round(pct(ref, 99), 2),
+           "stack_cpu_ms_per_request": round((c1[0] - c0[0]) / n, 2),
+           "client_cpu_ms_per_request": round((c1[1] - c0[1]) / n, 2),
            "load": round(load(), 1)}
     if srv:
         row.update(server_p50_ms=round(statistics.median(srv), 1), server_p99_ms=round(pct(srv, 99), 1))
@@ -590,6 +631,7 @@ def transfer_round(s, county, schools, X, used, name):
     la0 = load()
     mark = log_mark(s)
     st0 = db_status(s)
+    c0 = cpu_ms(s)
     if A.profile:
         s.sql("TRUNCATE mysql.slow_log")
     t0 = time.monotonic()
@@ -600,6 +642,7 @@ def transfer_round(s, county, schools, X, used, name):
         th.join()
     wall = time.monotonic() - t0
     st1 = db_status(s)
+    c1 = cpu_ms(s)
     if A.profile:
         s.sql("SET GLOBAL slow_query_log = 0")
         for row in s.sql("SELECT COUNT(*), ROUND(SUM(TIME_TO_SEC(query_time)) * 1000), ROUND(SUM(rows_examined)),"
@@ -614,7 +657,9 @@ def transfer_round(s, county, schools, X, used, name):
         "transitions_per_s": round(done[0] / wall, 1),
         "start_p50_ms": round(statistics.median(lat["start"]), 1), "start_p99_ms": round(pct(lat["start"], 99), 1),
         "approve_p50_ms": round(statistics.median(lat["approve"]), 1),
-        "approve_p99_ms": round(pct(lat["approve"], 99), 1), "load_before": round(la0, 1), "load": round(load(), 1)}
+        "approve_p99_ms": round(pct(lat["approve"], 99), 1), "load_before": round(la0, 1), "load": round(load(), 1),
+        "stack_cpu_ms_per_transition": round((c1[0] - c0[0]) / max(1, done[0]), 2),
+        "client_cpu_ms_per_transition": round((c1[1] - c0[1]) / max(1, done[0]), 2)}
     # what MariaDB did per transition (statements, commits, fsyncs)
     for key in ("Questions", "Com_commit", "Innodb_data_fsyncs", "Binlog_commits", "Binlog_group_commits"):
         if key in st0 and key in st1 and done[0]:
@@ -675,8 +720,10 @@ def report():
     def met(ok):
         return "met" if ok else "**NOT met**"
     def lat(x):
-        return ("p50 %.1f ms, p99 %.1f ms (worker p99 %s ms; /api/version beside it p99 %.1f ms; %d requests)"
-                % (x["p50_ms"], x["p99_ms"], x.get("server_p99_ms", "?"), x["version_p99_ms"], x["n"]))
+        return ("p50 %.1f ms, p99 %.1f ms (worker p99 %s ms; /api/version beside it p99 %.1f ms; %d requests;"
+                " CPU of the stack %.1f ms a request with its /api/version)"
+                % (x["p50_ms"], x["p99_ms"], x.get("server_p99_ms", "?"), x["version_p99_ms"], x["n"],
+                   x["stack_cpu_ms_per_request"]))
     for key, what in (("inbox_county", "county reviewer's inbox (%s own open steps, counts over %s)"),
                       ("inbox_school", "school reviewer's inbox (%s own open steps)")):
         if key in f:
@@ -691,11 +738,13 @@ def report():
     for key in sorted(k for k in f if k.startswith("transfers")):
         x = f[key]
         lines.append("| transfers started and approved, %d clients, %d cases | %.0f transitions/s (start p50 %.0f /"
-                     " p99 %.0f ms, approval p50 %.0f / p99 %.0f ms; per transition %s statements, %s fsyncs)"
+                     " p99 %.0f ms, approval p50 %.0f / p99 %.0f ms; per transition %s statements, %s fsyncs,"
+                     " %s ms CPU of the stack and %s ms of the client)"
                      " | >= 300/s: %s | %.1f -> %.1f |"
                      % (x["clients"], x["cases"], x["transitions_per_s"], x["start_p50_ms"], x["start_p99_ms"],
                         x["approve_p50_ms"], x["approve_p99_ms"], x.get("per_transition_questions", "?"),
-                        x.get("per_transition_innodb_data_fsyncs", "?"), met(x["transitions_per_s"] >= TARGET_STEPS),
+                        x.get("per_transition_innodb_data_fsyncs", "?"), x["stack_cpu_ms_per_transition"],
+                        x["client_cpu_ms_per_transition"], met(x["transitions_per_s"] >= TARGET_STEPS),
                         x["load_before"], x["load"]))
     if "durable_insert" in f:
         x = f["durable_insert"]
