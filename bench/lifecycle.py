@@ -813,7 +813,11 @@ def start(made):
     st = make_own_stack()
     made.append(st)
     st.db_extra_args = list(st.db_extra_args) + ["--innodb-buffer-pool-size=" + A.buffer_pool,
-                                                 "--innodb-log-file-size=512M"]
+                                                 "--innodb-log-file-size=512M",
+                                                 # its temporary tables beside it: a run lost one to a
+                                                 # sweep of /tmp by another suite
+                                                 "--tmpdir=" + st.path("tmp")]
+    os.makedirs(st.path("tmp"), exist_ok=True)
     if A.profile:   # session variables, taken when the workers connect: from the start
         st.db_extra_args += ["--long-query-time=0", "--log-output=TABLE", "--slow-query-log=1"]
     st.start_db()
