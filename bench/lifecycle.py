@@ -4,14 +4,17 @@
 
     python3 bench/lifecycle.py [--smoke] [--students N] [--counties C]
         [--schools S] [--cases K] [--groups G] [--lists L] [--transfers T]
-        [--clients X] [--samples R] [--buffer-pool SIZE] [--report FILE]
+        [--clients X,Y] [--samples R] [--buffer-pool SIZE] [--threads W]
+        [--chunk C] [--profile] [--hold SECONDS] [--report FILE]
 
-Runs on the black-box harness (tests/api/xjtest.py: the migrated demo
-template, two xuejid workers of 4 threads, nginx, the SMS simulator), with
-MariaDB made durable as in production (flush at commit, ROW binary log,
-sync_binlog=1) and a buffer pool of --buffer-pool (default 2G). No jobs
-runner runs in the background: every job is run with `xuejictl jobs --once`
-when a step needs it (the SMS codes of the sign-ups, the promotion).
+Runs on the black-box harness's template (tests/api/xjtest.py: migrated,
+demo-seeded), in a stack of its own under /var/tmp/lcbench-* (two xuejid
+workers of --threads 16, nginx, the SMS simulator), with MariaDB made
+durable as in production (flush at commit, ROW binary log, sync_binlog=1),
+a buffer pool of --buffer-pool (default 2G) and its tmpdir in the stack
+directory. No jobs runner runs in the background: every job is run with
+`xuejictl jobs --once` when a step needs it (the SMS codes of the
+sign-ups, the promotion).
 
 The city (not timed as a measurement; its time and the data size are
 reported): C bench counties (990001...) under Beijing of S schools each,
@@ -27,15 +30,20 @@ the tick marks them) and G two-member same-person problem groups (half
 open) in one county. Then, through nginx:
 
   inbox     GET /workflow/inbox of a county reviewer and a school reviewer,
-            R times each, one keep-alive connection: p50 / p99 (< 50 ms)
+            R times each, one keep-alive connection, each followed by GET
+            /api/version (the machine's noise at that moment): p50 / p99
+            (< 50 ms), nginx's upstream time, the stack's CPU per request
   problems  GET /problem-groups?limit=50 of the county's reviewer (< 50 ms)
   admission the county approves L lists of 10 children registered over
             HTTP (problemcheck.py's method: Server-Timing decide and
             problem_check of the same request; with vs without < 15%)
   transfers X client threads, each a receiving school's clerk starting a
             same-county transfer, the sending school's reviewer and the
-            county's approving (3 transitions a case), T cases in all:
-            transitions per second (>= 300/s)
+            county's approving (3 transitions a case), T cases a round, a
+            round per X of --clients (16,32): transitions per second
+            (>= 300/s), statements, commits, fsyncs and the stack's CPU
+            per transition; then bench/dbload --mode insert (the
+            machine's durable commits per second at that moment)
   promotion the promotion batch of county 990001 (N/C records): created and
             started over HTTP, applied by `xuejictl jobs --once yearend`
             (< 2 min for 200,000)
@@ -43,8 +51,10 @@ open) in one county. Then, through nginx:
 Prints TAP with the tables as comments; --report FILE writes the markdown
 table and FILE.json. The load average is sampled beside every figure.
 --smoke: 20,000 records, 2 counties of 10 schools, 1,000 cases, 500
-groups, 2 lists, 30 transfers (a minute; proves the scenario, no
-figure)."""
+groups, 2 lists, 30 transfers (about 15 s; proves the scenario, no
+figure; tests/bench_smoke.sh runs it). --profile: every statement of the
+transfer rounds in the slow log, the costliest printed. --hold S: keep
+the stack up S seconds after the report (EXPLAIN, ANALYZE by hand)."""
 import argparse
 import http.client
 import json
