@@ -21,7 +21,7 @@ reported): C bench counties (990001...) under Beijing of S schools each,
 N student records spread evenly over the schools and grades 1-6 (INSERT
 ... SELECT from the sequence engine in 50,000-row transactions, as
 bench/yearend.py and bench/problemcheck.py do: distinct child and person
-blind indexes, a 49-byte identity ciphertext of the size field.c writes,
+blind indexes, a 51-byte identity ciphertext, the size field.c writes,
 a valid temporary student number L..., its student_no_issued row), K open
 workflow cases (a quarter transfer_province between two bench counties,
 the rest transfer_county, the open step anywhere in the chain, deadlines
@@ -349,7 +349,7 @@ def _(s):
               " '%%Y%%m%%d'), LPAD(q.seq MOD 10000, 4, '0')), 'L',"
               " CONCAT(ELT(1 + q.seq MOD 20, %s), ELT(1 + (q.seq DIV 20) MOD 24, %s)),"
               " IF(q.seq MOD 2, 'M', 'F'), DATE'2012-01-01' + INTERVAL (q.seq DIV 10000) DAY, '1',"
-              " CONCAT(x'01', UNHEX(SHA2(CONCAT('ct', q.seq), 384))),"
+              " CONCAT(x'02', UNHEX(SHA2(CONCAT('ct', q.seq), 384)), x'0000'),"
               " UNHEX(SHA2(CONCAT('c', q.seq), 256)), UNHEX(SHA2(CONCAT('p', q.seq), 256)),"
               " '01', '中国', '非农业', CONCAT(b.county_code, '000000'), '北京市', '北京市',"
               " CONCAT('北京市某区某街道', q.seq MOD 997, '号'), CONCAT('北京市某区某街道', q.seq MOD 997, '号'),"
