@@ -157,6 +157,7 @@ feed_close(void *arg)
 
 struct rstate {
 	int			 err;		/* first error */
+	int			 parse;		/* first parser (not schema) error */
 	struct xj_xml_where	*where;
 };
 
@@ -165,7 +166,13 @@ on_error(void *arg, xmlErrorPtr e)
 {
 	struct rstate *st = arg;
 
-	if (st->err != XJ_OK || e == NULL || e->level < XML_ERR_ERROR)
+	if (e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	/* a parser error wins over the schema's (a truncated stream also
+	 * misses elements): the first of each kind is kept */
+	if (e->domain != XML_FROM_SCHEMASV && st->parse == XJ_OK)
+		st->parse = XJ_E_X_MALFORMED;
+	if (st->err != XJ_OK)
 		return;
 	st->err = e->domain == XML_FROM_SCHEMASV ? XJ_E_X_SCHEMA : XJ_E_X_MALFORMED;
 	if (st->where != NULL) {
@@ -222,7 +229,7 @@ xj_xbatch_read_fd(int fd, const struct xj_xml_limits *lim,
     struct xj_xml_where *where)
 {
 	struct feed f = { .fd = fd };
-	struct rstate st = { XJ_OK, where };
+	struct rstate st = { XJ_OK, XJ_OK, where };
 	struct rec *cur = NULL;
 	xmlTextReaderPtr rd;
 	char mtype[XJ_XMSG_TYPE_MAX + 1] = "";
@@ -257,7 +264,9 @@ xj_xbatch_read_fd(int fd, const struct xj_xml_limits *lim,
 			rc = XJ_E_X_LIMIT;
 			goto out;
 		}
-		if (st.err != XJ_OK)
+		/* the root's version is checked before the schema's verdict on
+		 * it: another version is unknown_version, not a violation */
+		if (st.err != XJ_OK && !(depth == 0 && type == XML_READER_TYPE_ELEMENT))
 			break;
 		switch (type) {
 		case XML_READER_TYPE_DOCUMENT_TYPE:
@@ -338,6 +347,8 @@ xj_xbatch_read_fd(int fd, const struct xj_xml_limits *lim,
 	}
 	if (f.refused)
 		rc = f.refused;
+	else if (st.parse != XJ_OK)
+		rc = st.parse;
 	else if (st.err != XJ_OK)
 		rc = st.err;
 	else if (ret != 0)
