@@ -24,10 +24,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def run(cmd):
     r = subprocess.run(cmd, capture_output=True, text=True)
-    m = re.search(r"records=(\d+) seconds=([\d.]+) records_per_s=(\d+) peak_rss_kb=(\d+)", r.stdout)
+    m = re.search(r"records=(\d+) seconds=([\d.]+) records_per_s=(\d+) peak_rss_kb=(\d+)"
+                  r" cpu_seconds=[\d.]+ records_per_cpu_s=(\d+)", r.stdout)
     if r.returncode != 0 or not m:
         sys.exit("%s: %d %s %s" % (" ".join(cmd), r.returncode, r.stdout, r.stderr))
-    return int(m.group(1)), float(m.group(2)), int(m.group(3)), int(m.group(4))
+    return int(m.group(1)), int(m.group(3)), int(m.group(5)), int(m.group(4))
 
 
 def main():
@@ -40,21 +41,22 @@ def main():
     conf = os.path.join(work, "bench.conf")
     with open(conf, "w") as f:
         f.write("[paths]\nxsd_dir = %s\n" % os.path.join(TOP, "docs", "xml", "v1"))
-    print("| records | file MB | export rec/s | export peak RSS MB | import rec/s"
-          " (validated) | import peak RSS MB |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("load average before: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
+    print("| records | file MB | export rec/s wall | export rec/CPU-s | export peak RSS MB |"
+          " import rec/s wall (validated) | import rec/CPU-s | import peak RSS MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     try:
         for n in (int(x) for x in args.sizes.split(",")):
             path = os.path.join(work, "batch-%d.xml" % n)
-            _, _, wr, wrss = run([ctl, "-c", conf, "exchange", "export-batch", "--synthetic",
-                                  str(n), path])
+            _, wr, wc, wrss = run([ctl, "-c", conf, "exchange", "export-batch", "--synthetic",
+                                   str(n), path])
             size = os.path.getsize(path)
-            got, _, rr, rrss = run([ctl, "-c", conf, "exchange", "import-batch", path])
+            got, rr, rc, rrss = run([ctl, "-c", conf, "exchange", "import-batch", path])
             if got != n:
                 sys.exit("read %d of %d records" % (got, n))
             os.unlink(path)
-            print("| %d | %.0f | %d | %.1f | %d | %.1f |" % (n, size / 1e6, wr, wrss / 1024.0,
-                                                            rr, rrss / 1024.0), flush=True)
+            print("| %d | %.0f | %d | %d | %.1f | %d | %d | %.1f |" % (
+                n, size / 1e6, wr, wc, wrss / 1024.0, rr, rc, rrss / 1024.0), flush=True)
     finally:
         subprocess.run(["rm", "-rf", work])
 
