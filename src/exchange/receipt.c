@@ -179,5 +179,11 @@ xj_xreceipt_send(struct xj_req *r, const char *xml, size_t len, int http_status)
 	if (xj_xsign(&xj_exchange.keys.own, xml, len, hdr, sizeof(hdr)) != 0)
 		return xj_resp_error(r, XJ_E_INTERNAL, NULL);
 	xj_resp_header(r, "Xueji-Signature", hdr);
+	if (http_status == 503) {
+		/* as every 503 of the API: when to send the same message again */
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", xj_exchange.conf->db_retry_after);
+		xj_resp_header(r, "Retry-After", ra);
+	}
 	return xj_resp_body(r, http_status, "application/xml; charset=utf-8", xml, len);
 }
