@@ -26,6 +26,12 @@ ALTER TABLE exchange_outbox
 ALTER TABLE exchange_outbox_record
 	ADD KEY IF NOT EXISTS exchange_outbox_record_student (student_id);
 
+-- the producer reads only records still holding a temporary number: its
+-- scan is the backlog of the national check, not the whole table (the
+-- CheckResult increment moves records out of it with their G/J number)
+ALTER TABLE student
+	ADD KEY IF NOT EXISTS student_no_kind_id (student_no_kind, id);
+
 -- The acknowledgement cursor per receiver (Ed-Fi style): every message
 -- to that receiver with id <= acked_upto is acknowledged. One row per
 -- receiver, so an acknowledgement of a million messages is one update.
