@@ -173,8 +173,14 @@ main(void)
 	rc = read_path(path, &n, NULL);
 	ok(rc == XJ_E_X_SCHEMA, "refused schema_violation at the end (%d)", rc);
 	ok(n >= 49990 && n < 50000, "the valid records before it were read (%llu)", n);
+#ifdef XJ_SANITIZERS
+	/* ASan's redzones and quarantine measure ASan, not the reader */
+	ok(1, "# SKIP memory is measured in the plain build");
+	(void)before;
+#else
 	ok(rss_peak_kb() - before < 16 * 1024, "peak RSS grew by %ld KiB (< 16 MiB) over a 28 MB stream",
 	    rss_peak_kb() - before);
+#endif
 
 	/* truncated */
 	{
@@ -228,7 +234,11 @@ main(void)
 		before = rss_peak_kb();
 		rc = read_text(tmp2, big, len);
 		ok(rc == XJ_E_X_LIMIT || rc == XJ_E_X_SCHEMA, "an 8 MiB text run refused (%d)", rc);
+#ifdef XJ_SANITIZERS
+		ok(1, "# SKIP memory is measured in the plain build");
+#else
 		ok(rss_peak_kb() - before < 64 * 1024, "within 64 MB (%ld KiB)", rss_peak_kb() - before);
+#endif
 		free(big);
 	}
 
