@@ -151,6 +151,16 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        switch repeating (留级) or skipping (跳级) a year on or\n"
 "                        off in a province (off where never set); list the\n"
 "                        switches (audited)\n" },
+	/* issue 13 items 4-5 (ctl/exchangeout.c) */
+	{ "exchange", XJ_CTL_CONF, xj_ctl_exchange,
+"  exchange export-batch --synthetic N FILE\n"
+"                        write a StudentBatch of N made-up records to FILE with the\n"
+"                        streaming writer; prints records/s and peak RSS (bench)\n"
+"  exchange import-batch FILE|-\n"
+"                        read a StudentBatch with the streaming reader, validated\n"
+"                        against [paths] xsd_dir's XSD as it is read, in constant\n"
+"                        memory; prints records/s and peak RSS; exit 3 and the\n"
+"                        refusal code when refused\n" },
 	{ "exchange-keygen", 0, xj_ctl_exchange_keygen,
 "  exchange-keygen [--alg ecdsa-p256-sha256|sm2-sm3] PRIVATE PUBLIC\n"
 "                        write a key pair for the ministry exchange: PRIVATE (PEM,\n"

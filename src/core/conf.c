@@ -216,6 +216,13 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "longest run of character data in an inbound message, in bytes (the XSD's longest value is 2000 characters)" },
 	{ "exchange", "xml_max_nodes", L(exchange_xml_max_nodes, 1000, 10000000), "200000",
 	  "most elements and text runs in an inbound message: bounds the memory of its tree (about 100 bytes a node; a CheckResult of 20,000 records has 120,000 to 200,000)" },
+	/* issue 13 item 4: the outbox (docs/operations.md "Exchange outbox") */
+	{ "exchange", "outbox_deadline", I(exchange_outbox_deadline, 1, 30 * 86400), "86400",
+	  "seconds the ministry has to acknowledge an outbox message: one it pulled and passed without acknowledging is offered again after this long, and `xuejictl jobs` (job exchange-outbox-alert) logs exchange_outbox_overdue once per message unacknowledged this long after it was written" },
+	{ "exchange", "outbox_page_bytes", L(exchange_outbox_page_bytes, 65536, 64L << 20), "1048576",
+	  "most message bytes in one outbox pull (one message always fits); a worker serving the exchange needs [server] arena_size >= 4 times this + 1 MiB (ciphertext, plaintext and base64 of a page)" },
+	{ "exchange", "batch_records", I(exchange_batch_records, 1, 100), "50",
+	  "records per StudentBatch message the jobs runner writes to the outbox (job exchange-batch; a message of the outbox holds at most 64 KiB)" },
 	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }
 };
 

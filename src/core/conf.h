@@ -124,6 +124,9 @@ struct xj_conf {
 	int	exchange_xml_max_depth;
 	long	exchange_xml_text_max;
 	long	exchange_xml_max_nodes;
+	int	exchange_outbox_deadline;	/* issue 13 item 4: seconds */
+	long	exchange_outbox_page_bytes;
+	int	exchange_batch_records;
 
 	/* loaded from the secret files, not from the INI */
 	char	db_password[128];

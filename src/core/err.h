@@ -125,6 +125,8 @@
 	X(X_CORRELATION,        422, "unknown_correlation",   "关联报文标识不是本系统发出的报文",    "CorrelationId names no message this deployment sent") \
 	X(X_NOT_SENT,           422, "record_not_sent",       "本系统未报送该记录",                  "no record with this ref in the batch named by CorrelationId") \
 	X(X_TYPE_NOT_ACCEPTED,  422, "type_not_accepted",     "本系统暂不接收该类型报文",            "this deployment does not take this message type inbound yet") \
+	/* issue 13 item 4: an acknowledgement naming no message offered */ \
+	X(X_CURSOR_UNKNOWN,     422, "outbox_cursor_unknown", "确认的游标不是已提供给该接收方的报文", "upto names no outbox message offered to this receiver") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

@@ -80,6 +80,12 @@ int	xj_ctl_audit_seal_batch(struct xj_ctl *, long *done);
 int	xj_ctl_audit_keygen(const char *dir);
 /* exchangekeygen.c: `exchange-keygen` (issue 13: the ministry exchange's key pair) */
 int	xj_ctl_exchange_keygen(struct xj_ctl *, int, char **);
+/* exchangeout.c (issue 13 items 4-5): `exchange export-batch|import-batch`,
+ * the outbox's producer (job exchange-batch) and its overdue alert (job
+ * exchange-outbox-alert) */
+int	xj_ctl_exchange(struct xj_ctl *, int, char **);
+int	xj_ctl_job_exchange_batch(struct xj_ctl *, long *done);
+int	xj_ctl_job_exchange_alert(struct xj_ctl *, long *done);
 /* verifydoc.c: `verify-document` (certificates of student status), and
  * keygen's document key pair doc_sign.key / doc_verify.pem */
 int	xj_ctl_verify_document(struct xj_ctl *, int, char **);

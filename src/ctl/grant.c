@@ -187,8 +187,13 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	 * immutable but for its acknowledgement. The outbox's writers (the
 	 * next increment) add INSERT on the outbox tables */
 	{ "exchange_inbox",	"SELECT, INSERT" },
-	{ "exchange_outbox",	"SELECT, UPDATE" },
-	{ "exchange_outbox_record", "SELECT" },
+	/* issue 13 item 4 (sql/0029): the outbox's writer inserts; of a
+	 * written message only its acknowledgement, offer and alert
+	 * columns change, never its bytes, signature, id or receiver */
+	{ "exchange_outbox",	"SELECT, INSERT, UPDATE (acked_at, ack_status, ack_message_id,"
+	  " offered_count, last_offered_at, alerted_at)" },
+	{ "exchange_outbox_record", "SELECT, INSERT" },
+	{ "exchange_outbox_cursor", "SELECT, INSERT, UPDATE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

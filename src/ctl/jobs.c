@@ -256,6 +256,11 @@ static const struct xj_job jobs[] = {
 	 * check at the door on them (ctl/problemindex.c) */
 	{ "problem-person-index", 3600, xj_ctl_job_problem_person,
 	  "index student records written before migration 0024 (same person) and check them for duplicates and invalid ID numbers" },
+	/* issue 13 item 4: the ministry outbox (ctl/exchangeout.c) */
+	{ "exchange-batch", 60, xj_ctl_job_exchange_batch,
+	  "write records with a temporary (L) number never sent to the ministry as a signed StudentBatch into the outbox ([exchange] batch_records a message)" },
+	{ "exchange-outbox-alert", 300, xj_ctl_job_exchange_alert,
+	  "log exchange_outbox_overdue once for each outbox message unacknowledged [exchange] outbox_deadline seconds after it was written" },
 	{ NULL, 0, NULL, NULL }
 };
 

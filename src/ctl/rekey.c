@@ -29,6 +29,7 @@
 #include "ctl/ctl.h"
 #include "store/certreview.h"
 #include "store/evidence.h"
+#include "store/outbox.h"
 #include "store/registration.h"
 
 struct enc_col {

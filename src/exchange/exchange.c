@@ -22,6 +22,11 @@ const struct xj_route xj_exchange_routes[] = {
 	 * dispatcher against [server] body_limit too (the smaller wins) */
 	{ XJ_M_POST, "/exchange/ministry/v1/messages", XJ_ROLE_EXCHANGE, 64L << 20,
 	  xj_exchange_inbound },
+	/* issue 13 item 4: signed requests (outbox.c), the receiver is the
+	 * signing key's org */
+	{ XJ_M_GET, "/exchange/ministry/v1/outbox", XJ_ROLE_EXCHANGE, 0, xj_exchange_pull },
+	{ XJ_M_POST, "/exchange/ministry/v1/outbox/acknowledgements", XJ_ROLE_EXCHANGE, 4096,
+	  xj_exchange_ack },
 	XJ_ROUTE_END
 };
 
@@ -43,6 +48,12 @@ xj_exchange_init(const struct xj_conf *c, char *err, size_t errlen)
 	    c->arena_size < c->exchange_message_limit + (1L << 20)) {
 		snprintf(err, errlen, "[exchange] message_limit %ld needs [server] body_limit >= it and arena_size >= it + 1 MiB (now %ld, %ld)",
 		    c->exchange_message_limit, c->body_limit, c->arena_size);
+		return -1;
+	}
+	/* a pull's page: ciphertext, plaintext and base64 (outbox.c) */
+	if (c->arena_size < 4 * c->exchange_outbox_page_bytes + (1L << 20)) {
+		snprintf(err, errlen, "[exchange] outbox_page_bytes %ld needs [server] arena_size >= 4 times it + 1 MiB (now %ld)",
+		    c->exchange_outbox_page_bytes, c->arena_size);
 		return -1;
 	}
 	if (c->exchange_signing_key_file[0] == '\0' || c->exchange_peer_keys_file[0] == '\0') {
@@ -114,7 +125,9 @@ xj_exchange_verify(struct xj_req *r)
 	unsigned char sig[XJ_XSIG_MAX];
 	const struct xj_xkey *k;
 	enum xj_xalg alg;
-	size_t siglen;
+	const char *data;
+	size_t siglen, len;
+	int rc;
 
 	if (!xj_exchange.ready)
 		return XJ_E_X_UNAVAILABLE;
@@ -123,7 +136,16 @@ xj_exchange_verify(struct xj_req *r)
 		return XJ_E_X_SIG_MISSING;
 	}
 	k = xj_xkeys_peer(&xj_exchange.keys, keyid);
-	if (!xj_xverify(k, alg, r->body.p, r->body.len, sig, siglen)) {
+	/* a message is signed over its bytes; any other route's request
+	 * over the request itself (outbox.c) */
+	data = r->body.p;
+	len = r->body.len;
+	if (r->route != NULL && r->route->handler != xj_exchange_inbound &&
+	    (rc = xj_exchange_signed_request(r, &data, &len)) != XJ_OK) {
+		sig_refused(r, "request_date", k ? k->id : "unknown");
+		return rc;
+	}
+	if (!xj_xverify(k, alg, data, len, sig, siglen)) {
 		sig_refused(r, "signature_invalid", k ? k->id : "unknown");
 		return XJ_E_X_SIG_INVALID;
 	}

@@ -82,4 +82,14 @@ xj_xhandler	xj_exchange_handler(const char *type);
 /* inbound.c: POST /exchange/ministry/v1/messages */
 int	xj_exchange_inbound(struct xj_req *);
 
+/* outbox.c (issue 13 item 4): the pull and the acknowledgement by cursor.
+ * Their signature covers the request, not a message:
+ * xj_exchange_signed_request builds what was signed (METHOD, path, query,
+ * Xueji-Date, body) in the arena; XJ_OK, XJ_E_X_SIG_MISSING (no date) or
+ * XJ_E_X_SIG_INVALID (a date further than XJ_XREQ_SKEW from our clock). */
+#define XJ_XREQ_SKEW	300
+int	xj_exchange_signed_request(struct xj_req *, const char **data, size_t *len);
+int	xj_exchange_pull(struct xj_req *);
+int	xj_exchange_ack(struct xj_req *);
+
 #endif

@@ -31,7 +31,8 @@ static const struct {
 	{ XJ_E_X_SCHEMA, "format" }, { XJ_E_X_TYPE_MISMATCH, "format" },
 	{ XJ_E_X_ID_REUSED, "duplicate" },
 	{ XJ_E_X_RECEIVER, "data" }, { XJ_E_X_CORRELATION, "data" },
-	{ XJ_E_X_NOT_SENT, "data" },
+	{ XJ_E_X_NOT_SENT, "data" }, { XJ_E_X_CURSOR_UNKNOWN, "data" },
+	{ XJ_E_BAD_QUERY, "format" }, { XJ_E_VALIDATION, "format" },
 	{ XJ_E_X_TYPE_NOT_ACCEPTED, "state" },
 };
 

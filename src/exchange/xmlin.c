@@ -218,6 +218,13 @@ xj_xmlin_ready(void)
 	return schema != NULL;
 }
 
+/* the loaded schema, shared read-only (the streaming reader, batchw.c) */
+void *
+xj_xmlin_schema(void)
+{
+	return schema;
+}
+
 static int
 is_ours(xmlNodePtr n, const char *name)
 {

@@ -72,6 +72,9 @@ int	xj_xmlin_init(const char *xsd_dir, char *err, size_t errlen);
 void	xj_xmlin_fini(void);
 /* 1 when a schema is loaded. */
 int	xj_xmlin_ready(void);
+/* The loaded xmlSchemaPtr (NULL: none), for the streaming reader of
+ * large batches (batchw.c): one schema for every reader. */
+void	*xj_xmlin_schema(void);
 
 /* Parse, check the root, validate, read the header. XJ_OK with m filled
  * (free with xj_xmlin_free), or XJ_E_X_MALFORMED, XJ_E_X_DOCTYPE,

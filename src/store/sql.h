@@ -1315,7 +1315,65 @@
 	  " WHERE id = ? AND acked_at IS NULL") \
 	X(XOUTBOX_RECORD,    0, \
 	  "SELECT student_id, answered_message_id IS NOT NULL FROM exchange_outbox_record" \
-	  " WHERE outbox_id = ? AND ref = ? FOR UPDATE")
+	  " WHERE outbox_id = ? AND ref = ? FOR UPDATE") \
+	/* issue 13 item 4: the outbox the ministry pulls (store/outbox.c, \
+	 * sql/0029). Rows are written once; only the offer and alert \
+	 * columns change (grant-app grants no UPDATE on the bytes) */ \
+	X(XOB_INSERT,        0, \
+	  "INSERT INTO exchange_outbox (message_id, message_type, receiver, body, signature," \
+	  " created_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(XOB_RECORD_ADD,    0, \
+	  "INSERT INTO exchange_outbox_record (outbox_id, ref, student_id) VALUES (?, ?, ?)") \
+	/* the page after the cursor, then (below) what is offered again */ \
+	X(XOB_PAGE,          0, \
+	  "SELECT id, message_id, message_type, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')," \
+	  " signature, offered_count, LENGTH(body) FROM exchange_outbox" \
+	  " WHERE receiver = ? AND id > ? ORDER BY id LIMIT ?") \
+	/* at or before the reader's cursor, after its acknowledgement, and \
+	 * last offered longer ago than the deadline: the reader moved on \
+	 * without acknowledging it, so it is offered again */ \
+	X(XOB_REOFFER,       0, \
+	  "SELECT o.id, o.message_id, o.message_type, DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s')," \
+	  " o.signature, o.offered_count, LENGTH(o.body) FROM exchange_outbox o" \
+	  " WHERE o.receiver = ? AND o.id <= ? AND o.id > COALESCE((SELECT c.acked_upto" \
+	  " FROM exchange_outbox_cursor c WHERE c.receiver = o.receiver), 0)" \
+	  " AND o.last_offered_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND ORDER BY o.id LIMIT ?") \
+	X(XOB_BODY,          0, \
+	  "SELECT message_id, body FROM exchange_outbox WHERE id = ?") \
+	X(XOB_OFFERED,       0, \
+	  "UPDATE exchange_outbox SET offered_count = offered_count + 1," \
+	  " last_offered_at = UTC_TIMESTAMP(6) WHERE id = ?") \
+	/* an acknowledgement names a message offered to this receiver */ \
+	X(XOB_WAS_OFFERED,   0, \
+	  "SELECT offered_count FROM exchange_outbox WHERE receiver = ? AND id = ?") \
+	/* monotonic: an older or repeated acknowledgement changes nothing \
+	 * (MariaDB assigns left to right: acked_at reads the old acked_upto) */ \
+	X(XOB_ACK,           0, \
+	  "INSERT INTO exchange_outbox_cursor (receiver, acked_upto, acked_at)" \
+	  " VALUES (?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE" \
+	  " acked_at = IF(VALUES(acked_upto) > acked_upto, VALUES(acked_at), acked_at)," \
+	  " acked_upto = GREATEST(acked_upto, VALUES(acked_upto))") \
+	X(XOB_ACKED_UPTO,    0, \
+	  "SELECT acked_upto FROM exchange_outbox_cursor WHERE receiver = ?") \
+	/* the alert job: unacknowledged messages older than the deadline, \
+	 * each alerted once */ \
+	X(XOB_OVERDUE,       0, \
+	  "SELECT o.id, o.message_id, o.receiver, o.offered_count FROM exchange_outbox o" \
+	  " WHERE o.alerted_at IS NULL AND o.created_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND" \
+	  " AND o.id > COALESCE((SELECT c.acked_upto FROM exchange_outbox_cursor c" \
+	  " WHERE c.receiver = o.receiver), 0) ORDER BY o.alerted_at, o.created_at LIMIT ?" \
+	  " FOR UPDATE SKIP LOCKED") \
+	X(XOB_ALERTED,       0, \
+	  "UPDATE exchange_outbox SET alerted_at = UTC_TIMESTAMP(6) WHERE id = ?") \
+	/* the producer: records with a temporary (L) number never sent for \
+	 * the national check (R-REC-1, R-DUP-1) */ \
+	X(XOB_UNSENT,        0, \
+	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d')," \
+	  " s.id_doc_type, s.id_number_ct, s.ethnicity, s.nationality, s.hukou_code, o.code," \
+	  " s.county_code, s.entry_year, s.level, s.status FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id WHERE s.student_no_kind = 'L'" \
+	  " AND NOT EXISTS (SELECT 1 FROM exchange_outbox_record r WHERE r.student_id = s.id)" \
+	  " ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

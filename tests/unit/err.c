@@ -180,6 +180,7 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_X_ID_REUSED, 409, "message_id_reused" },
 	{ XJ_E_X_CORRELATION, 422, "unknown_correlation" },
 	{ XJ_E_X_NOT_SENT, 422, "record_not_sent" },
+	{ XJ_E_X_CURSOR_UNKNOWN, 422, "outbox_cursor_unknown" },
 	{ XJ_E_X_TYPE_NOT_ACCEPTED, 422, "type_not_accepted" },
 	/* issue 11 item 8: year-end batches */
 	{ XJ_E_YEAREND_EXISTS, 409, "yearend_batch_exists" },
