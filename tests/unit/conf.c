@@ -62,7 +62,7 @@ test_defaults(void)
 	is_str(c.db_socket, "", "conf: default db socket is empty");
 	is_str(c.portal, "all", "conf: default portal is all");
 	is_int(c.threads, 0, "conf: default threads is 0 (2 x cores)");
-	is_int(c.body_limit, 65536, "conf: default body limit is 64 KiB");
+	is_int(c.body_limit, 4194304, "conf: default body limit is 4 MiB (a ceiling over every route's own limit)");
 	is_int(c.json_max_depth, 16, "conf: default JSON depth is 16");
 	is_int(c.db_tx_retries, 5, "conf: default transaction reruns is 5");
 	is_str(c.log_level, "info", "conf: default log level is info");
