@@ -256,6 +256,26 @@ try {
 		check('tick', true);
 	});
 
+	// ---- the clerk's own password (M10) ------------------------------------
+	await step('own_account', async () => {
+		const page = clerk;
+		await page.locator('#nav').getByRole('link', { name: '我的账号' }).click();
+		await page.waitForURL('**/staff/account.html');
+		await page.locator('#sf-state').filter({ hasText: '尚未启用动态口令' }).waitFor();
+		await visit(page, 'staff-account');
+		await page.getByLabel('当前密码').fill(STAFF.password + 'x');
+		await page.getByLabel('新密码').fill(STAFF_NEW_PASSWORD);
+		await page.getByRole('button', { name: '修改密码' }).click();
+		await err(page, 'current_password').waitFor({ timeout: 5000 });
+		await page.getByLabel('当前密码').fill(STAFF.password);
+		await page.getByRole('button', { name: '修改密码' }).click();
+		await page.locator('#done').filter({ hasText: '密码已修改' }).waitFor({ timeout: 5000 });
+		// the page goes on with the new session
+		await page.locator('#nav').getByRole('link', { name: '待办' }).click();
+		await page.getByRole('heading', { name: '待办事项' }).waitFor();
+		check('own_account', true);
+	});
+
 	// ---- another school scans the printed form's QR code ----------------
 	await step('qr_scan', async () => {
 		const ctx = await browser.newContext({ ...phone, permissions: ['camera'] });
@@ -508,6 +528,7 @@ try {
 		await weigh(browser, signed, '/staff/inbox.html', 'staff/inbox.html', (p) => p.locator('.counts').waitFor());
 		await weigh(browser, signed, '/staff/applicant.html', 'staff/applicant.html', (p) => p.locator('#scan-msg').filter({ hasText: /./ }).waitFor());
 		await weigh(browser, signed, '/staff/lists.html', 'staff/lists.html', (p) => p.locator('#lists table').waitFor());
+		await weigh(browser, signed, '/staff/account.html', 'staff/account.html', (p) => p.locator('#sf-state').filter({ hasText: /./ }).waitFor());
 		check('weight', true);
 	});
 } catch (e) {
