@@ -137,6 +137,14 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "  transfer-freeze list\n"
 "                        freeze new transfers in a province for a period (both\n"
 "                        days included), lift a freeze, list them (audited)\n" },
+	{ "key-fields", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_key_fields,
+"  key-fields show --org CODE|national\n"
+"  key-fields set --org CODE|national FIELD[,FIELD...]\n"
+"                        the controlled fields (R-KEY-1) in force at an org, with\n"
+"                        the level that set each; set the whole list in force at a\n"
+"                        province, city or county (or nationally): what an upper\n"
+"                        level set must stay in it (refused otherwise), the org's\n"
+"                        additions are stored (audited)\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

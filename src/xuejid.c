@@ -65,7 +65,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: xuejid [-c FILE] [--listen ADDR] [--portal NAME] [--threads N]\n"
 "       xuejid --check-config [-c FILE]\n"
-"       xuejid --help | --help-config | --version\n"
+"       xuejid --help | --help-config | --print-access-policy | --version\n"
 "\n"
 "The Xueji FastCGI worker. It serves the parent portal, the school and\n"
 "bureau portal, the ministry XML exchange and the public-security\n"
@@ -83,6 +83,9 @@ usage(FILE *f)
 "      --threads N     worker threads (default: 2 x CPU cores)\n"
 "      --check-config  load configuration, secrets and keys, then exit\n"
 "      --help-config   print every configuration key with its default\n"
+"      --print-access-policy\n"
+"                      print the school portal's access policy, one staff route\n"
+"                      a line: method, path, action, org kinds, roles, scope\n"
 "\n"
 "Signals: TERM/INT finish in-flight requests and exit; HUP reloads the\n"
 "reference data (divisions, ethnicities, document types).\n"
@@ -259,6 +262,7 @@ main(int argc, char *argv[])
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "help-config", no_argument, NULL, 'H' },
+		{ "print-access-policy", no_argument, NULL, 'P' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -278,6 +282,11 @@ main(int argc, char *argv[])
 		case 'C': check_only = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'H': xj_conf_print_keys(); return 0;
+		case 'P':
+			if (xj_school_policy_check(xj_school_routes, err, sizeof(err)) != 0)
+				die("config_error", err);
+			xj_school_policy_print(stdout);
+			return 0;
 		case 'V': printf("xuejid %s (schema %d)\n", PACKAGE_VERSION, XJ_SCHEMA_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -320,11 +329,13 @@ main(int argc, char *argv[])
 		tables[nt++] = xj_psb_routes;
 	tables[nt] = NULL;
 	xj_parent_setup(&conf);
-	xj_school_setup(&conf);
+	if (xj_school_setup(&conf, err, sizeof(err)) != 0)
+		die("config_error", err);
 	xj_psb_setup(&conf);
 	xj_system_set_portal(conf.portal);
 	disp.tables = tables;
 	disp.auth = xj_auth_check;
+	disp.policy = xj_school_policy;
 	disp.leave = xj_auth_leave;
 	disp.body_limit = (size_t)conf.body_limit;
 	disp.json.max_depth = conf.json_max_depth;

@@ -255,6 +255,46 @@ bind_strs(struct xj_arena *a, const struct xj_field *f, const struct xj_json *v,
 }
 
 static int
+bind_ids(struct xj_arena *a, const struct xj_field *f, const struct xj_json *v,
+    void *out, struct xj_ferrs *e, const char *path)
+{
+	long long **dst = (long long **)((char *)out + f->off);
+	size_t *cnt = (size_t *)((char *)out + f->off_n);
+	const struct xj_json *it;
+	long long *items;
+	size_t i = 0;
+
+	if (v->type != XJ_J_ARR)
+		return XJ_E_F_TYPE;
+	if ((long long)v->n < f->min)
+		return v->n == 0 ? XJ_E_F_REQUIRED : XJ_E_F_TOO_SHORT;
+	if ((long long)v->n > f->max)
+		return XJ_E_F_TOO_MANY;
+	if ((items = xj_calloc(a, v->n ? v->n : 1, sizeof(*items))) == NULL)
+		return XJ_E_TOO_COMPLEX;
+	for (it = v->child; it; it = it->next, i++) {
+		int rc = XJ_OK;
+		const char *p;
+		long long x = 0;
+
+		if (it->type != XJ_J_NUM || parse_scaled(it->s, 0, &x) != 0)
+			rc = XJ_E_F_TYPE;
+		else if (x < 1 || x > 999999999999999999LL)
+			rc = XJ_E_F_RANGE;
+		if (rc == XJ_OK) {
+			items[i] = x;
+			continue;
+		}
+		if ((p = xj_printf(a, "%s[%zu]", path, i)) == NULL)
+			return XJ_E_TOO_COMPLEX;
+		xj_ferr_add(e, a, p, rc);
+	}
+	*dst = items;
+	*cnt = v->n;
+	return XJ_OK;
+}
+
+static int
 bind_obj(struct xj_arena *a, const struct xj_json *obj,
     const struct xj_field *fields, void *out, struct xj_ferrs *e,
     const char *prefix)
@@ -317,6 +357,9 @@ bind_obj(struct xj_arena *a, const struct xj_json *obj,
 			break;
 		case XJ_F_STRS:
 			rc = bind_strs(a, f, v, out, e, path);
+			break;
+		case XJ_F_IDS:
+			rc = bind_ids(a, f, v, out, e, path);
 			break;
 		default:
 			rc = XJ_E_INTERNAL;

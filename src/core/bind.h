@@ -18,9 +18,11 @@ enum xj_ftype {
 	XJ_F_BOOL,	/* target: struct xj_num (0/1) */
 	XJ_F_OBJ,	/* target: the sub-struct, inline */
 	XJ_F_ARR,	/* array of objects: target: pointer to sub-struct array, count at off_n */
-	XJ_F_STRS	/* array of strings: target: struct xj_str *, count at off_n;
+	XJ_F_STRS,	/* array of strings: target: struct xj_str *, count at off_n;
 			   min/max: items; each item text as for STR, then `check`
 			   (a code list bounds its length); errors at "name[i]" */
+	XJ_F_IDS	/* array of row ids (integers 1..10^18-1): target: long long *,
+			   count at off_n; min/max: items; errors at "name[i]" */
 };
 
 #define XJ_OPT		0x0

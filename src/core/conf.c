@@ -35,8 +35,8 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "worker threads, each with its own FastCGI request and DB connection; 0 = 2 x CPU cores" },
 	{ "server", "backlog", I(backlog, 1, 65535), "1024",
 	  "listen backlog when the worker binds its own socket" },
-	{ "server", "body_limit", L(body_limit, 1024, 64L << 20), "65536",
-	  "largest request body in bytes any route accepts (routes set smaller limits)" },
+	{ "server", "body_limit", L(body_limit, 1024, 64L << 20), "4194304",
+	  "largest request body in bytes any route accepts (each route sets its own, smaller limit)" },
 	{ "server", "json_max_depth", I(json_max_depth, 1, 64), "16",
 	  "deepest nesting of JSON objects/arrays accepted" },
 	{ "server", "json_max_nodes", L(json_max_nodes, 16, 1000000), "4096",
@@ -166,6 +166,11 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "code requests per client address and hour (carrier NAT shares addresses: keep it above phone_hourly)" },
 	{ "admission", "decide_budget_ms", I(decide_budget_ms, 0, 600000), "10000",
 	  "milliseconds one admission-list decision may spend (0: one chunk of 50 children per request); a longer list answers 202 with the rest pending, and the same request again continues" },
+	/* issue 12 item 3: evidence files (school/evidence.c) */
+	{ "evidence", "max_files", I(evidence_max_files, 1, 1000), "20",
+	  "evidence files one student record may hold (uploading the same file again adds none)" },
+	{ "evidence", "max_bytes", L(evidence_max_bytes, 2097152, 1L << 30), "20971520",
+	  "bytes of evidence files one student record may hold, summed (each file at most 2 MiB, R-DUP-2)" },
 	/* issue 11 item 8: year-end batches (ctl/yearend.c) */
 	{ "yearend", "chunk", I(yearend_chunk, 1, 5000), "500",
 	  "student records one chunk of a year-end batch changes in one transaction (the jobs runner's yearend job)" },

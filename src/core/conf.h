@@ -93,6 +93,9 @@ struct xj_conf {
 	int	sms_addr_hourly;
 	/* [admission] */
 	int	decide_budget_ms;
+	/* [evidence] (issue 12 item 3) */
+	int	evidence_max_files;
+	long	evidence_max_bytes;
 	/* [yearend] (issue 11 item 8) */
 	int	yearend_chunk;
 	/* [audit] */

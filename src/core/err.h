@@ -97,6 +97,10 @@
 	/* issue 12: problem records (school/problem.c) */ \
 	X(PROBLEM_CHANGE_NO_EFFECT, 409, "problem_change_no_effect", "更正后的信息仍属于该问题组的问题（身份证件号问题须通过关键数据变更处理），请核对", "the corrected data still has this group's problem (a duplicate identity number is corrected by a key-data change); check the data") \
 	X(PROBLEM_NOT_OPEN,     409, "problem_member_not_open", "该学籍在此问题组中已处理（或问题组已解决），请刷新后查看", "this record is no longer open in the problem group (resolved, or the group is resolved); reload the group") \
+	/* issue 12 item 3: evidence files (school/evidence.c, store/evidence.c) */ \
+	X(EVIDENCE_LIMIT,       409, "evidence_limit",        "该学籍的佐证材料已达上限（文件数或总大小），请联系上级部门", "this record has reached its limit of evidence files (count or total size)") \
+	X(EVIDENCE_REQUIRED,    422, "evidence_required",     "该申请须附佐证材料（DOC、RAR 或 JPG 文件），请先上传", "this request needs at least one evidence file (DOC, RAR or JPG): upload it first") \
+	X(EVIDENCE_UNKNOWN,     422, "evidence_file_unknown", "所附佐证材料不存在或不属于该学籍", "an evidence file given is not a file of this record") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -144,7 +148,14 @@
 	/* a wrong authenticator code while confirming an enrolment (a field \
 	 * of a 422, not the 401 otp_invalid of a sign-in) */ \
 	X(F_WRONG_OTP,          422, "wrong_otp",             "动态口令错误，请输入验证器应用当前显示的6位数字", "wrong code: enter the 6 digits your authenticator app shows now") \
-	X(F_SMS_CODE,           422, "sms_code_invalid",      "验证码错误或已失效，请重新获取",      "the code is wrong, used or expired: request a new one")
+	X(F_SMS_CODE,           422, "sms_code_invalid",      "验证码错误或已失效，请重新获取",      "the code is wrong, used or expired: request a new one") \
+	/* issue 12 item 3: what an evidence file's bytes say it is */ \
+	X(F_FILE_TYPE,          422, "evidence_file_type",    "佐证材料只能是 DOC、RAR 或 JPG 文件（按文件内容识别，修改扩展名无效）", "evidence must be a DOC, RAR or JPG file (recognised by its content: renaming does not help)") \
+	X(F_FILE_NAME,          422, "evidence_file_name",    "文件名过长或含有不允许的字符",        "the file name is too long or holds characters that are not allowed") \
+	/* issue 12 item 4: key-data changes (R-KEY-1; school/keydata.c) */ \
+	X(F_CONTROLLED,         422, "key_field_controlled",  "该项为受控字段，须通过关键数据变更申请修改", "a controlled field: it changes through a key-data change request (POST .../key-data-changes), not by a direct edit") \
+	X(F_NOT_CONTROLLED,     422, "key_field_not_controlled", "该项不是受控字段，请在学籍信息维护中直接修改", "not a controlled field: edit it directly (PATCH the record), not by a change request") \
+	X(F_UNCHANGED,          422, "key_field_unchanged",   "新值与现有信息相同，无需变更",        "the new value is the value the record has: nothing to change")
 
 enum xj_err {
 	XJ_OK = 0,

@@ -135,6 +135,26 @@ hexval(char c)
 	return -1;
 }
 
+int
+xj_pct_decode(const char *in, size_t n, int plus_space, char *out, size_t *outlen)
+{
+	size_t k = 0;
+
+	for (const char *v = in, *end = in + n; v < end; v++) {
+		if (*v == '%') {
+			int hi, lo;
+			if (end - v < 3 || (hi = hexval(v[1])) < 0 || (lo = hexval(v[2])) < 0)
+				return -1;
+			out[k++] = (char)(hi * 16 + lo);
+			v += 2;
+		} else
+			out[k++] = plus_space && *v == '+' ? ' ' : *v;
+	}
+	out[k] = '\0';
+	*outlen = k;
+	return 0;
+}
+
 struct xj_str
 xj_req_query(struct xj_req *r, const char *name, int *err)
 {
@@ -154,19 +174,10 @@ xj_req_query(struct xj_req *r, const char *name, int *err)
 				*err = XJ_E_TOO_COMPLEX;
 				return XJ_STR_NULL;
 			}
-			for (; v < pe; v++) {
-				if (*v == '%') {
-					int hi, lo;
-					if (pe - v < 3 || (hi = hexval(v[1])) < 0 || (lo = hexval(v[2])) < 0) {
-						*err = XJ_E_BAD_QUERY;
-						return XJ_STR_NULL;
-					}
-					out[k++] = (char)(hi * 16 + lo);
-					v += 2;
-				} else
-					out[k++] = *v == '+' ? ' ' : *v;
+			if (xj_pct_decode(v, (size_t)(pe - v), 1, out, &k) != 0) {
+				*err = XJ_E_BAD_QUERY;
+				return XJ_STR_NULL;
 			}
-			out[k] = '\0';
 			return (struct xj_str){ k, out };
 		}
 		p = amp ? amp + 1 : end;

@@ -41,6 +41,9 @@ struct xj_req {
 	unsigned long long	 actor_id;
 	unsigned		 actor_org;
 	const char		*actor_role;
+	/* the portal's resolved actor, set by the dispatcher's policy hook
+	 * (the school portal's struct xj_school_actor, school/school.h) */
+	const void		*policy_actor;
 	const char		*csrf;		/* the session's anti-CSRF token, once made */
 	/* the checked session, from which auth/auth.h xj_auth_csrf() makes
 	 * the token when a route returns it (sess_kind 0: none) */
@@ -75,6 +78,10 @@ int	 xj_req_read_body(struct xj_req *, size_t limit);
 /* A query-string value, percent-decoded into the arena; XJ_STR_NULL when
  * absent. XJ_E_BAD_QUERY in *err when malformed. */
 struct xj_str xj_req_query(struct xj_req *, const char *name, int *err);
+/* Percent-decode n bytes of in into out (room for n + 1; NUL added),
+ * '+' as a space when plus_space (a query string). 0, or -1 for a
+ * malformed escape. */
+int	 xj_pct_decode(const char *in, size_t n, int plus_space, char *out, size_t *outlen);
 
 /* A cookie's value from the Cookie header (XJ_STR_NULL if absent). */
 struct xj_str xj_req_cookie(const struct xj_req *, const char *name);

@@ -1,6 +1,7 @@
 /* router.h -- routes are data (nginx's ngx_command_t): rows of
- * {method, path pattern, role, body limit, handler}. One walker matches
- * method and path, and the dispatcher bounds the body and checks the role
+ * {method, path pattern, role, body limit, handler, action}. One walker
+ * matches method and path, and the dispatcher bounds the body, checks the
+ * role and, for staff routes, the action's access policy (school/policy.c)
  * before any handler runs. Patterns are literal segments and {name}
  * parameters, each parameter one whole segment. */
 #ifndef XJ_ROUTER_H
@@ -63,8 +64,17 @@ struct xj_route {
 	int		 role;
 	size_t		 body_limit;	/* bytes; 0 = no body accepted */
 	xj_handler	 handler;
+	/* what the route does, for the access policy of its portal: the
+	 * school portal's enum xj_school_act (school/school.h); 0 = none
+	 * (public, parent and PSB routes; a staff route must name one,
+	 * xj_school_policy_check) */
+	int		 action;
+	unsigned	 flags;		/* XJ_RT_* */
 };
-#define XJ_ROUTE_END	{ XJ_M_OTHER, NULL, 0, 0, NULL }
+#define XJ_ROUTE_END	{ XJ_M_OTHER, NULL, 0, 0, NULL, 0, 0 }
+/* The body is bytes the handler reads itself (an evidence file, issue
+ * 12), not JSON: the dispatcher bounds it and parses nothing. */
+#define XJ_RT_RAW_BODY	0x1
 
 struct xj_route_params {
 	int		 n;

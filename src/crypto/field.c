@@ -220,15 +220,24 @@ xj_field_reseal(const struct xj_keys *k, const char *from_aad, const char *from_
     const char *to_aad, const char *to_row, const unsigned char *ct, size_t len,
     unsigned char *out, size_t cap, size_t *outlen)
 {
-	char pt[1024];
-	size_t n = 0;
+	char small[1024], *pt = small;
+	size_t n = 0, ptcap = sizeof(small);
 	int rc;
 
-	if (ct == NULL || len < XJ_FIELD_OVERHEAD || len - XJ_FIELD_OVERHEAD >= sizeof(pt))
+	if (ct == NULL || len < XJ_FIELD_OVERHEAD || len > XJ_FIELD_CT_LEN(XJ_FIELD_MAX_PT))
 		return XJ_FIELD_E_INPUT;
-	if ((rc = xj_field_decrypt(k, from_aad, from_row, ct, len, pt, sizeof(pt), &n)) == 0)
+	/* a short value on the stack; a file (store/evidence.h) on the heap */
+	if (len - XJ_FIELD_OVERHEAD >= sizeof(small)) {
+		ptcap = len - XJ_FIELD_OVERHEAD + 1;
+		if ((pt = OPENSSL_malloc(ptcap)) == NULL)
+			return XJ_FIELD_E_CRYPTO;
+	}
+	if ((rc = xj_field_decrypt(k, from_aad, from_row, ct, len, pt, ptcap, &n)) == 0)
 		rc = xj_field_encrypt(k, to_aad, to_row, pt, n, out, cap, outlen);
-	OPENSSL_cleanse(pt, sizeof(pt));
+	if (pt == small)
+		OPENSSL_cleanse(pt, sizeof(small));
+	else
+		OPENSSL_clear_free(pt, ptcap);
 	return rc;
 }
 

@@ -53,8 +53,9 @@
 #define XJ_FIELD_OVERHEAD	(XJ_FIELD_HDR_LEN + XJ_FIELD_TAG_LEN)
 /* ciphertext length of n plaintext bytes (size of a VARBINARY column) */
 #define XJ_FIELD_CT_LEN(n)	((size_t)(n) + XJ_FIELD_OVERHEAD)
-/* longest plaintext accepted; a field is a short string */
-#define XJ_FIELD_MAX_PT		65536
+/* longest plaintext accepted: a field is a short string, the longest
+ * value an evidence file (issue 12, 2 MiB; store/evidence.h) */
+#define XJ_FIELD_MAX_PT		(4u * 1024 * 1024)
 #define XJ_BLIND_LEN		32
 /* longest blind index purpose, e.g. "child.id_number" */
 #define XJ_BLIND_PURPOSE_MAX	64

@@ -166,7 +166,17 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "problem_group",	"SELECT, INSERT, UPDATE" },
 	{ "problem_member",	"SELECT, INSERT, UPDATE" },
 	{ "problem_resolution",	"SELECT, INSERT" },
+	/* issue 12 item 3: evidence files are never changed or removed by
+	 * the workers (xuejictl rekey re-encrypts as the owner) */
+	{ "evidence_blob",	"SELECT, INSERT" },
+	{ "evidence_file",	"SELECT, INSERT" },
+	{ "workflow_evidence",	"SELECT, INSERT" },
 	{ "problem_scope",	"SELECT, INSERT, UPDATE" },
+	/* issue 12 item 4 (sql/0026): the controlled fields are the owner's
+	 * (xuejictl key-fields); a change request is written once, read after */
+	{ "key_field",		"SELECT" },
+	{ "key_data_change",	"SELECT, INSERT" },
+	{ "key_data_change_field", "SELECT, INSERT" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

@@ -19,6 +19,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,6 +28,7 @@
 #include "crypto/keys.h"
 #include "ctl/ctl.h"
 #include "store/certreview.h"
+#include "store/evidence.h"
 #include "store/registration.h"
 
 struct enc_col {
@@ -37,6 +39,8 @@ struct enc_col {
 	const char	*column;	/* the ciphertext column */
 	const char	*aad;		/* the column's AAD (format 0x02) */
 	const char	*legacy_aad;	/* its AAD in the column-only format */
+	size_t		 ct_max;	/* longest ciphertext; 0: CT_MAX. Columns
+					 * of files go one row a batch */
 };
 
 /* The row identities are the ones the application encrypts with:
@@ -71,6 +75,20 @@ static const struct enc_col enc_cols[] = {
 	/* a staff account's TOTP secret, bound to the account (M10) */
 	{ "staff_account", "id", NULL, "", "CAST(t.id AS CHAR)",
 	  "totp_secret_ct", "staff_account.totp_secret", "staff_account.totp_secret" },
+	/* an evidence file's name, bound to its record, and its bytes, bound
+	 * to their content index (issue 12 item 3) */
+	{ "evidence_file", "id", NULL, "", "CONCAT('s', t.student_id)",
+	  "name_ct", "evidence_file.name", "evidence_file.name" },
+	{ "evidence_blob", "id", NULL, "", "LOWER(HEX(t.content_bidx))",
+	  "content", "evidence_blob.content", "evidence_blob.content",
+	  XJ_FIELD_CT_LEN(XJ_EVIDENCE_MAX_BYTES) },
+	/* a key-data change's old and new identity number (issue 12 item 4),
+	 * bound to the case; one row per case holds them (the id_number
+	 * field's), so the case id alone is the key */
+	{ "key_data_change_field", "workflow_id", NULL, "", "CONCAT('k', t.workflow_id, '/old')",
+	  "old_ct", "key_data_change.id_number", "key_data_change.id_number" },
+	{ "key_data_change_field", "workflow_id", NULL, "", "CONCAT('k', t.workflow_id, '/new')",
+	  "new_ct", "key_data_change.id_number", "key_data_change.id_number" },
 };
 #define NCOLS	(sizeof(enc_cols) / sizeof(enc_cols[0]))
 
@@ -103,12 +121,14 @@ build(const struct enc_col *c, char *sel, size_t sl, char *upd, size_t ul)
 	}
 }
 
-/* One batch of column c after (*k1, *k2): XJ_OK with *more, or an error. */
+/* One batch of column c after (*k1, *k2): XJ_OK with *more, or an error.
+ * Buffers from the heap: a batch of short values, or one file. */
 static int
 batch(struct xj_db *db, const struct xj_keys *k, const struct enc_col *c, long size,
     long long *k1, long long *k2, int dry, struct tally *t, int *more)
 {
-	static unsigned char ct[500][CT_MAX];
+	size_t cap = c->ct_max ? c->ct_max : CT_MAX;
+	unsigned char *cts, *out;
 	static unsigned long len[500];
 	static long long key1[500], key2[500];
 	static char row[500][XJ_FIELD_ROW_MAX + 1];
@@ -117,6 +137,12 @@ batch(struct xj_db *db, const struct xj_keys *k, const struct enc_col *c, long s
 	long n = 0;
 	int rc;
 
+	if (c->ct_max)
+		size = 1;
+	if ((cts = malloc((size_t)size * cap)) == NULL || (out = malloc(cap)) == NULL) {
+		free(cts);
+		return XJ_E_TOO_COMPLEX;
+	}
 	in[nin++] = XJ_VI(*k1);
 	if (c->k2 != NULL) {
 		in[nin++] = XJ_VI(*k1);
@@ -124,10 +150,10 @@ batch(struct xj_db *db, const struct xj_keys *k, const struct enc_col *c, long s
 	}
 	in[nin++] = XJ_VI(size);
 	if ((rc = xj_db_exec(db, Q_SELECT, in, nin)) != XJ_OK)
-		return rc;
+		goto done;
 	for (;;) {
 		struct xj_col col[4] = { XJ_COL_INT, XJ_COL_INT,
-		    XJ_COL_STR(row[n], sizeof(row[n])), XJ_COL_BLOB((char *)ct[n], CT_MAX) };
+		    XJ_COL_STR(row[n], sizeof(row[n])), XJ_COL_BLOB((char *)cts + n * cap, cap) };
 		if ((rc = xj_db_fetch(db, Q_SELECT, col, 4)) != XJ_OK)
 			break;
 		key1[n] = col[0].i;
@@ -137,12 +163,13 @@ batch(struct xj_db *db, const struct xj_keys *k, const struct enc_col *c, long s
 	}
 	xj_db_done(db, Q_SELECT);
 	if (rc != XJ_NO_ROW)
-		return rc;
+		goto done;
+	rc = XJ_OK;
 	*more = n == size;
 	for (long i = 0; i < n; i++) {
-		unsigned char out[CT_MAX];
+		const unsigned char *ct = cts + i * cap;
 		size_t outlen = 0;
-		int need = xj_field_needs_rekey(k, ct[i], len[i]);
+		int need = xj_field_needs_rekey(k, ct, len[i]);
 
 		t->seen++;
 		*k1 = key1[i];
@@ -150,9 +177,9 @@ batch(struct xj_db *db, const struct xj_keys *k, const struct enc_col *c, long s
 		if (need == 0)
 			continue;
 		/* never the value: the table, the key and the reason */
-		if (need < 0 || xj_field_reseal(k, ct[i][0] == XJ_FIELD_ALG_AES256GCM ?
-		    c->legacy_aad : c->aad, row[i], c->aad, row[i], ct[i], len[i], out,
-		    sizeof(out), &outlen) != 0) {
+		if (need < 0 || xj_field_reseal(k, ct[0] == XJ_FIELD_ALG_AES256GCM ?
+		    c->legacy_aad : c->aad, row[i], c->aad, row[i], ct, len[i], out,
+		    cap, &outlen) != 0) {
 			fprintf(stderr, "rekey: %s.%s key %lld/%lld: cannot decrypt (%s)\n",
 			    c->table, c->column, key1[i], key2[i],
 			    need == XJ_FIELD_E_VERSION ? "key version not in enc.key" :
@@ -171,16 +198,19 @@ batch(struct xj_db *db, const struct xj_keys *k, const struct enc_col *c, long s
 			u[nu++] = XJ_VI(key1[i]);
 			if (c->k2 != NULL)
 				u[nu++] = XJ_VI(key2[i]);
-			u[nu++] = XJ_VB(ct[i], len[i]);
+			u[nu++] = XJ_VB(ct, len[i]);
 			if ((rc = xj_db_exec(db, Q_UPDATE, u, nu)) != XJ_OK)
-				return rc;
+				goto done;
 			if (xj_db_affected(db, Q_UPDATE) == 1)
 				t->done++;
 			else
 				t->changed++;	/* written meanwhile: the new value stays */
 		}
 	}
-	return XJ_OK;
+done:
+	free(cts);
+	free(out);
+	return rc;
 }
 
 static int

@@ -14,6 +14,7 @@
 #include "core/req.h"
 #include "db/db.h"
 #include "domain/window.h"
+#include "store/keydata.h"
 #include "store/registration.h"
 #include "store/workflow.h"
 #include "parent.h"
@@ -85,11 +86,56 @@ progress(const struct xj_wf_case *w, const struct xj_wf_step *s, int n, const ch
 	}
 }
 
+/* A key-data change (issue 12 item 4) in words: which items of the
+ * record, never their values; the parties are the child's school and the
+ * bureaus above it. */
+static const char *
+kd_party(const char *party, int en)
+{
+	return strcmp(party, "receiving_school") == 0 || strcmp(party, "sending_school") == 0 ?
+	    (en ? "the school" : "学校") :
+	    strcmp(party, "receiving_county") == 0 || strcmp(party, "sending_county") == 0 ?
+	    (en ? "the county's education bureau" : "区县教育行政部门") :
+	    (en ? "the education bureau above the county" : "上级教育行政部门");
+}
+
+static void
+kd_progress(const struct xj_wf_case *w, const struct xj_wf_step *s, int n, const char *items_zh,
+    const char *items_en, char *zh, size_t zn, char *en, size_t enn)
+{
+	const struct xj_wf_step *cur = NULL, *rej = NULL;
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(s[i].state, "open") == 0)
+			cur = &s[i];
+		if (strcmp(s[i].state, "rejected") == 0)
+			rej = &s[i];
+	}
+	if (strcmp(w->state, "approved") == 0) {
+		snprintf(zh, zn, "%s已办结：学籍中的%s已按申请更正", w->type_name, items_zh);
+		snprintf(en, enn, "completed: the record's %s corrected as applied for", items_en);
+	} else if (rej != NULL) {
+		snprintf(zh, zn, "%s未获同意：%s不同意更正%s（原因：%s），学籍信息未改变", w->type_name,
+		    kd_party(rej->party, 0), items_zh, w->reason);
+		snprintf(en, enn, "not agreed: %s did not agree to correct the %s (reason: %s); the record is unchanged",
+		    kd_party(rej->party, 1), items_en, w->reason);
+	} else if (cur != NULL) {
+		snprintf(zh, zn, "%s办理中：申请更正%s，等待%s审核（第%d步，共%d步）", w->type_name,
+		    items_zh, kd_party(cur->party, 0), cur->seq, n);
+		snprintf(en, enn, "in progress: a correction of the %s, waiting for %s (step %d of %d)",
+		    items_en, kd_party(cur->party, 1), cur->seq, n);
+	} else {
+		snprintf(zh, zn, "%s办理中", w->type_name);
+		snprintf(en, enn, "in progress");
+	}
+}
+
 struct view {
 	struct xj_wf_case	 w;
 	struct xj_wf_step	 s[XJ_WF_MAX_STEPS];
 	struct xj_wf_org	 to;
 	char			 zh[1200], en[1200];
+	char			 items_zh[400], items_en[600];
 };
 
 int
@@ -98,7 +144,7 @@ xj_parent_record_changes(struct xj_req *r)
 	struct xj_reg_rec *rec = xj_calloc(r->arena, 1, sizeof(*rec));
 	struct view *v = xj_calloc(r->arena, 1, sizeof(*v));
 	unsigned long long student = 0, ids[CASES_MAX];
-	int rc, n = 0, ns, i, j;
+	int rc, n = 0, ns, i, j, kd;
 	yajl_gen g;
 
 	if (rec == NULL || v == NULL)
@@ -119,7 +165,16 @@ xj_parent_record_changes(struct xj_req *r)
 		    (rc = xj_wf_steps(r->db, ids[i], v->s, &ns)) != XJ_OK ||
 		    (rc = xj_wf_org(r->db, v->w.recv_school, &v->to)) != XJ_OK)
 			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
-		progress(&v->w, v->s, ns, v->to.name, v->zh, sizeof(v->zh), v->en, sizeof(v->en));
+		kd = strcmp(v->w.type, "key_data_change") == 0;
+		if (kd) {
+			if ((rc = xj_kd_words(r->db, v->w.id, v->items_zh, sizeof(v->items_zh),
+			    v->items_en, sizeof(v->items_en))) != XJ_OK)
+				return rc;
+			kd_progress(&v->w, v->s, ns, v->items_zh, v->items_en, v->zh, sizeof(v->zh),
+			    v->en, sizeof(v->en));
+		} else
+			progress(&v->w, v->s, ns, v->to.name, v->zh, sizeof(v->zh), v->en,
+			    sizeof(v->en));
 		yajl_gen_map_open(g);
 		xj_gen_int(g, "id", (long long)v->w.id);
 		xj_gen_str(g, "type", v->w.type);
@@ -136,7 +191,8 @@ xj_parent_record_changes(struct xj_req *r)
 			yajl_gen_map_open(g);
 			xj_gen_int(g, "seq", v->s[j].seq);
 			xj_gen_str(g, "party", v->s[j].party);
-			xj_gen_str(g, "party_name", party_word(v->s[j].party, 0));
+			xj_gen_str(g, "party_name", kd ? kd_party(v->s[j].party, 0) :
+			    party_word(v->s[j].party, 0));
 			xj_gen_str(g, "state", v->s[j].state);
 			gen_time(g, "decided_at", v->s[j].decided_at[0] ? v->s[j].decided_at : NULL);
 			yajl_gen_map_close(g);

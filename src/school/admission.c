@@ -156,8 +156,7 @@ xj_school_list_submit(struct xj_req *r)
 	struct submit_tx t;
 	int rc;
 
-	if ((rc = xj_school_may(r, XJ_ACT_LIST_SUBMIT, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	memset(&t, 0, sizeof(t));
 	t.r = r;
 	t.a = &a;
@@ -187,8 +186,7 @@ xj_school_list_index(struct xj_req *r)
 	yajl_gen g;
 	int rc, e;
 
-	if ((rc = xj_school_may(r, XJ_ACT_LIST_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	qs = xj_req_query(r, "state", &e);
 	if (e != XJ_OK)
 		return e;
@@ -223,8 +221,7 @@ xj_school_list_get(struct xj_req *r)
 
 	if (l == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_LIST_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	if ((rc = xj_adm_list_get(r->db, id, l)) != XJ_OK)
@@ -520,8 +517,7 @@ xj_school_list_decide(struct xj_req *r)
 
 	if (l == NULL || fe == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_LIST_DECIDE, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, decision_fields, &in, fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)

@@ -71,13 +71,11 @@ calendar_missing(yajl_gen g, int year, int next)
 int
 xj_school_alerts(struct xj_req *r)
 {
-	struct xj_school_actor actor;
 	char day[11];
 	int y, m, d, rc, have_this, have_next = 1;
 	yajl_gen g;
 
-	if ((rc = xj_school_may(r, XJ_ACT_ALERTS_READ, &actor)) != XJ_OK)
-		return rc;
+	/* every staff member (XJ_ACT_ALERTS_READ): the alerts name no one */
 	today(&y, &m, &d, day);
 	have_this = xj_calendar_year_imported(r->db, y, &rc);
 	if (rc != XJ_OK)

@@ -348,8 +348,7 @@ xj_school_applicant_get(struct xj_req *r)
 
 	if (ap == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_APPLICANT, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = xj_school_applicant_load(r, &a, xj_route_param(&r->params, "no"), ap)) != XJ_OK ||
 	    r->responded)
 		return rc;
@@ -427,8 +426,7 @@ xj_school_applicant_docs(struct xj_req *r)
 
 	if (ap == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_TICK, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, docs_fields, &in, &fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)
@@ -538,8 +536,7 @@ tick(struct xj_req *r, int on)
 
 	if (ap == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_TICK, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = xj_school_applicant_load(r, &a, xj_route_param(&r->params, "no"), ap)) != XJ_OK ||
 	    r->responded)
 		return rc;

@@ -4,9 +4,12 @@
  *        200 {items, next_after}: the queue of the actor's scope, oldest first
  *   GET  /api/school/v1/certificate-reviews/{no}            200 | 404 | 422
  *   POST /api/school/v1/certificate-reviews/{no}/decision   200 | 403 | 404 | 409 | 422
- * Who: reviewers and admins of an education bureau. Anyone else -- a
- * clerk, any school's staff -- is refused with 403 whatever the target,
- * so the answer tells nothing about the registration. Scope (R-ORG-3):
+ * Who (scope.c, XJ_ACT_CERT_READ and _DECIDE, enforced by the
+ * dispatcher): reviewers and admins of an education bureau read; the
+ * decision is the child's county's (review L9). Anyone else -- a clerk,
+ * any school's staff, a bureau above the county deciding -- is refused
+ * with 403 whatever the target, so the answer tells nothing about the
+ * registration. Scope (R-ORG-3):
  * the registration's county must lie within the actor's org (a county
  * sees its district, a city or province everything below it); outside
  * it, as for a number that does not exist, 404. An approval issues the
@@ -41,21 +44,6 @@
 
 #define QUEUE_LIMIT_DEFAULT	50
 #define QUEUE_LIMIT_MAX		100
-
-/* Reviewers and admins of a bureau (scope.c: reads any bureau, the
- * decision the child's county only, review L9); the actor's org into
- * *org. */
-static int
-reviewer_of(struct xj_req *r, enum xj_school_act act, struct xj_org *org)
-{
-	struct xj_school_actor a;
-	int rc;
-
-	if ((rc = xj_school_may(r, act, &a)) != XJ_OK)
-		return rc;
-	*org = a.org;
-	return XJ_OK;
-}
 
 /* The review named by {no}, if the actor's scope holds it: XJ_OK; or a
  * 422 already sent for a mistyped number (r->responded); or 404. */
@@ -159,8 +147,7 @@ xj_school_certreview_get(struct xj_req *r)
 
 	if (rv == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = reviewer_of(r, XJ_ACT_CERT_READ, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	if ((rc = load(r, &actor, rv)) != XJ_OK || r->responded)
 		return rc;
 	/* M6: the filed certificates name guardians and their documents */
@@ -241,8 +228,7 @@ xj_school_certreview_list(struct xj_req *r)
 	struct xj_org actor;
 	int rc, e1, e2, e3;
 
-	if ((rc = reviewer_of(r, XJ_ACT_CERT_READ, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	qs = xj_req_query(r, "state", &e1);
 	ql = xj_req_query(r, "limit", &e2);
 	qa = xj_req_query(r, "after", &e3);
@@ -380,8 +366,7 @@ xj_school_certreview_decide(struct xj_req *r)
 
 	if (rv == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = reviewer_of(r, XJ_ACT_CERT_DECIDE, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, decision_fields, &in, &fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)

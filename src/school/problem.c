@@ -37,6 +37,7 @@
 #include "domain/idnum.h"
 #include "domain/mask.h"
 #include "domain/person.h"
+#include "store/evidence.h"
 #include "store/problem.h"
 #include "store/refdata.h"
 #include "store/student.h"
@@ -264,8 +265,7 @@ xj_school_problem_list(struct xj_req *r)
 	unsigned long long after = 0, limit = 0;
 	int rc, e;
 
-	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = xj_rec_query_uint(r, "limit", LIST_LIMIT_MAX, &limit)) != XJ_OK || r->responded)
 		return rc;
 	qa = xj_req_query(r, "after", &e);
@@ -410,8 +410,8 @@ xj_school_problem_get(struct xj_req *r)
 	unsigned long long id;
 	int rc;
 
-	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_READ, &a)) != XJ_OK ||
-	    (rc = xj_school_id_param(r, &id)) != XJ_OK)
+	a = *xj_school_actor(r);
+	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	return group_view(r, &a, id, 1);
 }
@@ -423,6 +423,8 @@ struct resolve_in {
 	struct xj_str	 action;
 	struct xj_str	 evidence;
 	struct xj_str	 name, sex, birth_date;	/* change: the corrected data */
+	long long	*files;			/* evidence files (issue 12 item 3) */
+	size_t		 nfiles;
 };
 
 static int
@@ -448,6 +450,8 @@ static const struct xj_field resolve_fields[] = {
 	{ "sex", XJ_F_STR, XJ_OPT, 1, 1, sex_check, offsetof(struct resolve_in, sex), NULL, 0, 0, 0 },
 	{ "birth_date", XJ_F_STR, XJ_OPT, 10, 10, xj_date_check, offsetof(struct resolve_in, birth_date),
 	  NULL, 0, 0, 0 },
+	{ "evidence_files", XJ_F_IDS, XJ_OPT, 0, XJ_EVIDENCE_PER_CASE, NULL,
+	  offsetof(struct resolve_in, files), NULL, 0, offsetof(struct resolve_in, nfiles), 0 },
 	XJ_FIELD_END
 };
 
@@ -456,6 +460,8 @@ struct resolve_tx {
 	const struct xj_school_actor	*a;
 	unsigned long long		 gid, sid;
 	const char			*evidence;
+	const long long			*files;	/* evidence files of the record */
+	size_t				 nfiles;
 	const char			*action;
 	struct xj_problem_resolution	 res;	/* corroborate, change */
 	const struct xj_refdata		*ref;
@@ -596,6 +602,10 @@ apply_for(struct xj_db *db, struct resolve_tx *t)
 	    strcmp(t->action, "change") == 0 ? "problem.change" : "problem.corroborate", &t->wf);
 	if (rc != XJ_OK)
 		return rc == XJ_E_CONFLICT ? XJ_E_TRANSFER_BUSY : rc;
+	/* the files the school names go with the case; corroborating and
+	 * changing need at least one (R-DUP-2; workflow_type.needs_evidence) */
+	if ((rc = xj_evidence_attach(db, t->wf, type, variant, t->sid, t->files, t->nfiles)) != XJ_OK)
+		return rc;
 	t->res.group_id = t->gid;
 	t->res.student_id = t->sid;
 	snprintf(t->res.action, sizeof(t->res.action), "%s", t->action);
@@ -694,8 +704,8 @@ xj_school_problem_resolve(struct xj_req *r)
 
 	if (t == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_PROBLEM_RESOLVE, &a)) != XJ_OK ||
-	    (rc = xj_school_id_param(r, &id)) != XJ_OK)
+	a = *xj_school_actor(r);
+	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, resolve_fields, &in, &fe)) != XJ_OK &&
@@ -704,6 +714,8 @@ xj_school_problem_resolve(struct xj_req *r)
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
 	/* the corrected data belongs to a change, and a change has some */
+	if (xj_str_eq(in.action, "delete") && in.nfiles > 0)
+		xj_ferr_add(&fe, r->arena, "evidence_files", XJ_E_F_NOT_ALLOWED);
 	if (!xj_str_eq(in.action, "change")) {
 		if (in.name.p)
 			xj_ferr_add(&fe, r->arena, "name", XJ_E_F_NOT_ALLOWED);
@@ -721,6 +733,8 @@ xj_school_problem_resolve(struct xj_req *r)
 	t->sid = (unsigned long long)in.student_id.v;
 	t->action = xj_str_eq(in.action, "delete") ? "delete" : xj_str_eq(in.action, "change") ?
 	    "change" : "corroborate";
+	t->files = in.files;
+	t->nfiles = in.nfiles;
 	if ((t->evidence = xj_strndup(r->arena, in.evidence.p, in.evidence.len)) == NULL)
 		return XJ_E_TOO_COMPLEX;
 	if ((t->ref = xj_ref_acquire(r->db, r->arena)) == NULL)
@@ -732,8 +746,82 @@ xj_school_problem_resolve(struct xj_req *r)
 	snprintf(t->res.new_birth, sizeof(t->res.new_birth), "%.*s", (int)in.birth_date.len,
 	    in.birth_date.p ? in.birth_date.p : "");
 	if ((rc = xj_tx_run(r->db, resolve_tx, t)) != XJ_OK)
-		return rc;
+		return rc == XJ_E_EVIDENCE_REQUIRED || rc == XJ_E_EVIDENCE_UNKNOWN ?
+		    xj_resp_error(r, rc, "evidence_files") : rc;
 	if (t->wf)
 		return xj_wf_answer(r, t->wf, 201);
 	return group_view(r, &a, id, 0);
+}
+
+/* ---- a key-data change (issue 12 item 4, R-KEY-1; school/keydata.c) --- */
+
+/* 1 when the record's own number is still invalid with its data now. */
+static int
+still_invalid(const struct xj_refdata *ref, const struct xj_student_identity *p, int *bad)
+{
+	char num[XJ_DOCNO_MAX_BYTES + 1];
+	size_t len = 0;
+
+	*bad = 0;
+	if (p->doc_type[0] != '1' || p->idn_ct_len == 0)
+		return 0;
+	if (ref == NULL)
+		return -1;
+	if (xj_field_decrypt(xj_auth_keys(), p->ct_aad, p->ct_row, p->idn_ct, p->idn_ct_len,
+	    num, sizeof(num), &len) != 0 || len >= sizeof(num))
+		return -1;
+	num[len] = '\0';
+	for (char *c = num; *c; c++)
+		if (*c == 'x')
+			*c = 'X';
+	*bad = id_invalid(ref, num, p->sex, p->birth) != NULL;
+	memset(num, 0, sizeof(num));
+	return 0;
+}
+
+int
+xj_problem_key_changed(struct xj_db *db, struct xj_req *r, const struct xj_refdata *ref,
+    unsigned long long sid, const unsigned long long *gids, int n)
+{
+	struct resolve_tx *t = xj_calloc(r->arena, 1, sizeof(*t));
+	struct xj_student_identity *p = xj_calloc(r->arena, 1, sizeof(*p));
+	char state[12];
+	const char *ms;
+	int rc, still;
+
+	if (t == NULL || p == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_problem_subject(db, sid, p)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	t->r = r;
+	t->sid = sid;
+	for (int i = 0; i < n; i++) {
+		t->gid = gids[i];
+		if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+		if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
+			return rc;
+		if (strcmp(state, "open") != 0 || (ms = state_of(t, sid)) == NULL ||
+		    strcmp(ms, "open") != 0)
+			continue;
+		/* does the record still carry the group's problem? */
+		if (strcmp(t->kind, "same_id") == 0)
+			still = memcmp(p->child_bidx, t->key, 32) == 0;
+		else if (strcmp(t->kind, "same_person") == 0)
+			still = p->has_person && memcmp(p->person_bidx, t->key, 32) == 0;
+		else if (memcmp(p->child_bidx, t->key, 32) != 0)
+			still = 0;	/* another number: its own check ran */
+		else if (still_invalid(ref, p, &still) != 0)
+			return XJ_E_INTERNAL;
+		if (still)
+			continue;
+		/* changed and approved (R-DUP-3), as the problem chain's change */
+		if ((rc = xj_problem_member_set(db, t->gid, sid, "changed", "key_data_change",
+		    (unsigned)r->actor_id)) != XJ_OK)
+			return rc == XJ_E_CONFLICT ? XJ_OK : rc;
+		if ((rc = xj_problem_event(db, sid, "problem_changed")) != XJ_OK ||
+		    (rc = settle(db, t)) != XJ_OK)
+			return rc;
+	}
+	return XJ_OK;
 }

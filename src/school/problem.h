@@ -33,4 +33,15 @@ struct xj_req;
 struct xj_wf_case;
 int	xj_problem_wf_resolve(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
 
+/* After an approved key-data change of record sid (school/keydata.c,
+ * after xj_problem_check): in each of the open groups gids[0..n) where the
+ * record is an open member and no longer carries the group's problem (its
+ * number, its person key, or a number now valid with its data), the
+ * record counts as changed (R-DUP-3) and the group settles -- the last
+ * record corroborated by the system, the group resolved, the flags
+ * following. The groups are locked in the order given. */
+struct xj_req;
+int	xj_problem_key_changed(struct xj_db *, struct xj_req *, const struct xj_refdata *ref,
+	    unsigned long long sid, const unsigned long long *gids, int n);
+
 #endif

@@ -8,8 +8,9 @@
  *   POST  /api/school/v1/term-registrations      200 | 403 | 422
  * Records are never created here: only a district-approved admission
  * creates one (store/student.h, called by the admission flow). A school
- * keeps its own records (classes, the uncontrolled fields, term
- * registration); bureaus read what lies in their scope. */
+ * keeps its own records (classes, the uncontrolled fields -- keydata.c
+ * says which are controlled --, term registration); bureaus read what
+ * lies in their scope. */
 #include "config.h"
 
 #include <stddef.h>
@@ -29,64 +30,31 @@
 #include "store/audit.h"
 #include "store/org.h"
 #include "store/student.h"
+#include "keydata.h"
 #include "records.h"
 #include "school.h"
 
 /* ---- who may do what ------------------------------------------------ */
 
-#define K_SCHOOL	0x01
-#define K_BUREAU	0x02
-#define R_CLERK		0x1
-#define R_REVIEWER	0x2
-#define R_ADMIN		0x4
-
-static const struct {
-	unsigned	kinds;
-	unsigned	roles;
-} may[XJ_REC__N] = {
-	/* the school keeps its own records (R-REC-2, R-REC-5); bureaus read */
-	[XJ_REC_CLASSES]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
-	[XJ_REC_MAINTAIN]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
-	[XJ_REC_READ]		= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
-	[XJ_REC_STATS]		= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
-};
-
-/* issue 14: the names the session answer lists (GET /session "may"),
- * beside scope.c's; see xj_school_may_gen */
-static const char *const rec_name[XJ_REC__N] = {
-	[XJ_REC_CLASSES]	= "rec_classes",
-	[XJ_REC_MAINTAIN]	= "rec_maintain",
-	[XJ_REC_READ]		= "rec_read",
-	[XJ_REC_STATS]		= "rec_stats",
-};
-
-void
-xj_rec_may_gen(yajl_gen g, const char *kind, const char *role)
-{
-	unsigned k = kind == NULL ? 0 : strcmp(kind, "school") == 0 ? K_SCHOOL : K_BUREAU;
-	unsigned rb = role == NULL ? 0 : strcmp(role, "clerk") == 0 ? R_CLERK :
-	    strcmp(role, "reviewer") == 0 ? R_REVIEWER : strcmp(role, "admin") == 0 ? R_ADMIN : 0;
-
-	for (unsigned a = 0; a < XJ_REC__N; a++)
-		if ((may[a].kinds & k) && (may[a].roles & rb))
-			yajl_gen_string(g, (const unsigned char *)rec_name[a], strlen(rec_name[a]));
-}
-
+/* Who may do what is scope.c's table (the routes name XJ_ACT_REC_CLASSES,
+ * _RECORD_READ, _RECORD_MAINTAIN, _STATS); this keeps the old entry point
+ * for handlers written against it. */
 int
 xj_rec_actor(struct xj_req *r, enum xj_rec_act act, struct xj_org *org)
 {
-	unsigned role, kind;
+	static const enum xj_school_act as[XJ_REC__N] = {
+		[XJ_REC_CLASSES] = XJ_ACT_REC_CLASSES, [XJ_REC_MAINTAIN] = XJ_ACT_REC_MAINTAIN,
+		[XJ_REC_READ] = XJ_ACT_REC_READ, [XJ_REC_STATS] = XJ_ACT_REC_STATS,
+	};
+	struct xj_school_actor a;
 	int rc;
 
-	role = r->actor_role == NULL ? 0 : strcmp(r->actor_role, "clerk") == 0 ? R_CLERK :
-	    strcmp(r->actor_role, "reviewer") == 0 ? R_REVIEWER :
-	    strcmp(r->actor_role, "admin") == 0 ? R_ADMIN : 0;
-	if ((unsigned)act >= XJ_REC__N || !(may[act].roles & role))
+	if ((unsigned)act >= XJ_REC__N)
 		return XJ_E_FORBIDDEN;
-	if ((rc = xj_org_by_id(r->db, r->actor_org, org)) != XJ_OK)
-		return rc == XJ_NO_ROW ? XJ_E_FORBIDDEN : rc;
-	kind = strcmp(org->kind, "school") == 0 ? K_SCHOOL : K_BUREAU;
-	return may[act].kinds & kind ? XJ_OK : XJ_E_FORBIDDEN;
+	if ((rc = xj_school_may(r, as[act], &a)) != XJ_OK)
+		return rc;
+	*org = a.org;
+	return XJ_OK;
 }
 
 int
@@ -243,8 +211,7 @@ xj_school_class_create(struct xj_req *r)
 	yajl_gen g;
 	int rc;
 
-	if ((rc = xj_rec_actor(r, XJ_REC_CLASSES, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, class_fields, &in, &fe)) != XJ_OK)
 		return rc == XJ_E_VALIDATION ? xj_resp_ferrs(r, &fe) : rc;
@@ -312,8 +279,7 @@ xj_school_class_list(struct xj_req *r)
 	yajl_gen g;
 	int rc;
 
-	if ((rc = xj_rec_actor(r, XJ_REC_READ, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	if ((rc = school_param(r, &actor, &school)) != XJ_OK || r->responded)
 		return rc;
 	g = xj_resp_json(r, 200);
@@ -354,9 +320,7 @@ load(struct xj_req *r, const struct xj_org *actor, struct xj_student *s)
 	return xj_org_within(&school, actor) ? XJ_OK : XJ_E_NOT_FOUND;
 }
 
-/* The uncontrolled fields, the only ones a school edits directly
- * (R-KEY-1): everything else -- identity, hukou, number, school,
- * class code and status -- changes through its own workflow. */
+/* What the class assignment's audit entry shows of the record. */
 static void
 uncontrolled_json(yajl_gen g, void *arg)
 {
@@ -438,8 +402,7 @@ xj_school_student_get(struct xj_req *r)
 
 	if (s == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_rec_actor(r, XJ_REC_READ, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	if ((rc = load(r, &actor, s)) != XJ_OK)
 		return rc;
 	/* M6: a child's record read */
@@ -449,36 +412,16 @@ xj_school_student_get(struct xj_req *r)
 	return view(r, s);
 }
 
-/* ---- maintenance of the uncontrolled fields ------------------------- */
-
-struct patch_in {
-	struct xj_str	 current_address, home_address, contact_address;
-	struct xj_num	 left_behind, boarding;
-};
-
-static const struct xj_field patch_fields[] = {
-	{ "current_address", XJ_F_STR, XJ_OPT, 2, 200, NULL, offsetof(struct patch_in, current_address), NULL, 0, 0, 0 },
-	{ "home_address", XJ_F_STR, XJ_OPT, 2, 200, NULL, offsetof(struct patch_in, home_address), NULL, 0, 0, 0 },
-	{ "contact_address", XJ_F_STR, XJ_OPT, 2, 200, NULL, offsetof(struct patch_in, contact_address), NULL, 0, 0, 0 },
-	{ "left_behind", XJ_F_BOOL, XJ_OPT, 0, 1, NULL, offsetof(struct patch_in, left_behind), NULL, 0, 0, 0 },
-	{ "boarding", XJ_F_BOOL, XJ_OPT, 0, 1, NULL, offsetof(struct patch_in, boarding), NULL, 0, 0, 0 },
-	XJ_FIELD_END
-};
+/* ---- maintenance: the record's data fields (PATCH, keydata.c: the
+ * uncontrolled ones directly, controlled ones only through a key-data
+ * change request, R-KEY-1) and its class ------------------------------ */
 
 struct change_tx {
 	struct xj_req		*r;
 	struct xj_student	*s;		/* as loaded; rewritten with the change */
-	const struct patch_in	*in;		/* PATCH */
-	const struct xj_class	*cl;		/* class assignment */
+	const struct xj_class	*cl;		/* the class assigned */
 	int			 not_in_school;	/* out */
 };
-
-static void
-setstr(char *dst, size_t cap, struct xj_str v)
-{
-	if (v.p != NULL)
-		snprintf(dst, cap, "%.*s", (int)v.len, v.p);
-}
 
 static int
 change_tx(struct xj_db *db, void *arg)
@@ -498,33 +441,20 @@ change_tx(struct xj_db *db, void *arg)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
 	if ((rc = xj_gen_text(t->r->arena, uncontrolled_json, s, &before)) != XJ_OK)
 		return rc;
-	if (t->cl != NULL) {
-		/* R-REC-3: a class holds in-school students only */
-		if (strcmp(status, "in_school") != 0) {
-			t->not_in_school = 1;
-			return XJ_E_STUDENT_NOT_IN_SCHOOL;
-		}
-		if ((rc = xj_student_set_class(db, s->id, t->cl->id, version)) != XJ_OK)
-			return rc;
-		snprintf(s->class_code, sizeof(s->class_code), "%s", t->cl->code);
-		s->class_id = t->cl->id;
-	} else {
-		setstr(s->current_address, sizeof(s->current_address), t->in->current_address);
-		setstr(s->home_address, sizeof(s->home_address), t->in->home_address);
-		setstr(s->contact_address, sizeof(s->contact_address), t->in->contact_address);
-		if (t->in->left_behind.set)
-			s->left_behind = (int)t->in->left_behind.v;
-		if (t->in->boarding.set)
-			s->boarding = (int)t->in->boarding.v;
-		if ((rc = xj_student_update(db, s, version)) != XJ_OK)
-			return rc;
+	/* R-REC-3: a class holds in-school students only */
+	if (strcmp(status, "in_school") != 0) {
+		t->not_in_school = 1;
+		return XJ_E_STUDENT_NOT_IN_SCHOOL;
 	}
+	if ((rc = xj_student_set_class(db, s->id, t->cl->id, version)) != XJ_OK)
+		return rc;
+	snprintf(s->class_code, sizeof(s->class_code), "%s", t->cl->code);
+	s->class_id = t->cl->id;
 	s->version = version + 1;
 	snprintf(id, sizeof(id), "%llu", s->id);
 	if ((rc = xj_gen_text(t->r->arena, uncontrolled_json, s, &after)) != XJ_OK)
 		return rc;
-	return audit(db, t->r, t->cl ? "student.assign_class" : "student.update", "student", id,
-	    before, after);
+	return audit(db, t->r, "student.assign_class", "student", id, before, after);
 }
 
 /* The record {id} of the actor's own school (a school maintains only its
@@ -535,8 +465,7 @@ own_record(struct xj_req *r, struct xj_student *s)
 	struct xj_org actor;
 	int rc;
 
-	if ((rc = xj_rec_actor(r, XJ_REC_MAINTAIN, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	if ((rc = load(r, &actor, s)) != XJ_OK)
 		return rc;
 	return s->school_org_id == actor.id ? XJ_OK : XJ_E_NOT_FOUND;
@@ -546,23 +475,14 @@ int
 xj_school_student_patch(struct xj_req *r)
 {
 	struct xj_student *s = xj_calloc(r->arena, 1, sizeof(*s));
-	struct xj_ferrs fe = { 0 };
-	struct patch_in in;
-	struct change_tx t;
 	int rc;
 
 	if (s == NULL)
 		return XJ_E_TOO_COMPLEX;
 	if ((rc = own_record(r, s)) != XJ_OK)
 		return rc;
-	memset(&in, 0, sizeof(in));
-	if ((rc = xj_bind(r->arena, r->json, patch_fields, &in, &fe)) != XJ_OK)
-		return rc == XJ_E_VALIDATION ? xj_resp_ferrs(r, &fe) : rc;
-	memset(&t, 0, sizeof(t));
-	t.r = r;
-	t.s = s;
-	t.in = &in;
-	if ((rc = xj_tx_run(r->db, change_tx, &t)) != XJ_OK)
+	/* uncontrolled fields only (R-KEY-1): keydata.c */
+	if ((rc = xj_kd_patch(r, s)) != XJ_OK || r->responded)
 		return rc;
 	return view(r, s);
 }
@@ -698,8 +618,7 @@ xj_school_term_register(struct xj_req *r)
 	yajl_gen g;
 	int rc;
 
-	if ((rc = xj_rec_actor(r, XJ_REC_MAINTAIN, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, term_fields, &in, &fe)) != XJ_OK)
 		return rc == XJ_E_VALIDATION ? xj_resp_ferrs(r, &fe) : rc;

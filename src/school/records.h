@@ -1,12 +1,10 @@
 /* records.h -- helpers shared by the student-record handlers
- * (records.c, roster.c, stats.c; issue 4 §4-6). Who may do what is one
- * table in records.c, shaped like scope.c's: org kinds and roles per
- * action, 403 outside it whatever the target; the target's scope (R-ORG-3)
- * is the handler's second test, 404 outside it. */
+ * (records.c, roster.c, stats.c; issue 4 §4-6). Who may do what is
+ * scope.c's table (the routes name XJ_ACT_REC_CLASSES, XJ_ACT_REC_READ,
+ * XJ_ACT_REC_MAINTAIN, XJ_ACT_REC_STATS), enforced by the dispatcher; the
+ * target's scope (R-ORG-3) is the handler's test, 404 outside it. */
 #ifndef XJ_SCHOOL_RECORDS_H
 #define XJ_SCHOOL_RECORDS_H
-
-#include <yajl/yajl_gen.h>
 
 #include "core/str.h"
 #include "store/org.h"
@@ -21,12 +19,10 @@ enum xj_rec_act {
 	XJ_REC__N
 };
 
-/* XJ_OK with the actor's org in *org; XJ_E_FORBIDDEN when the role or
- * org kind may not take the action at all. */
+/* Kept for handlers written before the route table named actions:
+ * XJ_OK with the actor's org in *org; XJ_E_FORBIDDEN when the role or
+ * org kind may not take the action at all (scope.c's rows). */
 int	xj_rec_actor(struct xj_req *, enum xj_rec_act, struct xj_org *org);
-/* The names of these actions an org kind and role may take, as JSON
- * strings into an open array (the session answer's "may", issue 14). */
-void	xj_rec_may_gen(yajl_gen, const char *kind, const char *role);
 /* A query parameter as a C string in the arena, at most max bytes:
  * XJ_OK (*out NULL when absent), or a 400 bad_query already sent. */
 int	xj_rec_query(struct xj_req *, const char *name, size_t max, const char **out);

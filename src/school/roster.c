@@ -146,8 +146,7 @@ xj_school_roster(struct xj_req *r)
 	struct page p;
 	int rc, limit, y0 = 0, y1 = 9999, l0 = 1, l1 = 3;
 
-	if ((rc = xj_rec_actor(r, XJ_REC_READ, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	if ((rc = school_of(r, &actor, &school)) != XJ_OK || r->responded)
 		return rc;
 	if (school.id == 0)
@@ -197,8 +196,7 @@ xj_school_students(struct xj_req *r)
 	struct page p;
 	int rc, limit;
 
-	if ((rc = xj_rec_actor(r, XJ_REC_READ, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	if ((rc = school_of(r, &actor, &school)) != XJ_OK || r->responded)
 		return rc;
 	/* ?county=CODE narrows the search to one district of the scope */

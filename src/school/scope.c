@@ -1,14 +1,21 @@
-/* scope.c -- who may do what in the school portal (R-ORG-3), in one table.
- * A row says which kinds of org and which roles may take an action at all;
- * a staff member outside it gets 403 forbidden whatever the target, so the
+/* scope.c -- who may do what in the school portal (R-ORG-3): the one
+ * access policy. Every staff route names its action (routes.c); a row of
+ * the table below says which kinds of org and which roles may take it at
+ * all, and which scope of target it needs. The dispatcher applies the
+ * kind and role test before the handler runs (xj_school_policy): a staff
+ * member outside the row gets 403 forbidden whatever the target, so the
  * answer tells nothing about the target. Whether the target lies in the
  * actor's scope is the second test, made by each handler once it has the
  * target (path prefix, store/org.h; a school's territorial county for
- * applicants): outside it the answer is 404, as for a target that does not
- * exist. tests/api/access_matrix.txt holds the cases the black-box tests
- * check against this table. */
+ * applicants; a case's parties): outside it the answer is 404, as for a
+ * target that does not exist. A staff route without an action, or an
+ * action without a complete row, stops the start (xj_school_policy_check),
+ * so no route escapes the table. The black-box matrix is generated from
+ * it (xuejid --print-access-policy, tests/api/access_policy.py). */
 #include "config.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -28,107 +35,118 @@
 #define R_REVIEWER	0x2
 #define R_ADMIN		0x4
 
-static const struct {
-	unsigned	kinds;
-	unsigned	roles;
-} may[XJ_ACT__N] = {
+/* A row: the action's public name (--print-access-policy; the enum's
+ * name in lower case, never reused for another action), the org kinds
+ * and roles that may take it, and the scope of the target it needs
+ * (enum xj_school_scope). */
+struct policy {
+	unsigned		 kinds;
+	unsigned		 roles;
+	enum xj_school_scope	 scope;
+	const char		*name;
+};
+#define ROW(act, nm, k, r, s)	[act] = { (k), (r), (s), nm }
+#define K_ANY		(K_SCHOOL | K_BUREAU)
+#define R_ANY		(R_CLERK | R_REVIEWER | R_ADMIN)
+
+static const struct policy may[XJ_ACT__N] = {
+	/* the session and one's own password and second factor: every staff
+	 * member, whatever the role (the only rows a session that must
+	 * change its password reaches, review M10) */
+	ROW(XJ_ACT_ANY_STAFF, "any_staff",	K_ANY,		R_ANY,		XJ_SCOPE_SELF),
 	/* a school looks its applicants up, checks documents and ticks (R-ADM-1) */
-	[XJ_ACT_APPLICANT]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
-	[XJ_ACT_TICK]		= { K_SCHOOL,		R_CLERK | R_REVIEWER },
-	/* the school's reviewer signs the list off to the county */
-	[XJ_ACT_LIST_SUBMIT]	= { K_SCHOOL,		R_REVIEWER },
-	[XJ_ACT_LIST_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	ROW(XJ_ACT_APPLICANT, "applicant",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_APPLICANT),
+	ROW(XJ_ACT_TICK, "tick",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_APPLICANT),
+	/* the school's reviewer signs its own list off to the county */
+	ROW(XJ_ACT_LIST_SUBMIT, "list_submit",	K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_NONE),
+	ROW(XJ_ACT_LIST_READ, "list_read",	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 	/* approval is the territorial county's (seed 001: 建档权) */
-	[XJ_ACT_LIST_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
-	[XJ_ACT_NOTICE_ISSUE]	= { K_SCHOOL,		R_REVIEWER },
-	[XJ_ACT_NOTICE_READ]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
+	ROW(XJ_ACT_LIST_DECIDE, "list_decide",	K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_COUNTY),
+	/* the admitting school's reviewer issues the notice, its staff print */
+	ROW(XJ_ACT_NOTICE_ISSUE, "notice_issue", K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_NOTICE_READ, "notice_read",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
 	/* bureau administrators manage accounts of their org and below */
-	[XJ_ACT_ACCOUNTS]	= { K_BUREAU,		R_ADMIN },
-	[XJ_ACT_CHANGE_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
-	/* R-COL-4: the old county revokes, the new one decides */
-	[XJ_ACT_CHANGE_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
+	ROW(XJ_ACT_ACCOUNTS, "accounts",	K_BUREAU,	R_ADMIN,	XJ_SCOPE_PATH),
+	/* R-COL-4: the old county revokes, the new one decides; both, and
+	 * the bureaus above, read */
+	ROW(XJ_ACT_CHANGE_READ, "change_read",	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
+	ROW(XJ_ACT_CHANGE_REVOKE, "change_revoke", K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_OLD_COUNTY),
+	ROW(XJ_ACT_CHANGE_DECIDE, "change_decide", K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_NEW_COUNTY),
 	/* R-COL-7: the no-ID certificate is checked by the child's district;
 	 * bureaus above it see the queue */
-	[XJ_ACT_NOID_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
-	[XJ_ACT_NOID_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
+	ROW(XJ_ACT_NOID_READ, "noid_read",	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
+	ROW(XJ_ACT_NOID_DECIDE, "noid_decide",	K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_COUNTY),
 	/* R-COL-9: the five certificates are the child's district's to decide
 	 * (it issues the study permit); bureaus above it read (review L9) */
-	[XJ_ACT_CERT_READ]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
-	[XJ_ACT_CERT_DECIDE]	= { K_COUNTY,		R_REVIEWER | R_ADMIN },
+	ROW(XJ_ACT_CERT_READ, "cert_read",	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
+	ROW(XJ_ACT_CERT_DECIDE, "cert_decide",	K_COUNTY,	R_REVIEWER | R_ADMIN, XJ_SCOPE_COUNTY),
 	/* review H1: the registration's county, and the bureaus above it,
-	 * void a squat and free the child (scope: the county's path) */
-	[XJ_ACT_REG_VOID]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	 * void a squat and free the child */
+	ROW(XJ_ACT_REG_VOID, "reg_void",	K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
 	/* review M1a: the bureau the family chose looks the claim up,
 	 * wherever the child is registered (audited, rate-limited) */
-	[XJ_ACT_CLAIM_LOOKUP]	= { K_BUREAU,		R_REVIEWER | R_ADMIN },
+	ROW(XJ_ACT_CLAIM_LOOKUP, "claim_lookup", K_BUREAU,	R_REVIEWER | R_ADMIN, XJ_SCOPE_ANYWHERE),
+	/* student records (issue 4 §4-5): the school keeps its own records
+	 * (classes, R-REC-2; the uncontrolled fields and the term
+	 * registration, R-REC-5); every staff member reads the records and
+	 * statistics in scope (R-ORG-3) */
+	ROW(XJ_ACT_REC_CLASSES, "rec_classes",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_REC_READ, "rec_read",	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
+	ROW(XJ_ACT_REC_MAINTAIN, "rec_maintain", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_REC_STATS, "rec_stats",	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 	/* issue 11 item 3: every staff member sees the alerts (a missing
 	 * working-day calendar); they name no one */
-	[XJ_ACT_ALERTS_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	ROW(XJ_ACT_ALERTS_READ, "alerts_read",	K_ANY,		R_ANY,		XJ_SCOPE_NONE),
 	/* R-REC-7: the school issues and prints certificates of its own
 	 * students (经办人: a clerk or reviewer); the school and the bureaus
 	 * above it read the counterfoils in their scope */
-	[XJ_ACT_SCERT_ISSUE]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
-	[XJ_ACT_SCERT_PRINT]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
-	[XJ_ACT_SCERT_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
-	/* issue 11 (wf), R-MOV-1: the receiving school applies; every party
-	 * and the bureaus above read the cases and their inboxes; the open
-	 * step's org decides (the step row names the role, school/workflow.c);
-	 * the initiating school forces an overdue step up (R-ORG-6) */
-	[XJ_ACT_TRANSFER_START]	= { K_SCHOOL,		R_CLERK | R_REVIEWER },
-	[XJ_ACT_WF_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
-	[XJ_ACT_WF_DECIDE]	= { K_SCHOOL | K_BUREAU, R_REVIEWER | R_ADMIN },
-	[XJ_ACT_WF_ESCALATE]	= { K_SCHOOL,		R_REVIEWER },
+	ROW(XJ_ACT_SCERT_ISSUE, "scert_issue",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_SCERT_PRINT, "scert_print",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_SCERT_READ, "scert_read",	K_ANY,		R_ANY,		XJ_SCOPE_PATH),
+	/* issue 11 (wf), R-MOV-1: the receiving school applies for a student
+	 * wherever it is; every party and the bureaus above read the cases
+	 * and their inboxes; the open step's org decides (the step row names
+	 * the role, school/workflow.c); the initiating school forces an
+	 * overdue step up (R-ORG-6) */
+	ROW(XJ_ACT_TRANSFER_START, "transfer_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_ANYWHERE),
+	ROW(XJ_ACT_WF_READ, "wf_read",	K_ANY,		R_ANY,		XJ_SCOPE_PARTY),
+	ROW(XJ_ACT_WF_DECIDE, "wf_decide",	K_ANY,		R_REVIEWER | R_ADMIN, XJ_SCOPE_STEP),
+	ROW(XJ_ACT_WF_ESCALATE, "wf_escalate",	K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_INITIATOR),
 	/* issue 11 item 8: a school's reviewer runs its own year-end
 	 * batches, a county's reviewer or administrator its county's or one
 	 * of its schools'; the staff of the scope and bureaus above read
 	 * the progress */
-	[XJ_ACT_YEAREND_RUN]	= { K_SCHOOL | K_COUNTY, R_REVIEWER | R_ADMIN },
-	[XJ_ACT_YEAREND_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	ROW(XJ_ACT_YEAREND_RUN, "yearend_run",	K_SCHOOL | K_COUNTY, R_REVIEWER | R_ADMIN, XJ_SCOPE_PATH),
+	ROW(XJ_ACT_YEAREND_READ, "yearend_read", K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 	/* the record's history: whoever may read the record (R-ORG-3) */
-	[XJ_ACT_RECORD_HISTORY]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	ROW(XJ_ACT_RECORD_HISTORY, "record_history", K_ANY,	R_ANY,		XJ_SCOPE_PATH),
 	/* issue 12 (R-DUP-1): the problem groups with a record in scope --
 	 * the school that resolves, the county that approves, the bureaus
 	 * above that watch */
-	[XJ_ACT_PROBLEM_READ]	= { K_SCHOOL | K_BUREAU, R_CLERK | R_REVIEWER | R_ADMIN },
+	ROW(XJ_ACT_PROBLEM_READ, "problem_read", K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 	/* R-DUP-2: the record's school resolves (a delete is its own
 	 * decision, self-approved; its reviewer signs it, as it signs a list) */
-	[XJ_ACT_PROBLEM_RESOLVE] = { K_SCHOOL,		R_REVIEWER },
+	ROW(XJ_ACT_PROBLEM_RESOLVE, "problem_resolve", K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_PATH),
+	/* issue 12 item 3 (R-DUP-2): the record's school files the evidence
+	 * (经办人: a clerk or reviewer); whoever may read the record reads
+	 * the files -- its school and the bureaus above, who approve */
+	ROW(XJ_ACT_EVIDENCE_UPLOAD, "evidence_upload", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_EVIDENCE_READ, "evidence_read", K_ANY,	R_ANY,		XJ_SCOPE_PATH),
+	/* issue 12 item 4 (R-KEY-1): every staff member reads which fields are
+	 * controlled where they work; the record's school applies for a
+	 * change of a controlled field (its clerk or reviewer, as for other
+	 * applications); the approvals are the engine's (XJ_ACT_WF_DECIDE) */
+	ROW(XJ_ACT_KEYFIELD_READ, "keyfield_read", K_ANY,	R_ANY,		XJ_SCOPE_NONE),
+	ROW(XJ_ACT_KEYDATA_START, "keydata_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
 };
 
-/* issue 14: the names of the actions, as the session answer lists what
- * the signed-in staff member may do (GET /session "may"), so that the
- * staff pages show only what this table allows: the pages keep no copy
- * of it. A name is the enum's, lower case; a name is never reused. */
-static const char *const act_name[XJ_ACT__N] = {
-	[XJ_ACT_APPLICANT] = "applicant",
-	[XJ_ACT_TICK] = "tick",
-	[XJ_ACT_LIST_SUBMIT] = "list_submit",
-	[XJ_ACT_LIST_READ] = "list_read",
-	[XJ_ACT_LIST_DECIDE] = "list_decide",
-	[XJ_ACT_NOTICE_ISSUE] = "notice_issue",
-	[XJ_ACT_NOTICE_READ] = "notice_read",
-	[XJ_ACT_ACCOUNTS] = "accounts",
-	[XJ_ACT_CHANGE_READ] = "change_read",
-	[XJ_ACT_CHANGE_DECIDE] = "change_decide",
-	[XJ_ACT_NOID_READ] = "noid_read",
-	[XJ_ACT_NOID_DECIDE] = "noid_decide",
-	[XJ_ACT_CERT_READ] = "cert_read",
-	[XJ_ACT_CERT_DECIDE] = "cert_decide",
-	[XJ_ACT_REG_VOID] = "reg_void",
-	[XJ_ACT_CLAIM_LOOKUP] = "claim_lookup",
-	[XJ_ACT_ALERTS_READ] = "alerts_read",
-	[XJ_ACT_SCERT_ISSUE] = "scert_issue",
-	[XJ_ACT_SCERT_PRINT] = "scert_print",
-	[XJ_ACT_SCERT_READ] = "scert_read",
-	[XJ_ACT_TRANSFER_START] = "transfer_start",
-	[XJ_ACT_WF_READ] = "wf_read",
-	[XJ_ACT_WF_DECIDE] = "wf_decide",
-	[XJ_ACT_WF_ESCALATE] = "wf_escalate",
-	[XJ_ACT_YEAREND_RUN] = "yearend_run",
-	[XJ_ACT_YEAREND_READ] = "yearend_read",
-	[XJ_ACT_RECORD_HISTORY] = "record_history",
-	[XJ_ACT_PROBLEM_READ] = "problem_read",
-	[XJ_ACT_PROBLEM_RESOLVE] = "problem_resolve",
+static const char *const scope_name[XJ_SCOPE__N] = {
+	[XJ_SCOPE_UNSET] = "unset", [XJ_SCOPE_SELF] = "self", [XJ_SCOPE_NONE] = "none",
+	[XJ_SCOPE_PATH] = "path", [XJ_SCOPE_OWN_SCHOOL] = "own-school",
+	[XJ_SCOPE_APPLICANT] = "applicant", [XJ_SCOPE_COUNTY] = "county",
+	[XJ_SCOPE_OLD_COUNTY] = "old-county", [XJ_SCOPE_NEW_COUNTY] = "new-county",
+	[XJ_SCOPE_PARTY] = "party", [XJ_SCOPE_STEP] = "step",
+	[XJ_SCOPE_INITIATOR] = "initiator", [XJ_SCOPE_ANYWHERE] = "anywhere",
 };
 
 static unsigned
@@ -146,8 +164,10 @@ role_bit(const char *r)
 	    strcmp(r, "reviewer") == 0 ? R_REVIEWER : strcmp(r, "admin") == 0 ? R_ADMIN : 0;
 }
 
-int
-xj_school_may(struct xj_req *r, enum xj_school_act act, struct xj_school_actor *a)
+/* The actor's org, its school flag and county, when the role and the
+ * org kind may take act. */
+static int
+resolve(struct xj_req *r, enum xj_school_act act, struct xj_school_actor *a)
 {
 	int rc;
 
@@ -164,6 +184,126 @@ xj_school_may(struct xj_req *r, enum xj_school_act act, struct xj_school_actor *
 	if (strcmp(a->org.kind, "county") == 0)
 		memcpy(a->county, a->org.code, sizeof(a->county) - 1);
 	return XJ_OK;
+}
+
+int
+xj_school_policy(struct xj_req *r, const struct xj_route *rt)
+{
+	struct xj_school_actor *a;
+	int act = rt->action, rc;
+
+	if (rt->role != XJ_ROLE_STAFF && rt->role != XJ_ROLE_STAFF_SETUP)
+		return XJ_OK;		/* not the school portal's */
+	if (act <= XJ_ACT_NONE || act >= XJ_ACT__N || may[act].roles == 0)
+		return XJ_E_FORBIDDEN;	/* xj_school_policy_check refuses such a table */
+	/* any staff: no org to resolve (the session routes answer also for
+	 * a session that must change its password first) */
+	if (act == XJ_ACT_ANY_STAFF)
+		return XJ_OK;
+	if ((a = xj_alloc(r->arena, sizeof(*a))) == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = resolve(r, (enum xj_school_act)act, a)) != XJ_OK)
+		return rc;
+	r->policy_actor = a;
+	return XJ_OK;
+}
+
+const struct xj_school_actor *
+xj_school_actor(const struct xj_req *r)
+{
+	/* the dispatcher resolved it before this route's handler ran */
+	assert(r->policy_actor != NULL);
+	return r->policy_actor;
+}
+
+int
+xj_school_may(struct xj_req *r, enum xj_school_act act, struct xj_school_actor *a)
+{
+	const struct xj_school_actor *have = r->policy_actor;
+
+	if (have == NULL)
+		return resolve(r, act, a);
+	memset(a, 0, sizeof(*a));
+	if ((unsigned)act >= XJ_ACT__N || !(may[act].roles & role_bit(r->actor_role)) ||
+	    !(may[act].kinds & kind_bit(have->org.kind)))
+		return XJ_E_FORBIDDEN;
+	*a = *have;
+	return XJ_OK;
+}
+
+const char *
+xj_school_act_name(enum xj_school_act act)
+{
+	return (unsigned)act < XJ_ACT__N ? may[act].name : NULL;
+}
+
+static int
+staff_route(const struct xj_route *rt)
+{
+	return rt->role == XJ_ROLE_STAFF || rt->role == XJ_ROLE_STAFF_SETUP;
+}
+
+int
+xj_school_policy_check(const struct xj_route *rt, char *err, size_t errlen)
+{
+	for (; rt->path != NULL; rt++) {
+		const char *why = NULL;
+		if (!staff_route(rt)) {
+			if (rt->action != XJ_ACT_NONE)
+				why = "names an action but is not a staff route";
+		} else if (rt->action <= XJ_ACT_NONE || rt->action >= XJ_ACT__N)
+			why = "names no action (add .action = XJ_ACT_..., school/scope.c)";
+		else if (may[rt->action].roles == 0 || may[rt->action].kinds == 0 ||
+		    may[rt->action].scope == XJ_SCOPE_UNSET || may[rt->action].name == NULL)
+			why = "names an action without a complete policy row (school/scope.c)";
+		/* the setup routes (must change the password first) reach only
+		 * what any staff member may do */
+		else if ((rt->role == XJ_ROLE_STAFF_SETUP) != (rt->action == XJ_ACT_ANY_STAFF))
+			why = "XJ_ROLE_STAFF_SETUP goes with XJ_ACT_ANY_STAFF, and only it";
+		if (why != NULL) {
+			snprintf(err, errlen, "school route %s %s %s", xj_method_name(rt->method),
+			    rt->path, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+print_bits(FILE *f, unsigned bits, const char *const *names, int n)
+{
+	int first = 1;
+
+	for (int i = 0; i < n; i++)
+		if (bits & (1u << i)) {
+			fprintf(f, "%s%s", first ? "" : ",", names[i]);
+			first = 0;
+		}
+}
+
+void
+xj_school_policy_print(FILE *f)
+{
+	static const char *const kinds[] = { "school", "county", "city", "province", "ministry" };
+	static const char *const roles[] = { "clerk", "reviewer", "admin" };
+
+	fprintf(f, "# method\tpath\taction\tkinds\troles\tscope\n");
+	for (const struct xj_route *rt = xj_school_routes; rt->path != NULL; rt++) {
+		const struct policy *p;
+		if (!staff_route(rt))
+			continue;
+		if (rt->action <= XJ_ACT_NONE || rt->action >= XJ_ACT__N) {
+			fprintf(f, "%s\t%s\t-\t-\t-\t-\n", xj_method_name(rt->method), rt->path);
+			continue;
+		}
+		p = &may[rt->action];
+		fprintf(f, "%s\t%s\t%s\t", xj_method_name(rt->method), rt->path,
+		    p->name ? p->name : "?");
+		print_bits(f, p->kinds, kinds, 5);
+		fputc('\t', f);
+		print_bits(f, p->roles, roles, 3);
+		fprintf(f, "\t%s\n", scope_name[p->scope]);
+	}
 }
 
 int
@@ -190,12 +330,15 @@ xj_school_id_param(struct xj_req *r, unsigned long long *id)
 	return *id ? XJ_OK : XJ_E_NOT_FOUND;	/* ids start at 1 */
 }
 
+/* issue 14: the session answer lists what the signed-in staff member may
+ * do ("may"), by this table's names, so that the staff pages offer only
+ * what it allows and keep no copy of it; any_staff (everyone) is left out. */
 void
 xj_school_may_gen(yajl_gen g, const char *kind, const char *role)
 {
 	unsigned k = kind_bit(kind), rb = role_bit(role);
 
-	for (unsigned a = 0; a < XJ_ACT__N; a++)
-		if ((may[a].kinds & k) && (may[a].roles & rb) && act_name[a] != NULL)
-			yajl_gen_string(g, (const unsigned char *)act_name[a], strlen(act_name[a]));
+	for (unsigned a = XJ_ACT_ANY_STAFF + 1; a < XJ_ACT__N; a++)
+		if ((may[a].kinds & k) && (may[a].roles & rb) && may[a].name != NULL)
+			yajl_gen_string(g, (const unsigned char *)may[a].name, strlen(may[a].name));
 }

@@ -462,8 +462,7 @@ xj_school_stats(struct xj_req *r)
 	size_t len;
 	int rc, is_school, compute = 0;
 
-	if ((rc = xj_rec_actor(r, XJ_REC_STATS, &actor)) != XJ_OK)
-		return rc;
+	actor = xj_school_actor(r)->org;
 	if ((rc = xj_rec_query(r, "scope", 12, &code)) != XJ_OK || r->responded)
 		return rc;
 	if (code == NULL)

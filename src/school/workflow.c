@@ -32,6 +32,7 @@
 #include "db/tx.h"
 #include "store/student.h"
 #include "store/workflow.h"
+#include "keydata.h"
 #include "problem.h"
 #include "school.h"
 #include "workflow.h"
@@ -48,6 +49,7 @@ static const struct {
 	{ "advance", NULL },
 	{ "transfer_pull", xj_transfer_pull },	/* R-MOV-4, transfer.c */
 	{ "problem_resolve", xj_problem_wf_resolve },	/* R-DUP-2, problem.c */
+	{ "key_data_apply", xj_kd_wf_apply },	/* R-KEY-1, R-KEY-2, keydata.c */
 };
 
 static int
@@ -176,11 +178,10 @@ xj_wf_start(struct xj_db *db, struct xj_req *r, struct xj_wf_new *w,
 
 /* ---- reading ------------------------------------------------------------- */
 
-void
-xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
+static void
+gen_case_members(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
     const char *today)
 {
-	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)w->id);
 	xj_gen_str(g, "type", w->type);
 	xj_gen_str(g, "type_name", w->type_name);
@@ -223,8 +224,24 @@ xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+}
+
+void
+xj_wf_gen_case(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step *s, int n,
+    const char *today)
+{
+	yajl_gen_map_open(g);
+	gen_case_members(g, w, s, n, today);
 	yajl_gen_map_close(g);
 }
+
+/* What a kind of case adds to its view (what it is about), by type. */
+static const struct {
+	const char	*type;
+	int		(*fn)(yajl_gen, struct xj_req *, const struct xj_wf_case *);
+} details[] = {
+	{ "key_data_change", xj_kd_gen_detail },	/* old -> new, keydata.c */
+};
 
 struct loaded {
 	struct xj_wf_case	w;
@@ -248,7 +265,15 @@ xj_wf_answer(struct xj_req *r, unsigned long long id, int status)
 		return rc;
 	xj_wf_today(today);
 	g = xj_resp_json(r, status);
-	xj_wf_gen_case(g, &L->w, L->s, L->n, today);
+	yajl_gen_map_open(g);
+	gen_case_members(g, &L->w, L->s, L->n, today);
+	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++)
+		if (strcmp(details[i].type, L->w.type) == 0 &&
+		    (rc = details[i].fn(g, r, &L->w)) != XJ_OK)
+			return rc;
+	/* what the case's school filed with it (issue 12 item 3) */
+	xj_school_gen_case_evidence(r->db, g, id);
+	yajl_gen_map_close(g);
 	return xj_resp_send(r);
 }
 
@@ -293,8 +318,7 @@ xj_school_wf_case(struct xj_req *r)
 
 	if (L == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_WF_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = load_case(r, &a, L)) != XJ_OK)
 		return rc;
 	return xj_wf_answer(r, L->w.id, 200);
@@ -354,8 +378,7 @@ xj_school_wf_inbox(struct xj_req *r)
 	yajl_gen g;
 	int rc;
 
-	if ((rc = xj_school_may(r, XJ_ACT_WF_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	xj_wf_today(today);
 	g = xj_resp_json(r, 200);
 	yajl_gen_map_open(g);
@@ -453,6 +476,11 @@ decide_tx(struct xj_db *db, void *arg)
 	}
 }
 
+/* The open step's role, a column of the chain's data (workflow_type_step),
+ * not a copy of the access table: the table's XJ_ACT_WF_DECIDE row admits
+ * reviewers and admins of any org at all, the case's step names which
+ * org and role decides it (scope `step`, scope.c); an org's admin may
+ * decide any of its steps. */
 static int
 role_may(const char *actor, const char *step)
 {
@@ -472,8 +500,7 @@ xj_school_wf_decide(struct xj_req *r)
 
 	if (L == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_WF_DECIDE, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, decision_fields, &in, &fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)
@@ -575,8 +602,7 @@ xj_school_wf_escalate(struct xj_req *r)
 
 	if (L == NULL || cur == NULL || to == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_WF_ESCALATE, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, escalate_fields, &in, &fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)
@@ -650,8 +676,7 @@ xj_school_wf_history(struct xj_req *r)
 
 	if (h == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_WF_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	/* the record's scope, as its own GET: its school now and above */

@@ -29,6 +29,7 @@
 #include "db/tx.h"
 #include "domain/yearend.h"
 #include "store/admission.h"
+#include "store/keydata.h"
 #include "store/org.h"
 #include "store/student.h"
 #include "store/yearend.h"
@@ -179,8 +180,7 @@ xj_school_yearend_create(struct xj_req *r)
 
 	if (b == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_YEAREND_RUN, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	memset(&in, 0, sizeof(in));
 	if ((rc = xj_bind(r->arena, r->json, ye_fields, &in, &fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)
@@ -255,8 +255,8 @@ xj_school_yearend_get(struct xj_req *r)
 
 	if (b == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_YEAREND_READ, &a)) != XJ_OK ||
-	    (rc = load(r, &a, b)) != XJ_OK)
+	a = *xj_school_actor(r);
+	if ((rc = load(r, &a, b)) != XJ_OK)
 		return rc;
 	return batch_view(r, 200, b);
 }
@@ -276,8 +276,7 @@ xj_school_yearend_list(struct xj_req *r)
 
 	if (ids == NULL || b == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_YEAREND_READ, &a)) != XJ_OK)
-		return rc;
+	a = *xj_school_actor(r);
 	if ((rc = xj_rec_query_uint(r, "school_year", XJ_YE_YEAR_MAX, &year)) != XJ_OK ||
 	    r->responded)
 		return rc;
@@ -336,8 +335,8 @@ xj_school_yearend_start(struct xj_req *r)
 
 	if (b == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_YEAREND_RUN, &a)) != XJ_OK ||
-	    (rc = load(r, &a, b)) != XJ_OK)
+	a = *xj_school_actor(r);
+	if ((rc = load(r, &a, b)) != XJ_OK)
 		return rc;
 	t.r = r;
 	t.b = b;
@@ -351,9 +350,29 @@ xj_school_yearend_start(struct xj_req *r)
 /* ---- the record's history ------------------------------------------- */
 
 static void
-event_item(const struct xj_student_event *e, void *arg)
+approval_item(const struct xj_kd_approval *a, void *arg)
 {
 	yajl_gen g = arg;
+
+	yajl_gen_map_open(g);
+	xj_gen_int(g, "step", a->seq);
+	xj_gen_str(g, "party", a->party);
+	xj_gen_key(g, "org");
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "code", a->org_code);
+	xj_gen_str(g, "name", a->org_name);
+	yajl_gen_map_close(g);
+	xj_gen_str(g, "by", a->staff_name[0] ? a->staff_name : NULL);
+	xj_school_gen_time(g, "at", a->at);
+	yajl_gen_map_close(g);
+}
+
+/* One event; a change's case with who approved at each step (issue 12
+ * item 4: every change with who approved). */
+static int
+event_gen(yajl_gen g, struct xj_db *db, const struct xj_student_event *e)
+{
+	int rc;
 
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)e->id);
@@ -377,7 +396,39 @@ event_item(const struct xj_student_event *e, void *arg)
 	else
 		xj_gen_null(g, "batch");
 	xj_school_gen_time(g, "at", e->created_at);
+	if (e->fields[0]) {
+		char f[256], *p, *save = NULL;
+		xj_gen_key(g, "fields");
+		yajl_gen_array_open(g);
+		snprintf(f, sizeof(f), "%s", e->fields);
+		for (p = strtok_r(f, ",", &save); p; p = strtok_r(NULL, ",", &save))
+			yajl_gen_string(g, (const unsigned char *)p, strlen(p));
+		yajl_gen_array_close(g);
+	}
+	if (e->workflow_id) {
+		xj_gen_int(g, "case", (long long)e->workflow_id);
+		xj_gen_key(g, "approvals");
+		yajl_gen_array_open(g);
+		if ((rc = xj_kd_approvals(db, e->workflow_id, approval_item, g)) != XJ_OK)
+			return rc;
+		yajl_gen_array_close(g);
+	}
 	yajl_gen_map_close(g);
+	return XJ_OK;
+}
+
+struct events {
+	struct xj_student_event	*e;
+	int			 n, max;
+};
+
+static void
+event_item(const struct xj_student_event *e, void *arg)
+{
+	struct events *c = arg;
+
+	if (c->n < c->max)
+		c->e[c->n++] = *e;
 }
 
 /* a history is short (a dozen events in twelve years); more than this is
@@ -389,6 +440,7 @@ xj_school_student_history(struct xj_req *r)
 {
 	struct xj_student *s = xj_calloc(r->arena, 1, sizeof(*s));
 	struct xj_school_actor a;
+	struct events ev;
 	unsigned long long id;
 	char idbuf[24];
 	yajl_gen g;
@@ -396,8 +448,8 @@ xj_school_student_history(struct xj_req *r)
 
 	if (s == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rc = xj_school_may(r, XJ_ACT_RECORD_HISTORY, &a)) != XJ_OK ||
-	    (rc = xj_school_id_param(r, &id)) != XJ_OK)
+	a = *xj_school_actor(r);
+	if ((rc = xj_school_id_param(r, &id)) != XJ_OK)
 		return rc;
 	if ((rc = xj_student_get(r->db, id, s)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
@@ -407,14 +459,23 @@ xj_school_student_history(struct xj_req *r)
 	snprintf(idbuf, sizeof(idbuf), "%llu", s->id);
 	if ((rc = xj_audit_read(r, "student.history.read", "student", idbuf, NULL, 1)) != XJ_OK)
 		return rc;
+	/* the events first, then each with its approvals (one statement at
+	 * a time) */
+	ev.max = HISTORY_MAX;
+	ev.n = 0;
+	if ((ev.e = xj_calloc(r->arena, HISTORY_MAX, sizeof(*ev.e))) == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_student_events(r->db, s->id, HISTORY_MAX, event_item, &ev)) != XJ_OK)
+		return rc;
 	g = xj_resp_json(r, 200);
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "student_id", (long long)s->id);
 	xj_gen_str(g, "status", s->status);
 	xj_gen_key(g, "items");
 	yajl_gen_array_open(g);
-	if ((rc = xj_student_events(r->db, s->id, HISTORY_MAX, event_item, g)) != XJ_OK)
-		return rc;
+	for (int i = 0; i < ev.n; i++)
+		if ((rc = event_gen(g, r->db, &ev.e[i])) != XJ_OK)
+			return rc;
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);

@@ -1064,7 +1064,8 @@
 	X(STU_EVENTS,        0, \
 	  "SELECT e.id, e.kind, o.code, COALESCE(e.from_grade, 0), COALESCE(e.to_grade, 0), e.status," \
 	  " COALESCE(e.yearend_year, 0), COALESCE(e.batch_id, 0)," \
-	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s') FROM student_event e" \
+	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s'), COALESCE(e.workflow_id, 0)," \
+	  " COALESCE(e.fields, '') FROM student_event e" \
 	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?") \
 	/* issue 12: problem records, the duplicate check at the door (sql/0024; \
 	 * store/problem.c). The peers are read with shared locks: two \
@@ -1151,7 +1152,89 @@
 	  " DATE_FORMAT(m.joined_at, '%Y-%m-%d %H:%i:%s'), o.code, o.name, s.name, s.sex," \
 	  " DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct, s.student_no, s.status" \
 	  " FROM problem_member m JOIN student s ON s.id = m.student_id" \
-	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?")
+	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?") \
+	/* ---- issue 12 item 3: evidence files (sql/0030, store/evidence.c) -- */ \
+	X(EVID_STUDENT_LOCK, 0, "SELECT id FROM student WHERE id = ? FOR UPDATE") \
+	X(EVID_USAGE,        0, \
+	  "SELECT COUNT(*), COALESCE(SUM(b.size), 0) FROM evidence_file f" \
+	  " JOIN evidence_blob b ON b.id = f.blob_id WHERE f.student_id = ?") \
+	X(EVID_BLOB_FIND,    0, "SELECT id FROM evidence_blob WHERE content_bidx = ?") \
+	X(EVID_BLOB_INSERT,  XJ_SQL_DUP_OK, \
+	  "INSERT INTO evidence_blob (content_bidx, kind, size, content, created_at)" \
+	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(EVID_FILE_FIND,    0, "SELECT id FROM evidence_file WHERE student_id = ? AND blob_id = ?") \
+	X(EVID_FILE_INSERT,  XJ_SQL_DUP_OK, \
+	  "INSERT INTO evidence_file (student_id, blob_id, name_ct, uploaded_by, org_id, created_at)" \
+	  " VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(EVID_FILE_GET,     0, \
+	  "SELECT f.id, f.student_id, f.blob_id, b.kind, b.size, f.name_ct, COALESCE(o.name, '')," \
+	  " DATE_FORMAT(f.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM evidence_file f JOIN evidence_blob b ON b.id = f.blob_id" \
+	  " LEFT JOIN org o ON o.id = f.org_id WHERE f.id = ?") \
+	X(EVID_OF_STUDENT,   0, \
+	  "SELECT f.id, f.student_id, f.blob_id, b.kind, b.size, f.name_ct, COALESCE(o.name, '')," \
+	  " DATE_FORMAT(f.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM evidence_file f JOIN evidence_blob b ON b.id = f.blob_id" \
+	  " LEFT JOIN org o ON o.id = f.org_id WHERE f.student_id = ? ORDER BY f.id LIMIT 100") \
+	X(EVID_OF_CASE,      0, \
+	  "SELECT f.id, f.student_id, f.blob_id, b.kind, b.size, f.name_ct, COALESCE(o.name, '')," \
+	  " DATE_FORMAT(f.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM workflow_evidence w JOIN evidence_file f ON f.id = w.file_id" \
+	  " JOIN evidence_blob b ON b.id = f.blob_id LEFT JOIN org o ON o.id = f.org_id" \
+	  " WHERE w.workflow_id = ? ORDER BY f.id") \
+	X(EVID_CONTENT,      0, "SELECT content, content_bidx FROM evidence_blob WHERE id = ?") \
+	X(EVID_TYPE_NEEDS,   0, "SELECT needs_evidence FROM workflow_type WHERE code = ? AND province = ?") \
+	X(EVID_LINK,         XJ_SQL_DUP_OK, \
+	  "INSERT INTO workflow_evidence (workflow_id, file_id)" \
+	  " SELECT ?, id FROM evidence_file WHERE id = ? AND student_id = ?") \
+	/* issue 12 item 4: key-data changes (sql/0026, store/keydata.c). The \
+	 * controlled fields of a path are the rows of its prefixes (a record's \
+	 * school path has at most six: '/', province, city, county, school). \
+	 * One update writes a record's data fields, NULL keeping a column: the \
+	 * approved change and the direct edit of uncontrolled fields. */ \
+	X(KD_FIELDS,         0, \
+	  "SELECT field, org_path FROM key_field WHERE org_path IN (?, ?, ?, ?, ?, ?)" \
+	  " ORDER BY CHAR_LENGTH(org_path), field") \
+	X(KD_FIELDS_DELETE,  0, "DELETE FROM key_field WHERE org_path = ?") \
+	X(KD_FIELDS_ADD,     0, \
+	  "INSERT INTO key_field (org_path, field, created_at) VALUES (?, ?, UTC_TIMESTAMP(6))") \
+	X(KD_INSERT,         0, \
+	  "INSERT INTO key_data_change (workflow_id, student_id, reason, evidence, created_at)" \
+	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(KD_FIELD_INSERT,   0, \
+	  "INSERT INTO key_data_change_field (workflow_id, field, old_value, new_value, old_ct, new_ct," \
+	  " new_bidx) VALUES (?, ?, ?, ?, ?, ?, ?)") \
+	X(KD_GET,            0, "SELECT student_id, reason, evidence FROM key_data_change WHERE workflow_id = ?") \
+	X(KD_FIELD_LIST,     0, \
+	  "SELECT field, COALESCE(old_value, ''), COALESCE(new_value, ''), old_ct, new_ct, new_bidx" \
+	  " FROM key_data_change_field WHERE workflow_id = ? ORDER BY field") \
+	X(KD_CURRENT,        0, \
+	  "SELECT name, sex, DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, ethnicity, nationality," \
+	  " hukou_nature, hukou_code, birthplace, native_place, current_address, home_address," \
+	  " contact_address, left_behind, boarding, id_number_ct, child_bidx FROM student WHERE id = ?") \
+	X(KD_APPLY,          0, \
+	  "UPDATE student SET name = COALESCE(?, name), sex = COALESCE(?, sex)," \
+	  " birth_date = COALESCE(?, birth_date), id_doc_type = COALESCE(?, id_doc_type)," \
+	  " ethnicity = COALESCE(?, ethnicity), nationality = COALESCE(?, nationality)," \
+	  " hukou_nature = COALESCE(?, hukou_nature), hukou_code = COALESCE(?, hukou_code)," \
+	  " birthplace = COALESCE(?, birthplace), native_place = COALESCE(?, native_place)," \
+	  " current_address = COALESCE(?, current_address), home_address = COALESCE(?, home_address)," \
+	  " contact_address = COALESCE(?, contact_address), left_behind = COALESCE(?, left_behind)," \
+	  " boarding = COALESCE(?, boarding), id_number_ct = COALESCE(?, id_number_ct)," \
+	  " child_bidx = COALESCE(?, child_bidx), version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ?") \
+	X(KD_EVENT,          0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, status, workflow_id, fields," \
+	  " created_at) SELECT id, ?, school_org_id, status, ?, ?, UTC_TIMESTAMP(6) FROM student" \
+	  " WHERE id = ?") \
+	X(KD_APPROVALS,      0, \
+	  "SELECT st.seq, st.party, o.code, o.name, COALESCE(a.display_name, '')," \
+	  " DATE_FORMAT(st.decided_at, '%Y-%m-%d %H:%i:%s') FROM workflow_step st" \
+	  " JOIN org o ON o.id = st.decided_org_id LEFT JOIN staff_account a ON a.id = st.decided_by" \
+	  " WHERE st.workflow_id = ? AND st.state = 'approved' ORDER BY st.seq") \
+	X(KD_OPEN_GROUPS,    0, \
+	  "SELECT m.group_id FROM problem_member m JOIN problem_group g ON g.id = m.group_id" \
+	  " WHERE m.student_id = ? AND m.state = 'open' AND g.state = 'open' ORDER BY m.group_id LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -72,6 +72,8 @@ struct xj_student_event {
 	int			 yearend_year;		/* 0 = none */
 	unsigned long long	 batch_id;		/* 0 = none */
 	char			 created_at[20];
+	unsigned long long	 workflow_id;		/* 0 = none (sql/0026) */
+	char			 fields[256];		/* "name,sex": a change's fields */
 };
 int	xj_student_events(struct xj_db *, unsigned long long student_id, int limit,
 	    void (*fn)(const struct xj_student_event *, void *), void *);

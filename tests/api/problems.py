@@ -18,6 +18,7 @@ with SQL, said where:
    group reappearing."""
 import re
 
+import samplefiles
 from parent import new_child, reg_body, signed_up
 from staff import signed_in
 from xjtest import run, test
@@ -308,9 +309,25 @@ def _(s):
 
 # ---- resolution: delete and the automatic last corroboration -------------
 
-def resolve(s, who, gid, sid, action="delete", evidence="重复建籍，本校学籍作废"):
-    return signed_in(s, who).call("POST", "%s/%d/resolutions" % (GROUPS, gid),
-                                  {"student_id": sid, "action": action, "evidence": evidence})
+def filed(s, who, sid):
+    """A JPEG filed for record sid by `who`'s school (issue 12 item 3):
+    its evidence file id."""
+    st, h, b = signed_in(s, who).call("POST", "%s/students/%d/evidence-files" % (API, sid),
+                                      raw=samplefiles.jpeg(),
+                                      headers={"Content-Type": "image/jpeg"})
+    s.eq(st, 201, "evidence upload: %r" % (b,))
+    return b["file"]["id"]
+
+
+def resolve(s, who, gid, sid, action="delete", evidence="重复建籍，本校学籍作废", files=None):
+    """A resolution; a corroboration or change carries a file of the
+    record (R-DUP-2) unless files says otherwise."""
+    body = {"student_id": sid, "action": action, "evidence": evidence}
+    if files is None and action != "delete":
+        files = [filed(s, who, sid)]
+    if files is not None:
+        body["evidence_files"] = files
+    return signed_in(s, who).call("POST", "%s/%d/resolutions" % (GROUPS, gid), body)
 
 
 @test("R-DUP-2 R-DUP-3 the school deletes its record (self-approved, still readable); the last record is corroborated automatically, the group resolves, the flags clear")
@@ -446,6 +463,52 @@ def _(s):
     s.eq((flag(s, first), flag(s, second)), ("0", "0"))
 
 
+@test("R-DUP-2 corroborating or changing needs an evidence file: none is 422 evidence_required, a file of another record 422 evidence_file_unknown, a delete with files 422 not_allowed; nothing starts")
+def _(s):
+    a = new_child()
+    first = admit(s, a, school=CY1)
+    second = admit(s, twin(a), school=CY1)
+    ((gid, _, _, _, _),) = groups_of(s, first)
+    cases = int(q1(s, "SELECT COUNT(*) FROM workflow"))
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, first, "corroborate", "双胞胎", files=[])
+    e = s.error_body(b, "evidence_required", 422, st)
+    s.eq(e["field"], "evidence_files")
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, first, "corroborate", "双胞胎",
+                       files=[filed(s, CY1 + ".clerk", second)])
+    e = s.error_body(b, "evidence_file_unknown", 422, st)
+    s.eq(e["field"], "evidence_files")
+    st, h, b = resolve(s, CY1 + ".reviewer", gid, first, "delete", "作废",
+                       files=[filed(s, CY1 + ".clerk", first)])
+    e = s.error_body(b, "validation_failed", 422, st)
+    s.eq((e["fields"][0]["field"], e["fields"][0]["code"]), ("evidence_files", "not_allowed"))
+    s.eq(int(q1(s, "SELECT COUNT(*) FROM workflow")), cases, "no case started")
+    s.eq(groups_of(s, first)[0][3], "open")
+
+
+@test("R-DUP-2 the case carries its evidence files; the approving county lists them on the case and downloads them")
+def _(s):
+    import http.client
+    a = new_child()
+    first = admit(s, a, school=CY1)
+    admit(s, twin(a), school=CY3)
+    ((gid, _, _, _, _),) = groups_of(s, first)
+    f1, f2 = filed(s, CY1 + ".clerk", first), filed(s, CY1 + ".clerk", first)
+    st, h, case = resolve(s, CY1 + ".reviewer", gid, first, "corroborate", "出生医学证明",
+                          files=[f1, f2, f1])
+    s.eq(st, 201, "corroborate: %r" % (case,))
+    s.eq(sorted(x["id"] for x in case["evidence_files"]), [f1, f2], "the files, once each")
+    county = signed_in(s, CHAOYANG + ".reviewer")
+    st, h, b = county.call("GET", "%s/%d" % (CASES, case["id"]))
+    s.eq((st, [x["kind"] for x in b["evidence_files"]]), (200, ["jpg", "jpg"]))
+    conn = http.client.HTTPConnection("127.0.0.1", s.stack.port, timeout=30)
+    conn.request("GET", "%s/evidence-files/%d" % (API, f1),
+                 headers={"Cookie": "__Host-xj_staff=" + county.cookie})
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    s.eq((r.status, data[:3]), (200, b"\xff\xd8\xff"), "the county downloads the file")
+
+
 @test("R-DUP-2 a refused corroboration leaves the record open in its group; the school may apply again")
 def _(s):
     a = new_child()
@@ -468,7 +531,8 @@ def _(s):
     second = admit(s, twin(a), school=CY3)
     ((gid, _, _, _, _),) = groups_of(s, second)
     st, h, case = signed_in(s, CY3 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, gid), {
-        "student_id": second, "action": "change", "evidence": "户口簿姓名为准", "name": a.name + "乐"})
+        "student_id": second, "action": "change", "evidence": "户口簿姓名为准", "name": a.name + "乐",
+        "evidence_files": [filed(s, CY3 + ".reviewer", second)]})
     s.eq(st, 201, "change: %r" % (case,))
     s.eq(q1(s, "SELECT name FROM student WHERE id = %d" % second), a.name, "nothing changes before approval")
     st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"])
@@ -491,7 +555,8 @@ def _(s):
     # the second child's name corrected to the third child's -- with the
     # third's sex and birth date too, a same-person duplicate of it
     body = {"student_id": second, "action": "change", "evidence": "更正", "name": c.name,
-            "sex": c.sex, "birth_date": c.birth_date}
+            "sex": c.sex, "birth_date": c.birth_date,
+            "evidence_files": [filed(s, CY1 + ".reviewer", second)]}
     st, h, case = signed_in(s, CY1 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, gid), body)
     s.eq(st, 201, "change: %r" % (case,))
     st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"])
@@ -536,7 +601,8 @@ def _(s):
         "student_id": bad, "action": "change", "evidence": "性别录入错误", "sex": wrong})
     s.error_body(b, "problem_change_no_effect", 409, st)
     st, h, case = signed_in(s, CY1 + ".reviewer").call("POST", "%s/%d/resolutions" % (GROUPS, g3), {
-        "student_id": bad, "action": "change", "evidence": "性别录入错误", "sex": c.sex})
+        "student_id": bad, "action": "change", "evidence": "性别录入错误", "sex": c.sex,
+        "evidence_files": [filed(s, CY1 + ".reviewer", bad)]})
     s.eq(st, 201, "change: %r" % (case,))
     st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"])
     s.eq(st, 200, "approve: %r" % (b,))

@@ -492,12 +492,47 @@ test_strs(void)
 	ok(rc == XJ_OK && t.v == NULL && t.n == 0, "bind: STRS null is absent");
 }
 
+/* An array of row ids (issue 12: evidence files named by a case). */
+struct ids {
+	long long	*v;
+	size_t		 n;
+};
+
+static struct xj_field ids_fields[] = {
+	{ "v", XJ_F_IDS, XJ_OPT, 0, 3, NULL, offsetof(struct ids, v), NULL, 0, offsetof(struct ids, n), 0 },
+	XJ_FIELD_END
+};
+
+static void
+test_ids(void)
+{
+	struct ids t;
+	struct xj_ferrs e;
+	int rc;
+
+	rc = bind("{\"v\":[7,999999999999999999]}", ids_fields, &t, sizeof(t), &e);
+	ok(rc == XJ_OK && t.n == 2 && t.v[0] == 7 && t.v[1] == 999999999999999999LL,
+	    "bind: IDS items filled in order, count at off_n");
+	rc = bind("{\"v\":[]}", ids_fields, &t, sizeof(t), &e);
+	ok(rc == XJ_OK && t.n == 0, "bind: IDS may be empty when its minimum is 0");
+	rc = bind("{\"v\":[1,2,3,4]}", ids_fields, &t, sizeof(t), &e);
+	is_int(rc == XJ_E_VALIDATION ? err_at(&e, "v") : rc, XJ_E_F_TOO_MANY,
+	    "bind: IDS above its maximum is too_many_items");
+	rc = bind("{\"v\":[0,\"5\",1.5]}", ids_fields, &t, sizeof(t), &e);
+	ok(rc == XJ_E_VALIDATION && e.n == 3 && err_at(&e, "v[0]") == XJ_E_F_RANGE &&
+	    err_at(&e, "v[1]") == XJ_E_F_TYPE && err_at(&e, "v[2]") == XJ_E_F_TYPE,
+	    "bind: IDS reports each bad item at its own path (0 out of range, a string or a fraction wrong type)");
+	rc = bind("{\"v\":{}}", ids_fields, &t, sizeof(t), &e);
+	is_int(rc == XJ_E_VALIDATION ? err_at(&e, "v") : rc, XJ_E_F_TYPE, "bind: IDS given an object is wrong_type");
+}
+
 int
 main(void)
 {
 	plan_lazy();
 	A = xj_arena_new(16 << 20);
 	test_valid();
+	test_ids();
 	test_absent();
 	test_collect();
 	test_types();

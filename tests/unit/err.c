@@ -132,6 +132,10 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_REG_LIMIT, 409, "registration_limit" },
 	{ XJ_E_REG_RATE, 429, "registration_rate_limited" },
 	{ XJ_E_F_SMS_CODE, 422, "sms_code_invalid" },
+	/* issue 12 item 4: key-data changes */
+	{ XJ_E_F_CONTROLLED, 422, "key_field_controlled" },
+	{ XJ_E_F_NOT_CONTROLLED, 422, "key_field_not_controlled" },
+	{ XJ_E_F_UNCHANGED, 422, "key_field_unchanged" },
 	/* issue 11 item 9: certificates of student status, closed schools */
 	{ XJ_E_SCHOOL_CLOSED, 409, "school_closed" },
 	{ XJ_E_STATUS_NOT_CERTIFIABLE, 409, "status_not_certifiable" },

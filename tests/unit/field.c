@@ -352,6 +352,27 @@ test_row_binding(void)
 	rc = xj_field_reseal(&k12, AAD_ID, ROW, AAD_ID, ROW, ct, n, out2, sizeof(out2), &n2);
 	ok(rc == 0 && out2[4] == 2 && xj_field_needs_rekey(&k12, out2, n2) == 0,
 	    "rekey: reseal under a rotated key file uses the new version");
+	{
+		/* issue 12 item 3: a file of 2 MiB seals, reseals and opens */
+		size_t big = 2u * 1024 * 1024, m1 = 0, m2 = 0, m3 = 0;
+		unsigned char *pt = calloc(1, big), *c1 = malloc(XJ_FIELD_CT_LEN(big)),
+		    *c2 = malloc(XJ_FIELD_CT_LEN(big));
+		char *back = malloc(big + 1);
+
+		memset(pt, 0x5a, big);
+		ok(pt && c1 && c2 && back &&
+		    xj_field_encrypt(&k1, "evidence_blob.content", "ab", pt, big, c1,
+		    XJ_FIELD_CT_LEN(big), &m1) == 0 &&
+		    xj_field_reseal(&k12, "evidence_blob.content", "ab", "evidence_blob.content", "ab",
+		    c1, m1, c2, XJ_FIELD_CT_LEN(big), &m2) == 0 &&
+		    xj_field_decrypt(&k12, "evidence_blob.content", "ab", c2, m2, back, big + 1, &m3) == 0 &&
+		    m3 == big && memcmp(back, pt, big) == 0 && xj_field_needs_rekey(&k12, c2, m2) == 0,
+		    "issue 12: a 2 MiB file encrypts, reseals under the new version and decrypts");
+		free(pt);
+		free(c1);
+		free(c2);
+		free(back);
+	}
 }
 
 static void

@@ -24,7 +24,9 @@ static const char *owner_only[] = {
 	"ORGIMP_BUREAU", "ORGIMP_LOCK", "ORGIMP_SCHOOL", "ORGIMP_INSERT", "ORGIMP_UPDATE",
 	"ORGIMP_OPEN_IN", "ORGIMP_CLOSE",
 	/* issue 11: xuejictl transfer-freeze (policy, like the window) */
-	"WF_FREEZE_SET", "WF_FREEZE_DEL", NULL
+	"WF_FREEZE_SET", "WF_FREEZE_DEL",
+	/* xuejictl key-fields (issue 12 item 4): the controlled fields are policy */
+	"KD_FIELDS_DELETE", "KD_FIELDS_ADD", NULL
 };
 
 /* what CALL xj_reg_create (sql/0008, 0014) writes: INSERT only */

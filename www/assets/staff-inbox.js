@@ -238,8 +238,7 @@ async function openNoid(it) {
 async function openChange(it) {
 	const out = [dl([['prereg_no', prereg(it.prereg_no)], ['child_name', it.child_name], ['change_from', it.from_district],
 		['change_to', it.to_district], ['change_reason', it.reason], ['filed_at', when(it.requested_at)]])];
-	if (!may('change_decide')) return out;
-	if (it.state === 'requested' && it.from_district === myCode()) {
+	if (may('change_revoke') && it.state === 'requested' && it.from_district === myCode()) {
 		const b = el('button', { type: 'button', class: 'primary' }, t('change_revoke'));
 		const err = el('p', { class: 'err', role: 'alert' });
 		b.addEventListener('click', async () => {
@@ -250,7 +249,7 @@ async function openChange(it) {
 			else err.textContent = words(r.body && r.body.error) || t('unexpected', { status: r.status });
 		});
 		out.push(el('p', {}, t('change_revoke_hint')), el('div', { class: 'actions' }, b), err);
-	} else if (it.state === 'revoked' && it.to_district === myCode()) {
+	} else if (may('change_decide') && it.state === 'revoked' && it.to_district === myCode()) {
 		out.push(decisionForm({
 			choices: [['approve', 'approve'], ['refuse', 'refuse']], needReason: ['refuse'],
 			send: (d, why) => api('POST', S + 'district-changes/' + it.id + '/decision', why ? { decision: d, reason: why } : { decision: d }),
