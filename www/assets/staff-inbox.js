@@ -206,7 +206,7 @@ async function openCert(it) {
 	const v = r.body;
 	const out = [dl([['prereg_no', v.prereg_no_display], ['child_name', v.child.name], ['sex', label('sex_', v.child.sex)],
 		['birth_date', v.child.birth_date], ['hukou_location', v.child.hukou_location], ['district_s', nameOf(v.district)],
-		['identity_verified', t(v.identity_verified ? 'yes' : 'no')], ['list_state', label('rs_', v.registration_state)],
+		['identity_checked', t(v.identity_verified ? 'yes' : 'no')], ['list_state', label('rs_', v.registration_state)],
 		['filed_at', when(v.submitted_at)]]), el('h4', {}, t('cert_details'))];
 	for (const [k, o] of Object.entries(v.details || {})) {
 		if (!o) continue;
