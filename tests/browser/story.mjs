@@ -454,6 +454,8 @@ try {
 		await county.getByRole('button', { name: /查看/ }).first().click();
 		await county.locator('#authlost').filter({ hasText: '该账号已在其他地方登录' }).waitFor({ timeout: 5000 });
 		check('session_replaced', await county.locator('#authlost a[target=_blank]').count() === 1, 'no way to sign in again');
+		check('session_replaced', (await county.locator('#list').textContent()).includes(RETURN_REASON),
+			'the list on the page was lost');
 		await axe(county, 'staff-lists-replaced');
 		await shoot(county, 'staff-lists-replaced');
 		// reloaded: the sign-in page says why

@@ -97,6 +97,8 @@ function visible() { return SECTIONS.filter((s) => may(s.may)); }
 async function refresh() {
 	const secs = visible();
 	const res = await Promise.all(secs.map((s) => s.load()));
+	// the session ended meanwhile: what is shown stays (staff.js says why)
+	if (res.some((x) => x.error && x.error.status === 401)) return;
 	data = {};
 	secs.forEach((s, i) => { data[s.id] = res[i]; });
 	const a = await api('GET', S + 'alerts');
