@@ -145,6 +145,12 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        province, city or county (or nationally): what an upper\n"
 "                        level set must stay in it (refused otherwise), the org's\n"
 "                        additions are stored (audited)\n" },
+	{ "grade-change", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_grade_change,
+"  grade-change set --province CODE --kind repeat|skip --on|--off\n"
+"  grade-change list\n"
+"                        switch repeating (留级) or skipping (跳级) a year on or\n"
+"                        off in a province (off where never set); list the\n"
+"                        switches (audited)\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

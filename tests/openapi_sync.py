@@ -54,6 +54,12 @@ for code in codes:
     ok(re.search(r"\b%s\b" % re.escape(code), doc) is not None,
        "error code %s is documented in openapi.yaml" % code)
 ok(len(routes) > 5 and len(codes) > 20, "routes and codes were found at all")
+# the session's "may" (issue 14) lists the names of the one access table
+with open(os.path.join(top, "src", "school", "scope.c"), encoding="utf-8") as f:
+    acts = re.findall(r'ROW\(XJ_ACT_\w+,\s*"(\w+)"', f.read())
+m = re.search(r"\n        may:\n.*?enum: \[([^\]]*)\]", doc, re.S)
+ok(m is not None and len(acts) > 30 and sorted(re.split(r"[\s,]+", m.group(1).strip())) == sorted(acts),
+   "the session's may enum in openapi.yaml is the action names of src/school/scope.c")
 import subprocess
 r = subprocess.run([sys.executable, os.path.join(top, "scripts", "openapi-codes.py"), "--check"],
                    capture_output=True, text=True, env=dict(os.environ, XJ_SRCDIR=top))

@@ -101,6 +101,11 @@
 	X(EVIDENCE_LIMIT,       409, "evidence_limit",        "该学籍的佐证材料已达上限（文件数或总大小），请联系上级部门", "this record has reached its limit of evidence files (count or total size)") \
 	X(EVIDENCE_REQUIRED,    422, "evidence_required",     "该申请须附佐证材料（DOC、RAR 或 JPG 文件），请先上传", "this request needs at least one evidence file (DOC, RAR or JPG): upload it first") \
 	X(EVIDENCE_UNKNOWN,     422, "evidence_file_unknown", "所附佐证材料不存在或不属于该学籍", "an evidence file given is not a file of this record") \
+	/* issue 11 item 6: status changes (school/statuschange.c) */ \
+	X(STATUS_MOVE_INVALID,  409, "status_change_not_allowed", "该学生当前的学籍状态不能办理此项学籍异动", "the record's current status does not allow this status change") \
+	X(GRADE_CHANGE_OFF,     409, "grade_change_disabled", "本省未启用留级（跳级）业务", "repeating (skipping) a year is not enabled in this province") \
+	X(WF_SAME_PERSON,       403, "workflow_same_person",  "本单位的上一审核环节由您办理，本环节须由另一人审核", "you decided this organisation's previous step: another person decides this one (four eyes)") \
+	X(GRADE_CHANGE_RANGE,   409, "grade_change_out_of_range", "留级（跳级）后的年级超出本学段的年级范围", "after repeating (skipping) a year the grade would lie outside the level's grades") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

@@ -2,10 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "log.h"
@@ -311,6 +314,54 @@ xj_resp_body(struct xj_req *r, int status, const char *ctype,
 {
 	r->status = status;
 	return emit(r, ctype, body, len);
+}
+
+int
+xj_resp_stream(struct xj_req *r, int status, const char *ctype)
+{
+	int rc;
+
+	r->status = status;
+	if ((rc = emit(r, ctype, NULL, 0)) != XJ_OK)
+		return rc;
+	/* the headers go now: the client learns at once that a file comes */
+	return FCGX_FFlush(r->fcgx->out) == 0 ? XJ_OK : XJ_E_UNAVAILABLE;
+}
+
+int
+xj_resp_write(struct xj_req *r, const char *p, size_t len)
+{
+	if (!r->responded || len > INT_MAX)
+		return XJ_E_INTERNAL;
+	if (r->method == XJ_M_HEAD || len == 0)
+		return XJ_OK;
+	if (FCGX_PutStr(p, (int)len, r->fcgx->out) != (int)len)
+		return XJ_E_UNAVAILABLE;	/* the client (nginx) is gone */
+	return XJ_OK;
+}
+
+void
+xj_resp_abort(struct xj_req *r)
+{
+	/* nginx reads a worker's end of connection as the end of the answer
+	 * (fastcgi_keep_conn off: no length to compare), so closing alone
+	 * would end the client's download as complete. What nginx does take
+	 * as a broken upstream is a record it cannot parse: after what was
+	 * written so far, a header of FastCGI version 0, then the socket shut
+	 * (FCGX_Finish_r's writes then fail; SIGPIPE is blocked in every
+	 * thread). nginx logs "upstream sent unsupported FastCGI protocol
+	 * version" and, the response header sent, closes the client's
+	 * connection without the last chunk. */
+	static const unsigned char bad[8] = { 0 };
+
+	if (r->fcgx != NULL && r->fcgx->ipcFd >= 0) {
+		if (r->fcgx->out != NULL)
+			FCGX_FFlush(r->fcgx->out);
+		if (write(r->fcgx->ipcFd, bad, sizeof(bad)) != (ssize_t)sizeof(bad))
+			xj_log(XJ_LOG_WARN, "abort_write_failed", "%d", "errno", errno);
+		shutdown(r->fcgx->ipcFd, SHUT_RDWR);
+	}
+	r->status = 500;	/* for the request log line */
 }
 
 void

@@ -97,6 +97,16 @@ int	 xj_resp_send(struct xj_req *);
 /* Send a non-JSON body (HTML pages, XML). */
 int	 xj_resp_body(struct xj_req *, int status, const char *ctype,
 	    const char *body, size_t len);
+/* A streamed answer (the roster's CSV export): the status line and
+ * headers now (flushed to nginx), then the body in pieces as it is read
+ * from the database, so a big answer never sits whole in the arena. XJ_OK,
+ * or an error when the client is gone. After a failure half way,
+ * xj_resp_abort() makes nginx see a broken upstream (a record it cannot
+ * parse, then the socket shut), so that the client's download fails
+ * instead of ending as a complete but short file. */
+int	 xj_resp_stream(struct xj_req *, int status, const char *ctype);
+int	 xj_resp_write(struct xj_req *, const char *p, size_t len);
+void	 xj_resp_abort(struct xj_req *);
 /* Send the error format of DESIGN.md for err; field may be NULL. */
 int	 xj_resp_error(struct xj_req *, int err, const char *field);
 /* The same with extra members inside "error" written by fn (details a

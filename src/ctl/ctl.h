@@ -98,6 +98,8 @@ int	xj_ctl_workflow(struct xj_ctl *, int, char **);
 int	xj_ctl_transfer_freeze(struct xj_ctl *, int, char **);
 /* keyfields.c (issue 12 item 4, R-KEY-1): the controlled fields per level */
 int	xj_ctl_key_fields(struct xj_ctl *, int, char **);
+/* gradechange.c: `grade-change` (issue 11 item 6, seed 002 §四) */
+int	xj_ctl_grade_change(struct xj_ctl *, int, char **);
 int	xj_ctl_job_workflow_tick(struct xj_ctl *, long *done);
 /* yearend.c: one chunk of a running year-end batch (issue 11 item 8) */
 int	xj_ctl_job_yearend(struct xj_ctl *, long *done);

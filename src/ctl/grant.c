@@ -177,6 +177,11 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "key_field",		"SELECT" },
 	{ "key_data_change",	"SELECT, INSERT" },
 	{ "key_data_change_field", "SELECT, INSERT" },
+	/* issue 11 item 6 (sql/0025): what a status change asks for, written
+	 * once; the provinces' repeat/skip switches are policy, set by
+	 * xuejictl grade-change as the owner */
+	{ "status_change",	"SELECT, INSERT" },
+	{ "grade_change_policy", "SELECT" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

@@ -1,6 +1,9 @@
 /* changes.c -- the family's view of changes to its child's student record
- * (R-MOV-7, issue 11 §5): every workflow case of the record made from one
- * of the family's registrations, with its progress in words.
+ * (R-MOV-7, issue 11 §5, §6): every workflow case of the record made from
+ * one of the family's registrations, with its progress in words -- a
+ * transfer's parties as the receiving and sending sides, a status change's
+ * (R-MOV-6) as the school and its education bureau, and the status it
+ * gave (domain/statusmove.h).
  *   GET /api/parent/v1/registrations/{no}/record-changes   200 {items} | 404
  * No staff names, no org codes: the parties by role ("转出学校") and the
  * schools by name, each step's state and date, a rejection's reason. A
@@ -13,6 +16,7 @@
 #include "core/err.h"
 #include "core/req.h"
 #include "db/db.h"
+#include "domain/statusmove.h"
 #include "domain/window.h"
 #include "store/keydata.h"
 #include "store/registration.h"
@@ -32,9 +36,33 @@ static const struct {
 	{ "exchange", "全国学籍系统", "the national student-record system" },
 };
 
-static const char *
-party_word(const char *party, int en)
+/* A case about the record in its own school (a status change, a problem
+ * record's resolution): both school parties are the school, both county
+ * parties its county. */
+static const struct {
+	const char	*party, *zh, *en;
+} local_parties[] = {
+	{ "receiving_school", "学校", "the school" },
+	{ "sending_school", "学校", "the school" },
+	{ "receiving_county", "县级教育行政部门", "the county's education bureau" },
+	{ "sending_county", "县级教育行政部门", "the county's education bureau" },
+	{ "bureau_above", "上级教育行政部门", "the education bureau above the county" },
+};
+
+static int
+is_transfer(const struct xj_wf_case *w)
 {
+	return strncmp(w->type, "transfer_", 9) == 0;
+}
+
+static const char *
+party_word(const struct xj_wf_case *w, const char *party, int en)
+{
+	if (!is_transfer(w)) {
+		for (size_t i = 0; i < sizeof(local_parties) / sizeof(local_parties[0]); i++)
+			if (strcmp(local_parties[i].party, party) == 0)
+				return en ? local_parties[i].en : local_parties[i].zh;
+	}
 	for (size_t i = 0; i < sizeof(parties) / sizeof(parties[0]); i++)
 		if (strcmp(parties[i].party, party) == 0)
 			return en ? parties[i].en : parties[i].zh;
@@ -57,6 +85,7 @@ progress(const struct xj_wf_case *w, const struct xj_wf_step *s, int n, const ch
     char *zh, size_t zn, char *en, size_t enn)
 {
 	const struct xj_wf_step *cur = NULL, *rej = NULL;
+	const struct xj_status_move *m = xj_status_move_by_type(w->type);
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -65,20 +94,32 @@ progress(const struct xj_wf_case *w, const struct xj_wf_step *s, int n, const ch
 		if (strcmp(s[i].state, "rejected") == 0)
 			rej = &s[i];
 	}
-	if (strcmp(w->state, "approved") == 0) {
+	if (strcmp(w->state, "approved") == 0 && is_transfer(w)) {
 		snprintf(zh, zn, "%s已办结：学籍已转入%s", w->type_name, school);
 		snprintf(en, enn, "completed: the record has moved to %s", school);
+	} else if (strcmp(w->state, "approved") == 0 && m != NULL && m->grade_delta != 0) {
+		snprintf(zh, zn, "%s已办结：年级已%s一级", w->type_name,
+		    m->grade_delta < 0 ? "下调" : "上调");
+		snprintf(en, enn, "completed (%s): the grade has moved %s by one",
+		    xj_status_move_word(m, 1), m->grade_delta < 0 ? "down" : "up");
+	} else if (strcmp(w->state, "approved") == 0 && m != NULL) {
+		snprintf(zh, zn, "%s已办结：学籍状态已变更为“%s”", w->type_name, xj_status_word(m->to, 0));
+		snprintf(en, enn, "completed (%s): the record's status is now %s",
+		    xj_status_move_word(m, 1), xj_status_word(m->to, 1));
+	} else if (strcmp(w->state, "approved") == 0) {
+		snprintf(zh, zn, "%s已办结", w->type_name);
+		snprintf(en, enn, "completed");
 	} else if (rej != NULL) {
 		snprintf(zh, zn, "%s未获同意：%s不同意（原因：%s）", w->type_name,
-		    party_word(rej->party, 0), w->reason);
-		snprintf(en, enn, "not agreed: %s said no (reason: %s)", party_word(rej->party, 1),
+		    party_word(w, rej->party, 0), w->reason);
+		snprintf(en, enn, "not agreed: %s said no (reason: %s)", party_word(w, rej->party, 1),
 		    w->reason);
 	} else if (cur != NULL) {
 		snprintf(zh, zn, "%s办理中：等待%s审核（第%d步，共%d步）%s", w->type_name,
-		    cur->escalations ? party_word("bureau_above", 0) : party_word(cur->party, 0),
+		    cur->escalations ? party_word(w, "bureau_above", 0) : party_word(w, cur->party, 0),
 		    cur->seq, n, cur->escalations ? "，已提请上级督办" : "");
 		snprintf(en, enn, "in progress: waiting for %s (step %d of %d)%s",
-		    cur->escalations ? party_word("bureau_above", 1) : party_word(cur->party, 1),
+		    cur->escalations ? party_word(w, "bureau_above", 1) : party_word(w, cur->party, 1),
 		    cur->seq, n, cur->escalations ? ", escalated to the bureau above" : "");
 	} else {
 		snprintf(zh, zn, "%s办理中", w->type_name);
@@ -192,7 +233,7 @@ xj_parent_record_changes(struct xj_req *r)
 			xj_gen_int(g, "seq", v->s[j].seq);
 			xj_gen_str(g, "party", v->s[j].party);
 			xj_gen_str(g, "party_name", kd ? kd_party(v->s[j].party, 0) :
-			    party_word(v->s[j].party, 0));
+			    party_word(&v->w, v->s[j].party, 0));
 			xj_gen_str(g, "state", v->s[j].state);
 			gen_time(g, "decided_at", v->s[j].decided_at[0] ? v->s[j].decided_at : NULL);
 			yajl_gen_map_close(g);

@@ -1,7 +1,13 @@
 /* accounts.c -- staff accounts managed by bureau administrators (R-ORG-3):
  *   POST /api/school/v1/accounts                   201 | 403 | 404 | 409 login_taken | 422
  *        {org_code, org_kind, login, display_name, role, password}
+ *   GET  /api/school/v1/accounts?org=&after=&limit=  200 {items, next_after} | 400 | 403 | 404
+ *        the accounts of the administrator's org and below (issue 14), or
+ *        of one org of that scope and below it, in id order (keyset)
  *   POST /api/school/v1/accounts/{login}/disable   200 | 403 | 404 | 409
+ *   POST /api/school/v1/accounts/{login}/enable    200 | 403 | 404 | 409
+ *        a disabled account active again (issue 14: a disable undone);
+ *        its password stays, its sessions ended with the disable
  *   POST /api/school/v1/accounts/{login}/password-reset {new_password}
  *                                                  200 | 403 | 404 | 409 | 422
  * Who: administrators of a bureau (scope.c). Scope: the account's org must
@@ -34,6 +40,8 @@
 #include "store/staff.h"
 #include "store/admission.h"
 #include "school.h"
+#include "records.h"
+#include "store/student.h"
 
 struct account_in {
 	struct xj_str	 org_code;
@@ -234,6 +242,45 @@ xj_school_account_disable(struct xj_req *r)
 	return xj_resp_send(r);
 }
 
+static int
+enable_tx(struct xj_db *db, void *arg)
+{
+	struct disable_tx *t = arg;
+	int rc;
+
+	if ((rc = xj_staff_enable(db, t->id)) != XJ_OK)
+		return rc;
+	return xj_school_audit(db, t->r, "staff.enable", "staff_account", t->login,
+	    xj_str_c("active"));
+}
+
+int
+xj_school_account_enable(struct xj_req *r)
+{
+	struct xj_str lg = xj_route_param(&r->params, "login");
+	struct xj_staff_target tg;
+	struct disable_tx t;
+	char login[65];
+	yajl_gen g;
+	int rc;
+
+	if ((rc = admin_target(r, lg, login, &tg)) != XJ_OK)
+		return rc;
+	t.r = r;
+	t.id = tg.id;
+	t.login = login;
+	if ((rc = xj_tx_run(r->db, enable_tx, &t)) != XJ_OK)
+		return rc;
+	g = xj_resp_json(r, 200);
+	yajl_gen_map_open(g);
+	xj_gen_int(g, "id", (long long)tg.id);
+	xj_gen_str(g, "login", login);
+	xj_gen_str(g, "role", tg.role);
+	xj_gen_str(g, "status", "active");
+	yajl_gen_map_close(g);
+	return xj_resp_send(r);
+}
+
 struct reset_in {
 	struct xj_str	 password;
 };
@@ -298,5 +345,83 @@ xj_school_account_reset(struct xj_req *r)
 	xj_gen_bool(g, "must_change_password", 1);
 	xj_gen_bool(g, "second_factor_enrolled", 0);
 	yajl_gen_map_close(g);
+	return xj_resp_send(r);
+}
+
+/* ---- the list (issue 14: the administrators' page) ------------------- */
+
+#define LIST_DEFAULT	50
+#define LIST_MAX	200
+
+struct list_walk {
+	yajl_gen		 g;
+	int			 n;
+	unsigned long long	 last;
+};
+
+static void
+list_row(const struct xj_staff_row *it, void *arg)
+{
+	struct list_walk *w = arg;
+	yajl_gen g = w->g;
+
+	yajl_gen_map_open(g);
+	xj_gen_int(g, "id", (long long)it->id);
+	xj_gen_str(g, "login", it->login);
+	xj_gen_str(g, "display_name", it->display_name);
+	xj_gen_str(g, "role", it->role);
+	xj_gen_str(g, "status", it->status);
+	xj_gen_bool(g, "must_change_password", it->must_change_pw);
+	xj_gen_bool(g, "second_factor_enrolled", it->totp_enabled);
+	xj_gen_key(g, "org");
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "kind", it->org_kind);
+	xj_gen_str(g, "code", it->org_code);
+	xj_gen_str(g, "name", it->org_name);
+	yajl_gen_map_close(g);
+	xj_school_gen_time(g, "created_at", it->created_at);
+	yajl_gen_map_close(g);
+	w->n++;
+	w->last = it->id;
+}
+
+int
+xj_school_account_list(struct xj_req *r)
+{
+	struct xj_school_actor a;
+	struct xj_org org;
+	struct list_walk w;
+	unsigned long long limit = 0, after = 0;
+	const char *code;
+	char next[24];
+	int rc;
+
+	/* action: XJ_ACT_ACCOUNTS -- who may manage accounts may list them */
+	if ((rc = xj_school_may(r, XJ_ACT_ACCOUNTS, &a)) != XJ_OK)
+		return rc;
+	if ((rc = xj_rec_query(r, "org", 12, &code)) != XJ_OK || r->responded ||
+	    (rc = xj_rec_query_uint(r, "limit", LIST_MAX, &limit)) != XJ_OK || r->responded ||
+	    (rc = xj_rec_query_uint(r, "after", ~0ULL >> 1, &after)) != XJ_OK || r->responded)
+		return rc;
+	org = a.org;
+	if (code != NULL) {
+		if ((rc = xj_org_by_code_any(r->db, code, &org)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+		if (!xj_school_in_scope(&a, org.path))
+			return XJ_E_NOT_FOUND;	/* R-ORG-3 */
+	}
+	if (limit == 0)
+		limit = LIST_DEFAULT;
+	memset(&w, 0, sizeof(w));
+	w.g = xj_resp_json(r, 200);
+	yajl_gen_map_open(w.g);
+	xj_gen_key(w.g, "items");
+	yajl_gen_array_open(w.g);
+	if ((rc = xj_staff_list(r->db, org.path, after, (int)limit, list_row, &w)) != XJ_OK)
+		return rc;
+	yajl_gen_array_close(w.g);
+	snprintf(next, sizeof(next), "%llu", w.last);
+	xj_gen_str(w.g, "next_after", w.n == (int)limit ? next : NULL);
+	yajl_gen_map_close(w.g);
 	return xj_resp_send(r);
 }

@@ -340,7 +340,8 @@ static int
 view(struct xj_req *r, const struct xj_student *s)
 {
 	yajl_gen g = xj_resp_json(r, 200);
-	int grade = xj_class_grade(s->entry_year, xj_rec_school_year());
+	/* R-REC-10 with the record's repeat/skip offset (issue 11 item 6) */
+	int grade = xj_class_grade(s->entry_year, xj_rec_school_year()) + s->grade_offset;
 	char entry[8];
 
 	yajl_gen_map_open(g);
@@ -519,7 +520,9 @@ xj_school_student_class(struct xj_req *r)
 		xj_ferr_add(&fe, r->arena, "class_code", XJ_E_F_CODE);	/* no such class here */
 	else if (rc != XJ_OK)
 		return rc;
-	else if (cl.entry_year != s->entry_year || cl.level != s->level)
+	/* the class of the record's cohort: its entry year, moved by a
+	 * repeated (-1) or skipped (+1) year (issue 11 item 6) */
+	else if (cl.entry_year != s->entry_year - s->grade_offset || cl.level != s->level)
 		xj_ferr_add(&fe, r->arena, "class_code", XJ_E_F_CLASS_MISMATCH);
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);

@@ -54,7 +54,11 @@ const struct xj_route xj_school_routes[] = {
 	/* admission (R-ADM-1..3); who may do what: scope.c */
 	{ XJ_M_POST, "/api/school/v1/accounts", XJ_ROLE_STAFF, 2048, xj_school_account_create,
 	  .action = XJ_ACT_ACCOUNTS },
+	{ XJ_M_GET, "/api/school/v1/accounts", XJ_ROLE_STAFF, 0, xj_school_account_list,
+	  .action = XJ_ACT_ACCOUNTS },
 	{ XJ_M_POST, "/api/school/v1/accounts/{login}/disable", XJ_ROLE_STAFF, 0, xj_school_account_disable,
+	  .action = XJ_ACT_ACCOUNTS },
+	{ XJ_M_POST, "/api/school/v1/accounts/{login}/enable", XJ_ROLE_STAFF, 0, xj_school_account_enable,
 	  .action = XJ_ACT_ACCOUNTS },
 	{ XJ_M_POST, "/api/school/v1/accounts/{login}/password-reset", XJ_ROLE_STAFF, 1024,
 	  xj_school_account_reset,
@@ -175,5 +179,10 @@ const struct xj_route xj_school_routes[] = {
 	  .action = XJ_ACT_KEYFIELD_READ },
 	{ XJ_M_POST, "/api/school/v1/students/{id}/key-data-changes", XJ_ROLE_STAFF, 4096,
 	  xj_school_key_data_start, .action = XJ_ACT_KEYDATA_START },
+	/* status changes (issue 11 item 6, R-MOV-6): statuschange.c */
+	{ XJ_M_POST, "/api/school/v1/students/{id}/status-changes", XJ_ROLE_STAFF, 2048,
+	  xj_school_status_change_start, .action = XJ_ACT_STATUS_START },
+	{ XJ_M_GET, "/api/school/v1/students/{id}/status-changes", XJ_ROLE_STAFF, 0,
+	  xj_school_status_change_list, .action = XJ_ACT_STATUS_READ },
 	XJ_ROUTE_END
 };

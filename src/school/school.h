@@ -82,6 +82,8 @@ enum xj_school_act {
 	XJ_ACT_EVIDENCE_UPLOAD, XJ_ACT_EVIDENCE_READ,	/* issue 12 item 3: evidence.c */
 	/* issue 12 item 4: key-data changes (keydata.c) */
 	XJ_ACT_KEYFIELD_READ, XJ_ACT_KEYDATA_START,
+	/* issue 11 item 6: status changes (statuschange.c) */
+	XJ_ACT_STATUS_START, XJ_ACT_STATUS_READ,
 	XJ_ACT__N
 };
 /* The scope of the target an action needs; the handler tests it once it
@@ -187,7 +189,9 @@ int	xj_school_notice_issue(struct xj_req *);
 int	xj_school_notice_get(struct xj_req *);
 /* accounts.c */
 int	xj_school_account_create(struct xj_req *);
+int	xj_school_account_list(struct xj_req *);
 int	xj_school_account_disable(struct xj_req *);
+int	xj_school_account_enable(struct xj_req *);
 /* districtchange.c */
 int	xj_school_change_list(struct xj_req *);
 int	xj_school_change_revoke(struct xj_req *);
@@ -231,5 +235,8 @@ int	xj_school_wf_case(struct xj_req *);
 int	xj_school_wf_decide(struct xj_req *);
 int	xj_school_wf_escalate(struct xj_req *);
 int	xj_school_wf_history(struct xj_req *);
+/* statuschange.c: status changes on the workflow engine (issue 11 item 6) */
+int	xj_school_status_change_start(struct xj_req *);
+int	xj_school_status_change_list(struct xj_req *);
 
 #endif

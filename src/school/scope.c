@@ -138,6 +138,12 @@ static const struct policy may[XJ_ACT__N] = {
 	 * applications); the approvals are the engine's (XJ_ACT_WF_DECIDE) */
 	ROW(XJ_ACT_KEYFIELD_READ, "keyfield_read", K_ANY,	R_ANY,		XJ_SCOPE_NONE),
 	ROW(XJ_ACT_KEYDATA_START, "keydata_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	/* issue 11 item 6 (R-MOV-6): the record's school applies for a status
+	 * change (its clerk records the family's request and submits); the
+	 * chain's steps name who decides (school/workflow.c); whoever may read
+	 * the record reads its status changes */
+	ROW(XJ_ACT_STATUS_START, "status_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
+	ROW(XJ_ACT_STATUS_READ, "status_read", K_ANY,		R_ANY,		XJ_SCOPE_PATH),
 };
 
 static const char *const scope_name[XJ_SCOPE__N] = {
@@ -330,15 +336,15 @@ xj_school_id_param(struct xj_req *r, unsigned long long *id)
 	return *id ? XJ_OK : XJ_E_NOT_FOUND;	/* ids start at 1 */
 }
 
-/* issue 14: the session answer lists what the signed-in staff member may
- * do ("may"), by this table's names, so that the staff pages offer only
- * what it allows and keep no copy of it; any_staff (everyone) is left out. */
+/* issue 14: the names of the actions the session answer lists (GET
+ * /session "may"), so that the staff pages show only what this table
+ * allows: the pages keep no copy of it. */
 void
 xj_school_may_gen(yajl_gen g, const char *kind, const char *role)
 {
 	unsigned k = kind_bit(kind), rb = role_bit(role);
 
-	for (unsigned a = XJ_ACT_ANY_STAFF + 1; a < XJ_ACT__N; a++)
+	for (unsigned a = 0; a < XJ_ACT__N; a++)
 		if ((may[a].kinds & k) && (may[a].roles & rb) && may[a].name != NULL)
 			yajl_gen_string(g, (const unsigned char *)may[a].name, strlen(may[a].name));
 }

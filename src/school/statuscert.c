@@ -180,7 +180,8 @@ facts(struct xj_db *db, const struct xj_student *s, const struct xj_localtime *n
 	snprintf(c->status, sizeof(c->status), "%s", s->status);
 	snprintf(c->class_code, sizeof(c->class_code), "%s", s->class_code);
 	c->entry_year = s->entry_year;
-	grade = xj_class_grade(s->entry_year, xj_rec_school_year());
+	/* with the record's repeat/skip offset (issue 11 item 6) */
+	grade = xj_class_grade(s->entry_year, xj_rec_school_year()) + s->grade_offset;
 	c->grade = strcmp(s->status, "in_school") == 0 && grade >= 1 && grade <= 12 ? grade : 0;
 	snprintf(c->key_id, sizeof(c->key_id), "%s", doc_key_id);
 	if ((rc = xj_scert_student_idn(db, s->id, ct, sizeof(ct), &len)) != XJ_OK)

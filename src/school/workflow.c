@@ -50,6 +50,7 @@ static const struct {
 	{ "transfer_pull", xj_transfer_pull },	/* R-MOV-4, transfer.c */
 	{ "problem_resolve", xj_problem_wf_resolve },	/* R-DUP-2, problem.c */
 	{ "key_data_apply", xj_kd_wf_apply },	/* R-KEY-1, R-KEY-2, keydata.c */
+	{ "status_apply", xj_status_change_apply },	/* R-MOV-6, R-REC-3, statuschange.c */
 };
 
 static int
@@ -513,6 +514,18 @@ xj_school_wf_decide(struct xj_req *r)
 		return xj_resp_error(r, XJ_E_WF_STEP_DECIDED, "step");
 	if (s->org != a.org.id || !role_may(r->actor_role, s->role))
 		return XJ_E_WF_NOT_YOUR_STEP;
+	/* four eyes: a step the chain gives to the same org as the step
+	 * before (a suspension's school review after the school's
+	 * submission, R-MOV-6) is decided by someone else than the one who
+	 * decided that step. The chain's parties, not the orgs acting now: a
+	 * bureau that decided an escalated step in another's place still
+	 * decides its own next step (R-ORG-6). */
+	{
+		const struct xj_wf_step *prev = step_of(L, s->seq - 1);
+		if (prev != NULL && prev->party_org == s->party_org && prev->org == s->org &&
+		    prev->decided_by == r->actor_id)
+			return XJ_E_WF_SAME_PERSON;
+	}
 	/* a rejection says why; so does a bureau deciding in another's
 	 * place (R-ORG-6) */
 	if (in.reason.len == 0 && (xj_str_eq(in.decision, "reject") || s->escalations > 0)) {

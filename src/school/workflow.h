@@ -42,5 +42,7 @@ int	xj_wf_answer(struct xj_req *, unsigned long long id, int status);
 
 /* transfer.c: the effect "transfer_pull" (R-MOV-4) */
 int	xj_transfer_pull(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
+/* statuschange.c: the effect "status_apply" (R-MOV-6, R-REC-3) */
+int	xj_status_change_apply(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
 
 #endif

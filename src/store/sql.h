@@ -472,7 +472,7 @@
 	  " s.left_behind, s.migrant_worker_child, s.boarding, s.entry_year, s.level," \
 	  " COALESCE(s.class_id, 0), COALESCE(c.code, ''), s.status, s.problem_open, s.version," \
 	  " DATE_FORMAT(s.created_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(s.updated_at, '%Y-%m-%d %H:%i:%s')," \
-	  " (SELECT COUNT(*) FROM student_guardian g WHERE g.student_id = s.id)" \
+	  " (SELECT COUNT(*) FROM student_guardian g WHERE g.student_id = s.id), s.grade_offset" \
 	  " FROM student s JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE s.id = ?") \
 	X(STU_LOCK,          0, "SELECT version, status FROM student WHERE id = ? FOR UPDATE") \
@@ -484,19 +484,19 @@
 	  " boarding = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND version = ?") \
 	X(STU_ROSTER_CLASS,  0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
-	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name FROM student s" \
+	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name, s.grade_offset FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.class_id = ? AND s.id > ?" \
 	  " ORDER BY s.id LIMIT ?") \
 	X(STU_ROSTER,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
-	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name FROM student s" \
+	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name, s.grade_offset FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.entry_year BETWEEN ? AND ?" \
 	  " AND s.level BETWEEN ? AND ? AND s.id > ? ORDER BY s.id LIMIT ?") \
 	X(STU_SEARCH,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
-	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name FROM student s" \
+	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name, s.grade_offset FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE o.path LIKE ? AND (? = '' OR s.name LIKE ? ESCAPE '!') AND (? = '' OR s.student_no = ?)" \
 	  " AND (? = 0 OR s.school_org_id = ?) AND (? = '' OR c.code = ?) AND (? = '' OR s.status = ?)" \
@@ -903,7 +903,8 @@
 	  " o.code, o.name, o.path, st.state, COALESCE(DATE_FORMAT(st.deadline, '%Y-%m-%d'), ''), st.deadline_provisional," \
 	  " st.overdue, st.escalations, COALESCE(DATE_FORMAT(st.escalated_at, '%Y-%m-%d %H:%i:%s'), '')," \
 	  " COALESCE(st.escalation_reason, ''), COALESCE(DATE_FORMAT(st.decided_at, '%Y-%m-%d %H:%i:%s'), '')," \
-	  " COALESCE(st.reason, ''), st.days FROM workflow_step st JOIN org o ON o.id = st.org_id" \
+	  " COALESCE(st.reason, ''), st.days, COALESCE(st.decided_by, 0)" \
+	  " FROM workflow_step st JOIN org o ON o.id = st.org_id" \
 	  " WHERE st.workflow_id = ? ORDER BY st.seq") \
 	/* the conditional update two reviewers race on: one changes the row */ \
 	X(WF_STEP_DECIDE,    0, \
@@ -1234,7 +1235,64 @@
 	  " WHERE st.workflow_id = ? AND st.state = 'approved' ORDER BY st.seq") \
 	X(KD_OPEN_GROUPS,    0, \
 	  "SELECT m.group_id FROM problem_member m JOIN problem_group g ON g.id = m.group_id" \
-	  " WHERE m.student_id = ? AND m.state = 'open' AND g.state = 'open' ORDER BY m.group_id LIMIT ?")
+	  " WHERE m.student_id = ? AND m.state = 'open' AND g.state = 'open' ORDER BY m.group_id LIMIT ?") \
+	/* issue 11 item 6: status changes on the workflow engine (sql/0025; \
+	 * store/statuschange.c). The record is locked by the effect before it \
+	 * changes; the update is conditional on the status read under the lock */ \
+	X(SC_INSERT,         0, \
+	  "INSERT INTO status_change (workflow_id, student_id, kind, from_status, to_status, grade_delta," \
+	  " requested_by, effective_date, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " UTC_TIMESTAMP(6))") \
+	X(SC_GET,            0, \
+	  "SELECT student_id, kind, from_status, to_status, grade_delta, requested_by," \
+	  " DATE_FORMAT(effective_date, '%Y-%m-%d'), reason FROM status_change WHERE workflow_id = ?") \
+	X(SC_LIST,           0, \
+	  "SELECT c.workflow_id, w.state, DATE_FORMAT(w.started_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(DATE_FORMAT(w.closed_at, '%Y-%m-%d %H:%i:%s'), ''), c.kind, c.from_status," \
+	  " c.to_status, c.grade_delta, c.requested_by, DATE_FORMAT(c.effective_date, '%Y-%m-%d')," \
+	  " c.reason FROM status_change c JOIN workflow w ON w.id = c.workflow_id" \
+	  " WHERE c.student_id = ? ORDER BY c.workflow_id DESC LIMIT ?") \
+	X(SC_STUDENT,        0, \
+	  "SELECT s.school_org_id, o.path, s.status, s.entry_year, s.level, s.grade_offset FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id WHERE s.id = ?") \
+	X(SC_STUDENT_LOCK,   0, \
+	  "SELECT s.school_org_id, o.path, s.status, s.entry_year, s.level, s.grade_offset FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id WHERE s.id = ? FOR UPDATE") \
+	/* a grade move leaves the class: it belongs to the old cohort */ \
+	X(SC_APPLY,          0, \
+	  "UPDATE student SET status = ?, grade_offset = grade_offset + ?," \
+	  " class_id = IF(? <> 0, NULL, class_id), version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
+	  " WHERE id = ? AND status = ?") \
+	X(SC_EVENT,          0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, from_grade, to_grade, status," \
+	  " created_at) SELECT id, ?, school_org_id, ?, ?, status, UTC_TIMESTAMP(6) FROM student" \
+	  " WHERE id = ?") \
+	X(SC_GRADE_POLICY,   0, "SELECT enabled FROM grade_change_policy WHERE province = ? AND kind = ?") \
+	X(SC_GRADE_POLICY_SET, 0, \
+	  "INSERT INTO grade_change_policy (province, kind, enabled, set_at)" \
+	  " VALUES (?, ?, ?, UTC_TIMESTAMP(6))" \
+	  " ON DUPLICATE KEY UPDATE enabled = VALUES(enabled), set_at = VALUES(set_at)") \
+	X(SC_GRADE_POLICY_LIST, 0, \
+	  "SELECT province, kind, enabled, DATE_FORMAT(set_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM grade_change_policy ORDER BY province, kind") \
+	/* issue 14 (webstaff2): the roster export's row count, read before \
+	 * the export (its read-audit entry, school/roster.c), on the roster's \
+	 * own indexes; the accounts an administrator manages, in id order \
+	 * (keyset) over the org subtree, and enabling one again \
+	 * (school/accounts.c) */ \
+	X(STU_ROSTER_CLASS_COUNT, 0, \
+	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school'" \
+	  " AND s.class_id = ?") \
+	X(STU_ROSTER_COUNT,  0, \
+	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school'" \
+	  " AND s.entry_year BETWEEN ? AND ? AND s.level BETWEEN ? AND ?") \
+	X(STAFF_ENABLE,      0, \
+	  "UPDATE staff_account SET status = 'active' WHERE id = ? AND status = 'disabled'") \
+	X(STAFF_LIST,        0, \
+	  "SELECT a.id, a.login, a.display_name, a.role, a.status, a.must_change_pw, a.totp_enabled," \
+	  " o.kind, o.code, o.name, DATE_FORMAT(a.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM staff_account a JOIN org o ON o.id = a.org_id" \
+	  " WHERE o.path LIKE ? AND a.id > ? ORDER BY a.id LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -1,6 +1,7 @@
 /* staff.c -- staff account rows (see staff.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -229,4 +230,51 @@ xj_staff_rehash(struct xj_db *db, unsigned long long id, const char *pw_hash)
 	struct xj_val v[2] = { XJ_VS(pw_hash), XJ_VI(id) };
 
 	return xj_db_exec(db, XJ_Q_STAFF_REHASH, v, 2);
+}
+
+int
+xj_staff_list(struct xj_db *db, const char *path, unsigned long long after, int limit,
+    void (*fn)(const struct xj_staff_row *, void *), void *arg)
+{
+	struct xj_staff_row it;
+	char like[136];
+	struct xj_val v[3];
+	struct xj_col c[11] = {
+		XJ_COL_INT, XJ_COL_STR(it.login, sizeof(it.login)),
+		XJ_COL_STR(it.display_name, sizeof(it.display_name)),
+		XJ_COL_STR(it.role, sizeof(it.role)), XJ_COL_STR(it.status, sizeof(it.status)),
+		XJ_COL_INT, XJ_COL_INT,
+		XJ_COL_STR(it.org_kind, sizeof(it.org_kind)),
+		XJ_COL_STR(it.org_code, sizeof(it.org_code)),
+		XJ_COL_STR(it.org_name, sizeof(it.org_name)),
+		XJ_COL_STR(it.created_at, sizeof(it.created_at)),
+	};
+	int rc;
+
+	/* org paths are digits and '/': nothing LIKE would read as a pattern */
+	snprintf(like, sizeof(like), "%s%%", path);
+	v[0] = XJ_VS(like);
+	v[1] = XJ_VI(after);
+	v[2] = XJ_VI(limit);
+	if ((rc = xj_db_exec(db, XJ_Q_STAFF_LIST, v, 3)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, XJ_Q_STAFF_LIST, c, 11)) == XJ_OK) {
+		it.id = (unsigned long long)c[0].i;
+		it.must_change_pw = c[5].i != 0;
+		it.totp_enabled = c[6].i != 0;
+		fn(&it, arg);
+	}
+	xj_db_done(db, XJ_Q_STAFF_LIST);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
+xj_staff_enable(struct xj_db *db, unsigned long long id)
+{
+	struct xj_val v = XJ_VI(id);
+	int rc = xj_db_exec(db, XJ_Q_STAFF_ENABLE, &v, 1);
+
+	if (rc == XJ_OK && xj_db_affected(db, XJ_Q_STAFF_ENABLE) != 1)
+		return XJ_E_CONFLICT;
+	return rc;
 }

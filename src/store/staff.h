@@ -96,4 +96,28 @@ int	xj_staff_bump_gen(struct xj_db *, unsigned long long id);
 /* Replace the password hash (same password, today's cost). */
 int	xj_staff_rehash(struct xj_db *, unsigned long long id, const char *pw_hash);
 
+/* One account of an administrator's list (issue 14, school/accounts.c). */
+struct xj_staff_row {
+	unsigned long long	 id;
+	char			 login[65];
+	char			 display_name[257];
+	char			 role[16];
+	char			 status[16];
+	int			 must_change_pw;
+	int			 totp_enabled;
+	char			 org_kind[12];
+	char			 org_code[13];
+	char			 org_name[401];
+	char			 created_at[20];	/* UTC, YYYY-MM-DD HH:MM:SS */
+};
+
+/* A disabled account active again (issue 14): XJ_OK, XJ_E_CONFLICT when
+ * it is not disabled, or a db error. Its session generation stays: the
+ * disable ended every session it had. */
+int	xj_staff_enable(struct xj_db *, unsigned long long id);
+/* Accounts of the orgs whose path starts with `path` (R-ORG-3), id order
+ * after `after`, at most limit: fn per row. XJ_OK or a db error. */
+int	xj_staff_list(struct xj_db *, const char *path, unsigned long long after, int limit,
+	    void (*fn)(const struct xj_staff_row *, void *), void *arg);
+
 #endif

@@ -247,7 +247,7 @@ int
 xj_student_get(struct xj_db *db, unsigned long long id, struct xj_student *s)
 {
 	struct xj_val v = XJ_VI(id);
-	struct xj_col c[36] = {
+	struct xj_col c[37] = {
 		XJ_COL_INT, XJ_COL_INT, XJ_COL_INT,
 		XJ_COL_STR(s->school_code, sizeof(s->school_code)),
 		XJ_COL_STR(s->school_name, sizeof(s->school_name)),
@@ -271,9 +271,9 @@ xj_student_get(struct xj_db *db, unsigned long long id, struct xj_student *s)
 		XJ_COL_INT, XJ_COL_STR(s->class_code, sizeof(s->class_code)),
 		XJ_COL_STR(s->status, sizeof(s->status)), XJ_COL_INT, XJ_COL_INT,
 		XJ_COL_STR(s->created_at, sizeof(s->created_at)),
-		XJ_COL_STR(s->updated_at, sizeof(s->updated_at)), XJ_COL_INT,
+		XJ_COL_STR(s->updated_at, sizeof(s->updated_at)), XJ_COL_INT, XJ_COL_INT,
 	};
-	int rc = xj_db_row(db, XJ_Q_STU_GET, &v, 1, c, 36);
+	int rc = xj_db_row(db, XJ_Q_STU_GET, &v, 1, c, 37);
 
 	if (rc != XJ_OK)
 		return rc;
@@ -290,6 +290,7 @@ xj_student_get(struct xj_db *db, unsigned long long id, struct xj_student *s)
 	s->problem_open = (int)c[31].i;
 	s->version = (unsigned)c[32].i;
 	s->guardians = (int)c[35].i;
+	s->grade_offset = (int)c[36].i;
 	return XJ_OK;
 }
 
@@ -333,23 +334,24 @@ list_items(struct xj_db *db, int q, const struct xj_val *v, unsigned nv, xj_stud
     void *arg)
 {
 	struct xj_student_item it;
-	struct xj_col c[11] = {
+	struct xj_col c[12] = {
 		XJ_COL_INT, XJ_COL_STR(it.student_no, sizeof(it.student_no)),
 		XJ_COL_STR(it.name, sizeof(it.name)), XJ_COL_STR(it.sex, sizeof(it.sex)),
 		XJ_COL_STR(it.birth_date, sizeof(it.birth_date)), XJ_COL_INT, XJ_COL_INT,
 		XJ_COL_STR(it.class_code, sizeof(it.class_code)),
 		XJ_COL_STR(it.status, sizeof(it.status)),
 		XJ_COL_STR(it.school_code, sizeof(it.school_code)),
-		XJ_COL_STR(it.school_name, sizeof(it.school_name)),
+		XJ_COL_STR(it.school_name, sizeof(it.school_name)), XJ_COL_INT,
 	};
 	int rc;
 
 	if ((rc = xj_db_exec(db, q, v, nv)) != XJ_OK)
 		return rc;
-	while ((rc = xj_db_fetch(db, q, c, 11)) == XJ_OK) {
+	while ((rc = xj_db_fetch(db, q, c, 12)) == XJ_OK) {
 		it.id = (unsigned long long)c[0].i;
 		it.entry_year = (int)c[5].i;
 		it.level = (int)c[6].i;
+		it.grade_offset = (int)c[11].i;
 		fn(&it, arg);
 	}
 	xj_db_done(db, q);
@@ -368,6 +370,24 @@ xj_student_roster(struct xj_db *db, unsigned school, unsigned class_id, int y0, 
 		    XJ_VI(after), XJ_VI(limit) };
 		return list_items(db, XJ_Q_STU_ROSTER, v, 7, fn, arg);
 	}
+}
+
+int
+xj_student_roster_count(struct xj_db *db, unsigned school, unsigned class_id, int y0, int y1,
+    int l0, int l1, unsigned long long *n)
+{
+	struct xj_col c = XJ_COL_INT;
+	int rc;
+
+	if (class_id) {
+		struct xj_val v[2] = { XJ_VI(school), XJ_VI(class_id) };
+		rc = xj_db_row(db, XJ_Q_STU_ROSTER_CLASS_COUNT, v, 2, &c, 1);
+	} else {
+		struct xj_val v[5] = { XJ_VI(school), XJ_VI(y0), XJ_VI(y1), XJ_VI(l0), XJ_VI(l1) };
+		rc = xj_db_row(db, XJ_Q_STU_ROSTER_COUNT, v, 5, &c, 1);
+	}
+	*n = rc == XJ_OK ? (unsigned long long)c.i : 0;
+	return rc;
 }
 
 int

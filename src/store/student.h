@@ -94,6 +94,7 @@ struct xj_student {
 	char			 contact_address[801];
 	int			 local_family, left_behind, migrant_worker_child, boarding;
 	int			 entry_year, level;
+	int			 grade_offset;		/* -1 per repeated year, +1 per skipped (sql/0020) */
 	unsigned		 class_id;		/* 0 = none yet */
 	char			 class_code[8];		/* "" = none yet */
 	char			 status[17];
@@ -122,6 +123,7 @@ struct xj_student_item {
 	char			 sex[2];
 	char			 birth_date[11];
 	int			 entry_year, level;
+	int			 grade_offset;		/* repeat/skip (issue 11 item 6) */
 	char			 class_code[8];
 	char			 status[17];
 	char			 school_code[13];
@@ -134,6 +136,10 @@ typedef void (*xj_student_fn)(const struct xj_student_item *, void *);
  * [l0, l1]. */
 int	xj_student_roster(struct xj_db *, unsigned school, unsigned class_id, int y0, int y1,
 	    int l0, int l1, unsigned long long after, int limit, xj_student_fn, void *);
+/* The number of rows xj_student_roster would walk through with the same
+ * filter (issue 14: the CSV export's read-audit entry). */
+int	xj_student_roster_count(struct xj_db *, unsigned school, unsigned class_id, int y0,
+	    int y1, int l0, int l1, unsigned long long *n);
 /* Search in the org subtree `path` (R-ORG-3); empty strings and 0 mean
  * "any": name is a prefix, student_no exact, class a class code. */
 int	xj_student_search(struct xj_db *, const char *path, const char *name_prefix,

@@ -209,13 +209,13 @@ xj_wf_steps(struct xj_db *db, unsigned long long wf, struct xj_wf_step s[XJ_WF_M
 		return rc;
 	for (;;) {
 		struct xj_wf_step t;
-		struct xj_col c[20] = { XJ_COL_INT, S(t.party), S(t.role), S(t.on_approve), XJ_COL_INT,
+		struct xj_col c[21] = { XJ_COL_INT, S(t.party), S(t.role), S(t.on_approve), XJ_COL_INT,
 		    XJ_COL_INT, XJ_COL_INT, S(t.org_code), S(t.org_name), S(t.org_path), S(t.state),
 		    S(t.deadline), XJ_COL_INT, XJ_COL_INT, XJ_COL_INT, S(t.escalated_at),
-		    S(t.escalation_reason), S(t.decided_at), S(t.reason), XJ_COL_INT };
+		    S(t.escalation_reason), S(t.decided_at), S(t.reason), XJ_COL_INT, XJ_COL_INT };
 
 		memset(&t, 0, sizeof(t));
-		if ((rc = xj_db_fetch(db, XJ_Q_WF_STEPS, c, 20)) != XJ_OK)
+		if ((rc = xj_db_fetch(db, XJ_Q_WF_STEPS, c, 21)) != XJ_OK)
 			break;
 		if (*n >= XJ_WF_MAX_STEPS)
 			continue;
@@ -227,6 +227,7 @@ xj_wf_steps(struct xj_db *db, unsigned long long wf, struct xj_wf_step s[XJ_WF_M
 		t.overdue = (int)c[13].i;
 		t.escalations = (int)c[14].i;
 		t.days = (int)c[19].i;
+		t.decided_by = (unsigned long long)c[20].i;
 		s[(*n)++] = t;
 	}
 	xj_db_done(db, XJ_Q_WF_STEPS);

@@ -112,6 +112,7 @@ struct xj_wf_step {
 	char		 escalation_reason[801];
 	char		 decided_at[20];
 	char		 reason[801];
+	unsigned long long decided_by;	/* staff account; 0 = not decided */
 };
 /* All steps in order: XJ_OK with *n. */
 int	xj_wf_steps(struct xj_db *, unsigned long long wf, struct xj_wf_step s[XJ_WF_MAX_STEPS],

@@ -306,6 +306,7 @@ ROUTES = {
     "POST /api/school/v1/no-id-reviews/{no}/decision": ("no", {"decision": "return", "reason": "matrix"}),
     "POST /api/school/v1/accounts/{login}/disable": ("login", None),
     "POST /api/school/v1/accounts/{login}/password-reset": ("login", {"new_password": "matrix2026x"}),
+    "POST /api/school/v1/accounts/{login}/enable": ("login", None),
     "GET /api/school/v1/applicants/{no}": ("no", None),
     "POST /api/school/v1/applicants/{no}/documents-checked": ("no", {"items": ["hukou_book"]}),
     "POST /api/school/v1/applicants/{no}/tick": ("no", None),
@@ -339,6 +340,9 @@ ROUTES = {
     "POST /api/school/v1/students/{id}/evidence-files": ("student", lambda f: samplefiles.jpeg()),
     "GET /api/school/v1/students/{id}/evidence-files": ("student", None),
     "GET /api/school/v1/evidence-files/{id}": ("evfile", None),
+    # issue 11 item 6: a status change the handler refuses (no such type)
+    "POST /api/school/v1/students/{id}/status-changes": ("student", {"type": "matrix"}),
+    "GET /api/school/v1/students/{id}/status-changes": ("student", None),
     # issue 12 item 4: a change request the handler refuses (no evidence file)
     "POST /api/school/v1/students/{id}/key-data-changes": (
         "student", {"changes": {"name": "矩阵"}, "reason": "matrix", "evidence": "matrix"}),

@@ -152,6 +152,17 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	/* issue 12: problem records */
 	{ XJ_E_PROBLEM_CHANGE_NO_EFFECT, 409, "problem_change_no_effect" },
 	{ XJ_E_PROBLEM_NOT_OPEN, 409, "problem_member_not_open" },
+	/* issue 12 item 3: evidence files */
+	{ XJ_E_EVIDENCE_LIMIT, 409, "evidence_limit" },
+	{ XJ_E_EVIDENCE_REQUIRED, 422, "evidence_required" },
+	{ XJ_E_EVIDENCE_UNKNOWN, 422, "evidence_file_unknown" },
+	{ XJ_E_F_FILE_TYPE, 422, "evidence_file_type" },
+	{ XJ_E_F_FILE_NAME, 422, "evidence_file_name" },
+	/* issue 11 item 6: status changes */
+	{ XJ_E_STATUS_MOVE_INVALID, 409, "status_change_not_allowed" },
+	{ XJ_E_GRADE_CHANGE_OFF, 409, "grade_change_disabled" },
+	{ XJ_E_WF_SAME_PERSON, 403, "workflow_same_person" },
+	{ XJ_E_GRADE_CHANGE_RANGE, 409, "grade_change_out_of_range" },
 	/* issue 11 item 8: year-end batches */
 	{ XJ_E_YEAREND_EXISTS, 409, "yearend_batch_exists" },
 	{ XJ_E_YEAREND_STARTED, 409, "yearend_batch_started" },

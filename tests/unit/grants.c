@@ -26,7 +26,9 @@ static const char *owner_only[] = {
 	/* issue 11: xuejictl transfer-freeze (policy, like the window) */
 	"WF_FREEZE_SET", "WF_FREEZE_DEL",
 	/* xuejictl key-fields (issue 12 item 4): the controlled fields are policy */
-	"KD_FIELDS_DELETE", "KD_FIELDS_ADD", NULL
+	"KD_FIELDS_DELETE", "KD_FIELDS_ADD",
+	"SC_GRADE_POLICY_SET",	/* xuejictl grade-change (issue 11 item 6) */
+	NULL
 };
 
 /* what CALL xj_reg_create (sql/0008, 0014) writes: INSERT only */

@@ -30,6 +30,9 @@ export const NAV = [
 	{ href: 'inbox.html', key: 'nav_inbox', may: [] },
 	{ href: 'applicant.html', key: 'nav_applicant', may: ['applicant'] },
 	{ href: 'lists.html', key: 'nav_lists', may: ['list_read'] },
+	{ href: 'roster.html', key: 'nav_roster', may: ['rec_read'] },
+	{ href: 'statistics.html', key: 'nav_stats', may: ['rec_stats'] },
+	{ href: 'accounts.html', key: 'nav_accounts', may: ['accounts'] },
 	{ href: 'account.html', key: 'nav_account', may: [] },
 ];
 
