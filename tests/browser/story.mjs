@@ -204,7 +204,8 @@ try {
 		await visit(page, 'staff-inbox-clerk');
 		// a clerk sends no lists and decides nothing: no such page or button
 		const nav = await page.locator('#nav').textContent();
-		check('staff_signin', nav.includes('查找报名儿童') && nav.includes('录取名单'), 'the clerk\'s navigation: ' + nav);
+		check('staff_signin', nav.includes('查找报名儿童') && nav.includes('录取名单') && nav.includes('花名册'), 'the clerk\'s navigation: ' + nav);
+		check('staff_signin', !/nav_/.test(nav), 'a navigation key without its words: ' + nav);
 		// English, and back
 		await page.getByRole('button', { name: 'English' }).click();
 		await page.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
