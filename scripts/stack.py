@@ -276,9 +276,11 @@ level = info
 [paths]
 sql_dir = {sql}
 calendar_dir = {cal}
+xsd_dir = {xsd}
 """.format(dbaddr=("socket = " + db_socket) if db_socket else self.db_addr_conf(), s=s, ln=self.scrypt_log2n, p=self.scrypt_p,
            sql=os.path.join(self.srcdir, "sql"),
-           cal=os.path.join(self.srcdir, "data", "calendar"))
+           cal=os.path.join(self.srcdir, "data", "calendar"),
+           xsd=os.path.join(self.srcdir, "docs", "xml", "v1"))
         # tests/smssim/ plays the gateway (docs/sms.md)
         sections = {"sms": {
             "gateway_url": "http://127.0.0.1:%d/sms/v1/send" % self.sms_port,

@@ -151,6 +151,12 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        switch repeating (留级) or skipping (跳级) a year on or\n"
 "                        off in a province (off where never set); list the\n"
 "                        switches (audited)\n" },
+	{ "exchange-keygen", 0, xj_ctl_exchange_keygen,
+"  exchange-keygen [--alg ecdsa-p256-sha256|sm2-sm3] PRIVATE PUBLIC\n"
+"                        write a key pair for the ministry exchange: PRIVATE (PEM,\n"
+"                        mode 0600, never overwritten) for [exchange]\n"
+"                        signing_key_file, PUBLIC (PEM) to give the ministry with\n"
+"                        its key id (docs/operations.md \"Exchange keys\")\n" },
 	{ "version", 0, cmd_version,
 "  version               print the version and the schema level of this build\n" },
 	{ NULL, 0, NULL, NULL }

@@ -39,6 +39,7 @@
 #include "store/sql.h"
 #include "parent/parent.h"
 #include "psb/psb.h"
+#include "exchange/exchange.h"
 #include "school/school.h"
 #include "system/system.h"
 
@@ -240,6 +241,14 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* Who is calling: the exchange's signature (exchange/ is above auth/'s
+ * reach), every other role through auth/. */
+static int
+auth_hook(struct xj_req *r, int role)
+{
+	return role == XJ_ROLE_EXCHANGE ? xj_exchange_verify(r) : xj_auth_check(r, role);
+}
+
 static void
 reload_refdata(struct xj_db *db)
 {
@@ -312,7 +321,12 @@ main(int argc, char *argv[])
 	 * but unreadable stops the start, like every other secret */
 	if ((portal & XJ_P_SCHOOL) && xj_school_scert_init(&conf, err, sizeof(err)) != 0)
 		die("secret_error", err);
+	/* the exchange's keys and XSDs (issue 13): named but unreadable
+	 * stops the start */
+	if ((portal & XJ_P_EXCHANGE) && xj_exchange_init(&conf, err, sizeof(err)) != 0)
+		die("secret_error", err);
 	if (check_only) {
+		xj_exchange_fini();
 		printf("configuration ok\n");
 		xj_school_scert_fini();
 		xj_auth_fini();
@@ -327,6 +341,8 @@ main(int argc, char *argv[])
 		tables[nt++] = xj_school_routes;
 	if (portal & XJ_P_PSB)
 		tables[nt++] = xj_psb_routes;
+	if (portal & XJ_P_EXCHANGE)
+		tables[nt++] = xj_exchange_routes;
 	tables[nt] = NULL;
 	xj_parent_setup(&conf);
 	if (xj_school_setup(&conf, err, sizeof(err)) != 0)
@@ -334,8 +350,9 @@ main(int argc, char *argv[])
 	xj_psb_setup(&conf);
 	xj_system_set_portal(conf.portal);
 	disp.tables = tables;
-	disp.auth = xj_auth_check;
+	disp.auth = auth_hook;
 	disp.policy = xj_school_policy;
+	disp.refuse = xj_exchange_refuse;
 	disp.leave = xj_auth_leave;
 	disp.body_limit = (size_t)conf.body_limit;
 	disp.json.max_depth = conf.json_max_depth;
@@ -422,6 +439,7 @@ main(int argc, char *argv[])
 	close(stop_pipe[0]);
 	close(stop_pipe[1]);
 	xj_auth_fini();
+	xj_exchange_fini();
 	xj_keys_clear(&keys);
 	xj_kmac_clear();	/* the keyed MAC states derived from them */
 	xj_school_stats_clear();

@@ -29,10 +29,11 @@ for f in "$sbin/xuejid" "$sbin/xuejictl"; do
 	check "$(basename "$f") in sbindir, executable" test -x "$f"
 done
 check "config sample in sysconfdir/xueji" test -f "$root$prefix/etc/xueji/xueji.conf.example"
-check "migrations, pages and nginx files in datadir/xueji" sh -c "
+check "migrations, pages, XSDs and nginx files in datadir/xueji" sh -c "
 	test -f '$share/xueji/sql/0001_core.sql' &&
 	test \$(ls '$share/xueji/sql' | wc -l) -eq \$(ls '$top'/sql/*.sql | wc -l) &&
 	test -f '$share/xueji/www/index.html' &&
+	test -f '$share/xueji/xml/v1/exchange.xsd' && test -f '$share/xueji/xml/v1/receipt.xsd' &&
 	test -f '$share/xueji/nginx/production.conf.template'"
 check "man pages xuejid(8), xuejictl(8), xueji.conf(5)" sh -c "
 	test -f '$share/man/man8/xuejid.8' && test -f '$share/man/man8/xuejictl.8' &&

@@ -19,6 +19,9 @@
 #ifndef XJ_CALENDAR_DIR
 #define XJ_CALENDAR_DIR "/usr/local/share/xueji/calendar"
 #endif
+#ifndef XJ_XSD_DIR
+#define XJ_XSD_DIR "/usr/local/share/xueji/xml/v1"
+#endif
 
 #define S(f)	XJ_CT_STR, offsetof(struct xj_conf, f), sizeof(((struct xj_conf *)0)->f), 0, 0
 #define I(f, lo, hi)	XJ_CT_INT, offsetof(struct xj_conf, f), 0, lo, hi
@@ -194,6 +197,25 @@ const struct xj_conf_key xj_conf_keys[] = {
 	{ "paths", "sql_dir", S(sql_dir), XJ_SQL_DIR, "directory of numbered migrations (xuejictl migrate)" },
 	{ "paths", "calendar_dir", S(calendar_dir), XJ_CALENDAR_DIR,
 	  "directory of working-day calendars (*.csv) that xuejictl seed-demo imports" },
+	{ "paths", "xsd_dir", S(xsd_dir), XJ_XSD_DIR,
+	  "directory of the ministry exchange's XSDs (exchange.xsd and what it includes), loaded once at start by a worker serving the exchange" },
+	/* issue 13: the ministry exchange (docs/xml/README.md) */
+	{ "exchange", "org_code", S(exchange_org_code), "",
+	  "this deployment's organisation code in the exchange (the province's 6-digit division code); empty: the exchange is not configured and its route answers exchange_not_configured" },
+	{ "exchange", "signing_key_file", S(exchange_signing_key_file), "",
+	  "our private key (PEM, EC P-256 or SM2, mode 0600; xuejictl exchange-keygen writes one): signs every message and receipt we send" },
+	{ "exchange", "signing_key_id", S(exchange_signing_key_id), "",
+	  "the key id the ministry knows our current public key by (1..64 of [A-Za-z0-9._-])" },
+	{ "exchange", "peer_keys_file", S(exchange_peer_keys_file), "",
+	  "the peers' public keys: one line 'KEYID ORG FILE' per key (FILE a PEM public key, relative to this file); every listed key verifies" },
+	{ "exchange", "message_limit", L(exchange_message_limit, 4096, 64L << 20), "8388608",
+	  "largest inbound message in bytes (nginx's client_max_body_size for /exchange/ and [server] body_limit must allow it)" },
+	{ "exchange", "xml_max_depth", I(exchange_xml_max_depth, 8, 256), "32",
+	  "most elements open at once in an inbound message (the XSD needs 8)" },
+	{ "exchange", "xml_text_max", L(exchange_xml_text_max, 1024, 8L << 20), "65536",
+	  "longest run of character data in an inbound message, in bytes (the XSD's longest value is 2000 characters)" },
+	{ "exchange", "xml_max_nodes", L(exchange_xml_max_nodes, 1000, 10000000), "200000",
+	  "most elements and text runs in an inbound message: bounds the memory of its tree (about 100 bytes a node; a CheckResult of 20,000 records has 120,000 to 200,000)" },
 	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }
 };
 

@@ -114,6 +114,16 @@ struct xj_conf {
 	/* [paths] */
 	char	sql_dir[XJ_CONF_STR];
 	char	calendar_dir[XJ_CONF_STR];
+	char	xsd_dir[XJ_CONF_STR];		/* issue 13: the exchange's XSDs */
+	/* [exchange] (issue 13: the ministry exchange, docs/xml/README.md) */
+	char	exchange_org_code[24];
+	char	exchange_signing_key_file[XJ_CONF_STR];
+	char	exchange_signing_key_id[72];
+	char	exchange_peer_keys_file[XJ_CONF_STR];
+	long	exchange_message_limit;
+	int	exchange_xml_max_depth;
+	long	exchange_xml_text_max;
+	long	exchange_xml_max_nodes;
 
 	/* loaded from the secret files, not from the INI */
 	char	db_password[128];

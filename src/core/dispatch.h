@@ -30,6 +30,11 @@ struct xj_dispatch {
 	/* after the handler of a route whose auth admitted it for a while
 	 * (XJ_ROLE_SIGNIN): gives the admission back */
 	void				(*leave)(struct xj_req *, int role);
+	/* a refusal before or by the handler, for routes whose callers do
+	 * not read the JSON error format (XJ_ROLE_EXCHANGE: a signed XML
+	 * Receipt): answers err and returns 1, or returns 0 to leave it to
+	 * the error format. May be NULL. */
+	int				(*refuse)(struct xj_req *, int role, int err);
 	size_t				 body_limit;	/* global cap */
 	struct xj_json_limits		 json;
 };

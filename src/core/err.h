@@ -106,6 +106,25 @@
 	X(GRADE_CHANGE_OFF,     409, "grade_change_disabled", "本省未启用留级（跳级）业务", "repeating (skipping) a year is not enabled in this province") \
 	X(WF_SAME_PERSON,       403, "workflow_same_person",  "本单位的上一审核环节由您办理，本环节须由另一人审核", "you decided this organisation's previous step: another person decides this one (four eyes)") \
 	X(GRADE_CHANGE_RANGE,   409, "grade_change_out_of_range", "留级（跳级）后的年级超出本学段的年级范围", "after repeating (skipping) a year the grade would lie outside the level's grades") \
+	/* issue 13: the ministry exchange's inbound messages (src/exchange/, \
+	 * docs/xml/README.md): sent back inside a signed Receipt */ \
+	X(X_UNAVAILABLE,        503, "exchange_not_configured", "部级数据交换未配置", "the ministry exchange is not configured on this server") \
+	X(X_SIG_MISSING,        401, "signature_missing",     "缺少报文签名或签名头格式错误",        "missing or unreadable Xueji-Signature header") \
+	X(X_SIG_INVALID,        401, "signature_invalid",     "报文签名无效（密钥未知、算法不符或验签失败）", "the signature does not verify (unknown key id, wrong algorithm or wrong signature)") \
+	X(X_TOO_LARGE,          413, "message_too_large",     "报文超过大小限制",                    "the message exceeds the size limit") \
+	X(X_MEDIA_TYPE,         415, "xml_media_type",        "报文内容类型必须为 application/xml",  "content type must be application/xml") \
+	X(X_MALFORMED,          400, "xml_malformed",         "报文不是格式正确的 UTF-8 XML",        "the message is not well-formed UTF-8 XML") \
+	X(X_DOCTYPE,            400, "xml_doctype_refused",   "报文不得包含文档类型声明（DOCTYPE）", "a DOCTYPE is not accepted (no DTD, no entities)") \
+	X(X_LIMIT,              400, "xml_limit_exceeded",    "报文嵌套过深或文本过长",              "the message nests too deep or holds too long a text") \
+	X(X_VERSION,            400, "unknown_version",       "不支持的报文版本",                    "unknown message version (root element or namespace)") \
+	X(X_SCHEMA,             422, "schema_violation",      "报文不符合 XSD 规范",                 "the message does not validate against the XSD") \
+	X(X_TYPE_MISMATCH,      422, "type_mismatch",         "报文类型与报文体不一致",              "MessageType differs from the payload element") \
+	X(X_RECEIVER,           422, "wrong_receiver",        "接收方不是本系统",                    "the Receiver is not this deployment") \
+	X(X_SENDER,             403, "sender_mismatch",       "发送方与签名密钥所属单位不符",        "the Sender is not the organisation of the signing key") \
+	X(X_ID_REUSED,          409, "message_id_reused",     "报文标识已用于内容不同的报文",        "this message id was received before with other bytes") \
+	X(X_CORRELATION,        422, "unknown_correlation",   "关联报文标识不是本系统发出的报文",    "CorrelationId names no message this deployment sent") \
+	X(X_NOT_SENT,           422, "record_not_sent",       "本系统未报送该记录",                  "no record with this ref in the batch named by CorrelationId") \
+	X(X_TYPE_NOT_ACCEPTED,  422, "type_not_accepted",     "本系统暂不接收该类型报文",            "this deployment does not take this message type inbound yet") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

@@ -49,7 +49,12 @@ enum xj_role {
 	 * cannot get in within a short wait answers 503 busy_retry with
 	 * Retry-After, so a storm of them cannot take the threads and the
 	 * database sessions the registrations need */
-	XJ_ROLE_SIGNIN
+	XJ_ROLE_SIGNIN,
+	/* the ministry exchange (issue 13): a detached signature over the
+	 * raw body (Xueji-Signature), checked before anything parses it; the
+	 * body is XML, parsed by the handler (exchange/xmlin.c), never by the
+	 * JSON parser; refusals are answered as signed Receipts */
+	XJ_ROLE_EXCHANGE
 };
 
 #define XJ_MAX_PARAMS	4

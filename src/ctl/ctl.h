@@ -68,10 +68,18 @@ int	xj_ctl_jobs(struct xj_ctl *, int, char **);
  * when a key file changed (checked once a second, or now when recheck).
  * NULL when it cannot be read at all. */
 const struct xj_keys *xj_ctl_job_keys(struct xj_ctl *, int recheck);
+/* The runner's reference data for one batch (released when a is reset or
+ * freed), read again from the database when older than ten minutes. NULL
+ * when it cannot be read at all. */
+struct xj_arena;
+struct xj_refdata;
+const struct xj_refdata *xj_ctl_job_ref(struct xj_ctl *, struct xj_arena *a);
 /* audit.c: `audit verify`, and one batch of the jobs runner's audit-seal */
 int	xj_ctl_audit(struct xj_ctl *, int, char **);
 int	xj_ctl_audit_seal_batch(struct xj_ctl *, long *done);
 int	xj_ctl_audit_keygen(const char *dir);
+/* exchangekeygen.c: `exchange-keygen` (issue 13: the ministry exchange's key pair) */
+int	xj_ctl_exchange_keygen(struct xj_ctl *, int, char **);
 /* verifydoc.c: `verify-document` (certificates of student status), and
  * keygen's document key pair doc_sign.key / doc_verify.pem */
 int	xj_ctl_verify_document(struct xj_ctl *, int, char **);

@@ -182,6 +182,13 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	 * xuejictl grade-change as the owner */
 	{ "status_change",	"SELECT, INSERT" },
 	{ "grade_change_policy", "SELECT" },
+	/* issue 13 (sql/0027): the ministry exchange. The inbox is append
+	 * only (its rows are the exactly-once record); an outbox row is
+	 * immutable but for its acknowledgement. The outbox's writers (the
+	 * next increment) add INSERT on the outbox tables */
+	{ "exchange_inbox",	"SELECT, INSERT" },
+	{ "exchange_outbox",	"SELECT, UPDATE" },
+	{ "exchange_outbox_record", "SELECT" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

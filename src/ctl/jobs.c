@@ -39,6 +39,7 @@
 #include "db/tx.h"
 #include "store/certreview.h"
 #include "store/idempotency.h"
+#include "store/refdata.h"
 #include "store/registration.h"
 #include "store/staff.h"
 
@@ -128,6 +129,32 @@ xj_ctl_job_keys(struct xj_ctl *x, int recheck)
 	memcpy(job_keys_seen, now, sizeof(now));
 	job_keys_loaded = 1;
 	return &job_keys;
+}
+
+/* The runner's reference data (store/refdata.h: the division codes since
+ * 1980 that the R-COL-7 check of an identity number reads), for the jobs
+ * that run the check at the door. xuejid reloads it on SIGHUP; a runner
+ * gets no such signal from the operator who imported new codes, so it
+ * reads the tables again when its copy is older than JOB_REF_MAX_AGE --
+ * one query set per ten minutes of work, nothing while idle. A failed
+ * reload keeps the copy it has. */
+#define JOB_REF_MAX_AGE	600
+static int	job_ref_inited;
+static time_t	job_ref_loaded;
+
+const struct xj_refdata *
+xj_ctl_job_ref(struct xj_ctl *x, struct xj_arena *a)
+{
+	time_t t = time(NULL);
+
+	if (!job_ref_inited) {
+		xj_ref_global_init();
+		job_ref_inited = 1;
+	}
+	/* before the acquire: a reload takes the lock the acquire holds */
+	if (t - job_ref_loaded >= JOB_REF_MAX_AGE && xj_ref_reload(&x->db) == XJ_OK)
+		job_ref_loaded = t;
+	return xj_ref_acquire(&x->db, a);
 }
 
 /* M9: five-certificate filings stored in clear before migration 0011,
@@ -225,9 +252,10 @@ static const struct xj_job jobs[] = {
 	/* issue 11 item 8: year-end batches (ctl/yearend.c) */
 	{ "yearend", 5, xj_ctl_job_yearend,
 	  "apply one chunk ([yearend] chunk records, one transaction) of a started year-end promotion or graduation batch" },
-	/* issue 12: the same-person index of records before 0024 (ctl/problemindex.c) */
+	/* issue 12: the same-person index of records before 0024 and the
+	 * check at the door on them (ctl/problemindex.c) */
 	{ "problem-person-index", 3600, xj_ctl_job_problem_person,
-	  "write the same-person blind index of student records written before migration 0024" },
+	  "index student records written before migration 0024 (same person) and check them for duplicates and invalid ID numbers" },
 	{ NULL, 0, NULL, NULL }
 };
 
@@ -392,5 +420,7 @@ xj_ctl_jobs(struct xj_ctl *x, int argc, char **argv)
 	xj_log_init(lvl < 0 ? XJ_LOG_INFO : (enum xj_loglevel)lvl);
 	ch = once ? run_once(x, sel, n, max_batches) : run_loop(x, sel, n);
 	xj_keys_clear(&job_keys);
+	if (job_ref_inited)
+		xj_ref_global_fini();
 	return ch;
 }

@@ -102,3 +102,21 @@ xj_mask(int kind, const char *v, size_t len, char *out, size_t cap)
 	out[o] = '\0';
 	return o;
 }
+
+size_t
+xj_mask_student_no(const char *no, char *out, size_t cap)
+{
+	size_t len = no ? strlen(no) : 0;
+
+	if (cap == 0)
+		return 0;
+	if (len == 19 && no[0] == 'G' && cap > 1) {
+		out[0] = 'G';
+		return 1 + xj_mask('1', no + 1, len - 1, out + 1, cap - 1);
+	}
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(out, no ? no : "", len);
+	out[len] = '\0';
+	return len;
+}

@@ -52,6 +52,11 @@
 /* Mask len bytes of v into out (cap bytes, NUL-terminated, never cut
  * inside a character). Returns the bytes written, without the NUL. */
 size_t	xj_mask(int kind, const char *v, size_t len, char *out, size_t cap);
+/* A national student number as answers show it (R-REC-1): a G number is
+ * "G" + the child's identity number, so it is masked like one
+ * (`G110105************`); J and L numbers hold no identity number and
+ * are copied. out: cap bytes, NUL-terminated; returns the bytes written. */
+size_t	xj_mask_student_no(const char *no, char *out, size_t cap);
 /* 1 when s is 17 ASCII digits and a digit, X or x. */
 int	xj_mask_gb11643_shape(const char *s, size_t len);
 /* Length in bytes of the valid UTF-8 character at s (1..4), 0 if the

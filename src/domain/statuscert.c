@@ -74,6 +74,14 @@ studentno_ok(const char *s)
 {
 	if (strlen(s) != 19 || (s[0] != 'G' && s[0] != 'J' && s[0] != 'L'))
 		return 0;
+	/* a G number is shown masked: G, the 6-digit area code, 12 stars
+	 * (domain/mask.h) */
+	if (s[0] == 'G') {
+		for (int i = 1; i < 19; i++)
+			if (i <= 6 ? !(s[i] >= '0' && s[i] <= '9') : s[i] != '*')
+				return 0;
+		return 1;
+	}
 	for (int i = 1; i < 19; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z')))
 			return 0;

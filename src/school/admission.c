@@ -369,8 +369,8 @@ decide_child(struct xj_db *db, struct decide_tx *t, unsigned long long reg_id)
 			struct timespec c0, c1;
 
 			clock_gettime(CLOCK_MONOTONIC, &c0);
-			rc = xj_problem_check_identity(db, t->ref, student, &t->ident, "admission",
-			    kinds);
+			rc = xj_problem_check_identity(db, xj_auth_keys(), t->ref, student, &t->ident,
+			    "admission", kinds);
 			clock_gettime(CLOCK_MONOTONIC, &c1);
 			t->check_ns += (c1.tv_sec - c0.tv_sec) * 1000000000LL + (c1.tv_nsec - c0.tv_nsec);
 			if (rc != XJ_OK)

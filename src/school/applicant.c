@@ -44,6 +44,7 @@
 #include "crypto/fieldmask.h"
 #include "db/db.h"
 #include "db/tx.h"
+#include "domain/mask.h"
 #include "domain/prereg.h"
 #include "domain/regstate.h"
 #include "domain/window.h"
@@ -76,6 +77,15 @@ xj_school_gen_time(yajl_gen g, const char *key, const char *utc)
 
 	xj_school_time(utc, t);
 	xj_gen_str(g, key, t[0] ? t : NULL);
+}
+
+void
+xj_school_gen_student_no(yajl_gen g, const char *key, const char *no)
+{
+	char out[1 + XJ_MASK_CAP];
+
+	xj_mask_student_no(no, out, sizeof(out));
+	xj_gen_str(g, key, out);
 }
 
 int

@@ -740,7 +740,7 @@ xj_kd_wf_apply(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w)
 		unsigned long long gids[8];
 		int ng;
 
-		if ((rc = xj_problem_check(db, ref, sid, "change", kinds)) != XJ_OK)
+		if ((rc = xj_problem_check(db, xj_auth_keys(), ref, sid, "change", kinds)) != XJ_OK)
 			return rc;
 		/* ... and a group whose problem the change removed counts the
 		 * record as changed (R-DUP-3): a same-number problem is

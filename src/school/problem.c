@@ -109,8 +109,9 @@ add_kind(char kinds[XJ_PROBLEM_KINDS_MAX], const char *k)
 }
 
 int
-xj_problem_check_identity(struct xj_db *db, const struct xj_refdata *ref, unsigned long long sid,
-    const struct xj_student_identity *p, const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX])
+xj_problem_check_identity(struct xj_db *db, const struct xj_keys *k, const struct xj_refdata *ref,
+    unsigned long long sid, const struct xj_student_identity *p, const char *origin,
+    char kinds[XJ_PROBLEM_KINDS_MAX])
 {
 	unsigned long long peers[2 * XJ_PROBLEM_PEERS_MAX], same[XJ_PROBLEM_PEERS_MAX],
 	    like[XJ_PROBLEM_PEERS_MAX];
@@ -155,7 +156,7 @@ xj_problem_check_identity(struct xj_db *db, const struct xj_refdata *ref, unsign
 		char num[XJ_DOCNO_MAX_BYTES + 1];
 		size_t len = 0;
 
-		if (xj_field_decrypt(xj_auth_keys(), p->ct_aad, p->ct_row, p->idn_ct, p->idn_ct_len,
+		if (xj_field_decrypt(k, p->ct_aad, p->ct_row, p->idn_ct, p->idn_ct_len,
 		    num, sizeof(num), &len) != 0 || len >= sizeof(num))
 			return XJ_E_INTERNAL;
 		num[len] = '\0';
@@ -174,8 +175,8 @@ xj_problem_check_identity(struct xj_db *db, const struct xj_refdata *ref, unsign
 }
 
 int
-xj_problem_check(struct xj_db *db, const struct xj_refdata *ref, unsigned long long sid,
-    const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX])
+xj_problem_check(struct xj_db *db, const struct xj_keys *k, const struct xj_refdata *ref,
+    unsigned long long sid, const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX])
 {
 	struct xj_student_identity *p = calloc(1, sizeof(*p));
 	int rc;
@@ -189,14 +190,14 @@ xj_problem_check(struct xj_db *db, const struct xj_refdata *ref, unsigned long l
 	}
 	/* the person key of the data as it is now (a changed name, sex or
 	 * birth date has another key) */
-	if ((p->has_person = xj_student_person_bidx(xj_auth_keys(), p->name, p->sex, p->birth,
+	if ((p->has_person = xj_student_person_bidx(k, p->name, p->sex, p->birth,
 	    p->person_bidx)) < 0) {
 		rc = XJ_E_INTERNAL;
 		goto out;
 	}
 	if (p->has_person && (rc = xj_problem_set_person(db, sid, p->person_bidx)) != XJ_OK)
 		goto out;
-	rc = xj_problem_check_identity(db, ref, sid, p, origin, kinds);
+	rc = xj_problem_check_identity(db, k, ref, sid, p, origin, kinds);
 out:
 	free(p);
 	return rc;
@@ -326,7 +327,7 @@ member_item(const struct xj_problem_member *m, void *arg)
 	/* another scope's pupil: which school, not who (R-ORG-3) */
 	if (mine) {
 		xj_gen_str(c->g, "name", m->name);
-		xj_gen_str(c->g, "student_no", m->student_no);
+		xj_school_gen_student_no(c->g, "student_no", m->student_no);
 		xj_gen_str(c->g, "status", m->status);
 	} else {
 		xj_gen_null(c->g, "name");
@@ -649,7 +650,7 @@ xj_problem_wf_resolve(struct xj_db *db, struct xj_req *r, const struct xj_wf_cas
 	if (change) {
 		const struct xj_refdata *ref = xj_ref_acquire(r->db, r->arena);
 		if ((rc = xj_problem_student_change(db, t->sid, &t->res)) != XJ_OK ||
-		    (rc = xj_problem_check(db, ref, t->sid, "change", kinds)) != XJ_OK)
+		    (rc = xj_problem_check(db, xj_auth_keys(), ref, t->sid, "change", kinds)) != XJ_OK)
 			return rc;
 	}
 	return settle(db, t);

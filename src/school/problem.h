@@ -1,10 +1,14 @@
 /* problem.h -- the duplicate check at the door (issue 12 item 1, R-DUP-1):
  * called inside the transaction that creates a student record or changes
- * its identity data. */
+ * its identity data, and by the jobs runner on records written before the
+ * check existed (ctl/problemindex.c). The keys are a parameter, not
+ * xj_auth_keys(): that ring is xuejid's, the runner has its own
+ * (xj_ctl_job_keys). */
 #ifndef XJ_SCHOOL_PROBLEM_H
 #define XJ_SCHOOL_PROBLEM_H
 
 struct xj_db;
+struct xj_keys;
 struct xj_refdata;
 
 /* the kinds found, comma-separated ("same_id,invalid_id"): the longest */
@@ -15,16 +19,19 @@ struct xj_refdata;
  * identity number (R-COL-7 with historic area codes, against ref). Each
  * hit opens or joins a problem group, and every record of it is flagged
  * (student.problem_open) with a history event. origin names the entry
- * path ("admission", "change"). kinds gets what was found ("" = none).
- * XJ_OK or an error; the caller's transaction is rolled back on error. */
-int	xj_problem_check(struct xj_db *, const struct xj_refdata *ref, unsigned long long sid,
-	    const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX]);
+ * path ("admission", "change", "backfill"). k: the blind-index key (the
+ * person key) and the field key (the number, decrypted for R-COL-7).
+ * kinds gets what was found ("" = none). XJ_OK or an error; the caller's
+ * transaction is rolled back on error. */
+int	xj_problem_check(struct xj_db *, const struct xj_keys *k, const struct xj_refdata *ref,
+	    unsigned long long sid, const char *origin, char kinds[XJ_PROBLEM_KINDS_MAX]);
 /* The same for a record whose identity the caller has just read or
  * written (the admission: store/student.h fills it while creating the
  * record, person_bidx stored with the row): no second read. */
 struct xj_student_identity;
-int	xj_problem_check_identity(struct xj_db *, const struct xj_refdata *ref,
-	    unsigned long long sid, const struct xj_student_identity *id, const char *origin,
+int	xj_problem_check_identity(struct xj_db *, const struct xj_keys *k,
+	    const struct xj_refdata *ref, unsigned long long sid,
+	    const struct xj_student_identity *id, const char *origin,
 	    char kinds[XJ_PROBLEM_KINDS_MAX]);
 
 /* The effect 'problem_resolve' of the corroborate and change chains

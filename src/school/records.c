@@ -346,7 +346,7 @@ view(struct xj_req *r, const struct xj_student *s)
 
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)s->id);
-	xj_gen_str(g, "student_no", s->student_no);
+	xj_school_gen_student_no(g, "student_no", s->student_no);
 	xj_gen_str(g, "student_no_kind", s->student_no_kind);
 	xj_gen_bool(g, "temporary_number", s->student_no_kind[0] == 'L');
 	xj_gen_str(g, "name", s->name);
@@ -604,7 +604,7 @@ refused_item(unsigned long long id, const char *no, const char *name, void *arg)
 
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)id);
-	xj_gen_str(g, "student_no", no);
+	xj_school_gen_student_no(g, "student_no", no);
 	xj_gen_str(g, "name", name);
 	xj_gen_str(g, "reason", "problem_open");
 	yajl_gen_map_close(g);

@@ -69,7 +69,7 @@ item(const struct xj_student_item *it, void *arg)
 
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)it->id);
-	xj_gen_str(g, "student_no", it->student_no);
+	xj_school_gen_student_no(g, "student_no", it->student_no);
 	xj_gen_str(g, "name", it->name);
 	xj_gen_str(g, "sex", it->sex);
 	xj_gen_str(g, "birth_date", it->birth_date);
@@ -181,7 +181,7 @@ csv_row(const struct xj_student_item *it, void *arg)
 	char line[CSV_LINE], no[1 + XJ_MASK_CAP], year[8], grade[4];
 	const char *sex = it->sex[0] == 'M' ? "男" : it->sex[0] == 'F' ? "女" : it->sex;
 	int g = xj_class_grade(it->entry_year, c->sy);
-	size_t pos = 0, len = strlen(it->student_no);
+	size_t pos = 0;
 	int bad = 0;
 
 	c->n++;
@@ -190,11 +190,7 @@ csv_row(const struct xj_student_item *it, void *arg)
 		return;
 	/* a G number is G + the child's identity number: masked like every
 	 * identity number an answer shows; J and L numbers hold none */
-	if (it->student_no[0] == 'G' && len == XJ_STUDENTNO_LEN) {
-		no[0] = 'G';
-		xj_mask('1', it->student_no + 1, len - 1, no + 1, sizeof(no) - 1);
-	} else
-		snprintf(no, sizeof(no), "%s", it->student_no);
+	xj_mask_student_no(it->student_no, no, sizeof(no));
 	snprintf(year, sizeof(year), "%d", it->entry_year);
 	if (g >= 1 && g <= 12)
 		snprintf(grade, sizeof(grade), "%d", g);

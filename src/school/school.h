@@ -146,6 +146,10 @@ struct xj_db;
 /* "YYYY-MM-DD HH:MM:SS" UTC -> Beijing time with offset; "" or NULL -> "" */
 void	xj_school_time(const char *utc, char out[26]);
 void	xj_school_gen_time(yajl_gen, const char *key, const char *utc);
+/* A national student number as staff see it: a G number (G + the
+ * identity number) masked by the one rule, J and L numbers as they are
+ * (domain/mask.h). */
+void	xj_school_gen_student_no(yajl_gen, const char *key, const char *no);
 /* the files a case carries, as "evidence_files": [...] (evidence.c) */
 void	xj_school_gen_case_evidence(struct xj_db *, yajl_gen, unsigned long long workflow_id);
 /* session.c, shared with credentials.c (review M2, M3, M10) */

@@ -39,6 +39,7 @@
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/classcode.h"
+#include "domain/mask.h"
 #include "domain/statuscert.h"
 #include "domain/window.h"
 #include "store/audit.h"
@@ -176,7 +177,9 @@ facts(struct xj_db *db, const struct xj_student *s, const struct xj_localtime *n
 	snprintf(c->name, sizeof(c->name), "%s", s->name);
 	snprintf(c->sex, sizeof(c->sex), "%s", s->sex);
 	snprintf(c->birth_date, sizeof(c->birth_date), "%s", s->birth_date);
-	snprintf(c->student_no, sizeof(c->student_no), "%s", s->student_no);
+	/* a G number is the identity number: the certificate shows it masked
+	 * like the identity number beside it (review of issue 14) */
+	xj_mask_student_no(s->student_no, c->student_no, sizeof(c->student_no));
 	snprintf(c->status, sizeof(c->status), "%s", s->status);
 	snprintf(c->class_code, sizeof(c->class_code), "%s", s->class_code);
 	c->entry_year = s->entry_year;

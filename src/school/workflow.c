@@ -192,7 +192,7 @@ gen_case_members(yajl_gen g, const struct xj_wf_case *w, const struct xj_wf_step
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)w->subject_id);
 	xj_gen_str(g, "name", w->student_name);
-	xj_gen_str(g, "student_no", w->student_no);
+	xj_school_gen_student_no(g, "student_no", w->student_no);
 	yajl_gen_map_close(g);
 	xj_gen_str(g, "reason", w->reason[0] ? w->reason : NULL);
 	xj_school_gen_time(g, "started_at", w->started_at);
@@ -340,7 +340,7 @@ inbox_item(const struct xj_wf_item *it, void *arg)
 	xj_gen_bool(g, "overdue", it->overdue);
 	xj_gen_bool(g, "escalated", it->escalations > 0);
 	xj_gen_str(g, "student_name", it->student_name);
-	xj_gen_str(g, "student_no", it->student_no);
+	xj_school_gen_student_no(g, "student_no", it->student_no);
 	yajl_gen_map_close(g);
 }
 

@@ -2,7 +2,7 @@
  * item 3, R-DUP-2) in the database: the bytes once per deployment
  * (evidence_blob, encrypted, found by a blind index of the content), a
  * row per record that has them (evidence_file), and the files a case
- * carries (workflow_evidence). sql/0030; docs/architecture.md "Evidence
+ * carries (workflow_evidence). sql/0028; docs/architecture.md "Evidence
  * files". */
 #ifndef XJ_STORE_EVIDENCE_H
 #define XJ_STORE_EVIDENCE_H

@@ -378,7 +378,7 @@ xj_problem_student_change(struct xj_db *db, unsigned long long sid,
 
 int
 xj_problem_person_todo(struct xj_db *db, int max, unsigned long long *ids,
-    struct xj_student_identity *ident, int *n)
+    struct xj_student_identity *ident, int *live, int *n)
 {
 	struct xj_val v = XJ_VI(max);
 	int rc;
@@ -389,17 +389,30 @@ xj_problem_person_todo(struct xj_db *db, int max, unsigned long long *ids,
 	for (;;) {
 		struct xj_student_identity spare;	/* a row past max: dropped */
 		struct xj_student_identity *p = *n < max ? &ident[*n] : &spare;
-		struct xj_col c[4];
+		struct xj_col c[8];
 
 		memset(p, 0, sizeof(*p));
 		c[0] = XJ_COL_INT;
 		c[1] = S(p->name);
 		c[2] = S(p->sex);
 		c[3] = S(p->birth);
-		if ((rc = xj_db_fetch(db, XJ_Q_PROB_PERSON_TODO, c, 4)) != XJ_OK)
+		c[4] = S(p->doc_type);
+		c[5] = XJ_COL_BLOB((char *)p->idn_ct, sizeof(p->idn_ct));
+		c[6] = XJ_COL_BLOB((char *)p->child_bidx, sizeof(p->child_bidx));
+		c[7] = XJ_COL_INT;
+		if ((rc = xj_db_fetch(db, XJ_Q_PROB_PERSON_TODO, c, 8)) != XJ_OK)
 			break;
-		if (*n < max)
-			ids[(*n)++] = (unsigned long long)c[0].i;
+		if (*n >= max)
+			continue;
+		if (c[6].len != sizeof(p->child_bidx)) {
+			rc = XJ_E_INTERNAL;
+			break;
+		}
+		p->idn_ct_len = c[5].is_null ? 0 : c[5].len;
+		p->ct_aad = "student.id_number";
+		xj_student_row((unsigned long long)c[0].i, -1, p->ct_row);
+		live[*n] = c[7].i != 0;
+		ids[(*n)++] = (unsigned long long)c[0].i;
 	}
 	xj_db_done(db, XJ_Q_PROB_PERSON_TODO);
 	return rc == XJ_NO_ROW ? XJ_OK : rc;

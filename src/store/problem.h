@@ -21,10 +21,12 @@ struct xj_student_identity;
 int	xj_problem_subject(struct xj_db *, unsigned long long sid, struct xj_student_identity *);
 int	xj_problem_set_person(struct xj_db *, unsigned long long sid, const unsigned char bidx[32]);
 /* Records without a person index (written before 0024), locked, skipping
- * rows another runner holds: at most max into ids/ident (name, sex,
- * birth only), *n the count. */
+ * rows another runner holds: at most max into ids/ident (as
+ * xj_problem_subject, person_bidx unset), live[i] 1 when the record is
+ * one the check's peers include (not graduated, not deleted), *n the
+ * count. */
 int	xj_problem_person_todo(struct xj_db *, int max, unsigned long long *ids,
-	    struct xj_student_identity *ident, int *n);
+	    struct xj_student_identity *ident, int *live, int *n);
 /* Other live records (not graduated, not deleted) with the same identity
  * number or the same person key, in one lookup: their ids into ids and
  * same_id[i] 1 when ids[i] has the same number (at most

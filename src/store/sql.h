@@ -927,11 +927,14 @@
 	  " JOIN student s ON s.id = w.subject_id" \
 	  " WHERE st.org_id = ? AND st.state = 'open' ORDER BY st.deadline, st.id LIMIT ?") \
 	/* a range of step_scope, covered and grouped in its order (a path \
-	 * names one org: no temporary table, no sort); the orgs' names come \
-	 * after, one primary-key read per org counted */ \
+	 * names one org: no temporary table, no sort); the orgs' names are \
+	 * joined to the grouped rows, a primary-key read each, in the same \
+	 * statement (lcbench: not a round trip per org counted) */ \
 	X(WF_COUNTS,         0, \
-	  "SELECT org_id, COUNT(*), SUM(overdue = 1 OR deadline < ?) FROM workflow_step" \
-	  " WHERE state = 'open' AND org_path LIKE ? GROUP BY org_path, org_id LIMIT ?") \
+	  "SELECT c.org_id, c.n, c.od, COALESCE(o.code, ''), COALESCE(o.name, ''), COALESCE(o.path, '')" \
+	  " FROM (SELECT org_id, COUNT(*) AS n, SUM(overdue = 1 OR deadline < ?) AS od FROM workflow_step" \
+	  " WHERE state = 'open' AND org_path LIKE ? GROUP BY org_path, org_id LIMIT ?) c" \
+	  " LEFT JOIN org o ON o.id = c.org_id") \
 	X(WF_DUE_REMIND,     0, \
 	  "SELECT workflow_id, seq, org_id FROM workflow_step WHERE state = 'open' AND deadline >= ?" \
 	  " AND deadline <= ? AND reminded_on IS NULL ORDER BY deadline, id LIMIT ?") \
@@ -1076,9 +1079,12 @@
 	  "SELECT s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct," \
 	  " s.child_bidx, s.person_bidx FROM student s WHERE s.id = ? FOR UPDATE") \
 	X(PROB_SET_PERSON,   0, "UPDATE student SET person_bidx = ? WHERE id = ?") \
-	/* the job problem-person-index: records written before 0024 */ \
+	/* the job problem-person-index: records written before 0024, with \
+	 * what the check at the door reads (the last column: live, i.e. \
+	 * one PROB_PEERS would find) */ \
 	X(PROB_PERSON_TODO,  0, \
-	  "SELECT id, name, sex, DATE_FORMAT(birth_date, '%Y-%m-%d') FROM student" \
+	  "SELECT id, name, sex, DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct," \
+	  " child_bidx, status NOT IN ('graduated', 'deleted') FROM student" \
 	  " WHERE person_bidx IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED") \
 	/* both keys in one round trip (an index merge of student_child and \
 	 * student_person): the second column says which -- a record with the \
@@ -1154,7 +1160,7 @@
 	  " DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type, s.id_number_ct, s.student_no, s.status" \
 	  " FROM problem_member m JOIN student s ON s.id = m.student_id" \
 	  " JOIN org o ON o.id = m.school_org_id WHERE m.group_id = ? ORDER BY m.student_id LIMIT ?") \
-	/* ---- issue 12 item 3: evidence files (sql/0030, store/evidence.c) -- */ \
+	/* ---- issue 12 item 3: evidence files (sql/0028, store/evidence.c) -- */ \
 	X(EVID_STUDENT_LOCK, 0, "SELECT id FROM student WHERE id = ? FOR UPDATE") \
 	X(EVID_USAGE,        0, \
 	  "SELECT COUNT(*), COALESCE(SUM(b.size), 0) FROM evidence_file f" \
@@ -1292,7 +1298,24 @@
 	  "SELECT a.id, a.login, a.display_name, a.role, a.status, a.must_change_pw, a.totp_enabled," \
 	  " o.kind, o.code, o.name, DATE_FORMAT(a.created_at, '%Y-%m-%d %H:%i:%s')" \
 	  " FROM staff_account a JOIN org o ON o.id = a.org_id" \
-	  " WHERE o.path LIKE ? AND a.id > ? ORDER BY a.id LIMIT ?")
+	  " WHERE o.path LIKE ? AND a.id > ? ORDER BY a.id LIMIT ?") \
+	/* issue 13: the ministry exchange (store/exchange.c, sql/0027) */ \
+	X(XINBOX_GET,        0, \
+	  "SELECT id, body_sha256, receipt FROM exchange_inbox WHERE sender = ? AND message_id = ?") \
+	/* a duplicate (sender, message_id): another worker stored it first; \
+	 * the caller reads that row */ \
+	X(XINBOX_INSERT,     XJ_SQL_DUP_OK, \
+	  "INSERT INTO exchange_inbox (sender, message_id, message_type, correlation_id," \
+	  " body_sha256, key_id, status, receipt, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(XOUTBOX_FIND,      0, \
+	  "SELECT id, message_type, receiver, acked_at IS NOT NULL FROM exchange_outbox" \
+	  " WHERE message_id = ? FOR UPDATE") \
+	X(XOUTBOX_ACK,       0, \
+	  "UPDATE exchange_outbox SET acked_at = UTC_TIMESTAMP(6), ack_status = ?, ack_message_id = ?" \
+	  " WHERE id = ? AND acked_at IS NULL") \
+	X(XOUTBOX_RECORD,    0, \
+	  "SELECT student_id, answered_message_id IS NOT NULL FROM exchange_outbox_record" \
+	  " WHERE outbox_id = ? AND ref = ? FOR UPDATE")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -332,30 +332,26 @@ xj_wf_counts(struct xj_db *db, const char *path, const char *today, int limit,
 		return XJ_E_INTERNAL;
 	if ((rc = xj_db_exec(db, XJ_Q_WF_COUNTS, v, 3)) != XJ_OK)
 		goto out;
+	/* one round trip: the orgs' code, name and path come with the counts
+	 * (a read per org counted made a county's inbox 100 round trips,
+	 * docs/benchmarks.md "Lifecycle at 2,000,000 records") */
 	for (;;) {
-		struct xj_col c[3] = { XJ_COL_INT, XJ_COL_INT, XJ_COL_INT };
+		struct xj_wf_count x;
+		struct xj_col c[6] = { XJ_COL_INT, XJ_COL_INT, XJ_COL_INT, S(x.code), S(x.name), S(x.path) };
 
-		if ((rc = xj_db_fetch(db, XJ_Q_WF_COUNTS, c, 3)) != XJ_OK)
+		memset(&x, 0, sizeof(x));
+		if ((rc = xj_db_fetch(db, XJ_Q_WF_COUNTS, c, 6)) != XJ_OK)
 			break;
 		if (n < XJ_WF_COUNTS_MAX) {
-			memset(&k[n], 0, sizeof(k[n]));
-			k[n].org = (unsigned)c[0].i;
-			k[n].open = c[1].i;
-			k[n].overdue = c[2].i;
-			n++;
+			x.org = (unsigned)c[0].i;
+			x.open = c[1].i;
+			x.overdue = c[2].i;
+			k[n++] = x;
 		}
 	}
 	xj_db_done(db, XJ_Q_WF_COUNTS);
 	if (rc != XJ_NO_ROW)
 		goto out;
-	for (i = 0; i < n; i++) {
-		struct xj_wf_org o;
-		if ((rc = xj_wf_org(db, k[i].org, &o)) != XJ_OK && rc != XJ_NO_ROW)
-			goto out;
-		memcpy(k[i].code, o.code, sizeof(k[i].code));
-		memcpy(k[i].name, o.name, sizeof(k[i].name));
-		memcpy(k[i].path, o.path, sizeof(k[i].path));
-	}
 	qsort(k, (size_t)n, sizeof(k[0]), by_path);
 	for (i = 0; i < n; i++)
 		fn(&k[i], arg);

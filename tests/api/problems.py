@@ -620,22 +620,135 @@ def run_job(s, name):
     s.eq(r.returncode, 0, "xuejictl jobs --once %s" % name)
 
 
+def run_job_done(s, name):
+    """run_job, and how many items the job reports done."""
+    import subprocess
+    with open(s.stack.path("log", "jobs-once.log"), "a") as log:
+        r = subprocess.run([s.stack.bin("xuejictl"), "-c", s.stack.conf_file, "jobs", "--once", name],
+                           stdout=subprocess.PIPE, stderr=log, env=s.stack.worker_env(), timeout=120,
+                           text=True)
+    s.eq(r.returncode, 0, "xuejictl jobs --once %s" % name)
+    m = re.search(r"job %s: (\d+) done" % re.escape(name), r.stdout)
+    s.ok(m, "the job's report: %r" % r.stdout)
+    return int(m.group(1))
+
+
+def made_old(s, *sids):
+    """Stands in for records written before migration 0024: no person
+    index, never checked at the door."""
+    s.sql("UPDATE student SET person_bidx = NULL WHERE id IN (%s)" % ",".join(str(x) for x in sids))
+
+
+def members(s, gid):
+    """{student id: (origin, member state)} of group gid."""
+    return {int(r[0]): (r[1], r[2]) for r in s.sql(
+        "SELECT student_id, origin, state FROM problem_member WHERE group_id = %d" % gid)}
+
+
+def problem_rows(s):
+    """Everything the check writes, counted: groups, members, history
+    events, audit entries."""
+    return s.sql("SELECT (SELECT COUNT(*) FROM problem_group), (SELECT COUNT(*) FROM problem_member),"
+                 " (SELECT COUNT(*) FROM student_event WHERE kind = 'problem_open'),"
+                 " (SELECT COUNT(*) FROM audit_log WHERE action = 'problem.detect')")[0]
+
+
 @test("R-DUP-1 a record written before 0024 (no person index) is found by name + sex + birth date once the job problem-person-index has run")
 def _(s):
     a = new_child()
     old = admit(s, a)
-    # stands in for a record written before migration 0024
-    s.sql("UPDATE student SET person_bidx = NULL WHERE id = %d" % old)
+    made_old(s, old)
     second = admit(s, twin(a))
     s.eq(groups_of(s, second), [], "no index, no hit: the gap the job closes")
     run_job(s, "problem-person-index")
     s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE person_bidx IS NULL"), "0", "every record indexed")
     s.eq(q1(s, "SELECT person_bidx = (SELECT person_bidx FROM student WHERE id = %d) FROM student"
                " WHERE id = %d" % (second, old)), "1", "the job's index is the door's")
+    # the job checked the old record: the new one admitted before is its pair
+    g = groups_of(s, old)
+    s.eq([(k, st, r) for _, k, st, _, r in g], [("same_person", "open", "same_person")],
+         "an old and a new record of one person: %r" % (g,))
+    s.eq(members(s, g[0][0]), {old: ("backfill", "open"), second: ("backfill", "open")})
+    s.eq((flag(s, old), flag(s, second)), ("1", "1"), "both flagged")
     third = admit(s, twin(twin(a)))
-    (g,) = groups_of(s, third)
-    s.ok(old in [int(x[0]) for x in s.sql("SELECT student_id FROM problem_member WHERE group_id = %d"
-                                           % g[0])], "the old record is found")
+    (g3,) = groups_of(s, third)
+    s.eq(g3[0], g[0][0], "a later admission joins the open group")
+    s.ok(old in members(s, g3[0]), "the old record is found")
 
+
+@test("R-DUP-1 two records written before 0024 of one person form one group of both when the job runs")
+def _(s):
+    a = new_child()
+    first = admit(s, a, school=CY1)
+    made_old(s, first)
+    second = admit(s, twin(a), school=CY2)
+    made_old(s, second)
+    s.eq((groups_of(s, first), groups_of(s, second)), ([], []), "old records: never checked")
+    run_job(s, "problem-person-index")
+    g1, g2 = groups_of(s, first), groups_of(s, second)
+    s.eq([(k, st, r) for _, k, st, _, r in g2], [("same_person", "open", "same_person")],
+         "one group: %r" % (g2,))
+    s.eq(g1, g2, "of both")
+    s.eq(members(s, g2[0][0]), {first: ("backfill", "open"), second: ("backfill", "open")})
+    s.eq((flag(s, first), flag(s, second)), ("1", "1"), "both flagged")
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'problem.detect' AND target_id IN"
+               " ('%d', '%d') AND actor_type = 'system'" % (first, second)), "1",
+         "the detection is audited by the job (once: the later record found the earlier)")
+    # the school sees why at once, as for an admission
+    st, h, body = group(signed_in(s, CY2 + ".clerk"), g2[0][0])
+    s.eq(st, 200, "group: %r" % (body,))
+    s.eq({m["origin"] for m in body["members"]}, {"backfill"})
+
+
+@test("R-DUP-1 two records written before 0024 with one identity number form a same_id group when the job runs")
+def _(s):
+    x = admit(s, new_child(), school=CY1)
+    y = admit(s, new_child(), school=CY2)
+    # stands in for an old record of another level carrying x's number
+    # (the same stand-in as the same-number test above)
+    s.sql("UPDATE student s JOIN student o ON o.id = %d SET s.child_bidx = o.child_bidx, s.level = 2"
+          " WHERE s.id = %d" % (x, y))
+    made_old(s, x, y)
+    run_job(s, "problem-person-index")
+    g = groups_of(s, y)
+    s.eq([(k, st, r) for _, k, st, _, r in g], [("same_id", "open", "same_id")], "groups: %r" % (g,))
+    s.eq(groups_of(s, x), g, "of both")
+    s.eq(members(s, g[0][0]), {x: ("backfill", "open"), y: ("backfill", "open")})
+
+
+@test("R-DUP-1 R-COL-7 a record written before 0024 with an invalid identity number is an invalid_id group when the job runs")
+def _(s):
+    sid = admit(s, new_child())
+    # stands in for an old record whose sex disagrees with its number
+    # (written before the door checked anything)
+    s.sql("UPDATE student SET sex = IF(sex = 'M', 'F', 'M') WHERE id = %d" % sid)
+    made_old(s, sid)
+    run_job(s, "problem-person-index")
+    g = groups_of(s, sid)
+    s.eq([(k, st, r) for _, k, st, _, r in g], [("invalid_id", "open", "id_sex")], "groups: %r" % (g,))
+    s.eq(members(s, g[0][0]), {sid: ("backfill", "open")})
+    s.eq(flag(s, sid), "1")
+
+
+@test("R-DUP-1 the job problem-person-index run twice adds nothing: no group, member, event or audit entry")
+def _(s):
+    a = new_child()
+    first = admit(s, a)
+    made_old(s, first)
+    second = admit(s, twin(a), school=CY2)
+    bad = admit(s, new_child(), school=CY3)
+    s.sql("UPDATE student SET birth_date = birth_date - INTERVAL 1 DAY WHERE id = %d" % bad)
+    made_old(s, second, bad)
+    s.ok(run_job_done(s, "problem-person-index") >= 3, "the first run indexes the three")
+    before = problem_rows(s)
+    s.ok(groups_of(s, first) and groups_of(s, bad), "the first run found both problems")
+    s.eq(run_job_done(s, "problem-person-index"), 0, "nothing left to index")
+    s.eq(problem_rows(s), before, "the second run wrote nothing")
+    # records checked again (their index gone once more) join no group
+    # twice: the check's audit entry says it ran and found, nothing else
+    made_old(s, first, second)
+    run_job(s, "problem-person-index")
+    s.eq(problem_rows(s)[:3], before[:3], "checked again: the same groups, nobody joins twice")
+    s.eq(len(groups_of(s, first)), 1)
 
 run()

@@ -78,7 +78,7 @@ done
 
 maxlen() {
 	case $1 in
-	json|bind|sqlsplit|conf|regform|certs) echo 16384 ;;
+	json|bind|sqlsplit|conf|regform|certs|xmlin) echo 16384 ;;
 	*) echo 1024 ;;
 	esac
 }

@@ -19,7 +19,7 @@
 
 set -u
 
-PLAN=81
+PLAN=85
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # ---- locate the source tree -------------------------------------------
@@ -551,6 +551,7 @@ blob 60 >"$tmp/60k"
 blob 70 >"$tmp/70k"
 blob 1024 >"$tmp/1m"
 blob 5120 >"$tmp/5m"
+blob 9216 >"$tmp/9m"
 secret=110101199003074321
 
 # -- school pool failing (workers hang up): nginx's 502 as JSON. The first
@@ -740,6 +741,19 @@ s=$(req ex4 --cert "$pki/client.crt" --key "$pki/client.key" -X POST \
 	-H 'Content-Type: application/xml' --data-binary "@$tmp/5m" $(exch /api/exchange/v1/x))
 check "5 MiB exchange POST: 413" is_status ex4 413 "$s"
 check "exchange 413 is JSON body_too_large" json_error ex4 body_too_large
+# issue 13: the inbound messages, 8m for one message of [exchange] message_limit
+s=$(req ex5 -X POST -H 'Content-Type: application/xml' --data-binary "@$tmp/1m" \
+	$(exch /exchange/ministry/v1/messages))
+check "ministry messages without a client certificate: 400" is_status ex5 400 "$s"
+s=$(req ex6 --cert "$pki/client.crt" --key "$pki/client.key" -X POST \
+	-H 'Content-Type: application/xml' --data-binary "@$tmp/5m" $(exch /exchange/ministry/v1/messages))
+check "5 MiB ministry message passes the 8m limit (502, pool down)" is_status ex6 502 "$s"
+s=$(req ex7 --cert "$pki/client.crt" --key "$pki/client.key" -X POST \
+	-H 'Content-Type: application/xml' --data-binary "@$tmp/9m" $(exch /exchange/ministry/v1/messages))
+check "9 MiB ministry message: 413 body_too_large" json_error ex7 body_too_large
+s=$(req pubmsg -X POST -H 'Content-Type: application/xml' --data-binary '<m/>' \
+	$(pub /exchange/ministry/v1/messages))
+check "ministry messages are not taken on the public port" is_status pubmsg 403 "$s"
 
 # -- rate limits: sign-in 1r/s burst 5, counted for POST only
 codes=

@@ -40,7 +40,7 @@ static const char *proc_inserts[] = {
 enum { P_SELECT, P_INSERT, P_UPDATE, P_DELETE, P__N };
 static const char *pname[P__N] = { "SELECT", "INSERT", "UPDATE", "DELETE" };
 
-#define MAXT 64
+#define MAXT 160
 static char	used_table[MAXT][65];
 static int	used[MAXT][P__N], nused;
 

@@ -331,5 +331,17 @@ main(void)
 	is_int((long long)xj_mask('1', "\0\0\000110105112330", 14, m, sizeof(m)), 14,
 	    "mask: a control character is never shown, so the output is one string");
 	is_str(m, "*************3", "mask: the control characters became stars, the last character shows");
+	{
+		/* issue 14 review: a G student number is the identity number */
+		char o[1 + XJ_MASK_CAP];
+		xj_mask_student_no("G11010520190501123X", o, sizeof(o));
+		is_str(o, "G110105************", "student_no: a G number shows G and the area code only");
+		xj_mask_student_no("L110105201905011234", o, sizeof(o));
+		is_str(o, "L110105201905011234", "student_no: an L number (no identity number) is shown");
+		xj_mask_student_no("J1101052019AB01234", o, sizeof(o));
+		is_str(o, "J1101052019AB01234", "student_no: a J number is shown");
+		xj_mask_student_no("", o, sizeof(o));
+		is_str(o, "", "student_no: empty stays empty");
+	}
 	return done_testing();
 }

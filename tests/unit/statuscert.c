@@ -125,6 +125,13 @@ main(void)
 	mlen = xj_sc_message(&c, msg, sizeof(msg));
 	ok(strstr(msg, "|A%7CB%25C|") != NULL, "message: '|' and '%%' in a value are %%7C and %%25");
 	sample(&c);
+	strcpy(c.student_no, "G110105************");
+	ok(xj_sc_message(&c, msg, sizeof(msg)) > 0,
+	    "message: a G number is certified masked like the identity number (issue 14 review)");
+	strcpy(c.student_no, "G11010520190501123X");
+	is_int(xj_sc_message(&c, msg, sizeof(msg)), 0,
+	    "message: a G number in clear (the identity number) is refused");
+	sample(&c);
 	strcpy(c.name, "王\n小明");
 	is_int(xj_sc_message(&c, msg, sizeof(msg)), 0, "message: a control character is refused");
 	sample(&c);

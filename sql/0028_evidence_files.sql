@@ -1,4 +1,4 @@
--- 0030_evidence_files.sql -- evidence files (佐证材料, issue 12 item 3,
+-- 0028_evidence_files.sql -- evidence files (佐证材料, issue 12 item 3,
 -- R-DUP-2): DOC, RAR or JPG of at most 2 MB, checked by content
 -- (src/domain/filesniff.h), kept in the database -- outside the web root,
 -- on every node of a replicated deployment, in every backup, and never on

@@ -1,0 +1,46 @@
+/* exchange.h -- the ministry exchange's tables (sql/0027): the inbox of
+ * inbound messages, keyed by (sender, message id), and the outbox rows
+ * the inbound side reads (a Receipt acknowledges one, a CheckResult
+ * answers a StudentBatch's records). Each function is one statement; the
+ * caller holds the transaction (exchange/inbound.c). */
+#ifndef XJ_STORE_EXCHANGE_H
+#define XJ_STORE_EXCHANGE_H
+
+#include <stddef.h>
+
+struct xj_db;
+
+struct xj_xinbox_row {
+	unsigned long long	 id;
+	unsigned char		 sha[32];
+	char			*receipt;	/* caller's buffer */
+	size_t			 receipt_cap;
+	size_t			 receipt_len;
+};
+
+/* XJ_OK with row filled, XJ_NO_ROW, or an error. A receipt longer than
+ * receipt_cap is XJ_E_INTERNAL (the caller sized it by the limit). */
+int	xj_xinbox_get(struct xj_db *, const char *sender, const char *message_id,
+	    struct xj_xinbox_row *);
+/* XJ_OK, XJ_E_CONFLICT when (sender, message_id) exists, or an error. */
+int	xj_xinbox_insert(struct xj_db *, const char *sender, const char *message_id,
+	    const char *type, const char *correlation, const unsigned char sha[32],
+	    const char *key_id, const char *status, const char *receipt, size_t len);
+
+struct xj_xoutbox_row {
+	unsigned long long	 id;
+	char			 type[33];
+	char			 receiver[17];
+	int			 acked;
+};
+/* The outbox message with this id, locked; XJ_OK, XJ_NO_ROW or error. */
+int	xj_xoutbox_find(struct xj_db *, const char *message_id, struct xj_xoutbox_row *);
+/* Record the first acknowledgement; *changed 0 when acknowledged before. */
+int	xj_xoutbox_ack(struct xj_db *, unsigned long long id, const char *status,
+	    const char *ack_message_id, int *changed);
+/* Whether batch outbox_id sent a record with this ref (locked): XJ_OK
+ * with *answered, XJ_NO_ROW, or error. */
+int	xj_xoutbox_record(struct xj_db *, unsigned long long outbox_id, const char *ref,
+	    int *answered);
+
+#endif
