@@ -109,8 +109,10 @@ each(const char *name, const char *text, const char *kw, int p)
 			continue;
 		}
 		s = ident(s + strlen(kw), t, sizeof(t));
-		/* DUAL is no table (INSERT ... SELECT ... FROM DUAL WHERE) */
-		if (t[0] && strncmp(t, "information_schema.", 19) != 0 && strcmp(t, "dual") != 0)
+		/* DUAL is no table (INSERT ... SELECT ... FROM DUAL WHERE), nor
+		 * is a derived table (FROM (SELECT ...): its own FROM counts) */
+		if (t[0] && strncmp(t, "information_schema.", 19) != 0 && strcmp(t, "dual") != 0 &&
+		    strcmp(t, "select") != 0)
 			need(name, t, p);
 	}
 }
