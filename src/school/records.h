@@ -6,8 +6,6 @@
 #ifndef XJ_SCHOOL_RECORDS_H
 #define XJ_SCHOOL_RECORDS_H
 
-#include <yajl/yajl_gen.h>
-
 #include "core/str.h"
 #include "store/org.h"
 

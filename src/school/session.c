@@ -46,7 +46,6 @@
 #include "db/tx.h"
 #include "store/audit.h"
 #include "store/staff.h"
-#include "records.h"
 #include "school.h"
 
 struct cred_in {
@@ -171,8 +170,8 @@ xj_school_session_body(struct xj_req *r, unsigned long long id)
 	xj_gen_bool(g, "enrolled", ss.totp_enabled);
 	xj_gen_bool(g, "required", xj_auth_totp_required(ss.org_kind));
 	yajl_gen_map_close(g);
-	/* issue 14: what this account may do, from the access tables, so
-	 * the staff pages offer only that */
+	/* issue 14: what this account may do, from the access policy
+	 * (scope.c), so the staff pages offer only that */
 	xj_gen_key(g, "may");
 	yajl_gen_array_open(g);
 	xj_school_may_gen(g, si->org_kind, si->role);

@@ -1,4 +1,5 @@
-"""browserlib.py -- what the browser test files (run.py, story.py) share:
+"""browserlib.py -- what the browser test files (run.py, story.py,
+staff_records.py) share:
 whether the browser packages are installed (else the file SKIPs, never
 fails), and running one of the .mjs drivers in Debian's chromium through
 npm playwright-core, its results.json turned into checks."""

@@ -1,5 +1,5 @@
-// lib.mjs -- what the browser drivers share (story.mjs; parent.mjs keeps
-// its own copies for now): the browser, named checks written to
+// lib.mjs -- what the browser drivers share (parent.mjs, story.mjs,
+// staff_records.mjs): the browser, named checks written to
 // results.json, screenshots at 360 and 1280 px, axe-core, first-load
 // weights, the SMS simulator's messages, TOTP codes (RFC 6238) for a
 // staff account's second factor.

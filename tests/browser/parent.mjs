@@ -12,18 +12,10 @@
 // XJ_OUT (screenshots and results.json), XJ_CHROMIUM, XJ_CHILD (JSON: name,
 // sex, birth_date, id_number of a child of the PSB simulator's population),
 // XJ_PHONE. Writes XJ_OUT/results.json: {checks: {name: {ok, diag}}, weights}.
-import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { pdfText } from './pdftext.mjs';
+import { BASE, OUT, check, checks, finish, launch, messages, newCode, shoot, step, visit, weigh, weights } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-const BASE = process.env.XJ_BASE;
-const SMS = process.env.XJ_SMS;
-const OUT = process.env.XJ_OUT;
 const CHILD = JSON.parse(process.env.XJ_CHILD);
 const PHONE = process.env.XJ_PHONE;
 // family B (run.py, through the API): an admitted child, a non-local one,
@@ -33,88 +25,8 @@ const GUARDIAN_PHONE = '13800138000';
 const PASSWORD = 'Secret123abc';
 const NEW_PASSWORD = 'Another456def';
 const THIRD_PASSWORD = 'Third789ghi';
-fs.mkdirSync(OUT, { recursive: true });
 
-const checks = {};
-const weights = {};
-const axeReport = {};
-function check(name, ok, diag) {
-	if (checks[name] && !checks[name].ok) return;      // the first failure stays
-	checks[name] = { ok: !!ok, diag: ok ? '' : String(diag || '') };
-}
-
-// ---- the SMS simulator: the phone's screen ------------------------------
-async function messages(phone) {
-	const r = await fetch(SMS + '/_messages?phone=' + phone);
-	return r.ok ? r.json() : [];
-}
-async function newCode(phone, before) {
-	for (let i = 0; i < 150; i++) {
-		const m = await messages(phone);
-		if (m.length > before) {
-			const last = m[m.length - 1];
-			if (last.template === 'XJ_CODE') return last.params.code;
-			throw new Error('the phone got ' + last.template + ', not a code');
-		}
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error('no code arrived in 30 s');
-}
-
-// ---- per page: screenshots, axe ----------------------------------------
-async function shoot(page, name) {
-	for (const w of [360, 1280]) {
-		await page.setViewportSize({ width: w, height: w === 360 ? 740 : 900 });
-		await page.screenshot({ path: path.join(OUT, name + '-' + w + '.png'), fullPage: true });
-	}
-	await page.setViewportSize({ width: 360, height: 740 });
-}
-
-async function axe(page, name) {
-	await page.evaluate(AXE);
-	const res = await page.evaluate(async () => {
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	});
-	axeReport[name] = res;
-	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	check('axe', bad.length === 0, name + ': ' + bad.map((v) => v.id + ' (' + v.impact + ') ' + v.nodes.join(', ')).join('; '));
-}
-
-async function visit(page, name) {
-	await page.waitForLoadState('networkidle');
-	await axe(page, name);
-	await shoot(page, name);
-}
-
-// a page's first load, cache empty: bytes on the wire (compressed as nginx
-// sends them) of every same-origin answer, the API's included
-async function weigh(browser, ctxOpts, url, name, ready) {
-	const ctx = await browser.newContext(ctxOpts);
-	const page = await ctx.newPage();
-	const reqs = [];
-	page.on('requestfinished', (r) => reqs.push(r));
-	await page.goto(BASE + url);
-	if (ready) await ready(page);
-	await page.waitForLoadState('networkidle');
-	let total = 0;
-	const files = [];
-	for (const r of reqs) {
-		if (!r.url().startsWith(BASE)) continue;
-		const s = await r.sizes();
-		total += s.responseBodySize + s.responseHeadersSize;
-		files.push(r.url().slice(BASE.length).split('?')[0]);
-	}
-	weights[name] = { bytes: total, requests: files.length };
-	check('weight', total < 150 * 1024, name + ' weighs ' + total + ' bytes');
-	await ctx.close();
-}
-
-const browser = await chromium.launch({
-	executablePath: process.env.XJ_CHROMIUM || '/usr/bin/chromium',
-	args: ['--no-sandbox', '--host-resolver-rules=MAP localhost 127.0.0.1'],
-});
+const browser = await launch();
 const ctxOpts = { viewport: { width: 360, height: 740 }, locale: 'zh-CN', deviceScaleFactor: 1 };
 const ctx = await browser.newContext(ctxOpts);
 const page = await ctx.newPage();
@@ -137,9 +49,6 @@ function watch(pg) {
 watch(page);
 ctx.on('page', (p) => { if (p !== page) watch(p); });
 
-const step = async (name, fn) => {
-	try { await fn(); } catch (e) { check(name, false, e.message.split('\n')[0]); }
-};
 const err = (p) => page.locator('[data-error-for="' + p + '"]');
 const formError = () => page.locator('.form-error');
 
@@ -618,5 +527,5 @@ async function pick2() {
 	await page.selectOption('#child-hukou_location-x', '110105');
 }
 
-fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ checks, weights, axe: axeReport }, null, 1));
+finish();
 console.log(JSON.stringify({ checks, weights }));

@@ -11,29 +11,14 @@ tests/browser/node_modules (npm ci of package-lock.json).
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 
 SRCDIR = os.environ.get("XJ_SRCDIR") or os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(SRCDIR, "tests", "browser")
-CHROMIUM = "/usr/bin/chromium"
-
-
-def skip_reason():
-    if os.environ.get("XJ_NO_BROWSER") == "1":
-        return "XJ_NO_BROWSER=1"
-    if not os.access(CHROMIUM, os.X_OK):
-        return "chromium not installed (scripts/install-deps)"
-    if not shutil.which("node"):
-        return "node not installed (scripts/install-deps)"
-    for m in ("playwright-core", "axe-core"):
-        if not os.path.isdir(os.path.join(HERE, "node_modules", m)):
-            return "npm package %s not installed (scripts/install-deps)" % m
-    return None
-
+sys.path.insert(0, HERE)
+from browserlib import run_driver, skip_reason  # noqa: E402
 
 why = skip_reason()
 if why:
@@ -90,28 +75,16 @@ def family_b(s):
 def results(s):
     """parent.mjs's results, run once for all the tests below."""
     if "checks" not in _res:
-        shutil.rmtree(OUT, ignore_errors=True)
-        os.makedirs(OUT)
         fam = _res["family"] = family_b(s)
         child = new_child()
-        env = dict(os.environ,
-                   XJ_BASE="http://localhost:%d" % s.stack.port,
-                   XJ_SMS="http://127.0.0.1:%d" % s.stack.sms_port,
-                   XJ_OUT=OUT, XJ_CHROMIUM=CHROMIUM, XJ_PHONE=new_phone(),
-                   XJ_CHILD=json.dumps({"name": child.name, "sex": child.sex,
-                                        "birth_date": child.birth_date,
-                                        "id_number": child.id_number}, ensure_ascii=False),
-                   XJ_FAMILY_B=json.dumps(fam, ensure_ascii=False))
-        t0 = time.monotonic()
-        p = subprocess.run(["node", os.path.join(HERE, "parent.mjs")], env=env,
-                           capture_output=True, text=True, timeout=600)
-        _res["seconds"] = time.monotonic() - t0
-        try:
-            with open(os.path.join(OUT, "results.json")) as f:
-                _res.update(json.load(f))
-        except (OSError, ValueError):
-            _res["checks"] = {"run": {"ok": False, "diag": "parent.mjs wrote no results (exit %d): %s"
-                                      % (p.returncode, (p.stderr or p.stdout)[-600:])}}
+        _res.update(run_driver("parent.mjs", OUT, {
+            "XJ_BASE": "http://localhost:%d" % s.stack.port,
+            "XJ_SMS": "http://127.0.0.1:%d" % s.stack.sms_port,
+            "XJ_PHONE": new_phone(),
+            "XJ_CHILD": json.dumps({"name": child.name, "sex": child.sex, "birth_date": child.birth_date,
+                                    "id_number": child.id_number}, ensure_ascii=False),
+            "XJ_FAMILY_B": json.dumps(fam, ensure_ascii=False),
+        }))
         print("# parent.mjs: %.1f s; screenshots in %s" % (_res["seconds"], OUT))
         for name, w in sorted(_res.get("weights", {}).items()):
             print("# weight %s: %d bytes in %d requests" % (name, w["bytes"], w["requests"]))

@@ -204,7 +204,8 @@ try {
 		await visit(page, 'staff-inbox-clerk');
 		// a clerk sends no lists and decides nothing: no such page or button
 		const nav = await page.locator('#nav').textContent();
-		check('staff_signin', nav.includes('查找报名儿童') && nav.includes('录取名单'), 'the clerk\'s navigation: ' + nav);
+		check('staff_signin', nav.includes('查找报名儿童') && nav.includes('录取名单') && nav.includes('花名册'), 'the clerk\'s navigation: ' + nav);
+		check('staff_signin', !/nav_/.test(nav), 'a navigation key without its words: ' + nav);
 		// English, and back
 		await page.getByRole('button', { name: 'English' }).click();
 		await page.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
@@ -254,6 +255,26 @@ try {
 		check('tick', await page.getByRole('button', { name: '取消预录取' }).count() === 1, 'no untick');
 		await shoot(page, 'staff-applicant-ticked');
 		check('tick', true);
+	});
+
+	// ---- the clerk's own password (M10) ------------------------------------
+	await step('own_account', async () => {
+		const page = clerk;
+		await page.locator('#nav').getByRole('link', { name: '我的账号' }).click();
+		await page.waitForURL('**/staff/account.html');
+		await page.locator('#sf-state').filter({ hasText: '尚未启用动态口令' }).waitFor();
+		await visit(page, 'staff-account');
+		await page.getByLabel('当前密码').fill(STAFF.password + 'x');
+		await page.getByLabel('新密码').fill(STAFF_NEW_PASSWORD);
+		await page.getByRole('button', { name: '修改密码' }).click();
+		await err(page, 'current_password').waitFor({ timeout: 5000 });
+		await page.getByLabel('当前密码').fill(STAFF.password);
+		await page.getByRole('button', { name: '修改密码' }).click();
+		await page.locator('#done').filter({ hasText: '密码已修改' }).waitFor({ timeout: 5000 });
+		// the page goes on with the new session
+		await page.locator('#nav').getByRole('link', { name: '待办' }).click();
+		await page.getByRole('heading', { name: '待办事项' }).waitFor();
+		check('own_account', true);
 	});
 
 	// ---- another school scans the printed form's QR code ----------------
@@ -434,6 +455,8 @@ try {
 		await county.getByRole('button', { name: /查看/ }).first().click();
 		await county.locator('#authlost').filter({ hasText: '该账号已在其他地方登录' }).waitFor({ timeout: 5000 });
 		check('session_replaced', await county.locator('#authlost a[target=_blank]').count() === 1, 'no way to sign in again');
+		check('session_replaced', (await county.locator('#list').textContent()).includes(RETURN_REASON),
+			'the list on the page was lost');
 		await axe(county, 'staff-lists-replaced');
 		await shoot(county, 'staff-lists-replaced');
 		// reloaded: the sign-in page says why
@@ -508,6 +531,7 @@ try {
 		await weigh(browser, signed, '/staff/inbox.html', 'staff/inbox.html', (p) => p.locator('.counts').waitFor());
 		await weigh(browser, signed, '/staff/applicant.html', 'staff/applicant.html', (p) => p.locator('#scan-msg').filter({ hasText: /./ }).waitFor());
 		await weigh(browser, signed, '/staff/lists.html', 'staff/lists.html', (p) => p.locator('#lists table').waitFor());
+		await weigh(browser, signed, '/staff/account.html', 'staff/account.html', (p) => p.locator('#sf-state').filter({ hasText: /./ }).waitFor());
 		check('weight', true);
 	});
 } catch (e) {

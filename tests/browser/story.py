@@ -233,6 +233,11 @@ def _(s):
     s.eq(n[0][0], "1", "the tick is audited under the clerk")
 
 
+@test("issue 14 story: M10 a clerk changes the own password on the account page (a wrong current one refused beside its field)")
+def _(s):
+    expect(s, "own_account")
+
+
 @test("issue 14 story: another school's clerk scans the printed QR code (BarcodeDetector) and sees the child, not a tick")
 def _(s):
     expect(s, "qr_scan")

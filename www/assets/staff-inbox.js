@@ -97,6 +97,8 @@ function visible() { return SECTIONS.filter((s) => may(s.may)); }
 async function refresh() {
 	const secs = visible();
 	const res = await Promise.all(secs.map((s) => s.load()));
+	// the session ended meanwhile: what is shown stays (staff.js says why)
+	if (res.some((x) => x.error && x.error.status === 401)) return;
 	data = {};
 	secs.forEach((s, i) => { data[s.id] = res[i]; });
 	const a = await api('GET', S + 'alerts');
@@ -206,7 +208,7 @@ async function openCert(it) {
 	const v = r.body;
 	const out = [dl([['prereg_no', v.prereg_no_display], ['child_name', v.child.name], ['sex', label('sex_', v.child.sex)],
 		['birth_date', v.child.birth_date], ['hukou_location', v.child.hukou_location], ['district_s', nameOf(v.district)],
-		['identity_verified', t(v.identity_verified ? 'yes' : 'no')], ['list_state', label('rs_', v.registration_state)],
+		['identity_checked', t(v.identity_verified ? 'yes' : 'no')], ['list_state', label('rs_', v.registration_state)],
 		['filed_at', when(v.submitted_at)]]), el('h4', {}, t('cert_details'))];
 	for (const [k, o] of Object.entries(v.details || {})) {
 		if (!o) continue;
@@ -238,8 +240,7 @@ async function openNoid(it) {
 async function openChange(it) {
 	const out = [dl([['prereg_no', prereg(it.prereg_no)], ['child_name', it.child_name], ['change_from', it.from_district],
 		['change_to', it.to_district], ['change_reason', it.reason], ['filed_at', when(it.requested_at)]])];
-	if (!may('change_decide')) return out;
-	if (it.state === 'requested' && it.from_district === myCode()) {
+	if (may('change_revoke') && it.state === 'requested' && it.from_district === myCode()) {
 		const b = el('button', { type: 'button', class: 'primary' }, t('change_revoke'));
 		const err = el('p', { class: 'err', role: 'alert' });
 		b.addEventListener('click', async () => {
@@ -250,7 +251,7 @@ async function openChange(it) {
 			else err.textContent = words(r.body && r.body.error) || t('unexpected', { status: r.status });
 		});
 		out.push(el('p', {}, t('change_revoke_hint')), el('div', { class: 'actions' }, b), err);
-	} else if (it.state === 'revoked' && it.to_district === myCode()) {
+	} else if (may('change_decide') && it.state === 'revoked' && it.to_district === myCode()) {
 		out.push(decisionForm({
 			choices: [['approve', 'approve'], ['refuse', 'refuse']], needReason: ['refuse'],
 			send: (d, why) => api('POST', S + 'district-changes/' + it.id + '/decision', why ? { decision: d, reason: why } : { decision: d }),

@@ -5,7 +5,7 @@
 // or sends it again). Every account that may read lists sees those in its
 // scope and their children's results. A list opens in place; its id may
 // stand in the URL's fragment (#list-12, from the inbox): it names no child.
-import { api, busy, clearErrors, el, fieldError, formError, showApiError, t, when } from './xj.js';
+import { api, busy, clearErrors, el, fieldError, formError, showApiError, t, when, words } from './xj.js';
 import { label, may, staffPage } from './staff.js';
 
 const S = '/api/school/v1/admission-lists';
@@ -20,17 +20,22 @@ function counts(l) {
 	return t('list_counts', { children: l.children, approved: l.approved, returned: l.returned, pending: l.pending });
 }
 
-async function load() {
-	const r = await api('GET', S);
-	lists = r.status === 200 ? r.body.items : null;
-	renderLists(r);
+// a refusal in the server's words; a session that ended (401) leaves the
+// page as it is: staff.js says why and how to sign in again
+function refused(box, r) {
+	if (r.status === 401) return;
+	box.replaceChildren(el('p', { class: 'err' }, words(r.body && r.body.error) || t('unexpected', { status: r.status })));
 }
 
-function renderLists(r) {
-	if (!lists) {
-		listsBox.replaceChildren(el('p', { class: 'err' }, r ? t('unexpected', { status: r.status }) : ''));
-		return;
-	}
+async function load() {
+	const r = await api('GET', S);
+	if (r.status !== 200) { refused(listsBox, r); return; }
+	lists = r.body.items;
+	renderLists();
+}
+
+function renderLists() {
+	if (!lists) return;
 	if (!lists.length) { listsBox.replaceChildren(el('p', {}, t('no_lists'))); return; }
 	const head = el('tr', {}, ...['list_school', 'list_state', 'list_children', 'list_submitted_at'].map((k) => el('th', { scope: 'col' }, t(k))),
 		el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, t('list_open'))));
@@ -46,7 +51,7 @@ function renderLists(r) {
 
 async function open(id) {
 	const r = await api('GET', S + '/' + id);
-	if (r.status !== 200) { list = null; listBox.replaceChildren(el('p', { class: 'err' }, t('unexpected', { status: r.status }))); return; }
+	if (r.status !== 200) { refused(listBox, r); return; }
 	list = r.body;
 	renderList();
 	document.getElementById('list-h').focus();

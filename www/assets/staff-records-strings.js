@@ -5,9 +5,6 @@ import { addStrings } from './xj.js';
 
 addStrings({
 	zh: {
-		nav_roster: '花名册与学籍',
-		nav_stats: '统计',
-		nav_accounts: '账号管理',
 		title_staff_roster: '花名册与学籍 — 学籍',
 		title_staff_stats: '统计 — 学籍',
 		title_staff_accounts: '账号管理 — 学籍',
@@ -145,9 +142,6 @@ addStrings({
 		acc_created: '账号 {login} 已创建。',
 	},
 	en: {
-		nav_roster: 'Roster and records',
-		nav_stats: 'Statistics',
-		nav_accounts: 'Accounts',
 		title_staff_roster: 'Roster and records — Xueji',
 		title_staff_stats: 'Statistics — Xueji',
 		title_staff_accounts: 'Accounts — Xueji',

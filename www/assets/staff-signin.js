@@ -7,11 +7,10 @@
 // because the account signed in elsewhere (R-ORG-4) or expired is told so
 // here, in the server's words.
 import { api, busy, clearErrors, fieldError, setupPage, showApiError, words } from './xj.js';
-import { SESSION, setupDone } from './staff.js';
+import { SESSION, credentialForms, setupDone } from './staff.js';
 
 const signin = document.getElementById('signin');
 const changepw = document.getElementById('changepw');
-const enrol = document.getElementById('enrol');
 
 setupPage();
 
@@ -50,35 +49,7 @@ signin.addEventListener('submit', async (ev) => {
 	showApiError(signin, r);
 });
 
-changepw.addEventListener('submit', async (ev) => {
-	ev.preventDefault();
-	clearErrors(changepw);
-	const body = { current_password: changepw.elements.current_password.value,
-		new_password: changepw.elements.new_password.value };
-	const r = await busy(changepw, () => api('PUT', '/api/school/v1/account/password', body));
-	if (r.status === 200) next(r.body);
-	else showApiError(changepw, r);
-});
-
-document.getElementById('enrol-start').addEventListener('click', async () => {
-	clearErrors(enrol);
-	const r = await api('POST', '/api/school/v1/account/second-factor');
-	if (r.status !== 201) { showApiError(enrol, r); return; }
-	// shown this once; never stored
-	document.getElementById('secret').textContent = r.body.secret.replace(/(.{4})(?=.)/g, '$1 ');
-	document.getElementById('otpauth').href = r.body.otpauth_uri;
-	document.getElementById('secret-box').hidden = false;
-	enrol.elements.code.focus();
-});
-
-enrol.addEventListener('submit', async (ev) => {
-	ev.preventDefault();
-	clearErrors(enrol);
-	const r = await busy(enrol, () => api('POST', '/api/school/v1/account/second-factor/confirmation',
-		{ code: enrol.elements.code.value.trim() }));
-	if (r.status === 200) next(r.body);
-	else showApiError(enrol, r);
-});
+credentialForms(next);
 
 // on arrival: signed in already (to the next step), or why the last
 // session ended

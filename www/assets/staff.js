@@ -16,7 +16,7 @@
 //   its module: const me = await staffPage('inbox.html', rerender);
 //   then may('tick') etc. To add a page to the navigation, add a row to
 //   NAV below (its file name, its words' key, the actions that show it).
-import { addStrings, busy, clearErrors, el, fieldError, session, setPortal, setupPage, showApiError, signOut, t, words } from './xj.js';
+import { addStrings, api, busy, clearErrors, el, fieldError, session, setPortal, setupPage, showApiError, signOut, t, words } from './xj.js';
 import { S } from './staffstrings.js';
 
 export const SESSION = '/api/school/v1/session';
@@ -33,6 +33,7 @@ export const NAV = [
 	{ href: 'roster.html', key: 'nav_roster', may: ['rec_read'] },
 	{ href: 'statistics.html', key: 'nav_stats', may: ['rec_stats'] },
 	{ href: 'accounts.html', key: 'nav_accounts', may: ['accounts'] },
+	{ href: 'account.html', key: 'nav_account', may: [] },
 ];
 
 let me = null;
@@ -163,4 +164,41 @@ export function decisionForm({ choices, needReason, send, done }) {
 		else showApiError(f, r);
 	});
 	return f;
+}
+
+// The account's own credentials (review M10), on the sign-in page (when
+// the session must change its password or enrol) and on account.html:
+// the forms #changepw (current_password, new_password) and #enrol (the
+// button #enrol-start makes the secret, shown once in #secret and as the
+// #otpauth link; code confirms it). done(session) gets the new session
+// answer.
+export function credentialForms(done) {
+	const changepw = document.getElementById('changepw');
+	const enrol = document.getElementById('enrol');
+	if (changepw) changepw.addEventListener('submit', async (ev) => {
+		ev.preventDefault();
+		clearErrors(changepw);
+		const body = { current_password: changepw.elements.current_password.value,
+			new_password: changepw.elements.new_password.value };
+		const r = await busy(changepw, () => api('PUT', '/api/school/v1/account/password', body));
+		if (r.status === 200) { changepw.reset(); done(r.body, 'password'); } else showApiError(changepw, r);
+	});
+	if (!enrol) return;
+	document.getElementById('enrol-start').addEventListener('click', async () => {
+		clearErrors(enrol);
+		const r = await api('POST', '/api/school/v1/account/second-factor');
+		if (r.status !== 201) { showApiError(enrol, r); return; }
+		// shown this once; never stored
+		document.getElementById('secret').textContent = r.body.secret.replace(/(.{4})(?=.)/g, '$1 ');
+		document.getElementById('otpauth').href = r.body.otpauth_uri;
+		document.getElementById('secret-box').hidden = false;
+		enrol.elements.code.focus();
+	});
+	enrol.addEventListener('submit', async (ev) => {
+		ev.preventDefault();
+		clearErrors(enrol);
+		const r = await busy(enrol, () => api('POST', '/api/school/v1/account/second-factor/confirmation',
+			{ code: enrol.elements.code.value.trim() }));
+		if (r.status === 200) { enrol.reset(); done(r.body, 'enrol'); } else showApiError(enrol, r);
+	});
 }
