@@ -391,6 +391,33 @@ class Bench:
     def count_students(self):
         return int(self.st.sql("SELECT COUNT(*) FROM student")[0][0])
 
+    def student_mark(self):
+        """Where (e)'s window starts: the highest student and list ids."""
+        r = self.st.sql("SELECT (SELECT COALESCE(MAX(id), 0) FROM student),"
+                        " (SELECT COALESCE(MAX(id), 0) FROM admission_list)")[0]
+        return int(r[0]), int(r[1])
+
+    def school_diag(self, mark):
+        """(e) as the database has it, for the student check's report:
+        every list submitted in the window (its counts, its children
+        approved, their student records, those still listed) and the
+        records of the window that are no child of those lists."""
+        smax, lmax = mark
+        lists = [[x if i in (1, 2) else int(x) for i, x in enumerate(row)] for row in self.st.sql(
+            "SELECT l.id, o.code, l.state, l.children, l.approved, l.returned,"
+            " (SELECT COUNT(*) FROM admission a WHERE a.list_id = l.id AND a.state = 'approved'),"
+            " (SELECT COUNT(*) FROM admission a JOIN student s ON s.registration_id ="
+            " a.registration_id WHERE a.list_id = l.id),"
+            " (SELECT COUNT(*) FROM admission a WHERE a.list_id = l.id AND a.state = 'listed')"
+            " FROM admission_list l JOIN org o ON o.id = l.school_org_id WHERE l.id > %d"
+            " ORDER BY l.id" % lmax)]
+        r = self.st.sql(
+            "SELECT COUNT(*), COALESCE(SUM(NOT EXISTS (SELECT 1 FROM admission a"
+            " WHERE a.registration_id = s.registration_id AND a.list_id > %d)), 0)"
+            " FROM student s WHERE s.id > %d" % (lmax, smax))[0]
+        return {"lists": lists, "new_students": int(r[0]), "stray_students": int(r[1]),
+                "mark": [smax, lmax]}
+
     # ---- (e) school staff ------------------------------------------------
     def staff_login(self, login):
         for _ in range(50):
@@ -494,6 +521,7 @@ class Bench:
         self.drain()
         before_rows = self.count_regs(table)
         before_students = self.count_students()
+        mark = self.student_mark()
         alog = self.st.path("log", "nginx-access.log")
         alog_at = os.path.getsize(alog) if os.path.exists(alog) else 0
         c0 = self.cpu_snapshot()
@@ -526,6 +554,8 @@ class Bench:
         res["rows_table"] = table
         res["rows_delta"] = self.count_regs(table) - before_rows
         res["students_delta"] = self.count_students() - before_students
+        if any("ticks" in x for x in results):
+            res["school_diag"] = self.school_diag(mark)
         res["ceiling"] = ceiling
         res["conns"] = self.cur_conns
         res["routes"] = route_latencies(alog, alog_at)
@@ -968,6 +998,36 @@ class Bench:
         return r["students_delta"] == q.get("approved", 0)
 
     @staticmethod
+    def student_diag_text(r):
+        """What a failed student check saw, list by list: the client's
+        answers (bench/school.py) beside the database's counts, so that
+        a mismatch that does not come again can still be told apart (a
+        list the client counted but the database did not, a list the
+        database decided but the client never heard of, a record outside
+        the lists, approved children without a record)."""
+        q = r.get("parallel") or {}
+        d = r.get("school_diag") or {}
+        out = ["(e) student check: students +%d / approved %d MISMATCH; window from student id > %s,"
+               " list id > %s: %s new records, %s of no list of the window" % (
+                   r["students_delta"], q.get("approved", 0), *(d.get("mark") or ["?", "?"]),
+                   d.get("new_students", "?"), d.get("stray_students", "?"))]
+        seen = {x[0]: x for x in q.get("lists_seen", [])}
+        out.append("(e) list: id school state children approved returned | database: approved"
+                   " children, their records, still listed | client: last status, approved, 202s")
+        for l in d.get("lists", []):
+            c = seen.pop(l[0], None)
+            flag = ""
+            if l[4] != l[7] or l[6] != l[7] or (c and c[2] is not None and c[2] != l[4]):
+                flag = "  <-- disagrees"
+            out.append("(e) list %s %s %s %s %s %s | %s %s %s | %s%s" % (
+                l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], l[8],
+                "%s %s %s" % (c[1], c[2], c[3]) if c else "never decided by the client", flag))
+        for c in seen.values():
+            out.append("(e) list %s: the client's (status %s, approved %s) but not in the database's"
+                       " window" % (c[0], c[1], c[2]))
+        return "\n".join(out)
+
+    @staticmethod
     def reps(r):
         """Every run a result stands for (itself unless repeated)."""
         return r.get("reps") or [r]
@@ -1077,6 +1137,12 @@ class Bench:
                     for k, v in sorted(q["kinds"].items())))
                 print(line)
                 text += "\n" + line + "\n"
+        for r in self.results:
+            for x in self.reps(r):
+                if not self.student_check(x):
+                    line = self.student_diag_text(x)
+                    print(line)
+                    text += "\n" + line + "\n"
         if getattr(self, "soak", None):
             text += self.soak_text()
             print(self.soak_text())

@@ -41,13 +41,17 @@ def main():
         schools = json.load(f)
     lock = threading.Lock()
     agg = {"lat": [], "statuses": {}, "ticks": 0, "lists": 0, "decisions": 0, "approved": 0,
-           "exhausted": 0, "errors": [], "sock": 0}
+           "exhausted": 0, "errors": [], "sock": 0, "seen": []}
     t_end = time.monotonic() + secs
 
     def worker(sc):
         conn = [http.client.HTTPConnection("127.0.0.1", port, timeout=30)]
         lat, statuses, errs, bykind = [], {}, [], {}
         ticks = lists = decisions = approved = sock = 0
+        # every list this thread submitted: [id, the decision's last
+        # status, its "approved", 202s before it] (bench.py's student
+        # check compares them with the database when they disagree)
+        seen = []
 
         def call(kind, who, method, path, body=None):
             nonlocal sock
@@ -105,9 +109,12 @@ def main():
                          {"decision": "approve"})
             # 202: the time budget ran out with children pending; the
             # same decision again goes on (docs/api/openapi.yaml)
+            n202 = 0
             while st == 202 and d:
+                n202 += 1
                 st, d = call("decide", sc["county"], "POST", "%s/%d/decision" % (LISTS, b["id"]),
                              {"decision": "approve"})
+            seen.append([b["id"], st, int(d.get("approved", 0)) if st == 200 and d else None, n202])
             if st == 200 and d:
                 decisions += 1
                 approved += int(d.get("approved", 0))
@@ -124,6 +131,7 @@ def main():
             agg["approved"] += approved
             agg["sock"] += sock
             agg["errors"] += errs
+            agg["seen"] += seen
 
     t0 = time.monotonic()
     ths = [threading.Thread(target=worker, args=(sc,)) for sc in schools]
@@ -148,7 +156,7 @@ def main():
            "exhausted": agg["exhausted"], "statuses": agg["statuses"], "ticks": agg["ticks"],
            "lists": agg["lists"], "decisions": agg["decisions"], "approved": agg["approved"],
            "schools": len(schools), "errors": agg["errors"], "kinds": kinds,
-           "batch": BATCH}
+           "batch": BATCH, "lists_seen": sorted(agg["seen"])}
     print("XJRESULT " + json.dumps(out, ensure_ascii=False), flush=True)
 
 

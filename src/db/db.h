@@ -79,6 +79,9 @@ struct xj_db {
 	/* issue 15 (Galera): the entry of [db] socket or host (a comma-
 	 * separated list of nodes) the next connect tries first */
 	unsigned		 node;
+	/* 1 + the locking read of this transaction whose outcome is not
+	 * known yet (db.c tx_check), 0 for none */
+	int			 lock_q;
 };
 
 /* Set up (no connection yet). user/password/dbname may be NULL for the

@@ -4,12 +4,18 @@
  *   txprobe CONFIG deadlock   two transactions lock rows 1,2 and 2,1
  *   txprobe CONFIG lockwait   update row 1 while the test holds its lock
  *   txprobe CONFIG exhaust    the same with [db] tx_retries = 0
- * Uses the [admin_db] account; the test creates table tx_probe. */
+ *   txprobe CONFIG silent     two transactions each insert a row the
+ *                             other's locking SELECT ... ORDER BY ...
+ *                             LIMIT (the duplicate check's shape) scans:
+ *                             the lighter one is the deadlock victim,
+ *                             which MariaDB may answer without an error
+ * Uses the [admin_db] account; the test creates tables tx_probe, tx_scan. */
 #include "config.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <mysql.h>
 
 #include "core/conf.h"
@@ -21,6 +27,11 @@
 static const struct xj_sqldef sql[] = {
 	{ "probe_bump", "UPDATE tx_probe SET v = v + 1 WHERE id = ?", 0 },
 	{ "probe_get", "SELECT v FROM tx_probe WHERE id = ?", 0 },
+	{ "probe_scan_put", "INSERT INTO tx_scan (k, k2) VALUES (?, ?)", 0 },
+	/* the shape of PROB_PEERS (src/store/sql.h) */
+	{ "probe_scan", "SELECT id, k = ? FROM tx_scan WHERE (k = ? OR k2 = ?) AND id <> 0"
+	  " AND status NOT IN ('g', 'd') ORDER BY id LIMIT 128 LOCK IN SHARE MODE", 0 },
+	{ "probe_scan_count", "SELECT COUNT(*) FROM tx_scan WHERE k = ?", 0 },
 };
 
 static struct xj_conf conf;
@@ -75,12 +86,78 @@ run_job(void *arg)
 	return NULL;
 }
 
+/* silent: job "a" (first = 1) inserts its key, job "b" its key and
+ * fillers (more undo: "a" is the victim); both then scan for the other's
+ * key, "a" first; then "a" writes its second row, the rest of its
+ * transaction, which must never commit without the first. */
+static int
+put(struct xj_db *db, const char *k, const char *k2)
+{
+	struct xj_val v[2] = { XJ_VS(k), XJ_VS(k2) };
+
+	return xj_db_exec(db, 2, v, 2);
+}
+
+static int
+scan_tx(struct xj_db *db, void *arg)
+{
+	struct job *j = arg;
+	const char *mine = j->first == 1 ? "a-key" : "b-key";
+	const char *theirs = j->first == 1 ? "b-key" : "a-key";
+	struct xj_val v[3] = { XJ_VS(theirs), XJ_VS(theirs), XJ_VS(theirs) };
+	struct xj_col c[2] = { XJ_COL_INT, XJ_COL_INT };
+	int rc;
+
+	j->attempts++;
+	if ((rc = put(db, mine, "-")) != XJ_OK)
+		return rc;
+	for (int i = 0; j->first == 2 && i < 3; i++)
+		if ((rc = put(db, "b-filler", "-")) != XJ_OK)
+			return rc;
+	if (j->attempts == 1) {
+		pthread_barrier_wait(&barrier);	/* both rows written, locked */
+		if (j->first == 2) {		/* "a" waits on "b" first */
+			struct timespec ts = { 0, 300000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if ((rc = xj_db_exec(db, 3, v, 3)) != XJ_OK)
+		return rc;
+	while ((rc = xj_db_fetch(db, 3, c, 2)) == XJ_OK)
+		;
+	xj_db_done(db, 3);
+	if (rc != XJ_NO_ROW)
+		return rc;
+	return j->first == 1 ? put(db, "a-after", "-") : XJ_OK;
+}
+
+static void *
+run_scan(void *arg)
+{
+	struct job *j = arg;
+
+	mysql_thread_init();
+	j->rc = xj_tx_run(&j->db, scan_tx, j);
+	mysql_thread_end();
+	return NULL;
+}
+
+static long long
+count(struct xj_db *db, const char *k)
+{
+	struct xj_val v = XJ_VS(k);
+	struct xj_col c = XJ_COL_INT;
+
+	return xj_db_row(db, 4, &v, 1, &c, 1) == XJ_OK ? c.i : -1;
+}
+
 static int
 open_db(struct xj_db *db)
 {
 	static const char wait1[] = "SET SESSION innodb_lock_wait_timeout = 1";
 
-	xj_db_init(db, &conf, conf.admin_user, conf.admin_password, NULL, sql, 2);
+	xj_db_init(db, &conf, conf.admin_user, conf.admin_password, NULL, sql,
+	    sizeof(sql) / sizeof(sql[0]));
 	return xj_db_query_const(db, wait1, sizeof(wait1) - 1);
 }
 
@@ -126,6 +203,19 @@ main(int argc, char *argv[])
 		printf("{\"rc_a\":\"%s\",\"rc_b\":\"%s\",\"attempts\":%d,\"v1\":%lld,\"v2\":%lld}\n",
 		    a.rc ? xj_err_info(a.rc)->code : "ok", b.rc ? xj_err_info(b.rc)->code : "ok",
 		    a.attempts + b.attempts, value(&a.db, 1), value(&a.db, 2));
+	} else if (strcmp(argv[2], "silent") == 0) {
+		pthread_barrier_init(&barrier, NULL, 2);
+		a.first = 1;
+		b.first = 2;
+		pthread_create(&ta, NULL, run_scan, &a);
+		pthread_create(&tb, NULL, run_scan, &b);
+		pthread_join(ta, NULL);
+		pthread_join(tb, NULL);
+		printf("{\"rc_a\":\"%s\",\"rc_b\":\"%s\",\"attempts_a\":%d,\"attempts_b\":%d,"
+		    "\"a_key\":%lld,\"a_after\":%lld,\"b_key\":%lld}\n",
+		    a.rc ? xj_err_info(a.rc)->code : "ok", b.rc ? xj_err_info(b.rc)->code : "ok",
+		    a.attempts, b.attempts, count(&a.db, "a-key"), count(&a.db, "a-after"),
+		    count(&a.db, "b-key"));
 	} else {
 		if (strcmp(argv[2], "exhaust") == 0)
 			conf.db_tx_retries = 0;
