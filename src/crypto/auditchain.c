@@ -17,6 +17,7 @@
 #include <openssl/sha.h>
 
 #include "auditchain.h"
+#include "keys.h"
 
 static const char ENTRY_LABEL[] = "xueji-audit-entry-v1";
 static const char CHAIN_LABEL[] = "xueji-audit-chain-v1";
@@ -246,49 +247,6 @@ xj_ac_verify(const struct xj_ac_keyring *r, const struct xj_ac_head *h)
 int
 xj_ac_keygen(const char *priv_path, const char *pub_path, char *err, size_t errlen)
 {
-	EVP_PKEY *k = NULL;
-	FILE *f = NULL;
-	int fd, rc = -1;
-
-	fd = open(priv_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return 0;
-		snprintf(err, errlen, "%s: %s", priv_path, strerror(errno));
-		return -1;
-	}
-	if ((k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL ||
-	    (f = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "%s: cannot generate an Ed25519 key", priv_path);
-		goto out;
-	}
-	fd = -1;
-	if (PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL) != 1 || fclose(f) != 0) {
-		f = NULL;
-		snprintf(err, errlen, "%s: write failed", priv_path);
-		goto out;
-	}
-	f = NULL;
-	if ((fd = open(pub_path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-	    0644)) < 0 || (f = fdopen(fd, "a")) == NULL) {
-		snprintf(err, errlen, "%s: %s", pub_path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (PEM_write_PUBKEY(f, k) != 1 || fclose(f) != 0) {
-		f = NULL;
-		snprintf(err, errlen, "%s: write failed", pub_path);
-		goto out;
-	}
-	f = NULL;
-	rc = 1;
-out:
-	if (f != NULL)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0)
-		unlink(priv_path);	/* a half-written key must not stay behind */
-	EVP_PKEY_free(k);
-	return rc;
+	/* the public half appended: the verify file keeps the retired keys */
+	return xj_pem_keypair("ED25519", NULL, priv_path, pub_path, 1, err, errlen);
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 
 #include "core/conf.h"
@@ -339,5 +341,57 @@ xj_keys_generate_password(const char *path, char *err, size_t errlen)
 	snprintf(text, sizeof(text), "%s\n", hex);
 	rc = write_new(path, text, err, errlen);
 	OPENSSL_cleanse(text, sizeof(text));
+	return rc;
+}
+
+int
+xj_pem_keypair(const char *type, const char *curve, const char *priv_path,
+    const char *pub_path, int append_pub, char *err, size_t errlen)
+{
+	EVP_PKEY *k = NULL;
+	FILE *f = NULL;
+	int fd, rc = -1;
+
+	fd = open(priv_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 0;
+		snprintf(err, errlen, "%s: %s", priv_path, strerror(errno));
+		return -1;
+	}
+	k = curve != NULL ? EVP_PKEY_Q_keygen(NULL, NULL, type, curve) :
+	    EVP_PKEY_Q_keygen(NULL, NULL, type);
+	if (k == NULL || (f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "%s: cannot generate a %s key", priv_path, type);
+		goto out;
+	}
+	fd = -1;
+	if (PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL) != 1 || fclose(f) != 0) {
+		f = NULL;
+		snprintf(err, errlen, "%s: write failed", priv_path);
+		goto out;
+	}
+	f = NULL;
+	if ((fd = open(pub_path, O_WRONLY | O_CREAT | (append_pub ? O_APPEND : O_TRUNC) |
+	    O_NOFOLLOW | O_CLOEXEC, 0644)) < 0 || (f = fdopen(fd, append_pub ? "a" : "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", pub_path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (PEM_write_PUBKEY(f, k) != 1 || fclose(f) != 0) {
+		f = NULL;
+		snprintf(err, errlen, "%s: write failed", pub_path);
+		goto out;
+	}
+	f = NULL;
+	rc = 1;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		unlink(priv_path);	/* a half-written key must not stay behind */
+	EVP_PKEY_free(k);
 	return rc;
 }

@@ -77,4 +77,15 @@ int	xj_keys_generate_password(const char *path, char *err, size_t errlen);
 /* Wipe key material. */
 void	xj_keys_clear(struct xj_keys *);
 
+/* A new signing key pair in PEM files: the private key to priv_path (mode
+ * 0600, created: an existing file is kept and 0 returned), its public
+ * half to pub_path (0644; appended when append_pub, so that a ring of
+ * the current and retired keys grows, else replaced). type: an OpenSSL
+ * key type ("ED25519", "SM2", "EC" with curve "P-256"); curve NULL for
+ * the others. 1 written, 0 kept, -1 with err (a half-written private key
+ * is removed). Used by the audit seals, the certificates of student
+ * status and the ministry exchange. */
+int	xj_pem_keypair(const char *type, const char *curve, const char *priv_path,
+	    const char *pub_path, int append_pub, char *err, size_t errlen);
+
 #endif

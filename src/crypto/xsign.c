@@ -14,6 +14,7 @@
 #include <openssl/pem.h>
 
 #include "core/conf.h"
+#include "keys.h"
 #include "xsign.h"
 
 /* GM/T 0009's default distinguishing id; both sides must use the same */
@@ -397,54 +398,11 @@ int
 xj_xkeygen(enum xj_xalg alg, const char *priv_path, const char *pub_path, char *err,
     size_t errlen)
 {
-	EVP_PKEY *k = NULL;
-	FILE *f = NULL;
-	int fd, rc = -1;
-
 	if (alg == XJ_XALG_NONE) {
 		snprintf(err, errlen, "unknown algorithm");
 		return -1;
 	}
-	fd = open(priv_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return 0;
-		snprintf(err, errlen, "%s: %s", priv_path, strerror(errno));
-		return -1;
-	}
-	k = alg == XJ_XALG_SM2 ? EVP_PKEY_Q_keygen(NULL, NULL, "SM2") :
-	    EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	if (k == NULL || (f = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "%s: cannot generate a %s key", priv_path, xj_xalg_name(alg));
-		goto out;
-	}
-	fd = -1;
-	if (PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL) != 1 || fclose(f) != 0) {
-		f = NULL;
-		snprintf(err, errlen, "%s: write failed", priv_path);
-		goto out;
-	}
-	f = NULL;
-	if ((fd = open(pub_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0644)) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "%s: %s", pub_path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (PEM_write_PUBKEY(f, k) != 1 || fclose(f) != 0) {
-		f = NULL;
-		snprintf(err, errlen, "%s: write failed", pub_path);
-		goto out;
-	}
-	f = NULL;
-	rc = 1;
-out:
-	if (f != NULL)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0)
-		unlink(priv_path);	/* a half-written key must not stay behind */
-	EVP_PKEY_free(k);
-	return rc;
+	return alg == XJ_XALG_SM2 ?
+	    xj_pem_keypair("SM2", NULL, priv_path, pub_path, 0, err, errlen) :
+	    xj_pem_keypair("EC", "P-256", priv_path, pub_path, 0, err, errlen);
 }
