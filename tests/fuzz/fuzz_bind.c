@@ -24,6 +24,8 @@ struct extra_in {
 	struct xj_str		*tags;
 	size_t			 ntags;
 	struct xj_str		 remarks;
+	long long		*ids;		/* evidence files (issue 12) */
+	size_t			 nids;
 };
 
 static int
@@ -38,6 +40,8 @@ static const struct xj_field extra_fields[] = {
 	  NULL, 0, offsetof(struct extra_in, ntags), 0 },
 	{ "remarks", XJ_F_STR, XJ_OPT | XJ_MULTILINE, 0, 500, NULL, offsetof(struct extra_in, remarks),
 	  NULL, 0, 0, 0 },
+	{ "ids", XJ_F_IDS, XJ_OPT, 0, 10, NULL, offsetof(struct extra_in, ids), NULL, 0,
+	  offsetof(struct extra_in, nids), 0 },
 	XJ_FIELD_END
 };
 
@@ -118,6 +122,18 @@ check_table(const struct xj_field *fields, const void *base)
 				if (f->check != NULL)
 					FZ_ASSERT(f->check(items[i]) == XJ_OK);
 			}
+			break;
+		}
+		case XJ_F_IDS: {
+			const long long *items = *(long long *const *)m;
+			size_t n = *(const size_t *)((const char *)base + f->off_n);
+			if (items == NULL) {
+				FZ_ASSERT(!(f->flags & XJ_REQ) && n == 0);
+				break;
+			}
+			FZ_ASSERT((long long)n >= f->min && (long long)n <= f->max);
+			for (size_t i = 0; i < n; i++)
+				FZ_ASSERT(items[i] >= 1 && items[i] <= 999999999999999999LL);
 			break;
 		}
 		}
