@@ -50,12 +50,12 @@ int
 xj_problem_peers(struct xj_db *db, const unsigned char child[32], const unsigned char person[32],
     unsigned long long sid, unsigned long long *ids, int *same_id, unsigned *n)
 {
-	struct xj_val v[7] = { XJ_VB(child, 32), XJ_VB(child, 32), XJ_VI(sid),
-	    XJ_VB(child, 32), XJ_VB(person, 32), XJ_VI(sid), XJ_VI(2 * XJ_PROBLEM_PEERS_MAX) };
+	struct xj_val v[5] = { XJ_VB(child, 32), XJ_VB(child, 32), XJ_VB(person, 32), XJ_VI(sid),
+	    XJ_VI(2 * XJ_PROBLEM_PEERS_MAX) };
 	int rc;
 
 	*n = 0;
-	if ((rc = xj_db_exec(db, XJ_Q_PROB_PEERS, v, 7)) != XJ_OK)
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_PEERS, v, 5)) != XJ_OK)
 		return rc;
 	for (;;) {
 		struct xj_col c[2] = { XJ_COL_INT, XJ_COL_INT };

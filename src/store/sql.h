@@ -1089,16 +1089,9 @@
 	/* both keys in one round trip (an index merge of student_child and \
 	 * student_person): the second column says which -- a record with the \
 	 * same number is a same_id peer even when its name matches too */ \
-	/* two index lookups, each locking only the rows of its key: one \
-	 * statement with "child_bidx = ? OR person_bidx = ?" was read by the \
-	 * primary key on small tables and waited on every uncommitted new \
-	 * record, so that two approvals of unrelated children deadlocked \
-	 * (found by the ASan bench smoke, session 6) */ \
 	X(PROB_PEERS,        0, \
-	  "(SELECT id, child_bidx = ? AS same FROM student WHERE child_bidx = ? AND id <> ?" \
-	  " AND status NOT IN ('graduated', 'deleted') LOCK IN SHARE MODE)" \
-	  " UNION (SELECT id, child_bidx = ? AS same FROM student WHERE person_bidx = ? AND id <> ?" \
-	  " AND status NOT IN ('graduated', 'deleted') LOCK IN SHARE MODE) ORDER BY id LIMIT ?") \
+	  "SELECT id, child_bidx = ? FROM student WHERE (child_bidx = ? OR person_bidx = ?) AND id <> ?" \
+	  " AND status NOT IN ('graduated', 'deleted') ORDER BY id LIMIT ? LOCK IN SHARE MODE") \
 	X(PROB_GROUP_OPEN,   0, \
 	  "INSERT IGNORE INTO problem_group (kind, key_bidx, open_key, created_at)" \
 	  " VALUES (?, ?, ?, UTC_TIMESTAMP(6))") \
