@@ -50,18 +50,23 @@ int
 xj_problem_peers(struct xj_db *db, const unsigned char child[32], const unsigned char person[32],
     unsigned long long sid, unsigned long long *ids, int *same_id, unsigned *n)
 {
-	struct xj_val v[5] = { XJ_VB(child, 32), XJ_VB(child, 32), XJ_VB(person, 32), XJ_VI(sid),
-	    XJ_VI(2 * XJ_PROBLEM_PEERS_MAX) };
+	struct xj_val v[7] = { XJ_VB(child, 32), XJ_VI(sid), XJ_VI(XJ_PROBLEM_PEERS_MAX),
+	    XJ_VB(child, 32), XJ_VB(person, 32), XJ_VI(sid), XJ_VI(XJ_PROBLEM_PEERS_MAX) };
 	int rc;
 
 	*n = 0;
-	if ((rc = xj_db_exec(db, XJ_Q_PROB_PEERS, v, 5)) != XJ_OK)
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_PEERS, v, 7)) != XJ_OK)
 		return rc;
 	for (;;) {
 		struct xj_col c[2] = { XJ_COL_INT, XJ_COL_INT };
+		unsigned i;
+
 		if ((rc = xj_db_fetch(db, XJ_Q_PROB_PEERS, c, 2)) != XJ_OK)
 			break;
-		if (*n < 2 * XJ_PROBLEM_PEERS_MAX) {
+		/* a record of both keys comes from both lookups: once */
+		for (i = 0; i < *n && ids[i] != (unsigned long long)c[0].i; i++)
+			;
+		if (i == *n && *n < 2 * XJ_PROBLEM_PEERS_MAX) {
 			ids[*n] = (unsigned long long)c[0].i;
 			same_id[*n] = c[1].i != 0;
 			(*n)++;

@@ -1089,9 +1089,16 @@
 	/* both keys in one round trip (an index merge of student_child and \
 	 * student_person): the second column says which -- a record with the \
 	 * same number is a same_id peer even when its name matches too */ \
+	/* two index lookups, each locking only the rows of its key (a record \
+	 * of both keys comes twice: the caller keeps it once). One statement \
+	 * with "child_bidx = ? OR person_bidx = ?" was read by the primary key \
+	 * on small tables and waited on every uncommitted new record, so two \
+	 * approvals of unrelated children deadlocked (session 6) */ \
 	X(PROB_PEERS,        0, \
-	  "SELECT id, child_bidx = ? FROM student WHERE (child_bidx = ? OR person_bidx = ?) AND id <> ?" \
-	  " AND status NOT IN ('graduated', 'deleted') ORDER BY id LIMIT ? LOCK IN SHARE MODE") \
+	  "(SELECT id, 1 FROM student WHERE child_bidx = ? AND id <> ?" \
+	  " AND status NOT IN ('graduated', 'deleted') LIMIT ? LOCK IN SHARE MODE)" \
+	  " UNION ALL (SELECT id, child_bidx = ? FROM student WHERE person_bidx = ? AND id <> ?" \
+	  " AND status NOT IN ('graduated', 'deleted') LIMIT ? LOCK IN SHARE MODE)") \
 	X(PROB_GROUP_OPEN,   0, \
 	  "INSERT IGNORE INTO problem_group (kind, key_bidx, open_key, created_at)" \
 	  " VALUES (?, ?, ?, UTC_TIMESTAMP(6))") \
