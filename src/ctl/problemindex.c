@@ -64,7 +64,7 @@ person_tx(struct xj_db *db, void *arg)
 	int n, rc;
 
 	t->done = 0;
-	if ((rc = xj_problem_person_todo(db, PERSON_BATCH, t->ids, t->rows, t->live, &n)) != XJ_OK)
+	if ((rc = xj_problem_person_pending(db, PERSON_BATCH, t->ids, t->rows, t->live, &n)) != XJ_OK)
 		return rc;
 	for (int i = 0; i < n; i++) {
 		struct xj_student_identity *p = &t->rows[i];

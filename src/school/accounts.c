@@ -215,33 +215,6 @@ admin_target(struct xj_req *r, struct xj_str lg, char login[65], struct xj_staff
 	return XJ_OK;
 }
 
-int
-xj_school_account_disable(struct xj_req *r)
-{
-	struct xj_str lg = xj_route_param(&r->params, "login");
-	struct xj_staff_target tg;
-	struct disable_tx t;
-	char login[65];
-	yajl_gen g;
-	int rc;
-
-	if ((rc = admin_target(r, lg, login, &tg)) != XJ_OK)
-		return rc;
-	t.r = r;
-	t.id = tg.id;
-	t.login = login;
-	if ((rc = xj_tx_run(r->db, disable_tx, &t)) != XJ_OK)
-		return rc;
-	g = xj_resp_json(r, 200);
-	yajl_gen_map_open(g);
-	xj_gen_int(g, "id", (long long)tg.id);
-	xj_gen_str(g, "login", login);
-	xj_gen_str(g, "role", tg.role);
-	xj_gen_str(g, "status", "disabled");
-	yajl_gen_map_close(g);
-	return xj_resp_send(r);
-}
-
 static int
 enable_tx(struct xj_db *db, void *arg)
 {
@@ -254,8 +227,10 @@ enable_tx(struct xj_db *db, void *arg)
 	    xj_str_c("active"));
 }
 
-int
-xj_school_account_enable(struct xj_req *r)
+/* Disable or enable an account of the administrator's scope: one
+ * transaction (txfn) with its audit entry, then the account as it is. */
+static int
+set_status(struct xj_req *r, int (*txfn)(struct xj_db *, void *), const char *status)
 {
 	struct xj_str lg = xj_route_param(&r->params, "login");
 	struct xj_staff_target tg;
@@ -269,16 +244,28 @@ xj_school_account_enable(struct xj_req *r)
 	t.r = r;
 	t.id = tg.id;
 	t.login = login;
-	if ((rc = xj_tx_run(r->db, enable_tx, &t)) != XJ_OK)
+	if ((rc = xj_tx_run(r->db, txfn, &t)) != XJ_OK)
 		return rc;
 	g = xj_resp_json(r, 200);
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", (long long)tg.id);
 	xj_gen_str(g, "login", login);
 	xj_gen_str(g, "role", tg.role);
-	xj_gen_str(g, "status", "active");
+	xj_gen_str(g, "status", status);
 	yajl_gen_map_close(g);
 	return xj_resp_send(r);
+}
+
+int
+xj_school_account_disable(struct xj_req *r)
+{
+	return set_status(r, disable_tx, "disabled");
+}
+
+int
+xj_school_account_enable(struct xj_req *r)
+{
+	return set_status(r, enable_tx, "active");
 }
 
 struct reset_in {

@@ -382,14 +382,14 @@ xj_problem_student_change(struct xj_db *db, unsigned long long sid,
 }
 
 int
-xj_problem_person_todo(struct xj_db *db, int max, unsigned long long *ids,
+xj_problem_person_pending(struct xj_db *db, int max, unsigned long long *ids,
     struct xj_student_identity *ident, int *live, int *n)
 {
 	struct xj_val v = XJ_VI(max);
 	int rc;
 
 	*n = 0;
-	if ((rc = xj_db_exec(db, XJ_Q_PROB_PERSON_TODO, &v, 1)) != XJ_OK)
+	if ((rc = xj_db_exec(db, XJ_Q_PROB_PERSON_PENDING, &v, 1)) != XJ_OK)
 		return rc;
 	for (;;) {
 		struct xj_student_identity spare;	/* a row past max: dropped */
@@ -405,7 +405,7 @@ xj_problem_person_todo(struct xj_db *db, int max, unsigned long long *ids,
 		c[5] = XJ_COL_BLOB((char *)p->idn_ct, sizeof(p->idn_ct));
 		c[6] = XJ_COL_BLOB((char *)p->child_bidx, sizeof(p->child_bidx));
 		c[7] = XJ_COL_INT;
-		if ((rc = xj_db_fetch(db, XJ_Q_PROB_PERSON_TODO, c, 8)) != XJ_OK)
+		if ((rc = xj_db_fetch(db, XJ_Q_PROB_PERSON_PENDING, c, 8)) != XJ_OK)
 			break;
 		if (*n >= max)
 			continue;
@@ -419,6 +419,6 @@ xj_problem_person_todo(struct xj_db *db, int max, unsigned long long *ids,
 		live[*n] = c[7].i != 0;
 		ids[(*n)++] = (unsigned long long)c[0].i;
 	}
-	xj_db_done(db, XJ_Q_PROB_PERSON_TODO);
+	xj_db_done(db, XJ_Q_PROB_PERSON_PENDING);
 	return rc == XJ_NO_ROW ? XJ_OK : rc;
 }

@@ -25,7 +25,7 @@ int	xj_problem_set_person(struct xj_db *, unsigned long long sid, const unsigned
  * xj_problem_subject, person_bidx unset), live[i] 1 when the record is
  * one the check's peers include (not graduated, not deleted), *n the
  * count. */
-int	xj_problem_person_todo(struct xj_db *, int max, unsigned long long *ids,
+int	xj_problem_person_pending(struct xj_db *, int max, unsigned long long *ids,
 	    struct xj_student_identity *ident, int *live, int *n);
 /* Other live records (not graduated, not deleted) with the same identity
  * number or the same person key, in one lookup: their ids into ids and

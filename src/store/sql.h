@@ -1082,7 +1082,7 @@
 	/* the job problem-person-index: records written before 0024, with \
 	 * what the check at the door reads (the last column: live, i.e. \
 	 * one PROB_PEERS would find) */ \
-	X(PROB_PERSON_TODO,  0, \
+	X(PROB_PERSON_PENDING,  0, \
 	  "SELECT id, name, sex, DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct," \
 	  " child_bidx, status NOT IN ('graduated', 'deleted') FROM student" \
 	  " WHERE person_bidx IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED") \
