@@ -111,6 +111,10 @@ async function call(method, path, body, extra) {
 	}
 	let data = null;
 	try { data = await r.json(); } catch (e) { /* 204, or not JSON */ }
+	// an answer cut short (a connection closed mid-body) is no answer:
+	// every JSON route says something on 2xx but 204
+	if (data === null && r.status >= 200 && r.status < 300 && r.status !== 204)
+		return { status: 0, body: { error: { code: 'network', message: T.zh.network, message_en: T.en.network } } };
 	if (data && data.csrf_token) csrf = data.csrf_token;
 	return { status: r.status, body: data, retryAfter: r.headers.get('Retry-After') };
 }
