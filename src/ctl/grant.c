@@ -135,6 +135,10 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	/* issue 11 item 8 (sql/0020): the record's history, append only; the
 	 * year-end batches' rows and cursors */
 	{ "student_event",	"SELECT, INSERT" },
+	/* issue 12 item 5 (sql/0032): an import and its lines; the count is
+	 * written once the lines are in (SUPP_IMPORT_COUNT) */
+	{ "student_import",	"SELECT, INSERT, UPDATE" },
+	{ "student_import_line", "SELECT, INSERT" },
 	{ "yearend_batch",	"SELECT, INSERT, UPDATE" },
 	{ "yearend_claim",	"SELECT, INSERT, UPDATE" },	/* YE_CLAIM upserts */
 	/* the notice in force (sql/0016): the owner publishes a version */

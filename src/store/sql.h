@@ -1380,7 +1380,37 @@
 	  " s.county_code, s.entry_year, s.level, s.status FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id WHERE s.student_no_kind = 'L'" \
 	  " AND NOT EXISTS (SELECT 1 FROM exchange_outbox_record r WHERE r.student_id = s.id)" \
-	  " ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED")
+	  " ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	/* issue 12 item 5: 补建学籍 and batch import (sql/0032; \
+	 * school/supplement.c, store/student.c xj_student_create_direct) */ \
+	X(SUPP_SCHOOL,       0, \
+	  "SELECT o.kind, o.status, o.licensed, COALESCE(c.code, '') FROM org o" \
+	  " LEFT JOIN org c ON c.id = o.county_id WHERE o.id = ?") \
+	X(SUPP_INSERT,       XJ_SQL_DUP_OK, \
+	  "INSERT INTO student (registration_id, school_org_id, county_code, student_no, student_no_kind," \
+	  " name, sex, birth_date, id_doc_type, id_number_ct, child_bidx, person_bidx, ethnicity," \
+	  " nationality, hukou_nature, hukou_code, birthplace, native_place, current_address," \
+	  " home_address, contact_address, local_family, left_behind, migrant_worker_child, boarding," \
+	  " entry_year, level, class_id, status, origin, national_check, national_action, created_at," \
+	  " updated_at) VALUES (NULL, ?, ?, ?, 'L', ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, 'due', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))") \
+	X(SUPP_NATIONAL,     0, \
+	  "SELECT origin, national_check, national_action FROM student WHERE id = ?") \
+	X(SUPP_IMPORT_INSERT, 0, \
+	  "INSERT INTO student_import (school_org_id, actor_id, line_count, body_sha256, created_at)" \
+	  " VALUES (?, ?, 0, ?, UTC_TIMESTAMP(6))") \
+	X(SUPP_IMPORT_COUNT, 0, "UPDATE student_import SET line_count = ? WHERE id = ?") \
+	X(SUPP_IMPORT_LINE,  0, \
+	  "INSERT INTO student_import_line (import_id, line, student_id) VALUES (?, ?, ?)") \
+	X(SUPP_IMPORT_GET,   0, \
+	  "SELECT school_org_id, line_count, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM student_import WHERE id = ?") \
+	X(SUPP_PROBLEMS,     0, \
+	  "SELECT g.id, g.kind FROM problem_member m JOIN problem_group g ON g.id = m.group_id" \
+	  " WHERE m.student_id = ? AND g.state = 'open' AND m.state = 'open' ORDER BY g.id") \
+	X(SUPP_IMPORT_LINES, 0, \
+	  "SELECT l.line, s.id, s.student_no, s.status, s.problem_open FROM student_import_line l" \
+	  " JOIN student s ON s.id = l.student_id WHERE l.import_id = ? ORDER BY l.line")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

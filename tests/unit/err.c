@@ -163,6 +163,12 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_GRADE_CHANGE_OFF, 409, "grade_change_disabled" },
 	{ XJ_E_WF_SAME_PERSON, 403, "workflow_same_person" },
 	{ XJ_E_GRADE_CHANGE_RANGE, 409, "grade_change_out_of_range" },
+	/* issue 12 item 5: 补建学籍 and batch import */
+	{ XJ_E_IMPORT_MEDIA_TYPE, 415, "import_media_type" },
+	{ XJ_E_F_SUPP_GRADE_ONE, 422, "supplement_grade_one" },
+	{ XJ_E_F_IMPORT_COLUMN, 422, "import_column_unknown" },
+	{ XJ_E_F_IMPORT_CSV, 422, "import_line_malformed" },
+	{ XJ_E_F_IMPORT_ENCODING, 422, "import_encoding" },
 	/* issue 13: the ministry exchange */
 	{ XJ_E_X_UNAVAILABLE, 503, "exchange_not_configured" },
 	{ XJ_E_X_SIG_MISSING, 401, "signature_missing" },
