@@ -146,21 +146,6 @@ struct supp_school {
 	int		 school_year;
 };
 
-/* Local (R-COL-6) as the registration form derives it (parent/regform.c):
- * hukou in the school's city -- for the four municipalities its
- * province. Migrant-worker child (R-REC-10: derived, never typed): a
- * hukou outside that city. */
-static int
-local_family(const char *hukou, const char *county)
-{
-	static const char *muni[] = { "11", "12", "31", "50" };
-
-	for (size_t i = 0; i < 4; i++)
-		if (strncmp(county, muni[i], 2) == 0)
-			return strncmp(hukou, county, 2) == 0;
-	return strncmp(hukou, county, 4) == 0;
-}
-
 static int
 soft_id_error(int rc)
 {
@@ -249,7 +234,9 @@ supp_check(struct xj_req *r, const struct xj_refdata *ref, const struct supp_sch
 	out->n.home_address = out->v[XJ_KD_HOME_ADDRESS];
 	out->n.contact_address = out->v[XJ_KD_CONTACT_ADDRESS];
 	out->n.id_number = out->num;
-	out->n.local_family = local_family(out->n.hukou_code, sch->county);
+	/* R-COL-6 as the form derives it; R-REC-10: a migrant-worker child
+	 * follows from the hukou against the school's place, never typed */
+	out->n.local_family = xj_division_local(out->n.hukou_code, sch->county);
 	out->n.migrant_worker_child = !out->n.local_family;
 	out->n.left_behind = in->left_behind.set && in->left_behind.v;
 	out->n.boarding = in->boarding.set && in->boarding.v;
