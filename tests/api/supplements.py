@@ -13,10 +13,19 @@ the file and names the line, field and code.
 Children are the PSB simulator's fixture population (tests/psbsim); their
 birth dates are a first-grader's, which does not matter here (age is a
 warning, R-COL-8, and the grade follows from the entry year)."""
+import base64
+import datetime
+import os
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+
+import xchange
 from parent import new_child, population
 from staff import signed_in
 from students import school_year
-from xjtest import run, test
+from xchange import Key, message, parse_receipt
+from xjtest import BUILDDIR, Failure, run, test
 
 API = "/api/school/v1"
 SUPP = API + "/students/supplements"
@@ -24,6 +33,26 @@ IMPORTS = API + "/students/imports"
 CHAOYANG = "110105"
 CY1, CY2 = "1110500001", "1110500002"
 HD1 = "1110800001"
+
+# the ministry's side (tests/api/xchange.py), as exchange_national.py acts it
+NS = "{urn:xueji:exchange:1}"
+ORG = "110000"
+XPATH = "/exchange/ministry/v1/messages"
+PULL = "/exchange/ministry/v1/outbox"
+KEYDIR = tempfile.mkdtemp(prefix="xj-xsupp-")
+MOE = Key(KEYDIR, "MOE-1", "MOE")
+subprocess.run([os.path.join(BUILDDIR, "xuejictl"), "exchange-keygen",
+                os.path.join(KEYDIR, "own.key"), os.path.join(KEYDIR, "own.pem")],
+               check=True, capture_output=True)
+xchange.peers_file(os.path.join(KEYDIR, "peers"), [MOE])
+CONF = {"exchange": {"org_code": ORG,
+                     "signing_key_file": os.path.join(KEYDIR, "own.key"),
+                     "signing_key_id": ORG + "-1",
+                     "peer_keys_file": os.path.join(KEYDIR, "peers"),
+                     "batch_records": 100,
+                     "message_limit": 4 << 20,
+                     "outbox_page_bytes": 1 << 20},
+        "server": {"body_limit": 8 << 20, "arena_size": 12 << 20}}
 
 COLUMNS = ["name", "sex", "birth_date", "id_doc_type", "id_number", "ethnicity", "nationality",
            "hukou_nature", "hukou_location", "birthplace", "native_place", "current_address",
@@ -421,4 +450,85 @@ def _(s):
     s.eq((st, b["error"]["code"]), (422, "idempotency_key_reused"))
 
 
-run()
+# ---- the national answer (issue 13 item 6, helper natcheck) --------------------
+
+def signed(method, path, query=""):
+    date = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime(
+        "%Y-%m-%dT%H:%M:%S+08:00")
+    return {"Xueji-Signature": MOE.sign(("%s\n%s\n%s\n%s\n" % (method, path, query, date)).encode()),
+            "Xueji-Date": date}
+
+
+def jobs(s, *names):
+    r = subprocess.run([s.stack.bin("xuejictl"), "-c", s.stack.conf_file, "jobs", "--once"]
+                       + list(names), capture_output=True, text=True, env=s.stack.worker_env(),
+                       timeout=120)
+    if r.returncode != 0:
+        raise Failure("jobs %s: %d %s" % (names, r.returncode, r.stderr))
+
+
+def sent_in(s, sid):
+    """As the ministry: run the producer until nothing is due, pull every
+    StudentBatch and find record sid: (message id, its action)."""
+    s.stack.stop_jobs()
+    for _ in range(200):
+        if q1(s, "SELECT COUNT(*) FROM student WHERE national_check = 'due'"
+                 " AND status <> 'deleted'") == "0":
+            break
+        jobs(s, "exchange-batch")
+    after = 0
+    while True:
+        q = "after=%d&limit=100" % after
+        st, h, b = s.http("GET", PULL + "?" + q, headers=signed("GET", PULL, q))
+        s.eq(st, 200, "pull: %r" % (str(b)[:300],))
+        for m in b["messages"]:
+            doc = ET.fromstring(base64.b64decode(m["body"]))
+            for r in doc.findall(NS + "Body/" + NS + "StudentBatch/" + NS + "Record"):
+                if r.get("ref") == "s%d" % sid:
+                    return m["message_id"], r.get("action")
+        after = b["next"] or after
+        if not b["more"]:
+            raise Failure("record %d in no batch" % sid)
+
+
+def answer(s, batch, ref, outcome):
+    data = message("CheckResult", '<CheckResult><Record ref="%s">%s</Record></CheckResult>'
+                   % (ref, outcome), receiver=ORG, corr=batch)[0]
+    h = {"Content-Type": "application/xml", "Xueji-Signature": MOE.sign(data)}
+    st, hdrs, text = s.http("POST", XPATH, raw=data, headers=h, timeout=120)
+    return st, parse_receipt(text.encode())
+
+
+@test("R-DUP-4 pending until the national answer, in school after Issued: a 补建 record goes to the ministry as supplement, stays off the roster while it waits, and enters the roster with its G number")
+def _(s):
+    clerk = signed_in(s, CY1 + ".clerk")
+    c = new_child()
+    st, h, b = clerk.call("POST", SUPP, body(c, grade=3))
+    s.eq(st, 201, "%r" % (b,))
+    sid, lno = b["id"], b["student_no"]
+    batch, action = sent_in(s, sid)
+    s.eq(action, "supplement", "sent as a supplement")
+    st, h, v = clerk.call("GET", "%s/students/%d" % (API, sid))
+    s.eq((v["status"], v["national_check"]), ("pending_check", "sent"), "waiting: %r" % (v,))
+    st, h, r = clerk.call("GET", API + "/roster?limit=200&after=%d" % (sid - 1))
+    s.ok(sid not in [i["id"] for i in r["items"]], "not in the roster while it waits")
+    g = "G" + c.id_number
+    st, rc = answer(s, batch, "s%d" % sid,
+                    "<Issued><StudentNo>%s</StudentNo><Replaces>%s</Replaces></Issued>" % (g, lno))
+    s.eq(rc["status"], "accepted", "receipt: %r" % (rc,))
+    row = s.sql("SELECT status, national_check, student_no FROM student WHERE id = %d" % sid)[0]
+    s.eq(list(row), ["in_school", "issued", g], "in school with its G number")
+    st, h, r = clerk.call("GET", API + "/roster?limit=200&after=%d" % (sid - 1))
+    s.ok(sid in [i["id"] for i in r["items"]], "in the roster after the answer")
+    st, h, t = signed_in(s, CY1 + ".reviewer").call("POST", API + "/term-registrations",
+                                                   {"term": "%d-2" % school_year()})
+    s.eq(st, 200, "term registration: %r" % (t,))
+    s.eq(q1(s, "SELECT COUNT(*) FROM student_term WHERE student_id = %d" % sid), "1",
+         "registered for the term once in school")
+
+
+if __name__ == "__main__":
+    try:
+        run(conf=CONF, allow_log=())
+    finally:
+        subprocess.run(["rm", "-rf", KEYDIR])
