@@ -450,6 +450,22 @@ def _(s):
     s.eq((st, b["error"]["code"]), (422, "idempotency_key_reused"))
 
 
+@test("R-REC-8 a file of 2,000 records (the limit) goes in as one transaction: 2,000 records, 2,000 lines answered")
+def _(s):
+    import time
+    clerk = signed_in(s, CY1 + ".clerk")
+    n = students_of(s, CY1)
+    rows = [body(new_child(), grade=2 + k % 4) for k in range(2000)]
+    data = csv(rows)
+    t0 = time.monotonic()
+    st, h, b = send(clerk, data)
+    took = time.monotonic() - t0
+    print("# 2,000 records, %d bytes: %.2f s" % (len(data), took))
+    s.eq((st, b.get("records"), len(b.get("items", []))), (201, 2000, 2000),
+         "%r" % (str(b)[:300],))
+    s.eq(students_of(s, CY1), n + 2000)
+
+
 # ---- the national answer (issue 13 item 6, helper natcheck) --------------------
 
 def signed(method, path, query=""):
