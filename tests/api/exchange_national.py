@@ -362,7 +362,7 @@ def _(s):
          (col(s, three, "student_no"), "passed"), "passed")
 
 
-@test("R-DUP-4 a 补建 record waiting for the answer (status pending_check, sent as supplement) enters the school on Issued, with a history event")
+@test("R-DUP-4 a 补建 record waiting for the answer (status pending_check, sent as supplement) enters the school on Issued, with a history event; on Problem it enters flagged")
 def _(s):
     batches(s)
     # helper supplement's records, stood in for with SQL
@@ -376,6 +376,19 @@ def _(s):
          ("in_school", "issued", j), "in school with its J number")
     s.eq([e["kind"] for e in history(s, sid) if e["kind"] in ("number_issued", "check_answered")],
          ["number_issued", "check_answered"])
+    # answered with a Problem: in school, flagged; the problem workflow takes over
+    sid2, = sql_records(s, 1, status="pending_check", action="supplement")
+    batch, action = sent_in(s, sid2)
+    prob = ('<Problem id="MOE-S-%s" kind="same_id_number"><Other><StudentNo>J320102201903150021'
+            '</StudentNo><Name>李*</Name><Sex>F</Sex><BirthDate>2019-03-15</BirthDate>'
+            '<Province>320000</Province><SchoolName>某小学</SchoolName></Other></Problem>'
+            % uuid.uuid4().hex[:10])
+    st, rc, t = check_result(s, batch, [("s%d" % sid2, prob)])
+    s.eq(rc["status"], "accepted", t[:300])
+    s.eq((col(s, sid2, "status"), col(s, sid2, "national_check"), col(s, sid2, "problem_open")),
+         ("in_school", "problem", "1"), "in school with its problem flagged")
+    s.eq(q1(s, "SELECT g.kind FROM problem_group g JOIN problem_member m ON m.group_id = g.id"
+               " WHERE m.student_id = %d" % sid2), "same_id")
 
 
 @test("R-DUP-1 Problem: a national group the school sees with the other province's masked record; resolved by corroboration with county approval, the record is due again and goes to the ministry as changed in the next StudentBatch")
