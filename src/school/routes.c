@@ -191,5 +191,7 @@ const struct xj_route xj_school_routes[] = {
 	{ XJ_M_POST, "/api/school/v1/students/imports", XJ_ROLE_STAFF, 2097152,
 	  xj_school_student_import, .action = XJ_ACT_STUDENT_IMPORT,
 	  .flags = XJ_RT_RAW_BODY },	/* action: XJ_ACT_STUDENT_IMPORT */
+	{ XJ_M_GET, "/api/school/v1/students/imports/template", XJ_ROLE_STAFF, 0,
+	  xj_school_student_import_template, .action = XJ_ACT_STUDENT_IMPORT },	/* action: XJ_ACT_STUDENT_IMPORT */
 	XJ_ROUTE_END
 };

@@ -247,5 +247,6 @@ int	xj_school_status_change_list(struct xj_req *);
 /* issue 12 item 5: 补建学籍 and batch import (supplement.c) */
 int	xj_school_supplement(struct xj_req *);
 int	xj_school_student_import(struct xj_req *);
+int	xj_school_student_import_template(struct xj_req *);
 
 #endif

@@ -2,6 +2,7 @@
  * item 5, the batch-import entry path of item 1; R-DUP-4, R-REC-8):
  *   POST /api/school/v1/students/supplements   201 | 403 | 409 | 422
  *   POST /api/school/v1/students/imports       201 | 403 | 409 | 413 | 415 | 422
+ *   GET  /api/school/v1/students/imports/template   200 text/csv (the header line)
  * 补建学籍: a school keys in the record of a pupil above grade 1 who has
  * none (seed 002 §六); an import is a CSV file of such records (R-REC-8).
  * Both go through supp_create(), the one function that makes a record
@@ -46,6 +47,7 @@
 #include "db/db.h"
 #include "db/tx.h"
 #include "domain/classcode.h"
+#include "domain/csvcell.h"
 #include "domain/division.h"
 #include "domain/idnum.h"
 #include "domain/orgcsv.h"
@@ -289,7 +291,8 @@ supp_create(struct xj_db *db, struct xj_req *r, const struct xj_refdata *ref,
 	if ((rc = xj_problem_check_identity(db, xj_auth_keys(), ref, rec->sid, id, origin,
 	    kinds)) != XJ_OK)
 		return rc;
-	if ((rc = xj_kd_event(db, rec->sid, origin, 0, SUPP_STATUS)) != XJ_OK)
+	/* the history: the entry path (no fields: the record is new) */
+	if ((rc = xj_kd_event(db, rec->sid, origin, 0, "")) != XJ_OK)
 		return rc;
 	snprintf(sid, sizeof(sid), "%llu", rec->sid);
 	snprintf(after, sizeof(after), "{\"student_no\":\"%s\",\"status\":\"%s\",\"origin\":\"%s\"}",
@@ -786,4 +789,30 @@ xj_school_student_import(struct xj_req *r)
 	if (t->replay && (rc = idem_id(&idem, 'I', &t->import_id)) != XJ_OK)
 		return rc;
 	return import_answer(r, t->import_id, t->replay);
+}
+
+/* GET /api/school/v1/students/imports/template: the header line an import
+ * starts with (every column, required ones first, as supp_fields has
+ * them), with the byte order mark Excel needs to read UTF-8 (csvcell.h). */
+int
+xj_school_student_import_template(struct xj_req *r)
+{
+	struct xj_school_actor a;
+	char buf[512];
+	size_t n;
+	int rc;
+
+	if ((rc = xj_school_may(r, XJ_ACT_STUDENT_IMPORT, &a)) != XJ_OK)
+		return rc;
+	n = (size_t)snprintf(buf, sizeof(buf), "%s", XJ_CSV_BOM);
+	for (int k = 0; supp_fields[k].name != NULL && n < sizeof(buf); k++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", k ? "," : "",
+		    supp_fields[k].name);
+	if (n + 3 > sizeof(buf))
+		return XJ_E_INTERNAL;
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\r\n");
+	if ((rc = xj_resp_header(r, "Content-Disposition",
+	    "attachment; filename=\"student-import.csv\"")) != XJ_OK)
+		return rc;
+	return xj_resp_body(r, 200, "text/csv; charset=utf-8", buf, n);
 }

@@ -360,6 +360,23 @@ def _(s):
                " AND target_id IN (%s)" % ",".join("'%d'" % i for i in ids)), "3")
 
 
+@test("R-REC-8 the template is the header an import reads: the school's clerk gets it (BOM, every column), a county 403; a file made from it goes in")
+def _(s):
+    clerk = signed_in(s, CY1 + ".clerk")
+    st, h, raw = clerk.call("GET", IMPORTS + "/template")
+    s.eq(st, 200, "%r" % (raw,))
+    s.ok(h.get("content-type", "").startswith("text/csv"), "%r" % (h,))
+    text = raw if isinstance(raw, str) else raw.decode("utf-8")
+    s.ok(text.startswith("\ufeff") and text.endswith("\r\n"), "%r" % (text[:40],))
+    cols = text.lstrip("\ufeff").strip().split(",")
+    s.eq(cols[:len(COLUMNS)], COLUMNS)
+    s.eq(cols[len(COLUMNS):], ["class_code", "left_behind", "boarding", "id_number_as_printed"])
+    st, h, b = send(clerk, csv([body(new_child())], columns=cols, bom=True))
+    s.eq((st, b.get("records")), (201, 1), "%r" % (b,))
+    st, h, b = signed_in(s, CHAOYANG + ".reviewer").call("GET", IMPORTS + "/template")
+    s.eq(st, 403)
+
+
 @test("R-REC-8 an import with one bad line changes nothing and names the line, field and code of every error")
 def _(s):
     clerk = signed_in(s, CY1 + ".clerk")
