@@ -1153,7 +1153,7 @@
 	 * (150 ms at 50,000 groups) */ \
 	X(PROB_LIST,         0, \
 	  "SELECT STRAIGHT_JOIN g.id, g.kind, g.state, g.members," \
-	  " DATE_FORMAT(g.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " DATE_FORMAT(g.created_at, '%Y-%m-%d %H:%i:%s'), g.national_id IS NOT NULL" \
 	  " FROM problem_scope sc FORCE INDEX (problem_scope_list)" \
 	  " JOIN problem_group g ON g.id = sc.group_id WHERE sc.scope_path = ?" \
 	  " AND (sc.open < ? OR (sc.open = ? AND sc.group_id < ?))" \
