@@ -186,8 +186,10 @@ def _(s):
     rev = signed_in(s, CY1 + ".reviewer")
     st, h, box = rev.call("GET", INBOX)
     mine = [x for x in box["items"] if x["case_id"] == case]
-    s.eq([(x["type"], x["party"], x["step"]) for x in mine],
-         [("transfer_national_out", "sending_school", 1)], "in the sending school's inbox")
+    s.eq([(x["type"], x["party"], x["step"], x["asked_by"]) for x in mine],
+         [("transfer_national_out", "sending_school", 1,
+           {"school_code": RECV_SCHOOL, "county_code": RECV_COUNTY, "reason": "随父母工作调动"})],
+         "in the sending school's inbox, with who asks")
     st, h, b = rev.call("GET", "%s/%d" % (CASES, case))
     s.eq(st, 200, "the case: %r" % (b,))
     s.eq([(x["party"], x["state"], x["org"]["code"]) for x in b["steps"]],
