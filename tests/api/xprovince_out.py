@@ -355,6 +355,9 @@ def _(s):
     s.eq((st, b.get("status")), (200, "transferred"), "its school still reads it")
     st, h, b = signed_in(s, CHAOYANG + ".reviewer").call("GET", "%s/students/%d" % (API, sid))
     s.eq(st, 200, "its county reads it")
+    st, h, b = clerk.call("PATCH", "%s/students/%d" % (API, sid), {"home_address": "北京市朝阳区"})
+    s.eq((st, b.get("error", {}).get("code")), (409, "student_not_in_school"),
+         "read only here now: %r" % (b,))
     st, h, b = clerk.call("GET", API + "/roster")
     s.eq(st, 200, "%r" % (b,))
     s.ok(sid not in [x["id"] for x in b["items"]], "off the roster")
