@@ -97,8 +97,10 @@ void	xj_student_row(unsigned long long id, int guardian, char out[XJ_STUDENT_ROW
 /* R-REC-3 status values */
 #define XJ_STUDENT_STATUSES \
 	{ "in_school", "suspended", "abroad", "left", "dropped_out", "graduated", "deceased", \
-	  "deleted", "pending_check", NULL }	/* deleted: a problem record's school deleted it \
-	  (R-DUP-2); pending_check: a 补建 record waiting for the national check (R-DUP-4) */
+	  "deleted", "pending_check", "transferred", NULL }	/* deleted: a problem record's school deleted it \
+	  (R-DUP-2); pending_check: a 补建 record waiting for the national check (R-DUP-4); \
+	  transferred: moved to another province's deployment (调档, issue 13 item 7), readable \
+	  here, on no roster */
 
 struct xj_student {
 	unsigned long long	 id;

@@ -10,7 +10,7 @@ import './staff-records-strings.js';
 
 const API = '/api/school/v1';
 const STATUSES = ['in_school', 'suspended', 'abroad', 'left', 'dropped_out', 'graduated', 'deceased', 'deleted',
-	'pending_check'];
+	'pending_check', 'transferred'];
 
 const form = document.getElementById('filters');
 const list = document.getElementById('list');
