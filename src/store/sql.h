@@ -488,11 +488,14 @@
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.class_id = ? AND s.id > ?" \
 	  " ORDER BY s.id LIMIT ?") \
+	/* session 7 (ops): the grade filter by the grade a record shows, \
+	 * cohort_year = entry_year - grade_offset (sql/0035, index \
+	 * student_roster_cohort), so a repeater is under its new grade */ \
 	X(STU_ROSTER,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
 	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name, s.grade_offset FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
-	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.entry_year BETWEEN ? AND ?" \
+	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.cohort_year BETWEEN ? AND ?" \
 	  " AND s.level BETWEEN ? AND ? AND s.id > ? ORDER BY s.id LIMIT ?") \
 	X(STU_SEARCH,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
@@ -1298,7 +1301,7 @@
 	  " AND s.class_id = ?") \
 	X(STU_ROSTER_COUNT,  0, \
 	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school'" \
-	  " AND s.entry_year BETWEEN ? AND ? AND s.level BETWEEN ? AND ?") \
+	  " AND s.cohort_year BETWEEN ? AND ? AND s.level BETWEEN ? AND ?") \
 	X(STAFF_ENABLE,      0, \
 	  "UPDATE staff_account SET status = 'active' WHERE id = ? AND status = 'disabled'") \
 	X(STAFF_LIST,        0, \
