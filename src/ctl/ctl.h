@@ -86,6 +86,9 @@ int	xj_ctl_exchange_keygen(struct xj_ctl *, int, char **);
 int	xj_ctl_exchange(struct xj_ctl *, int, char **);
 int	xj_ctl_job_exchange_batch(struct xj_ctl *, long *done);
 int	xj_ctl_job_exchange_alert(struct xj_ctl *, long *done);
+/* exchangeretention.c (session 7, ops): the exchange's retention jobs */
+int	xj_ctl_job_exchange_outbox_purge(struct xj_ctl *, long *done);
+int	xj_ctl_job_exchange_inbox_purge(struct xj_ctl *, long *done);
 /* verifydoc.c: `verify-document` (certificates of student status), and
  * keygen's document key pair doc_sign.key / doc_verify.pem */
 int	xj_ctl_verify_document(struct xj_ctl *, int, char **);

@@ -261,6 +261,11 @@ static const struct xj_job jobs[] = {
 	  "write records with a temporary (L) number never sent to the ministry as a signed StudentBatch into the outbox ([exchange] batch_records a message)" },
 	{ "exchange-outbox-alert", 300, xj_ctl_job_exchange_alert,
 	  "log exchange_outbox_overdue once for each outbox message unacknowledged [exchange] outbox_deadline seconds after it was written" },
+	/* session 7 (ops): the exchange's retention (ctl/exchangeretention.c) */
+	{ "exchange-outbox-purge", 3600, xj_ctl_job_exchange_outbox_purge,
+	  "delete acknowledged outbox messages (a StudentBatch: every record answered) written more than [exchange] outbox_retention_days ago, with their record rows; never an unacknowledged one" },
+	{ "exchange-inbox-purge", 3600, xj_ctl_job_exchange_inbox_purge,
+	  "delete inbox rows (the exactly-once guard of inbound messages) received more than [exchange] inbox_retention_days ago" },
 	{ NULL, 0, NULL, NULL }
 };
 

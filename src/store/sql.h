@@ -1383,7 +1383,33 @@
 	  " s.county_code, s.entry_year, s.level, s.status FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id WHERE s.student_no_kind = 'L'" \
 	  " AND NOT EXISTS (SELECT 1 FROM exchange_outbox_record r WHERE r.student_id = s.id)" \
-	  " ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED")
+	  " ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	/* session 7 (ops): the exchange's retention (store/xretention.c, \
+	 * sql/0035). An outbox message goes only when acknowledged -- by a \
+	 * Receipt (acked_at) or by its receiver's cursor -- and, a \
+	 * StudentBatch, when every record it carried is answered and holds \
+	 * a national number: while a record keeps its L number its row in \
+	 * exchange_outbox_record is what tells the producer (XOB_UNSENT) it \
+	 * was sent. Never an unacknowledged one. Oldest first, a bounded \
+	 * batch, SKIP LOCKED: several runners take disjoint batches */ \
+	X(XRET_OUTBOX_PICK,  0, \
+	  "SELECT o.id FROM exchange_outbox o" \
+	  " WHERE o.created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY" \
+	  " AND (o.acked_at IS NOT NULL OR o.id <= COALESCE((SELECT c.acked_upto" \
+	  " FROM exchange_outbox_cursor c WHERE c.receiver = o.receiver), 0))" \
+	  " AND NOT EXISTS (SELECT 1 FROM exchange_outbox_record r LEFT JOIN student s" \
+	  " ON s.id = r.student_id WHERE r.outbox_id = o.id" \
+	  " AND (r.answered_message_id IS NULL OR s.student_no_kind = 'L'))" \
+	  " ORDER BY o.created_at, o.id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	X(XRET_OUTBOX_RECORDS_DELETE, 0, \
+	  "DELETE FROM exchange_outbox_record WHERE outbox_id = ?") \
+	X(XRET_OUTBOX_DELETE, 0, \
+	  "DELETE FROM exchange_outbox WHERE id = ?") \
+	X(XRET_INBOX_PICK,   0, \
+	  "SELECT id FROM exchange_inbox WHERE received_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY" \
+	  " ORDER BY received_at, id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	X(XRET_INBOX_DELETE, 0, \
+	  "DELETE FROM exchange_inbox WHERE id = ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,
