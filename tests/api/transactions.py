@@ -88,4 +88,17 @@ def _(s):
     s.eq(out["attempts_a"], 2, "the victim was rolled back and rerun once: %r" % out)
 
 
+@test("ops G2: a connection killed while its rows stream ends the read in service_unavailable, never as a complete (shorter) result; the next statement runs on a new connection")
+def _(s):
+    # as a DB node killed under load (tests/cluster/galera.py G2): the
+    # connector reports an error met while reading a row on the
+    # connection only; read from the statement, it was "no error", the
+    # read looked complete and the dead handle was kept
+    out = probe(s, "killfetch")
+    s.eq(out["rc"], "service_unavailable", "the read ends in an error: %r" % out)
+    s.eq(out["phantom"], 0, "no row that was never read: %r" % out)
+    s.eq((out["after_rc"], out["after"], out["new_connection"]), ("ok", 1, True),
+         "the next statement on a new connection: %r" % out)
+
+
 run()

@@ -9,10 +9,16 @@
  *                             LIMIT (the duplicate check's shape) scans:
  *                             the lighter one is the deadlock victim,
  *                             which MariaDB may answer without an error
+ *   txprobe CONFIG killfetch  the connection is killed while its rows
+ *                             stream (as a DB node killed under load,
+ *                             tests/cluster G2): the read must end in an
+ *                             error, never as if complete, and the next
+ *                             statement must run on a new connection
  * Uses the [admin_db] account; the test creates tables tx_probe, tx_scan. */
 #include "config.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +38,10 @@ static const struct xj_sqldef sql[] = {
 	{ "probe_scan", "SELECT id, k = ? FROM tx_scan WHERE (k = ? OR k2 = ?) AND id <> 0"
 	  " AND status NOT IN ('g', 'd') ORDER BY id LIMIT 128 LOCK IN SHARE MODE", 0 },
 	{ "probe_scan_count", "SELECT COUNT(*) FROM tx_scan WHERE k = ?", 0 },
+	/* killfetch: more rows than the socket holds (the server waits on
+	 * its writes), and a statement after them */
+	{ "probe_slow", "SELECT seq, REPEAT('x', 4000) FROM seq_1_to_20000", 0 },
+	{ "probe_one", "SELECT 1", 0 },
 };
 
 static struct xj_conf conf;
@@ -179,7 +189,7 @@ main(int argc, char *argv[])
 
 	if (argc != 3)
 		return 2;
-	xj_log_init(XJ_LOG_ERROR);
+	xj_log_init(getenv("XJ_PROBE_LOG") ? XJ_LOG_INFO : XJ_LOG_ERROR);
 	if (xj_conf_load(&conf, argv[1], err, sizeof(err)) != 0 ||
 	    xj_conf_load_secrets(&conf, 1, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
@@ -216,6 +226,34 @@ main(int argc, char *argv[])
 		    a.rc ? xj_err_info(a.rc)->code : "ok", b.rc ? xj_err_info(b.rc)->code : "ok",
 		    a.attempts, b.attempts, count(&a.db, "a-key"), count(&a.db, "a-after"),
 		    count(&a.db, "b-key"));
+	} else if (strcmp(argv[2], "killfetch") == 0) {
+		static char pad[4096];
+		struct xj_col c[2] = { XJ_COL_INT, XJ_COL_STR(pad, sizeof(pad)) }, o = XJ_COL_INT;
+		unsigned long id, id2 = 0;
+		char kill[64];
+		int rows = 0, phantom = 0, rc, rc2;
+
+		if ((rc = xj_db_exec(&a.db, 5, NULL, 0)) == XJ_OK &&
+		    (rc = xj_db_fetch(&a.db, 5, c, 2)) == XJ_OK)
+			rows++;
+		id = mysql_thread_id(a.db.my);
+		snprintf(kill, sizeof(kill), "KILL CONNECTION %lu", id);
+		if (rc == XJ_OK)
+			rc = xj_db_query_const(&b.db, kill, strlen(kill));
+		while (rc == XJ_OK && (rc = xj_db_fetch(&a.db, 5, c, 2)) == XJ_OK) {
+			rows++;
+			if (c[0].i != rows)
+				phantom++;	/* not the next row: nothing was read */
+		}
+		xj_db_done(&a.db, 5);
+		rc2 = xj_db_row(&a.db, 6, NULL, 0, &o, 1);
+		if (a.db.my != NULL)
+			id2 = mysql_thread_id(a.db.my);
+		printf("{\"rows\":%d,\"phantom\":%d,\"rc\":\"%s\",\"after_rc\":\"%s\",\"after\":%lld,"
+		    "\"new_connection\":%s}\n", rows, phantom,
+		    rc == XJ_NO_ROW ? "no_row" : rc ? xj_err_info(rc)->code : "ok",
+		    rc2 == XJ_NO_ROW ? "no_row" : rc2 ? xj_err_info(rc2)->code : "ok",
+		    (long long)o.i, id2 != 0 && id2 != id ? "true" : "false");
 	} else {
 		if (strcmp(argv[2], "exhaust") == 0)
 			conf.db_tx_retries = 0;
