@@ -454,8 +454,17 @@ xj_db_exec(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
 		return XJ_E_INTERNAL;
 	}
 	rc = exec_once(db, q, in, nin);
-	if (is_read(&db->defs[q]) && resend_ok(db, rc, in_tx)) {
-		xj_log(XJ_LOG_INFO, "db_read_resent", "%s", "stmt", db->defs[q].name);
+	/* session 7 (ops, Galera G2): a node that is not ready (1047: a
+	 * node joining after its restart, which the worker reconnects to
+	 * first, or one out of the primary component) answers every command
+	 * so before running it: a write outside a transaction (a
+	 * registration's CALL) may go to the next node as a read does,
+	 * instead of answering 503. Inside a transaction the unit's own
+	 * rerun decides (db/tx.c). */
+	if ((is_read(&db->defs[q]) || (rc == XJ_E_UNAVAILABLE && db->err == E_UNKNOWN_COM)) &&
+	    resend_ok(db, rc, in_tx)) {
+		xj_log(XJ_LOG_INFO, "db_read_resent", "%s%u", "stmt", db->defs[q].name, "errno",
+		    db->err);
 		rc = exec_once(db, q, in, nin);
 	}
 	return rc;

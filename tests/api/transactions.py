@@ -101,4 +101,27 @@ def _(s):
          "the next statement on a new connection: %r" % out)
 
 
+@test("ops G2: a write the node refuses unrun (1047, a Galera node not ready: joining after its restart) is sent again on the next connection, applied once")
+def _(s):
+    # a worker whose connection to a killed node was found closed
+    # reconnects to the same node first; restarted and still joining, it
+    # accepts the connection and refuses every command with 1047 -- which
+    # it answers before running anything, so a write may go to the next
+    # node as a read does, instead of answering 503. SIGNAL stands in for
+    # the node (MYSQL_ERRNO 1047); the flag row 2 makes only the first
+    # call refuse.
+    reset(s)
+    s.sql("DROP PROCEDURE IF EXISTS tx_probe_refuse")
+    s.sql("DELIMITER //\nCREATE PROCEDURE tx_probe_refuse() BEGIN"
+          " IF (SELECT v FROM tx_probe WHERE id = 2) = 0 THEN"
+          "  UPDATE tx_probe SET v = 1 WHERE id = 2;"
+          "  SIGNAL SQLSTATE '08S01' SET MYSQL_ERRNO = 1047,"
+          "   MESSAGE_TEXT = 'WSREP has not yet prepared node for application use';"
+          " END IF;"
+          " UPDATE tx_probe SET v = v + 1 WHERE id = 1; END //\nDELIMITER ;")
+    out = probe(s, "refused")
+    s.eq(out, {"rc": "ok", "v1": 1}, "sent again once and applied once")
+    s.eq(s.sql("SELECT v FROM tx_probe WHERE id = 2"), [["1"]], "the first call was refused")
+
+
 run()

@@ -14,6 +14,11 @@
  *                             tests/cluster G2): the read must end in an
  *                             error, never as if complete, and the next
  *                             statement must run on a new connection
+ *   txprobe CONFIG refused    a write outside a transaction (a CALL, as
+ *                             a registration's) that the node refuses
+ *                             unrun with 1047 (a Galera node not ready:
+ *                             joining after a restart), stood in for by
+ *                             the test's procedure tx_probe_refuse
  * Uses the [admin_db] account; the test creates tables tx_probe, tx_scan. */
 #include "config.h"
 
@@ -42,6 +47,8 @@ static const struct xj_sqldef sql[] = {
 	 * its writes), and a statement after them */
 	{ "probe_slow", "SELECT seq, REPEAT('x', 4000) FROM seq_1_to_20000", 0 },
 	{ "probe_one", "SELECT 1", 0 },
+	/* refused: 1047 on its first call, then bumps row 1 */
+	{ "probe_refuse", "CALL tx_probe_refuse()", XJ_SQL_CALL },
 };
 
 static struct xj_conf conf;
@@ -254,6 +261,11 @@ main(int argc, char *argv[])
 		    rc == XJ_NO_ROW ? "no_row" : rc ? xj_err_info(rc)->code : "ok",
 		    rc2 == XJ_NO_ROW ? "no_row" : rc2 ? xj_err_info(rc2)->code : "ok",
 		    (long long)o.i, id2 != 0 && id2 != id ? "true" : "false");
+	} else if (strcmp(argv[2], "refused") == 0) {
+		int rc = xj_db_exec(&a.db, 7, NULL, 0);
+
+		printf("{\"rc\":\"%s\",\"v1\":%lld}\n", rc ? xj_err_info(rc)->code : "ok",
+		    value(&a.db, 1));
 	} else {
 		if (strcmp(argv[2], "exhaust") == 0)
 			conf.db_tx_retries = 0;
