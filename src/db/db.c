@@ -104,6 +104,8 @@ xj_db_drop(struct xj_db *db)
 		mysql_close(db->my);
 		db->my = NULL;
 	}
+	if (db->in_tx)
+		db->tx_lost = 1;
 	db->in_tx = 0;
 }
 
@@ -478,6 +480,11 @@ exec_once(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
 	MYSQL_STMT *st;
 	int rc;
 
+	/* session 7 (ops, G2): the transaction died with its connection;
+	 * a statement now would reconnect and commit on its own, the rest
+	 * of a unit without its beginning. The unit's end clears it. */
+	if (db->tx_lost)
+		return XJ_E_UNAVAILABLE;
 	if ((st = prepared(db, q, &rc)) == NULL)
 		return rc;
 	if ((rc = tx_check(db)) != XJ_OK)
@@ -642,7 +649,10 @@ int
 xj_db_begin(struct xj_db *db)
 {
 	static const char begin[] = "START TRANSACTION";
-	int rc = xj_db_query_const(db, begin, sizeof(begin) - 1);
+	int rc;
+
+	db->tx_lost = 0;
+	rc = xj_db_query_const(db, begin, sizeof(begin) - 1);
 
 	/* A connection that died while idle (server restarted) is found
 	 * here, before any work was done: reconnecting is safe. */
@@ -652,6 +662,7 @@ xj_db_begin(struct xj_db *db)
 	}
 	db->in_tx = rc == XJ_OK;
 	db->lock_q = 0;
+	db->tx_lost = 0;
 	return rc;
 }
 
@@ -664,8 +675,10 @@ xj_db_commit(struct xj_db *db)
 	db->lock_q = 0;
 	if (rc != XJ_OK)
 		return rc;
-	if (db->my == NULL)
+	if (db->my == NULL || db->tx_lost) {
+		db->tx_lost = 0;
 		return XJ_E_UNAVAILABLE;
+	}
 	if (mysql_commit(db->my) != 0)
 		return fail(db, -1, mysql_errno(db->my), mysql_sqlstate(db->my),
 		    mysql_error(db->my));
@@ -677,6 +690,7 @@ xj_db_rollback(struct xj_db *db)
 {
 	db->in_tx = 0;
 	db->lock_q = 0;
+	db->tx_lost = 0;
 	if (db->my != NULL && mysql_rollback(db->my) != 0)
 		fail(db, -1, mysql_errno(db->my), mysql_sqlstate(db->my), NULL);
 }

@@ -101,6 +101,14 @@ def _(s):
          "the next statement on a new connection: %r" % out)
 
 
+@test("ops G2: a transaction whose connection dies half way commits nothing, even when its unit goes on after a failed statement (no statement runs on a new connection in autocommit)")
+def _(s):
+    reset(s)
+    out = probe(s, "lostmid")
+    s.eq((out["v1"], out["v2"]), (0, 0), "nothing of the unit committed: %r" % out)
+    s.eq(out["rc"], "service_unavailable", "the outcome: the connection was lost: %r" % out)
+
+
 @test("ops G2: a write the node refuses unrun (1047, a Galera node not ready: joining after its restart) is sent again on the next connection, applied once")
 def _(s):
     # a worker whose connection to a killed node was found closed

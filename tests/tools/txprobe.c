@@ -14,6 +14,11 @@
  *                             tests/cluster G2): the read must end in an
  *                             error, never as if complete, and the next
  *                             statement must run on a new connection
+ *   txprobe CONFIG lostmid    a transaction whose connection is killed
+ *                             after its first write; its unit goes on
+ *                             after the failed second one (as code that
+ *                             takes a failed read for "none" would):
+ *                             nothing of it may commit
  *   txprobe CONFIG refused    a write outside a transaction (a CALL, as
  *                             a registration's) that the node refuses
  *                             unrun with 1047 (a Galera node not ready:
@@ -101,6 +106,31 @@ run_job(void *arg)
 	j->rc = xj_tx_run(&j->db, two_rows, j);
 	mysql_thread_end();
 	return NULL;
+}
+
+/* lostmid: row 1 bumped, the connection killed, row 2 bumped twice, the
+ * first failure not looked at */
+static struct xj_db *killer;
+
+static int
+lost_tx(struct xj_db *db, void *arg)
+{
+	struct job *j = arg;
+	char kill[64];
+	struct timespec ts = { 0, 200000000 };
+	int rc;
+
+	j->attempts++;
+	if ((rc = bump(db, 1)) != XJ_OK)
+		return rc;
+	if (j->attempts == 1) {
+		snprintf(kill, sizeof(kill), "KILL CONNECTION %lu", mysql_thread_id(db->my));
+		if ((rc = xj_db_query_const(killer, kill, strlen(kill))) != XJ_OK)
+			return rc;
+		nanosleep(&ts, NULL);
+	}
+	(void)bump(db, 2);
+	return bump(db, 2);
 }
 
 /* silent: job "a" (first = 1) inserts its key, job "b" its key and
@@ -261,6 +291,12 @@ main(int argc, char *argv[])
 		    rc == XJ_NO_ROW ? "no_row" : rc ? xj_err_info(rc)->code : "ok",
 		    rc2 == XJ_NO_ROW ? "no_row" : rc2 ? xj_err_info(rc2)->code : "ok",
 		    (long long)o.i, id2 != 0 && id2 != id ? "true" : "false");
+	} else if (strcmp(argv[2], "lostmid") == 0) {
+		killer = &b.db;
+		a.rc = xj_tx_run(&a.db, lost_tx, &a);
+		printf("{\"rc\":\"%s\",\"attempts\":%d,\"v1\":%lld,\"v2\":%lld}\n",
+		    a.rc ? xj_err_info(a.rc)->code : "ok", a.attempts, value(&b.db, 1),
+		    value(&b.db, 2));
 	} else if (strcmp(argv[2], "refused") == 0) {
 		int rc = xj_db_exec(&a.db, 7, NULL, 0);
 
