@@ -127,6 +127,12 @@
 	X(X_TYPE_NOT_ACCEPTED,  422, "type_not_accepted",     "本系统暂不接收该类型报文",            "this deployment does not take this message type inbound yet") \
 	/* issue 13 item 4: an acknowledgement naming no message offered */ \
 	X(X_CURSOR_UNKNOWN,     422, "outbox_cursor_unknown", "确认的游标不是已提供给该接收方的报文", "upto names no outbox message offered to this receiver") \
+	/* issue 13 item 6 (natcheck): a CheckResult's Issued refused per record */ \
+	X(X_NC_MISMATCH,        422, "number_mismatch",       "被替换的学籍号不是该记录的当前临时学籍号", "Replaces is not the record's current temporary (L) number, or another number was issued before") \
+	X(X_NC_TAKEN,           422, "number_taken",          "该学籍号已发给其他记录",              "the number was already issued to another record") \
+	X(X_NC_INVALID,         422, "number_invalid",        "学籍号无效或与身份证件号不符",        "not a valid G or J number, or a G number that is not G and the record's identity number") \
+	/* issue 12 item 5: a batch import's body (school/supplement.c) */ \
+	X(IMPORT_MEDIA_TYPE,    415, "import_media_type",     "导入文件的内容类型必须为 text/csv（UTF-8 编码的 CSV 文件）", "an import's content type must be text/csv (a CSV file in UTF-8)") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -181,7 +187,12 @@
 	/* issue 12 item 4: key-data changes (R-KEY-1; school/keydata.c) */ \
 	X(F_CONTROLLED,         422, "key_field_controlled",  "该项为受控字段，须通过关键数据变更申请修改", "a controlled field: it changes through a key-data change request (POST .../key-data-changes), not by a direct edit") \
 	X(F_NOT_CONTROLLED,     422, "key_field_not_controlled", "该项不是受控字段，请在学籍信息维护中直接修改", "not a controlled field: edit it directly (PATCH the record), not by a change request") \
-	X(F_UNCHANGED,          422, "key_field_unchanged",   "新值与现有信息相同，无需变更",        "the new value is the value the record has: nothing to change")
+	X(F_UNCHANGED,          422, "key_field_unchanged",   "新值与现有信息相同，无需变更",        "the new value is the value the record has: nothing to change") \
+	/* issue 12 item 5: 补建学籍 and batch import (R-DUP-4, R-REC-8; school/supplement.c) */ \
+	X(F_SUPP_GRADE_ONE,     422, "supplement_grade_one",  "小学一年级学生通过招生入学建立学籍，不能补建学籍", "a pupil in grade 1 of primary school gets a record through admission (R-ADM-2), not as a supplemented record or an import") \
+	X(F_IMPORT_COLUMN,      422, "import_column_unknown", "表头中的列名不认识或重复，请使用导入模板的列名", "a header column is unknown or repeated: use the template's column names") \
+	X(F_IMPORT_CSV,         422, "import_line_malformed", "该行不是正确的 CSV 格式（引号未闭合或列数与表头不一致）", "the line is not well-formed CSV (an unclosed quote, or not as many cells as the header)") \
+	X(F_IMPORT_ENCODING,    422, "import_encoding",       "导入文件必须为 UTF-8 编码（可带 BOM）；GBK 编码的文件请另存为 UTF-8", "an import file must be UTF-8 (a byte order mark is allowed): save a GBK file as UTF-8 first")
 
 enum xj_err {
 	XJ_OK = 0,

@@ -135,6 +135,10 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	/* issue 11 item 8 (sql/0020): the record's history, append only; the
 	 * year-end batches' rows and cursors */
 	{ "student_event",	"SELECT, INSERT" },
+	/* issue 12 item 5 (sql/0032): an import and its lines; the count is
+	 * written once the lines are in (SUPP_IMPORT_COUNT) */
+	{ "student_import",	"SELECT, INSERT, UPDATE" },
+	{ "student_import_line", "SELECT, INSERT" },
 	{ "yearend_batch",	"SELECT, INSERT, UPDATE" },
 	{ "yearend_claim",	"SELECT, INSERT, UPDATE" },	/* YE_CLAIM upserts */
 	/* the notice in force (sql/0016): the owner publishes a version */
@@ -195,7 +199,12 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	 * columns change, never its bytes, signature, id or receiver */
 	{ "exchange_outbox",	"SELECT, INSERT, DELETE, UPDATE (acked_at, ack_status, ack_message_id,"
 	  " offered_count, last_offered_at, alerted_at)" },
-	{ "exchange_outbox_record", "SELECT, INSERT, DELETE" },
+	/* issue 13 item 6: the CheckResult that answered a record; session 7
+	 * (ops): the retention job deletes a deleted message's records */
+	{ "exchange_outbox_record", "SELECT, INSERT, DELETE, UPDATE (answered_message_id)" },
+	/* issue 13 item 6 (sql/0031): the other provinces' records of a
+	 * national group are the ministry's latest list, replaced whole */
+	{ "problem_national_other", "SELECT, INSERT, DELETE" },
 	{ "exchange_outbox_cursor", "SELECT, INSERT, UPDATE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);

@@ -39,3 +39,14 @@ xj_hukou_county(struct xj_str hukou, char county[7])
 	county[6] = '\0';
 	return XJ_OK;
 }
+
+int
+xj_division_local(const char *hukou, const char *district)
+{
+	static const char *muni[] = { "11", "12", "31", "50" };
+
+	for (size_t i = 0; i < sizeof(muni) / sizeof(muni[0]); i++)
+		if (strncmp(district, muni[i], 2) == 0)
+			return strncmp(hukou, district, 2) == 0;
+	return strncmp(hukou, district, 4) == 0;
+}

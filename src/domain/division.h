@@ -26,5 +26,11 @@ int	xj_hukou_code_check(struct xj_str s);
 /* The county of a hukou location: checks it as xj_hukou_code_check does
  * and copies its first six digits and a NUL into county. */
 int	xj_hukou_county(struct xj_str hukou, char county[7]);
+/* Local (R-COL-6): a hukou (its county code or location, the first
+ * digits are read) in the same city as the county `district` -- for the
+ * four municipalities (11, 12, 31, 50) the same province. 1 or 0. The
+ * registration form (a special category counts as local there too) and
+ * the records made without one (school/supplement.c) derive it so. */
+int	xj_division_local(const char *hukou, const char *district);
 
 #endif

@@ -24,7 +24,8 @@
 
 #define XJ_ORGCSV_HEADER	"code,name,county,supervisor,ownership,main_campus,licensed"
 #define XJ_ORGCSV_NCOLS		7
-#define XJ_ORGCSV_FIELD_MAX	512	/* bytes of one field, unquoted */
+#define XJ_ORGCSV_FIELD_MAX	1024	/* bytes of one field, unquoted (a student import's
+					   address: 200 characters, up to 800 bytes) */
 #define XJ_ORGCSV_NAME_MAX	100	/* characters (org.name VARCHAR(100)) */
 
 /* A reader over a whole file in memory. */

@@ -123,18 +123,12 @@ name_norm(struct xj_str in, char *out, size_t cap, int *rc)
 }
 
 /* Local (R-COL-6): hukou in the district's own city -- for the four
- * municipalities their province -- or a special category treated as local. */
+ * municipalities their province (domain/division.h) -- or a special
+ * category treated as local. */
 static int
 local_family(const char *hukou_county, const char *district, int special)
 {
-	static const char *muni[] = { "11", "12", "31", "50" };
-
-	if (special)
-		return 1;
-	for (size_t i = 0; i < 4; i++)
-		if (strncmp(district, muni[i], 2) == 0)
-			return strncmp(hukou_county, district, 2) == 0;
-	return strncmp(hukou_county, district, 4) == 0;
+	return special || xj_division_local(hukou_county, district);
 }
 
 int

@@ -39,6 +39,7 @@
 #include "domain/idnum.h"
 #include "domain/mask.h"
 #include "domain/window.h"
+#include "store/natcheck.h"
 #include "store/audit.h"
 #include "store/evidence.h"
 #include "store/keydata.h"
@@ -166,6 +167,18 @@ value_of(const struct xj_refdata *ref, const struct kd_in *in, int f, char *out,
 	default:
 		return XJ_OK;
 	}
+}
+
+int
+xj_kd_value(const struct xj_refdata *ref, int f, struct xj_str v, char *out, size_t cap)
+{
+	struct kd_in in;
+
+	if (f < 0 || f >= XJ_KD__TEXT || is_bool(f))
+		return XJ_E_F_UNKNOWN;
+	memset(&in, 0, sizeof(in));
+	in.s[f] = v;
+	return value_of(ref, &in, f, out, cap);
 }
 
 static char *
@@ -520,52 +533,67 @@ ever(const char *code, void *arg)
 	return xj_ref_code_ever(arg, code);
 }
 
-/* The new document (type and number) of a change: checked as the form
- * checks a child's (R-COL-7), against the sex and birth date the record
- * will have; its blind index (the key of the same-number check) into x.
- * XJ_OK or an XJ_E_F_* code for `*field`. */
+/* A document (type and number) checked as the form checks a child's
+ * (R-COL-7), against the sex and birth date the record will have
+ * (keydata.h). */
+int
+xj_kd_document(const struct xj_refdata *ref, const char *type, struct xj_str v, const char *sex,
+    const char *birth, char num[XJ_DOCNO_MAX_BYTES + 1], unsigned char bidx[32], int *field)
+{
+	struct xj_localtime today;
+	struct xj_idnum id;
+	unsigned char bidx_in[2 + XJ_DOCNO_MAX_BYTES + 1];
+	char d[11];
+	int rc;
+
+	*field = XJ_KD_ID_NUMBER;
+	if (v.len > XJ_DOCNO_MAX_BYTES)
+		return XJ_E_F_TOO_LONG;
+	memcpy(num, v.p, v.len);
+	num[v.len] = '\0';
+	if (type[0] == '1')
+		for (char *p = num; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+	/* the key of the same-number check, whatever R-COL-7 says below (a
+	 * 补建 may keep a number as printed, school/supplement.c) */
+	snprintf((char *)bidx_in, sizeof(bidx_in), "%s:%s", type, num);
+	if (xj_blind_index(xj_auth_keys(), "child.document", bidx_in, strlen((char *)bidx_in),
+	    bidx) != 0)
+		return XJ_E_INTERNAL;
+	if (type[0] != '1')
+		return XJ_OK;
+	if ((rc = xj_idnum_parse(xj_str_c(num), &id)) != XJ_OK)
+		return rc;
+	if (!xj_idnum_area_ok(id.area, ever, (void *)ref))
+		return XJ_E_F_ID_AREA;
+	xj_utc_to_shanghai((long long)time(NULL), &today);
+	if ((rc = xj_birth_date_check(id.year, id.month, id.day, today.year, today.month,
+	    today.day)) != XJ_OK)
+		return rc;
+	snprintf(d, sizeof(d), "%04d-%02d-%02d", id.year, id.month, id.day);
+	if (strcmp(d, birth) != 0) {
+		*field = XJ_KD_BIRTH_DATE;
+		return XJ_E_F_BIRTH_MISMATCH;
+	}
+	if ((sex[0] == 'M') != id.male) {
+		*field = XJ_KD_SEX;
+		return XJ_E_F_SEX_MISMATCH;
+	}
+	return XJ_OK;
+}
+
+/* The new document of a change: its blind index (the key of the
+ * same-number check) into x. XJ_OK or an XJ_E_F_* code for `*field`. */
 static int
 new_document(struct start_tx *t, const struct xj_refdata *ref, const struct kd_in *in,
     const char *type, const char *sex, const char *birth, struct xj_kd_change_field *x,
     int *field)
 {
-	struct xj_localtime today;
-	struct xj_idnum id;
-	unsigned char bidx_in[2 + XJ_DOCNO_MAX_BYTES + 1];
-	struct xj_str v = in->s[XJ_KD_ID_NUMBER];
-	char d[11];
-	int rc;
+	int rc = xj_kd_document(ref, type, in->s[XJ_KD_ID_NUMBER], sex, birth, t->num, x->new_bidx,
+	    field);
 
-	*field = XJ_KD_ID_NUMBER;
-	if (v.len >= sizeof(t->num))
-		return XJ_E_F_TOO_LONG;
-	memcpy(t->num, v.p, v.len);
-	t->num[v.len] = '\0';
-	if (type[0] == '1') {
-		for (char *p = t->num; *p; p++)
-			*p = (char)toupper((unsigned char)*p);
-		if ((rc = xj_idnum_parse(xj_str_c(t->num), &id)) != XJ_OK)
-			return rc;
-		if (!xj_idnum_area_ok(id.area, ever, (void *)ref))
-			return XJ_E_F_ID_AREA;
-		xj_utc_to_shanghai((long long)time(NULL), &today);
-		if ((rc = xj_birth_date_check(id.year, id.month, id.day, today.year, today.month,
-		    today.day)) != XJ_OK)
-			return rc;
-		snprintf(d, sizeof(d), "%04d-%02d-%02d", id.year, id.month, id.day);
-		if (strcmp(d, birth) != 0) {
-			*field = XJ_KD_BIRTH_DATE;
-			return XJ_E_F_BIRTH_MISMATCH;
-		}
-		if ((sex[0] == 'M') != id.male) {
-			*field = XJ_KD_SEX;
-			return XJ_E_F_SEX_MISMATCH;
-		}
-	}
-	snprintf((char *)bidx_in, sizeof(bidx_in), "%s:%s", type, t->num);
-	if (xj_blind_index(xj_auth_keys(), "child.document", bidx_in, strlen((char *)bidx_in),
-	    x->new_bidx) != 0)
-		return XJ_E_INTERNAL;
+	if (rc != XJ_OK)
+		return rc;
 	x->has_bidx = 1;
 	snprintf(x->new_value, sizeof(x->new_value), "%s", type);
 	return XJ_OK;
@@ -747,6 +775,10 @@ xj_kd_wf_apply(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w)
 		 * corrected here, the problem chain cannot change a number */
 		if ((rc = xj_kd_open_groups(db, sid, gids, 8, &ng)) != XJ_OK ||
 		    (rc = xj_problem_key_changed(db, r, ref, sid, gids, ng)) != XJ_OK)
+			return rc;
+		/* ... and the ministry checks it again: the next StudentBatch
+		 * sends it as changed (R-KEY-2, issue 13 item 6) */
+		if ((rc = xj_natcheck_due(db, sid)) != XJ_OK)
 			return rc;
 	}
 	if ((rc = xj_kd_event(db, sid, "key_change", w->id, A->fields)) != XJ_OK)

@@ -378,6 +378,16 @@ view(struct xj_req *r, const struct xj_student *s)
 	xj_gen_str(g, "class_code", s->class_code[0] ? s->class_code : NULL);
 	xj_gen_str(g, "status", s->status);
 	xj_gen_bool(g, "problem_open", s->problem_open);
+	/* sql/0030: the entry path and the national check (a 补建 record
+	 * shows pending_check and national_action supplement, R-DUP-4) */
+	{
+		char origin[17], check[9], action[13];
+		if (xj_student_national(r->db, s->id, origin, check, action) == XJ_OK) {
+			xj_gen_str(g, "origin", origin);
+			xj_gen_str(g, "national_check", check);
+			xj_gen_str(g, "national_action", action);
+		}
+	}
 	xj_gen_key(g, "school");
 	yajl_gen_map_open(g);
 	xj_gen_int(g, "id", s->school_org_id);

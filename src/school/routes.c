@@ -184,5 +184,14 @@ const struct xj_route xj_school_routes[] = {
 	  xj_school_status_change_start, .action = XJ_ACT_STATUS_START },
 	{ XJ_M_GET, "/api/school/v1/students/{id}/status-changes", XJ_ROLE_STAFF, 0,
 	  xj_school_status_change_list, .action = XJ_ACT_STATUS_READ },
+	/* 补建学籍 and batch import (issue 12 item 5, R-DUP-4, R-REC-8):
+	 * supplement.c; an import's body is the CSV file (2 MiB) */
+	{ XJ_M_POST, "/api/school/v1/students/supplements", XJ_ROLE_STAFF, 4096,
+	  xj_school_supplement, .action = XJ_ACT_SUPPLEMENT },	/* action: XJ_ACT_SUPPLEMENT */
+	{ XJ_M_POST, "/api/school/v1/students/imports", XJ_ROLE_STAFF, 2097152,
+	  xj_school_student_import, .action = XJ_ACT_STUDENT_IMPORT,
+	  .flags = XJ_RT_RAW_BODY },	/* action: XJ_ACT_STUDENT_IMPORT */
+	{ XJ_M_GET, "/api/school/v1/students/imports/template", XJ_ROLE_STAFF, 0,
+	  xj_school_student_import_template, .action = XJ_ACT_STUDENT_IMPORT },	/* action: XJ_ACT_STUDENT_IMPORT */
 	XJ_ROUTE_END
 };

@@ -84,6 +84,8 @@ enum xj_school_act {
 	XJ_ACT_KEYFIELD_READ, XJ_ACT_KEYDATA_START,
 	/* issue 11 item 6: status changes (statuschange.c) */
 	XJ_ACT_STATUS_START, XJ_ACT_STATUS_READ,
+	/* issue 12 item 5: 补建学籍 and batch import (supplement.c) */
+	XJ_ACT_SUPPLEMENT, XJ_ACT_STUDENT_IMPORT,
 	XJ_ACT__N
 };
 /* The scope of the target an action needs; the handler tests it once it
@@ -242,5 +244,9 @@ int	xj_school_wf_history(struct xj_req *);
 /* statuschange.c: status changes on the workflow engine (issue 11 item 6) */
 int	xj_school_status_change_start(struct xj_req *);
 int	xj_school_status_change_list(struct xj_req *);
+/* issue 12 item 5: 补建学籍 and batch import (supplement.c) */
+int	xj_school_supplement(struct xj_req *);
+int	xj_school_student_import(struct xj_req *);
+int	xj_school_student_import_template(struct xj_req *);
 
 #endif

@@ -144,6 +144,12 @@ static const struct policy may[XJ_ACT__N] = {
 	 * the record reads its status changes */
 	ROW(XJ_ACT_STATUS_START, "status_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_OWN_SCHOOL),
 	ROW(XJ_ACT_STATUS_READ, "status_read", K_ANY,		R_ANY,		XJ_SCOPE_PATH),
+	/* issue 12 item 5 (R-DUP-4, R-REC-8): a school keys in a record for a
+	 * pupil above grade 1 (补建) or imports a file of them, for itself
+	 * only (the body names no school); no approval before the ministry's
+	 * check (seed 002 §六: the school reports, the bureaus relay) */
+	ROW(XJ_ACT_SUPPLEMENT, "supplement",	K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_NONE),
+	ROW(XJ_ACT_STUDENT_IMPORT, "student_import", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_NONE),
 };
 
 static const char *const scope_name[XJ_SCOPE__N] = {

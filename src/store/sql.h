@@ -1072,7 +1072,8 @@
 	  "SELECT e.id, e.kind, o.code, COALESCE(e.from_grade, 0), COALESCE(e.to_grade, 0), e.status," \
 	  " COALESCE(e.yearend_year, 0), COALESCE(e.batch_id, 0)," \
 	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s'), COALESCE(e.workflow_id, 0)," \
-	  " COALESCE(e.fields, '') FROM student_event e" \
+	  " COALESCE(e.fields, ''), COALESCE(e.student_no_old, ''), COALESCE(e.student_no_new, '')" \
+	  " FROM student_event e" \
 	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?") \
 	/* issue 12: problem records, the duplicate check at the door (sql/0024; \
 	 * store/problem.c). The peers are read with shared locks: two \
@@ -1118,7 +1119,8 @@
 	  " SELECT id, ?, school_org_id, status, UTC_TIMESTAMP(6) FROM student WHERE id = ?") \
 	/* the resolution (R-DUP-2, R-DUP-3): the group row locked first, so \
 	 * resolutions of one group take turns and the last one sees the others */ \
-	X(PROB_GROUP_LOCK,   0, "SELECT state, kind, key_bidx FROM problem_group WHERE id = ? FOR UPDATE") \
+	X(PROB_GROUP_LOCK,   0, \
+	  "SELECT state, kind, key_bidx, national_id IS NOT NULL FROM problem_group WHERE id = ? FOR UPDATE") \
 	X(PROB_MEMBER_STATES, 0, \
 	  "SELECT student_id, state, school_path, school_org_id FROM problem_member WHERE group_id = ?" \
 	  " ORDER BY student_id") \
@@ -1139,7 +1141,8 @@
 	  "UPDATE student SET status = 'deleted', version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
 	  " WHERE id = ?") \
 	X(PROB_GROUP_RESOLVE, 0, \
-	  "UPDATE problem_group SET state = 'resolved', open_key = NULL, resolved_at = UTC_TIMESTAMP(6)" \
+	  "UPDATE problem_group SET state = 'resolved', open_key = NULL, national_open = NULL," \
+	  " resolved_at = UTC_TIMESTAMP(6)" \
 	  " WHERE id = ? AND state = 'open'") \
 	/* the flag is what the member rows say: an open membership of an open group */ \
 	X(PROB_REFLAG,       0, \
@@ -1153,7 +1156,7 @@
 	 * (150 ms at 50,000 groups) */ \
 	X(PROB_LIST,         0, \
 	  "SELECT STRAIGHT_JOIN g.id, g.kind, g.state, g.members," \
-	  " DATE_FORMAT(g.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " DATE_FORMAT(g.created_at, '%Y-%m-%d %H:%i:%s'), g.national_id IS NOT NULL" \
 	  " FROM problem_scope sc FORCE INDEX (problem_scope_list)" \
 	  " JOIN problem_group g ON g.id = sc.group_id WHERE sc.scope_path = ?" \
 	  " AND (sc.open < ? OR (sc.open = ? AND sc.group_id < ?))" \
@@ -1163,7 +1166,8 @@
 	X(PROB_SCOPE_CLOSE,  0, "UPDATE problem_scope SET open = 0 WHERE group_id = ?") \
 	X(PROB_GROUP_GET,    0, \
 	  "SELECT id, kind, state, members, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')," \
-	  " COALESCE(DATE_FORMAT(resolved_at, '%Y-%m-%d %H:%i:%s'), '') FROM problem_group WHERE id = ?") \
+	  " COALESCE(DATE_FORMAT(resolved_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(national_id, '')," \
+	  " COALESCE(national_kind, '') FROM problem_group WHERE id = ?") \
 	X(PROB_MEMBERS,      0, \
 	  "SELECT m.student_id, m.school_path, m.reason, m.origin, m.state," \
 	  " DATE_FORMAT(m.joined_at, '%Y-%m-%d %H:%i:%s'), o.code, o.name, s.name, s.sex," \
@@ -1311,7 +1315,10 @@
 	  " WHERE o.path LIKE ? AND a.id > ? ORDER BY a.id LIMIT ?") \
 	/* issue 13: the ministry exchange (store/exchange.c, sql/0027) */ \
 	X(XINBOX_GET,        0, \
-	  "SELECT id, body_sha256, receipt FROM exchange_inbox WHERE sender = ? AND message_id = ?") \
+	  "SELECT id, body_sha256, LENGTH(receipt) FROM exchange_inbox WHERE sender = ? AND message_id = ?") \
+	/* the stored receipt, read into a buffer of its own length (natcheck: \
+	 * a receipt of many refused records is longer than its message) */ \
+	X(XINBOX_RECEIPT,    0, "SELECT receipt FROM exchange_inbox WHERE id = ?") \
 	/* a duplicate (sender, message_id): another worker stored it first; \
 	 * the caller reads that row */ \
 	X(XINBOX_INSERT,     XJ_SQL_DUP_OK, \
@@ -1323,9 +1330,6 @@
 	X(XOUTBOX_ACK,       0, \
 	  "UPDATE exchange_outbox SET acked_at = UTC_TIMESTAMP(6), ack_status = ?, ack_message_id = ?" \
 	  " WHERE id = ? AND acked_at IS NULL") \
-	X(XOUTBOX_RECORD,    0, \
-	  "SELECT student_id, answered_message_id IS NOT NULL FROM exchange_outbox_record" \
-	  " WHERE outbox_id = ? AND ref = ? FOR UPDATE") \
 	/* issue 13 item 4: the outbox the ministry pulls (store/outbox.c, \
 	 * sql/0029). Rows are written once; only the offer and alert \
 	 * columns change (grant-app grants no UPDATE on the bytes) */ \
@@ -1380,18 +1384,97 @@
 	X(XOB_UNSENT,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d')," \
 	  " s.id_doc_type, s.id_number_ct, s.ethnicity, s.nationality, s.hukou_code, o.code," \
-	  " s.county_code, s.entry_year, s.level, s.status FROM student s" \
-	  " JOIN org o ON o.id = s.school_org_id WHERE s.student_no_kind = 'L'" \
-	  " AND NOT EXISTS (SELECT 1 FROM exchange_outbox_record r WHERE r.student_id = s.id)" \
-	  " ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	  " s.county_code, s.entry_year, s.level, s.status, s.national_action FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id WHERE s.national_check = 'due'" \
+	  " AND s.status <> 'deleted' ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	/* ---- issue 13 item 6 (natcheck): the national check applied \
+	 * (store/natcheck.c, sql/0031). The producer marks what it sent; \
+	 * a change of identity data makes a record due again (R-KEY-2): a \
+	 * record never sent stays "new", one the ministry saw is "changed" */ \
+	X(NC_SENT,           0, \
+	  "UPDATE student SET national_check = 'sent' WHERE id = ? AND national_check = 'due'") \
+	X(NC_DUE,            0, \
+	  "UPDATE student SET national_action = IF(national_check = 'due', national_action," \
+	  " 'changed'), national_check = 'due' WHERE id = ?") \
+	/* a CheckResult's record: the record of the batch's ref, locked with \
+	 * its batch row; the last column: this batch is the record's latest */ \
+	X(NC_SUBJECT,        0, \
+	  "SELECT s.id, s.student_no, s.student_no_kind, s.id_doc_type, s.id_number_ct, s.status," \
+	  " s.national_check, r.outbox_id = (SELECT MAX(r2.outbox_id) FROM exchange_outbox_record r2" \
+	  " WHERE r2.student_id = s.id) FROM exchange_outbox_record r JOIN student s" \
+	  " ON s.id = r.student_id WHERE r.outbox_id = ? AND r.ref = ? FOR UPDATE") \
+	X(NC_ANSWERED,       0, \
+	  "UPDATE exchange_outbox_record SET answered_message_id = ? WHERE outbox_id = ? AND ref = ?") \
+	/* a number issued to another record already: the duplicate (R-REC-1, \
+	 * every number ever issued is a row) */ \
+	X(NC_NO_ISSUE,       XJ_SQL_DUP_OK, \
+	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, ?, UTC_TIMESTAMP(6))") \
+	X(NC_EVENT,          0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, status, created_at," \
+	  " student_no_old, student_no_new) SELECT id, ?, school_org_id, status, UTC_TIMESTAMP(6), ?, ?" \
+	  " FROM student WHERE id = ?") \
+	/* the answer came (R-DUP-4): the number issued (NULL: none), where \
+	 * the record stands with the check when this batch is its latest and \
+	 * no change is waiting; a 补建 record waiting for it enters the school */ \
+	X(NC_STATE,          0, \
+	  "UPDATE student SET student_no = COALESCE(?, student_no)," \
+	  " student_no_kind = COALESCE(?, student_no_kind)," \
+	  " national_check = IF(? AND national_check <> 'due', ?, national_check)," \
+	  " status = IF(status = 'pending_check', 'in_school', status), version = version + 1," \
+	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
+	/* a national problem group: opened once per ministry id while open */ \
+	X(NC_GROUP_OPEN,     0, \
+	  "INSERT IGNORE INTO problem_group (kind, key_bidx, national_id, national_open, national_kind," \
+	  " created_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(NC_GROUP_BY_ID,    0, "SELECT id FROM problem_group WHERE national_open = ? FOR UPDATE") \
+	X(NC_OTHERS_CLEAR,   0, "DELETE FROM problem_national_other WHERE group_id = ?") \
+	X(NC_OTHER_ADD,      0, \
+	  "INSERT INTO problem_national_other (group_id, seq, student_no_masked, name_masked, sex," \
+	  " birth_date, id_number_masked, province, school_name, received_at)" \
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(NC_OTHERS,         0, \
+	  "SELECT student_no_masked, name_masked, sex, DATE_FORMAT(birth_date, '%Y-%m-%d')," \
+	  " COALESCE(id_number_masked, ''), province, school_name FROM problem_national_other" \
+	  " WHERE group_id = ? ORDER BY seq LIMIT 64") \
+	/* issue 12 item 5: 补建学籍 and batch import (sql/0032; \
+	 * school/supplement.c, store/student.c xj_student_create_direct) */ \
+	X(SUPP_SCHOOL,       0, \
+	  "SELECT o.kind, o.status, o.licensed, COALESCE(c.code, '') FROM org o" \
+	  " LEFT JOIN org c ON c.id = o.county_id WHERE o.id = ?") \
+	X(SUPP_INSERT,       XJ_SQL_DUP_OK, \
+	  "INSERT INTO student (registration_id, school_org_id, county_code, student_no, student_no_kind," \
+	  " name, sex, birth_date, id_doc_type, id_number_ct, child_bidx, person_bidx, ethnicity," \
+	  " nationality, hukou_nature, hukou_code, birthplace, native_place, current_address," \
+	  " home_address, contact_address, local_family, left_behind, migrant_worker_child, boarding," \
+	  " entry_year, level, class_id, status, origin, national_check, national_action, created_at," \
+	  " updated_at) VALUES (NULL, ?, ?, ?, 'L', ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, 'due', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))") \
+	X(SUPP_NATIONAL,     0, \
+	  "SELECT origin, national_check, national_action FROM student WHERE id = ?") \
+	X(SUPP_IMPORT_INSERT, 0, \
+	  "INSERT INTO student_import (school_org_id, actor_id, line_count, body_sha256, created_at)" \
+	  " VALUES (?, ?, 0, ?, UTC_TIMESTAMP(6))") \
+	X(SUPP_IMPORT_COUNT, 0, "UPDATE student_import SET line_count = ? WHERE id = ?") \
+	X(SUPP_IMPORT_LINE,  0, \
+	  "INSERT INTO student_import_line (import_id, line, student_id) VALUES (?, ?, ?)") \
+	X(SUPP_IMPORT_GET,   0, \
+	  "SELECT school_org_id, line_count, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " FROM student_import WHERE id = ?") \
+	X(SUPP_PROBLEMS,     0, \
+	  "SELECT g.id, g.kind FROM problem_member m JOIN problem_group g ON g.id = m.group_id" \
+	  " WHERE m.student_id = ? AND g.state = 'open' AND m.state = 'open' ORDER BY g.id") \
+	X(SUPP_IMPORT_LINES, 0, \
+	  "SELECT l.line, s.id, s.student_no, s.status, s.problem_open FROM student_import_line l" \
+	  " JOIN student s ON s.id = l.student_id WHERE l.import_id = ? ORDER BY l.line") \
 	/* session 7 (ops): the exchange's retention (store/xretention.c, \
 	 * sql/0035). An outbox message goes only when acknowledged -- by a \
 	 * Receipt (acked_at) or by its receiver's cursor -- and, a \
 	 * StudentBatch, when every record it carried is answered and holds \
-	 * a national number: while a record keeps its L number its row in \
-	 * exchange_outbox_record is what tells the producer (XOB_UNSENT) it \
-	 * was sent. Never an unacknowledged one. Oldest first, a bounded \
-	 * batch, SKIP LOCKED: several runners take disjoint batches */ \
+	 * a national number: while a record keeps its L number (a national \
+	 * problem not resolved yet) the CheckResult that issues it is \
+	 * checked against this batch and its record row (NC_SUBJECT). Never \
+	 * an unacknowledged one. Oldest first, a bounded batch, SKIP \
+	 * LOCKED: several runners take disjoint batches */ \
 	X(XRET_OUTBOX_PICK,  0, \
 	  "SELECT o.id FROM exchange_outbox o" \
 	  " WHERE o.created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY" \

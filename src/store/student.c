@@ -244,6 +244,74 @@ xj_student_create_from_registration(struct xj_db *db, const struct xj_keys *keys
 }
 
 int
+xj_student_create_direct(struct xj_db *db, const struct xj_keys *keys,
+    const struct xj_student_new *in, unsigned long long *student_id, char no[20],
+    struct xj_student_identity *id)
+{
+	size_t n = 0;
+	int rc;
+
+	memset(id, 0, sizeof(*id));
+	*student_id = 0;
+	snprintf(id->name, sizeof(id->name), "%s", in->name);
+	snprintf(id->sex, sizeof(id->sex), "%s", in->sex);
+	snprintf(id->birth, sizeof(id->birth), "%s", in->birth);
+	snprintf(id->doc_type, sizeof(id->doc_type), "%s", in->doc_type);
+	memcpy(id->child_bidx, in->child_bidx, sizeof(id->child_bidx));
+	if ((id->has_person = xj_student_person_bidx(keys, id->name, id->sex, id->birth,
+	    id->person_bidx)) < 0)
+		return XJ_E_INTERNAL;
+	/* the area code of an L number: the school's territorial county, as
+	 * the admitting district's for an admission */
+	if ((rc = draw_temp_no(db, in->county, in->birth, no)) != XJ_OK)
+		return rc;
+	{
+		struct xj_val v[28] = { XJ_VI(in->school_org_id), XJ_VS(in->county), XJ_VS(no),
+		    XJ_VS(in->name), XJ_VS(in->sex), XJ_VS(in->birth), XJ_VS(in->doc_type),
+		    XJ_VB(in->child_bidx, 32),
+		    id->has_person ? XJ_VB(id->person_bidx, 32) : XJ_VNULL,
+		    XJ_VS(in->ethnicity), XJ_VS(in->nationality), XJ_VS(in->hukou_nature),
+		    XJ_VS(in->hukou_code), XJ_VS(in->birthplace), XJ_VS(in->native_place),
+		    XJ_VS(in->current_address), XJ_VS(in->home_address), XJ_VS(in->contact_address),
+		    XJ_VI(in->local_family), XJ_VI(in->left_behind), XJ_VI(in->migrant_worker_child),
+		    XJ_VI(in->boarding), XJ_VI(in->entry_year), XJ_VI(in->level),
+		    in->class_id ? XJ_VI(in->class_id) : XJ_VNULL, XJ_VS(in->status),
+		    XJ_VS(in->origin), XJ_VS(in->national_action) };
+		if ((rc = xj_db_exec(db, XJ_Q_SUPP_INSERT, v, 28)) != XJ_OK)
+			return rc;
+		*student_id = xj_db_insert_id(db, XJ_Q_SUPP_INSERT);
+	}
+	{
+		struct xj_val v[2] = { XJ_VI(*student_id), XJ_VS(no) };
+		if ((rc = xj_db_exec(db, XJ_Q_STU_NO_BIND, v, 2)) != XJ_OK)
+			return rc;
+	}
+	/* the number encrypted for the record's own row (review L1): the row
+	 * is known once the insert gave the id */
+	xj_student_row(*student_id, -1, id->ct_row);
+	id->ct_aad = "student.id_number";
+	if (xj_field_encrypt(keys, id->ct_aad, id->ct_row, in->id_number, strlen(in->id_number),
+	    id->idn_ct, sizeof(id->idn_ct), &n) != 0)
+		return XJ_E_INTERNAL;
+	id->idn_ct_len = n;
+	{
+		struct xj_val u[2] = { XJ_VB(id->idn_ct, n), XJ_VI(*student_id) };
+		return xj_db_exec(db, XJ_Q_STU_SET_CT, u, 2);
+	}
+}
+
+int
+xj_student_national(struct xj_db *db, unsigned long long id, char origin[17], char check[9],
+    char action[13])
+{
+	struct xj_val v = XJ_VI(id);
+	struct xj_col c[3] = { XJ_COL_STR(origin, 17), XJ_COL_STR(check, 9),
+	    XJ_COL_STR(action, 13) };
+
+	return xj_db_row(db, XJ_Q_SUPP_NATIONAL, &v, 1, c, 3);
+}
+
+int
 xj_student_get(struct xj_db *db, unsigned long long id, struct xj_student *s)
 {
 	struct xj_val v = XJ_VI(id);

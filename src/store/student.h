@@ -55,6 +55,36 @@ int	xj_student_person_bidx(const struct xj_keys *, const char *name, const char 
 int	xj_student_create_from_registration(struct xj_db *, const struct xj_keys *keys,
 	    unsigned long long registration_id, unsigned school_org_id,
 	    unsigned long long *student_id, struct xj_student_identity *id);
+/* A record that did not come through this deployment's admission
+ * (issue 12 item 5: 补建学籍, batch import; school/supplement.c checks
+ * the data and runs the check at the door): registration_id NULL. */
+struct xj_student_new {
+	unsigned	 school_org_id;
+	char		 county[7];	/* the school's territorial county: the L number's area */
+	const char	*name, *sex, *birth, *doc_type, *ethnicity, *nationality, *hukou_nature,
+			*hukou_code, *birthplace, *native_place, *current_address, *home_address,
+			*contact_address;
+	const char	*id_number;	/* in clear; encrypted here for the record's row */
+	unsigned char	 child_bidx[32];
+	int		 local_family, left_behind, migrant_worker_child, boarding;
+	int		 entry_year, level;
+	unsigned	 class_id;	/* 0 = none */
+	const char	*status;	/* pending_check */
+	const char	*origin;	/* supplement | import */
+	const char	*national_action; /* supplement */
+};
+/* Insert the record with a temporary number drawn as admission draws it
+ * (R-REC-1) into no, its identity number encrypted for its row
+ * (student.id_number, xj_student_row) with its blind indexes; *id gets
+ * what the duplicate check at the door reads (no second read). XJ_OK or
+ * a db error (XJ_RETRY propagates). */
+int	xj_student_create_direct(struct xj_db *, const struct xj_keys *keys,
+	    const struct xj_student_new *in, unsigned long long *student_id, char no[20],
+	    struct xj_student_identity *id);
+/* The record's place with the national check (sql/0030). */
+int	xj_student_national(struct xj_db *, unsigned long long id, char origin[17],
+	    char check[9], char action[13]);
+
 /* The row identity of a student's (guardian < 0) or of its guardian's
  * ciphertexts: "s" id ["/" idx]. */
 void	xj_student_row(unsigned long long id, int guardian, char out[XJ_STUDENT_ROW_MAX]);
@@ -67,7 +97,8 @@ void	xj_student_row(unsigned long long id, int guardian, char out[XJ_STUDENT_ROW
 /* R-REC-3 status values */
 #define XJ_STUDENT_STATUSES \
 	{ "in_school", "suspended", "abroad", "left", "dropped_out", "graduated", "deceased", \
-	  "deleted", NULL }	/* deleted: a problem record's school deleted it (R-DUP-2) */
+	  "deleted", "pending_check", NULL }	/* deleted: a problem record's school deleted it \
+	  (R-DUP-2); pending_check: a 补建 record waiting for the national check (R-DUP-4) */
 
 struct xj_student {
 	unsigned long long	 id;

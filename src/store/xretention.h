@@ -16,8 +16,9 @@ struct xj_actor;
  * every record answered and holding a national number (no longer L),
  * deleted with their exchange_outbox_record rows. An unacknowledged
  * message, or a batch with a record still waiting for its CheckResult or
- * its number, is never deleted: the ministry may still pull it, and its
- * record rows are what keeps an L record from being sent again.
+ * its number, is never deleted: the ministry may still pull it, and the
+ * CheckResult that issues a record's number (a national problem resolved
+ * later) is checked against the batch and its record row (NC_SUBJECT).
  * XJ_OK with *n deleted (0: nothing left), or an error. */
 int	xj_xret_outbox_batch(struct xj_db *, int days, unsigned limit,
 	    const struct xj_actor *who, unsigned long *n);

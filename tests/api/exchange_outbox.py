@@ -380,7 +380,8 @@ def outbox_retention(s):
     s.eq(len(a), 1, "one audit entry for the batch: %r" % (a,))
     s.eq(a[0][:2], ["system", "exchange_outbox"])
     s.eq(_purged(s, "exchange-outbox-purge"), 0, "nothing more")
-    # the still-L record is not sent again: its row is kept
+    # the still-L record keeps its batch row (its number's CheckResult is
+    # checked against it) and is not sent again
     jobs(s, "exchange-batch")
     s.eq(s.sql("SELECT COUNT(*) FROM exchange_outbox_record WHERE student_id = %d" % st[still_l]),
          [["1"]], "the L record is not sent twice")

@@ -66,5 +66,11 @@ main(void)
 	/* strings carry their length: bytes after len are never read */
 	is_int(xj_hukou_code_check((struct xj_str){ 12, "110105000000999" }), XJ_OK,
 	    "R-COL-6 only len bytes are read");
+	/* local (R-COL-6): the same city, for a municipality the province */
+	is_int(xj_division_local("110108000000", "110105"), 1, "R-COL-6 Haidian hukou is local in Chaoyang (municipality)");
+	is_int(xj_division_local("120101000000", "110105"), 0, "R-COL-6 Tianjin hukou is not local in Beijing");
+	is_int(xj_division_local("320105000000", "320102"), 1, "R-COL-6 the same city (3201) is local");
+	is_int(xj_division_local("320205000000", "320102"), 0, "R-COL-6 another city of the province (3202) is not local");
+	is_int(xj_division_local("500101000000", "500103"), 1, "R-COL-6 Chongqing is a municipality: the province counts");
 	return done_testing();
 }

@@ -163,6 +163,12 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_GRADE_CHANGE_OFF, 409, "grade_change_disabled" },
 	{ XJ_E_WF_SAME_PERSON, 403, "workflow_same_person" },
 	{ XJ_E_GRADE_CHANGE_RANGE, 409, "grade_change_out_of_range" },
+	/* issue 12 item 5: 补建学籍 and batch import */
+	{ XJ_E_IMPORT_MEDIA_TYPE, 415, "import_media_type" },
+	{ XJ_E_F_SUPP_GRADE_ONE, 422, "supplement_grade_one" },
+	{ XJ_E_F_IMPORT_COLUMN, 422, "import_column_unknown" },
+	{ XJ_E_F_IMPORT_CSV, 422, "import_line_malformed" },
+	{ XJ_E_F_IMPORT_ENCODING, 422, "import_encoding" },
 	/* issue 13: the ministry exchange */
 	{ XJ_E_X_UNAVAILABLE, 503, "exchange_not_configured" },
 	{ XJ_E_X_SIG_MISSING, 401, "signature_missing" },
@@ -182,6 +188,10 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_X_NOT_SENT, 422, "record_not_sent" },
 	{ XJ_E_X_CURSOR_UNKNOWN, 422, "outbox_cursor_unknown" },
 	{ XJ_E_X_TYPE_NOT_ACCEPTED, 422, "type_not_accepted" },
+	/* issue 13 item 6: a CheckResult's Issued refused per record */
+	{ XJ_E_X_NC_MISMATCH, 422, "number_mismatch" },
+	{ XJ_E_X_NC_TAKEN, 422, "number_taken" },
+	{ XJ_E_X_NC_INVALID, 422, "number_invalid" },
 	/* issue 11 item 8: year-end batches */
 	{ XJ_E_YEAREND_EXISTS, 409, "yearend_batch_exists" },
 	{ XJ_E_YEAREND_STARTED, 409, "yearend_batch_started" },
