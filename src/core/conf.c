@@ -223,6 +223,14 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "most message bytes in one outbox pull (one message always fits); a worker serving the exchange needs [server] arena_size >= 4 times this + 1 MiB (ciphertext, plaintext and base64 of a page)" },
 	{ "exchange", "batch_records", I(exchange_batch_records, 1, 100), "50",
 	  "records per StudentBatch message the jobs runner writes to the outbox (job exchange-batch; a message of the outbox holds at most 64 KiB)" },
+	/* session 7 (ops): retention (docs/operations.md "Exchange retention").
+	 * The floor of 180 days is a refusal, not a clamp: the inbox row is
+	 * the exactly-once guard, and a message the ministry sends again
+	 * after its row is gone is applied again. */
+	{ "exchange", "outbox_retention_days", I(exchange_outbox_retention_days, 180, 3650), "400",
+	  "days an acknowledged outbox message is kept after it was written (job exchange-outbox-purge); a StudentBatch also waits until every record it carried is answered and numbered; an unacknowledged message is never deleted; at least 180" },
+	{ "exchange", "inbox_retention_days", I(exchange_inbox_retention_days, 180, 3650), "400",
+	  "days an inbound message's inbox row (its id, digest and receipt: the exactly-once guard) is kept (job exchange-inbox-purge); must exceed the ministry's longest resend window, so at least 180" },
 	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }
 };
 

@@ -127,6 +127,9 @@ struct xj_conf {
 	int	exchange_outbox_deadline;	/* issue 13 item 4: seconds */
 	long	exchange_outbox_page_bytes;
 	int	exchange_batch_records;
+	/* session 7 (ops): retention of the exchange's rows, days */
+	int	exchange_outbox_retention_days;
+	int	exchange_inbox_retention_days;
 
 	/* loaded from the secret files, not from the INI */
 	char	db_password[128];

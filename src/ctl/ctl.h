@@ -92,6 +92,9 @@ struct xj_xkey;
 const struct xj_xkey *xj_ctl_exchange_key(const struct xj_conf *);
 /* exchangesign.c (issue 13 item 7): job exchange-sign */
 int	xj_ctl_job_exchange_sign(struct xj_ctl *, long *done);
+/* exchangeretention.c (session 7, ops): the exchange's retention jobs */
+int	xj_ctl_job_exchange_outbox_purge(struct xj_ctl *, long *done);
+int	xj_ctl_job_exchange_inbox_purge(struct xj_ctl *, long *done);
 /* verifydoc.c: `verify-document` (certificates of student status), and
  * keygen's document key pair doc_sign.key / doc_verify.pem */
 int	xj_ctl_verify_document(struct xj_ctl *, int, char **);

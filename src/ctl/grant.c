@@ -187,17 +187,21 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "status_change",	"SELECT, INSERT" },
 	{ "grade_change_policy", "SELECT" },
 	/* issue 13 (sql/0027): the ministry exchange. The inbox is append
-	 * only (its rows are the exactly-once record); an outbox row is
-	 * immutable but for its acknowledgement. The outbox's writers (the
+	 * only but for its retention (its rows are the exactly-once record);
+	 * an outbox row is immutable but for its acknowledgement. The outbox's writers (the
 	 * next increment) add INSERT on the outbox tables */
-	{ "exchange_inbox",	"SELECT, INSERT" },
+	/* session 7 (ops): the jobs runner deletes inbox rows past [exchange]
+	 * inbox_retention_days, acknowledged outbox messages past
+	 * outbox_retention_days and their answered record rows */
+	{ "exchange_inbox",	"SELECT, INSERT, DELETE" },
 	/* issue 13 item 4 (sql/0029): the outbox's writer inserts; of a
 	 * written message only its acknowledgement, offer and alert
 	 * columns change, never its bytes, signature, id or receiver */
-	{ "exchange_outbox",	"SELECT, INSERT, UPDATE (acked_at, ack_status, ack_message_id,"
+	{ "exchange_outbox",	"SELECT, INSERT, DELETE, UPDATE (acked_at, ack_status, ack_message_id,"
 	  " offered_count, last_offered_at, alerted_at)" },
-	/* issue 13 item 6: the CheckResult that answered a record */
-	{ "exchange_outbox_record", "SELECT, INSERT, UPDATE (answered_message_id)" },
+	/* issue 13 item 6: the CheckResult that answered a record; session 7
+	 * (ops): the retention job deletes a deleted message's records */
+	{ "exchange_outbox_record", "SELECT, INSERT, DELETE, UPDATE (answered_message_id)" },
 	/* issue 13 item 6 (sql/0031): the other provinces' records of a
 	 * national group are the ministry's latest list, replaced whole */
 	{ "problem_national_other", "SELECT, INSERT, DELETE" },

@@ -265,6 +265,11 @@ static const struct xj_job jobs[] = {
 	 * (a transfer decision, a Dossier) signed into the outbox */
 	{ "exchange-sign", 5, xj_ctl_job_exchange_sign,
 	  "sign the messages queued by workers without the signing key (cross-province transfer decisions, Dossiers) into the outbox, oldest first" },
+	/* session 7 (ops): the exchange's retention (ctl/exchangeretention.c) */
+	{ "exchange-outbox-purge", 3600, xj_ctl_job_exchange_outbox_purge,
+	  "delete acknowledged outbox messages (a StudentBatch: every record answered) written more than [exchange] outbox_retention_days ago, with their record rows; never an unacknowledged one" },
+	{ "exchange-inbox-purge", 3600, xj_ctl_job_exchange_inbox_purge,
+	  "delete inbox rows (the exactly-once guard of inbound messages) received more than [exchange] inbox_retention_days ago" },
 	{ NULL, 0, NULL, NULL }
 };
 

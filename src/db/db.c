@@ -31,6 +31,10 @@
 #define CR_GONE			2006
 #define CR_LOST			2013
 #define CR_LOST_EXT		2055
+#define CR_TLS_ERROR		2026	/* also a TLS connection reset mid-read */
+#define CR_NET_READ		5013
+#define CR_NET_WRITE		5014
+#define E_UNKNOWN_ERR		1105	/* ER_UNKNOWN_ERROR: a failure with no code */
 
 #define RECONNECT_THROTTLE_MS	250
 
@@ -49,6 +53,13 @@ xj_db_classify(unsigned err, unsigned flags)
 	case CR_GONE:
 	case CR_LOST:
 	case CR_LOST_EXT:
+	/* session 7 (ops): libmariadb keeps a TLS error over "lost
+	 * connection" when a TLS connection breaks mid-read (ma_net_safe_read:
+	 * ECONNRESET of a killed node is "TLS/SSL error: Connection reset by
+	 * peer"); at connect it is a certificate refusal, unavailable too */
+	case CR_TLS_ERROR:
+	case CR_NET_READ:
+	case CR_NET_WRITE:
 	case E_CONN_KILLED:
 	case E_SERVER_SHUTDOWN:
 	case E_UNKNOWN_COM:
@@ -93,6 +104,8 @@ xj_db_drop(struct xj_db *db)
 		mysql_close(db->my);
 		db->my = NULL;
 	}
+	if (db->in_tx)
+		db->tx_lost = 1;
 	db->in_tx = 0;
 }
 
@@ -249,7 +262,12 @@ static int
 fail(struct xj_db *db, int q, unsigned err, const char *state, const char *msg)
 {
 	unsigned flags = q >= 0 ? db->defs[q].flags : 0;
-	int rc = xj_db_classify(err, flags);
+	int rc;
+
+	/* called because a call failed: "no error" is not an answer */
+	if (err == 0)
+		err = E_UNKNOWN_ERR;
+	rc = xj_db_classify(err, flags);
 
 	db->err = err;
 	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
@@ -284,11 +302,30 @@ fail(struct xj_db *db, int q, unsigned err, const char *state, const char *msg)
 	return rc;
 }
 
+/* session 7 (ops, Galera G2): Connector/C reports an error met while
+ * reading a row -- the connection lost (a DB node killed), or an error
+ * packet in place of the next row (a deadlock victim, KILL) -- on the
+ * connection only: mysql_stmt_fetch() returns 1 and the statement's own
+ * error is still the one its execute cleared (libmariadb
+ * stmt_unbuffered_fetch(), 3.3). Read from the statement alone, that was
+ * "no error": classified XJ_OK, the read answered a row it never read
+ * (the output buffers as the last row left them) and then "no more rows"
+ * -- a shortened result taken for a whole one -- and the handle, whose
+ * socket the connector had closed, was kept. So the statement's error
+ * first, else the connection's, else (a call failed and nobody says
+ * why) a connection lost when its socket is gone, an internal error
+ * otherwise: never XJ_OK. */
 static int
 stmt_fail(struct xj_db *db, int q, MYSQL_STMT *st)
 {
-	return fail(db, q, mysql_stmt_errno(st), mysql_stmt_sqlstate(st),
-	    mysql_stmt_error(st));
+	if (mysql_stmt_errno(st) != 0)
+		return fail(db, q, mysql_stmt_errno(st), mysql_stmt_sqlstate(st),
+		    mysql_stmt_error(st));
+	if (db->my != NULL && mysql_errno(db->my) != 0)
+		return fail(db, q, mysql_errno(db->my), mysql_sqlstate(db->my),
+		    mysql_error(db->my));
+	return fail(db, q, db->my == NULL || (int)mysql_get_socket(db->my) < 0 ? CR_LOST :
+	    E_UNKNOWN_ERR, "", NULL);
 }
 
 /* issue 15 D1: an idle connection the server closed (restart, KILL,
@@ -308,9 +345,11 @@ drop_if_closed(struct xj_db *db)
 	p.fd = (int)mysql_get_socket(db->my);
 	p.events = POLLIN;
 	p.revents = 0;
-	if (p.fd < 0 || poll(&p, 1, 0) <= 0)
+	/* no socket: the connector closed it itself after a failed read
+	 * (session 7, G2) -- as dead as a readable one */
+	if (p.fd >= 0 && poll(&p, 1, 0) <= 0)
 		return;
-	xj_log(XJ_LOG_INFO, "db_idle_closed", "%d", "revents", (int)p.revents);
+	xj_log(XJ_LOG_INFO, "db_idle_closed", "%d", "revents", p.fd < 0 ? -1 : (int)p.revents);
 	xj_db_drop(db);
 	db->last_fail.tv_sec = 0;	/* reconnect now, not throttled */
 }
@@ -417,8 +456,17 @@ xj_db_exec(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
 		return XJ_E_INTERNAL;
 	}
 	rc = exec_once(db, q, in, nin);
-	if (is_read(&db->defs[q]) && resend_ok(db, rc, in_tx)) {
-		xj_log(XJ_LOG_INFO, "db_read_resent", "%s", "stmt", db->defs[q].name);
+	/* session 7 (ops, Galera G2): a node that is not ready (1047: a
+	 * node joining after its restart, which the worker reconnects to
+	 * first, or one out of the primary component) answers every command
+	 * so before running it: a write outside a transaction (a
+	 * registration's CALL) may go to the next node as a read does,
+	 * instead of answering 503. Inside a transaction the unit's own
+	 * rerun decides (db/tx.c). */
+	if ((is_read(&db->defs[q]) || (rc == XJ_E_UNAVAILABLE && db->err == E_UNKNOWN_COM)) &&
+	    resend_ok(db, rc, in_tx)) {
+		xj_log(XJ_LOG_INFO, "db_read_resent", "%s%u", "stmt", db->defs[q].name, "errno",
+		    db->err);
 		rc = exec_once(db, q, in, nin);
 	}
 	return rc;
@@ -432,6 +480,11 @@ exec_once(struct xj_db *db, int q, const struct xj_val *in, unsigned nin)
 	MYSQL_STMT *st;
 	int rc;
 
+	/* session 7 (ops, G2): the transaction died with its connection;
+	 * a statement now would reconnect and commit on its own, the rest
+	 * of a unit without its beginning. The unit's end clears it. */
+	if (db->tx_lost)
+		return XJ_E_UNAVAILABLE;
 	if ((st = prepared(db, q, &rc)) == NULL)
 		return rc;
 	if ((rc = tx_check(db)) != XJ_OK)
@@ -596,7 +649,10 @@ int
 xj_db_begin(struct xj_db *db)
 {
 	static const char begin[] = "START TRANSACTION";
-	int rc = xj_db_query_const(db, begin, sizeof(begin) - 1);
+	int rc;
+
+	db->tx_lost = 0;
+	rc = xj_db_query_const(db, begin, sizeof(begin) - 1);
 
 	/* A connection that died while idle (server restarted) is found
 	 * here, before any work was done: reconnecting is safe. */
@@ -606,6 +662,7 @@ xj_db_begin(struct xj_db *db)
 	}
 	db->in_tx = rc == XJ_OK;
 	db->lock_q = 0;
+	db->tx_lost = 0;
 	return rc;
 }
 
@@ -618,8 +675,10 @@ xj_db_commit(struct xj_db *db)
 	db->lock_q = 0;
 	if (rc != XJ_OK)
 		return rc;
-	if (db->my == NULL)
+	if (db->my == NULL || db->tx_lost) {
+		db->tx_lost = 0;
 		return XJ_E_UNAVAILABLE;
+	}
 	if (mysql_commit(db->my) != 0)
 		return fail(db, -1, mysql_errno(db->my), mysql_sqlstate(db->my),
 		    mysql_error(db->my));
@@ -631,6 +690,7 @@ xj_db_rollback(struct xj_db *db)
 {
 	db->in_tx = 0;
 	db->lock_q = 0;
+	db->tx_lost = 0;
 	if (db->my != NULL && mysql_rollback(db->my) != 0)
 		fail(db, -1, mysql_errno(db->my), mysql_sqlstate(db->my), NULL);
 }

@@ -82,6 +82,10 @@ struct xj_db {
 	/* 1 + the locking read of this transaction whose outcome is not
 	 * known yet (db.c tx_check), 0 for none */
 	int			 lock_q;
+	/* session 7 (ops, G2): the connection of the open transaction was
+	 * lost; until the unit ends (commit or rollback) no statement runs,
+	 * on a new connection neither (it would commit on its own) */
+	int			 tx_lost;
 };
 
 /* Set up (no connection yet). user/password/dbname may be NULL for the

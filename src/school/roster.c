@@ -18,9 +18,11 @@
  *       before the first byte (M6); a failure half way breaks the
  *       download (core/req.h xj_resp_abort), never a short whole file
  * A school or county named outside the actor's scope answers 404 like one
- * that does not exist. Grade is derived from the entry year and today's
- * school year (R-REC-10), so "grade 2" is the entry year one before this
- * one.
+ * that does not exist. Grade is derived from the entry year, the record's
+ * repeat/skip offset and today's school year (R-REC-10, issue 11 item 6),
+ * so "grade 2" is the cohort (entry year - offset, sql/0035) one before
+ * this school year's: the filter selects by the grade a record shows, a
+ * repeater under its new grade (the class it sits in has that cohort).
  *
  * Review L12: above a county (city, province, ministry) a search needs a
  * school or a county, or an exact student number; a name prefix over a
@@ -63,8 +65,8 @@ item(const struct xj_student_item *it, void *arg)
 {
 	struct page *p = arg;
 	yajl_gen g = p->g;
-	/* with the record's repeat/skip offset (issue 11 item 6); the grade
-	 * filter below still selects by entry year (its index) */
+	/* with the record's repeat/skip offset (issue 11 item 6), as the
+	 * grade filter selects (cohort_year, sql/0035) */
 	int grade = xj_class_grade(it->entry_year, p->sy) + it->grade_offset;
 
 	yajl_gen_map_open(g);
@@ -180,7 +182,7 @@ csv_row(const struct xj_student_item *it, void *arg)
 	struct csv *c = arg;
 	char line[CSV_LINE], no[1 + XJ_MASK_CAP], year[8], grade[4];
 	const char *sex = it->sex[0] == 'M' ? "男" : it->sex[0] == 'F' ? "女" : it->sex;
-	int g = xj_class_grade(it->entry_year, c->sy);
+	int g = xj_class_grade(it->entry_year, c->sy) + it->grade_offset;
 	size_t pos = 0;
 	int bad = 0;
 

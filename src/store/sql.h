@@ -488,11 +488,14 @@
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
 	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.class_id = ? AND s.id > ?" \
 	  " ORDER BY s.id LIMIT ?") \
+	/* session 7 (ops): the grade filter by the grade a record shows, \
+	 * cohort_year = entry_year - grade_offset (sql/0035, index \
+	 * student_roster_cohort), so a repeater is under its new grade */ \
 	X(STU_ROSTER,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
 	  " s.level, COALESCE(c.code, ''), s.status, o.code, o.name, s.grade_offset FROM student s" \
 	  " JOIN org o ON o.id = s.school_org_id LEFT JOIN school_class c ON c.id = s.class_id" \
-	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.entry_year BETWEEN ? AND ?" \
+	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.cohort_year BETWEEN ? AND ?" \
 	  " AND s.level BETWEEN ? AND ? AND s.id > ? ORDER BY s.id LIMIT ?") \
 	X(STU_SEARCH,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.entry_year," \
@@ -1305,7 +1308,7 @@
 	  " AND s.class_id = ?") \
 	X(STU_ROSTER_COUNT,  0, \
 	  "SELECT COUNT(*) FROM student s WHERE s.school_org_id = ? AND s.status = 'in_school'" \
-	  " AND s.entry_year BETWEEN ? AND ? AND s.level BETWEEN ? AND ?") \
+	  " AND s.cohort_year BETWEEN ? AND ? AND s.level BETWEEN ? AND ?") \
 	X(STAFF_ENABLE,      0, \
 	  "UPDATE staff_account SET status = 'active' WHERE id = ? AND status = 'disabled'") \
 	X(STAFF_LIST,        0, \
@@ -1518,7 +1521,34 @@
 	X(XOBP_NEXT,         0, \
 	  "SELECT id, message_id, message_type, receiver, body FROM exchange_outbox_pending" \
 	  " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED") \
-	X(XOBP_DELETE,       0, "DELETE FROM exchange_outbox_pending WHERE id = ?")
+	X(XOBP_DELETE,       0, "DELETE FROM exchange_outbox_pending WHERE id = ?") \
+	/* session 7 (ops): the exchange's retention (store/xretention.c, \
+	 * sql/0035). An outbox message goes only when acknowledged -- by a \
+	 * Receipt (acked_at) or by its receiver's cursor -- and, a \
+	 * StudentBatch, when every record it carried is answered and holds \
+	 * a national number: while a record keeps its L number (a national \
+	 * problem not resolved yet) the CheckResult that issues it is \
+	 * checked against this batch and its record row (NC_SUBJECT). Never \
+	 * an unacknowledged one. Oldest first, a bounded batch, SKIP \
+	 * LOCKED: several runners take disjoint batches */ \
+	X(XRET_OUTBOX_PICK,  0, \
+	  "SELECT o.id FROM exchange_outbox o" \
+	  " WHERE o.created_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY" \
+	  " AND (o.acked_at IS NOT NULL OR o.id <= COALESCE((SELECT c.acked_upto" \
+	  " FROM exchange_outbox_cursor c WHERE c.receiver = o.receiver), 0))" \
+	  " AND NOT EXISTS (SELECT 1 FROM exchange_outbox_record r LEFT JOIN student s" \
+	  " ON s.id = r.student_id WHERE r.outbox_id = o.id" \
+	  " AND (r.answered_message_id IS NULL OR s.student_no_kind = 'L'))" \
+	  " ORDER BY o.created_at, o.id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	X(XRET_OUTBOX_RECORDS_DELETE, 0, \
+	  "DELETE FROM exchange_outbox_record WHERE outbox_id = ?") \
+	X(XRET_OUTBOX_DELETE, 0, \
+	  "DELETE FROM exchange_outbox WHERE id = ?") \
+	X(XRET_INBOX_PICK,   0, \
+	  "SELECT id FROM exchange_inbox WHERE received_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY" \
+	  " ORDER BY received_at, id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	X(XRET_INBOX_DELETE, 0, \
+	  "DELETE FROM exchange_inbox WHERE id = ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -327,6 +327,101 @@ def immutable(s):
     s.eq(t, [["0"]], "no table-wide UPDATE")
 
 
+def _purged(s, job):
+    out = jobs(s, job)
+    m = re.search(r"job %s: (\d+) done" % job, out)
+    s.ok(m is not None, "%s ran: %s" % (job, out[-300:]))
+    return int(m.group(1))
+
+
+@test("ops retention: exchange-outbox-purge deletes acknowledged messages older than [exchange] outbox_retention_days with their answered record rows; unacknowledged, recent, unanswered and still-L ones are kept; audited")
+def outbox_retention(s):
+    setup(s)
+    start = drain(s)
+    recs = list(l_records(s, 4))
+    jobs(s, "exchange-batch")
+    b = pull(s, after=start, limit=10)
+    cur = [m["cursor"] for m in b["messages"]]
+    s.eq(len(cur), 4, "four messages, one record each: %r" % (b,))
+    old, still_l, recent, unacked = cur
+    st = {c: int(s.sql("SELECT student_id FROM exchange_outbox_record WHERE outbox_id = %d" % c)[0][0])
+          for c in cur}
+    s.eq(sorted(st.values()), sorted(recs), "one record each")
+    ack(s, recent)          # the cursor: old, still_l and recent acknowledged
+    # stands in for the CheckResult increment: every record answered; all
+    # but still_l's got their national number (G)
+    s.sql("UPDATE exchange_outbox_record SET answered_message_id = 'MOE-answer' WHERE outbox_id IN"
+          " (%s)" % ",".join(map(str, cur)))
+    for c in (old, recent, unacked):
+        s.sql("UPDATE student SET student_no_kind = 'G' WHERE id = %d" % st[c])
+    # a message acknowledged by a Receipt (acked_at) to another receiver,
+    # above the cursor, no records; and everything but `recent` written
+    # 401 days ago (root stands in for time)
+    s.sql("INSERT INTO exchange_outbox (message_id, message_type, receiver, body, signature,"
+          " created_at, acked_at, ack_status, ack_message_id) VALUES ('310000-ops-r1',"
+          " 'TransferRequest', '320000', x'00', '', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6),"
+          " 'accepted', 'JS-receipt-1')")
+    receipted = int(s.sql("SELECT id FROM exchange_outbox WHERE message_id = '310000-ops-r1'")[0][0])
+    s.sql("UPDATE exchange_outbox SET created_at = UTC_TIMESTAMP(6) - INTERVAL 401 DAY WHERE id IN"
+          " (%d, %d, %d, %d)" % (old, still_l, unacked, receipted))
+    m = mark(s)
+    s.eq(_purged(s, "exchange-outbox-purge"), 2, "two deleted")
+    left = {int(r[0]) for r in s.sql("SELECT id FROM exchange_outbox WHERE id IN (%d, %d, %d, %d, %d)"
+                                     % (old, still_l, recent, unacked, receipted))}
+    s.eq(left, {still_l, recent, unacked},
+         "gone: old acknowledged by cursor, old acknowledged by a Receipt; kept: a record"
+         " still L, recent, unacknowledged")
+    s.eq(s.sql("SELECT COUNT(*) FROM exchange_outbox_record WHERE outbox_id = %d" % old), [["0"]],
+         "its record rows went with it")
+    s.eq(s.sql("SELECT COUNT(*) FROM exchange_outbox_record WHERE outbox_id IN (%d, %d, %d)"
+               % (still_l, recent, unacked)), [["3"]], "the others' stay")
+    a = s.sql("SELECT actor_type, target_type, target_id FROM audit_log WHERE id > %d AND"
+              " action = 'exchange.outbox_purge'" % m)
+    s.eq(len(a), 1, "one audit entry for the batch: %r" % (a,))
+    s.eq(a[0][:2], ["system", "exchange_outbox"])
+    s.eq(_purged(s, "exchange-outbox-purge"), 0, "nothing more")
+    # the still-L record keeps its batch row (its number's CheckResult is
+    # checked against it) and is not sent again
+    jobs(s, "exchange-batch")
+    s.eq(s.sql("SELECT COUNT(*) FROM exchange_outbox_record WHERE student_id = %d" % st[still_l]),
+         [["1"]], "the L record is not sent twice")
+    # once acknowledged, the old unacknowledged one goes too
+    ack(s, unacked)
+    s.eq(_purged(s, "exchange-outbox-purge"), 1, "acknowledged now: deleted")
+    drain(s)
+
+
+@test("ops retention: exchange-inbox-purge deletes inbox rows older than [exchange] inbox_retention_days, keeps recent ones; a retention below the 180-day floor is refused at start")
+def inbox_retention(s):
+    ins = ("INSERT INTO exchange_inbox (sender, message_id, message_type, correlation_id,"
+           " body_sha256, key_id, status, receipt, received_at) VALUES ('MOE', '%s', 'Receipt',"
+           " '', UNHEX(SHA2('%s', 256)), 'MOE-1', 'accepted', '<r/>', UTC_TIMESTAMP(6) - INTERVAL"
+           " %d DAY)")
+    s.sql(ins % ("MOE-ops-old", "a", 401))
+    s.sql(ins % ("MOE-ops-edge", "b", 399))
+    s.sql(ins % ("MOE-ops-new", "c", 0))
+    m = mark(s)
+    s.ok(_purged(s, "exchange-inbox-purge") >= 1, "deleted")
+    ids = sorted(r[0] for r in s.sql("SELECT message_id FROM exchange_inbox WHERE message_id LIKE"
+                                     " 'MOE-ops-%'"))
+    s.eq(ids, ["MOE-ops-edge", "MOE-ops-new"], "older than 400 days gone, younger kept")
+    s.eq(s.sql("SELECT COUNT(*) FROM audit_log WHERE id > %d AND action = 'exchange.inbox_purge'"
+               % m), [["1"]], "audited")
+    conf = s.stack.conf_file + ".floor"
+    with open(s.stack.conf_file) as f, open(conf, "w") as g:
+        g.write(f.read() + "\n[exchange]\ninbox_retention_days = 30\n")
+    r = subprocess.run([s.stack.bin("xuejictl"), "-c", conf, "jobs", "--once",
+                        "exchange-inbox-purge"], capture_output=True, text=True,
+                       env=s.stack.worker_env(), timeout=60)
+    os.unlink(conf)
+    s.ok(r.returncode != 0 and "inbox_retention_days" in r.stderr,
+         "30 days refused: %d %s" % (r.returncode, r.stderr[-300:]))
+
+
+def mark(s):
+    return int(s.sql("SELECT COALESCE(MAX(id), 0) FROM audit_log")[0][0])
+
+
 if __name__ == "__main__":
     try:
         run(conf=CONF, allow_log=())

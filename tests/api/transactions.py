@@ -88,4 +88,48 @@ def _(s):
     s.eq(out["attempts_a"], 2, "the victim was rolled back and rerun once: %r" % out)
 
 
+@test("ops G2: a connection killed while its rows stream ends the read in service_unavailable, never as a complete (shorter) result; the next statement runs on a new connection")
+def _(s):
+    # as a DB node killed under load (tests/cluster/galera.py G2): the
+    # connector reports an error met while reading a row on the
+    # connection only; read from the statement, it was "no error", the
+    # read looked complete and the dead handle was kept
+    out = probe(s, "killfetch")
+    s.eq(out["rc"], "service_unavailable", "the read ends in an error: %r" % out)
+    s.eq(out["phantom"], 0, "no row that was never read: %r" % out)
+    s.eq((out["after_rc"], out["after"], out["new_connection"]), ("ok", 1, True),
+         "the next statement on a new connection: %r" % out)
+
+
+@test("ops G2: a transaction whose connection dies half way commits nothing, even when its unit goes on after a failed statement (no statement runs on a new connection in autocommit)")
+def _(s):
+    reset(s)
+    out = probe(s, "lostmid")
+    s.eq((out["v1"], out["v2"]), (0, 0), "nothing of the unit committed: %r" % out)
+    s.eq(out["rc"], "service_unavailable", "the outcome: the connection was lost: %r" % out)
+
+
+@test("ops G2: a write the node refuses unrun (1047, a Galera node not ready: joining after its restart) is sent again on the next connection, applied once")
+def _(s):
+    # a worker whose connection to a killed node was found closed
+    # reconnects to the same node first; restarted and still joining, it
+    # accepts the connection and refuses every command with 1047 -- which
+    # it answers before running anything, so a write may go to the next
+    # node as a read does, instead of answering 503. SIGNAL stands in for
+    # the node (MYSQL_ERRNO 1047); the flag row 2 makes only the first
+    # call refuse.
+    reset(s)
+    s.sql("DROP PROCEDURE IF EXISTS tx_probe_refuse")
+    s.sql("DELIMITER //\nCREATE PROCEDURE tx_probe_refuse() BEGIN"
+          " IF (SELECT v FROM tx_probe WHERE id = 2) = 0 THEN"
+          "  UPDATE tx_probe SET v = 1 WHERE id = 2;"
+          "  SIGNAL SQLSTATE '08S01' SET MYSQL_ERRNO = 1047,"
+          "   MESSAGE_TEXT = 'WSREP has not yet prepared node for application use';"
+          " END IF;"
+          " UPDATE tx_probe SET v = v + 1 WHERE id = 1; END //\nDELIMITER ;")
+    out = probe(s, "refused")
+    s.eq(out, {"rc": "ok", "v1": 1}, "sent again once and applied once")
+    s.eq(s.sql("SELECT v FROM tx_probe WHERE id = 2"), [["1"]], "the first call was refused")
+
+
 run()

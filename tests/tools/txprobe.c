@@ -9,10 +9,26 @@
  *                             LIMIT (the duplicate check's shape) scans:
  *                             the lighter one is the deadlock victim,
  *                             which MariaDB may answer without an error
+ *   txprobe CONFIG killfetch  the connection is killed while its rows
+ *                             stream (as a DB node killed under load,
+ *                             tests/cluster G2): the read must end in an
+ *                             error, never as if complete, and the next
+ *                             statement must run on a new connection
+ *   txprobe CONFIG lostmid    a transaction whose connection is killed
+ *                             after its first write; its unit goes on
+ *                             after the failed second one (as code that
+ *                             takes a failed read for "none" would):
+ *                             nothing of it may commit
+ *   txprobe CONFIG refused    a write outside a transaction (a CALL, as
+ *                             a registration's) that the node refuses
+ *                             unrun with 1047 (a Galera node not ready:
+ *                             joining after a restart), stood in for by
+ *                             the test's procedure tx_probe_refuse
  * Uses the [admin_db] account; the test creates tables tx_probe, tx_scan. */
 #include "config.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +48,12 @@ static const struct xj_sqldef sql[] = {
 	{ "probe_scan", "SELECT id, k = ? FROM tx_scan WHERE (k = ? OR k2 = ?) AND id <> 0"
 	  " AND status NOT IN ('g', 'd') ORDER BY id LIMIT 128 LOCK IN SHARE MODE", 0 },
 	{ "probe_scan_count", "SELECT COUNT(*) FROM tx_scan WHERE k = ?", 0 },
+	/* killfetch: more rows than the socket holds (the server waits on
+	 * its writes), and a statement after them */
+	{ "probe_slow", "SELECT seq, REPEAT('x', 4000) FROM seq_1_to_20000", 0 },
+	{ "probe_one", "SELECT 1", 0 },
+	/* refused: 1047 on its first call, then bumps row 1 */
+	{ "probe_refuse", "CALL tx_probe_refuse()", XJ_SQL_CALL },
 };
 
 static struct xj_conf conf;
@@ -84,6 +106,31 @@ run_job(void *arg)
 	j->rc = xj_tx_run(&j->db, two_rows, j);
 	mysql_thread_end();
 	return NULL;
+}
+
+/* lostmid: row 1 bumped, the connection killed, row 2 bumped twice, the
+ * first failure not looked at */
+static struct xj_db *killer;
+
+static int
+lost_tx(struct xj_db *db, void *arg)
+{
+	struct job *j = arg;
+	char kill[64];
+	struct timespec ts = { 0, 200000000 };
+	int rc;
+
+	j->attempts++;
+	if ((rc = bump(db, 1)) != XJ_OK)
+		return rc;
+	if (j->attempts == 1) {
+		snprintf(kill, sizeof(kill), "KILL CONNECTION %lu", mysql_thread_id(db->my));
+		if ((rc = xj_db_query_const(killer, kill, strlen(kill))) != XJ_OK)
+			return rc;
+		nanosleep(&ts, NULL);
+	}
+	(void)bump(db, 2);
+	return bump(db, 2);
 }
 
 /* silent: job "a" (first = 1) inserts its key, job "b" its key and
@@ -179,7 +226,7 @@ main(int argc, char *argv[])
 
 	if (argc != 3)
 		return 2;
-	xj_log_init(XJ_LOG_ERROR);
+	xj_log_init(getenv("XJ_PROBE_LOG") ? XJ_LOG_INFO : XJ_LOG_ERROR);
 	if (xj_conf_load(&conf, argv[1], err, sizeof(err)) != 0 ||
 	    xj_conf_load_secrets(&conf, 1, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
@@ -216,6 +263,45 @@ main(int argc, char *argv[])
 		    a.rc ? xj_err_info(a.rc)->code : "ok", b.rc ? xj_err_info(b.rc)->code : "ok",
 		    a.attempts, b.attempts, count(&a.db, "a-key"), count(&a.db, "a-after"),
 		    count(&a.db, "b-key"));
+	} else if (strcmp(argv[2], "killfetch") == 0) {
+		static char pad[4096];
+		struct xj_col c[2] = { XJ_COL_INT, XJ_COL_STR(pad, sizeof(pad)) }, o = XJ_COL_INT;
+		unsigned long id, id2 = 0;
+		char kill[64];
+		int rows = 0, phantom = 0, rc, rc2;
+
+		if ((rc = xj_db_exec(&a.db, 5, NULL, 0)) == XJ_OK &&
+		    (rc = xj_db_fetch(&a.db, 5, c, 2)) == XJ_OK)
+			rows++;
+		id = mysql_thread_id(a.db.my);
+		snprintf(kill, sizeof(kill), "KILL CONNECTION %lu", id);
+		if (rc == XJ_OK)
+			rc = xj_db_query_const(&b.db, kill, strlen(kill));
+		while (rc == XJ_OK && (rc = xj_db_fetch(&a.db, 5, c, 2)) == XJ_OK) {
+			rows++;
+			if (c[0].i != rows)
+				phantom++;	/* not the next row: nothing was read */
+		}
+		xj_db_done(&a.db, 5);
+		rc2 = xj_db_row(&a.db, 6, NULL, 0, &o, 1);
+		if (a.db.my != NULL)
+			id2 = mysql_thread_id(a.db.my);
+		printf("{\"rows\":%d,\"phantom\":%d,\"rc\":\"%s\",\"after_rc\":\"%s\",\"after\":%lld,"
+		    "\"new_connection\":%s}\n", rows, phantom,
+		    rc == XJ_NO_ROW ? "no_row" : rc ? xj_err_info(rc)->code : "ok",
+		    rc2 == XJ_NO_ROW ? "no_row" : rc2 ? xj_err_info(rc2)->code : "ok",
+		    (long long)o.i, id2 != 0 && id2 != id ? "true" : "false");
+	} else if (strcmp(argv[2], "lostmid") == 0) {
+		killer = &b.db;
+		a.rc = xj_tx_run(&a.db, lost_tx, &a);
+		printf("{\"rc\":\"%s\",\"attempts\":%d,\"v1\":%lld,\"v2\":%lld}\n",
+		    a.rc ? xj_err_info(a.rc)->code : "ok", a.attempts, value(&b.db, 1),
+		    value(&b.db, 2));
+	} else if (strcmp(argv[2], "refused") == 0) {
+		int rc = xj_db_exec(&a.db, 7, NULL, 0);
+
+		printf("{\"rc\":\"%s\",\"v1\":%lld}\n", rc ? xj_err_info(rc)->code : "ok",
+		    value(&a.db, 1));
 	} else {
 		if (strcmp(argv[2], "exhaust") == 0)
 			conf.db_tx_retries = 0;

@@ -178,6 +178,16 @@ test_values(void)
 	    "conf: long at the top of its range accepted");
 	is_int(c.body_limit, 67108864, "conf: long value stored");
 
+	/* session 7 (ops): the inbox's retention is the exactly-once guard:
+	 * below the floor (180 days) the configuration is refused */
+	is_int(xj_conf_set(&c, "exchange", "inbox_retention_days", "179", err, sizeof(err)), -1,
+	    "ops: [exchange] inbox_retention_days below the 180-day floor refused");
+	is_int(xj_conf_set(&c, "exchange", "outbox_retention_days", "30", err, sizeof(err)), -1,
+	    "ops: [exchange] outbox_retention_days below the 180-day floor refused");
+	is_int(xj_conf_set(&c, "exchange", "inbox_retention_days", "180", err, sizeof(err)), 0,
+	    "ops: [exchange] inbox_retention_days at the floor accepted");
+	is_int(c.exchange_inbox_retention_days, 180, "ops: inbox retention stored");
+
 	memset(big, 'a', 63);
 	big[63] = '\0';
 	is_int(xj_conf_set(&c, "db", "name", big, err, sizeof(err)), 0,

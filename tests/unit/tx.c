@@ -116,6 +116,11 @@ test_classify(void)
 		{ 1053, "server shutdown in progress" },
 		{ 1047, "Galera node not ready (unknown command)" },
 		{ 4031, "client disconnected for inactivity" },
+		/* session 7 (ops): a TLS connection lost mid-read keeps the TLS
+		 * error (libmariadb ma_net_safe_read), the net layer's own */
+		{ 2026, "TLS connection lost (connection reset under [db] ssl_ca)" },
+		{ 5013, "connector: network read failed" },
+		{ 5014, "connector: network write failed" },
 	};
 	static const struct { unsigned e; const char *what; } internal[] = {
 		{ 1146, "table does not exist" },
