@@ -93,40 +93,48 @@ def schools(st):
     return {r[0]: r[1] for r in st.sql("SELECT code, name FROM org WHERE kind = 'school'")}
 
 
+def up(root, pair):
+    """Both deployments and the ministry's keys under root, started: the
+    stacks are appended to pair as they exist (so a failure half way
+    stops what runs). (sessions {"a", "b"}, [sim.Deployment], MOE key)."""
+    moe_dir = os.path.join(root, "moe")
+    os.makedirs(moe_dir)
+    moe = xchange.Key(moe_dir, "MOE-1", "MOE")
+    sessions, deps = {}, []
+    for name, org in (("a", A_ORG), ("b", B_ORG)):
+        keydir = os.path.join(root, name + "-keys")
+        os.makedirs(keydir)
+        subprocess.run([os.path.join(BUILDDIR, "xuejictl"), "exchange-keygen",
+                        os.path.join(keydir, "own.key"), os.path.join(keydir, "own.pem")],
+                       check=True, capture_output=True)
+        xchange.peers_file(os.path.join(keydir, "peers"), [moe])
+        st = _stack(os.path.join(root, name), _conf(org, keydir))
+        pair.stacks.append((name, st))
+        st.start_db()
+        if name == "b":
+            st.xuejictl("org", "import", TIANJIN)
+        st.start_workers()
+        st.start_smssim()
+        st.start_jobs()
+        st.start_nginx()
+        s = Session(st)
+        s.org = org
+        sessions[name] = s
+        deps.append(sim.Deployment(org, "127.0.0.1", st.port, os.path.join(keydir, "own.pem"),
+                                   schools(st)))
+    return sessions, deps, moe
+
+
 def run(allow_log=()):
     def start(made):
         root = tempfile.mkdtemp(prefix="xj-pair-", dir="/tmp")
         pair = Pair(root)
         made.append(pair)
-        moe_dir = os.path.join(root, "moe")
-        os.makedirs(moe_dir)
-        moe = xchange.Key(moe_dir, "MOE-1", "MOE")
-        sessions, deps = {}, []
-        for name, org in (("a", A_ORG), ("b", B_ORG)):
-            keydir = os.path.join(root, name + "-keys")
-            os.makedirs(keydir)
-            subprocess.run([os.path.join(BUILDDIR, "xuejictl"), "exchange-keygen",
-                            os.path.join(keydir, "own.key"), os.path.join(keydir, "own.pem")],
-                           check=True, capture_output=True)
-            xchange.peers_file(os.path.join(keydir, "peers"), [moe])
-            st = _stack(os.path.join(root, name), _conf(org, keydir))
-            pair.stacks.append((name, st))
-            st.start_db()
-            if name == "b":
-                st.xuejictl("org", "import", TIANJIN)
-            st.start_workers()
-            st.start_smssim()
-            st.start_jobs()
-            st.start_nginx()
-            s = Session(st)
-            s.org = org
-            sessions[name] = s
-            deps.append(sim.Deployment(org, "127.0.0.1", st.port, os.path.join(keydir, "own.pem"),
-                                       schools(st)))
+        sessions, deps, moe = up(root, pair)
         s = sessions["a"]
         s.a, s.b = sessions["a"], sessions["b"]
-        s.moe = sim.Ministry(moe_dir, moe, deps)
-        s.moe_dir, s.moe_key, s.moe_deps = moe_dir, moe, deps
+        s.moe_dir, s.moe_key, s.moe_deps = os.path.join(root, "moe"), moe, deps
+        s.moe = sim.Ministry(s.moe_dir, moe, deps)
         for x in (s.a, s.b):
             x.a, x.b, x.moe = s.a, s.b, s.moe
         return s
