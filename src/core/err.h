@@ -127,6 +127,10 @@
 	X(X_TYPE_NOT_ACCEPTED,  422, "type_not_accepted",     "本系统暂不接收该类型报文",            "this deployment does not take this message type inbound yet") \
 	/* issue 13 item 4: an acknowledgement naming no message offered */ \
 	X(X_CURSOR_UNKNOWN,     422, "outbox_cursor_unknown", "确认的游标不是已提供给该接收方的报文", "upto names no outbox message offered to this receiver") \
+	/* issue 13 item 6 (natcheck): a CheckResult's Issued refused per record */ \
+	X(X_NC_MISMATCH,        422, "number_mismatch",       "被替换的学籍号不是该记录的当前临时学籍号", "Replaces is not the record's current temporary (L) number, or another number was issued before") \
+	X(X_NC_TAKEN,           422, "number_taken",          "该学籍号已发给其他记录",              "the number was already issued to another record") \
+	X(X_NC_INVALID,         422, "number_invalid",        "学籍号无效或与身份证件号不符",        "not a valid G or J number, or a G number that is not G and the record's identity number") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

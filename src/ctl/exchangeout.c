@@ -1,12 +1,14 @@
 /* exchangeout.c -- what we send the ministry (issue 13 items 4-5):
  *
- *   job exchange-batch: the producer of the outbox. Records with a
- *     temporary (L) number that were never sent for the national check
- *     (R-REC-1, R-DUP-1, R-DUP-4) are written as one StudentBatch of at
- *     most [exchange] batch_records records, signed with our key, into
- *     the outbox IN THE SAME TRANSACTION as the exchange_outbox_record
- *     rows that mark them sent: a record is in exactly one batch or in
- *     none, whatever crashes. A runner, not the admitting worker, writes
+ *   job exchange-batch: the producer of the outbox. Records due for the
+ *     national check (student.national_check = 'due': new, changed since
+ *     the ministry saw them (R-KEY-2), supplements waiting for the answer
+ *     (R-DUP-4); never a deleted one) are written as one StudentBatch of
+ *     at most [exchange] batch_records records, action = the record's
+ *     national_action, signed with our key, into the outbox IN THE SAME
+ *     TRANSACTION as the exchange_outbox_record rows and national_check =
+ *     'sent' that mark them sent: each time a record is due it is in
+ *     exactly one batch, whatever crashes. A runner, not the admitting worker, writes
  *     the batch: the workers facing schools never hold the exchange's
  *     signing key, and a batch of many records is one message, not one
  *     message per admission.
@@ -41,6 +43,7 @@
 #include "exchange/batchw.h"
 #include "exchange/xmlin.h"
 #include "store/audit.h"
+#include "store/natcheck.h"
 #include "store/outbox.h"
 #include "store/sql.h"
 #include "store/student.h"
@@ -72,6 +75,7 @@ struct row {
 	unsigned long long	 id;
 	char			 no[20], name[72], sex[4], birth[11], doc[4], eth[4];
 	char			 nat[40], hukou[16], school[16], county[8], status[20];
+	char			 action[12];	/* new changed supplement */
 	unsigned char		 ct[160];
 	size_t			 ctlen;
 	char			 idn[40];
@@ -106,15 +110,16 @@ batch_tx(struct xj_db *db, void *arg)
 		return rc;
 	for (;;) {
 		struct row *r = &b->rows[b->n];
-		struct xj_col o[15] = { XJ_COL_INT, XJ_COL_STR(r->no, sizeof(r->no)),
+		struct xj_col o[16] = { XJ_COL_INT, XJ_COL_STR(r->no, sizeof(r->no)),
 		    XJ_COL_STR(r->name, sizeof(r->name)), XJ_COL_STR(r->sex, sizeof(r->sex)),
 		    XJ_COL_STR(r->birth, sizeof(r->birth)), XJ_COL_STR(r->doc, sizeof(r->doc)),
 		    XJ_COL_BLOB((char *)r->ct, sizeof(r->ct)), XJ_COL_STR(r->eth, sizeof(r->eth)),
 		    XJ_COL_STR(r->nat, sizeof(r->nat)), XJ_COL_STR(r->hukou, sizeof(r->hukou)),
 		    XJ_COL_STR(r->school, sizeof(r->school)),
 		    XJ_COL_STR(r->county, sizeof(r->county)), XJ_COL_INT, XJ_COL_INT,
-		    XJ_COL_STR(r->status, sizeof(r->status)) };
-		if (b->n >= BATCH_MAX || (rc = xj_db_fetch(db, XJ_Q_XOB_UNSENT, o, 15)) != XJ_OK)
+		    XJ_COL_STR(r->status, sizeof(r->status)),
+		    XJ_COL_STR(r->action, sizeof(r->action)) };
+		if (b->n >= BATCH_MAX || (rc = xj_db_fetch(db, XJ_Q_XOB_UNSENT, o, 16)) != XJ_OK)
 			break;
 		r->id = (unsigned long long)o[0].i;
 		r->ctlen = o[6].len;
@@ -151,7 +156,7 @@ batch_tx(struct xj_db *db, void *arg)
 			goto out;
 		}
 		snprintf(r->ref, sizeof(r->ref), "s%llu", r->id);
-		e = (struct xj_xbrec){ r->ref, "new", r->no, r->name, r->sex, r->birth, r->doc,
+		e = (struct xj_xbrec){ r->ref, r->action, r->no, r->name, r->sex, r->birth, r->doc,
 		    r->idn, r->eth, r->nat, r->hukou, r->school, r->county, r->status, r->year,
 		    r->level };
 		if (xj_xbatch_record(w, &e) != 0)
@@ -167,8 +172,10 @@ batch_tx(struct xj_db *db, void *arg)
 	if ((rc = xj_xoutbox_write(db, b->keys, mid, "StudentBatch", "MOE",
 	    (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf), sig, &oid)) != XJ_OK)
 		goto out;
+	/* each record is in this batch and sent, with the message */
 	for (unsigned i = 0; i < b->n; i++)
-		if ((rc = xj_xoutbox_add_record(db, oid, b->rows[i].ref, b->rows[i].id)) != XJ_OK)
+		if ((rc = xj_xoutbox_add_record(db, oid, b->rows[i].ref, b->rows[i].id)) != XJ_OK ||
+		    (rc = xj_natcheck_sent(db, b->rows[i].id)) != XJ_OK)
 			goto out;
 	{
 		struct xj_actor who = { XJ_ACTOR_SYSTEM, 0, NULL, 0, NULL, NULL };
@@ -182,12 +189,15 @@ batch_tx(struct xj_db *db, void *arg)
 out:
 	for (unsigned i = 0; i < b->n; i++)
 		explicit_bzero(b->rows[i].idn, sizeof(b->rows[i].idn));
+	/* the writer first: freeing it flushes into the buffer (a record
+	 * that failed half-way crashed the runner when the buffer went
+	 * first) */
+	if (w != NULL)
+		xmlFreeTextWriter(w);
 	if (buf != NULL) {
 		explicit_bzero(buf->content, buf->size);
 		xmlBufferFree(buf);
 	}
-	if (w != NULL)
-		xmlFreeTextWriter(w);
 	return rc;
 }
 

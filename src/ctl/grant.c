@@ -192,7 +192,11 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	 * columns change, never its bytes, signature, id or receiver */
 	{ "exchange_outbox",	"SELECT, INSERT, UPDATE (acked_at, ack_status, ack_message_id,"
 	  " offered_count, last_offered_at, alerted_at)" },
-	{ "exchange_outbox_record", "SELECT, INSERT" },
+	/* issue 13 item 6: the CheckResult that answered a record */
+	{ "exchange_outbox_record", "SELECT, INSERT, UPDATE (answered_message_id)" },
+	/* issue 13 item 6 (sql/0031): the other provinces' records of a
+	 * national group are the ministry's latest list, replaced whole */
+	{ "problem_national_other", "SELECT, INSERT, DELETE" },
 	{ "exchange_outbox_cursor", "SELECT, INSERT, UPDATE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);

@@ -76,6 +76,9 @@ int	xj_xreceipt_http(const struct xj_xreceipt *);
 struct xj_db;
 typedef int (*xj_xhandler)(struct xj_db *, struct xj_req *, const struct xj_xmsg *,
 	    struct xj_xreceipt *);
+/* checkresult.c (issue 13 item 6): CheckResult applied */
+int	xj_exchange_check_result(struct xj_db *, struct xj_req *, const struct xj_xmsg *,
+	    struct xj_xreceipt *);
 /* the handler of a type, NULL when this deployment does not take it */
 xj_xhandler	xj_exchange_handler(const char *type);
 

@@ -32,6 +32,7 @@ static const struct {
 	{ XJ_E_X_ID_REUSED, "duplicate" },
 	{ XJ_E_X_RECEIVER, "data" }, { XJ_E_X_CORRELATION, "data" },
 	{ XJ_E_X_NOT_SENT, "data" }, { XJ_E_X_CURSOR_UNKNOWN, "data" },
+	{ XJ_E_X_NC_MISMATCH, "data" }, { XJ_E_X_NC_TAKEN, "data" }, { XJ_E_X_NC_INVALID, "data" },
 	{ XJ_E_BAD_QUERY, "format" }, { XJ_E_VALIDATION, "format" },
 	{ XJ_E_X_TYPE_NOT_ACCEPTED, "state" },
 };
@@ -130,7 +131,10 @@ xj_xreceipt_build(struct xj_req *r, struct xj_xreceipt *rc, const char *corr, co
 		rc->status = "refused";
 	else
 		rc->status = accepted == rc->nrec ? "accepted" : "partial";
-	b.cap = 2048 + rc->nrec * 400;
+	/* an accepted record is one short line (a ref of at most 40); a
+	 * refused one carries its refusal: 20,000 accepted records stay
+	 * within the arena */
+	b.cap = 2048 + accepted * 96 + (rc->nrec - accepted) * 480;
 	b.len = 0;
 	b.over = 0;
 	if ((b.p = xj_alloc(r->arena, b.cap)) == NULL)

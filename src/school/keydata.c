@@ -39,6 +39,7 @@
 #include "domain/idnum.h"
 #include "domain/mask.h"
 #include "domain/window.h"
+#include "store/natcheck.h"
 #include "store/audit.h"
 #include "store/evidence.h"
 #include "store/keydata.h"
@@ -747,6 +748,10 @@ xj_kd_wf_apply(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w)
 		 * corrected here, the problem chain cannot change a number */
 		if ((rc = xj_kd_open_groups(db, sid, gids, 8, &ng)) != XJ_OK ||
 		    (rc = xj_problem_key_changed(db, r, ref, sid, gids, ng)) != XJ_OK)
+			return rc;
+		/* ... and the ministry checks it again: the next StudentBatch
+		 * sends it as changed (R-KEY-2, issue 13 item 6) */
+		if ((rc = xj_natcheck_due(db, sid)) != XJ_OK)
 			return rc;
 	}
 	if ((rc = xj_kd_event(db, sid, "key_change", w->id, A->fields)) != XJ_OK)

@@ -38,6 +38,7 @@
 #include "domain/mask.h"
 #include "domain/person.h"
 #include "store/evidence.h"
+#include "store/natcheck.h"
 #include "store/problem.h"
 #include "store/refdata.h"
 #include "store/student.h"
@@ -203,6 +204,35 @@ out:
 	return rc;
 }
 
+/* ---- a national group (issue 13 item 6, the ministry's CheckResult) -- */
+
+/* our kind for the ministry's */
+static const char *
+national_kind_ours(const char *k)
+{
+	if (strcmp(k, "same_id_number") == 0)
+		return "same_id";
+	if (strcmp(k, "same_name_sex_birth") == 0)
+		return "same_person";
+	return "invalid_id";
+}
+
+int
+xj_problem_join_national(struct xj_db *db, unsigned long long sid, const char *national_id,
+    const char *national_kind, const struct xj_problem_other *others, int n, int *joined)
+{
+	unsigned long long gid;
+	int rc;
+
+	/* the same joining as the door check's (flag, scope, history);
+	 * reason = the ministry's kind, origin = exchange */
+	if ((rc = xj_problem_group_open_national(db, national_kind_ours(national_kind), national_id,
+	    national_kind, &gid)) != XJ_OK ||
+	    (rc = xj_problem_member_add(db, gid, sid, national_kind, "exchange", joined)) != XJ_OK)
+		return rc;
+	return xj_problem_others_set(db, gid, others, n);
+}
+
 /* ---- reading --------------------------------------------------------- */
 
 #define LIST_LIMIT_MAX	200
@@ -359,6 +389,25 @@ member_item(const struct xj_problem_member *m, void *arg)
 	yajl_gen_map_close(c->g);
 }
 
+static void
+other_item(const struct xj_problem_other *o, void *arg)
+{
+	yajl_gen g = arg;
+
+	yajl_gen_map_open(g);
+	xj_gen_str(g, "student_no", o->student_no);
+	xj_gen_str(g, "name", o->name);
+	xj_gen_str(g, "sex", o->sex);
+	xj_gen_str(g, "birth_date", o->birth);
+	if (o->id_masked[0])
+		xj_gen_str(g, "id_number_masked", o->id_masked);
+	else
+		xj_gen_null(g, "id_number_masked");
+	xj_gen_str(g, "province", o->province);
+	xj_gen_str(g, "school_name", o->school_name);
+	yajl_gen_map_close(g);
+}
+
 /* The group as staff read it (200), or 404 when none of its records is
  * in the actor's scope. audit: a read (the get), not after a write. */
 static int
@@ -400,6 +449,21 @@ group_view(struct xj_req *r, const struct xj_school_actor *a, unsigned long long
 	if ((rc = xj_problem_members(r->db, id, MEMBERS_MAX, m, member_item, &c)) != XJ_OK)
 		return rc;
 	yajl_gen_array_close(c.g);
+	/* a national group (issue 13 item 6): the ministry's id and kind and
+	 * the other provinces' records as it sent them, masked */
+	if (grp.national_id[0]) {
+		xj_gen_key(c.g, "national");
+		yajl_gen_map_open(c.g);
+		xj_gen_str(c.g, "group_id", grp.national_id);
+		xj_gen_str(c.g, "kind", grp.national_kind);
+		xj_gen_key(c.g, "others");
+		yajl_gen_array_open(c.g);
+		if ((rc = xj_problem_others(r->db, id, other_item, c.g)) != XJ_OK)
+			return rc;
+		yajl_gen_array_close(c.g);
+		yajl_gen_map_close(c.g);
+	} else
+		xj_gen_null(c.g, "national");
 	yajl_gen_map_close(c.g);
 	return xj_resp_send(r);
 }
@@ -468,6 +532,7 @@ struct resolve_tx {
 	const struct xj_refdata		*ref;
 	char				 kind[16];	/* the group's */
 	unsigned char			 key[32];
+	int				 national;	/* the ministry's group (sql/0031) */
 	unsigned long long		 wf;	/* their case */
 	struct xj_problem_state		 m[MEMBERS_MAX];
 	int				 n;
@@ -506,6 +571,10 @@ settle(struct xj_db *db, struct resolve_tx *t)
 		    NULL, 0)) != XJ_OK ||
 		    (rc = xj_problem_event(db, t->m[last].student_id, "problem_auto_ok")) != XJ_OK)
 			return rc;
+		/* a national group counts our members only (the other
+		 * provinces' are resolved there); the ministry hears of ours */
+		if (t->national && (rc = xj_natcheck_due(db, t->m[last].student_id)) != XJ_OK)
+			return rc;
 		open = 0;
 	}
 	if (open == 0 && (rc = xj_problem_group_resolve(db, t->gid)) != XJ_OK)
@@ -532,6 +601,10 @@ change_helps(struct xj_db *db, struct resolve_tx *t)
 		return XJ_E_TOO_COMPLEX;
 	if (strcmp(t->kind, "same_id") == 0)
 		return XJ_E_PROBLEM_CHANGE_NO_EFFECT;
+	/* a national group's problem is the ministry's to judge: the changed
+	 * record goes to it again (as changed, R-KEY-2) */
+	if (t->national)
+		return XJ_OK;
 	if ((rc = xj_problem_subject(db, t->sid, p)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 	name = t->res.new_name[0] ? t->res.new_name : p->name;
@@ -634,7 +707,7 @@ xj_problem_wf_resolve(struct xj_db *db, struct xj_req *r, const struct xj_wf_cas
 	t->gid = t->res.group_id;
 	t->sid = t->res.student_id;
 	change = strcmp(t->res.action, "change") == 0;
-	if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key)) != XJ_OK)
+	if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key, &t->national)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 	if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
 		return rc;
@@ -653,6 +726,11 @@ xj_problem_wf_resolve(struct xj_db *db, struct xj_req *r, const struct xj_wf_cas
 		    (rc = xj_problem_check(db, xj_auth_keys(), ref, t->sid, "change", kinds)) != XJ_OK)
 			return rc;
 	}
+	/* the ministry hears of it in the next StudentBatch (issue 13 item
+	 * 6): changed identity data (R-KEY-2), or a national group's member
+	 * corroborated here */
+	if ((change || t->national) && (rc = xj_natcheck_due(db, t->sid)) != XJ_OK)
+		return rc;
 	return settle(db, t);
 }
 
@@ -666,7 +744,7 @@ resolve_tx(struct xj_db *db, void *arg)
 
 	/* the group row first: resolutions of one group take turns, and the
 	 * last one sees what the others did (R-DUP-3) */
-	if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key)) != XJ_OK)
+	if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key, &t->national)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
 	if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
 		return rc;
@@ -798,7 +876,7 @@ xj_problem_key_changed(struct xj_db *db, struct xj_req *r, const struct xj_refda
 	t->sid = sid;
 	for (int i = 0; i < n; i++) {
 		t->gid = gids[i];
-		if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key)) != XJ_OK)
+		if ((rc = xj_problem_group_lock(db, t->gid, state, t->kind, t->key, &t->national)) != XJ_OK)
 			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 		if ((rc = xj_problem_member_states(db, t->gid, t->m, MEMBERS_MAX, &t->n)) != XJ_OK)
 			return rc;

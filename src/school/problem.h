@@ -51,4 +51,13 @@ struct xj_req;
 int	xj_problem_key_changed(struct xj_db *, struct xj_req *, const struct xj_refdata *ref,
 	    unsigned long long sid, const unsigned long long *gids, int n);
 
+/* issue 13 item 6: record sid joins the open national group of the
+ * ministry's id (opened when there is none) with reason national_kind and
+ * origin "exchange", flagged with a history event as any member; the
+ * group's other provinces' records become others[0..n). *joined 0 when
+ * it was a member already. */
+struct xj_problem_other;
+int	xj_problem_join_national(struct xj_db *, unsigned long long sid, const char *national_id,
+	    const char *national_kind, const struct xj_problem_other *others, int n, int *joined);
+
 #endif

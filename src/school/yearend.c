@@ -396,6 +396,12 @@ event_gen(yajl_gen g, struct xj_db *db, const struct xj_student_event *e)
 	else
 		xj_gen_null(g, "batch");
 	xj_school_gen_time(g, "at", e->created_at);
+	/* a number issued by the ministry (issue 13 item 6): the retired and
+	 * the new number, masked as every student number staff read */
+	if (e->no_new[0]) {
+		xj_school_gen_student_no(g, "student_no_old", e->no_old);
+		xj_school_gen_student_no(g, "student_no_new", e->no_new);
+	}
 	if (e->fields[0]) {
 		char f[256], *p, *save = NULL;
 		xj_gen_key(g, "fields");

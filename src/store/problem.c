@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+
 #include "core/err.h"
 #include "problem.h"
 #include "sql.h"
@@ -107,6 +109,75 @@ xj_problem_group_open(struct xj_db *db, const char *kind, const unsigned char ke
 	return XJ_OK;
 }
 
+int
+xj_problem_group_open_national(struct xj_db *db, const char *kind, const char *national_id,
+    const char *national_kind, unsigned long long *gid)
+{
+	unsigned char key[32];
+	struct xj_col c = XJ_COL_INT;
+	int rc;
+
+	/* the group's key is the ministry's id, hashed to the key's width:
+	 * no personal data (R-DUP-1's keys are blind indexes) */
+	SHA256((const unsigned char *)national_id, strlen(national_id), key);
+	{
+		struct xj_val v[5] = { XJ_VS(kind), XJ_VB(key, 32), XJ_VS(national_id),
+		    XJ_VS(national_id), XJ_VS(national_kind) };
+		if ((rc = xj_db_exec(db, XJ_Q_NC_GROUP_OPEN, v, 5)) != XJ_OK)
+			return rc;
+	}
+	{
+		struct xj_val v = XJ_VS(national_id);
+		if ((rc = xj_db_row(db, XJ_Q_NC_GROUP_BY_ID, &v, 1, &c, 1)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	}
+	*gid = (unsigned long long)c.i;
+	return XJ_OK;
+}
+
+int
+xj_problem_others_set(struct xj_db *db, unsigned long long gid,
+    const struct xj_problem_other *o, int n)
+{
+	struct xj_val g = XJ_VI(gid);
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_NC_OTHERS_CLEAR, &g, 1)) != XJ_OK)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		struct xj_val v[9] = { XJ_VI(gid), XJ_VI(i + 1), XJ_VS(o[i].student_no),
+		    XJ_VS(o[i].name), XJ_VS(o[i].sex), XJ_VS(o[i].birth),
+		    o[i].id_masked[0] ? XJ_VS(o[i].id_masked) : XJ_VNULL, XJ_VS(o[i].province),
+		    XJ_VS(o[i].school_name) };
+		if ((rc = xj_db_exec(db, XJ_Q_NC_OTHER_ADD, v, 9)) != XJ_OK)
+			return rc;
+	}
+	return XJ_OK;
+}
+
+int
+xj_problem_others(struct xj_db *db, unsigned long long gid,
+    void (*fn)(const struct xj_problem_other *, void *), void *arg)
+{
+	struct xj_val v = XJ_VI(gid);
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_NC_OTHERS, &v, 1)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_problem_other o;
+		struct xj_col c[7] = { S(o.student_no), S(o.name), S(o.sex), S(o.birth),
+		    S(o.id_masked), S(o.province), S(o.school_name) };
+
+		memset(&o, 0, sizeof(o));
+		if ((rc = xj_db_fetch(db, XJ_Q_NC_OTHERS, c, 7)) != XJ_OK)
+			break;
+		fn(&o, arg);
+	}
+	xj_db_done(db, XJ_Q_NC_OTHERS);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
 /* The group is seen from every prefix of the member's school path. */
 static int
 scope_add(struct xj_db *db, unsigned long long gid, unsigned long long sid)
@@ -198,13 +269,15 @@ int
 xj_problem_group_get(struct xj_db *db, unsigned long long id, struct xj_problem_group *g)
 {
 	struct xj_val v = XJ_VI(id);
-	struct xj_col c[6];
+	struct xj_col c[8];
 	int rc;
 
 	memset(g, 0, sizeof(*g));
 	group_cols(g, c);
 	c[5] = S(g->resolved_at);
-	if ((rc = xj_db_row(db, XJ_Q_PROB_GROUP_GET, &v, 1, c, 6)) != XJ_OK)
+	c[6] = S(g->national_id);
+	c[7] = S(g->national_kind);
+	if ((rc = xj_db_row(db, XJ_Q_PROB_GROUP_GET, &v, 1, c, 8)) != XJ_OK)
 		return rc;
 	g->id = (unsigned long long)c[0].i;
 	g->members = (int)c[3].i;
@@ -259,13 +332,18 @@ xj_problem_event(struct xj_db *db, unsigned long long sid, const char *kind)
 
 int
 xj_problem_group_lock(struct xj_db *db, unsigned long long gid, char state[12], char kind[16],
-    unsigned char key[32])
+    unsigned char key[32], int *national)
 {
 	struct xj_val v = XJ_VI(gid);
-	struct xj_col c[3] = { XJ_COL_STR(state, 12), XJ_COL_STR(kind, 16),
-	    XJ_COL_BLOB((char *)key, 32) };
+	struct xj_col c[4] = { XJ_COL_STR(state, 12), XJ_COL_STR(kind, 16),
+	    XJ_COL_BLOB((char *)key, 32), XJ_COL_INT };
+	int rc;
 
-	return xj_db_row(db, XJ_Q_PROB_GROUP_LOCK, &v, 1, c, 3);
+	if ((rc = xj_db_row(db, XJ_Q_PROB_GROUP_LOCK, &v, 1, c, 4)) != XJ_OK)
+		return rc;
+	if (national != NULL)
+		*national = c[3].i != 0;
+	return XJ_OK;
 }
 
 int

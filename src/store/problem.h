@@ -36,6 +36,27 @@ int	xj_problem_peers(struct xj_db *, const unsigned char child[32], const unsign
 /* The open group of kind for key, opened when there is none: *gid. */
 int	xj_problem_group_open(struct xj_db *, const char *kind, const unsigned char key[32],
 	    unsigned long long *gid);
+/* issue 13 item 6: the open national group of the ministry's id
+ * (opened when there is none; sql/0031): *gid. kind is ours for the
+ * ministry's national_kind. */
+int	xj_problem_group_open_national(struct xj_db *, const char *kind, const char *national_id,
+	    const char *national_kind, unsigned long long *gid);
+/* Another province's record of a national group, as the ministry sent it
+ * (masked there), its number masked here. */
+struct xj_problem_other {
+	char		 student_no[25];
+	char		 name[257];
+	char		 sex[2];
+	char		 birth[11];
+	char		 id_masked[19];	/* "" = none sent */
+	char		 province[7];
+	char		 school_name[801];
+};
+/* The group's other records are o[0..n) (the latest answer's list). */
+int	xj_problem_others_set(struct xj_db *, unsigned long long gid,
+	    const struct xj_problem_other *o, int n);
+int	xj_problem_others(struct xj_db *, unsigned long long gid,
+	    void (*fn)(const struct xj_problem_other *, void *), void *);
 /* The record joins the group (reason, origin); *joined 0 when it was
  * already a member. A new member is flagged (student.problem_open) and
  * gets a history event. */
@@ -49,6 +70,8 @@ struct xj_problem_group {
 	int		 members;
 	char		 created_at[20];
 	char		 resolved_at[20];
+	char		 national_id[41];	/* "" = our own check's group */
+	char		 national_kind[25];
 };
 /* The groups with a member under path (an org path: problem_scope), open
  * first, newest first, after the cursor (state "" = from the start), at
@@ -83,10 +106,10 @@ int	xj_problem_members(struct xj_db *, unsigned long long gid, int limit,
 /* ---- the resolution (R-DUP-2, R-DUP-3) ---- */
 /* A history event of kind (problem_open, problem_deleted, ...) for sid. */
 int	xj_problem_event(struct xj_db *, unsigned long long sid, const char *kind);
-/* The group row locked for the transaction: XJ_OK with its state, kind
- * and key, XJ_NO_ROW. */
+/* The group row locked for the transaction: XJ_OK with its state, kind,
+ * key and whether it is a national group (may be NULL), XJ_NO_ROW. */
 int	xj_problem_group_lock(struct xj_db *, unsigned long long gid, char state[12], char kind[16],
-	    unsigned char key[32]);
+	    unsigned char key[32], int *national);
 struct xj_problem_state {
 	unsigned long long student_id;
 	char		 state[20];

@@ -1069,7 +1069,8 @@
 	  "SELECT e.id, e.kind, o.code, COALESCE(e.from_grade, 0), COALESCE(e.to_grade, 0), e.status," \
 	  " COALESCE(e.yearend_year, 0), COALESCE(e.batch_id, 0)," \
 	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s'), COALESCE(e.workflow_id, 0)," \
-	  " COALESCE(e.fields, '') FROM student_event e" \
+	  " COALESCE(e.fields, ''), COALESCE(e.student_no_old, ''), COALESCE(e.student_no_new, '')" \
+	  " FROM student_event e" \
 	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?") \
 	/* issue 12: problem records, the duplicate check at the door (sql/0024; \
 	 * store/problem.c). The peers are read with shared locks: two \
@@ -1115,7 +1116,8 @@
 	  " SELECT id, ?, school_org_id, status, UTC_TIMESTAMP(6) FROM student WHERE id = ?") \
 	/* the resolution (R-DUP-2, R-DUP-3): the group row locked first, so \
 	 * resolutions of one group take turns and the last one sees the others */ \
-	X(PROB_GROUP_LOCK,   0, "SELECT state, kind, key_bidx FROM problem_group WHERE id = ? FOR UPDATE") \
+	X(PROB_GROUP_LOCK,   0, \
+	  "SELECT state, kind, key_bidx, national_id IS NOT NULL FROM problem_group WHERE id = ? FOR UPDATE") \
 	X(PROB_MEMBER_STATES, 0, \
 	  "SELECT student_id, state, school_path, school_org_id FROM problem_member WHERE group_id = ?" \
 	  " ORDER BY student_id") \
@@ -1136,7 +1138,8 @@
 	  "UPDATE student SET status = 'deleted', version = version + 1, updated_at = UTC_TIMESTAMP(6)" \
 	  " WHERE id = ?") \
 	X(PROB_GROUP_RESOLVE, 0, \
-	  "UPDATE problem_group SET state = 'resolved', open_key = NULL, resolved_at = UTC_TIMESTAMP(6)" \
+	  "UPDATE problem_group SET state = 'resolved', open_key = NULL, national_open = NULL," \
+	  " resolved_at = UTC_TIMESTAMP(6)" \
 	  " WHERE id = ? AND state = 'open'") \
 	/* the flag is what the member rows say: an open membership of an open group */ \
 	X(PROB_REFLAG,       0, \
@@ -1160,7 +1163,8 @@
 	X(PROB_SCOPE_CLOSE,  0, "UPDATE problem_scope SET open = 0 WHERE group_id = ?") \
 	X(PROB_GROUP_GET,    0, \
 	  "SELECT id, kind, state, members, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')," \
-	  " COALESCE(DATE_FORMAT(resolved_at, '%Y-%m-%d %H:%i:%s'), '') FROM problem_group WHERE id = ?") \
+	  " COALESCE(DATE_FORMAT(resolved_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(national_id, '')," \
+	  " COALESCE(national_kind, '') FROM problem_group WHERE id = ?") \
 	X(PROB_MEMBERS,      0, \
 	  "SELECT m.student_id, m.school_path, m.reason, m.origin, m.state," \
 	  " DATE_FORMAT(m.joined_at, '%Y-%m-%d %H:%i:%s'), o.code, o.name, s.name, s.sex," \
@@ -1377,10 +1381,58 @@
 	X(XOB_UNSENT,        0, \
 	  "SELECT s.id, s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d')," \
 	  " s.id_doc_type, s.id_number_ct, s.ethnicity, s.nationality, s.hukou_code, o.code," \
-	  " s.county_code, s.entry_year, s.level, s.status FROM student s" \
-	  " JOIN org o ON o.id = s.school_org_id WHERE s.student_no_kind = 'L'" \
-	  " AND NOT EXISTS (SELECT 1 FROM exchange_outbox_record r WHERE r.student_id = s.id)" \
-	  " ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED")
+	  " s.county_code, s.entry_year, s.level, s.status, s.national_action FROM student s" \
+	  " JOIN org o ON o.id = s.school_org_id WHERE s.national_check = 'due'" \
+	  " AND s.status <> 'deleted' ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	/* ---- issue 13 item 6 (natcheck): the national check applied \
+	 * (store/natcheck.c, sql/0031). The producer marks what it sent; \
+	 * a change of identity data makes a record due again (R-KEY-2): a \
+	 * record never sent stays "new", one the ministry saw is "changed" */ \
+	X(NC_SENT,           0, \
+	  "UPDATE student SET national_check = 'sent' WHERE id = ? AND national_check = 'due'") \
+	X(NC_DUE,            0, \
+	  "UPDATE student SET national_action = IF(national_check = 'due', national_action," \
+	  " 'changed'), national_check = 'due' WHERE id = ?") \
+	/* a CheckResult's record: the record of the batch's ref, locked with \
+	 * its batch row; the last column: this batch is the record's latest */ \
+	X(NC_SUBJECT,        0, \
+	  "SELECT s.id, s.student_no, s.student_no_kind, s.id_doc_type, s.id_number_ct, s.status," \
+	  " s.national_check, r.outbox_id = (SELECT MAX(r2.outbox_id) FROM exchange_outbox_record r2" \
+	  " WHERE r2.student_id = s.id) FROM exchange_outbox_record r JOIN student s" \
+	  " ON s.id = r.student_id WHERE r.outbox_id = ? AND r.ref = ? FOR UPDATE") \
+	X(NC_ANSWERED,       0, \
+	  "UPDATE exchange_outbox_record SET answered_message_id = ? WHERE outbox_id = ? AND ref = ?") \
+	X(NC_NO_OWNER,       0, "SELECT student_id FROM student_no_issued WHERE student_no = ? FOR UPDATE") \
+	X(NC_NO_ISSUE,       XJ_SQL_DUP_OK, \
+	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, ?, UTC_TIMESTAMP(6))") \
+	X(NC_RENUMBER,       0, \
+	  "UPDATE student SET student_no = ?, student_no_kind = ?, version = version + 1," \
+	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
+	X(NC_EVENT,          0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, status, created_at," \
+	  " student_no_old, student_no_new) SELECT id, ?, school_org_id, status, UTC_TIMESTAMP(6), ?, ?" \
+	  " FROM student WHERE id = ?") \
+	/* the answer came (R-DUP-4): where the record stands with the check, \
+	 * when this batch is its latest and no change is waiting; a 补建 \
+	 * record waiting for the answer enters the school */ \
+	X(NC_STATE,          0, \
+	  "UPDATE student SET national_check = IF(? AND national_check <> 'due', ?, national_check)," \
+	  " status = IF(status = 'pending_check', 'in_school', status), version = version + 1," \
+	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
+	/* a national problem group: opened once per ministry id while open */ \
+	X(NC_GROUP_OPEN,     0, \
+	  "INSERT IGNORE INTO problem_group (kind, key_bidx, national_id, national_open, national_kind," \
+	  " created_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(NC_GROUP_BY_ID,    0, "SELECT id FROM problem_group WHERE national_open = ? FOR UPDATE") \
+	X(NC_OTHERS_CLEAR,   0, "DELETE FROM problem_national_other WHERE group_id = ?") \
+	X(NC_OTHER_ADD,      0, \
+	  "INSERT INTO problem_national_other (group_id, seq, student_no_masked, name_masked, sex," \
+	  " birth_date, id_number_masked, province, school_name, received_at)" \
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(NC_OTHERS,         0, \
+	  "SELECT student_no_masked, name_masked, sex, DATE_FORMAT(birth_date, '%Y-%m-%d')," \
+	  " COALESCE(id_number_masked, ''), province, school_name FROM problem_national_other" \
+	  " WHERE group_id = ? ORDER BY seq LIMIT 64")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

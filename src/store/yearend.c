@@ -262,16 +262,17 @@ xj_student_events(struct xj_db *db, unsigned long long student_id, int limit,
 {
 	struct xj_student_event e;
 	struct xj_val v[2] = { XJ_VI(student_id), XJ_VI(limit) };
-	struct xj_col c[11] = { XJ_COL_INT, XJ_COL_STR(e.kind, sizeof(e.kind)),
+	struct xj_col c[13] = { XJ_COL_INT, XJ_COL_STR(e.kind, sizeof(e.kind)),
 	    XJ_COL_STR(e.school_code, sizeof(e.school_code)), XJ_COL_INT, XJ_COL_INT,
 	    XJ_COL_STR(e.status, sizeof(e.status)), XJ_COL_INT, XJ_COL_INT,
 	    XJ_COL_STR(e.created_at, sizeof(e.created_at)), XJ_COL_INT,
-	    XJ_COL_STR(e.fields, sizeof(e.fields)) };
+	    XJ_COL_STR(e.fields, sizeof(e.fields)), XJ_COL_STR(e.no_old, sizeof(e.no_old)),
+	    XJ_COL_STR(e.no_new, sizeof(e.no_new)) };
 	int rc;
 
 	if ((rc = xj_db_exec(db, XJ_Q_STU_EVENTS, v, 2)) != XJ_OK)
 		return rc;
-	while ((rc = xj_db_fetch(db, XJ_Q_STU_EVENTS, c, 11)) == XJ_OK) {
+	while ((rc = xj_db_fetch(db, XJ_Q_STU_EVENTS, c, 13)) == XJ_OK) {
 		e.id = (unsigned long long)c[0].i;
 		e.workflow_id = (unsigned long long)c[9].i;
 		e.from_grade = (int)c[3].i;

@@ -74,6 +74,7 @@ struct xj_student_event {
 	char			 created_at[20];
 	unsigned long long	 workflow_id;		/* 0 = none (sql/0026) */
 	char			 fields[256];		/* "name,sex": a change's fields */
+	char			 no_old[20], no_new[20];	/* number_issued (sql/0031) */
 };
 int	xj_student_events(struct xj_db *, unsigned long long student_id, int limit,
 	    void (*fn)(const struct xj_student_event *, void *), void *);

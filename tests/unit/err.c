@@ -182,6 +182,10 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_X_NOT_SENT, 422, "record_not_sent" },
 	{ XJ_E_X_CURSOR_UNKNOWN, 422, "outbox_cursor_unknown" },
 	{ XJ_E_X_TYPE_NOT_ACCEPTED, 422, "type_not_accepted" },
+	/* issue 13 item 6: a CheckResult's Issued refused per record */
+	{ XJ_E_X_NC_MISMATCH, 422, "number_mismatch" },
+	{ XJ_E_X_NC_TAKEN, 422, "number_taken" },
+	{ XJ_E_X_NC_INVALID, 422, "number_invalid" },
 	/* issue 11 item 8: year-end batches */
 	{ XJ_E_YEAREND_EXISTS, 409, "yearend_batch_exists" },
 	{ XJ_E_YEAREND_STARTED, 409, "yearend_batch_started" },
