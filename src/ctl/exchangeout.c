@@ -71,6 +71,12 @@ own_key(const struct xj_conf *c)
 	return own.own.pkey ? &own.own : NULL;
 }
 
+const struct xj_xkey *
+xj_ctl_exchange_key(const struct xj_conf *c)
+{
+	return own_key(c);
+}
+
 struct row {
 	unsigned long long	 id;
 	char			 no[20], name[72], sex[4], birth[11], doc[4], eth[4];

@@ -198,6 +198,11 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	 * national group are the ministry's latest list, replaced whole */
 	{ "problem_national_other", "SELECT, INSERT, DELETE" },
 	{ "exchange_outbox_cursor", "SELECT, INSERT, UPDATE" },
+	/* issue 13 item 7, xsend (sql/0034): a relayed request once per
+	 * TransferId; messages waiting for the signing job, deleted when
+	 * moved into the outbox */
+	{ "xsend_request",	"SELECT, INSERT" },
+	{ "exchange_outbox_pending", "SELECT, INSERT, DELETE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "store/exchange.h"
 #include "exchange.h"
+#include "xsend.h"
 
 /* Receipt: the first acknowledgement of an outbox message stands; the
  * message it names must be ours and sent to the receipt's sender. */
@@ -52,6 +53,9 @@ static const struct {
 } HANDLERS[] = {
 	{ "Receipt", on_receipt },
 	{ "CheckResult", xj_exchange_check_result },	/* checkresult.c */
+	/* issue 13 item 7, the sending side (exchange/xsend.c) */
+	{ "TransferRequest", xj_xsend_on_transfer_request },
+	{ "GraduateMove", xj_xsend_on_graduate_move },
 };
 
 xj_xhandler

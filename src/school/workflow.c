@@ -51,7 +51,34 @@ static const struct {
 	{ "problem_resolve", xj_problem_wf_resolve },	/* R-DUP-2, problem.c */
 	{ "key_data_apply", xj_kd_wf_apply },	/* R-KEY-1, R-KEY-2, keydata.c */
 	{ "status_apply", xj_status_change_apply },	/* R-MOV-6, R-REC-3, statuschange.c */
+	{ "dossier_send", xj_xsend_dossier },	/* R-MOV-4 across provinces, exchange/xsend.c */
 };
+
+/* What a decision of a step tells someone else, by the case's type: run
+ * for every decided step (approved or rejected), before the approval's
+ * effect, in the decision's transaction. The sending side of a
+ * cross-province move answers each decision to the receiving side with a
+ * TransferDecision through the ministry (issue 13 item 7). */
+static const struct {
+	const char	*type;
+	int		(*fn)(struct xj_db *, struct xj_req *, const struct xj_wf_case *,
+			    const struct xj_wf_step *, int approved, const char *reason);
+} decided[] = {
+	{ "transfer_national_out", xj_xsend_decided },	/* exchange/xsend.c */
+	{ "graduate_move_out", xj_xsend_decided },
+};
+
+static int
+decided_hook(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
+    const struct xj_wf_step *s, int approved, const char *reason)
+{
+	for (size_t i = 0; i < sizeof(decided) / sizeof(decided[0]); i++)
+		if (strcmp(decided[i].type, w->type) == 0)
+			return decided[i].fn(db, r, w, s, approved, reason);
+	return XJ_OK;
+}
+
+static const struct xj_wf_org *party(const struct xj_wf_parties *, const char *);
 
 static int
 effect(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w, const char *name)
@@ -104,7 +131,8 @@ xj_wf_approve(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
 		;
 	if (i == n)
 		return XJ_E_INTERNAL;
-	if ((rc = effect(db, r, w, steps[i].on_approve)) != XJ_OK)
+	if ((rc = decided_hook(db, r, w, &steps[i], 1, reason)) != XJ_OK ||
+	    (rc = effect(db, r, w, steps[i].on_approve)) != XJ_OK)
 		return rc;
 	if (i + 1 == n) {
 		/* the last approval: the initiator learns the outcome, as of a
@@ -119,6 +147,60 @@ xj_wf_approve(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
 		xj_wf_today(today);
 		return xj_wf_open_step(db, w->id, province, &steps[i + 1], today);
 	}
+}
+
+int
+xj_wf_reject(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
+    const struct xj_wf_step *steps, int n, int seq, const char *reason)
+{
+	int rc, i;
+
+	if ((rc = xj_wf_step_decide(db, w->id, seq, "rejected", r->actor_id, r->actor_org,
+	    reason)) != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_WF_STEP_DECIDED : rc;
+	for (i = 0; i < n && steps[i].seq != seq; i++)
+		;
+	if (i == n)
+		return XJ_E_INTERNAL;
+	if ((rc = decided_hook(db, r, w, &steps[i], 0, reason)) != XJ_OK ||
+	    (rc = xj_wf_close(db, w->id, "rejected", reason)) != XJ_OK)
+		return rc;
+	return xj_wf_notice(db, w->initiator, w->id, seq, "decided");
+}
+
+int
+xj_wf_start_received(struct xj_db *db, struct xj_wf_new *w, const struct xj_wf_def *defs,
+    int n, const struct xj_wf_parties *p, unsigned long long *id)
+{
+	struct xj_wf_step s;
+	char today[XJ_WF_DATE], province[7];
+	int rc, i;
+
+	w->recv_school = p->recv_school->id;
+	w->recv_county = p->recv_county->id;
+	w->send_school = p->send_school->id;
+	w->send_county = p->send_county->id;
+	w->above = p->above->id;
+	if (n < 1)
+		return XJ_E_INTERNAL;
+	for (i = 0; i < n; i++)
+		if (defs[i].by_exchange || strcmp(defs[i].party, "exchange") == 0)
+			return XJ_E_INTERNAL;	/* the chain is ours alone: a bad row */
+	if ((rc = xj_wf_insert(db, w, id)) != XJ_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		const struct xj_wf_org *o = party(p, defs[i].party);
+		if (o->id == 0)
+			return XJ_E_INTERNAL;	/* a step of the other deployment's */
+		if ((rc = xj_wf_step_insert(db, *id, &defs[i], o->id, o->path)) != XJ_OK)
+			return rc;
+	}
+	memset(&s, 0, sizeof(s));
+	s.seq = defs[0].seq;
+	s.days = defs[0].days;
+	xj_wf_today(today);
+	xj_wf_province_of(party(p, defs[0].party)->path, province);
+	return xj_wf_open_step(db, *id, province, &s, today);
 }
 
 /* The org of a party of the case (bureau_above: the lowest common
@@ -242,6 +324,9 @@ static const struct {
 	int		(*fn)(yajl_gen, struct xj_req *, const struct xj_wf_case *);
 } details[] = {
 	{ "key_data_change", xj_kd_gen_detail },	/* old -> new, keydata.c */
+	/* who asks, from the other province (exchange/xsend.c) */
+	{ "transfer_national_out", xj_xsend_gen_detail },
+	{ "graduate_move_out", xj_xsend_gen_detail },
 };
 
 struct loaded {
@@ -462,11 +547,7 @@ decide_tx(struct xj_db *db, void *arg)
 		if ((rc = xj_wf_approve(db, t->r, &L->w, L->s, L->n, t->seq, t->reason)) != XJ_OK)
 			return rc;
 	} else {
-		if ((rc = xj_wf_step_decide(db, L->w.id, t->seq, "rejected", t->r->actor_id,
-		    t->r->actor_org, t->reason)) != XJ_OK)
-			return rc == XJ_E_CONFLICT ? XJ_E_WF_STEP_DECIDED : rc;
-		if ((rc = xj_wf_close(db, L->w.id, "rejected", t->reason)) != XJ_OK ||
-		    (rc = xj_wf_notice(db, L->w.initiator, L->w.id, t->seq, "decided")) != XJ_OK)
+		if ((rc = xj_wf_reject(db, t->r, &L->w, L->s, L->n, t->seq, t->reason)) != XJ_OK)
 			return rc;
 	}
 	{
@@ -668,13 +749,23 @@ struct history {
 	unsigned long long	 ids[HISTORY_MAX];
 };
 
+/* A party's org; id 0 is a party in another deployment (a school of
+ * another province in a cross-province move, issue 13 item 7): no org
+ * here, shown as code and name null. */
+static int
+party_org(struct xj_db *db, unsigned id, struct xj_wf_org *o)
+{
+	memset(o, 0, sizeof(*o));
+	return id == 0 ? XJ_OK : xj_wf_org(db, id, o);
+}
+
 static void
 gen_org(yajl_gen g, const char *key, const struct xj_wf_org *o)
 {
 	xj_gen_key(g, key);
 	yajl_gen_map_open(g);
-	xj_gen_str(g, "code", o->code);
-	xj_gen_str(g, "name", o->name);
+	xj_gen_str(g, "code", o->id ? o->code : NULL);
+	xj_gen_str(g, "name", o->id ? o->name : NULL);
 	yajl_gen_map_close(g);
 }
 
@@ -705,8 +796,8 @@ xj_school_wf_history(struct xj_req *r)
 	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++) {
 		if ((rc = xj_wf_get(r->db, h->ids[i], &h->w)) != XJ_OK ||
-		    (rc = xj_wf_org(r->db, h->w.send_school, &h->from)) != XJ_OK ||
-		    (rc = xj_wf_org(r->db, h->w.recv_school, &h->to)) != XJ_OK)
+		    (rc = party_org(r->db, h->w.send_school, &h->from)) != XJ_OK ||
+		    (rc = party_org(r->db, h->w.recv_school, &h->to)) != XJ_OK)
 			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 		yajl_gen_map_open(g);
 		xj_gen_int(g, "id", (long long)h->w.id);
