@@ -103,6 +103,10 @@ static const struct {
 } HANDLERS[] = {
 	{ "Receipt", on_receipt },
 	{ "CheckResult", on_check_result },
+	/* issue 13 item 7: a move started here, the other side's answers
+	 * (xrecv.c) */
+	{ "TransferDecision", xj_xrecv_decision },
+	{ "Dossier", xj_xrecv_dossier },
 };
 
 xj_xhandler
