@@ -71,7 +71,7 @@ xj_ctl_job_exchange_sign(struct xj_ctl *x, long *done)
 		return XJ_OK;
 	memset(&s, 0, sizeof(s));
 	if ((s.keys = xj_ctl_job_keys(x, 0)) == NULL ||
-	    (s.key = xj_ctl_exchange_key(&x->conf)) == NULL)
+	    (s.key = xj_ctl_exchange_own_key(&x->conf)) == NULL)
 		return XJ_E_INTERNAL;
 	for (int i = 0; i < SIGN_BATCH; i++) {
 		if ((rc = xj_tx_run(&x->db, sign_tx, &s)) != XJ_OK)

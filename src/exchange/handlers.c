@@ -56,6 +56,10 @@ static const struct {
 	/* issue 13 item 7, the sending side (exchange/xsend.c) */
 	{ "TransferRequest", xj_xsend_on_transfer_request },
 	{ "GraduateMove", xj_xsend_on_graduate_move },
+	/* issue 13 item 7: a move started here, the other side's answers
+	 * (xrecv.c) */
+	{ "TransferDecision", xj_xrecv_decision },
+	{ "Dossier", xj_xrecv_dossier },
 };
 
 xj_xhandler

@@ -52,6 +52,7 @@ static const struct {
 	{ "key_data_apply", xj_kd_wf_apply },	/* R-KEY-1, R-KEY-2, keydata.c */
 	{ "status_apply", xj_status_change_apply },	/* R-MOV-6, R-REC-3, statuschange.c */
 	{ "dossier_send", xj_xsend_dossier },	/* R-MOV-4 across provinces, exchange/xsend.c */
+	{ "xmove_request", xj_xmove_request },	/* issue 13 item 7, xmove.c */
 };
 
 /* What a decision of a step tells someone else, by the case's type: run
@@ -226,9 +227,11 @@ xj_wf_start(struct xj_db *db, struct xj_req *r, struct xj_wf_new *w,
 
 	if (c == NULL || s == NULL)
 		return XJ_E_TOO_COMPLEX;
-	/* the ministry exchange is not connected: such a chain cannot run */
+	/* a step played by the ministry exchange runs only in the chains
+	 * that connect it (the cross-province moves, school/xmove.c) */
 	for (i = 0; i < n; i++)
-		if (defs[i].by_exchange || strcmp(defs[i].party, "exchange") == 0)
+		if ((defs[i].by_exchange || strcmp(defs[i].party, "exchange") == 0) &&
+		    !xj_xmove_chain(w->type))
 			return XJ_E_WF_EXCHANGE;
 	w->recv_school = p->recv_school->id;
 	w->recv_county = p->recv_county->id;
@@ -327,6 +330,8 @@ static const struct {
 	/* who asks, from the other province (exchange/xsend.c) */
 	{ "transfer_national_out", xj_xsend_gen_detail },
 	{ "graduate_move_out", xj_xsend_gen_detail },
+	{ "transfer_national", xj_xmove_gen_detail },	/* the exchange's progress, xmove.c */
+	{ "graduate_move_in", xj_xmove_gen_detail },
 };
 
 struct loaded {
@@ -764,7 +769,7 @@ gen_org(yajl_gen g, const char *key, const struct xj_wf_org *o)
 {
 	xj_gen_key(g, key);
 	yajl_gen_map_open(g);
-	xj_gen_str(g, "code", o->id ? o->code : NULL);
+	xj_gen_str(g, "code", o->code[0] ? o->code : NULL);
 	xj_gen_str(g, "name", o->id ? o->name : NULL);
 	yajl_gen_map_close(g);
 }
@@ -796,9 +801,14 @@ xj_school_wf_history(struct xj_req *r)
 	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++) {
 		if ((rc = xj_wf_get(r->db, h->ids[i], &h->w)) != XJ_OK ||
-		    (rc = party_org(r->db, h->w.send_school, &h->from)) != XJ_OK ||
 		    (rc = party_org(r->db, h->w.recv_school, &h->to)) != XJ_OK)
 			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+		/* a school of another province is no org of ours: its code */
+		memset(&h->from, 0, sizeof(h->from));
+		if ((h->w.send_school == 0 ?
+		    xj_xmove_from_code(r->db, h->w.id, h->from.code) :
+		    xj_wf_org(r->db, h->w.send_school, &h->from)) != XJ_OK)
+			return XJ_E_INTERNAL;
 		yajl_gen_map_open(g);
 		xj_gen_int(g, "id", (long long)h->w.id);
 		xj_gen_str(g, "type", h->w.type);
