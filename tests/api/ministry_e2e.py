@@ -147,8 +147,10 @@ def inbox_from_moe(x, mtype):
 def settle(s):
     """Each deployment's batch job, then one ministry step; the
     ministry's problems (answers not accepted) must stay empty."""
-    jobs(s.a, "exchange-batch")
-    jobs(s.b, "exchange-batch")
+    for x in (s.a, s.b):
+        # the national check's batch; messages workers queued unsigned
+        # (decisions, Dossiers: wp-xsend); approved requests (wp-xrecv)
+        jobs(x, "exchange-batch", "exchange-sign", "exchange-xmove")
     k = len(s.moe.problems)
     n = s.moe.step()
     s.eq(s.moe.problems[k:], [], "every answer of the ministry accepted")
