@@ -125,7 +125,7 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "school_class",	"SELECT, INSERT" },
 	{ "student",		"SELECT, INSERT, UPDATE" },
 	/* STU_GUARDIAN_SET_CT: the copy re-encrypted for its row (L1), nothing else */
-	/* XMV_GUARDIAN: a record back from another province takes the
+	/* XMV_GUARDIAN_SET: a record back from another province takes the
 	 * Dossier's guardians over its own */
 	{ "student_guardian",	"SELECT, INSERT, UPDATE (relation, relation_desc, name, id_doc_type,"
 	  " id_number_ct, phone_ct, employer)" },

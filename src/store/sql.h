@@ -1509,7 +1509,8 @@
 	X(XMV_SENT,          0, \
 	  "UPDATE xmove SET request = 'sent', message_id = ? WHERE workflow_id = ? AND request = 'due'") \
 	X(XMV_BY_TRANSFER,   0, \
-	  "SELECT workflow_id, kind, student_no, request FROM xmove WHERE transfer_id = ? FOR UPDATE") \
+	  "SELECT workflow_id, kind, student_no, request, COALESCE(graduation_year, 0) FROM xmove" \
+	  " WHERE transfer_id = ? FOR UPDATE") \
 	X(XMV_GET,           0, \
 	  "SELECT transfer_id, kind, student_no, name, from_school, from_county, to_school, to_county," \
 	  " COALESCE(graduation_year, 0), reason, request, COALESCE(student_id, 0) FROM xmove" \
@@ -1545,12 +1546,14 @@
 	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND status = 'transferred'") \
 	X(XMV_NO_ISSUED,     XJ_SQL_DUP_OK, \
 	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, ?, UTC_TIMESTAMP(6))") \
-	X(XMV_GUARDIAN,      0, \
+	/* a guardian of the Dossier: over the row's own of that place (a \
+	 * record that comes back), else a new one */ \
+	X(XMV_GUARDIAN_SET,  0, \
+	  "UPDATE student_guardian SET relation = ?, relation_desc = '', name = ?, id_doc_type = ?," \
+	  " id_number_ct = ?, phone_ct = ?, employer = '' WHERE student_id = ? AND idx = ?") \
+	X(XMV_GUARDIAN_ADD,  0, \
 	  "INSERT INTO student_guardian (student_id, idx, relation, relation_desc, name, id_doc_type," \
-	  " id_number_ct, phone_ct, employer) VALUES (?, ?, ?, '', ?, ?, ?, ?, '')" \
-	  " ON DUPLICATE KEY UPDATE relation = VALUES(relation), relation_desc = '', name = VALUES(name)," \
-	  " id_doc_type = VALUES(id_doc_type), id_number_ct = VALUES(id_number_ct)," \
-	  " phone_ct = VALUES(phone_ct), employer = ''") \
+	  " id_number_ct, phone_ct, employer) VALUES (?, ?, ?, '', ?, ?, ?, ?, '')") \
 	/* at: the event's Beijing time "YYYY-MM-DD HH:MM:SS", stored in UTC */ \
 	X(XMV_EVENT,         0, \
 	  "INSERT INTO student_event (student_id, kind, school_org_id, status, workflow_id, note," \

@@ -39,7 +39,7 @@ xj_xmove_subject(const char *no)
 		off = 2200000000000000000ULL;
 	} else
 		return 0;
-	return (1ULL << 63) + off + v;
+	return (1ULL << 62) + off + v;
 }
 
 int
@@ -91,15 +91,16 @@ int
 xj_xmove_by_transfer(struct xj_db *db, const char *tid, struct xj_xmove *x)
 {
 	struct xj_val v = XJ_VS(tid);
-	struct xj_col c[4] = { XJ_COL_INT, XJ_COL_STR(x->kind, sizeof(x->kind)),
+	struct xj_col c[5] = { XJ_COL_INT, XJ_COL_STR(x->kind, sizeof(x->kind)),
 	    XJ_COL_STR(x->student_no, sizeof(x->student_no)),
-	    XJ_COL_STR(x->request, sizeof(x->request)) };
+	    XJ_COL_STR(x->request, sizeof(x->request)), XJ_COL_INT };
 	int rc;
 
 	memset(x, 0, sizeof(*x));
-	if ((rc = xj_db_row(db, XJ_Q_XMV_BY_TRANSFER, &v, 1, c, 4)) != XJ_OK)
+	if ((rc = xj_db_row(db, XJ_Q_XMV_BY_TRANSFER, &v, 1, c, 5)) != XJ_OK)
 		return rc;
 	x->wf = (unsigned long long)c[0].i;
+	x->graduation_year = (int)c[4].i;
 	snprintf(x->transfer_id, sizeof(x->transfer_id), "%s", tid);
 	return XJ_OK;
 }
@@ -301,11 +302,21 @@ xj_xmove_guardian(struct xj_db *db, unsigned long long sid, int idx, const char 
     const char *name, const char *doc_type, const unsigned char *idn_ct, size_t idn_len,
     const unsigned char *phone_ct, size_t phone_len)
 {
+	struct xj_val u[7] = { XJ_VS(relation), XJ_VS(name),
+	    doc_type && doc_type[0] ? XJ_VS(doc_type) : XJ_VNULL,
+	    idn_len ? XJ_VB(idn_ct, idn_len) : XJ_VNULL, XJ_VB(phone_ct, phone_len), XJ_VI(sid),
+	    XJ_VI(idx) };
 	struct xj_val v[7] = { XJ_VI(sid), XJ_VI(idx), XJ_VS(relation), XJ_VS(name),
 	    doc_type && doc_type[0] ? XJ_VS(doc_type) : XJ_VNULL,
 	    idn_len ? XJ_VB(idn_ct, idn_len) : XJ_VNULL, XJ_VB(phone_ct, phone_len) };
+	int rc;
 
-	return xj_db_exec(db, XJ_Q_XMV_GUARDIAN, v, 7);
+	/* the ciphertexts are fresh (a new nonce): a row there always changes */
+	if ((rc = xj_db_exec(db, XJ_Q_XMV_GUARDIAN_SET, u, 7)) != XJ_OK)
+		return rc;
+	if (xj_db_affected(db, XJ_Q_XMV_GUARDIAN_SET) == 1)
+		return XJ_OK;
+	return xj_db_exec(db, XJ_Q_XMV_GUARDIAN_ADD, v, 7);
 }
 
 int

@@ -13,7 +13,8 @@
 struct xj_db;
 
 /* The workflow subject of a claimed number that is no record of ours:
- * 2^63 + a bijective code of the number (G/J/L, 18 characters), so that
+ * 2^62 + a bijective code of the number (G/J/L, 18 characters; below
+ * 2^63, as the driver binds signed), so that
  * the engine's unique open_subject keeps one open case per claimed
  * number (code 2002) as it does per record, and never meets a record's
  * id. 0 for a string that is not a student number's form. Pure. */
