@@ -88,20 +88,23 @@ apply_tx(struct xj_db *db, void *arg)
 
 	memset(&in->rc, 0, sizeof(in->rc));
 	in->replay = 0;
-	row.receipt_cap = 4096 + in->r->body.len;
-	if ((row.receipt = xj_alloc(in->r->arena, row.receipt_cap)) == NULL)
-		return XJ_E_TOO_COMPLEX;
 	rv = xj_xinbox_get(db, m->sender, m->id, &row);
 	if (rv == XJ_OK) {
 		if (memcmp(row.sha, in->sha, 32) != 0) {
 			in->replay = 2;
 			return XJ_OK;
 		}
+		/* the stored receipt, in a buffer of its own size: not sized
+		 * by the message (a receipt of refused records is longer), and
+		 * nothing taken from the arena before the handler needs it */
+		if ((in->stored = xj_alloc(in->r->arena, row.receipt_len + 1)) == NULL)
+			return XJ_E_TOO_COMPLEX;
+		if ((rv = xj_xinbox_receipt(db, row.id, in->stored, row.receipt_len)) != XJ_OK)
+			return rv;
 		in->replay = 1;
-		in->stored = row.receipt;
 		in->stored_len = row.receipt_len;
 		/* the stored receipt's own status decides the HTTP status */
-		in->stored_refused = memmem(row.receipt, row.receipt_len,
+		in->stored_refused = memmem(in->stored, row.receipt_len,
 		    "<Status>refused</Status>", 24) != NULL;
 		return XJ_OK;
 	}

@@ -15,16 +15,28 @@ xj_xinbox_get(struct xj_db *db, const char *sender, const char *message_id,
 {
 	struct xj_val in[2] = { XJ_VS(sender), XJ_VS(message_id) };
 	struct xj_col out[3] = { XJ_COL_INT, XJ_COL_BLOB((char *)row->sha, sizeof(row->sha)),
-	    XJ_COL_BLOB(row->receipt, row->receipt_cap) };
+	    XJ_COL_INT };
 	int rc;
 
 	if ((rc = xj_db_row(db, XJ_Q_XINBOX_GET, in, 2, out, 3)) != XJ_OK)
 		return rc;
-	if (out[1].len != sizeof(row->sha) || out[2].len > row->receipt_cap)
+	if (out[1].len != sizeof(row->sha) || out[2].i < 0)
 		return XJ_E_INTERNAL;
 	row->id = (unsigned long long)out[0].i;
-	row->receipt_len = out[2].len;
+	row->receipt_len = (size_t)out[2].i;
 	return XJ_OK;
+}
+
+int
+xj_xinbox_receipt(struct xj_db *db, unsigned long long id, char *buf, size_t len)
+{
+	struct xj_val in = XJ_VI(id);
+	struct xj_col out = XJ_COL_BLOB(buf, len);
+	int rc;
+
+	if ((rc = xj_db_row(db, XJ_Q_XINBOX_RECEIPT, &in, 1, &out, 1)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	return out.len == len ? XJ_OK : XJ_E_INTERNAL;
 }
 
 int

@@ -13,15 +13,19 @@ struct xj_db;
 struct xj_xinbox_row {
 	unsigned long long	 id;
 	unsigned char		 sha[32];
-	char			*receipt;	/* caller's buffer */
-	size_t			 receipt_cap;
 	size_t			 receipt_len;
 };
 
-/* XJ_OK with row filled, XJ_NO_ROW, or an error. A receipt longer than
- * receipt_cap is XJ_E_INTERNAL (the caller sized it by the limit). */
+/* XJ_OK with row filled (the stored receipt's length, not its bytes),
+ * XJ_NO_ROW, or an error. */
 int	xj_xinbox_get(struct xj_db *, const char *sender, const char *message_id,
 	    struct xj_xinbox_row *);
+/* The stored receipt of row id into buf (len bytes, from
+ * xj_xinbox_get): XJ_OK, or XJ_E_INTERNAL when it is not that long. A
+ * receipt is as long as its records make it (a refused record's
+ * refusal is longer than the record that caused it), so the reader is
+ * sized by the row, not by the message. */
+int	xj_xinbox_receipt(struct xj_db *, unsigned long long id, char *buf, size_t len);
 /* XJ_OK, XJ_E_CONFLICT when (sender, message_id) exists, or an error. */
 int	xj_xinbox_insert(struct xj_db *, const char *sender, const char *message_id,
 	    const char *type, const char *correlation, const unsigned char sha[32],

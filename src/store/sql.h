@@ -1316,7 +1316,10 @@
 	  " WHERE o.path LIKE ? AND a.id > ? ORDER BY a.id LIMIT ?") \
 	/* issue 13: the ministry exchange (store/exchange.c, sql/0027) */ \
 	X(XINBOX_GET,        0, \
-	  "SELECT id, body_sha256, receipt FROM exchange_inbox WHERE sender = ? AND message_id = ?") \
+	  "SELECT id, body_sha256, LENGTH(receipt) FROM exchange_inbox WHERE sender = ? AND message_id = ?") \
+	/* the stored receipt, read into a buffer of its own length (natcheck: \
+	 * a receipt of many refused records is longer than its message) */ \
+	X(XINBOX_RECEIPT,    0, "SELECT receipt FROM exchange_inbox WHERE id = ?") \
 	/* a duplicate (sender, message_id): another worker stored it first; \
 	 * the caller reads that row */ \
 	X(XINBOX_INSERT,     XJ_SQL_DUP_OK, \

@@ -57,7 +57,7 @@ CONF = {"exchange": {"org_code": ORG,
                      "batch_records": 100,
                      "message_limit": 4 << 20,
                      "outbox_page_bytes": 1 << 20},
-        "server": {"body_limit": 8 << 20, "arena_size": 32 << 20}}
+        "server": {"body_limit": 8 << 20, "arena_size": 12 << 20}}
 
 
 def q1(s, sql):
@@ -210,6 +210,22 @@ def sql_records(s, n, doc="2", status="in_school", action="new", sealed=True):
     return ids
 
 
+def fake_batch(s, ids, tag):
+    """A StudentBatch of ours holding records ids (sent), written with
+    SQL: the producer's batches hold at most 100 records. Its body is
+    never pulled (the pull cursor moves past it). Its message id."""
+    mid = ORG + "-" + tag + "-" + uuid.uuid4().hex[:12]
+    s.sql("UPDATE student SET national_check = 'sent' WHERE id BETWEEN %d AND %d" % (ids[0], ids[-1]))
+    s.sql("INSERT INTO exchange_outbox (message_id, message_type, receiver, body, signature,"
+          " created_at, acked_at) VALUES ('%s', 'StudentBatch', 'MOE', '', '', UTC_TIMESTAMP(6),"
+          " UTC_TIMESTAMP(6))" % mid)
+    s.sql("INSERT INTO exchange_outbox_record (outbox_id, ref, student_id) SELECT o.id,"
+          " CONCAT('s', s.id), s.id FROM exchange_outbox o JOIN student s ON s.id BETWEEN %d AND %d"
+          " WHERE o.message_id = '%s'" % (ids[0], ids[-1], mid))
+    _cursor[0] = int(q1(s, "SELECT id FROM exchange_outbox WHERE message_id = '%s'" % mid))
+    return mid
+
+
 def record(s, sid, who=CY1 + ".reviewer"):
     st, h, b = signed_in(s, who).call("GET", "%s/students/%d" % (API, sid))
     s.eq(st, 200, "record: %r" % (b,))
@@ -346,7 +362,7 @@ def _(s):
          (col(s, three, "student_no"), "passed"), "passed")
 
 
-@test("R-DUP-4 a 补建 record waiting for the answer (status pending_check, sent as supplement) enters the school on Issued, with a history event")
+@test("R-DUP-4 a 补建 record waiting for the answer (status pending_check, sent as supplement) enters the school on Issued, with a history event; on Problem it enters flagged")
 def _(s):
     batches(s)
     # helper supplement's records, stood in for with SQL
@@ -360,6 +376,19 @@ def _(s):
          ("in_school", "issued", j), "in school with its J number")
     s.eq([e["kind"] for e in history(s, sid) if e["kind"] in ("number_issued", "check_answered")],
          ["number_issued", "check_answered"])
+    # answered with a Problem: in school, flagged; the problem workflow takes over
+    sid2, = sql_records(s, 1, status="pending_check", action="supplement")
+    batch, action = sent_in(s, sid2)
+    prob = ('<Problem id="MOE-S-%s" kind="same_id_number"><Other><StudentNo>J320102201903150021'
+            '</StudentNo><Name>李*</Name><Sex>F</Sex><BirthDate>2019-03-15</BirthDate>'
+            '<Province>320000</Province><SchoolName>某小学</SchoolName></Other></Problem>'
+            % uuid.uuid4().hex[:10])
+    st, rc, t = check_result(s, batch, [("s%d" % sid2, prob)])
+    s.eq(rc["status"], "accepted", t[:300])
+    s.eq((col(s, sid2, "status"), col(s, sid2, "national_check"), col(s, sid2, "problem_open")),
+         ("in_school", "problem", "1"), "in school with its problem flagged")
+    s.eq(q1(s, "SELECT g.kind FROM problem_group g JOIN problem_member m ON m.group_id = g.id"
+               " WHERE m.student_id = %d" % sid2), "same_id")
 
 
 @test("R-DUP-1 Problem: a national group the school sees with the other province's masked record; resolved by corroboration with county approval, the record is due again and goes to the ministry as changed in the next StudentBatch")
@@ -465,6 +494,47 @@ def _(s):
     s.sql("UPDATE student SET national_check = 'passed' WHERE id = %d" % sid)
 
 
+@test("a receipt longer than its message (2,000 refused records) is stored and sent again byte for byte on a resend (the stored receipt is read by its own length)")
+def _(s):
+    batches(s)
+    sid, = sql_records(s, 1)
+    batch, _ = sent_in(s, sid)
+    payload = "<CheckResult>%s</CheckResult>" % "".join(
+        '<Record ref="x%d"><Passed/></Record>' % i for i in range(2000))
+    data, rid = message("CheckResult", payload, receiver=ORG, corr=batch)
+    st, rc, t1 = post(s, data)
+    s.eq((st, rc["status"], len(rc["records"])), (422, "refused", 2000), "all record_not_sent")
+    s.ok(len(t1) > 4 * len(data), "the receipt (%d bytes) is longer than the message (%d)"
+         % (len(t1), len(data)))
+    st, rc, t2 = post(s, data)
+    s.eq((st, t2), (422, t1), "the stored receipt again, byte for byte")
+
+
+N_BIG = 20000
+
+
+@test("20,000 records in one CheckResult apply in one transaction within the arena ([server] arena_size 12 MiB) and in time; the receipt accepts each")
+def _(s):
+    batches(s)
+    ids = sql_records(s, N_BIG, sealed=False)
+    mid = fake_batch(s, ids, "big")
+    lnos = dict((int(a), b) for a, b in s.sql(
+        "SELECT id, student_no FROM student WHERE id BETWEEN %d AND %d" % (ids[0], ids[-1])))
+    recs = []
+    for i, sid in enumerate(ids):
+        d = datetime.date(2017, 1, 1) + datetime.timedelta(days=i // 900)
+        recs.append(("s%d" % sid, issued(j_number("110106", d.year, d.month, d.day, 100 + i % 900),
+                                          lnos[sid])))
+    t0 = time.monotonic()
+    st, rc, _ = check_result(s, mid, recs)
+    dt = time.monotonic() - t0
+    s.eq((st, rc["status"], len(rc["records"])), (200, "accepted", N_BIG), "all accepted")
+    s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE id BETWEEN %d AND %d AND student_no_kind = 'J'"
+               % (ids[0], ids[-1])), str(N_BIG))
+    s.ok(dt < 120, "in %.1f s" % dt)
+    print("# %d records applied in one message in %.1f s" % (N_BIG, dt))
+
+
 N_KILL = 5000
 
 
@@ -473,17 +543,8 @@ def _(s):
     from stack import which
     batches(s)
     ids = sql_records(s, N_KILL, sealed=False)
-    s.sql("UPDATE student SET national_check = 'sent' WHERE id BETWEEN %d AND %d" % (ids[0], ids[-1]))
     _remember(s, ids)
-    mid = ORG + "-kill-" + uuid.uuid4().hex[:12]
-    # the batch the records went in (written here: the producer's batches
-    # hold at most 100 records; the body is never read by this test)
-    s.sql("INSERT INTO exchange_outbox (message_id, message_type, receiver, body, signature,"
-          " created_at, acked_at) VALUES ('%s', 'StudentBatch', 'MOE', '', '', UTC_TIMESTAMP(6),"
-          " UTC_TIMESTAMP(6))" % mid)
-    s.sql("INSERT INTO exchange_outbox_record (outbox_id, ref, student_id) SELECT o.id,"
-          " CONCAT('s', s.id), s.id FROM exchange_outbox o JOIN student s ON s.id BETWEEN %d AND %d"
-          " WHERE o.message_id = '%s'" % (ids[0], ids[-1], mid))
+    mid = fake_batch(s, ids, "kill")
     recs, nums = [], []
     for i, sid in enumerate(ids):
         d = datetime.date(2019, 1, 1) + datetime.timedelta(days=i // 900)
