@@ -22,7 +22,8 @@ import xml.etree.ElementTree as ET
 import xchange
 from xchange import Key, message, parse_receipt
 from staff import signed_in
-from wfcases import API, CASES, CHAOYANG, CY1, CY2, HAIDIAN, INBOX, admitted, decide, q1, student
+from wfcases import (API, CASES, CHAOYANG, CY1, CY2, HAIDIAN, HD1, INBOX, admitted,
+                     admitted_with_parent, decide, q1, student)
 from xjtest import BUILDDIR, SRCDIR, Failure, key_ring, run, test
 
 NS = "{urn:xueji:exchange:1}"
@@ -176,7 +177,7 @@ def idn_of(s, sid):
 
 @test("R-MOV-1: a relayed TransferRequest for a record here opens a case transfer_national_out in the sending school's inbox, with who asks; relayed again under a new MessageId it opens no second case")
 def _(s):
-    (sid,) = admitted(s, school=CY1)
+    p, prereg, sid = admitted_with_parent(s, CY1, CHAOYANG)
     no, name, school, year = student(s, sid)
     t = tid()
     relay(s, "TransferRequest", request_xml(t, no, name))
@@ -194,6 +195,14 @@ def _(s):
     s.eq((b["exchange"]["transfer_id"], b["exchange"]["receiving_school_code"],
           b["exchange"]["receiving_county_code"], b["exchange"]["reason"]),
          (t, RECV_SCHOOL, RECV_COUNTY, "随父母工作调动"), "who asks, and why")
+    # scope: a school that is no party sees nothing of it
+    st, h, b = signed_in(s, HD1 + ".reviewer").call("GET", "%s/%d" % (CASES, case))
+    s.eq(st, 404, "another school: %r" % (b,))
+    # R-MOV-7: the family follows it in words
+    st, h, b = p.call("GET", "/api/parent/v1/registrations/%s/record-changes" % prereg)
+    s.eq((st, [(x["id"], x["state"]) for x in b.get("items", [])]), (200, [(case, "open")]),
+         "%r" % (b,))
+    s.ok("转出学校" in b["items"][0]["progress"], b["items"][0]["progress"])
     # the ministry relays the same request again (a new envelope)
     relay(s, "TransferRequest", request_xml(t, no, name))
     s.eq(q1(s, "SELECT COUNT(*) FROM workflow WHERE subject_id = %d" % sid), "1",
