@@ -28,7 +28,7 @@ import xchange
 from parent import new_child, reg_body, signed_up
 import population  # noqa: E402 (tests/psbsim, on the path through parent)
 from staff import Staff, DEMO_PASSWORD, signed_in
-from wfcases import CASES, INBOX, TRANSFERS, CHAOYANG, CY3, decide
+from wfcases import CASES, INBOX, TRANSFERS, CHAOYANG, CY3, beijing_today, date_add, decide
 from xjtest import Failure, key_ring, test
 
 CY1 = "1110500001"
@@ -94,7 +94,7 @@ def staff_at(s, org_code, like):
 _reg = [0]
 
 
-def record_in_b(s, child, student_no=None):
+def record_in_b(s, child, student_no=None, status="in_school", entry_year=2026):
     """A record of B's province for child (stand-in, see the docstring):
     L number unless student_no (a national number) is given, its identity
     number sealed with B's field key as crypto/field.c does. Its id."""
@@ -111,9 +111,9 @@ def record_in_b(s, child, student_no=None):
           " left_behind, migrant_worker_child, entry_year, level, status, created_at, updated_at)"
           " VALUES (NULL, 'import', '%s', %s, '%s', '%s', '%s', '%s', '%s', '%s', '1', x'00',"
           " UNHEX(SHA2(UUID(), 256)), '01', '中国', '非农业', '120101000000', '天津', '天津', '天津',"
-          " '天津', '天津', 1, 0, 0, 2026, 1, 'in_school', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
+          " '天津', '天津', 1, 0, 0, %d, 1, '%s', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
           % ("issued" if kind in "GJ" else "due", sid_org, TJ_COUNTY, no, kind, child.name,
-             child.sex, child.birth_date))
+             child.sex, child.birth_date, entry_year, status))
     sid = int(q1(b, "SELECT id FROM student WHERE student_no = '%s'" % no))
     ring = key_ring(b.stack.path("secrets", "enc.key"))
     ver = max(ring)
@@ -358,6 +358,49 @@ def transfer(s):
     s.eq(s.moe.q("SELECT message_id, receipt_status FROM outgoing WHERE corr IN (SELECT in_mid"
                  " FROM relay WHERE transfer_id = ?) AND receipt_status <> 'accepted'", tid), [],
          "every relayed message accepted")
+
+
+@test("issue 13 item 8 R-MOV-5: a graduate move B -> A within A's window: A's school and county, the ministry relays the GraduateMove to the graduating county's province, B's county approves, the Dossier comes back; A has the record at the next level, B's stays graduated")
+def graduate_move(s):
+    child = new_child()
+    g_no = "G" + child.id_number
+    sid_b = record_in_b(s, child, student_no=g_no, status="graduated", entry_year=2020)
+    # stands in for B's year-end graduation batch of school year 2025
+    s.b.sql("INSERT INTO student_event (student_id, kind, school_org_id, status, yearend_year,"
+            " created_at) SELECT id, 'graduated', school_org_id, 'graduated', 2025,"
+            " UTC_TIMESTAMP(6) FROM student WHERE id = %d" % sid_b)
+    today = beijing_today()
+    s.a.stack.xuejictl("graduate-move-window", "set", "--province", xjpair.A_ORG, "--from",
+                       date_add(today, -1), "--to", date_add(today, 1))
+    recv = staff_at(s.a, CY3, CY3 + ".clerk")
+    try:
+        st, h, b = recv.call("POST", "/api/school/v1/graduate-moves", {
+            "student_no": g_no, "name": child.name, "from_school": TJ_SCHOOL,
+            "from_county": TJ_COUNTY, "graduation_year": 2026})
+    finally:
+        s.a.stack.xuejictl("graduate-move-window", "lift", "--province", xjpair.A_ORG, "--from",
+                           date_add(today, -1))
+    s.eq(st, 201, "start: %r" % (b,))
+    case = b["id"]
+    s.eq(b["type"], "graduate_move_in")
+    approve_current(s, staff_at(s.a, CHAOYANG, CHAOYANG + ".reviewer"), case)
+    settle(s)
+    tid = "110000-M%d" % case
+    s.eq(s.moe.q("SELECT type, receiver FROM relay WHERE transfer_id = ?", tid),
+         [("GraduateMove", "120000")], "relayed to the graduating province")
+    county_b = staff_at(s.b, TJ_COUNTY, CHAOYANG + ".reviewer")
+    approve_current(s, county_b, case_in_inbox(s, county_b, child.name))
+    settle(s)
+    hops = [r[0] for r in s.moe.q("SELECT type FROM relay WHERE transfer_id = ? ORDER BY id", tid)]
+    s.eq(hops, ["GraduateMove", "TransferDecision", "Dossier"], "every hop relayed once")
+    rows = s.a.sql("SELECT o.code, s.status, s.origin, s.level FROM student s JOIN org o ON"
+                   " o.id = s.school_org_id WHERE s.student_no = '%s'" % g_no)
+    s.eq([tuple(r) for r in rows], [(CY3, "in_school", "transfer_in", "2")],
+         "A holds the record at the next level")
+    s.eq(q1(s.b, "SELECT status FROM student WHERE id = %d" % sid_b), "graduated",
+         "B's stays graduated")
+    st, h, b = recv.call("GET", "%s/%d" % (CASES, case))
+    s.eq((st, b.get("state")), (200, "approved"), "A's case complete: %r" % (b,))
 
 
 if __name__ == "__main__":
