@@ -12,12 +12,14 @@ have no admission window or staff in the demo seed; the record is what
 the exchange and the national check see, and B's staff accounts are
 clones of demo accounts placed in B's orgs).
 
-The worker SIGKILLed while applying an inbound batch is
-tests/api/exchange_national.py's (wp-natcheck: a CheckResult of 5,000
-records resent after the kill); here the ministry's own crash between
-processing and acknowledging."""
+Crashes: the ministry's own between processing and acknowledging (the
+outbox offers the batch again), and A's workers SIGKILLed while applying
+the ministry's CheckResult (the same lock trick as
+tests/api/exchange_national.py's 5,000-record case, here through the
+simulator's delivery queue)."""
 import json
 import os
+import signal
 import time
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -98,12 +100,16 @@ def record_in_b(s, child, student_no=None, status="in_school", entry_year=2026):
     """A record of B's province for child (stand-in, see the docstring):
     L number unless student_no (a national number) is given, its identity
     number sealed with B's field key as crypto/field.c does. Its id."""
-    b = s.b
+    return record_at(s.b, child, TJ_SCHOOL, TJ_COUNTY, student_no, status, entry_year)
+
+
+def record_at(b, child, school, county, student_no=None, status="in_school", entry_year=2026):
+    """record_in_b's record in deployment b's school."""
     _reg[0] += 1
     y, m, d = child.birth_date.split("-")
-    no = student_no or "L%s%s%s%s%04d" % (TJ_COUNTY, y, m, d, (os.getpid() + _reg[0]) % 10000)
+    no = student_no or "L%s%s%s%s%04d" % (county, y, m, d, (os.getpid() + _reg[0]) % 10000)
     kind = no[0]
-    sid_org = q1(b, "SELECT id FROM org WHERE kind = 'school' AND code = '%s'" % TJ_SCHOOL)
+    sid_org = q1(b, "SELECT id FROM org WHERE kind = 'school' AND code = '%s'" % school)
     b.sql("INSERT INTO student (registration_id, origin, national_check, school_org_id, county_code,"
           " student_no, student_no_kind, name, sex, birth_date, id_doc_type, id_number_ct,"
           " child_bidx, ethnicity, nationality, hukou_nature, hukou_code, birthplace,"
@@ -112,7 +118,7 @@ def record_in_b(s, child, student_no=None, status="in_school", entry_year=2026):
           " VALUES (NULL, 'import', '%s', %s, '%s', '%s', '%s', '%s', '%s', '%s', '1', x'00',"
           " UNHEX(SHA2(UUID(), 256)), '01', '中国', '非农业', '120101000000', '天津', '天津', '天津',"
           " '天津', '天津', 1, 0, 0, %d, 1, '%s', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"
-          % ("issued" if kind in "GJ" else "due", sid_org, TJ_COUNTY, no, kind, child.name,
+          % ("issued" if kind in "GJ" else "due", sid_org, county, no, kind, child.name,
              child.sex, child.birth_date, entry_year, status))
     sid = int(q1(b, "SELECT id FROM student WHERE student_no = '%s'" % no))
     ring = key_ring(b.stack.path("secrets", "enc.key"))
@@ -304,6 +310,77 @@ def redelivered(s):
     # what A made of it (wp-natcheck applies CheckResults)
     s.eq(moe.problems, [], "answers accepted (a restarted ministry's list starts empty)")
     s.eq(a_record(s, sid), ("G" + child.id_number, "G", "issued"), "numbered once")
+
+
+N_KILL = 30
+
+
+@test("issue 13 item 8: A's workers SIGKILLed while applying the ministry's CheckResult (a record locked holds the transaction open): nothing of it commits; the ministry delivers it again and every record gets its number exactly once")
+def killed_while_applying(s):
+    import subprocess
+    import threading
+    from stack import which
+    ids = sorted(record_at(s.a, new_child(), CY1, CHAOYANG) for _ in range(N_KILL))
+    jobs(s.a, "exchange-batch")
+    dep = s.moe.deps["110000"]
+    s.moe.poll(dep)
+    s.moe.acknowledge(dep)
+    (mid,) = [r[0] for r in s.moe.q("SELECT message_id FROM outgoing WHERE state = 'pending'")]
+    span = "BETWEEN %d AND %d" % (ids[0], ids[-1])
+
+    def counts():
+        return tuple(int(x) for x in s.a.sql(
+            "SELECT (SELECT COUNT(*) FROM student_no_issued WHERE student_id %s),"
+            " (SELECT COUNT(*) FROM student WHERE id %s AND student_no_kind = 'G'),"
+            " (SELECT COUNT(*) FROM student_event WHERE student_id %s),"
+            " (SELECT COUNT(*) FROM exchange_inbox WHERE message_id = '%s')"
+            % (span, span, span, mid))[0])
+    before = counts()
+    s.eq(before[1], 0, "no G number yet")
+    blocker = subprocess.Popen(
+        [which("mariadb"), "--no-defaults", "-S", s.a.stack.db_socket, "-uroot", "-N", "-B",
+         "--unbuffered", "xueji"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def killer():
+        s.a.wait_until(lambda: s.a.sql("SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                                       " WHERE trx_state = 'LOCK WAIT'") == [["1"]], timeout=60,
+                       what="the CheckResult's transaction waits on the last record")
+        for p in s.a.stack.worker_procs:
+            p.send_signal(signal.SIGKILL)
+        for p in s.a.stack.worker_procs:
+            p.wait(10)
+    k = threading.Thread(target=killer)
+    try:
+        blocker.stdin.write("BEGIN; SELECT id FROM student WHERE id = %d FOR UPDATE;\n" % ids[-1])
+        blocker.stdin.flush()
+        blocker.stdout.readline()
+        k.start()
+        s.eq(s.moe.deliver(), 0, "the delivery got no receipt (the worker died)")
+    finally:
+        k.join(90)
+        blocker.stdin.write("ROLLBACK;\n")
+        blocker.stdin.close()
+        blocker.wait(10)
+        s.a.stack.start_workers()
+    s.a.wait_until(lambda: s.a.sql("SELECT COUNT(*) FROM information_schema.INNODB_TRX") ==
+                   [["0"]], timeout=60, what="the killed session rolled back")
+    s.eq(counts(), before, "nothing of the killed delivery committed")
+    s.eq(s.moe.q("SELECT state, attempts FROM outgoing WHERE message_id = ?", mid),
+         [("pending", 1)], "the ministry keeps the answer to send again")
+    k0 = len(s.moe.problems)
+    s.eq(s.moe.deliver(), 1, "delivered again")
+    s.eq(s.moe.problems[k0:], [], "accepted")
+    after = counts()
+    s.eq((after[0] - before[0], after[1], after[3]), (N_KILL, N_KILL, 1),
+         "each record one more number (its G), one inbox row")
+    s.ok(after[2] - before[2] >= N_KILL, "a history event per record at least")
+    # a second delivery of the same bytes (the ministry's own retry) changes nothing
+    row = s.moe.q("SELECT body, signature FROM outgoing WHERE message_id = ?", mid)[0]
+    st, h, body = dep.http("POST", sim.POST, body=bytes(row[0]),
+                           headers={"Content-Type": "application/xml", "Xueji-Signature": row[1]})
+    s.eq(st, 200, "resent: %r" % body[:200])
+    s.eq(counts(), after, "exactly once")
 
 
 # ---- the cross-province transfer ------------------------------------------------------
