@@ -405,7 +405,9 @@ def approve_current(s, staff, case):
 def transfer(s):
     child = new_child()
     g_no = "G" + child.id_number
-    sid_b = record_in_b(s, child, student_no=g_no)
+    sid_b = record_in_b(s, child)
+    settle(s)       # B's record in the national registry, numbered
+    s.eq(q1(s.b, "SELECT student_no FROM student WHERE id = %d" % sid_b), g_no, "B's G number")
     recv = staff_at(s.a, CY3, CY3 + ".clerk")
     st, h, b = recv.call("POST", TRANSFERS, {"student_no": g_no, "name": child.name,
                                              "from_school": TJ_SCHOOL, "from_county": TJ_COUNTY})
@@ -432,6 +434,19 @@ def transfer(s):
          "A holds the record at the receiving school")
     st, h, b = recv.call("GET", "%s/%d" % (CASES, case))
     s.eq((st, b.get("state")), (200, "approved"), "A's case complete: %r" % (b,))
+    # the national record moved with the Dossier: A's next batch of it
+    # (stand-in: made due as a key-data change does) is that record, not a
+    # national duplicate of the one B keeps as transferred
+    sid_a = int(rows[0][0])
+    s.a.sql("UPDATE student SET national_check = 'due', national_action = 'changed'"
+            " WHERE id = %d" % sid_a)
+    settle(s)
+    s.eq(s.moe.q("SELECT province, ref FROM record WHERE student_no = ?", g_no),
+         [("110000", "s%d" % sid_a)], "the registry's record is A's now")
+    s.eq(q1(s.a, "SELECT national_check FROM student WHERE id = %d" % sid_a), "passed",
+         "checked again: Passed")
+    s.eq(q1(s.a, "SELECT COUNT(*) FROM problem_member WHERE student_id = %d" % sid_a), "0",
+         "no national group")
     s.eq(s.moe.q("SELECT message_id, receipt_status FROM outgoing WHERE corr IN (SELECT in_mid"
                  " FROM relay WHERE transfer_id = ?) AND receipt_status <> 'accepted'", tid), [],
          "every relayed message accepted")

@@ -222,6 +222,30 @@ def relay():
                                                                          "TransferDecision"]
 
 
+@test("a Dossier moves the national record to the receiving province: that province's batch of it is the same record (Passed), not a national duplicate of the one it left")
+def moved():
+    m, a, b, _ = fresh()
+    p = population.person(900006)
+    b.send("StudentBatch", "<StudentBatch>%s</StudentBatch>" % student(
+        "t1", "L120101201903150001", p.name, p.sex, p.birth_date, p.id_number, "1120100001",
+        "120101"))
+    m.step()
+    g = "G" + p.id_number
+    assert outcomes(b)["t1"][0][0] == "Issued"
+    rec = student("x", g, p.name, p.sex, p.birth_date, p.id_number, "1120100001", "120101")
+    rec = rec[rec.index("<Student>"):rec.index("</Record>")]
+    b.send("Dossier", "<Dossier><TransferId>110000-T9</TransferId>%s</Dossier>" % rec)
+    m.step()
+    assert m.q("SELECT province, ref FROM record") == [("110000", "moved:110000-T9")]
+    a.send("StudentBatch", "<StudentBatch>%s</StudentBatch>" % student(
+        "s77", g, p.name, p.sex, p.birth_date, p.id_number, "1110500003", "110105",
+        action="changed"))
+    m.step()
+    assert [k for k, _ in outcomes(a)["s77"]] == ["Passed"], outcomes(a)
+    assert m.q("SELECT province, ref FROM record") == [("110000", "s77")]
+    assert m.q("SELECT COUNT(*) FROM grp") == [(0,)]
+
+
 @test("a message that does not verify or is not valid against the XSD is an error, not skipped and not acknowledged")
 def refused():
     m, a, b, _ = fresh()

@@ -393,6 +393,14 @@ class Ministry:
         key = person_key(f["Name"], f["Sex"], f["BirthDate"])
         vals = (mid, f["SchoolCode"], f["County"], f["Name"], key, f["Sex"], f["BirthDate"],
                 f["IdDocType"], f["IdNumber"])
+        if row is None and f["StudentNo"][0] in "GJ":
+            # a record that moved here from another province (a Dossier
+            # relayed): the receiving province's first batch names it
+            row = self.db.execute("SELECT id, student_no FROM record WHERE province = ? AND"
+                                  " student_no = ? AND ref LIKE 'moved:%'",
+                                  (province, f["StudentNo"])).fetchone()
+            if row is not None:
+                self.db.execute("UPDATE record SET ref = ? WHERE id = ?", (ref, row[0]))
         if row is None:
             cur = self.db.execute(
                 "INSERT INTO record (batch, school, county, name, person_key, sex, birth_date,"
@@ -435,11 +443,17 @@ class Ministry:
             self.db.execute("UPDATE record SET outcome = 'problem' WHERE id IN (%s)"
                             % ",".join("?" * (len(others) + 1)), [rid] + others)
             # every other province hears of its own record in the group
+            # (a record that moved there and was not batched there yet has
+            # no batch of that province to answer: it hears with its batch)
             for o in others:
                 orec = self._rec(o)
+                if orec["ref"].startswith("moved:"):
+                    continue
                 answers.setdefault((orec["province"], orec["batch"]), []).append(
                     self._problem_xml(orec, gid, kind))
             return self._problem_xml(r, gid, kind)
+        # unique now (a changed name, sex or birth date): out of any group
+        self.db.execute("DELETE FROM member WHERE record_id = ?", (rid,))
         if r["student_no"][0] in "GJ":
             self.db.execute("UPDATE record SET outcome = 'passed' WHERE id = ?", (rid,))
             if action == "changed":
@@ -548,9 +562,35 @@ class Ministry:
             payload.tail = None
             inner = ET.tostring(payload, encoding="unicode")
         out = self.queue(to, mtype, inner, mid)
+        if mtype == "Dossier":
+            self._moved(sender, to, payload)
         self.db.execute("INSERT INTO relay (transfer_id, type, sender, receiver, in_mid, out_mid)"
                         " VALUES (?, ?, ?, ?, ?, ?)",
                         (_t(payload, "x:TransferId"), mtype, sender, to, mid, out))
+
+    def _moved(self, sender, to, dossier):
+        """The national record follows its Dossier (调档) to the receiving
+        province: so the receiving province's next batch of it is that
+        record (not a national duplicate of the record it left behind).
+        A record the ministry never saw (numbered before this registry)
+        is registered from the Dossier."""
+        tid = _t(dossier, "x:TransferId")
+        st = dossier.find(Q + "Student")
+        f = {k: _t(st, "x:" + k) for k in ("StudentNo", "Name", "Sex", "BirthDate", "IdDocType",
+                                           "IdNumber", "SchoolCode", "County")}
+        row = self.db.execute("SELECT id FROM record WHERE province = ? AND student_no = ?",
+                              (sender, f["StudentNo"])).fetchone()
+        if row is not None:
+            self.db.execute("UPDATE record SET province = ?, ref = ? WHERE id = ?",
+                            (to, "moved:" + tid, row[0]))
+            return
+        self.db.execute(
+            "INSERT INTO record (batch, school, county, name, person_key, sex, birth_date,"
+            " id_doc_type, id_number, province, ref, student_no, outcome) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'moved')",
+            (tid, f["SchoolCode"], f["County"], f["Name"],
+             person_key(f["Name"], f["Sex"], f["BirthDate"]), f["Sex"], f["BirthDate"],
+             f["IdDocType"], f["IdNumber"], to, "moved:" + tid, f["StudentNo"]))
 
     # ---- answers --------------------------------------------------------
     def queue(self, receiver, mtype, payload, corr):
