@@ -90,6 +90,7 @@ struct batch {
 	const struct xj_xkey	*key;
 	struct row		 rows[BATCH_MAX];
 	unsigned		 n;
+	unsigned		 skipped;	/* numbers that did not open: left due */
 };
 
 static int
@@ -107,6 +108,7 @@ batch_tx(struct xj_db *db, void *arg)
 	int rc;
 
 	b->n = 0;
+	b->skipped = 0;
 	if ((rc = xj_db_exec(db, XJ_Q_XOB_UNSENT, &lim, 1)) != XJ_OK)
 		return rc;
 	for (;;) {
@@ -131,6 +133,34 @@ batch_tx(struct xj_db *db, void *arg)
 	xj_db_done(db, XJ_Q_XOB_UNSENT);
 	if (rc != XJ_NO_ROW && rc != XJ_OK)
 		return rc;
+	/* the identity numbers first: a record whose number does not open
+	 * (a key lost from the ring, a damaged row) is logged and left due,
+	 * and the others go out without it -- one such record must not stop
+	 * every batch behind it */
+	{
+		unsigned k = 0;
+
+		for (unsigned i = 0; i < b->n; i++) {
+			struct row *r = &b->rows[i];
+			char srow[XJ_STUDENT_ROW_MAX];
+			size_t nl;
+
+			xj_student_row(r->id, -1, srow);
+			if (xj_field_decrypt(b->keys, "student.id_number", srow, r->ct, r->ctlen,
+			    r->idn, sizeof(r->idn), &nl) != 0 || nl >= sizeof(r->idn)) {
+				xj_log(XJ_LOG_ERROR, "exchange_batch_decrypt_failed", "%lld", "student",
+				    (long long)r->id);
+				b->skipped++;
+				continue;
+			}
+			if (k != i) {
+				b->rows[k] = *r;
+				explicit_bzero(r->idn, sizeof(r->idn));
+			}
+			k++;
+		}
+		b->n = k;
+	}
 	if (b->n == 0)
 		return XJ_OK;
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd) ||
@@ -145,17 +175,8 @@ batch_tx(struct xj_db *db, void *arg)
 		goto out;
 	for (unsigned i = 0; i < b->n; i++) {
 		struct row *r = &b->rows[i];
-		char srow[XJ_STUDENT_ROW_MAX];
-		size_t nl;
 		struct xj_xbrec e;
 
-		xj_student_row(r->id, -1, srow);
-		if (xj_field_decrypt(b->keys, "student.id_number", srow, r->ct, r->ctlen, r->idn,
-		    sizeof(r->idn), &nl) != 0 || nl >= sizeof(r->idn)) {
-			xj_log(XJ_LOG_ERROR, "exchange_batch_decrypt_failed", "%lld", "student",
-			    (long long)r->id);
-			goto out;
-		}
 		snprintf(r->ref, sizeof(r->ref), "s%llu", r->id);
 		e = (struct xj_xbrec){ r->ref, r->action, r->no, r->name, r->sex, r->birth, r->doc,
 		    r->idn, r->eth, r->nat, r->hukou, r->school, r->county, r->status, r->year,
@@ -219,7 +240,8 @@ xj_ctl_job_exchange_batch(struct xj_ctl *x, long *done)
 	if ((rc = xj_tx_run(&x->db, batch_tx, &b)) != XJ_OK)
 		return rc;
 	if (b.n)
-		xj_log(XJ_LOG_INFO, "exchange_batch_written", "%u", "records", b.n);
+		xj_log(XJ_LOG_INFO, "exchange_batch_written", "%u%u", "records", b.n, "skipped",
+		    b.skipped);
 	*done = b.n;
 	return XJ_OK;
 }

@@ -82,17 +82,3 @@ xj_xoutbox_ack(struct xj_db *db, unsigned long long id, const char *status,
 	xj_db_done(db, XJ_Q_XOUTBOX_ACK);
 	return XJ_OK;
 }
-
-int
-xj_xoutbox_record(struct xj_db *db, unsigned long long outbox_id, const char *ref,
-    int *answered)
-{
-	struct xj_val in[2] = { XJ_VI(outbox_id), XJ_VS(ref) };
-	struct xj_col out[2] = { XJ_COL_INT, XJ_COL_INT };
-	int rc;
-
-	if ((rc = xj_db_row(db, XJ_Q_XOUTBOX_RECORD, in, 2, out, 2)) != XJ_OK)
-		return rc;
-	*answered = out[1].i != 0;
-	return XJ_OK;
-}

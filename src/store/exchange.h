@@ -42,9 +42,5 @@ int	xj_xoutbox_find(struct xj_db *, const char *message_id, struct xj_xoutbox_ro
 /* Record the first acknowledgement; *changed 0 when acknowledged before. */
 int	xj_xoutbox_ack(struct xj_db *, unsigned long long id, const char *status,
 	    const char *ack_message_id, int *changed);
-/* Whether batch outbox_id sent a record with this ref (locked): XJ_OK
- * with *answered, XJ_NO_ROW, or error. */
-int	xj_xoutbox_record(struct xj_db *, unsigned long long outbox_id, const char *ref,
-	    int *answered);
 
 #endif

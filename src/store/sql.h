@@ -1331,9 +1331,6 @@
 	X(XOUTBOX_ACK,       0, \
 	  "UPDATE exchange_outbox SET acked_at = UTC_TIMESTAMP(6), ack_status = ?, ack_message_id = ?" \
 	  " WHERE id = ? AND acked_at IS NULL") \
-	X(XOUTBOX_RECORD,    0, \
-	  "SELECT student_id, answered_message_id IS NOT NULL FROM exchange_outbox_record" \
-	  " WHERE outbox_id = ? AND ref = ? FOR UPDATE") \
 	/* issue 13 item 4: the outbox the ministry pulls (store/outbox.c, \
 	 * sql/0029). Rows are written once; only the offer and alert \
 	 * columns change (grant-app grants no UPDATE on the bytes) */ \
