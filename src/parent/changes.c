@@ -96,7 +96,9 @@ progress(const struct xj_wf_case *w, const struct xj_wf_step *s, int n, const ch
 	}
 	if (strcmp(w->state, "approved") == 0 && is_transfer(w)) {
 		snprintf(zh, zn, "%s已办结：学籍已转入%s", w->type_name, school);
-		snprintf(en, enn, "completed: the record has moved to %s", school);
+		/* a school of another province is no org here: no English name */
+		snprintf(en, enn, "completed: the record has moved to %s",
+		    w->recv_school ? school : "a school in another province");
 	} else if (strcmp(w->state, "approved") == 0 && m != NULL && m->grade_delta != 0) {
 		snprintf(zh, zn, "%s已办结：年级已%s一级", w->type_name,
 		    m->grade_delta < 0 ? "下调" : "上调");

@@ -431,6 +431,16 @@ inbox_item(const struct xj_wf_item *it, void *arg)
 	xj_gen_bool(g, "escalated", it->escalations > 0);
 	xj_gen_str(g, "student_name", it->student_name);
 	xj_school_gen_student_no(g, "student_no", it->student_no);
+	/* who asks, from another province's deployment (issue 13 item 7) */
+	if (it->asked_school[0]) {
+		xj_gen_key(g, "asked_by");
+		yajl_gen_map_open(g);
+		xj_gen_str(g, "school_code", it->asked_school);
+		xj_gen_str(g, "county_code", it->asked_county);
+		xj_gen_str(g, "reason", it->asked_reason[0] ? it->asked_reason : NULL);
+		yajl_gen_map_close(g);
+	} else
+		xj_gen_null(g, "asked_by");
 	yajl_gen_map_close(g);
 }
 

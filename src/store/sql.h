@@ -925,9 +925,12 @@
 	X(WF_INBOX,          0, \
 	  "SELECT st.workflow_id, st.seq, st.party, w.type_code, COALESCE(DATE_FORMAT(st.deadline, '%Y-%m-%d'), '')," \
 	  " st.deadline_provisional, st.overdue = 1 OR st.deadline < ?, st.escalations," \
-	  " COALESCE(s.name, x.name, ''), COALESCE(s.student_no, x.student_no, '')" \
+	  " COALESCE(s.name, x.name, ''), COALESCE(s.student_no, x.student_no, '')," \
+	  " COALESCE(xs.recv_school_code, ''), COALESCE(xs.recv_county_code, ''), COALESCE(xs.reason, '')" \
 	  " FROM workflow_step st JOIN workflow w ON w.id = st.workflow_id" \
 	  " LEFT JOIN student s ON s.id = w.subject_id LEFT JOIN xmove x ON x.workflow_id = w.id" \
+	  /* xsend (sql/0034): who asks, for a request relayed from another province */ \
+	  " LEFT JOIN xsend_request xs ON xs.workflow_id = w.id" \
 	  " WHERE st.org_id = ? AND st.state = 'open' ORDER BY st.deadline, st.id LIMIT ?") \
 	/* a range of step_scope, covered and grouped in its order (a path \
 	 * names one org: no temporary table, no sort); the orgs' names are \

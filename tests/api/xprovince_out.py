@@ -186,8 +186,10 @@ def _(s):
     rev = signed_in(s, CY1 + ".reviewer")
     st, h, box = rev.call("GET", INBOX)
     mine = [x for x in box["items"] if x["case_id"] == case]
-    s.eq([(x["type"], x["party"], x["step"]) for x in mine],
-         [("transfer_national_out", "sending_school", 1)], "in the sending school's inbox")
+    s.eq([(x["type"], x["party"], x["step"], x["asked_by"]) for x in mine],
+         [("transfer_national_out", "sending_school", 1,
+           {"school_code": RECV_SCHOOL, "county_code": RECV_COUNTY, "reason": "随父母工作调动"})],
+         "in the sending school's inbox, with who asks")
     st, h, b = rev.call("GET", "%s/%d" % (CASES, case))
     s.eq(st, 200, "the case: %r" % (b,))
     s.eq([(x["party"], x["state"], x["org"]["code"]) for x in b["steps"]],
@@ -212,6 +214,33 @@ def _(s):
     st, h, b = signed_in(s, CY1 + ".clerk").call("GET", "%s/students/%d/workflow-cases" % (API, sid))
     s.eq((st, [(x["type"], x["to_school"]["code"]) for x in b.get("items", [])]),
          (200, [("transfer_national_out", None)]), "history: %r" % (b,))
+
+
+@test("R-MOV-2: one request relayed 6 times at once under 6 MessageIds opens one case and writes no refusal (the TransferId's key and the engine's open_subject, retried)")
+def _(s):
+    import threading
+    (sid,) = admitted(s, school=CY1)
+    no, name, _, _ = student(s, sid)
+    t = tid()
+    errs, mids = [], []
+
+    def one():
+        try:
+            mids.append(relay(s, "TransferRequest", request_xml(t, no, name)))
+        except Exception as e:          # noqa: BLE001 -- reported below
+            errs.append(e)
+    th = [threading.Thread(target=one) for _ in range(6)]
+    for x in th:
+        x.start()
+    for x in th:
+        x.join()
+    s.eq(errs, [], "every relay accepted")
+    s.eq(q1(s, "SELECT COUNT(*) FROM workflow WHERE subject_id = %d" % sid), "1", "one case")
+    case, refusal = case_of(s, t)
+    s.ok(case > 0 and refusal == "", "the request's row names it: %r" % ((case, refusal),))
+    s.eq(q1(s, "SELECT COUNT(*) FROM exchange_inbox WHERE sender = 'MOE' AND message_id IN (%s)"
+            % ", ".join("'%s'" % m for m in mids)), "6", "each relay stored once in the inbox")
+    s.eq(outbox(s, t), [], "no refusal went out")
 
 
 # ---- refused at once (R-MOV-2) ---------------------------------------------
@@ -277,7 +306,7 @@ def _(s):
 
 @test("R-MOV-4: sending school and county approve: two TransferDecisions and the Dossier (signed, XSD-valid, the identity number only in the signed message), the record transferred, off the roster, still readable by its school and county; another county cannot decide")
 def _(s):
-    (sid,) = admitted(s, school=CY1)
+    p, prereg, sid = admitted_with_parent(s, CY1, CHAOYANG)
     no, name, _, year = student(s, sid)
     idn = idn_of(s, sid)
     # stands in for a year-end promotion: a record with some history
@@ -317,11 +346,18 @@ def _(s):
     s.ok(idn not in logs, "no identity number in any log")
     # R-REC-3: transferred out -- not in school, readable
     s.eq(q1(s, "SELECT status FROM student WHERE id = %d" % sid), "transferred")
+    st, h, b = p.call("GET", "/api/parent/v1/registrations/%s/record-changes" % prereg)
+    s.eq((st, b["items"][0]["state"], b["items"][0]["progress_en"]),
+         (200, "approved", "completed: the record has moved to a school in another province"),
+         "the family reads the outcome: %r" % (b,))
     clerk = signed_in(s, CY1 + ".clerk")
     st, h, b = clerk.call("GET", "%s/students/%d" % (API, sid))
     s.eq((st, b.get("status")), (200, "transferred"), "its school still reads it")
     st, h, b = signed_in(s, CHAOYANG + ".reviewer").call("GET", "%s/students/%d" % (API, sid))
     s.eq(st, 200, "its county reads it")
+    st, h, b = clerk.call("PATCH", "%s/students/%d" % (API, sid), {"home_address": "北京市朝阳区"})
+    s.eq((st, b.get("error", {}).get("code")), (409, "student_not_in_school"),
+         "read only here now: %r" % (b,))
     st, h, b = clerk.call("GET", API + "/roster")
     s.eq(st, 200, "%r" % (b,))
     s.ok(sid not in [x["id"] for x in b["items"]], "off the roster")
