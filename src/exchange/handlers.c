@@ -7,11 +7,10 @@
  * This increment takes what can be applied for real without the outbox
  * writers: a Receipt acknowledges a message of ours; a CheckResult is
  * checked against the batch it answers, record by record (a record we
- * never sent: record_not_sent). Applying the national numbers and
- * problem groups of a CheckResult, the transfer messages, the Dossier and
- * GraduateMove are not in the table yet: they are answered
- * type_not_accepted (docs/architecture.md "Ministry exchange", what is
- * left). */
+ * never sent: record_not_sent). The answers to a cross-province move
+ * started here, TransferDecision and Dossier, are xrecv.c's (issue 13
+ * item 7). A type not in the table is answered type_not_accepted
+ * (docs/architecture.md "Ministry exchange", what is left). */
 #include "config.h"
 
 #include <string.h>
