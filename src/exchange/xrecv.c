@@ -367,6 +367,9 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 	if ((rv = xj_xmove_set_student(db, c->x.wf, sid)) != XJ_OK)
 		goto out;
 	c->w.subject_id = sid;
+	/* decided in the name of the org that holds the exchange step (our
+	 * province), as the rejection above: the record's history names it */
+	r->actor_org = c->ex->org;
 	if ((rv = xj_wf_approve(db, r, &c->w, c->s, c->n, c->ex->seq, "")) != XJ_OK)
 		goto out;
 	rv = audit(db, r, "xmove.dossier", "student", sid, c->x.transfer_id);

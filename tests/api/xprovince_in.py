@@ -340,6 +340,11 @@ def dossier_creates(s):
     kinds = [e["kind"] for e in hist["items"]]
     s.ok(kinds[:3] == ["entered", "promoted_in_shanghai", "transfer_in"],
          "the dossier's events, then the arrival: %r" % kinds)
+    arrival = hist["items"][2]
+    s.eq((arrival["school"], arrival["case"], hist["items"][0]["school"]), (CY3, case, ""),
+         "the arrival here, by the case; the dossier's events at no school of ours")
+    s.eq([(x["step"], x["org"]["code"]) for x in arrival["approvals"]],
+         [(1, CY3), (2, CHAOYANG), (3, ORG)], "who approved: the exchange step in the province's name")
     st, h, cs = clerk.call("GET", "%s/students/%d/workflow-cases" % (API, sid))
     s.eq((st, [(x["id"], x["from_school"]["code"], x["to_school"]["code"]) for x in cs["items"]]),
          (200, [(case, SH_SCHOOL, CY3)]), "the record's history of cases")
