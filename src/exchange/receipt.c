@@ -38,6 +38,7 @@ static const struct {
 	/* issue 13 item 7: the transfer messages of a case of ours */
 	{ XJ_E_XMOVE_UNKNOWN, "data" }, { XJ_E_XMOVE_STUDENT_MISMATCH, "data" },
 	{ XJ_E_XMOVE_STEP, "data" }, { XJ_E_XMOVE_NOT_WAITING, "state" },
+	{ XJ_E_XMOVE_RECORD_HERE, "state" },
 };
 
 static const char *

@@ -17,7 +17,9 @@
  *     ours that left for another province (status transferred) comes
  *     back as the same row with the Dossier's data.
  *
- * Refusals (the whole message, nothing written): a TransferId of no case
+ * Refusals (the whole message, nothing written): from another sender
+ * than the ministry (type_not_accepted: the answers come relayed), a
+ * TransferId of no case
  * of ours (transfer_unknown), a case not waiting (closed, or its request
  * not sent yet: transfer_not_waiting), a Step of another kind of move
  * (transfer_step_invalid), a Dossier of another student number than the
@@ -68,6 +70,13 @@ load(struct xj_db *db, const struct xj_xmsg *m, struct xcase *c, struct xj_xrece
 
 	if (TXT(m->payload, "TransferId", tid) != 0)
 		return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
+	/* the other province's answers come relayed by the ministry (SHARED
+	 * contract); a peer province's own key may sign its own messages,
+	 * not our cases' answers */
+	if (strcmp(m->sender, "MOE") != 0) {
+		rc->err = XJ_E_X_TYPE_NOT_ACCEPTED;
+		return XJ_OK;
+	}
 	/* ours only: made by us as `<our org code>-...` */
 	if (strncmp(tid, org, ol) != 0 || tid[ol] != '-') {
 		rc->err = XJ_E_XMOVE_UNKNOWN;
@@ -358,6 +367,9 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 	if ((rv = xj_xmove_set_student(db, c->x.wf, sid)) != XJ_OK)
 		goto out;
 	c->w.subject_id = sid;
+	/* decided in the name of the org that holds the exchange step (our
+	 * province), as the rejection above: the record's history names it */
+	r->actor_org = c->ex->org;
 	if ((rv = xj_wf_approve(db, r, &c->w, c->s, c->n, c->ex->seq, "")) != XJ_OK)
 		goto out;
 	rv = audit(db, r, "xmove.dossier", "student", sid, c->x.transfer_id);

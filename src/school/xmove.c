@@ -116,6 +116,10 @@ xj_xmove_start(struct xj_req *r, const struct xj_xmove_claim *c)
 	if ((ref = xj_ref_acquire(r->db, r->arena)) == NULL)
 		return XJ_E_UNAVAILABLE;
 	snprintf(fprov, sizeof(fprov), "%.2s0000", c->from_county);
+	/* the exchange's Name is one run without blanks (types.xsd): a
+	 * name it cannot carry is refused here, not by the ministry */
+	if (strpbrk(c->name, " \t\r\n") != NULL || c->name[0] == '\0')
+		xj_ferr_add(&fe, r->arena, "name", XJ_E_F_FORMAT);
 	if (xj_ref_division(ref, c->from_county) == NULL)
 		xj_ferr_add(&fe, r->arena, "from_county", XJ_E_F_UNKNOWN_DIVISION);
 	else if (strcmp(fprov, rprov) == 0)

@@ -41,7 +41,7 @@ KEYDIR = tempfile.mkdtemp(prefix="xj-xrecv-")
 
 
 def _keys():
-    keys = {"MOE-1": Key(KEYDIR, "MOE-1", "MOE")}
+    keys = {"MOE-1": Key(KEYDIR, "MOE-1", "MOE"), "SH-1": Key(KEYDIR, "SH-1", "310000")}
     subprocess.run([os.path.join(BUILDDIR, "xuejictl"), "exchange-keygen",
                     os.path.join(KEYDIR, "own.key"), os.path.join(KEYDIR, "own.pem")],
                    check=True, capture_output=True)
@@ -133,11 +133,12 @@ def xsd_valid(s, raw):
     s.eq(r.returncode, 0, "valid against docs/xml/v1: %s" % r.stderr[-300:])
 
 
-def deliver(s, mtype, payload, corr=None, expect=None):
-    """The ministry delivers a relayed payload: (HTTP status, receipt)."""
-    data, mid = message(mtype, payload, sender="MOE", receiver=ORG, corr=corr)
+def deliver(s, mtype, payload, corr=None, expect=None, kid="MOE-1"):
+    """The ministry (or the key kid's org) delivers a relayed payload:
+    (HTTP status, receipt)."""
+    data, mid = message(mtype, payload, sender=KEYS[kid].org, receiver=ORG, corr=corr)
     st, h, text = s.http("POST", MSGS, raw=data, headers={
-        "Content-Type": "application/xml", "Xueji-Signature": KEYS["MOE-1"].sign(data)})
+        "Content-Type": "application/xml", "Xueji-Signature": KEYS[kid].sign(data)})
     rc = parse_receipt(text.encode())
     if expect is not None:
         s.eq((rc["status"], rc["code"]), expect, "receipt of %s: %r" % (mtype, text[:400]))
@@ -339,6 +340,11 @@ def dossier_creates(s):
     kinds = [e["kind"] for e in hist["items"]]
     s.ok(kinds[:3] == ["entered", "promoted_in_shanghai", "transfer_in"],
          "the dossier's events, then the arrival: %r" % kinds)
+    arrival = hist["items"][2]
+    s.eq((arrival["school"], arrival["case"], hist["items"][0]["school"]), (CY3, case, ""),
+         "the arrival here, by the case; the dossier's events at no school of ours")
+    s.eq([(x["step"], x["org"]["code"]) for x in arrival["approvals"]],
+         [(1, CY3), (2, CHAOYANG), (3, ORG)], "who approved: the exchange step in the province's name")
     st, h, cs = clerk.call("GET", "%s/students/%d/workflow-cases" % (API, sid))
     s.eq((st, [(x["id"], x["from_school"]["code"], x["to_school"]["code"]) for x in cs["items"]]),
          (200, [(case, SH_SCHOOL, CY3)]), "the record's history of cases")
@@ -359,7 +365,7 @@ def dossier_creates(s):
     deliver(s, "Dossier", payload, corr=mid, expect=("refused", "transfer_not_waiting"))
 
 
-@test("item 7: a Dossier or decision for a TransferId no case of ours has (unknown id, another province's prefix) is refused transfer_unknown; one before the request was sent is refused transfer_not_waiting; nothing is written")
+@test("item 7: a Dossier or decision for a TransferId no case of ours has (unknown id, another province's prefix) is refused transfer_unknown; one before the request was sent transfer_not_waiting; one signed by the other province itself, not relayed by the ministry, type_not_accepted; nothing is written")
 def unknown_refused(s):
     setup(s)
     no, idn, name, sex, birth = new_no()
@@ -377,6 +383,15 @@ def unknown_refused(s):
     st, rc, _ = deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth),
                         expect=("refused", "transfer_not_waiting"))
     s.eq((st, rc["category"]), (409, "state"))
+    # the other province's own key does not answer our cases: only the
+    # ministry's relay does (SHARED contract)
+    approved(s, signed_in(s, CHAOYANG + ".reviewer"), b["id"], 2)
+    jobs(s, "exchange-xmove")
+    deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth), kid="SH-1",
+            expect=("refused", "type_not_accepted"))
+    deliver(s, "TransferDecision", decision(tid, "sending_school", "rejected", "2002"),
+            kid="SH-1", expect=("refused", "type_not_accepted"))
+    s.eq(case_of(s, signed_in(s, CY3 + ".clerk"), b["id"])["state"], "open")
     s.eq(q1(s, "SELECT COUNT(*) FROM student"), before, "no record created")
     s.eq(q1(s, "SELECT COUNT(*) FROM xmove_decision WHERE workflow_id = %d" % b["id"]), "0")
 
@@ -389,6 +404,9 @@ def start_rules(s):
     st, h, e = xstart(clerk, no, name, from_county=HAIDIAN)
     s.eq((st, e["error"]["fields"][0]["field"], e["error"]["fields"][0]["code"]),
          (422, "from_county", "transfer_same_province"))
+    st, h, e = xstart(clerk, no, "Anna Li")
+    s.eq((st, e["error"]["fields"][0]["field"], e["error"]["fields"][0]["code"]),
+         (422, "name", "bad_format"), "a name the exchange's Name cannot carry")
     st, h, e = xstart(clerk, no, name, from_county="999999")
     s.eq((st, e["error"]["fields"][0]["code"]), (422, "unknown_division"))
     st, h, e = xstart(clerk, no, name, from_county=None)
