@@ -246,6 +246,35 @@ def moved():
     assert m.q("SELECT COUNT(*) FROM grp") == [(0,)]
 
 
+@test("a batch's answer is split into CheckResults of at most check_result_max records, and further to stay within the receiver's node limit; every part names the batch")
+def split():
+    m, a, b, _ = fresh()
+    m.check_result_max = 3
+    recs = []
+    for i in range(7):
+        p = population.person(910000 + i)
+        recs.append(student("s%d" % i, "L110105201903150%03d" % i, p.name, p.sex, p.birth_date,
+                            p.id_number, "1110500001", "110105"))
+    mid = a.send("StudentBatch", "<StudentBatch>%s</StudentBatch>" % "".join(recs))
+    m.step()
+    got = a.received("CheckResult")
+    sizes = sorted(len(x.findall(".//" + Q + "Record")) for x in got)
+    assert sizes == [1, 3, 3], sizes
+    assert all(x.find(Q + "Header/" + Q + "CorrelationId").text == mid for x in got)
+    assert sorted(outcomes(a)) == ["s%d" % i for i in range(7)]
+    m2, a2, _, _ = fresh()
+    a2.max_nodes = 200      # an Issued record costs 10 nodes by the estimate: 14 a message
+    recs = []
+    for i in range(30):
+        p = population.person(920000 + i)
+        recs.append(student("s%d" % i, "L110105201903150%03d" % i, p.name, p.sex, p.birth_date,
+                            p.id_number, "1110500001", "110105"))
+    a2.send("StudentBatch", "<StudentBatch>%s</StudentBatch>" % "".join(recs))
+    m2.step()
+    sizes = sorted(len(x.findall(".//" + Q + "Record")) for x in a2.received("CheckResult"))
+    assert sum(sizes) == 30 and max(sizes) <= 20 and len(sizes) >= 2, sizes
+
+
 @test("a message that does not verify or is not valid against the XSD is an error, not skipped and not acknowledged")
 def refused():
     m, a, b, _ = fresh()

@@ -193,9 +193,14 @@ class Deployment:
     public key (PEM path), and its school names (code -> name: the
     ministry's own register of schools, for the masked records)."""
 
-    def __init__(self, org, host, port, public_pem, schools=None):
+    def __init__(self, org, host, port, public_pem, schools=None, message_limit=8 << 20,
+                 max_nodes=200000):
         self.org, self.host, self.port, self.public_pem = org, host, int(port), public_pem
         self.schools = schools or {}
+        # the deployment's [exchange] message_limit and xml_max_nodes: no
+        # answer of ours may exceed them (a CheckResult of 20,000 problem
+        # records would: it is split further)
+        self.message_limit, self.max_nodes = message_limit, max_nodes
 
     def http(self, method, path, body=None, headers=None, timeout=60):
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
@@ -255,6 +260,7 @@ class Ministry:
         self.db.executescript(SCHEMA)
         # answers not accepted: (message id, receiver, type, status, detail)
         self.problems = []
+        self.check_result_max = CHECK_RESULT_MAX
 
     # ---- registry reads for tests --------------------------------------
     def q(self, sql, *args):
@@ -382,10 +388,25 @@ class Ministry:
             rid = self._upsert(province, ref, mid, f)
             mine.append(self._check(rid, action, province, answers))
         for (receiver, corr), outs in answers.items():
-            for i in range(0, len(outs), CHECK_RESULT_MAX):
-                self.queue(receiver, "CheckResult",
-                           "<CheckResult>%s</CheckResult>" % "".join(outs[i:i + CHECK_RESULT_MAX]),
-                           corr)
+            for part in self.parts(self.deps[receiver], outs):
+                self.queue(receiver, "CheckResult", "<CheckResult>%s</CheckResult>" % part, corr)
+
+    def parts(self, d, outs):
+        """The outcomes in messages of at most check_result_max records
+        that stay within d's size and node limits (with room for the
+        envelope; a node per '<' is what an element and its text cost)."""
+        budget_b, budget_n = d.message_limit - 2048, int(d.max_nodes * 0.9) - 32
+        cur, b, n = [], 0, 0
+        for o in outs:
+            ob, on = len(o.encode()), 2 * o.count("<")
+            if cur and (len(cur) >= self.check_result_max or b + ob > budget_b or
+                        n + on > budget_n):
+                yield "".join(cur)
+                cur, b, n = [], 0, 0
+            cur.append(o)
+            b, n = b + ob, n + on
+        if cur:
+            yield "".join(cur)
 
     def _upsert(self, province, ref, mid, f):
         row = self.db.execute("SELECT id, student_no FROM record WHERE province = ? AND ref = ?",
@@ -666,7 +687,9 @@ def from_conf(path, log=None):
         if sec.startswith("deployment "):
             c = cp[sec]
             deps.append(Deployment(sec.split()[1], c.get("host", "127.0.0.1"), c["port"],
-                                   c["public_key"], schools_csv(c.get("schools_csv"))))
+                                   c["public_key"], schools_csv(c.get("schools_csv")),
+                                   int(c.get("message_limit", 8 << 20)),
+                                   int(c.get("xml_max_nodes", 200000))))
     return Ministry(m["dir"], key, deps, log=log), float(m.get("interval", "5"))
 
 
