@@ -90,7 +90,6 @@ issued(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct cou
     int *err)
 {
 	char no[XJ_STUDENTNO_LEN + 1], rep[XJ_STUDENTNO_LEN + 1] = "", kind[2] = "";
-	unsigned long long owner;
 	int rc, entered;
 
 	*err = XJ_OK;
@@ -118,16 +117,15 @@ issued(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct cou
 		*err = rc;
 		return XJ_OK;
 	}
-	rc = xj_natcheck_owner(db, no, &owner);
-	if (rc == XJ_OK) {
+	/* every number ever issued is a row: a duplicate is another
+	 * record's (this one's current number was handled above) */
+	rc = xj_natcheck_issue(db, p->id, no);
+	if (rc == XJ_E_CONFLICT) {
 		*err = XJ_E_X_NC_TAKEN;
 		return XJ_OK;
 	}
-	if (rc != XJ_NO_ROW)
-		return rc;
-	if ((rc = xj_natcheck_renumber(db, p->id, p->student_no, no, kind)) != XJ_OK)
-		return rc == XJ_E_CONFLICT ? XJ_RETRY : rc;	/* issued meanwhile: rerun */
-	if ((rc = xj_natcheck_answer(db, p, "issued", &entered)) != XJ_OK)
+	if (rc != XJ_OK ||
+	    (rc = xj_natcheck_answer(db, p, "issued", no, kind, &entered)) != XJ_OK)
 		return rc;
 	n->issued++;
 	n->entered += (unsigned)entered;
@@ -166,7 +164,7 @@ problem(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct xj
 		explicit_bzero(no, sizeof(no));
 	}
 	if ((rc = xj_problem_join_national(db, p->id, gid, kind, o, k, &joined)) != XJ_OK ||
-	    (rc = xj_natcheck_answer(db, p, "problem", &entered)) != XJ_OK)
+	    (rc = xj_natcheck_answer(db, p, "problem", NULL, NULL, &entered)) != XJ_OK)
 		return rc;
 	n->problem++;
 	n->entered += (unsigned)entered;
@@ -243,7 +241,7 @@ xj_exchange_check_result(struct xj_db *db, struct xj_req *r, const struct xj_xms
 		else if ((o = xj_xml_child(x, NULL, "Problem")) != NULL)
 			rv = problem(db, &p, o, others, &n);
 		else {
-			rv = xj_natcheck_answer(db, &p, "passed", &entered);
+			rv = xj_natcheck_answer(db, &p, "passed", NULL, NULL, &entered);
 			n.passed++;
 			n.entered += (unsigned)entered;
 		}

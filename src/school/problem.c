@@ -257,6 +257,7 @@ list_item(const struct xj_problem_group *p, void *arg)
 	xj_gen_str(c->g, "state", p->state);
 	xj_gen_int(c->g, "members", p->members);
 	xj_school_gen_time(c->g, "created_at", p->created_at);
+	xj_gen_bool(c->g, "national", p->national);
 	yajl_gen_map_close(c->g);
 	c->n++;
 	c->last = *p;

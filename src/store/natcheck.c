@@ -60,43 +60,33 @@ xj_natcheck_answered(struct xj_db *db, const char *message_id, unsigned long lon
 }
 
 int
-xj_natcheck_owner(struct xj_db *db, const char *no, unsigned long long *sid)
+xj_natcheck_issue(struct xj_db *db, unsigned long long sid, const char *no)
 {
-	struct xj_val v = XJ_VS(no);
-	struct xj_col c = XJ_COL_INT;
-	int rc;
+	struct xj_val v[2] = { XJ_VS(no), XJ_VI(sid) };
+	int rc = xj_db_exec(db, XJ_Q_NC_NO_ISSUE, v, 2);
 
-	if ((rc = xj_db_row(db, XJ_Q_NC_NO_OWNER, &v, 1, &c, 1)) != XJ_OK)
-		return rc;
-	*sid = (unsigned long long)c.i;
-	return XJ_OK;
-}
-
-int
-xj_natcheck_renumber(struct xj_db *db, unsigned long long sid, const char *old, const char *no,
-    const char *kind)
-{
-	struct xj_val iss[2] = { XJ_VS(no), XJ_VI(sid) };
-	struct xj_val upd[3] = { XJ_VS(no), XJ_VS(kind), XJ_VI(sid) };
-	struct xj_val ev[4] = { XJ_VS("number_issued"), XJ_VS(old), XJ_VS(no), XJ_VI(sid) };
-	int rc;
-
-	if ((rc = xj_db_exec(db, XJ_Q_NC_NO_ISSUE, iss, 2)) != XJ_OK ||
-	    (rc = xj_db_exec(db, XJ_Q_NC_RENUMBER, upd, 3)) != XJ_OK)
-		return rc;
-	return xj_db_exec(db, XJ_Q_NC_EVENT, ev, 4);
+	if (rc == XJ_OK)
+		xj_db_done(db, XJ_Q_NC_NO_ISSUE);
+	return rc;
 }
 
 int
 xj_natcheck_answer(struct xj_db *db, const struct xj_nc_subject *p, const char *state,
-    int *entered)
+    const char *no, const char *kind, int *entered)
 {
-	struct xj_val v[3] = { XJ_VI(p->latest), XJ_VS(state), XJ_VI(p->id) };
+	struct xj_val v[5] = { no ? XJ_VS(no) : XJ_VNULL, kind ? XJ_VS(kind) : XJ_VNULL,
+	    XJ_VI(p->latest), XJ_VS(state), XJ_VI(p->id) };
 	int rc;
 
 	*entered = 0;
-	if ((rc = xj_db_exec(db, XJ_Q_NC_STATE, v, 3)) != XJ_OK)
+	if ((rc = xj_db_exec(db, XJ_Q_NC_STATE, v, 5)) != XJ_OK)
 		return rc;
+	if (no != NULL) {
+		struct xj_val ev[4] = { XJ_VS("number_issued"), XJ_VS(p->student_no), XJ_VS(no),
+		    XJ_VI(p->id) };
+		if ((rc = xj_db_exec(db, XJ_Q_NC_EVENT, ev, 4)) != XJ_OK)
+			return rc;
+	}
 	if (strcmp(p->status, "pending_check") != 0)
 		return XJ_OK;
 	/* the record was locked with its status: it entered the school now */

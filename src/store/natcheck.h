@@ -35,18 +35,18 @@ int	xj_natcheck_subject(struct xj_db *, unsigned long long outbox_id, const char
 /* The batch's record was answered by message_id. */
 int	xj_natcheck_answered(struct xj_db *, const char *message_id, unsigned long long outbox_id,
 	    const char *ref);
-/* The record a number was issued to: XJ_OK with *sid, XJ_NO_ROW. */
-int	xj_natcheck_owner(struct xj_db *, const char *no, unsigned long long *sid);
-/* The ministry's number no (kind G or J) replaces old (R-REC-1): the new
- * number is recorded as issued (the old row stays: never reused), the
- * record takes it, its history gets a number_issued event with both. */
-int	xj_natcheck_renumber(struct xj_db *, unsigned long long sid, const char *old,
-	    const char *no, const char *kind);
-/* The answer came (R-DUP-4): national_check = state when latest and no
- * change is waiting; a record waiting for it (status pending_check, a
- * 补建 record) enters the school (in_school), with a history event
- * check_answered. *entered 1 when it did. */
+/* The ministry's number no is recorded as issued to record sid (R-REC-1;
+ * the L number's row stays: never reused): XJ_OK, XJ_E_CONFLICT when it
+ * was issued before (to any record). */
+int	xj_natcheck_issue(struct xj_db *, unsigned long long sid, const char *no);
+/* The answer came (R-DUP-4). no/kind (NULL: an answer without a number):
+ * the record takes the number issued and its history gets number_issued
+ * with the old and the new one. national_check = state when the batch is
+ * the record's latest and no change is waiting. A record waiting for the
+ * answer (status pending_check, a 补建 record) enters the school
+ * (in_school), with a history event check_answered; *entered 1 when it
+ * did. */
 int	xj_natcheck_answer(struct xj_db *, const struct xj_nc_subject *, const char *state,
-	    int *entered);
+	    const char *no, const char *kind, int *entered);
 
 #endif

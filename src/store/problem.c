@@ -251,14 +251,16 @@ xj_problem_list(struct xj_db *db, const char *path, const char *after_state,
 		return rc;
 	for (;;) {
 		struct xj_problem_group g;
-		struct xj_col c[5];
+		struct xj_col c[6];
 
 		memset(&g, 0, sizeof(g));
 		group_cols(&g, c);
-		if ((rc = xj_db_fetch(db, XJ_Q_PROB_LIST, c, 5)) != XJ_OK)
+		c[5] = XJ_COL_INT;
+		if ((rc = xj_db_fetch(db, XJ_Q_PROB_LIST, c, 6)) != XJ_OK)
 			break;
 		g.id = (unsigned long long)c[0].i;
 		g.members = (int)c[3].i;
+		g.national = c[5].i != 0;
 		fn(&g, arg);
 	}
 	xj_db_done(db, XJ_Q_PROB_LIST);

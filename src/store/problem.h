@@ -71,6 +71,7 @@ struct xj_problem_group {
 	char		 created_at[20];
 	char		 resolved_at[20];
 	char		 national_id[41];	/* "" = our own check's group */
+	int		 national;		/* the list: a national group */
 	char		 national_kind[25];
 };
 /* The groups with a member under path (an org path: problem_scope), open

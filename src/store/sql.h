@@ -1160,7 +1160,7 @@
 	 * (150 ms at 50,000 groups) */ \
 	X(PROB_LIST,         0, \
 	  "SELECT STRAIGHT_JOIN g.id, g.kind, g.state, g.members," \
-	  " DATE_FORMAT(g.created_at, '%Y-%m-%d %H:%i:%s')" \
+	  " DATE_FORMAT(g.created_at, '%Y-%m-%d %H:%i:%s'), g.national_id IS NOT NULL" \
 	  " FROM problem_scope sc FORCE INDEX (problem_scope_list)" \
 	  " JOIN problem_group g ON g.id = sc.group_id WHERE sc.scope_path = ?" \
 	  " AND (sc.open < ? OR (sc.open = ? AND sc.group_id < ?))" \
@@ -1409,21 +1409,21 @@
 	  " ON s.id = r.student_id WHERE r.outbox_id = ? AND r.ref = ? FOR UPDATE") \
 	X(NC_ANSWERED,       0, \
 	  "UPDATE exchange_outbox_record SET answered_message_id = ? WHERE outbox_id = ? AND ref = ?") \
-	X(NC_NO_OWNER,       0, "SELECT student_id FROM student_no_issued WHERE student_no = ? FOR UPDATE") \
+	/* a number issued to another record already: the duplicate (R-REC-1, \
+	 * every number ever issued is a row) */ \
 	X(NC_NO_ISSUE,       XJ_SQL_DUP_OK, \
 	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, ?, UTC_TIMESTAMP(6))") \
-	X(NC_RENUMBER,       0, \
-	  "UPDATE student SET student_no = ?, student_no_kind = ?, version = version + 1," \
-	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
 	X(NC_EVENT,          0, \
 	  "INSERT INTO student_event (student_id, kind, school_org_id, status, created_at," \
 	  " student_no_old, student_no_new) SELECT id, ?, school_org_id, status, UTC_TIMESTAMP(6), ?, ?" \
 	  " FROM student WHERE id = ?") \
-	/* the answer came (R-DUP-4): where the record stands with the check, \
-	 * when this batch is its latest and no change is waiting; a 补建 \
-	 * record waiting for the answer enters the school */ \
+	/* the answer came (R-DUP-4): the number issued (NULL: none), where \
+	 * the record stands with the check when this batch is its latest and \
+	 * no change is waiting; a 补建 record waiting for it enters the school */ \
 	X(NC_STATE,          0, \
-	  "UPDATE student SET national_check = IF(? AND national_check <> 'due', ?, national_check)," \
+	  "UPDATE student SET student_no = COALESCE(?, student_no)," \
+	  " student_no_kind = COALESCE(?, student_no_kind)," \
+	  " national_check = IF(? AND national_check <> 'due', ?, national_check)," \
 	  " status = IF(status = 'pending_check', 'in_school', status), version = version + 1," \
 	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
 	/* a national problem group: opened once per ministry id while open */ \

@@ -415,7 +415,8 @@ def _(s):
     reviewer = signed_in(s, CY1 + ".reviewer")
     st, h, b = reviewer.call("GET", GROUPS)
     s.eq(st, 200)
-    s.ok(int(g_id) in [x["id"] for x in b["items"]], "the school lists the group")
+    s.eq([x["national"] for x in b["items"] if x["id"] == int(g_id)], [True],
+         "the school lists the group, national")
     st, h, b = reviewer.call("GET", "%s/%s" % (GROUPS, g_id))
     s.eq(st, 200, "group: %r" % (b,))
     s.eq((b["national"]["group_id"], b["national"]["kind"]), (gid, "same_name_sex_birth"))
