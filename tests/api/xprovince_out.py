@@ -367,6 +367,49 @@ def _(s):
                " target_id = '%d'" % sid), "1", "audited")
 
 
+# ---- the signing queue ----------------------------------------------------------
+
+def queue_sealed(s, mid, mtype, body):
+    """A row of exchange_outbox_pending as a worker would write it (sealed
+    with the stack's field key, aad column NUL message id)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    ring = key_ring(s.stack.path("secrets", "enc.key"))
+    ver = max(ring)
+    hdr = bytes([2]) + ver.to_bytes(4, "big")
+    nonce = os.urandom(12)
+    ct = hdr + nonce + AESGCM(ring[ver]).encrypt(nonce, body, hdr + b"exchange_outbox_pending.body\0"
+                                                 + mid.encode())
+    s.sql("INSERT INTO exchange_outbox_pending (message_id, message_type, receiver, body,"
+          " created_at) VALUES ('%s', '%s', 'MOE', UNHEX('%s'), UTC_TIMESTAMP(6))"
+          % (mid, mtype, ct.hex()))
+
+
+@test("exchange-sign signs only what a worker may queue: a queued message not from us, or of a type workers do not queue, or not schema-valid, is dropped, logged and audited, never signed")
+def _(s):
+    t = tid()
+    dec = ("<TransferDecision><TransferId>%s</TransferId><Step>sending_school</Step>"
+           "<Decision>approved</Decision><Decided>2026-12-06T09:00:00+08:00</Decided>"
+           "</TransferDecision>" % t)
+    bad = []
+    for sender, mtype, payload in (("MOE", "TransferDecision", dec),        # not from us
+                                   (ORG, "Receipt", "<Receipt><Status>accepted</Status></Receipt>"),
+                                   (ORG, "TransferDecision", dec.replace("approved", "maybe"))):
+        data, mid = message(mtype, payload, sender=sender, receiver="MOE")
+        queue_sealed(s, mid, mtype, data)
+        bad.append(mid)
+    data, good = message("TransferDecision", dec, sender=ORG, receiver="MOE")
+    queue_sealed(s, good, "TransferDecision", data)
+    out = jobs(s, "exchange-sign")
+    s.ok("exchange_sign_refused" in out, "logged: %s" % out[-400:])
+    ids = ", ".join("'%s'" % m for m in bad + [good])
+    s.eq(s.sql("SELECT message_id FROM exchange_outbox WHERE message_id IN (%s)" % ids), [[good]],
+         "only the well-formed message of ours is signed")
+    s.eq(q1(s, "SELECT COUNT(*) FROM exchange_outbox_pending WHERE message_id IN (%s)" % ids), "0",
+         "the queue drains")
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'exchange.sign_refused' AND"
+               " target_id IN (%s)" % ids), "3", "each refusal audited")
+
+
 # ---- graduate moves (R-MOV-5) ----------------------------------------------
 
 @test("R-MOV-5: a GraduateMove for a graduate of the named school and year opens graduate_move_out at the graduating county; approved, a TransferDecision graduating_county and the Dossier; the record stays graduated; a wrong year is refused 2001")
