@@ -202,6 +202,11 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	  " offered_count, last_offered_at, alerted_at)" },
 	{ "exchange_outbox_record", "SELECT, INSERT" },
 	{ "exchange_outbox_cursor", "SELECT, INSERT, UPDATE" },
+	/* issue 13 item 7, xsend (sql/0034): a relayed request once per
+	 * TransferId; messages waiting for the signing job, deleted when
+	 * moved into the outbox */
+	{ "xsend_request",	"SELECT, INSERT" },
+	{ "exchange_outbox_pending", "SELECT, INSERT, DELETE" },
 };
 const size_t xj_ctl_ngrants = sizeof(xj_ctl_grants) / sizeof(xj_ctl_grants[0]);
 

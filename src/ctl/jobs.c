@@ -261,9 +261,10 @@ static const struct xj_job jobs[] = {
 	  "write records with a temporary (L) number never sent to the ministry as a signed StudentBatch into the outbox ([exchange] batch_records a message)" },
 	{ "exchange-outbox-alert", 300, xj_ctl_job_exchange_alert,
 	  "log exchange_outbox_overdue once for each outbox message unacknowledged [exchange] outbox_deadline seconds after it was written" },
-	/* issue 13 item 7: cross-province moves started here (ctl/xmove.c) */
-	{ "exchange-xmove", 10, xj_ctl_job_exchange_xmove,
-	  "write the cross-province requests the receiving counties approved as signed TransferRequest or GraduateMove messages into the outbox" },
+	/* issue 13 item 7 (xsend): messages a school-portal worker built
+	 * (a transfer decision, a Dossier) signed into the outbox */
+	{ "exchange-sign", 5, xj_ctl_job_exchange_sign,
+	  "sign the messages queued by workers without the signing key (cross-province transfer decisions, Dossiers) into the outbox, oldest first" },
 	{ NULL, 0, NULL, NULL }
 };
 

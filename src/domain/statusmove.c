@@ -33,6 +33,7 @@ static const struct {
 	{ "graduated", "毕业", "graduated" },
 	{ "deceased", "死亡", "deceased" },
 	{ "deleted", "已删除", "deleted" },
+	{ "transferred", "已转出（跨省）", "transferred out (other province)" },
 };
 
 static const struct {

@@ -25,7 +25,7 @@
 #define W(x)	do { if ((x) < 0) return -1; } while (0)
 
 int
-xj_xbatch_begin(xmlTextWriterPtr w, const struct xj_xhdr *h, unsigned part, unsigned parts)
+xj_xmsg_begin(xmlTextWriterPtr w, const struct xj_xhdr *h, const char *type)
 {
 	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
 	W(xmlTextWriterStartElement(w, BAD_CAST "Message"));
@@ -33,7 +33,7 @@ xj_xbatch_begin(xmlTextWriterPtr w, const struct xj_xhdr *h, unsigned part, unsi
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "schemaVersion", BAD_CAST "1.0"));
 	W(xmlTextWriterStartElement(w, BAD_CAST "Header"));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "MessageId", BAD_CAST h->id));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "MessageType", BAD_CAST "StudentBatch"));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "MessageType", BAD_CAST type));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "Sender", BAD_CAST h->sender));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "Receiver", BAD_CAST h->receiver));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "Created", BAD_CAST h->created));
@@ -42,7 +42,14 @@ xj_xbatch_begin(xmlTextWriterPtr w, const struct xj_xhdr *h, unsigned part, unsi
 		    BAD_CAST h->correlation));
 	W(xmlTextWriterEndElement(w));
 	W(xmlTextWriterStartElement(w, BAD_CAST "Body"));
-	W(xmlTextWriterStartElement(w, BAD_CAST "StudentBatch"));
+	W(xmlTextWriterStartElement(w, BAD_CAST type));
+	return 0;
+}
+
+int
+xj_xbatch_begin(xmlTextWriterPtr w, const struct xj_xhdr *h, unsigned part, unsigned parts)
+{
+	W(xj_xmsg_begin(w, h, "StudentBatch"));
 	if (parts > 1) {
 		W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "part", "%u", part));
 		W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "parts", "%u", parts));
@@ -64,6 +71,15 @@ xj_xbatch_record(xmlTextWriterPtr w, const struct xj_xbrec *r)
 	W(xmlTextWriterStartElement(w, BAD_CAST "Record"));
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "ref", BAD_CAST r->ref));
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "action", BAD_CAST r->action));
+	W(xj_xstudent_write(w, r, NULL, 0));
+	W(xmlTextWriterEndElement(w));
+	return 0;
+}
+
+int
+xj_xstudent_write(xmlTextWriterPtr w, const struct xj_xbrec *r, const struct xj_xguardian *g,
+    int ng)
+{
 	W(xmlTextWriterStartElement(w, BAD_CAST "Student"));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "StudentNo", BAD_CAST r->student_no));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "Name", BAD_CAST r->name));
@@ -79,7 +95,14 @@ xj_xbatch_record(xmlTextWriterPtr w, const struct xj_xbrec *r)
 	W(xmlTextWriterWriteFormatElement(w, BAD_CAST "EntryYear", "%04d", r->entry_year));
 	W(xmlTextWriterWriteFormatElement(w, BAD_CAST "Level", "%d", r->level));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "Status", BAD_CAST r->status));
-	W(xmlTextWriterEndElement(w));
+	for (int i = 0; i < ng; i++) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "Guardian"));
+		W(xmlTextWriterWriteElement(w, BAD_CAST "Relation", BAD_CAST g[i].relation));
+		W(xmlTextWriterWriteElement(w, BAD_CAST "Name", BAD_CAST g[i].name));
+		W(opt(w, "IdDocType", g[i].doc_type));
+		W(opt(w, "IdNumber", g[i].id_number));
+		W(xmlTextWriterEndElement(w));
+	}
 	W(xmlTextWriterEndElement(w));
 	return 0;
 }

@@ -31,6 +31,20 @@ struct xj_xbrec {
 	int		 entry_year, level;
 };
 
+/* The envelope of any message and its payload element `type` opened
+ * (the payload's children follow; xj_xbatch_end closes it all). 0 or -1. */
+int	xj_xmsg_begin(xmlTextWriterPtr, const struct xj_xhdr *, const char *type);
+
+/* A guardian of a StudentRecord (student.xsd; IdDocType and IdNumber left
+ * out when empty). */
+struct xj_xguardian {
+	const char	*relation, *name, *doc_type, *id_number;
+};
+/* <Student> of type StudentRecord: the record and up to 4 guardians (the
+ * batch's records carry none; a Dossier does, issue 13 item 7). 0 or -1. */
+int	xj_xstudent_write(xmlTextWriterPtr, const struct xj_xbrec *, const struct xj_xguardian *,
+	    int ng);
+
 /* The envelope and <StudentBatch part= parts=>. 0 or -1 (writer error). */
 int	xj_xbatch_begin(xmlTextWriterPtr, const struct xj_xhdr *, unsigned part,
 	    unsigned parts);

@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "store/exchange.h"
 #include "exchange.h"
+#include "xsend.h"
 
 /* Receipt: the first acknowledgement of an outbox message stands; the
  * message it names must be ours and sent to the receipt's sender. */
@@ -106,6 +107,9 @@ static const struct {
 	 * (xrecv.c) */
 	{ "TransferDecision", xj_xrecv_decision },
 	{ "Dossier", xj_xrecv_dossier },
+	/* issue 13 item 7, the sending side (exchange/xsend.c) */
+	{ "TransferRequest", xj_xsend_on_transfer_request },
+	{ "GraduateMove", xj_xsend_on_graduate_move },
 };
 
 xj_xhandler

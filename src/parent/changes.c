@@ -96,7 +96,9 @@ progress(const struct xj_wf_case *w, const struct xj_wf_step *s, int n, const ch
 	}
 	if (strcmp(w->state, "approved") == 0 && is_transfer(w)) {
 		snprintf(zh, zn, "%s已办结：学籍已转入%s", w->type_name, school);
-		snprintf(en, enn, "completed: the record has moved to %s", school);
+		/* a school of another province is no org here: no English name */
+		snprintf(en, enn, "completed: the record has moved to %s",
+		    w->recv_school ? school : "a school in another province");
 	} else if (strcmp(w->state, "approved") == 0 && m != NULL && m->grade_delta != 0) {
 		snprintf(zh, zn, "%s已办结：年级已%s一级", w->type_name,
 		    m->grade_delta < 0 ? "下调" : "上调");
@@ -171,6 +173,19 @@ kd_progress(const struct xj_wf_case *w, const struct xj_wf_step *s, int n, const
 	}
 }
 
+/* The case's receiving school; a school of another province (a
+ * cross-province move on the sending side, issue 13 item 7) is no org of
+ * this deployment: named by what it is. */
+static int
+receiving_school(struct xj_db *db, const struct xj_wf_case *w, struct xj_wf_org *o)
+{
+	if (w->recv_school != 0)
+		return xj_wf_org(db, w->recv_school, o);
+	memset(o, 0, sizeof(*o));
+	snprintf(o->name, sizeof(o->name), "%s", "外省学校");
+	return XJ_OK;
+}
+
 struct view {
 	struct xj_wf_case	 w;
 	struct xj_wf_step	 s[XJ_WF_MAX_STEPS];
@@ -204,7 +219,7 @@ xj_parent_record_changes(struct xj_req *r)
 	for (i = 0; i < n; i++) {
 		if ((rc = xj_wf_get(r->db, ids[i], &v->w)) != XJ_OK ||
 		    (rc = xj_wf_steps(r->db, ids[i], v->s, &ns)) != XJ_OK ||
-		    (rc = xj_wf_org(r->db, v->w.recv_school, &v->to)) != XJ_OK)
+		    (rc = receiving_school(r->db, &v->w, &v->to)) != XJ_OK)
 			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 		kd = strcmp(v->w.type, "key_data_change") == 0;
 		if (kd) {

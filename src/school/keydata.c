@@ -304,6 +304,10 @@ patch_tx(struct xj_db *db, void *arg)
 
 	if ((rc = xj_student_lock(db, t->s->id, &version, status)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
+	/* a record that moved to another province is that deployment's to
+	 * keep now: here it is history, read only (issue 13 item 7) */
+	if (strcmp(status, "transferred") == 0)
+		return XJ_E_STUDENT_NOT_IN_SCHOOL;
 	if ((rc = xj_kd_current(db, t->s->id, t->before)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
 	if ((rc = xj_gen_text(t->r->arena, values_json, t, &before)) != XJ_OK ||
@@ -431,7 +435,9 @@ start_tx(struct xj_db *db, void *arg)
 	/* the record as it is under the lock: the old values */
 	if ((rc = xj_student_lock(db, t->s->id, &version, status)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;
-	if (strcmp(status, "deleted") == 0)
+	/* a deleted record, or one that moved to another province (its
+	 * key data are that deployment's now) */
+	if (strcmp(status, "deleted") == 0 || strcmp(status, "transferred") == 0)
 		return XJ_E_STUDENT_NOT_IN_SCHOOL;
 	if ((rc = xj_kd_current(db, t->s->id, &t->cur)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_NOT_FOUND : rc;

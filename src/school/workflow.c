@@ -52,7 +52,34 @@ static const struct {
 	{ "key_data_apply", xj_kd_wf_apply },	/* R-KEY-1, R-KEY-2, keydata.c */
 	{ "status_apply", xj_status_change_apply },	/* R-MOV-6, R-REC-3, statuschange.c */
 	{ "xmove_request", xj_xmove_request },	/* issue 13 item 7, xmove.c */
+	{ "dossier_send", xj_xsend_dossier },	/* R-MOV-4 across provinces, exchange/xsend.c */
 };
+
+/* What a decision of a step tells someone else, by the case's type: run
+ * for every decided step (approved or rejected), before the approval's
+ * effect, in the decision's transaction. The sending side of a
+ * cross-province move answers each decision to the receiving side with a
+ * TransferDecision through the ministry (issue 13 item 7). */
+static const struct {
+	const char	*type;
+	int		(*fn)(struct xj_db *, struct xj_req *, const struct xj_wf_case *,
+			    const struct xj_wf_step *, int approved, const char *reason);
+} decided[] = {
+	{ "transfer_national_out", xj_xsend_decided },	/* exchange/xsend.c */
+	{ "graduate_move_out", xj_xsend_decided },
+};
+
+static int
+decided_hook(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
+    const struct xj_wf_step *s, int approved, const char *reason)
+{
+	for (size_t i = 0; i < sizeof(decided) / sizeof(decided[0]); i++)
+		if (strcmp(decided[i].type, w->type) == 0)
+			return decided[i].fn(db, r, w, s, approved, reason);
+	return XJ_OK;
+}
+
+static const struct xj_wf_org *party(const struct xj_wf_parties *, const char *);
 
 static int
 effect(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w, const char *name)
@@ -105,7 +132,8 @@ xj_wf_approve(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
 		;
 	if (i == n)
 		return XJ_E_INTERNAL;
-	if ((rc = effect(db, r, w, steps[i].on_approve)) != XJ_OK)
+	if ((rc = decided_hook(db, r, w, &steps[i], 1, reason)) != XJ_OK ||
+	    (rc = effect(db, r, w, steps[i].on_approve)) != XJ_OK)
 		return rc;
 	if (i + 1 == n) {
 		/* the last approval: the initiator learns the outcome, as of a
@@ -120,6 +148,60 @@ xj_wf_approve(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
 		xj_wf_today(today);
 		return xj_wf_open_step(db, w->id, province, &steps[i + 1], today);
 	}
+}
+
+int
+xj_wf_reject(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w,
+    const struct xj_wf_step *steps, int n, int seq, const char *reason)
+{
+	int rc, i;
+
+	if ((rc = xj_wf_step_decide(db, w->id, seq, "rejected", r->actor_id, r->actor_org,
+	    reason)) != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_E_WF_STEP_DECIDED : rc;
+	for (i = 0; i < n && steps[i].seq != seq; i++)
+		;
+	if (i == n)
+		return XJ_E_INTERNAL;
+	if ((rc = decided_hook(db, r, w, &steps[i], 0, reason)) != XJ_OK ||
+	    (rc = xj_wf_close(db, w->id, "rejected", reason)) != XJ_OK)
+		return rc;
+	return xj_wf_notice(db, w->initiator, w->id, seq, "decided");
+}
+
+int
+xj_wf_start_received(struct xj_db *db, struct xj_wf_new *w, const struct xj_wf_def *defs,
+    int n, const struct xj_wf_parties *p, unsigned long long *id)
+{
+	struct xj_wf_step s;
+	char today[XJ_WF_DATE], province[7];
+	int rc, i;
+
+	w->recv_school = p->recv_school->id;
+	w->recv_county = p->recv_county->id;
+	w->send_school = p->send_school->id;
+	w->send_county = p->send_county->id;
+	w->above = p->above->id;
+	if (n < 1)
+		return XJ_E_INTERNAL;
+	for (i = 0; i < n; i++)
+		if (defs[i].by_exchange || strcmp(defs[i].party, "exchange") == 0)
+			return XJ_E_INTERNAL;	/* the chain is ours alone: a bad row */
+	if ((rc = xj_wf_insert(db, w, id)) != XJ_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		const struct xj_wf_org *o = party(p, defs[i].party);
+		if (o->id == 0)
+			return XJ_E_INTERNAL;	/* a step of the other deployment's */
+		if ((rc = xj_wf_step_insert(db, *id, &defs[i], o->id, o->path)) != XJ_OK)
+			return rc;
+	}
+	memset(&s, 0, sizeof(s));
+	s.seq = defs[0].seq;
+	s.days = defs[0].days;
+	xj_wf_today(today);
+	xj_wf_province_of(party(p, defs[0].party)->path, province);
+	return xj_wf_open_step(db, *id, province, &s, today);
 }
 
 /* The org of a party of the case (bureau_above: the lowest common
@@ -247,6 +329,9 @@ static const struct {
 	{ "key_data_change", xj_kd_gen_detail },	/* old -> new, keydata.c */
 	{ "transfer_national", xj_xmove_gen_detail },	/* the exchange's progress, xmove.c */
 	{ "graduate_move_in", xj_xmove_gen_detail },
+	/* who asks, from the other province (exchange/xsend.c) */
+	{ "transfer_national_out", xj_xsend_gen_detail },
+	{ "graduate_move_out", xj_xsend_gen_detail },
 };
 
 struct loaded {
@@ -346,6 +431,16 @@ inbox_item(const struct xj_wf_item *it, void *arg)
 	xj_gen_bool(g, "escalated", it->escalations > 0);
 	xj_gen_str(g, "student_name", it->student_name);
 	xj_school_gen_student_no(g, "student_no", it->student_no);
+	/* who asks, from another province's deployment (issue 13 item 7) */
+	if (it->asked_school[0]) {
+		xj_gen_key(g, "asked_by");
+		yajl_gen_map_open(g);
+		xj_gen_str(g, "school_code", it->asked_school);
+		xj_gen_str(g, "county_code", it->asked_county);
+		xj_gen_str(g, "reason", it->asked_reason[0] ? it->asked_reason : NULL);
+		yajl_gen_map_close(g);
+	} else
+		xj_gen_null(g, "asked_by");
 	yajl_gen_map_close(g);
 }
 
@@ -467,11 +562,7 @@ decide_tx(struct xj_db *db, void *arg)
 		if ((rc = xj_wf_approve(db, t->r, &L->w, L->s, L->n, t->seq, t->reason)) != XJ_OK)
 			return rc;
 	} else {
-		if ((rc = xj_wf_step_decide(db, L->w.id, t->seq, "rejected", t->r->actor_id,
-		    t->r->actor_org, t->reason)) != XJ_OK)
-			return rc == XJ_E_CONFLICT ? XJ_E_WF_STEP_DECIDED : rc;
-		if ((rc = xj_wf_close(db, L->w.id, "rejected", t->reason)) != XJ_OK ||
-		    (rc = xj_wf_notice(db, L->w.initiator, L->w.id, t->seq, "decided")) != XJ_OK)
+		if ((rc = xj_wf_reject(db, t->r, &L->w, L->s, L->n, t->seq, t->reason)) != XJ_OK)
 			return rc;
 	}
 	{
@@ -673,13 +764,23 @@ struct history {
 	unsigned long long	 ids[HISTORY_MAX];
 };
 
+/* A party's org; id 0 is a party in another deployment (a school of
+ * another province in a cross-province move, issue 13 item 7): no org
+ * here, shown as code and name null. */
+static int
+party_org(struct xj_db *db, unsigned id, struct xj_wf_org *o)
+{
+	memset(o, 0, sizeof(*o));
+	return id == 0 ? XJ_OK : xj_wf_org(db, id, o);
+}
+
 static void
 gen_org(yajl_gen g, const char *key, const struct xj_wf_org *o)
 {
 	xj_gen_key(g, key);
 	yajl_gen_map_open(g);
-	xj_gen_str(g, "code", o->code);
-	xj_gen_str(g, "name", o->name);
+	xj_gen_str(g, "code", o->code[0] ? o->code : NULL);
+	xj_gen_str(g, "name", o->id ? o->name : NULL);
 	yajl_gen_map_close(g);
 }
 
@@ -710,14 +811,15 @@ xj_school_wf_history(struct xj_req *r)
 	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++) {
 		if ((rc = xj_wf_get(r->db, h->ids[i], &h->w)) != XJ_OK ||
-		    (rc = xj_wf_org(r->db, h->w.recv_school, &h->to)) != XJ_OK)
+		    (rc = party_org(r->db, h->w.send_school, &h->from)) != XJ_OK ||
+		    (rc = party_org(r->db, h->w.recv_school, &h->to)) != XJ_OK)
 			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
-		/* a school of another province is no org of ours: its code */
-		memset(&h->from, 0, sizeof(h->from));
-		if ((h->w.send_school == 0 ?
-		    xj_xmove_from_code(r->db, h->w.id, h->from.code) :
-		    xj_wf_org(r->db, h->w.send_school, &h->from)) != XJ_OK)
-			return XJ_E_INTERNAL;
+		/* a case of ours from another province names the sending
+		 * school, no org of ours, by its code (xrecv, school/xmove.c) */
+		if (h->w.send_school == 0 &&
+		    (rc = xj_xmove_from_code(r->db, h->w.id, h->from.code)) != XJ_OK &&
+		    rc != XJ_NO_ROW)
+			return rc;
 		yajl_gen_map_open(g);
 		xj_gen_int(g, "id", (long long)h->w.id);
 		xj_gen_str(g, "type", h->w.type);

@@ -21,6 +21,10 @@ int	xj_wf_open_step(struct xj_db *, unsigned long long wf, const char *province,
  * the case closes approved. XJ_E_WF_STEP_DECIDED when it is not open. */
 int	xj_wf_approve(struct xj_db *, struct xj_req *, const struct xj_wf_case *,
 	    const struct xj_wf_step *steps, int n, int seq, const char *reason);
+/* Reject step seq (the caller's transaction, the case locked): the
+ * decision hook, the case closed rejected, the initiator's notice. */
+int	xj_wf_reject(struct xj_db *, struct xj_req *, const struct xj_wf_case *,
+	    const struct xj_wf_step *steps, int n, int seq, const char *reason);
 /* The orgs of a case's parties (a status change: the student's school
  * and county on both sides). */
 struct xj_wf_parties {
@@ -35,6 +39,14 @@ struct xj_wf_parties {
 int	xj_wf_start(struct xj_db *, struct xj_req *, struct xj_wf_new *w,
 	    const struct xj_wf_def *defs, int n, const struct xj_wf_parties *p, const char *action,
 	    unsigned long long *id);
+/* Start a case whose application was made elsewhere (a request the
+ * ministry relayed from another province, issue 13 item 7) inside the
+ * caller's transaction: the case and its steps, step 1 open with its
+ * deadline, nobody's decision; no audit entry (the caller's). Parties of
+ * the other deployment are orgs with id 0 and may name no step.
+ * XJ_E_CONFLICT when the subject has a case open. */
+int	xj_wf_start_received(struct xj_db *, struct xj_wf_new *w, const struct xj_wf_def *defs,
+	    int n, const struct xj_wf_parties *p, unsigned long long *id);
 /* The case with its steps as JSON (the school's view). */
 void	xj_wf_gen_case(yajl_gen, const struct xj_wf_case *, const struct xj_wf_step *, int n,
 	    const char *today);
@@ -71,5 +83,13 @@ int	xj_xmove_from_code(struct xj_db *, unsigned long long wf, char code[13]);
 int	xj_xmove_check_school(struct xj_str);
 int	xj_xmove_check_county(struct xj_str);
 void	xj_xmove_trim(char *);
+/* exchange/xsend.c (issue 13 item 7): the effect "dossier_send" (the
+ * Dossier of a cross-province move, the record transferred out), the
+ * decision hook (a TransferDecision per decided step) and the case view's
+ * detail (who asks) */
+int	xj_xsend_dossier(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
+int	xj_xsend_decided(struct xj_db *, struct xj_req *, const struct xj_wf_case *,
+	    const struct xj_wf_step *, int approved, const char *reason);
+int	xj_xsend_gen_detail(yajl_gen, struct xj_req *, const struct xj_wf_case *);
 
 #endif

@@ -229,3 +229,85 @@ xj_xoutbox_overdue(struct xj_db *db, long deadline_s, unsigned limit,
 	}
 	return XJ_OK;
 }
+
+/* ---- messages waiting for their signature (sql/0034, xsend) ------------- */
+
+#define PENDING_AAD	"exchange_outbox_pending.body"
+
+int
+xj_xoutbox_queue(struct xj_db *db, const struct xj_keys *keys, const char *message_id,
+    const char *type, const char *receiver, const char *body, size_t len)
+{
+	unsigned char *ct;
+	size_t ctlen;
+	int rc;
+
+	if (len == 0 || len > XJ_XOB_BODY_MAX ||
+	    (ct = OPENSSL_malloc(XJ_FIELD_CT_LEN(len))) == NULL)
+		return XJ_E_INTERNAL;
+	if (xj_field_encrypt(keys, PENDING_AAD, message_id, body, len, ct, XJ_FIELD_CT_LEN(len),
+	    &ctlen) != 0) {
+		OPENSSL_free(ct);
+		return XJ_E_INTERNAL;
+	}
+	{
+		struct xj_val v[4] = { XJ_VS(message_id), XJ_VS(type), XJ_VS(receiver),
+		    XJ_VB(ct, ctlen) };
+		rc = xj_db_exec(db, XJ_Q_XOBP_INSERT, v, 4);
+	}
+	OPENSSL_free(ct);
+	return rc;
+}
+
+int
+xj_xoutbox_pending_next(struct xj_db *db, const struct xj_keys *keys,
+    struct xj_xob_pending *p)
+{
+	unsigned char *ct;
+	size_t ptlen;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((ct = OPENSSL_malloc(XJ_FIELD_CT_LEN(XJ_XOB_BODY_MAX))) == NULL)
+		return XJ_E_INTERNAL;
+	{
+		struct xj_col c[5] = { XJ_COL_INT, XJ_COL_STR(p->message_id, sizeof(p->message_id)),
+		    XJ_COL_STR(p->type, sizeof(p->type)), XJ_COL_STR(p->receiver, sizeof(p->receiver)),
+		    XJ_COL_BLOB((char *)ct, XJ_FIELD_CT_LEN(XJ_XOB_BODY_MAX)) };
+		if ((rc = xj_db_row(db, XJ_Q_XOBP_NEXT, NULL, 0, c, 5)) != XJ_OK) {
+			OPENSSL_free(ct);
+			return rc;
+		}
+		p->id = (unsigned long long)c[0].i;
+		if (c[4].len <= XJ_FIELD_OVERHEAD ||
+		    (p->body = OPENSSL_malloc(c[4].len)) == NULL ||
+		    xj_field_decrypt(keys, PENDING_AAD, p->message_id, ct, c[4].len, p->body,
+		    c[4].len, &ptlen) != 0) {
+			OPENSSL_free(ct);
+			OPENSSL_free(p->body);
+			p->body = NULL;
+			return XJ_E_INTERNAL;
+		}
+	}
+	OPENSSL_free(ct);
+	p->len = ptlen;
+	return XJ_OK;
+}
+
+void
+xj_xoutbox_pending_free(struct xj_xob_pending *p)
+{
+	if (p->body != NULL) {
+		OPENSSL_cleanse(p->body, p->len);
+		OPENSSL_free(p->body);
+	}
+	p->body = NULL;
+}
+
+int
+xj_xoutbox_pending_done(struct xj_db *db, unsigned long long id)
+{
+	struct xj_val v = XJ_VI(id);
+
+	return xj_db_exec(db, XJ_Q_XOBP_DELETE, &v, 1);
+}

@@ -67,4 +67,28 @@ int	xj_xoutbox_overdue(struct xj_db *, long deadline_s, unsigned limit,
 	    void (*fn)(unsigned long long, const char *, const char *, unsigned),
 	    unsigned *n);
 
+/* Messages built in the transaction of the change that causes them by a
+ * worker that holds no signing key (a reviewer's decision in the school
+ * portal, sql/0034): their final bytes are sealed (aad
+ * "exchange_outbox_pending.body", row = the message id) and queued; the
+ * jobs runner's exchange-sign (ctl/exchangesign.c) signs each and moves
+ * it into the outbox with xj_xoutbox_write, one transaction per message,
+ * in the order they were queued. XJ_OK or an error. */
+int	xj_xoutbox_queue(struct xj_db *, const struct xj_keys *, const char *message_id,
+	    const char *type, const char *receiver, const char *body, size_t len);
+struct xj_xob_pending {
+	unsigned long long	 id;
+	char			 message_id[65];
+	char			 type[33];
+	char			 receiver[17];
+	char			*body;		/* OPENSSL_malloc'd plaintext */
+	size_t			 len;
+};
+/* The oldest queued message, locked (SKIP LOCKED): XJ_OK (free with
+ * xj_xoutbox_pending_free), XJ_NO_ROW or an error. */
+int	xj_xoutbox_pending_next(struct xj_db *, const struct xj_keys *, struct xj_xob_pending *);
+void	xj_xoutbox_pending_free(struct xj_xob_pending *);
+/* Remove it once written into the outbox (same transaction). */
+int	xj_xoutbox_pending_done(struct xj_db *, unsigned long long id);
+
 #endif

@@ -4,6 +4,6 @@
 #ifndef XJ_SCHEMA_H
 #define XJ_SCHEMA_H
 
-#define XJ_SCHEMA_VERSION	33
+#define XJ_SCHEMA_VERSION	34
 
 #endif

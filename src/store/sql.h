@@ -925,9 +925,13 @@
 	X(WF_INBOX,          0, \
 	  "SELECT st.workflow_id, st.seq, st.party, w.type_code, COALESCE(DATE_FORMAT(st.deadline, '%Y-%m-%d'), '')," \
 	  " st.deadline_provisional, st.overdue = 1 OR st.deadline < ?, st.escalations," \
-	  " COALESCE(s.name, x.name, ''), COALESCE(s.student_no, x.student_no, '')" \
+	  " COALESCE(s.name, xm.name, ''), COALESCE(s.student_no, xm.student_no, '')," \
+	  " COALESCE(x.recv_school_code, ''), COALESCE(x.recv_county_code, ''), COALESCE(x.reason, '')" \
 	  " FROM workflow_step st JOIN workflow w ON w.id = st.workflow_id" \
-	  " LEFT JOIN student s ON s.id = w.subject_id LEFT JOIN xmove x ON x.workflow_id = w.id" \
+	  /* xrecv (sql/0033): a case of ours about no record of ours yet */ \
+	  " LEFT JOIN student s ON s.id = w.subject_id LEFT JOIN xmove xm ON xm.workflow_id = w.id" \
+	  /* xsend (sql/0034): who asks, for a request relayed from another province */ \
+	  " LEFT JOIN xsend_request x ON x.workflow_id = w.id" \
 	  " WHERE st.org_id = ? AND st.state = 'open' ORDER BY st.deadline, st.id LIMIT ?") \
 	/* a range of step_scope, covered and grouped in its order (a path \
 	 * names one org: no temporary table, no sort); the orgs' names are \
@@ -1088,7 +1092,7 @@
 	 * one PROB_PEERS would find) */ \
 	X(PROB_PERSON_PENDING,  0, \
 	  "SELECT id, name, sex, DATE_FORMAT(birth_date, '%Y-%m-%d'), id_doc_type, id_number_ct," \
-	  " child_bidx, status NOT IN ('graduated', 'deleted') FROM student" \
+	  " child_bidx, status NOT IN ('graduated', 'deleted', 'transferred') FROM student" \
 	  " WHERE person_bidx IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED") \
 	/* both keys in one round trip (an index merge of student_child and \
 	 * student_person): the second column says which -- a record with the \
@@ -1100,9 +1104,9 @@
 	 * approvals of unrelated children deadlocked (session 6) */ \
 	X(PROB_PEERS,        0, \
 	  "(SELECT id, 1 FROM student WHERE child_bidx = ? AND id <> ?" \
-	  " AND status NOT IN ('graduated', 'deleted') LIMIT ? LOCK IN SHARE MODE)" \
+	  " AND status NOT IN ('graduated', 'deleted', 'transferred') LIMIT ? LOCK IN SHARE MODE)" \
 	  " UNION ALL (SELECT id, child_bidx = ? FROM student WHERE person_bidx = ? AND id <> ?" \
-	  " AND status NOT IN ('graduated', 'deleted') LIMIT ? LOCK IN SHARE MODE)") \
+	  " AND status NOT IN ('graduated', 'deleted', 'transferred') LIMIT ? LOCK IN SHARE MODE)") \
 	X(PROB_GROUP_OPEN,   0, \
 	  "INSERT IGNORE INTO problem_group (kind, key_bidx, open_key, created_at)" \
 	  " VALUES (?, ?, ?, UTC_TIMESTAMP(6))") \
@@ -1387,28 +1391,23 @@
 	  " ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED") \
 	/* ---- issue 13 item 7 (xrecv): cross-province moves, the receiving \
 	 * side (sql/0033, store/xmove.c, school/xmove.c, exchange/xrecv.c, \
-	 * ctl/xmove.c) */ \
+	 * exchange/xmovew.c, ctl/xmove.c) */ \
 	X(XMV_INSERT,        XJ_SQL_DUP_OK, \
 	  "INSERT INTO xmove (workflow_id, transfer_id, kind, student_no, name, from_school, from_county," \
 	  " to_school, to_county, graduation_year, reason, requested_at)" \
 	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
-	X(XMV_SET_DUE,       0, \
-	  "UPDATE xmove SET request = 'due' WHERE workflow_id = ? AND request = 'waiting'") \
-	/* the job: requests to write, each once (SKIP LOCKED: two runners \
-	 * never write one twice) */ \
-	X(XMV_DUE,           0, \
-	  "SELECT workflow_id, transfer_id, kind, student_no, name, from_school, from_county, to_school," \
-	  " to_county, COALESCE(graduation_year, 0), reason," \
-	  " DATE_FORMAT(requested_at + INTERVAL 8 HOUR, '%Y-%m-%dT%H:%i:%s+08:00') FROM xmove" \
-	  " WHERE request = 'due' ORDER BY workflow_id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	/* the receiving county approved: the request is queued for the \
+	 * signing job in the same transaction */ \
 	X(XMV_SENT,          0, \
-	  "UPDATE xmove SET request = 'sent', message_id = ? WHERE workflow_id = ? AND request = 'due'") \
+	  "UPDATE xmove SET request = 'sent', message_id = ? WHERE workflow_id = ?" \
+	  " AND request = 'waiting'") \
 	X(XMV_BY_TRANSFER,   0, \
 	  "SELECT workflow_id, kind, student_no, request, COALESCE(graduation_year, 0) FROM xmove" \
 	  " WHERE transfer_id = ? FOR UPDATE") \
 	X(XMV_GET,           0, \
 	  "SELECT transfer_id, kind, student_no, name, from_school, from_county, to_school, to_county," \
-	  " COALESCE(graduation_year, 0), reason, request, COALESCE(student_id, 0) FROM xmove" \
+	  " COALESCE(graduation_year, 0), reason, request, COALESCE(student_id, 0)," \
+	  " DATE_FORMAT(requested_at + INTERVAL 8 HOUR, '%Y-%m-%dT%H:%i:%s+08:00') FROM xmove" \
 	  " WHERE workflow_id = ?") \
 	X(XMV_DECISION_ADD,  0, \
 	  "INSERT INTO xmove_decision (workflow_id, step, decision, refusal_code, reason, decided," \
@@ -1467,7 +1466,60 @@
 	X(GMW_DEL,           0, "DELETE FROM graduate_move_window WHERE province = ? AND starts_on = ?") \
 	X(GMW_LIST,          0, \
 	  "SELECT province, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), reason" \
-	  " FROM graduate_move_window ORDER BY province, starts_on")
+	  " FROM graduate_move_window ORDER BY province, starts_on") \
+	/* issue 13 item 7, xsend: cross-province moves, the sending side \
+	 * (sql/0034; store/xsend.c, exchange/xsend.c). A relayed request \
+	 * once per TransferId; the Dossier's record, guardians and history; \
+	 * the record marked transferred out; messages waiting for the \
+	 * signing job (exchange_outbox_pending, ctl/exchangesign.c) */ \
+	X(XS_REQ_GET,        0, \
+	  "SELECT kind, COALESCE(workflow_id, 0), COALESCE(student_id, 0), COALESCE(refusal_code, '')," \
+	  " recv_school_code, recv_county_code, from_school_code, from_county_code, reason," \
+	  " COALESCE(graduation_year, 0), requested_at, message_id FROM xsend_request" \
+	  " WHERE transfer_id = ?") \
+	X(XS_REQ_BY_CASE,    0, \
+	  "SELECT transfer_id, kind, COALESCE(student_id, 0), recv_school_code, recv_county_code," \
+	  " from_school_code, from_county_code, reason, COALESCE(graduation_year, 0), requested_at," \
+	  " message_id FROM xsend_request WHERE workflow_id = ?") \
+	X(XS_REQ_INSERT,     XJ_SQL_DUP_OK, \
+	  "INSERT INTO xsend_request (transfer_id, kind, workflow_id, student_id, refusal_code," \
+	  " recv_school_code, recv_county_code, from_school_code, from_county_code, reason," \
+	  " graduation_year, requested_at, message_id, received_at)" \
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(XS_RECORD,         0, \
+	  "SELECT s.student_no, s.name, s.sex, DATE_FORMAT(s.birth_date, '%Y-%m-%d'), s.id_doc_type," \
+	  " s.id_number_ct, s.ethnicity, s.nationality, s.hukou_code, o.code, s.county_code," \
+	  " s.entry_year, s.level, s.status FROM student s JOIN org o ON o.id = s.school_org_id" \
+	  " WHERE s.id = ?") \
+	X(XS_GUARDIANS,      0, \
+	  "SELECT idx, relation, relation_desc, name, COALESCE(id_doc_type, ''), id_number_ct" \
+	  " FROM student_guardian WHERE student_id = ? ORDER BY idx LIMIT 4") \
+	/* the newest 256 events, oldest first (the Dossier's bound) */ \
+	X(XS_EVENTS,         0, \
+	  "SELECT kind, status, code, from_grade, to_grade, at FROM (SELECT e.id, e.kind, e.status," \
+	  " o.code, COALESCE(e.from_grade, 0) AS from_grade, COALESCE(e.to_grade, 0) AS to_grade," \
+	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s') AS at FROM student_event e" \
+	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id DESC LIMIT ?)" \
+	  " t ORDER BY id") \
+	X(XS_TRANSFERRED,    0, \
+	  "UPDATE student SET status = 'transferred', version = version + 1," \
+	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND status = 'in_school'") \
+	X(XS_EVENT,          0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, status, workflow_id, fields," \
+	  " created_at) SELECT id, ?, school_org_id, status, ?, ?, UTC_TIMESTAMP(6) FROM student" \
+	  " WHERE id = ?") \
+	/* the school year of the year-end batch that graduated the record \
+	 * (R-MOV-5: GraduationYear is its calendar year, school year + 1) */ \
+	X(XS_GRAD_YEAR,      0, \
+	  "SELECT COALESCE(MAX(yearend_year), 0) FROM student_event WHERE student_id = ?" \
+	  " AND kind = 'graduated'") \
+	X(XOBP_INSERT,       0, \
+	  "INSERT INTO exchange_outbox_pending (message_id, message_type, receiver, body, created_at)" \
+	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(XOBP_NEXT,         0, \
+	  "SELECT id, message_id, message_type, receiver, body FROM exchange_outbox_pending" \
+	  " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED") \
+	X(XOBP_DELETE,       0, "DELETE FROM exchange_outbox_pending WHERE id = ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

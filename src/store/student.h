@@ -67,7 +67,9 @@ void	xj_student_row(unsigned long long id, int guardian, char out[XJ_STUDENT_ROW
 /* R-REC-3 status values */
 #define XJ_STUDENT_STATUSES \
 	{ "in_school", "suspended", "abroad", "left", "dropped_out", "graduated", "deceased", \
-	  "deleted", NULL }	/* deleted: a problem record's school deleted it (R-DUP-2) */
+	  "deleted", "transferred", NULL }	/* deleted: a problem record's school deleted it \
+	  (R-DUP-2); transferred: moved to another province's deployment (调档, issue 13 \
+	  item 7), readable here, on no roster */
 
 struct xj_student {
 	unsigned long long	 id;

@@ -292,11 +292,12 @@ xj_wf_inbox(struct xj_db *db, unsigned org, const char *today, int limit,
 		return rc;
 	for (;;) {
 		struct xj_wf_item it;
-		struct xj_col c[10] = { XJ_COL_INT, XJ_COL_INT, S(it.party), S(it.type), S(it.deadline),
-		    XJ_COL_INT, XJ_COL_INT, XJ_COL_INT, S(it.student_name), S(it.student_no) };
+		struct xj_col c[13] = { XJ_COL_INT, XJ_COL_INT, S(it.party), S(it.type), S(it.deadline),
+		    XJ_COL_INT, XJ_COL_INT, XJ_COL_INT, S(it.student_name), S(it.student_no),
+		    S(it.asked_school), S(it.asked_county), S(it.asked_reason) };
 
 		memset(&it, 0, sizeof(it));
-		if ((rc = xj_db_fetch(db, XJ_Q_WF_INBOX, c, 10)) != XJ_OK)
+		if ((rc = xj_db_fetch(db, XJ_Q_WF_INBOX, c, 13)) != XJ_OK)
 			break;
 		it.wf = (unsigned long long)c[0].i;
 		it.seq = (int)c[1].i;

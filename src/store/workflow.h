@@ -141,6 +141,10 @@ struct xj_wf_item {
 	int			 provisional, overdue, escalations;
 	char			 student_name[257];
 	char			 student_no[20];
+	/* a request relayed from another province (sql/0034): who asks;
+	 * "" otherwise */
+	char			 asked_school[13], asked_county[7];
+	char			 asked_reason[801];
 };
 int	xj_wf_inbox(struct xj_db *, unsigned org, const char *today, int limit,
 	    void (*fn)(const struct xj_wf_item *, void *), void *);

@@ -284,11 +284,14 @@ def receiver_and_type(s):
     data, rid = message("Receipt", receipt_payload(), receiver="320000")
     st, rc, _, _ = post(s, data)
     s.eq((st, rc["code"], rc["corr"]), (422, "wrong_receiver", rid), "receiver")
-    tr = ("<TransferRequest><TransferId>T1</TransferId><Student><StudentNo>G32010220190407002X"
-          "</StudentNo><Name>李娜</Name></Student><From><School>3201020003</School><County>320102"
-          "</County></From><To><School>3101040001</School><County>310104</County></To>"
-          "<Reason>r</Reason><Requested>2026-12-06T09:58:00+08:00</Requested></TransferRequest>")
-    data, rid = message("TransferRequest", tr)
+    # a StudentBatch is what a province sends the ministry, never what it
+    # takes (the transfer messages are taken since issue 13 item 7)
+    sb = ('<StudentBatch><Record ref="s1" action="new"><Student><StudentNo>L320102201904070021'
+          "</StudentNo><Name>李娜</Name><Sex>F</Sex><BirthDate>2019-04-07</BirthDate>"
+          "<IdDocType>1</IdDocType><IdNumber>32010220190407002X</IdNumber>"
+          "<SchoolCode>3201020003</SchoolCode><County>320102</County><EntryYear>2026</EntryYear>"
+          "<Level>1</Level><Status>in_school</Status></Student></Record></StudentBatch>")
+    data, rid = message("StudentBatch", sb)
     st, rc, t1, _ = post(s, data)
     s.eq((st, rc["code"], rc["category"]), (422, "type_not_accepted", "state"), "type")
     st2, _, t2, _ = post(s, data)

@@ -166,6 +166,39 @@ main(void)
 		xmlBufferFree(b);
 	}
 
+	/* the one StudentRecord writer in another payload (issue 13 item 7):
+	 * a Dossier with guardians (one without a document) and an event
+	 * is valid against the XSD */
+	{
+		struct xj_xhdr h = { "110000-t-mem", "110000", "MOE", "2026-12-06T09:00:00+08:00",
+		    "MOE-relayed-1" };
+		const struct xj_xguardian g[2] = { { "父亲", "张大", "1", "110105198001010011" },
+		    { "母亲", "李二", "", "" } };
+		xmlBufferPtr b = xmlBufferCreate();
+		xmlTextWriterPtr w = xmlNewTextWriterMemory(b, 0);
+		char ref[24], idn[20];
+		struct xj_xbrec e;
+		struct xj_xmsg m;
+		struct xj_xml_where wh;
+		xj_xmsg_begin(w, &h, "Dossier");
+		xmlTextWriterWriteElement(w, BAD_CAST "TransferId", BAD_CAST "320000-T17");
+		rec_of(2, ref, idn, &e);
+		xj_xstudent_write(w, &e, g, 2);
+		xmlTextWriterStartElement(w, BAD_CAST "Event");
+		xmlTextWriterWriteElement(w, BAD_CAST "Kind", BAD_CAST "promoted");
+		xmlTextWriterWriteElement(w, BAD_CAST "At", BAD_CAST "2026-08-31T10:00:00+08:00");
+		xmlTextWriterEndElement(w);
+		xj_xbatch_end(w);
+		xmlFreeTextWriter(w);
+		rc = xj_xmlin_read((const char *)xmlBufferContent(b), (size_t)xmlBufferLength(b),
+		    &lim, 1, &m, &wh);
+		ok(rc == XJ_OK && strcmp(m.type, "Dossier") == 0,
+		    "a Dossier with guardians passes the XSD (%d, line %d %s)", rc, wh.line, wh.element);
+		if (rc == XJ_OK)
+			xj_xmlin_free(&m);
+		xmlBufferFree(b);
+	}
+
 	/* a large stream with its one bad record at the end: refused, in
 	 * constant memory (the file is ~28 MB) */
 	ok(write_file(path, 50000, 1) == 0, "50,000 records, the last invalid");

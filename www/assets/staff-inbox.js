@@ -265,8 +265,13 @@ async function openCase(it) {
 	const r = await api('GET', S + 'workflow/cases/' + it.case_id);
 	if (r.status !== 200) return failed(r);
 	const c = r.body;
-	const out = [dl([['wf_type', c.type_name || label('wft_', c.type)], ['wf_student', c.student.name + ' ' + (c.student.student_no || '')],
-		['list_state', label('wfs_', c.state)], ['filed_at', when(c.started_at)], ['reason_short', c.reason]])];
+	const rows = [['wf_type', c.type_name || label('wft_', c.type)], ['wf_student', c.student.name + ' ' + (c.student.student_no || '')],
+		['list_state', label('wfs_', c.state)], ['filed_at', when(c.started_at)], ['reason_short', c.reason]];
+	// a request relayed from another province: who asks, and why (issue 13 item 7)
+	if (c.exchange)
+		rows.push(['wf_asked_by', t('wf_asked_by_value', { school: c.exchange.receiving_school_code,
+			county: c.exchange.receiving_county_code }) + (c.exchange.reason ? ' · ' + c.exchange.reason : '')]);
+	const out = [dl(rows)];
 	const head = el('tr', {}, ...['wf_steps', 'list_school', 'list_state', 'deadline', 'reason_short'].map((k) => el('th', { scope: 'col' }, t(k))));
 	const body = el('tbody');
 	for (const st of c.steps) {

@@ -9,7 +9,7 @@ import { staffPage, may } from './staff.js';
 import './staff-records-strings.js';
 
 const API = '/api/school/v1';
-const STATUSES = ['in_school', 'suspended', 'abroad', 'left', 'dropped_out', 'graduated', 'deceased', 'deleted'];
+const STATUSES = ['in_school', 'suspended', 'abroad', 'left', 'dropped_out', 'graduated', 'deceased', 'deleted', 'transferred'];
 
 const form = document.getElementById('filters');
 const list = document.getElementById('list');
