@@ -10,8 +10,8 @@
 -- another deployment, not orgs of ours. transfer_id is the id every hop
 -- carries (`<org code>-T<case id>`, `-M` for a graduate move; SHARED
 -- contract). request: waiting (the receiving county has not approved),
--- due (approved: the jobs runner writes the TransferRequest or
--- GraduateMove into the outbox), sent (in the outbox, message_id).
+-- sent (approved: the TransferRequest or GraduateMove, message_id, was
+-- queued for the signing job in the approval's transaction).
 -- student_id: the record the Dossier created (or brought back).
 CREATE TABLE IF NOT EXISTS xmove (
 	workflow_id		BIGINT UNSIGNED	NOT NULL,
@@ -26,12 +26,11 @@ CREATE TABLE IF NOT EXISTS xmove (
 	graduation_year		SMALLINT	NULL,
 	reason			VARCHAR(200)	NOT NULL DEFAULT '',
 	requested_at		DATETIME(6)	NOT NULL,
-	request			ENUM('waiting','due','sent') NOT NULL DEFAULT 'waiting',
+	request			ENUM('waiting','sent') NOT NULL DEFAULT 'waiting',
 	message_id		VARCHAR(64)	NULL,
 	student_id		BIGINT UNSIGNED	NULL,
 	PRIMARY KEY (workflow_id),
 	UNIQUE KEY xmove_transfer (transfer_id),
-	KEY xmove_request (request, workflow_id),
 	KEY xmove_student_no (student_no)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 

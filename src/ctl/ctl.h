@@ -86,16 +86,14 @@ int	xj_ctl_exchange_keygen(struct xj_ctl *, int, char **);
 int	xj_ctl_exchange(struct xj_ctl *, int, char **);
 int	xj_ctl_job_exchange_batch(struct xj_ctl *, long *done);
 int	xj_ctl_job_exchange_alert(struct xj_ctl *, long *done);
-/* our exchange signing key ([exchange] signing_key_file), loaded once:
- * NULL (logged) when it cannot be */
+/* our exchange signing key, loaded once ([exchange] signing_key_file);
+ * NULL (logged) when it cannot be loaded */
 struct xj_xkey;
-const struct xj_xkey *xj_ctl_exchange_own_key(const struct xj_conf *);
-/* issue 13 item 7: cross-province moves, the receiving side (xmove.c):
- * the requests into the outbox; the province's graduate-move windows */
-int	xj_ctl_job_exchange_xmove(struct xj_ctl *, long *done);
-int	xj_ctl_graduate_move_window(struct xj_ctl *, int, char **);
+const struct xj_xkey *xj_ctl_exchange_key(const struct xj_conf *);
 /* exchangesign.c (issue 13 item 7): job exchange-sign */
 int	xj_ctl_job_exchange_sign(struct xj_ctl *, long *done);
+/* issue 13 item 7: the province's graduate-move windows (xmove.c) */
+int	xj_ctl_graduate_move_window(struct xj_ctl *, int, char **);
 /* verifydoc.c: `verify-document` (certificates of student status), and
  * keygen's document key pair doc_sign.key / doc_verify.pem */
 int	xj_ctl_verify_document(struct xj_ctl *, int, char **);

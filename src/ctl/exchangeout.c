@@ -51,13 +51,12 @@
 
 #define BATCH_MAX	100
 
-/* our signing key, loaded by the first batch (the cross-province
- * requests' job, ctl/xmove.c, signs with it too) */
+/* our signing key, loaded by the first batch */
 static struct xj_xkeys	own;
 static int		own_loaded;
 
-const struct xj_xkey *
-xj_ctl_exchange_own_key(const struct xj_conf *c)
+static const struct xj_xkey *
+own_key(const struct xj_conf *c)
 {
 	char err[512];
 
@@ -70,6 +69,12 @@ xj_ctl_exchange_own_key(const struct xj_conf *c)
 		own_loaded = 1;
 	}
 	return own.own.pkey ? &own.own : NULL;
+}
+
+const struct xj_xkey *
+xj_ctl_exchange_key(const struct xj_conf *c)
+{
+	return own_key(c);
 }
 
 struct row {
@@ -234,8 +239,7 @@ xj_ctl_job_exchange_batch(struct xj_ctl *x, long *done)
 		return XJ_OK;	/* no exchange configured: nothing to send */
 	memset(&b, 0, sizeof(b));
 	b.x = x;
-	if ((b.keys = xj_ctl_job_keys(x, 0)) == NULL ||
-	    (b.key = xj_ctl_exchange_own_key(&x->conf)) == NULL)
+	if ((b.keys = xj_ctl_job_keys(x, 0)) == NULL || (b.key = own_key(&x->conf)) == NULL)
 		return XJ_E_INTERNAL;
 	if ((rc = xj_tx_run(&x->db, batch_tx, &b)) != XJ_OK)
 		return rc;

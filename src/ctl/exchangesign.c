@@ -137,7 +137,7 @@ xj_ctl_job_exchange_sign(struct xj_ctl *x, long *done)
 	s.lim.text_max = (size_t)x->conf.exchange_xml_text_max;
 	s.lim.max_nodes = (size_t)x->conf.exchange_xml_max_nodes;
 	if ((s.keys = xj_ctl_job_keys(x, 0)) == NULL ||
-	    (s.key = xj_ctl_exchange_own_key(&x->conf)) == NULL)
+	    (s.key = xj_ctl_exchange_key(&x->conf)) == NULL)
 		return XJ_E_INTERNAL;
 	for (int i = 0; i < SIGN_BATCH; i++) {
 		if ((rc = xj_tx_run(&x->db, sign_tx, &s)) != XJ_OK)

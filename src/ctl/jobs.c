@@ -265,9 +265,6 @@ static const struct xj_job jobs[] = {
 	 * (a transfer decision, a Dossier) signed into the outbox */
 	{ "exchange-sign", 5, xj_ctl_job_exchange_sign,
 	  "sign the messages queued by workers without the signing key (cross-province transfer decisions, Dossiers) into the outbox, oldest first" },
-	/* issue 13 item 7: cross-province moves started here (ctl/xmove.c) */
-	{ "exchange-xmove", 10, xj_ctl_job_exchange_xmove,
-	  "write the cross-province requests the receiving counties approved as signed TransferRequest or GraduateMove messages into the outbox" },
 	{ NULL, 0, NULL, NULL }
 };
 

@@ -54,13 +54,13 @@ static const struct {
 } HANDLERS[] = {
 	{ "Receipt", on_receipt },
 	{ "CheckResult", xj_exchange_check_result },	/* checkresult.c */
-	/* issue 13 item 7, the sending side (exchange/xsend.c) */
-	{ "TransferRequest", xj_xsend_on_transfer_request },
-	{ "GraduateMove", xj_xsend_on_graduate_move },
 	/* issue 13 item 7: a move started here, the other side's answers
 	 * (xrecv.c) */
 	{ "TransferDecision", xj_xrecv_decision },
 	{ "Dossier", xj_xrecv_dossier },
+	/* issue 13 item 7, the sending side (exchange/xsend.c) */
+	{ "TransferRequest", xj_xsend_on_transfer_request },
+	{ "GraduateMove", xj_xsend_on_graduate_move },
 };
 
 xj_xhandler

@@ -32,19 +32,8 @@ xj_xmove_write(xmlTextWriterPtr w, const struct xj_xhdr *h, const struct xj_xmov
 	const char *type = xj_xmove_msg_type(x);
 	int grad = strcmp(x->kind, "graduate") == 0;
 
-	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
-	W(xmlTextWriterStartElement(w, BAD_CAST "Message"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST XJ_XMSG_NS));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "schemaVersion", BAD_CAST "1.0"));
-	W(xmlTextWriterStartElement(w, BAD_CAST "Header"));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "MessageId", BAD_CAST h->id));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "MessageType", BAD_CAST type));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "Sender", BAD_CAST h->sender));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "Receiver", BAD_CAST h->receiver));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "Created", BAD_CAST h->created));
-	W(xmlTextWriterEndElement(w));
-	W(xmlTextWriterStartElement(w, BAD_CAST "Body"));
-	W(xmlTextWriterStartElement(w, BAD_CAST type));
+	/* the one envelope writer (batchw.c) */
+	W(xj_xmsg_begin(w, h, type));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "TransferId", BAD_CAST x->transfer_id));
 	W(xmlTextWriterStartElement(w, BAD_CAST "Student"));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "StudentNo", BAD_CAST x->student_no));
@@ -59,7 +48,5 @@ xj_xmove_write(xmlTextWriterPtr w, const struct xj_xhdr *h, const struct xj_xmov
 	else
 		W(xmlTextWriterWriteElement(w, BAD_CAST "Reason", BAD_CAST x->reason));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "Requested", BAD_CAST x->requested));
-	W(xmlTextWriterEndDocument(w));
-	W(xmlTextWriterFlush(w));
-	return 0;
+	return xj_xbatch_end(w);
 }

@@ -1,9 +1,10 @@
 /* xmovew.h -- the two messages a cross-province move started here sends
  * (issue 13 item 7, docs/xml/v1/transfer.xsd): TransferRequest (R-MOV-1)
  * and GraduateMove (R-MOV-5), written whole with libxml2's
- * xmlTextWriter into the envelope (Sender = our org code, Receiver MOE).
- * The jobs runner signs them and writes them into the outbox
- * (ctl/xmove.c). */
+ * xmlTextWriter into the envelope (batchw.c's xj_xmsg_begin; Sender =
+ * our org code, Receiver MOE). The receiving county's approval queues
+ * them for the signing job (school/xmove.c, store/outbox.h
+ * xj_xoutbox_queue). */
 #ifndef XJ_XMOVEW_H
 #define XJ_XMOVEW_H
 

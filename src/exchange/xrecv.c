@@ -155,12 +155,11 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		 * (what the receiving school reads, R-MOV-7) */
 		snprintf(why, sizeof(why), "%s%s%s", d.code, d.code[0] && d.reason[0] ? " " : "",
 		    d.reason);
-		if ((rv = xj_wf_step_decide(db, c->x.wf, c->ex->seq, "rejected", 0, c->ex->org,
-		    why)) != XJ_OK)
-			return rv == XJ_E_CONFLICT ? XJ_RETRY : rv;
-		if ((rv = xj_wf_close(db, c->x.wf, "rejected", why)) != XJ_OK ||
-		    (rv = xj_wf_notice(db, c->w.initiator, c->x.wf, c->ex->seq, "decided")) != XJ_OK)
-			return rv;
+		/* the engine's rejection (step, case, notice), in the name of
+		 * the org that holds the exchange step (our province) */
+		r->actor_org = c->ex->org;
+		if ((rv = xj_wf_reject(db, r, &c->w, c->s, c->n, c->ex->seq, why)) != XJ_OK)
+			return rv == XJ_E_WF_STEP_DECIDED ? XJ_RETRY : rv;
 	}
 	return audit(db, r, "xmove.decision", "workflow", c->x.wf, after);
 }

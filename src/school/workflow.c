@@ -51,8 +51,8 @@ static const struct {
 	{ "problem_resolve", xj_problem_wf_resolve },	/* R-DUP-2, problem.c */
 	{ "key_data_apply", xj_kd_wf_apply },	/* R-KEY-1, R-KEY-2, keydata.c */
 	{ "status_apply", xj_status_change_apply },	/* R-MOV-6, R-REC-3, statuschange.c */
-	{ "dossier_send", xj_xsend_dossier },	/* R-MOV-4 across provinces, exchange/xsend.c */
 	{ "xmove_request", xj_xmove_request },	/* issue 13 item 7, xmove.c */
+	{ "dossier_send", xj_xsend_dossier },	/* R-MOV-4 across provinces, exchange/xsend.c */
 };
 
 /* What a decision of a step tells someone else, by the case's type: run
@@ -327,11 +327,11 @@ static const struct {
 	int		(*fn)(yajl_gen, struct xj_req *, const struct xj_wf_case *);
 } details[] = {
 	{ "key_data_change", xj_kd_gen_detail },	/* old -> new, keydata.c */
+	{ "transfer_national", xj_xmove_gen_detail },	/* the exchange's progress, xmove.c */
+	{ "graduate_move_in", xj_xmove_gen_detail },
 	/* who asks, from the other province (exchange/xsend.c) */
 	{ "transfer_national_out", xj_xsend_gen_detail },
 	{ "graduate_move_out", xj_xsend_gen_detail },
-	{ "transfer_national", xj_xmove_gen_detail },	/* the exchange's progress, xmove.c */
-	{ "graduate_move_in", xj_xmove_gen_detail },
 };
 
 struct loaded {
@@ -811,14 +811,15 @@ xj_school_wf_history(struct xj_req *r)
 	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++) {
 		if ((rc = xj_wf_get(r->db, h->ids[i], &h->w)) != XJ_OK ||
+		    (rc = party_org(r->db, h->w.send_school, &h->from)) != XJ_OK ||
 		    (rc = party_org(r->db, h->w.recv_school, &h->to)) != XJ_OK)
 			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
-		/* a school of another province is no org of ours: its code */
-		memset(&h->from, 0, sizeof(h->from));
-		if ((h->w.send_school == 0 ?
-		    xj_xmove_from_code(r->db, h->w.id, h->from.code) :
-		    xj_wf_org(r->db, h->w.send_school, &h->from)) != XJ_OK)
-			return XJ_E_INTERNAL;
+		/* a case of ours from another province names the sending
+		 * school, no org of ours, by its code (xrecv, school/xmove.c) */
+		if (h->w.send_school == 0 &&
+		    (rc = xj_xmove_from_code(r->db, h->w.id, h->from.code)) != XJ_OK &&
+		    rc != XJ_NO_ROW)
+			return rc;
 		yajl_gen_map_open(g);
 		xj_gen_int(g, "id", (long long)h->w.id);
 		xj_gen_str(g, "type", h->w.type);

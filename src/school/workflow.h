@@ -58,14 +58,6 @@ int	xj_transfer_pull(struct xj_db *, struct xj_req *, const struct xj_wf_case *)
 /* statuschange.c: the effect "status_apply" (R-MOV-6, R-REC-3) */
 int	xj_status_change_apply(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
 
-/* exchange/xsend.c (issue 13 item 7): the effect "dossier_send" (the
- * Dossier of a cross-province move, the record transferred out), the
- * decision hook (a TransferDecision per decided step) and the case view's
- * detail (who asks) */
-int	xj_xsend_dossier(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
-int	xj_xsend_decided(struct xj_db *, struct xj_req *, const struct xj_wf_case *,
-	    const struct xj_wf_step *, int approved, const char *reason);
-int	xj_xsend_gen_detail(yajl_gen, struct xj_req *, const struct xj_wf_case *);
 /* xmove.c: cross-province moves, the receiving side (issue 13 item 7).
  * A chain with an exchange step runs only as one of these. */
 int	xj_xmove_chain(const char *type);
@@ -91,5 +83,13 @@ int	xj_xmove_from_code(struct xj_db *, unsigned long long wf, char code[13]);
 int	xj_xmove_check_school(struct xj_str);
 int	xj_xmove_check_county(struct xj_str);
 void	xj_xmove_trim(char *);
+/* exchange/xsend.c (issue 13 item 7): the effect "dossier_send" (the
+ * Dossier of a cross-province move, the record transferred out), the
+ * decision hook (a TransferDecision per decided step) and the case view's
+ * detail (who asks) */
+int	xj_xsend_dossier(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
+int	xj_xsend_decided(struct xj_db *, struct xj_req *, const struct xj_wf_case *,
+	    const struct xj_wf_step *, int approved, const char *reason);
+int	xj_xsend_gen_detail(yajl_gen, struct xj_req *, const struct xj_wf_case *);
 
 #endif

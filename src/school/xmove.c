@@ -11,17 +11,23 @@
  *        chain graduate_move_in, only while the province's window is
  *        open (xuejictl graduate-move-window).
  * Both chains are receiving school -> receiving county -> exchange. The
- * county's approval (effect xmove_request) makes the request due; the
- * jobs runner writes the TransferRequest/GraduateMove into the outbox
- * (ctl/xmove.c: the workers facing schools hold no exchange key). The
- * other side's TransferDecisions are the case's progress and its Dossier
- * completes the case (exchange/xrecv.c). */
+ * county's approval (effect xmove_request) writes the TransferRequest /
+ * GraduateMove in its transaction and queues it for the jobs runner's
+ * signing job (store/outbox.h xj_xoutbox_queue, ctl/exchangesign.c: the
+ * workers facing schools hold no exchange key). The other side's
+ * TransferDecisions are the case's progress and its Dossier completes the
+ * case (exchange/xrecv.c). */
 #include "config.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <sys/random.h>
 
+#include <libxml/xmlwriter.h>
+
+#include "auth/auth.h"
 #include "core/bind.h"
 #include "core/conf.h"
 #include "core/err.h"
@@ -30,6 +36,9 @@
 #include "db/tx.h"
 #include "domain/classcode.h"
 #include "domain/studentno.h"
+#include "domain/window.h"
+#include "exchange/xmovew.h"
+#include "store/outbox.h"
 #include "store/refdata.h"
 #include "store/student.h"
 #include "store/workflow.h"
@@ -282,10 +291,47 @@ xj_school_graduate_move_start(struct xj_req *r)
 int
 xj_xmove_request(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w)
 {
-	int rc = xj_xmove_set_due(db, w->id);
+	struct xj_xmove *x = xj_calloc(r->arena, 1, sizeof(*x));
+	const char *org = xj_school_conf->exchange_org_code;
+	xmlBufferPtr buf = NULL;
+	xmlTextWriterPtr wr = NULL;
+	unsigned char rnd[8];
+	char mid[64], created[26];
+	struct xj_xhdr h;
+	int rc;
 
-	(void)r;
-	return rc == XJ_E_CONFLICT || rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	if (x == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rc = xj_xmove_get(db, w->id, x)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd) ||
+	    xj_datetime_format_local((long long)time(NULL), created) != XJ_OK)
+		return XJ_E_INTERNAL;
+	snprintf(mid, sizeof(mid), "%s-x-%02x%02x%02x%02x%02x%02x%02x%02x", org, rnd[0], rnd[1],
+	    rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	h = (struct xj_xhdr){ mid, org, "MOE", created, NULL };
+	rc = XJ_E_INTERNAL;
+	if ((buf = xmlBufferCreate()) == NULL || (wr = xmlNewTextWriterMemory(buf, 0)) == NULL ||
+	    xj_xmove_write(wr, &h, x) != 0)
+		goto out;
+	xmlFreeTextWriter(wr);
+	wr = NULL;
+	/* the message and the mark that it is sent: one transaction, the
+	 * approval's; the signing job moves it into the outbox */
+	if ((rc = xj_xoutbox_queue(db, xj_auth_keys(), mid, xj_xmove_msg_type(x), "MOE",
+	    (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf))) != XJ_OK)
+		goto out;
+	rc = xj_xmove_sent(db, w->id, mid);
+	if (rc == XJ_E_CONFLICT || rc == XJ_NO_ROW)
+		rc = XJ_E_INTERNAL;
+out:
+	if (wr != NULL)
+		xmlFreeTextWriter(wr);
+	if (buf != NULL) {
+		explicit_bzero(buf->content, buf->size);
+		xmlBufferFree(buf);
+	}
+	return rc;
 }
 
 /* ---- the case view: what the exchange brought (R-MOV-7) ------------------ */
@@ -305,13 +351,14 @@ xj_xmove_gen_detail(yajl_gen g, struct xj_req *r, const struct xj_wf_case *w)
 		return rc;
 	xj_gen_key(g, "exchange");
 	yajl_gen_map_open(g);
+	/* the sending side's case names the receiving parties, this one the
+	 * sending parties (exchange/xsend.c's detail, the same member) */
 	xj_gen_str(g, "transfer_id", x->transfer_id);
-	xj_gen_str(g, "kind", x->kind);
-	xj_gen_key(g, "from");
-	yajl_gen_map_open(g);
-	xj_gen_str(g, "school", x->from_school);
-	xj_gen_str(g, "county", x->from_county);
-	yajl_gen_map_close(g);
+	xj_gen_str(g, "kind", strcmp(x->kind, "graduate") == 0 ? "graduate_move" : "transfer");
+	xj_gen_str(g, "sending_school_code", x->from_school);
+	xj_gen_str(g, "sending_county_code", x->from_county);
+	xj_gen_str(g, "reason", x->reason[0] ? x->reason : NULL);
+	xj_gen_str(g, "requested_at", x->requested);
 	if (x->graduation_year)
 		xj_gen_int(g, "graduation_year", x->graduation_year);
 	else

@@ -925,12 +925,13 @@
 	X(WF_INBOX,          0, \
 	  "SELECT st.workflow_id, st.seq, st.party, w.type_code, COALESCE(DATE_FORMAT(st.deadline, '%Y-%m-%d'), '')," \
 	  " st.deadline_provisional, st.overdue = 1 OR st.deadline < ?, st.escalations," \
-	  " COALESCE(s.name, x.name, ''), COALESCE(s.student_no, x.student_no, '')," \
-	  " COALESCE(xs.recv_school_code, ''), COALESCE(xs.recv_county_code, ''), COALESCE(xs.reason, '')" \
+	  " COALESCE(s.name, xm.name, ''), COALESCE(s.student_no, xm.student_no, '')," \
+	  " COALESCE(x.recv_school_code, ''), COALESCE(x.recv_county_code, ''), COALESCE(x.reason, '')" \
 	  " FROM workflow_step st JOIN workflow w ON w.id = st.workflow_id" \
-	  " LEFT JOIN student s ON s.id = w.subject_id LEFT JOIN xmove x ON x.workflow_id = w.id" \
+	  /* xrecv (sql/0033): a case of ours about no record of ours yet */ \
+	  " LEFT JOIN student s ON s.id = w.subject_id LEFT JOIN xmove xm ON xm.workflow_id = w.id" \
 	  /* xsend (sql/0034): who asks, for a request relayed from another province */ \
-	  " LEFT JOIN xsend_request xs ON xs.workflow_id = w.id" \
+	  " LEFT JOIN xsend_request x ON x.workflow_id = w.id" \
 	  " WHERE st.org_id = ? AND st.state = 'open' ORDER BY st.deadline, st.id LIMIT ?") \
 	/* a range of step_scope, covered and grouped in its order (a path \
 	 * names one org: no temporary table, no sort); the orgs' names are \
@@ -1495,28 +1496,23 @@
 	X(XOBP_DELETE,       0, "DELETE FROM exchange_outbox_pending WHERE id = ?") \
 	/* ---- issue 13 item 7 (xrecv): cross-province moves, the receiving \
 	 * side (sql/0033, store/xmove.c, school/xmove.c, exchange/xrecv.c, \
-	 * ctl/xmove.c) */ \
+	 * exchange/xmovew.c, ctl/xmove.c) */ \
 	X(XMV_INSERT,        XJ_SQL_DUP_OK, \
 	  "INSERT INTO xmove (workflow_id, transfer_id, kind, student_no, name, from_school, from_county," \
 	  " to_school, to_county, graduation_year, reason, requested_at)" \
 	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
-	X(XMV_SET_DUE,       0, \
-	  "UPDATE xmove SET request = 'due' WHERE workflow_id = ? AND request = 'waiting'") \
-	/* the job: requests to write, each once (SKIP LOCKED: two runners \
-	 * never write one twice) */ \
-	X(XMV_DUE,           0, \
-	  "SELECT workflow_id, transfer_id, kind, student_no, name, from_school, from_county, to_school," \
-	  " to_county, COALESCE(graduation_year, 0), reason," \
-	  " DATE_FORMAT(requested_at + INTERVAL 8 HOUR, '%Y-%m-%dT%H:%i:%s+08:00') FROM xmove" \
-	  " WHERE request = 'due' ORDER BY workflow_id LIMIT ? FOR UPDATE SKIP LOCKED") \
+	/* the receiving county approved: the request is queued for the \
+	 * signing job in the same transaction */ \
 	X(XMV_SENT,          0, \
-	  "UPDATE xmove SET request = 'sent', message_id = ? WHERE workflow_id = ? AND request = 'due'") \
+	  "UPDATE xmove SET request = 'sent', message_id = ? WHERE workflow_id = ?" \
+	  " AND request = 'waiting'") \
 	X(XMV_BY_TRANSFER,   0, \
 	  "SELECT workflow_id, kind, student_no, request, COALESCE(graduation_year, 0) FROM xmove" \
 	  " WHERE transfer_id = ? FOR UPDATE") \
 	X(XMV_GET,           0, \
 	  "SELECT transfer_id, kind, student_no, name, from_school, from_county, to_school, to_county," \
-	  " COALESCE(graduation_year, 0), reason, request, COALESCE(student_id, 0) FROM xmove" \
+	  " COALESCE(graduation_year, 0), reason, request, COALESCE(student_id, 0)," \
+	  " DATE_FORMAT(requested_at + INTERVAL 8 HOUR, '%Y-%m-%dT%H:%i:%s+08:00') FROM xmove" \
 	  " WHERE workflow_id = ?") \
 	X(XMV_DECISION_ADD,  0, \
 	  "INSERT INTO xmove_decision (workflow_id, step, decision, refusal_code, reason, decided," \

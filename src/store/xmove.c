@@ -54,32 +54,21 @@ xj_xmove_insert(struct xj_db *db, const struct xj_xmove *x)
 }
 
 int
-xj_xmove_set_due(struct xj_db *db, unsigned long long wf)
-{
-	struct xj_val v = XJ_VI(wf);
-	int rc = xj_db_exec(db, XJ_Q_XMV_SET_DUE, &v, 1);
-
-	if (rc == XJ_OK && xj_db_affected(db, XJ_Q_XMV_SET_DUE) != 1)
-		return XJ_E_CONFLICT;
-	return rc;
-}
-
-int
 xj_xmove_get(struct xj_db *db, unsigned long long wf, struct xj_xmove *x)
 {
 	struct xj_val v = XJ_VI(wf);
-	struct xj_col c[12] = { XJ_COL_STR(x->transfer_id, sizeof(x->transfer_id)),
+	struct xj_col c[13] = { XJ_COL_STR(x->transfer_id, sizeof(x->transfer_id)),
 	    XJ_COL_STR(x->kind, sizeof(x->kind)), XJ_COL_STR(x->student_no, sizeof(x->student_no)),
 	    XJ_COL_STR(x->name, sizeof(x->name)), XJ_COL_STR(x->from_school, sizeof(x->from_school)),
 	    XJ_COL_STR(x->from_county, sizeof(x->from_county)),
 	    XJ_COL_STR(x->to_school, sizeof(x->to_school)),
 	    XJ_COL_STR(x->to_county, sizeof(x->to_county)), XJ_COL_INT,
 	    XJ_COL_STR(x->reason, sizeof(x->reason)), XJ_COL_STR(x->request, sizeof(x->request)),
-	    XJ_COL_INT };
+	    XJ_COL_INT, XJ_COL_STR(x->requested, sizeof(x->requested)) };
 	int rc;
 
 	memset(x, 0, sizeof(*x));
-	if ((rc = xj_db_row(db, XJ_Q_XMV_GET, &v, 1, c, 12)) != XJ_OK)
+	if ((rc = xj_db_row(db, XJ_Q_XMV_GET, &v, 1, c, 13)) != XJ_OK)
 		return rc;
 	x->wf = wf;
 	x->graduation_year = (int)c[8].i;
@@ -103,38 +92,6 @@ xj_xmove_by_transfer(struct xj_db *db, const char *tid, struct xj_xmove *x)
 	x->graduation_year = (int)c[4].i;
 	snprintf(x->transfer_id, sizeof(x->transfer_id), "%s", tid);
 	return XJ_OK;
-}
-
-int
-xj_xmove_due(struct xj_db *db, int max, struct xj_xmove *out, int *n)
-{
-	struct xj_val v = XJ_VI(max);
-	int rc;
-
-	*n = 0;
-	if ((rc = xj_db_exec(db, XJ_Q_XMV_DUE, &v, 1)) != XJ_OK)
-		return rc;
-	for (;;) {
-		struct xj_xmove *x = &out[*n];
-		struct xj_col c[12] = { XJ_COL_INT,
-		    XJ_COL_STR(x->transfer_id, sizeof(x->transfer_id)),
-		    XJ_COL_STR(x->kind, sizeof(x->kind)),
-		    XJ_COL_STR(x->student_no, sizeof(x->student_no)),
-		    XJ_COL_STR(x->name, sizeof(x->name)),
-		    XJ_COL_STR(x->from_school, sizeof(x->from_school)),
-		    XJ_COL_STR(x->from_county, sizeof(x->from_county)),
-		    XJ_COL_STR(x->to_school, sizeof(x->to_school)),
-		    XJ_COL_STR(x->to_county, sizeof(x->to_county)), XJ_COL_INT,
-		    XJ_COL_STR(x->reason, sizeof(x->reason)),
-		    XJ_COL_STR(x->requested, sizeof(x->requested)) };
-		if (*n >= max || (rc = xj_db_fetch(db, XJ_Q_XMV_DUE, c, 12)) != XJ_OK)
-			break;
-		x->wf = (unsigned long long)c[0].i;
-		x->graduation_year = (int)c[9].i;
-		(*n)++;
-	}
-	xj_db_done(db, XJ_Q_XMV_DUE);
-	return rc == XJ_NO_ROW || rc == XJ_OK ? XJ_OK : rc;
 }
 
 int

@@ -30,20 +30,17 @@ struct xj_xmove {
 	char			 from_school[11], from_county[7], to_school[11], to_county[7];
 	int			 graduation_year;	/* 0: a transfer */
 	char			 reason[801];
-	char			 requested[26];	/* YYYY-MM-DDTHH:MM:SS+08:00 (XMV_DUE) */
-	char			 request[8];	/* waiting due sent */
+	char			 requested[26];	/* YYYY-MM-DDTHH:MM:SS+08:00 (XMV_GET) */
+	char			 request[8];	/* waiting sent */
 	unsigned long long	 student_id;	/* 0: no Dossier yet */
 };
 
 int	xj_xmove_insert(struct xj_db *, const struct xj_xmove *);
-/* The receiving county approved: the request is due (XJ_OK, or
- * XJ_E_CONFLICT when it was not waiting). */
-int	xj_xmove_set_due(struct xj_db *, unsigned long long wf);
 int	xj_xmove_get(struct xj_db *, unsigned long long wf, struct xj_xmove *);
 /* The case of a TransferId, its row locked: XJ_OK or XJ_NO_ROW. */
 int	xj_xmove_by_transfer(struct xj_db *, const char *transfer_id, struct xj_xmove *);
-/* Up to max due requests, locked (SKIP LOCKED), into out; *n. */
-int	xj_xmove_due(struct xj_db *, int max, struct xj_xmove *out, int *n);
+/* The request queued as message_id (XJ_OK, or XJ_E_CONFLICT when it was
+ * not waiting). */
 int	xj_xmove_sent(struct xj_db *, unsigned long long wf, const char *message_id);
 
 struct xj_xmove_decision {

@@ -189,7 +189,7 @@ def sent_case(s, kind="transfer"):
     s.eq(st, 201, "start: %r" % (b,))
     case = b["id"]
     approved(s, signed_in(s, CHAOYANG + ".reviewer"), case, 2)
-    jobs(s, "exchange-xmove")
+    jobs(s, "exchange-sign")
     tid = "%s-T%d" % (ORG, case)
     t, p, mid, raw, root = request_of(s, tid)
     return case, tid, pupil, mid
@@ -199,7 +199,7 @@ def setup(s):
     s.stack.stop_jobs()     # the tests run the jobs themselves
 
 
-@test("item 7 R-MOV-1: a student of another province: receiving school starts (transfer_national, step 3 the exchange), the county approves, the runner writes one signed TransferRequest with the SHARED payload; staff never decide the exchange step")
+@test("item 7 R-MOV-1: a student of another province: receiving school starts (transfer_national, step 3 the exchange), the county's approval queues one TransferRequest with the SHARED payload, signed into the outbox by the runner; staff never decide the exchange step")
 def start_and_request(s):
     setup(s)
     no, idn, name, sex, birth = new_no()
@@ -214,13 +214,15 @@ def start_and_request(s):
     s.eq((b["student"]["name"], b["student"]["student_no"][:1]), (name, "G"),
          "the claimed student (trimmed) is the case's")
     tid = "%s-T%d" % (ORG, case)
-    s.eq((b["exchange"]["transfer_id"], b["exchange"]["request"], b["exchange"]["from"]),
-         (tid, "waiting", {"school": SH_SCHOOL, "county": SH_COUNTY}))
+    x = b["exchange"]
+    s.eq((x["transfer_id"], x["kind"], x["request"], x["sending_school_code"],
+          x["sending_county_code"], x["reason"]),
+         (tid, "transfer", "waiting", SH_SCHOOL, SH_COUNTY, "随父母迁居"))
     # one open case per claimed number (2002), from any school
     st, h, e = xstart(signed_in(s, HD1 + ".clerk"), no, name)
     s.error_body(e, "transfer_refused_2002", 409, st)
     # the county's inbox has it; nothing is sent before its approval
-    jobs(s, "exchange-xmove")
+    jobs(s, "exchange-sign")
     s.eq([x for x in outbox(s) if x[0] == "TransferRequest" and tid.encode() in x[1]], [],
          "no request before the receiving county approved")
     county = signed_in(s, CHAOYANG + ".reviewer")
@@ -229,13 +231,16 @@ def start_and_request(s):
     b = approved(s, county, case, 2)
     s.eq((b["current_step"], b["steps"][2]["state"], b["steps"][2]["org"]["code"]),
          (3, "open", ORG), "the exchange step is open, held by the province")
-    s.eq(b["exchange"]["request"], "due")
+    s.eq(b["exchange"]["request"], "sent", "queued in the approval's transaction")
     # staff cannot decide the exchange's step, not even the province's
     st, h, e = decide(signed_in(s, "bj.reviewer"), case, 3)
     s.error_body(e, "workflow_exchange_unavailable", 409, st)
-    out = jobs(s, "exchange-xmove")
+    s.ok(s.sql("SELECT COUNT(*) FROM exchange_outbox_pending WHERE message_type ="
+               " 'TransferRequest' AND LOCATE('%s', body) > 0" % no) == [["0"]],
+         "queued sealed: the number is not in the pending row")
+    out = jobs(s, "exchange-sign")
     s.ok(idn not in out and no not in out, "the runner's log holds no number")
-    jobs(s, "exchange-xmove")
+    jobs(s, "exchange-sign")
     t, p, mid, raw, root = request_of(s, tid)      # exactly one, also after a second run
     xsd_valid(s, raw)
     g = lambda path: p.find("/".join(NS + x for x in path.split("/"))).text
@@ -386,7 +391,7 @@ def unknown_refused(s):
     # the other province's own key does not answer our cases: only the
     # ministry's relay does (SHARED contract)
     approved(s, signed_in(s, CHAOYANG + ".reviewer"), b["id"], 2)
-    jobs(s, "exchange-xmove")
+    jobs(s, "exchange-sign")
     deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth), kid="SH-1",
             expect=("refused", "type_not_accepted"))
     deliver(s, "TransferDecision", decision(tid, "sending_school", "rejected", "2002"),
@@ -451,7 +456,7 @@ def graduate_move(s):
     s.eq((b["type"], [x["party"] for x in b["steps"]]),
          ("graduate_move_in", ["receiving_school", "receiving_county", "exchange"]))
     approved(s, signed_in(s, CHAOYANG + ".reviewer"), case, 2)
-    jobs(s, "exchange-xmove")
+    jobs(s, "exchange-sign")
     tid = "%s-M%d" % (ORG, case)
     t, p, mid, raw, root = request_of(s, tid)
     xsd_valid(s, raw)
@@ -504,7 +509,7 @@ def comes_back(s):
     case = b["id"]
     s.eq(b["student"]["id"], sid, "the case is about our row")
     approved(s, signed_in(s, CHAOYANG + ".reviewer"), case, 2)
-    jobs(s, "exchange-xmove")
+    jobs(s, "exchange-sign")
     tid = "%s-T%d" % (ORG, case)
     t, p, mid, raw, root = request_of(s, tid)
     idn = population.make_id("110105", 2019, 5, 5, 21)
