@@ -131,6 +131,13 @@ const struct xj_ctl_cmd xj_ctl_cmds[] = {
 "                        days and mark overdue steps, once each; --today stands\n"
 "                        for the day of the run (tests, catch-up); the job\n"
 "                        workflow-tick does the same for today\n" },
+	{ "graduate-move-window", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_graduate_move_window,
+"  graduate-move-window set --province CODE --from DATE --to DATE [--reason TEXT]\n"
+"  graduate-move-window lift --province CODE --from DATE\n"
+"  graduate-move-window list\n"
+"                        open graduate moves from another province (R-MOV-5) in a\n"
+"                        province for a period within the national one (both days\n"
+"                        included), lift a window, list them (audited)\n" },
 	{ "transfer-freeze", XJ_CTL_CONF | XJ_CTL_ADMIN, xj_ctl_transfer_freeze,
 "  transfer-freeze set --province CODE --from DATE --to DATE [--reason TEXT]\n"
 "  transfer-freeze lift --province CODE --from DATE\n"

@@ -133,6 +133,15 @@
 	X(X_NC_INVALID,         422, "number_invalid",        "学籍号无效或与身份证件号不符",        "not a valid G or J number, or a G number that is not G and the record's identity number") \
 	/* issue 12 item 5: a batch import's body (school/supplement.c) */ \
 	X(IMPORT_MEDIA_TYPE,    415, "import_media_type",     "导入文件的内容类型必须为 text/csv（UTF-8 编码的 CSV 文件）", "an import's content type must be text/csv (a CSV file in UTF-8)") \
+	/* issue 13 item 7 (xrecv): cross-province moves, the receiving side \
+	 * (school/xmove.c; the inbound TransferDecision and Dossier, \
+	 * exchange/xrecv.c, inside a Receipt) */ \
+	X(XMOVE_WINDOW_CLOSED,  409, "graduate_move_closed",  "本省当前不在毕业生跨省转入的办理时段内", "graduate moves are not open in this province now (outside the window the province set, R-MOV-5)") \
+	X(XMOVE_RECORD_HERE,    409, "transfer_record_here",  "该学籍号对应的学籍在本省，请按省内转学办理", "this student number is a record of this province: apply for an ordinary transfer") \
+	X(XMOVE_UNKNOWN,        422, "transfer_unknown",      "转学业务编号（TransferId）不是本系统发起的跨省业务", "the TransferId names no cross-province case of this deployment") \
+	X(XMOVE_NOT_WAITING,    409, "transfer_not_waiting",  "该跨省业务当前不在等待此报文的环节（已办结或申请尚未发出）", "the case is not waiting for this message (it is closed, or its request was not sent)") \
+	X(XMOVE_STUDENT_MISMATCH, 422, "transfer_student_mismatch", "档案中的学籍号与申请的学籍号不一致", "the Dossier's student number is not the one the case asked for") \
+	X(XMOVE_STEP,           422, "transfer_step_invalid", "审核环节与该跨省业务的类型不符",      "the Step is not a step of this kind of move (a transfer: sending_school, sending_county; a graduate move: graduating_county)") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \
@@ -169,6 +178,8 @@
 	X(F_CLASS_CODE,         422, "class_code_format",     "班级代码应为7位：入学年份4位、学段1位（1小学 2初中 3高中）、班号2位", "a class code has 7 digits: entry year (4), level (1 primary, 2 junior, 3 senior), class number (2)") \
 	X(F_CLASS_BRANCH,       422, "class_number_branch",   "分校区的班号须接在主校区同年级班号之后", "a branch campus numbers its classes after the main campus's classes of the same year and level") \
 	X(F_CLASS_MISMATCH,     422, "class_mismatch",        "班级的入学年份或学段与学生不符",     "the class's entry year or level differs from the student's") \
+	/* issue 13 item 7: the sending county of a cross-province move */ \
+	X(F_XMOVE_SAME_PROVINCE, 422, "transfer_same_province", "转出区县在本省：本省学生请按省内转学办理", "the county is in this province: a student of this province moves by an ordinary transfer") \
 	X(F_TERM,               422, "term_format",           "学期应为“学年起始年份-1”或“学年起始年份-2”，如 2026-1", "a term is the school year's first year and 1 or 2, e.g. 2026-1") \
 	X(F_WEAK_STAFF_PASSWORD, 422, "weak_staff_password", "工作人员密码至少10位，且须同时包含字母和数字", "a staff password needs at least 10 characters with letters and digits") \
 	/* issue 10 (H): a field code for the wrong current password (the 422's \

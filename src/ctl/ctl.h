@@ -95,6 +95,8 @@ int	xj_ctl_job_exchange_sign(struct xj_ctl *, long *done);
 /* exchangeretention.c (session 7, ops): the exchange's retention jobs */
 int	xj_ctl_job_exchange_outbox_purge(struct xj_ctl *, long *done);
 int	xj_ctl_job_exchange_inbox_purge(struct xj_ctl *, long *done);
+/* issue 13 item 7: the province's graduate-move windows (xmove.c) */
+int	xj_ctl_graduate_move_window(struct xj_ctl *, int, char **);
 /* verifydoc.c: `verify-document` (certificates of student status), and
  * keygen's document key pair doc_sign.key / doc_verify.pem */
 int	xj_ctl_verify_document(struct xj_ctl *, int, char **);

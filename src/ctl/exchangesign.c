@@ -1,7 +1,8 @@
 /* exchangesign.c -- job exchange-sign (issue 13 item 7, sql/0034): the
  * messages a worker without the signing key built inside the transaction
  * of the change that caused them (a reviewer's decision on a
- * cross-province move: a TransferDecision, a Dossier) wait in
+ * cross-province move: a TransferDecision, a Dossier; a receiving
+ * county's approval: a TransferRequest, a GraduateMove) wait in
  * exchange_outbox_pending with their final bytes; this job signs each
  * with our key and moves it into the outbox (xj_xoutbox_write), the
  * pending row deleted in the same transaction, oldest first. Why not sign
@@ -30,8 +31,11 @@
 
 #define SIGN_BATCH	100
 
-/* what a worker may queue: the sending side of a cross-province move */
-static const char *const QUEUED_TYPES[] = { "TransferDecision", "Dossier", NULL };
+/* what a worker may queue: the sending side of a cross-province move
+ * (its decisions, the Dossier) and the receiving side (the county's
+ * approved request, school/xmove.c) */
+static const char *const QUEUED_TYPES[] = { "TransferDecision", "Dossier", "TransferRequest",
+	"GraduateMove", NULL };
 
 struct sign {
 	const struct xj_conf	*conf;

@@ -125,7 +125,10 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "school_class",	"SELECT, INSERT" },
 	{ "student",		"SELECT, INSERT, UPDATE" },
 	/* STU_GUARDIAN_SET_CT: the copy re-encrypted for its row (L1), nothing else */
-	{ "student_guardian",	"SELECT, INSERT, UPDATE (id_number_ct, phone_ct)" },
+	/* XMV_GUARDIAN_SET: a record back from another province takes the
+	 * Dossier's guardians over its own */
+	{ "student_guardian",	"SELECT, INSERT, UPDATE (relation, relation_desc, name, id_doc_type,"
+	  " id_number_ct, phone_ct, employer)" },
 	{ "student_no_issued",	"SELECT, INSERT, UPDATE" },	/* STU_NO_BIND */
 	{ "student_term",	"SELECT, INSERT, UPDATE" },	/* TERM_REGISTER upserts */
 	/* certificates of student status (sql/0021): the counterfoil is append-only;
@@ -164,6 +167,11 @@ const struct xj_ctl_grant xj_ctl_grants[] = {
 	{ "workflow_step",	"SELECT, INSERT, UPDATE" },
 	{ "workflow_notice",	"SELECT, INSERT" },
 	{ "transfer_freeze",	"SELECT" },
+	/* issue 13 item 7 (sql/0033): cross-province moves, the receiving
+	 * side; the windows are policy (xuejictl graduate-move-window) */
+	{ "xmove",		"SELECT, INSERT, UPDATE" },
+	{ "xmove_decision",	"SELECT, INSERT" },
+	{ "graduate_move_window", "SELECT" },
 	/* issue 12 (sql/0024): problem groups and their members are written,
 	 * never deleted (a resolved group is history); a member's row
 	 * changes with its resolution */

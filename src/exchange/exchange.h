@@ -79,6 +79,11 @@ typedef int (*xj_xhandler)(struct xj_db *, struct xj_req *, const struct xj_xmsg
 /* checkresult.c (issue 13 item 6): CheckResult applied */
 int	xj_exchange_check_result(struct xj_db *, struct xj_req *, const struct xj_xmsg *,
 	    struct xj_xreceipt *);
+/* xrecv.c: a cross-province move started here (issue 13 item 7) */
+int	xj_xrecv_decision(struct xj_db *, struct xj_req *, const struct xj_xmsg *,
+	    struct xj_xreceipt *);
+int	xj_xrecv_dossier(struct xj_db *, struct xj_req *, const struct xj_xmsg *,
+	    struct xj_xreceipt *);
 /* the handler of a type, NULL when this deployment does not take it */
 xj_xhandler	xj_exchange_handler(const char *type);
 

@@ -5,9 +5,10 @@
  * A handler that refuses the whole message decides before it writes.
  *
  * A Receipt acknowledges a message of ours; a CheckResult applies the
- * national check's answers (checkresult.c, issue 13 item 6). The transfer
- * messages, the Dossier and GraduateMove are other parts' rows; a type
- * not in the table is answered type_not_accepted. */
+ * national check's answers (checkresult.c, issue 13 item 6); a request to
+ * move a record of ours is xsend.c's, the answers to a cross-province move
+ * started here, TransferDecision and Dossier, are xrecv.c's (issue 13
+ * item 7). A type not in the table is answered type_not_accepted. */
 #include "config.h"
 
 #include <string.h>
@@ -53,6 +54,10 @@ static const struct {
 } HANDLERS[] = {
 	{ "Receipt", on_receipt },
 	{ "CheckResult", xj_exchange_check_result },	/* checkresult.c */
+	/* issue 13 item 7: a move started here, the other side's answers
+	 * (xrecv.c) */
+	{ "TransferDecision", xj_xrecv_decision },
+	{ "Dossier", xj_xrecv_dossier },
 	/* issue 13 item 7, the sending side (exchange/xsend.c) */
 	{ "TransferRequest", xj_xsend_on_transfer_request },
 	{ "GraduateMove", xj_xsend_on_graduate_move },

@@ -35,6 +35,10 @@ static const struct {
 	{ XJ_E_X_NC_MISMATCH, "data" }, { XJ_E_X_NC_TAKEN, "data" }, { XJ_E_X_NC_INVALID, "data" },
 	{ XJ_E_BAD_QUERY, "format" }, { XJ_E_VALIDATION, "format" },
 	{ XJ_E_X_TYPE_NOT_ACCEPTED, "state" },
+	/* issue 13 item 7: the transfer messages of a case of ours */
+	{ XJ_E_XMOVE_UNKNOWN, "data" }, { XJ_E_XMOVE_STUDENT_MISMATCH, "data" },
+	{ XJ_E_XMOVE_STEP, "data" }, { XJ_E_XMOVE_NOT_WAITING, "state" },
+	{ XJ_E_XMOVE_RECORD_HERE, "state" },
 };
 
 static const char *

@@ -134,6 +134,10 @@ const struct xj_route xj_school_routes[] = {
 	/* issue 11 (wf): the workflow engine and transfers: workflow.c, transfer.c */
 	{ XJ_M_POST, "/api/school/v1/transfers", XJ_ROLE_STAFF, 1024, xj_school_transfer_start,
 	  .action = XJ_ACT_TRANSFER_START },
+	/* issue 13 item 7: a graduate of another province (R-MOV-5): xmove.c */
+	{ XJ_M_POST, "/api/school/v1/graduate-moves", XJ_ROLE_STAFF, 1024,
+	  xj_school_graduate_move_start,
+	  .action = XJ_ACT_GRADUATE_MOVE_START },	/* action: XJ_ACT_GRADUATE_MOVE_START */
 	{ XJ_M_GET, "/api/school/v1/workflow/inbox", XJ_ROLE_STAFF, 0, xj_school_wf_inbox,
 	  .action = XJ_ACT_WF_READ },
 	{ XJ_M_GET, "/api/school/v1/workflow/cases/{id}", XJ_ROLE_STAFF, 0, xj_school_wf_case,

@@ -74,7 +74,7 @@ enum xj_school_act {
 	/* certificates of student status (R-REC-7): statuscert.c */
 	XJ_ACT_SCERT_ISSUE, XJ_ACT_SCERT_PRINT, XJ_ACT_SCERT_READ,
 	/* issue 11 (wf): the workflow engine and transfers */
-	XJ_ACT_TRANSFER_START, XJ_ACT_WF_READ, XJ_ACT_WF_DECIDE, XJ_ACT_WF_ESCALATE,
+	XJ_ACT_TRANSFER_START, XJ_ACT_GRADUATE_MOVE_START, XJ_ACT_WF_READ, XJ_ACT_WF_DECIDE, XJ_ACT_WF_ESCALATE,
 	/* issue 11 item 8: year-end batches, the record's history */
 	XJ_ACT_YEAREND_RUN, XJ_ACT_YEAREND_READ, XJ_ACT_RECORD_HISTORY,
 	/* issue 12: problem records (problem.c) */
@@ -236,6 +236,8 @@ int	xj_school_scert_get(struct xj_req *);
 int	xj_school_scert_print(struct xj_req *);
 /* workflow.c, transfer.c: the workflow engine and transfers (issue 11) */
 int	xj_school_transfer_start(struct xj_req *);
+/* xmove.c: a graduate of another province (issue 13 item 7, R-MOV-5) */
+int	xj_school_graduate_move_start(struct xj_req *);
 int	xj_school_wf_inbox(struct xj_req *);
 int	xj_school_wf_case(struct xj_req *);
 int	xj_school_wf_decide(struct xj_req *);

@@ -109,6 +109,9 @@ static const struct policy may[XJ_ACT__N] = {
 	 * the role, school/workflow.c); the initiating school forces an
 	 * overdue step up (R-ORG-6) */
 	ROW(XJ_ACT_TRANSFER_START, "transfer_start", K_SCHOOL,	R_CLERK | R_REVIEWER, XJ_SCOPE_ANYWHERE),
+	/* R-MOV-5: the receiving school applies for a graduate of another
+	 * province (issue 13 item 7) */
+	ROW(XJ_ACT_GRADUATE_MOVE_START, "graduate_move_start", K_SCHOOL, R_CLERK | R_REVIEWER, XJ_SCOPE_ANYWHERE),
 	ROW(XJ_ACT_WF_READ, "wf_read",	K_ANY,		R_ANY,		XJ_SCOPE_PARTY),
 	ROW(XJ_ACT_WF_DECIDE, "wf_decide",	K_ANY,		R_REVIEWER | R_ADMIN, XJ_SCOPE_STEP),
 	ROW(XJ_ACT_WF_ESCALATE, "wf_escalate",	K_SCHOOL,	R_REVIEWER,	XJ_SCOPE_INITIATOR),

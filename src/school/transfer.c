@@ -47,12 +47,17 @@ struct start_in {
 	struct xj_str	 student_no;
 	struct xj_str	 name;
 	struct xj_str	 class_code;
+	/* issue 13 item 7: a student of another province (school/xmove.c) */
+	struct xj_str	 from_school, from_county, reason;
 };
 
 static const struct xj_field start_fields[] = {
 	{ "student_no", XJ_F_STR, XJ_REQ, 19, 19, xj_studentno_validate, offsetof(struct start_in, student_no), NULL, 0, 0, 0 },
 	{ "name", XJ_F_STR, XJ_REQ, 1, 64, NULL, offsetof(struct start_in, name), NULL, 0, 0, 0 },
 	{ "class_code", XJ_F_STR, XJ_OPT, 7, 7, xj_classcode_check, offsetof(struct start_in, class_code), NULL, 0, 0, 0 },
+	{ "from_school", XJ_F_STR, XJ_OPT, 10, 10, xj_xmove_check_school, offsetof(struct start_in, from_school), NULL, 0, 0, 0 },
+	{ "from_county", XJ_F_STR, XJ_OPT, 6, 6, xj_xmove_check_county, offsetof(struct start_in, from_county), NULL, 0, 0, 0 },
+	{ "reason", XJ_F_STR, XJ_OPT, 0, 200, NULL, offsetof(struct start_in, reason), NULL, 0, 0, 0 },
 	XJ_FIELD_END
 };
 
@@ -152,9 +157,45 @@ xj_school_transfer_start(struct xj_req *r)
 	if ((rc = xj_bind(r->arena, r->json, start_fields, &in, &fe)) != XJ_OK &&
 	    rc != XJ_E_VALIDATION)
 		return rc;
+	/* the other province's school and county come together */
+	if (in.from_school.p != NULL && in.from_county.p == NULL)
+		xj_ferr_add(&fe, r->arena, "from_county", XJ_E_F_REQUIRED);
+	if (in.from_county.p != NULL && in.from_school.p == NULL)
+		xj_ferr_add(&fe, r->arena, "from_school", XJ_E_F_REQUIRED);
 	if (fe.n)
 		return xj_resp_ferrs(r, &fe);
 	t->r = r;
+	if (in.from_county.p != NULL) {
+		/* a student who is no record of ours, or one of ours who left
+		 * for another province (status transferred): the cross-province
+		 * chain (school/xmove.c); the sending side checks the name and
+		 * number (R-MOV-2). A record of ours in school keeps today's
+		 * rules below. */
+		struct xj_xmove_claim *c = xj_calloc(r->arena, 1, sizeof(*c));
+		if (c == NULL)
+			return XJ_E_TOO_COMPLEX;
+		snprintf(c->student_no, sizeof(c->student_no), "%.*s", (int)in.student_no.len,
+		    in.student_no.p);
+		rc = xj_wf_student_by_no(r->db, c->student_no, &t->st);
+		if (rc != XJ_OK && rc != XJ_NO_ROW)
+			return rc;
+		if (rc == XJ_NO_ROW || strcmp(t->st.status, "transferred") == 0) {
+			c->local_id = rc == XJ_OK ? t->st.id : 0;
+			snprintf(c->name, sizeof(c->name), "%.*s", (int)in.name.len, in.name.p);
+			xj_xmove_trim(c->name);
+			snprintf(c->from_school, sizeof(c->from_school), "%.*s",
+			    (int)in.from_school.len, in.from_school.p);
+			snprintf(c->from_county, sizeof(c->from_county), "%.*s",
+			    (int)in.from_county.len, in.from_county.p);
+			if (in.reason.p != NULL)
+				snprintf(c->reason, sizeof(c->reason), "%.*s", (int)in.reason.len,
+				    in.reason.p);
+			if (in.class_code.p != NULL)
+				snprintf(c->class_code, sizeof(c->class_code), "%.*s",
+				    (int)in.class_code.len, in.class_code.p);
+			return xj_xmove_start(r, c);
+		}
+	}
 	if ((rc = xj_wf_org(r->db, a.org.id, &t->rs)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_FORBIDDEN : rc;
 	if (t->rs.closed)

@@ -51,6 +51,7 @@ static const struct {
 	{ "problem_resolve", xj_problem_wf_resolve },	/* R-DUP-2, problem.c */
 	{ "key_data_apply", xj_kd_wf_apply },	/* R-KEY-1, R-KEY-2, keydata.c */
 	{ "status_apply", xj_status_change_apply },	/* R-MOV-6, R-REC-3, statuschange.c */
+	{ "xmove_request", xj_xmove_request },	/* issue 13 item 7, xmove.c */
 	{ "dossier_send", xj_xsend_dossier },	/* R-MOV-4 across provinces, exchange/xsend.c */
 };
 
@@ -226,9 +227,11 @@ xj_wf_start(struct xj_db *db, struct xj_req *r, struct xj_wf_new *w,
 
 	if (c == NULL || s == NULL)
 		return XJ_E_TOO_COMPLEX;
-	/* the ministry exchange is not connected: such a chain cannot run */
+	/* a step played by the ministry exchange runs only in the chains
+	 * that connect it (the cross-province moves, school/xmove.c) */
 	for (i = 0; i < n; i++)
-		if (defs[i].by_exchange || strcmp(defs[i].party, "exchange") == 0)
+		if ((defs[i].by_exchange || strcmp(defs[i].party, "exchange") == 0) &&
+		    !xj_xmove_chain(w->type))
 			return XJ_E_WF_EXCHANGE;
 	w->recv_school = p->recv_school->id;
 	w->recv_county = p->recv_county->id;
@@ -324,6 +327,8 @@ static const struct {
 	int		(*fn)(yajl_gen, struct xj_req *, const struct xj_wf_case *);
 } details[] = {
 	{ "key_data_change", xj_kd_gen_detail },	/* old -> new, keydata.c */
+	{ "transfer_national", xj_xmove_gen_detail },	/* the exchange's progress, xmove.c */
+	{ "graduate_move_in", xj_xmove_gen_detail },
 	/* who asks, from the other province (exchange/xsend.c) */
 	{ "transfer_national_out", xj_xsend_gen_detail },
 	{ "graduate_move_out", xj_xsend_gen_detail },
@@ -774,7 +779,7 @@ gen_org(yajl_gen g, const char *key, const struct xj_wf_org *o)
 {
 	xj_gen_key(g, key);
 	yajl_gen_map_open(g);
-	xj_gen_str(g, "code", o->id ? o->code : NULL);
+	xj_gen_str(g, "code", o->code[0] ? o->code : NULL);
 	xj_gen_str(g, "name", o->id ? o->name : NULL);
 	yajl_gen_map_close(g);
 }
@@ -809,6 +814,12 @@ xj_school_wf_history(struct xj_req *r)
 		    (rc = party_org(r->db, h->w.send_school, &h->from)) != XJ_OK ||
 		    (rc = party_org(r->db, h->w.recv_school, &h->to)) != XJ_OK)
 			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+		/* a case of ours from another province names the sending
+		 * school, no org of ours, by its code (xrecv, school/xmove.c) */
+		if (h->w.send_school == 0 &&
+		    (rc = xj_xmove_from_code(r->db, h->w.id, h->from.code)) != XJ_OK &&
+		    rc != XJ_NO_ROW)
+			return rc;
 		yajl_gen_map_open(g);
 		xj_gen_int(g, "id", (long long)h->w.id);
 		xj_gen_str(g, "type", h->w.type);

@@ -5,6 +5,7 @@
 
 #include <yajl/yajl_gen.h>
 
+#include "core/str.h"
 #include "store/workflow.h"
 
 struct xj_db;
@@ -57,6 +58,31 @@ int	xj_transfer_pull(struct xj_db *, struct xj_req *, const struct xj_wf_case *)
 /* statuschange.c: the effect "status_apply" (R-MOV-6, R-REC-3) */
 int	xj_status_change_apply(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
 
+/* xmove.c: cross-province moves, the receiving side (issue 13 item 7).
+ * A chain with an exchange step runs only as one of these. */
+int	xj_xmove_chain(const char *type);
+/* What the receiving school claims (the sending side checks it). */
+struct xj_xmove_claim {
+	char			 student_no[20];
+	char			 name[257];
+	char			 from_school[11], from_county[7];
+	char			 reason[801];
+	char			 class_code[8];
+	int			 graduation_year;	/* 0: a transfer */
+	unsigned long long	 local_id;	/* a record of ours, status transferred */
+};
+/* Start the case (validated form): answers 201 with the case. */
+int	xj_xmove_start(struct xj_req *, const struct xj_xmove_claim *);
+/* the effect "xmove_request": the receiving county approved */
+int	xj_xmove_request(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
+/* the case view's "exchange" member */
+int	xj_xmove_gen_detail(yajl_gen, struct xj_req *, const struct xj_wf_case *);
+/* the sending school's code of a case of ours */
+int	xj_xmove_from_code(struct xj_db *, unsigned long long wf, char code[13]);
+/* form checks: a 10-digit school code, a 6-digit county code */
+int	xj_xmove_check_school(struct xj_str);
+int	xj_xmove_check_county(struct xj_str);
+void	xj_xmove_trim(char *);
 /* exchange/xsend.c (issue 13 item 7): the effect "dossier_send" (the
  * Dossier of a cross-province move, the record transferred out), the
  * decision hook (a TransferDecision per decided step) and the case view's

@@ -898,8 +898,10 @@
 	  "SELECT w.id, w.type_code, w.province, w.subject_id, w.state, w.current_seq," \
 	  " w.initiator_org_id, w.receiving_school_id, w.receiving_county_id, w.sending_school_id," \
 	  " w.sending_county_id, w.bureau_above_id, COALESCE(w.target_class_id, 0), w.reason," \
-	  " DATE_FORMAT(w.started_at, '%Y-%m-%d %H:%i:%s'), COALESCE(DATE_FORMAT(w.closed_at, '%Y-%m-%d %H:%i:%s'), ''), s.name, s.student_no," \
-	  " t.name FROM workflow w JOIN student s ON s.id = w.subject_id" \
+	  " DATE_FORMAT(w.started_at, '%Y-%m-%d %H:%i:%s'), COALESCE(DATE_FORMAT(w.closed_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	  " COALESCE(s.name, x.name, ''), COALESCE(s.student_no, x.student_no, '')," \
+	  " t.name FROM workflow w LEFT JOIN student s ON s.id = w.subject_id" \
+	  " LEFT JOIN xmove x ON x.workflow_id = w.id" \
 	  " JOIN workflow_type t ON t.code = w.type_code AND t.province = w.province WHERE w.id = ?") \
 	X(WF_STEPS,          0, \
 	  "SELECT st.seq, st.party, st.role, st.on_approve, st.by_exchange, st.party_org_id, st.org_id," \
@@ -925,10 +927,12 @@
 	  " WHERE workflow_id = ? AND seq = ? AND state = 'open' AND (overdue = 1 OR deadline < ?)") \
 	X(WF_INBOX,          0, \
 	  "SELECT st.workflow_id, st.seq, st.party, w.type_code, COALESCE(DATE_FORMAT(st.deadline, '%Y-%m-%d'), '')," \
-	  " st.deadline_provisional, st.overdue = 1 OR st.deadline < ?, st.escalations, s.name, s.student_no," \
+	  " st.deadline_provisional, st.overdue = 1 OR st.deadline < ?, st.escalations," \
+	  " COALESCE(s.name, xm.name, ''), COALESCE(s.student_no, xm.student_no, '')," \
 	  " COALESCE(x.recv_school_code, ''), COALESCE(x.recv_county_code, ''), COALESCE(x.reason, '')" \
 	  " FROM workflow_step st JOIN workflow w ON w.id = st.workflow_id" \
-	  " JOIN student s ON s.id = w.subject_id" \
+	  /* xrecv (sql/0033): a case of ours about no record of ours yet */ \
+	  " LEFT JOIN student s ON s.id = w.subject_id LEFT JOIN xmove xm ON xm.workflow_id = w.id" \
 	  /* xsend (sql/0034): who asks, for a request relayed from another province */ \
 	  " LEFT JOIN xsend_request x ON x.workflow_id = w.id" \
 	  " WHERE st.org_id = ? AND st.state = 'open' ORDER BY st.deadline, st.id LIMIT ?") \
@@ -966,9 +970,10 @@
 	  "INSERT INTO workflow_notice (org_id, workflow_id, step_seq, kind, created_at)" \
 	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))") \
 	X(WF_NOTICES,        0, \
-	  "SELECT n.workflow_id, n.step_seq, n.kind, DATE_FORMAT(n.created_at, '%Y-%m-%d %H:%i:%s'), s.name" \
-	  " FROM workflow_notice n JOIN workflow w ON w.id = n.workflow_id" \
-	  " JOIN student s ON s.id = w.subject_id WHERE n.org_id = ? ORDER BY n.id DESC LIMIT ?") \
+	  "SELECT n.workflow_id, n.step_seq, n.kind, DATE_FORMAT(n.created_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(s.name, x.name, '') FROM workflow_notice n JOIN workflow w ON w.id = n.workflow_id" \
+	  " LEFT JOIN student s ON s.id = w.subject_id LEFT JOIN xmove x ON x.workflow_id = w.id" \
+	  " WHERE n.org_id = ? ORDER BY n.id DESC LIMIT ?") \
 	X(WF_BY_SUBJECT,     0, \
 	  "SELECT id FROM workflow WHERE subject_id = ? ORDER BY id DESC LIMIT ?") \
 	X(WF_STUDENT_OF_REG, 0, "SELECT id FROM student WHERE registration_id = ?") \
@@ -1072,12 +1077,12 @@
 	  " WHERE s.school_org_id = ? AND s.status = 'in_school' AND s.id > ? AND s.id <= ?") \
 	/* the record's history, oldest first */ \
 	X(STU_EVENTS,        0, \
-	  "SELECT e.id, e.kind, o.code, COALESCE(e.from_grade, 0), COALESCE(e.to_grade, 0), e.status," \
+	  "SELECT e.id, e.kind, COALESCE(o.code, ''), COALESCE(e.from_grade, 0), COALESCE(e.to_grade, 0), e.status," \
 	  " COALESCE(e.yearend_year, 0), COALESCE(e.batch_id, 0)," \
 	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s'), COALESCE(e.workflow_id, 0)," \
 	  " COALESCE(e.fields, ''), COALESCE(e.student_no_old, ''), COALESCE(e.student_no_new, '')" \
 	  " FROM student_event e" \
-	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?") \
+	  " LEFT JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id LIMIT ?") \
 	/* issue 12: problem records, the duplicate check at the door (sql/0024; \
 	 * store/problem.c). The peers are read with shared locks: two \
 	 * admissions of one key at once wait for each other (a deadlock, \
@@ -1548,7 +1553,85 @@
 	  "SELECT id FROM exchange_inbox WHERE received_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY" \
 	  " ORDER BY received_at, id LIMIT ? FOR UPDATE SKIP LOCKED") \
 	X(XRET_INBOX_DELETE, 0, \
-	  "DELETE FROM exchange_inbox WHERE id = ?")
+	  "DELETE FROM exchange_inbox WHERE id = ?") \
+	/* ---- issue 13 item 7 (xrecv): cross-province moves, the receiving \
+	 * side (sql/0033, store/xmove.c, school/xmove.c, exchange/xrecv.c, \
+	 * exchange/xmovew.c, ctl/xmove.c) */ \
+	X(XMV_INSERT,        XJ_SQL_DUP_OK, \
+	  "INSERT INTO xmove (workflow_id, transfer_id, kind, student_no, name, from_school, from_county," \
+	  " to_school, to_county, graduation_year, reason, requested_at)" \
+	  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	/* the receiving county approved: the request is queued for the \
+	 * signing job in the same transaction */ \
+	X(XMV_SENT,          0, \
+	  "UPDATE xmove SET request = 'sent', message_id = ? WHERE workflow_id = ?" \
+	  " AND request = 'waiting'") \
+	X(XMV_BY_TRANSFER,   0, \
+	  "SELECT workflow_id, kind, student_no, request, COALESCE(graduation_year, 0) FROM xmove" \
+	  " WHERE transfer_id = ? FOR UPDATE") \
+	X(XMV_GET,           0, \
+	  "SELECT transfer_id, kind, student_no, name, from_school, from_county, to_school, to_county," \
+	  " COALESCE(graduation_year, 0), reason, request, COALESCE(student_id, 0)," \
+	  " DATE_FORMAT(requested_at + INTERVAL 8 HOUR, '%Y-%m-%dT%H:%i:%s+08:00') FROM xmove" \
+	  " WHERE workflow_id = ?") \
+	X(XMV_DECISION_ADD,  0, \
+	  "INSERT INTO xmove_decision (workflow_id, step, decision, refusal_code, reason, decided," \
+	  " message_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))") \
+	X(XMV_DECISIONS,     0, \
+	  "SELECT step, decision, COALESCE(refusal_code, ''), reason, decided FROM xmove_decision" \
+	  " WHERE workflow_id = ? ORDER BY id LIMIT ?") \
+	X(XMV_SET_STUDENT,   0, "UPDATE xmove SET student_id = ? WHERE workflow_id = ?") \
+	/* the class the school chose, if it fits the record that arrived */ \
+	X(XMV_CLASS_FITS,    0, \
+	  "SELECT id FROM school_class WHERE id = ? AND school_org_id = ? AND entry_year = ? AND level = ?") \
+	/* the case's subject becomes the record the Dossier created: the \
+	 * record's history of cases shows its arrival */ \
+	X(XMV_WF_SUBJECT,    0, "UPDATE workflow SET subject_id = ? WHERE id = ?") \
+	X(XMV_STU_INSERT,    XJ_SQL_DUP_OK, \
+	  "INSERT INTO student (registration_id, school_org_id, county_code, student_no, student_no_kind," \
+	  " name, sex, birth_date, id_doc_type, id_number_ct, child_bidx, person_bidx, ethnicity," \
+	  " nationality, hukou_nature, hukou_code, birthplace, native_place, current_address," \
+	  " home_address, contact_address, local_family, left_behind, migrant_worker_child, entry_year," \
+	  " level, class_id, status, origin, national_check, national_action, created_at, updated_at)" \
+	  " VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, x'00', ?, ?, ?, ?, '', ?, '', '', '', '', '', 0, 0, 0," \
+	  " ?, ?, ?, 'in_school', 'transfer_in', ?, 'new', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))") \
+	/* a record of ours that left for another province and comes back \
+	 * (status transferred): the same row, the Dossier's data */ \
+	X(XMV_STU_REVIVE,    0, \
+	  "UPDATE student SET school_org_id = ?, county_code = ?, name = ?, sex = ?, birth_date = ?," \
+	  " id_doc_type = ?, child_bidx = ?, person_bidx = ?, ethnicity = ?, nationality = ?," \
+	  " hukou_code = ?, entry_year = ?, level = ?, class_id = ?, status = 'in_school'," \
+	  " origin = 'transfer_in', national_check = ?, national_action = 'new', version = version + 1," \
+	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND status = 'transferred'") \
+	X(XMV_NO_ISSUED,     XJ_SQL_DUP_OK, \
+	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, ?, UTC_TIMESTAMP(6))") \
+	/* a guardian of the Dossier: over the row's own of that place (a \
+	 * record that comes back), else a new one */ \
+	X(XMV_GUARDIAN_SET,  0, \
+	  "UPDATE student_guardian SET relation = ?, relation_desc = '', name = ?, id_doc_type = ?," \
+	  " id_number_ct = ?, phone_ct = ?, employer = '' WHERE student_id = ? AND idx = ?") \
+	X(XMV_GUARDIAN_ADD,  0, \
+	  "INSERT INTO student_guardian (student_id, idx, relation, relation_desc, name, id_doc_type," \
+	  " id_number_ct, phone_ct, employer) VALUES (?, ?, ?, '', ?, ?, ?, ?, '')") \
+	/* at: the event's Beijing time "YYYY-MM-DD HH:MM:SS", stored in UTC */ \
+	X(XMV_EVENT,         0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, status, workflow_id, note," \
+	  " created_at) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS DATETIME(6)) - INTERVAL 8 HOUR)") \
+	X(XMV_EVENT_NOW,     0, \
+	  "INSERT INTO student_event (student_id, kind, school_org_id, status, workflow_id, created_at)" \
+	  " VALUES (?, ?, ?, 'in_school', ?, UTC_TIMESTAMP(6))") \
+	/* R-MOV-5: the province's graduate-move windows */ \
+	X(GMW_OPEN,          0, \
+	  "SELECT DATE_FORMAT(ends_on, '%Y-%m-%d') FROM graduate_move_window WHERE province = ?" \
+	  " AND starts_on <= ? AND ends_on >= ? ORDER BY ends_on DESC LIMIT 1") \
+	X(GMW_SET,           0, \
+	  "INSERT INTO graduate_move_window (province, starts_on, ends_on, reason, set_at)" \
+	  " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE ends_on = VALUES(ends_on)," \
+	  " reason = VALUES(reason), set_at = VALUES(set_at)") \
+	X(GMW_DEL,           0, "DELETE FROM graduate_move_window WHERE province = ? AND starts_on = ?") \
+	X(GMW_LIST,          0, \
+	  "SELECT province, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), reason" \
+	  " FROM graduate_move_window ORDER BY province, starts_on")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -65,7 +65,7 @@ int	xj_ye_apply(struct xj_db *, const struct xj_ye_batch *, unsigned school,
 /* ---- the record's history ------------------------------------------- */
 struct xj_student_event {
 	unsigned long long	 id;
-	char			 kind[17];
+	char			 kind[49];		/* a Dossier's kinds: up to 48 (sql/0033) */
 	char			 school_code[13];
 	int			 from_grade, to_grade;	/* 0 = none */
 	char			 status[17];

@@ -192,6 +192,14 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_X_NC_MISMATCH, 422, "number_mismatch" },
 	{ XJ_E_X_NC_TAKEN, 422, "number_taken" },
 	{ XJ_E_X_NC_INVALID, 422, "number_invalid" },
+	/* issue 13 item 7: cross-province moves, the receiving side */
+	{ XJ_E_XMOVE_WINDOW_CLOSED, 409, "graduate_move_closed" },
+	{ XJ_E_XMOVE_RECORD_HERE, 409, "transfer_record_here" },
+	{ XJ_E_XMOVE_UNKNOWN, 422, "transfer_unknown" },
+	{ XJ_E_XMOVE_NOT_WAITING, 409, "transfer_not_waiting" },
+	{ XJ_E_XMOVE_STUDENT_MISMATCH, 422, "transfer_student_mismatch" },
+	{ XJ_E_XMOVE_STEP, 422, "transfer_step_invalid" },
+	{ XJ_E_F_XMOVE_SAME_PROVINCE, 422, "transfer_same_province" },
 	/* issue 11 item 8: year-end batches */
 	{ XJ_E_YEAREND_EXISTS, 409, "yearend_batch_exists" },
 	{ XJ_E_YEAREND_STARTED, 409, "yearend_batch_started" },

@@ -25,6 +25,7 @@ static const char *owner_only[] = {
 	"ORGIMP_OPEN_IN", "ORGIMP_CLOSE",
 	/* issue 11: xuejictl transfer-freeze (policy, like the window) */
 	"WF_FREEZE_SET", "WF_FREEZE_DEL",
+	"GMW_SET", "GMW_DEL",	/* graduate-move-window (ctl/xmove.c) */
 	/* xuejictl key-fields (issue 12 item 4): the controlled fields are policy */
 	"KD_FIELDS_DELETE", "KD_FIELDS_ADD",
 	"SC_GRADE_POLICY_SET",	/* xuejictl grade-change (issue 11 item 6) */

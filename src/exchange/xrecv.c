@@ -1,0 +1,379 @@
+/* xrecv.c -- the inbound messages of a cross-province move started here
+ * (issue 13 item 7, the receiving side; docs/architecture.md
+ * "Cross-province moves: the receiving side"), rows of handlers.c's
+ * table. Each runs inside the message's transaction, with the inbox row:
+ *
+ *   TransferDecision: a step of the other province decided. Recorded as
+ *     the case's progress (xmove_decision, shown in the case view,
+ *     R-MOV-7); a rejection ends the case rejected with its reason and
+ *     RefusalCode (2001..2003, R-MOV-2) and tells the receiving school
+ *     (a 'decided' notice, as the engine does); an approval is progress.
+ *   Dossier: the record arrives (调档, R-MOV-4): created at the case's
+ *     receiving school (registration NULL, origin transfer_in, the same
+ *     number and kind, national check issued for a G/J number, due for
+ *     an L one, status in school, the Dossier's events as its history),
+ *     checked at the door (xj_problem_check, origin "transfer"), and the
+ *     case's exchange step approved, which completes it. A record of
+ *     ours that left for another province (status transferred) comes
+ *     back as the same row with the Dossier's data.
+ *
+ * Refusals (the whole message, nothing written): from another sender
+ * than the ministry (type_not_accepted: the answers come relayed), a
+ * TransferId of no case
+ * of ours (transfer_unknown), a case not waiting (closed, or its request
+ * not sent yet: transfer_not_waiting), a Step of another kind of move
+ * (transfer_step_invalid), a Dossier of another student number than the
+ * one claimed (transfer_student_mismatch), a number that is a record of
+ * ours in school (transfer_record_here). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "core/arena.h"
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/req.h"
+#include "crypto/field.h"
+#include "db/db.h"
+#include "school/problem.h"
+#include "school/workflow.h"
+#include "store/audit.h"
+#include "store/refdata.h"
+#include "store/student.h"
+#include "store/workflow.h"
+#include "store/xmove.h"
+#include "exchange.h"
+
+#define TXT(parent, name, buf) \
+	xj_xml_text(xj_xml_child((parent), NULL, (name)), (buf), sizeof(buf))
+
+/* The case a TransferId names, locked, with its steps: XJ_OK, or the
+ * refusal in rc->err (XJ_OK returned, nothing written). */
+struct xcase {
+	struct xj_xmove		 x;
+	struct xj_wf_case	 w;
+	struct xj_wf_step	 s[XJ_WF_MAX_STEPS];
+	int			 n;
+	const struct xj_wf_step	*ex;	/* the open exchange step */
+};
+
+static int
+load(struct xj_db *db, const struct xj_xmsg *m, struct xcase *c, struct xj_xreceipt *rc)
+{
+	const char *org = xj_exchange.conf->exchange_org_code;
+	char tid[41], state[10];
+	size_t ol = strlen(org);
+	int rv, cur;
+
+	if (TXT(m->payload, "TransferId", tid) != 0)
+		return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
+	/* the other province's answers come relayed by the ministry (SHARED
+	 * contract); a peer province's own key may sign its own messages,
+	 * not our cases' answers */
+	if (strcmp(m->sender, "MOE") != 0) {
+		rc->err = XJ_E_X_TYPE_NOT_ACCEPTED;
+		return XJ_OK;
+	}
+	/* ours only: made by us as `<our org code>-...` */
+	if (strncmp(tid, org, ol) != 0 || tid[ol] != '-') {
+		rc->err = XJ_E_XMOVE_UNKNOWN;
+		return XJ_OK;
+	}
+	if ((rv = xj_xmove_by_transfer(db, tid, &c->x)) == XJ_NO_ROW) {
+		rc->err = XJ_E_XMOVE_UNKNOWN;
+		return XJ_OK;
+	}
+	if (rv != XJ_OK)
+		return rv;
+	/* the case row: the staff's decisions and escalations queue here */
+	if ((rv = xj_wf_lock(db, c->x.wf, state, &cur)) != XJ_OK)
+		return rv == XJ_NO_ROW ? XJ_E_INTERNAL : rv;
+	if ((rv = xj_wf_get(db, c->x.wf, &c->w)) != XJ_OK ||
+	    (rv = xj_wf_steps(db, c->x.wf, c->s, &c->n)) != XJ_OK)
+		return rv == XJ_NO_ROW ? XJ_E_INTERNAL : rv;
+	c->ex = NULL;
+	for (int i = 0; i < c->n; i++)
+		if (c->s[i].by_exchange && c->s[i].seq == cur && strcmp(c->s[i].state, "open") == 0)
+			c->ex = &c->s[i];
+	if (strcmp(state, "open") != 0 || strcmp(c->x.request, "sent") != 0 || c->ex == NULL)
+		rc->err = XJ_E_XMOVE_NOT_WAITING;
+	return XJ_OK;
+}
+
+static int
+audit(struct xj_db *db, struct xj_req *r, const char *action, const char *type,
+    unsigned long long id, const char *after)
+{
+	struct xj_actor who = { XJ_ACTOR_MINISTRY, 0, r->actor_role, 0, r->id, r->client_addr };
+	struct xj_audit au = { action, type, XJ_STR_NULL, XJ_STR_NULL, xj_str_c(after) };
+	char sid[24];
+
+	snprintf(sid, sizeof(sid), "%llu", id);
+	au.target_id = xj_str_c(sid);
+	return xj_audit_append(db, &who, &au);
+}
+
+int
+xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
+    struct xj_xreceipt *rc)
+{
+	struct xcase *c = xj_calloc(r->arena, 1, sizeof(*c));
+	struct xj_xmove_decision d;
+	char after[96], why[201];
+	int rv;
+
+	if (c == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rv = load(db, m, c, rc)) != XJ_OK || rc->err != XJ_OK)
+		return rv;
+	memset(&d, 0, sizeof(d));
+	if (TXT(m->payload, "Step", d.step) != 0 || TXT(m->payload, "Decision", d.decision) != 0 ||
+	    TXT(m->payload, "Decided", d.decided) != 0)
+		return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
+	if (xj_xml_child(m->payload, NULL, "RefusalCode") != NULL &&
+	    TXT(m->payload, "RefusalCode", d.code) != 0)
+		return XJ_E_INTERNAL;
+	if (xj_xml_child(m->payload, NULL, "Reason") != NULL &&
+	    TXT(m->payload, "Reason", d.reason) != 0)
+		return XJ_E_INTERNAL;
+	/* a transfer's steps are the sending school's and county's, a
+	 * graduate move's the graduating county's */
+	if (strcmp(c->x.kind, "graduate") == 0 ? strcmp(d.step, "graduating_county") != 0 :
+	    strcmp(d.step, "sending_school") != 0 && strcmp(d.step, "sending_county") != 0) {
+		rc->err = XJ_E_XMOVE_STEP;
+		return XJ_OK;
+	}
+	if ((rv = xj_xmove_decision_add(db, c->x.wf, &d, m->id)) != XJ_OK)
+		return rv;
+	snprintf(after, sizeof(after), "%s %s%s%s", d.step, d.decision, d.code[0] ? " " : "",
+	    d.code);
+	if (strcmp(d.decision, "rejected") == 0) {
+		/* the case ends with the other side's reason, its code first
+		 * (what the receiving school reads, R-MOV-7) */
+		snprintf(why, sizeof(why), "%s%s%s", d.code, d.code[0] && d.reason[0] ? " " : "",
+		    d.reason);
+		/* the engine's rejection (step, case, notice), in the name of
+		 * the org that holds the exchange step (our province) */
+		r->actor_org = c->ex->org;
+		if ((rv = xj_wf_reject(db, r, &c->w, c->s, c->n, c->ex->seq, why)) != XJ_OK)
+			return rv == XJ_E_WF_STEP_DECIDED ? XJ_RETRY : rv;
+	}
+	return audit(db, r, "xmove.decision", "workflow", c->x.wf, after);
+}
+
+/* ---- Dossier ------------------------------------------------------------ */
+
+struct dossier {
+	char			 no[20], name[257], sex[4], birth[16], doc[4], idn[40];
+	char			 eth[16], nat[808], hukou[808], status[808];
+	char			 year[8], level[8];
+	unsigned char		 child_bidx[32], person_bidx[32];
+	unsigned char		 ct[XJ_CT_MAX], ct2[XJ_CT_MAX];
+	char			 row[XJ_STUDENT_ROW_MAX];
+	char			 buf[808], at[32], note[808], kind[64];
+	struct xj_wf_org	 school, county;
+	struct xj_student_identity ident;
+};
+
+/* "YYYY-MM-DDTHH:MM:SS+08:00" -> "YYYY-MM-DD HH:MM:SS" (schema-valid) */
+static void
+beijing(const char *t, char out[20])
+{
+	snprintf(out, 20, "%.10s %.8s", t, t + 11);
+}
+
+static int
+seal(const char *aad, const char *row, const char *pt, unsigned char *out, size_t cap,
+    size_t *len)
+{
+	return xj_field_encrypt(xj_auth_keys(), aad, row, pt, strlen(pt), out, cap, len) == 0 ?
+	    XJ_OK : XJ_E_INTERNAL;
+}
+
+static int
+guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long sid)
+{
+	int idx = 0, rv;
+
+	for (xmlNodePtr g = xj_xml_child(st, NULL, "Guardian"); g;
+	    g = xj_xml_child(st, g, "Guardian"), idx++) {
+		char rel[808], gname[257], gdoc[4] = "", gidn[40] = "", row[XJ_STUDENT_ROW_MAX];
+		size_t n1 = 0, n2 = 0;
+		if (TXT(g, "Relation", rel) != 0 || TXT(g, "Name", gname) != 0)
+			return XJ_E_INTERNAL;
+		if (xj_xml_child(g, NULL, "IdDocType") != NULL)
+			TXT(g, "IdDocType", gdoc);
+		if (xj_xml_child(g, NULL, "IdNumber") != NULL)
+			TXT(g, "IdNumber", gidn);
+		/* our relation column holds 8 characters: a longer text is
+		 * cut at a character boundary by the column's charset check,
+		 * so keep what fits */
+		if (strlen(rel) > 24)
+			rel[0] = '\0';
+		xj_student_row(sid, idx, row);
+		if (gidn[0] && (rv = seal("student_guardian.id_number", row, gidn, d->ct,
+		    sizeof(d->ct), &n1)) != XJ_OK)
+			return rv;
+		if ((rv = seal("student_guardian.phone", row, "", d->ct2, sizeof(d->ct2), &n2)) != XJ_OK)
+			return rv;
+		explicit_bzero(gidn, sizeof(gidn));
+		if ((rv = xj_xmove_guardian(db, sid, idx, rel, gname, gdoc, d->ct, n1, d->ct2,
+		    n2)) != XJ_OK)
+			return rv;
+	}
+	return XJ_OK;
+}
+
+int
+xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
+    struct xj_xreceipt *rc)
+{
+	struct xcase *c = xj_calloc(r->arena, 1, sizeof(*c));
+	struct dossier *d = xj_calloc(r->arena, 1, sizeof(*d));
+	struct xj_xmove_record rec;
+	struct xj_wf_student here;
+	const struct xj_refdata *ref;
+	xmlNodePtr st;
+	unsigned long long sid = 0;
+	char kinds[XJ_PROBLEM_KINDS_MAX], bidx_in[64];
+	size_t n;
+	int rv, fits, entry_year, level;
+
+	if (c == NULL || d == NULL)
+		return XJ_E_TOO_COMPLEX;
+	if ((rv = load(db, m, c, rc)) != XJ_OK || rc->err != XJ_OK)
+		return rv;
+	st = xj_xml_child(m->payload, NULL, "Student");
+	if (st == NULL || TXT(st, "StudentNo", d->no) != 0 || TXT(st, "Name", d->name) != 0 ||
+	    TXT(st, "Sex", d->sex) != 0 || TXT(st, "BirthDate", d->birth) != 0 ||
+	    TXT(st, "IdDocType", d->doc) != 0 || TXT(st, "IdNumber", d->idn) != 0 ||
+	    TXT(st, "EntryYear", d->year) != 0 || TXT(st, "Level", d->level) != 0)
+		return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
+	if (strcmp(d->no, c->x.student_no) != 0) {
+		rc->err = XJ_E_XMOVE_STUDENT_MISMATCH;
+		goto out;
+	}
+	/* optional fields, kept when they fit our columns */
+	if (xj_xml_child(st, NULL, "Ethnicity") == NULL || TXT(st, "Ethnicity", d->eth) != 0 ||
+	    strlen(d->eth) > 2)
+		d->eth[0] = '\0';
+	if (xj_xml_child(st, NULL, "Nationality") == NULL || TXT(st, "Nationality", d->nat) != 0 ||
+	    strlen(d->nat) > 32)
+		d->nat[0] = '\0';
+	if (xj_xml_child(st, NULL, "HukouCode") == NULL || TXT(st, "HukouCode", d->hukou) != 0 ||
+	    strlen(d->hukou) > 12)
+		d->hukou[0] = '\0';
+	entry_year = atoi(d->year);
+	level = atoi(d->level);
+	/* R-REC-4: the entry year counts from grade 1 of the level. A
+	 * graduate (R-MOV-5) enters grade 1 of the next level in the year
+	 * of graduation; a transfer keeps the record's. */
+	if (strcmp(c->x.kind, "graduate") == 0) {
+		entry_year = c->x.graduation_year ? c->x.graduation_year : entry_year;
+		level = level < 3 ? level + 1 : 3;
+	}
+	if ((rv = xj_wf_org(db, c->w.recv_school, &d->school)) != XJ_OK ||
+	    (rv = xj_wf_org(db, d->school.county_id, &d->county)) != XJ_OK)
+		return rv == XJ_NO_ROW ? XJ_E_INTERNAL : rv;
+	fits = c->w.target_class ? xj_xmove_class_fits(db, c->w.target_class, c->w.recv_school,
+	    entry_year, level) : 0;
+	if (fits < 0)
+		return fits;
+	for (char *p = d->idn; *p; p++)
+		if (*p == 'x')
+			*p = 'X';
+	/* R-COL-2: the child is its document, anywhere */
+	snprintf(bidx_in, sizeof(bidx_in), "%s:%s", d->doc, d->idn);
+	if (xj_blind_index(xj_auth_keys(), "child.document", bidx_in, strlen(bidx_in),
+	    d->child_bidx) != 0) {
+		rv = XJ_E_INTERNAL;
+		goto out;
+	}
+	if ((rv = xj_student_person_bidx(xj_auth_keys(), d->name, d->sex, d->birth,
+	    d->person_bidx)) < 0) {
+		rv = XJ_E_INTERNAL;
+		goto out;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.school = c->w.recv_school;
+	rec.county_code = d->county.code;
+	rec.student_no = d->no;
+	rec.kind = d->no[0] == 'G' ? "G" : d->no[0] == 'J' ? "J" : "L";
+	rec.name = d->name;
+	rec.sex = d->sex;
+	rec.birth = d->birth;
+	rec.doc_type = d->doc;
+	rec.child_bidx = d->child_bidx;
+	rec.person_bidx = rv == 1 ? d->person_bidx : NULL;
+	rec.ethnicity = d->eth;
+	rec.nationality = d->nat;
+	rec.hukou_code = d->hukou;
+	rec.entry_year = entry_year;
+	rec.level = level;
+	rec.class_id = fits == 1 ? c->w.target_class : 0;
+	rec.national_check = d->no[0] == 'L' ? "due" : "issued";
+	/* a record of ours by that number (any number it ever had) */
+	rv = xj_wf_student_by_no(db, d->no, &here);
+	if (rv == XJ_OK) {
+		if (strcmp(here.status, "transferred") != 0) {
+			rc->err = XJ_E_XMOVE_RECORD_HERE;
+			rv = XJ_OK;
+			goto out;
+		}
+		sid = here.id;
+		rv = xj_xmove_revive(db, sid, &rec);
+	} else if (rv == XJ_NO_ROW)
+		rv = xj_xmove_record_insert(db, &rec, &sid);
+	if (rv == XJ_E_CONFLICT)
+		rv = XJ_RETRY;	/* the number taken meanwhile: read again */
+	if (rv != XJ_OK)
+		goto out;
+	xj_student_row(sid, -1, d->row);
+	if ((rv = seal("student.id_number", d->row, d->idn, d->ct, sizeof(d->ct), &n)) != XJ_OK ||
+	    (rv = xj_xmove_set_ct(db, sid, d->ct, n)) != XJ_OK ||
+	    (rv = guardians(db, d, st, sid)) != XJ_OK)
+		goto out;
+	/* the history it brings, then its arrival here */
+	for (xmlNodePtr e = xj_xml_child(m->payload, NULL, "Event"); e;
+	    e = xj_xml_child(m->payload, e, "Event")) {
+		char at[20];
+		d->note[0] = '\0';
+		if (TXT(e, "Kind", d->kind) != 0 || TXT(e, "At", d->at) != 0) {
+			rv = XJ_E_INTERNAL;
+			goto out;
+		}
+		if (xj_xml_child(e, NULL, "Note") != NULL)
+			TXT(e, "Note", d->note);
+		beijing(d->at, at);
+		if ((rv = xj_xmove_event(db, sid, d->kind, 0, "", c->x.wf, d->note, at)) != XJ_OK)
+			goto out;
+	}
+	if ((rv = xj_xmove_event_now(db, sid, "transfer_in", c->w.recv_school, c->x.wf)) != XJ_OK)
+		goto out;
+	/* the check at the door (issue 12): a same-ID record here, a same
+	 * person, an invalid number open or join a problem group */
+	if ((ref = xj_ref_acquire(db, r->arena)) == NULL) {
+		rv = XJ_E_UNAVAILABLE;
+		goto out;
+	}
+	if ((rv = xj_problem_check(db, xj_auth_keys(), ref, sid, "transfer", kinds)) != XJ_OK)
+		goto out;
+	/* the case is about the record now; its exchange step approved
+	 * completes it (the initiator is told, as of every outcome) */
+	if ((rv = xj_xmove_set_student(db, c->x.wf, sid)) != XJ_OK)
+		goto out;
+	c->w.subject_id = sid;
+	/* decided in the name of the org that holds the exchange step (our
+	 * province), as the rejection above: the record's history names it */
+	r->actor_org = c->ex->org;
+	if ((rv = xj_wf_approve(db, r, &c->w, c->s, c->n, c->ex->seq, "")) != XJ_OK)
+		goto out;
+	rv = audit(db, r, "xmove.dossier", "student", sid, c->x.transfer_id);
+out:
+	explicit_bzero(d->idn, sizeof(d->idn));
+	explicit_bzero(bidx_in, sizeof(bidx_in));
+	return rv == XJ_E_WF_STEP_DECIDED ? XJ_RETRY : rv;
+}
