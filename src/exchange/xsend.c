@@ -187,10 +187,13 @@ static int
 event_write(const struct xj_xs_event *e, void *arg)
 {
 	struct dossier *d = arg;
-	char at[26], note[96];
+	char at[26], note[801];
 
 	xj_school_time(e->at, at);
-	if (e->to_grade)
+	if (e->school[0] == '\0')
+		/* an event that came with a Dossier: as the other side wrote it */
+		snprintf(note, sizeof(note), "%s", e->note);
+	else if (e->to_grade)
 		snprintf(note, sizeof(note), "school %s, status %s, grade %d -> %d", e->school,
 		    e->status, e->from_grade, e->to_grade);
 	else
@@ -198,7 +201,7 @@ event_write(const struct xj_xs_event *e, void *arg)
 	if (xmlTextWriterStartElement(d->w, BAD_CAST "Event") < 0 ||
 	    xmlTextWriterWriteElement(d->w, BAD_CAST "Kind", BAD_CAST e->kind) < 0 ||
 	    xmlTextWriterWriteElement(d->w, BAD_CAST "At", BAD_CAST at) < 0 ||
-	    xmlTextWriterWriteElement(d->w, BAD_CAST "Note", BAD_CAST note) < 0 ||
+	    (note[0] && xmlTextWriterWriteElement(d->w, BAD_CAST "Note", BAD_CAST note) < 0) ||
 	    xmlTextWriterEndElement(d->w) < 0)
 		return XJ_E_INTERNAL;
 	return XJ_OK;

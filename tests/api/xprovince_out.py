@@ -367,6 +367,35 @@ def _(s):
                " target_id = '%d'" % sid), "1", "audited")
 
 
+@test("R-MOV-4: a record that came from another province (its Dossier's events at school 0, kinds longer than ours, notes) moves out again: the new Dossier carries those events with their notes, then ours (an inner join dropped them)")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    no, name, _, _ = student(s, sid)
+    # stands in for a Dossier's history as exchange/xrecv.c stores it
+    # (XMV_EVENT: school 0, status '', the other side's kind and note)
+    s.sql("INSERT INTO student_event (student_id, kind, school_org_id, status, note, created_at)"
+          " VALUES (%d, 'entered', 0, '', '入学', '2025-09-01 00:00:00'),"
+          " (%d, 'promoted_in_shanghai_primary', 0, '', NULL, '2026-07-01 02:00:00')"
+          % (sid, sid))
+    s.sql("INSERT INTO student_event (student_id, kind, school_org_id, status, created_at)"
+          " SELECT id, 'transfer_in', school_org_id, 'in_school', UTC_TIMESTAMP(6) FROM student"
+          " WHERE id = %d" % sid)
+    t = tid()
+    relay(s, "TransferRequest", request_xml(t, no, name))
+    case, _ = case_of(s, t)
+    st, h, b = decide(signed_in(s, CY1 + ".reviewer"), case, 1)
+    s.eq(st, 200, "%r" % (b,))
+    st, h, b = decide(signed_in(s, CHAOYANG + ".reviewer"), case, 2)
+    s.eq((st, b.get("state")), (200, "approved"), "%r" % (b,))
+    msgs = [m for m in outbox(s, t) if m[0] == "Dossier"]
+    s.eq(len(msgs), 1, "one Dossier")
+    ev = [(e.find(NS + "Kind").text, e.find(NS + "Note").text if e.find(NS + "Note") is not None
+           else None) for e in msgs[0][1].findall(NS + "Event")]
+    s.eq(ev, [("entered", "入学"), ("promoted_in_shanghai_primary", None),
+              ("transfer_in", "school %s, status in_school" % CY1)],
+         "the events it came with, then ours")
+
+
 # ---- the signing queue ----------------------------------------------------------
 
 def queue_sealed(s, mid, mtype, body):
