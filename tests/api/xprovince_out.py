@@ -23,7 +23,7 @@ import xchange
 from xchange import Key, message, parse_receipt
 from staff import signed_in
 from wfcases import (API, CASES, CHAOYANG, CY1, CY2, HAIDIAN, HD1, INBOX, admitted,
-                     admitted_with_parent, decide, q1, student)
+                     admitted_with_parent, beijing_today, date_add, decide, q1, student)
 from xjtest import BUILDDIR, SRCDIR, Failure, key_ring, run, test
 
 NS = "{urn:xueji:exchange:1}"
@@ -282,6 +282,37 @@ def _(s):
     s.ok(case_of(s, t1)[0] > 0, "the first opens a case")
     s.eq(case_of(s, t2), (0, "2002"), "business in progress")
     s.eq([decision(m[1]) for m in outbox(s, t2)], [("sending_school", "rejected", "2002")])
+
+
+@test("issue 11 §7: our province's transfer freeze holds for a relayed TransferRequest: answered at once by a TransferDecision rejected (sending_school, no RefusalCode: no national code fits) whose reason names the freeze and its last day; no case opens; audited; lifted, a request opens its case")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    no, name, _, _ = student(s, sid)
+    today = beijing_today()
+    until = date_add(today, 1)
+    s.stack.xuejictl("transfer-freeze", "set", "--province", ORG, "--from", date_add(today, -1),
+                     "--to", until, "--reason", "升级批次")
+    try:
+        t = tid()
+        relay(s, "TransferRequest", request_xml(t, no, name))
+        s.eq(case_of(s, t), (0, ""), "refused, no code stored")
+    finally:
+        s.stack.xuejictl("transfer-freeze", "lift", "--province", ORG, "--from",
+                         date_add(today, -1))
+    s.eq(q1(s, "SELECT COUNT(*) FROM workflow WHERE subject_id = %d" % sid), "0", "no case")
+    msgs = outbox(s, t)
+    s.eq([(m[0],) + decision(m[1]) for m in msgs],
+         [("TransferDecision", "sending_school", "rejected", None)])
+    why = msgs[0][1].find(NS + "Reason").text
+    s.ok("frozen" in why and "暂停" in why and until in why, "the reason names the freeze: %r" % why)
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'exchange.transfer_frozen' AND"
+               " target_id = '%s'" % t), "1", "audited")
+    # relayed again after the freeze: the TransferId was answered, nothing new
+    relay(s, "TransferRequest", request_xml(t, no, name))
+    s.eq(len(outbox(s, t)), 1, "one decision for one TransferId")
+    t2 = tid()
+    relay(s, "TransferRequest", request_xml(t2, no, name))
+    s.ok(case_of(s, t2)[0] > 0, "no freeze: a case opens")
 
 
 # ---- decisions ---------------------------------------------------------------
