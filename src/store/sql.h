@@ -1634,7 +1634,10 @@
 	X(GMW_DEL,           0, "DELETE FROM graduate_move_window WHERE province = ? AND starts_on = ?") \
 	X(GMW_LIST,          0, \
 	  "SELECT province, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), reason" \
-	  " FROM graduate_move_window ORDER BY province, starts_on")
+	  " FROM graduate_move_window ORDER BY province, starts_on") \
+	/* ---- session 7 (entrymatrix): the account that started a \
+	 * cross-province case, whose guesses a 2001 answer counts against */ \
+	X(XMV_STARTER,       0, "SELECT started_by FROM workflow WHERE id = ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

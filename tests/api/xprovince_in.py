@@ -445,6 +445,44 @@ def _(s):
          (200, [(sid, "id_sex")]), "the receiving school sees why: %r" % (b,))
 
 
+@test("R-MOV-2 2001 guess limit across provinces: the other side's TransferDecision rejected 2001 counts against the account that started the case (audited transfer.refused_2001 in its name); with 9 local 2001s it is the 10th, and that account's next starts, cross-province and local, answer 429 lookup_limited")
+def _(s):
+    setup(s)
+    clerk = signed_in(s, CY3 + ".clerk")
+    me = int(q1(s, "SELECT id FROM staff_account WHERE login = '%s'" % clerk.login_name))
+    pupil = new_no()
+    st, h, b = xstart(clerk, pupil[0], pupil[2])
+    s.eq(st, 201, "start: %r" % (b,))
+    case = b["id"]
+    approved(s, signed_in(s, CHAOYANG + ".reviewer"), case, 2)
+    jobs(s, "exchange-sign")
+    tid = "%s-T%d" % (ORG, case)
+    t, p, mid, raw, root = request_of(s, tid)
+    # nine local 2001s (numbers no record of ours has), audited at once
+    for _ in range(9):
+        st, h, b = clerk.call("POST", TRANSFERS, {"student_no": new_no()[0], "name": "无此人"})
+        s.error_body(b, "transfer_refused_2001", 422, st)
+    count = lambda: q1(s, "SELECT COUNT(*) FROM audit_log WHERE actor_type = 'staff' AND actor_id = %d"
+                          " AND action = 'transfer.refused_2001'" % me)
+    s.eq(count(), "9")
+    # the other province answers 2001: the tenth
+    deliver(s, "TransferDecision", decision(tid, "sending_school", "rejected", "2001",
+                                            "学生信息不符"), corr=mid, expect=("accepted", None))
+    s.eq(count(), "10", "the answer counted against the starter")
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE actor_id = %d AND action ="
+               " 'transfer.refused_2001' AND target_type = 'workflow' AND target_id = '%d'"
+               % (me, case)), "1", "in the starter's name, the case its target")
+    other = new_no()
+    st, h, b = xstart(clerk, other[0], other[2])
+    s.error_body(b, "lookup_limited", 429, st)
+    s.ok(h.get("retry-after"), "Retry-After: %r" % (h,))
+    st, h, b = clerk.call("POST", TRANSFERS, {"student_no": new_no()[0], "name": "无此人"})
+    s.error_body(b, "lookup_limited", 429, st)
+    # another account of the same school is not limited
+    st, h, b = xstart(signed_in(s, CY3 + ".clerk"), other[0], other[2])
+    s.eq(st, 201, "another account starts: %r" % (b,))
+
+
 @test("item 7: a Dossier or decision for a TransferId no case of ours has (unknown id, another province's prefix) is refused transfer_unknown; one before the request was sent transfer_not_waiting; one signed by the other province itself, not relayed by the ministry, type_not_accepted; nothing is written")
 def unknown_refused(s):
     setup(s)
