@@ -116,6 +116,24 @@ audit(struct xj_db *db, struct xj_req *r, const char *action, const char *type,
 	return xj_audit_append(db, &who, &au);
 }
 
+static int
+guess_counted(struct xj_db *db, struct xj_req *r, const struct xcase *c)
+{
+	struct xj_actor who = { XJ_ACTOR_STAFF, 0, NULL, c->w.initiator, r->id, r->client_addr };
+	struct xj_audit au = { "transfer.refused_2001", "workflow", XJ_STR_NULL, XJ_STR_NULL,
+	    XJ_STR_NULL };
+	char id[24];
+	int rc;
+
+	if ((rc = xj_xmove_starter(db, c->x.wf, &who.id)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	if (who.id == 0)
+		return XJ_OK;
+	snprintf(id, sizeof(id), "%llu", c->x.wf);
+	au.target_id = xj_str_c(id);
+	return xj_audit_append(db, &who, &au);
+}
+
 int
 xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
     struct xj_xreceipt *rc)
@@ -160,6 +178,12 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		r->actor_org = c->ex->org;
 		if ((rv = xj_wf_reject(db, r, &c->w, c->s, c->n, c->ex->seq, why)) != XJ_OK)
 			return rv == XJ_E_WF_STEP_DECIDED ? XJ_RETRY : rv;
+		/* a 2001 (no such record by that name) counts against the
+		 * account that started the case, as a local 2001 does
+		 * (school/transfer.c's guess limit): the same audit action in
+		 * that account's name, now that the answer is known */
+		if (strcmp(d.code, "2001") == 0 && (rv = guess_counted(db, r, c)) != XJ_OK)
+			return rv;
 	}
 	return audit(db, r, "xmove.decision", "workflow", c->x.wf, after);
 }

@@ -10,7 +10,10 @@
  *     local transfer is (R-MOV-2): no such record or another name 2001,
  *     not in school or another case open 2002, a problem record 2003.
  *     A refusal is answered at once by a TransferDecision (Step
- *     sending_school, rejected, RefusalCode); otherwise a case of
+ *     sending_school, rejected, RefusalCode); so is a request while our
+ *     province's transfer freeze holds (no RefusalCode: none of the
+ *     national codes means it; the Reason names the freeze and its last
+ *     day; audited exchange.transfer_frozen); otherwise a case of
  *     `transfer_national_out` opens (sending school, then sending county)
  *     with the TransferId and the receiving parties stored beside it.
  *   GraduateMove (inbound): the record must be a graduate of the named
@@ -187,10 +190,13 @@ static int
 event_write(const struct xj_xs_event *e, void *arg)
 {
 	struct dossier *d = arg;
-	char at[26], note[96];
+	char at[26], note[801];
 
 	xj_school_time(e->at, at);
-	if (e->to_grade)
+	if (e->school[0] == '\0')
+		/* an event that came with a Dossier: as the other side wrote it */
+		snprintf(note, sizeof(note), "%s", e->note);
+	else if (e->to_grade)
 		snprintf(note, sizeof(note), "school %s, status %s, grade %d -> %d", e->school,
 		    e->status, e->from_grade, e->to_grade);
 	else
@@ -198,7 +204,7 @@ event_write(const struct xj_xs_event *e, void *arg)
 	if (xmlTextWriterStartElement(d->w, BAD_CAST "Event") < 0 ||
 	    xmlTextWriterWriteElement(d->w, BAD_CAST "Kind", BAD_CAST e->kind) < 0 ||
 	    xmlTextWriterWriteElement(d->w, BAD_CAST "At", BAD_CAST at) < 0 ||
-	    xmlTextWriterWriteElement(d->w, BAD_CAST "Note", BAD_CAST note) < 0 ||
+	    (note[0] && xmlTextWriterWriteElement(d->w, BAD_CAST "Note", BAD_CAST note) < 0) ||
 	    xmlTextWriterEndElement(d->w) < 0)
 		return XJ_E_INTERNAL;
 	return XJ_OK;
@@ -411,8 +417,25 @@ audit_in(struct xj_db *db, struct xj_req *r, const char *action, const struct xj
 	return xj_audit_append(db, &who, &au);
 }
 
-/* Refused at once (R-MOV-2): the decision to the receiving side and the
- * request stored with its code. */
+/* Refused at once: the decision to the receiving side (code "" sends no
+ * RefusalCode) and the request stored with its code, audited as action. */
+static int
+refuse_with(struct xj_db *db, struct xj_req *r, struct inreq *t, const char *code,
+    const char *reason, const char *step, const char *action)
+{
+	int rc;
+
+	snprintf(t->q.refusal, sizeof(t->q.refusal), "%s", code);
+	t->q.wf = 0;
+	if ((rc = write_decision(db, t->q.transfer_id, step, 0, code, reason,
+	    t->q.message_id)) != XJ_OK)
+		return rc;
+	if ((rc = xj_xs_req_insert(db, &t->q)) != XJ_OK)
+		return rc == XJ_E_CONFLICT ? XJ_RETRY : rc;
+	return audit_in(db, r, action, &t->q);
+}
+
+/* Refused at once (R-MOV-2): the national code and its words. */
 static int
 refuse(struct xj_db *db, struct xj_req *r, struct inreq *t, const char *code,
     const char *step)
@@ -425,19 +448,11 @@ refuse(struct xj_db *db, struct xj_req *r, struct inreq *t, const char *code,
 		{ REFUSE_PROBLEM, "该学生的学籍为问题学籍（2003）/ the record is a problem record" },
 	};
 	const char *reason = "";
-	int rc;
 
 	for (size_t i = 0; i < sizeof(why) / sizeof(why[0]); i++)
 		if (strcmp(why[i].code, code) == 0)
 			reason = why[i].reason;
-	snprintf(t->q.refusal, sizeof(t->q.refusal), "%s", code);
-	t->q.wf = 0;
-	if ((rc = write_decision(db, t->q.transfer_id, step, 0, code, reason,
-	    t->q.message_id)) != XJ_OK)
-		return rc;
-	if ((rc = xj_xs_req_insert(db, &t->q)) != XJ_OK)
-		return rc == XJ_E_CONFLICT ? XJ_RETRY : rc;
-	return audit_in(db, r, "exchange.transfer_refused", &t->q);
+	return refuse_with(db, r, t, code, reason, step, "exchange.transfer_refused");
 }
 
 /* The record named by the claim among ours, in school `school` of
@@ -541,6 +556,24 @@ xj_xsend_on_transfer_request(struct xj_db *db, struct xj_req *r, const struct xj
 	if (rv != XJ_OK)
 		return rv;
 	t->q.student_id = t->st.id;
+	/* our province's freeze (issue 11 §7) holds for the cases the other
+	 * side starts too: no national code fits, so none is sent, and the
+	 * reason names the freeze and its last day */
+	{
+		char prov[7], today[XJ_WF_DATE], until[XJ_WF_DATE], why[256];
+		int f;
+
+		xj_wf_province_of(t->ss.path, prov);
+		xj_wf_today(today);
+		if ((rv = xj_wf_frozen(db, prov, today, &f, until)) != XJ_OK)
+			return rv;
+		if (f) {
+			snprintf(why, sizeof(why), "转出省份暂停办理转学至 %s / transfers are frozen in "
+			    "the sending province until %s", until, until);
+			return refuse_with(db, r, t, "", why, "sending_school",
+			    "exchange.transfer_frozen");
+		}
+	}
 	if (strcmp(t->st.status, "in_school") != 0)
 		return refuse(db, r, t, REFUSE_BUSY, "sending_school");
 	if ((rv = xj_wf_problem_record(db, t->st.id)) < 0)

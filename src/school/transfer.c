@@ -129,6 +129,28 @@ name_matches(const char *rec, struct xj_str typed)
 	return strlen(rec) == typed.len && memcmp(rec, typed.p, typed.len) == 0;
 }
 
+/* The account's refusals 2001 within the window: its own here (below,
+ * audited at once) and the other provinces' answers to the cases it
+ * started (exchange/xrecv.c audits them in its name when they arrive).
+ * XJ_OK, or 429 lookup_limited with Retry-After. */
+int
+xj_transfer_guesses(struct xj_req *r)
+{
+	long long fails = 0;
+	char retry[16];
+	int rc;
+
+	if ((rc = xj_audit_count_recent(r->db, XJ_ACTOR_STAFF, r->actor_id,
+	    "transfer.refused_2001", GUESS_WINDOW, &fails)) != XJ_OK)
+		return rc;
+	if (fails >= GUESS_FAILS) {
+		snprintf(retry, sizeof(retry), "%d", GUESS_WINDOW);
+		xj_resp_header(r, "Retry-After", retry);
+		return XJ_E_LOOKUP_LIMITED;
+	}
+	return XJ_OK;
+}
+
 static int
 frozen(struct xj_db *db, const char *province, const char *today)
 {
@@ -200,18 +222,8 @@ xj_school_transfer_start(struct xj_req *r)
 		return rc == XJ_NO_ROW ? XJ_E_FORBIDDEN : rc;
 	if (t->rs.closed)
 		return XJ_E_SCHOOL_CLOSED;
-	{
-		long long fails = 0;
-		char retry[16];
-		if ((rc = xj_audit_count_recent(r->db, XJ_ACTOR_STAFF, r->actor_id,
-		    "transfer.refused_2001", GUESS_WINDOW, &fails)) != XJ_OK)
-			return rc;
-		if (fails >= GUESS_FAILS) {
-			snprintf(retry, sizeof(retry), "%d", GUESS_WINDOW);
-			xj_resp_header(r, "Retry-After", retry);
-			return XJ_E_LOOKUP_LIMITED;
-		}
-	}
+	if ((rc = xj_transfer_guesses(r)) != XJ_OK)
+		return rc;
 	snprintf(no, sizeof(no), "%.*s", (int)in.student_no.len, in.student_no.p);
 	rc = xj_wf_student_by_no(r->db, no, &t->st);
 	if (rc == XJ_NO_ROW || (rc == XJ_OK && !name_matches(t->st.name, in.name))) {

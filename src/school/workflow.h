@@ -73,6 +73,9 @@ struct xj_xmove_claim {
 };
 /* Start the case (validated form): answers 201 with the case. */
 int	xj_xmove_start(struct xj_req *, const struct xj_xmove_claim *);
+/* school/transfer.c: the starting account's guess limit (refusals 2001,
+ * local and the other provinces' answers): XJ_OK or XJ_E_LOOKUP_LIMITED */
+int	xj_transfer_guesses(struct xj_req *);
 /* the effect "xmove_request": the receiving county approved */
 int	xj_xmove_request(struct xj_db *, struct xj_req *, const struct xj_wf_case *);
 /* the case view's "exchange" member */

@@ -117,6 +117,10 @@ xj_xmove_start(struct xj_req *r, const struct xj_xmove_claim *c)
 		return rc == XJ_NO_ROW ? XJ_E_FORBIDDEN : rc;
 	if (t->rs.closed)
 		return XJ_E_SCHOOL_CLOSED;
+	/* the other side's 2001 answers count against this account, as
+	 * local ones do: a number of another province is not found by trying */
+	if ((rc = xj_transfer_guesses(r)) != XJ_OK)
+		return rc;
 	if ((rc = xj_wf_org(r->db, t->rs.county_id, &t->rc)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
 	xj_wf_province_of(t->rs.path, rprov);

@@ -1502,11 +1502,14 @@
 	  "SELECT idx, relation, relation_desc, name, COALESCE(id_doc_type, ''), id_number_ct" \
 	  " FROM student_guardian WHERE student_id = ? ORDER BY idx LIMIT 4") \
 	/* the newest 256 events, oldest first (the Dossier's bound) */ \
+	/* LEFT JOIN: a Dossier's events (school 0, another province's) \
+	 * go with a record that moves on again, their note as it came */ \
 	X(XS_EVENTS,         0, \
-	  "SELECT kind, status, code, from_grade, to_grade, at FROM (SELECT e.id, e.kind, e.status," \
-	  " o.code, COALESCE(e.from_grade, 0) AS from_grade, COALESCE(e.to_grade, 0) AS to_grade," \
-	  " DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s') AS at FROM student_event e" \
-	  " JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id DESC LIMIT ?)" \
+	  "SELECT kind, status, code, from_grade, to_grade, at, note FROM (SELECT e.id, e.kind," \
+	  " e.status, COALESCE(o.code, '') AS code, COALESCE(e.from_grade, 0) AS from_grade," \
+	  " COALESCE(e.to_grade, 0) AS to_grade, DATE_FORMAT(e.created_at, '%Y-%m-%d %H:%i:%s') AS at," \
+	  " COALESCE(e.note, '') AS note FROM student_event e" \
+	  " LEFT JOIN org o ON o.id = e.school_org_id WHERE e.student_id = ? ORDER BY e.id DESC LIMIT ?)" \
 	  " t ORDER BY id") \
 	X(XS_TRANSFERRED,    0, \
 	  "UPDATE student SET status = 'transferred', version = version + 1," \
@@ -1631,7 +1634,10 @@
 	X(GMW_DEL,           0, "DELETE FROM graduate_move_window WHERE province = ? AND starts_on = ?") \
 	X(GMW_LIST,          0, \
 	  "SELECT province, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), reason" \
-	  " FROM graduate_move_window ORDER BY province, starts_on")
+	  " FROM graduate_move_window ORDER BY province, starts_on") \
+	/* ---- session 7 (entrymatrix): the account that started a \
+	 * cross-province case, whose guesses a 2001 answer counts against */ \
+	X(XMV_STARTER,       0, "SELECT started_by FROM workflow WHERE id = ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

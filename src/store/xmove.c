@@ -294,3 +294,14 @@ xj_xmove_event_now(struct xj_db *db, unsigned long long sid, const char *kind, u
 
 	return xj_db_exec(db, XJ_Q_XMV_EVENT_NOW, v, 4);
 }
+
+int
+xj_xmove_starter(struct xj_db *db, unsigned long long wf, unsigned long long *staff)
+{
+	struct xj_val v = XJ_VI(wf);
+	struct xj_col c[1] = { XJ_COL_INT };
+	int rc = xj_db_row(db, XJ_Q_XMV_STARTER, &v, 1, c, 1);
+
+	*staff = rc == XJ_OK && !c[0].is_null ? (unsigned long long)c[0].i : 0;
+	return rc;
+}

@@ -37,6 +37,8 @@ struct xj_xmove {
 
 int	xj_xmove_insert(struct xj_db *, const struct xj_xmove *);
 int	xj_xmove_get(struct xj_db *, unsigned long long wf, struct xj_xmove *);
+/* The staff account that started case wf (0: none): XJ_OK or XJ_NO_ROW. */
+int	xj_xmove_starter(struct xj_db *, unsigned long long wf, unsigned long long *staff);
 /* The case of a TransferId, its row locked: XJ_OK or XJ_NO_ROW. */
 int	xj_xmove_by_transfer(struct xj_db *, const char *transfer_id, struct xj_xmove *);
 /* The request queued as message_id (XJ_OK, or XJ_E_CONFLICT when it was

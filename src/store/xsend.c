@@ -154,7 +154,7 @@ xj_xs_events(struct xj_db *db, unsigned long long student, int limit,
 		return rc;
 	for (;;) {
 		struct xj_xs_event e;
-		struct xj_col o[6];
+		struct xj_col o[7];
 		memset(&e, 0, sizeof(e));
 		o[0] = S(e.kind);
 		o[1] = S(e.status);
@@ -162,7 +162,8 @@ xj_xs_events(struct xj_db *db, unsigned long long student, int limit,
 		o[3] = XJ_COL_INT;
 		o[4] = XJ_COL_INT;
 		o[5] = S(e.at);
-		if ((rc = xj_db_fetch(db, XJ_Q_XS_EVENTS, o, 6)) != XJ_OK)
+		o[6] = S(e.note);
+		if ((rc = xj_db_fetch(db, XJ_Q_XS_EVENTS, o, 7)) != XJ_OK)
 			break;
 		e.from_grade = (int)o[3].i;
 		e.to_grade = (int)o[4].i;

@@ -51,7 +51,10 @@ struct xj_xs_guardian {
 int	xj_xs_guardians(struct xj_db *, unsigned long long student,
 	    struct xj_xs_guardian g[XJ_XS_GUARDIANS_MAX], int *n);
 struct xj_xs_event {
-	char		 kind[17], status[17], school[13], at[20];	/* at: UTC */
+	/* kind: ours, or a Dossier's (up to 48, sql/0033); school "" and
+	 * note the other province's for an event that came with a Dossier */
+	char		 kind[49], status[17], school[13], at[20];	/* at: UTC */
+	char		 note[801];	/* VARCHAR(200): characters of up to 4 bytes */
 	int		 from_grade, to_grade;
 };
 #define XJ_XS_EVENTS_MAX	256	/* the XSD's maxOccurs */

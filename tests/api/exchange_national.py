@@ -457,6 +457,48 @@ def _(s):
          (g, "problem", "1"), "the G number stays; the record is in the new group")
 
 
+def national_group(s, sid, kind, other_idm):
+    """The ministry answers record sid's batch with a Problem of kind
+    (one Other record of Jiangsu, as the XSD requires of every Problem):
+    the group's (id, our kind, reason, origin) rows for the record."""
+    batch, _ = sent_in(s, sid)
+    gid = "MOE-G-" + uuid.uuid4().hex[:12]
+    other = ("<Other><StudentNo>G320102201903150021</StudentNo><Name>张*明</Name><Sex>F</Sex>"
+             "<BirthDate>2019-03-15</BirthDate><IdNumber>%s</IdNumber>"
+             "<Province>320000</Province><SchoolName>南京市某小学</SchoolName></Other>" % other_idm)
+    st, rc, t = check_result(s, batch, [("s%d" % sid, '<Problem id="%s" kind="%s">%s</Problem>'
+                                         % (gid, kind, other))])
+    s.eq((st, rc["status"]), (200, "accepted"), t[:400])
+    return gid, s.sql("SELECT g.kind, g.national_kind, m.reason, m.origin FROM problem_group g"
+                      " JOIN problem_member m ON m.group_id = g.id WHERE g.national_id = '%s'" % gid)
+
+
+@test("R-DUP-1 same_id through the ministry exchange: a Problem same_id_number (the same identity number in another province) puts our record in a same_id group (origin exchange), flagged, the number masked for the school")
+def _(s):
+    batches(s)
+    a = new_child()
+    sid = admit(s, a)
+    gid, rows = national_group(s, sid, "same_id_number", a.id_number[:6] + "*" * 12)
+    s.eq(rows, [["same_id", "same_id_number", "same_id_number", "exchange"]], "the group: %r" % rows)
+    s.eq((col(s, sid, "national_check"), col(s, sid, "problem_open")), ("problem", "1"))
+    st, h, b = signed_in(s, CY1 + ".reviewer").call(
+        "GET", "%s/%s" % (GROUPS, q1(s, "SELECT id FROM problem_group WHERE national_id = '%s'"
+                                         % gid)))
+    s.eq((st, b["kind"], b["national"]["kind"]), (200, "same_id", "same_id_number"), "%r" % (b,))
+    s.ok(a.id_number not in str(b), "no identity number in clear")
+
+
+@test("R-DUP-1 R-COL-7 invalid_id through the ministry exchange: a Problem invalid_id_number (what the ministry knows and we cannot, e.g. a number the PSB has cancelled) puts our record, valid here, in an invalid_id group (origin exchange), flagged")
+def _(s):
+    batches(s)
+    sid = admit(s, new_child())
+    s.eq(col(s, sid, "problem_open"), "0", "valid at our door")
+    gid, rows = national_group(s, sid, "invalid_id_number", "320102************")
+    s.eq(rows, [["invalid_id", "invalid_id_number", "invalid_id_number", "exchange"]],
+         "the group: %r" % rows)
+    s.eq((col(s, sid, "national_check"), col(s, sid, "problem_open")), ("problem", "1"))
+
+
 @test("R-KEY-2 an approved key-data change of a national-check field puts the record in the next StudentBatch as changed; a record answered for an older batch keeps waiting for the newer one")
 def _(s):
     batches(s)

@@ -409,6 +409,26 @@ def _(s):
     s.ok(mine["id_number_masked"].startswith(b2.id_number[:2]), "decrypts under its row: %r" % mine)
 
 
+@test("R-DUP-1 R-COL-7 invalid_id through a key-data change: a sex changed alone so that it disagrees with the record's identity number is approved (the number is not re-checked at the start) and the approval's check at the door opens an invalid_id group (id_sex, origin change)")
+def _(s):
+    a = new_child()
+    sid, p, no = admit(s, a)
+    s.eq(q1(s, "SELECT COUNT(*) FROM problem_member WHERE student_id = %d" % sid), "0",
+         "a valid record: no group")
+    other = "F" if a.sex == "M" else "M"
+    st, h, case = apply_for(signed_in(s, CY1 + ".reviewer"), sid, {"sex": other})
+    s.eq(st, 201, "apply: %r" % (case,))
+    s.eq(q1(s, "SELECT COUNT(*) FROM problem_member WHERE student_id = %d" % sid), "0",
+         "nothing before the approval")
+    st, h, b = decide(s, CHAOYANG + ".reviewer", case["id"], 2)
+    s.eq((st, b.get("state")), (200, "approved"), "approve: %r" % (b,))
+    s.eq(col(s, sid, "sex"), other, "the change applied")
+    rows = s.sql("SELECT g.kind, g.state, m.reason, m.origin FROM problem_member m JOIN problem_group g"
+                 " ON g.id = m.group_id WHERE m.student_id = %d" % sid)
+    s.eq(rows, [["invalid_id", "open", "id_sex", "change"]], "an invalid_id group of one: %r" % rows)
+    s.eq(col(s, sid, "problem_open"), "1", "flagged")
+
+
 @test("R-KEY-1 R-DUP-3 an approved key-data change that takes a record out of its problem (a same-number group: the number corrected) counts as changed: the other record is corroborated by the system, the group resolves, the flags clear")
 def _(s):
     a = new_child()

@@ -181,10 +181,10 @@ def case_of(s, staff, case):
     return b
 
 
-def sent_case(s, kind="transfer"):
+def sent_case(s, kind="transfer", pupil=None):
     """A cross-province transfer started by CY3, approved by Chaoyang and
     its request written into the outbox: (case, tid, pupil, request msg id)."""
-    pupil = new_no()
+    pupil = pupil or new_no()
     st, h, b = xstart(signed_in(s, CY3 + ".clerk"), pupil[0], pupil[2])
     s.eq(st, 201, "start: %r" % (b,))
     case = b["id"]
@@ -368,6 +368,119 @@ def dossier_creates(s):
     s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE student_no = '%s'" % no), "1")
     # a Dossier for a case that is no longer waiting
     deliver(s, "Dossier", payload, corr=mid, expect=("refused", "transfer_not_waiting"))
+
+
+def local_record(s, child, school=CY1, county=CHAOYANG):
+    """child admitted here through the real chain (the PSB answer stood in
+    for, as in problems.py): its student id."""
+    p = signed_up(s)
+    st, h, b = p.register(reg_body(child, district=county, hukou=county + "000000",
+                                   school_code=school))
+    s.eq(st, 201, "registration: %r" % (b,))
+    prereg = b["prereg_no"]
+    s.sql("UPDATE registration SET state = 'printable' WHERE prereg_no = '%s'" % prereg)
+    st, h, b = signed_in(s, school + ".clerk").call("POST", "%s/applicants/%s/tick" % (API, prereg))
+    st, h, lst = signed_in(s, school + ".reviewer").call("POST", API + "/admission-lists")
+    st, h, b = signed_in(s, county + ".reviewer").call(
+        "POST", "%s/admission-lists/%s/decision" % (API, lst["id"]), {"decision": "approve"})
+    s.eq(st, 200, "admitted: %r" % (b,))
+    return int(q1(s, "SELECT s.id FROM student s JOIN registration r ON r.id = s.registration_id"
+                     " WHERE r.prereg_no = '%s'" % prereg))
+
+
+def arrived(s, pupil, sex=None):
+    """pupil (G number, ID number, name, sex, birth) of another province
+    moves here: started, approved, both sending steps approved, the Dossier
+    delivered (with sex, when given, instead of the pupil's). The new
+    record's id and the case."""
+    case, tid, pupil, mid = sent_case(s, pupil=pupil)
+    no, idn, name, psex, birth = pupil
+    for step in ("sending_school", "sending_county"):
+        deliver(s, "TransferDecision", decision(tid, step, "approved"), corr=mid,
+                expect=("accepted", None))
+    deliver(s, "Dossier", dossier(tid, no, idn, name, sex or psex, birth), corr=mid,
+            expect=("accepted", None))
+    return int(q1(s, "SELECT id FROM student WHERE student_no = '%s'" % no)), case
+
+
+def groups_of(s, sid):
+    return s.sql("SELECT g.kind, g.state, m.reason, m.origin FROM problem_member m JOIN problem_group g"
+                 " ON g.id = m.group_id WHERE m.student_id = %d ORDER BY g.id" % sid)
+
+
+@test("R-DUP-1 same_person through the arrival by cross-province transfer: a Dossier of another identity number with the name, sex and birth date of a record here opens a same_person group of both (origin transfer), both flagged")
+def _(s):
+    setup(s)
+    child = new_child()
+    local = local_record(s, child)
+    # the same child's name, sex and birth date under another valid number
+    seq = int(child.id_number[14:17])
+    y, m, d = (int(x) for x in child.birth_date.split("-"))
+    idn = population.make_id(SH_COUNTY, y, m, d, (seq + 2) % 1000 or 2 + seq % 2)
+    sid, case = arrived(s, ("G" + idn, idn, child.name, child.sex, child.birth_date))
+    s.eq(groups_of(s, sid), [["same_person", "open", "same_person", "transfer"]],
+         "a same-person group, origin transfer")
+    s.eq(groups_of(s, local), [["same_person", "open", "same_person", "transfer"]],
+         "the record here joins it (origin: the path that found the pair)")
+    s.eq(s.sql("SELECT problem_open FROM student WHERE id IN (%d, %d) ORDER BY id" % (local, sid)),
+         [["1"], ["1"]], "both flagged")
+    st, h, b = signed_in(s, CY3 + ".clerk").call("GET", "%s/%d" % (CASES, case))
+    s.eq((st, b.get("state")), (200, "approved"), "the case completes all the same: %r" % (b,))
+
+
+@test("R-DUP-1 R-COL-7 invalid_id through the arrival by cross-province transfer: a Dossier whose sex disagrees with its identity number (the other province's data, not re-checked by the exchange) creates the record and an invalid_id group of one (id_sex, origin transfer)")
+def _(s):
+    setup(s)
+    pupil = new_no()
+    other = "F" if pupil[3] == "M" else "M"
+    sid, case = arrived(s, pupil, sex=other)
+    s.eq(q1(s, "SELECT sex FROM student WHERE id = %d" % sid), other, "the Dossier's data kept")
+    s.eq(groups_of(s, sid), [["invalid_id", "open", "id_sex", "transfer"]],
+         "an invalid_id group of one")
+    s.eq(q1(s, "SELECT problem_open FROM student WHERE id = %d" % sid), "1", "flagged")
+    st, h, b = signed_in(s, CY3 + ".reviewer").call(
+        "GET", "%s/problem-groups/%s" % (API, q1(s, "SELECT group_id FROM problem_member"
+                                                    " WHERE student_id = %d" % sid)))
+    s.eq((st, [(m_["student_id"], m_["reason"]) for m_ in b.get("members", [])]),
+         (200, [(sid, "id_sex")]), "the receiving school sees why: %r" % (b,))
+
+
+@test("R-MOV-2 2001 guess limit across provinces: the other side's TransferDecision rejected 2001 counts against the account that started the case (audited transfer.refused_2001 in its name); with 9 local 2001s it is the 10th, and that account's next starts, cross-province and local, answer 429 lookup_limited")
+def _(s):
+    setup(s)
+    clerk = signed_in(s, CY3 + ".clerk")
+    me = int(q1(s, "SELECT id FROM staff_account WHERE login = '%s'" % clerk.login_name))
+    pupil = new_no()
+    st, h, b = xstart(clerk, pupil[0], pupil[2])
+    s.eq(st, 201, "start: %r" % (b,))
+    case = b["id"]
+    approved(s, signed_in(s, CHAOYANG + ".reviewer"), case, 2)
+    jobs(s, "exchange-sign")
+    tid = "%s-T%d" % (ORG, case)
+    t, p, mid, raw, root = request_of(s, tid)
+    # nine local 2001s (numbers no record of ours has), audited at once
+    for _ in range(9):
+        st, h, b = clerk.call("POST", TRANSFERS, {"student_no": new_no()[0], "name": "无此人"})
+        s.error_body(b, "transfer_refused_2001", 422, st)
+    count = lambda: q1(s, "SELECT COUNT(*) FROM audit_log WHERE actor_type = 'staff' AND actor_id = %d"
+                          " AND action = 'transfer.refused_2001'" % me)
+    s.eq(count(), "9")
+    # the other province answers 2001: the tenth
+    deliver(s, "TransferDecision", decision(tid, "sending_school", "rejected", "2001",
+                                            "学生信息不符"), corr=mid, expect=("accepted", None))
+    s.eq(count(), "10", "the answer counted against the starter")
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE actor_id = %d AND action ="
+               " 'transfer.refused_2001' AND target_type = 'workflow' AND target_id = '%d'"
+               % (me, case)), "1", "in the starter's name, the case its target")
+    other = new_no()
+    st, h, b = xstart(clerk, other[0], other[2])
+    s.error_body(b, "lookup_limited", 429, st)
+    s.ok(h.get("retry-after"), "Retry-After: %r" % (h,))
+    st, h, b = clerk.call("POST", TRANSFERS, {"student_no": new_no()[0], "name": "无此人"})
+    s.error_body(b, "lookup_limited", 429, st)
+    # another account of the same school is not limited
+    st, h, b = xstart(signed_in(s, CY3 + ".clerk"), other[0], other[2])
+    s.eq(st, 201, "another account starts: %r" % (b,))
 
 
 @test("item 7: a Dossier or decision for a TransferId no case of ours has (unknown id, another province's prefix) is refused transfer_unknown; one before the request was sent transfer_not_waiting; one signed by the other province itself, not relayed by the ministry, type_not_accepted; nothing is written")

@@ -23,7 +23,7 @@ import xchange
 from xchange import Key, message, parse_receipt
 from staff import signed_in
 from wfcases import (API, CASES, CHAOYANG, CY1, CY2, HAIDIAN, HD1, INBOX, admitted,
-                     admitted_with_parent, decide, q1, student)
+                     admitted_with_parent, beijing_today, date_add, decide, q1, student)
 from xjtest import BUILDDIR, SRCDIR, Failure, key_ring, run, test
 
 NS = "{urn:xueji:exchange:1}"
@@ -284,6 +284,37 @@ def _(s):
     s.eq([decision(m[1]) for m in outbox(s, t2)], [("sending_school", "rejected", "2002")])
 
 
+@test("issue 11 §7: our province's transfer freeze holds for a relayed TransferRequest: answered at once by a TransferDecision rejected (sending_school, no RefusalCode: no national code fits) whose reason names the freeze and its last day; no case opens; audited; lifted, a request opens its case")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    no, name, _, _ = student(s, sid)
+    today = beijing_today()
+    until = date_add(today, 1)
+    s.stack.xuejictl("transfer-freeze", "set", "--province", ORG, "--from", date_add(today, -1),
+                     "--to", until, "--reason", "升级批次")
+    try:
+        t = tid()
+        relay(s, "TransferRequest", request_xml(t, no, name))
+        s.eq(case_of(s, t), (0, ""), "refused, no code stored")
+    finally:
+        s.stack.xuejictl("transfer-freeze", "lift", "--province", ORG, "--from",
+                         date_add(today, -1))
+    s.eq(q1(s, "SELECT COUNT(*) FROM workflow WHERE subject_id = %d" % sid), "0", "no case")
+    msgs = outbox(s, t)
+    s.eq([(m[0],) + decision(m[1]) for m in msgs],
+         [("TransferDecision", "sending_school", "rejected", None)])
+    why = msgs[0][1].find(NS + "Reason").text
+    s.ok("frozen" in why and "暂停" in why and until in why, "the reason names the freeze: %r" % why)
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'exchange.transfer_frozen' AND"
+               " target_id = '%s'" % t), "1", "audited")
+    # relayed again after the freeze: the TransferId was answered, nothing new
+    relay(s, "TransferRequest", request_xml(t, no, name))
+    s.eq(len(outbox(s, t)), 1, "one decision for one TransferId")
+    t2 = tid()
+    relay(s, "TransferRequest", request_xml(t2, no, name))
+    s.ok(case_of(s, t2)[0] > 0, "no freeze: a case opens")
+
+
 # ---- decisions ---------------------------------------------------------------
 
 @test("R-MOV-1: the sending school rejects: a TransferDecision rejected with its reason, written in the decision's transaction; the case ends; the record stays")
@@ -365,6 +396,35 @@ def _(s):
                " 'transferred_out' AND fields = '%s'" % (sid, t)), "1", "a history event")
     s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'student.transfer_out' AND"
                " target_id = '%d'" % sid), "1", "audited")
+
+
+@test("R-MOV-4: a record that came from another province (its Dossier's events at school 0, kinds longer than ours, notes) moves out again: the new Dossier carries those events with their notes, then ours (an inner join dropped them)")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    no, name, _, _ = student(s, sid)
+    # stands in for a Dossier's history as exchange/xrecv.c stores it
+    # (XMV_EVENT: school 0, status '', the other side's kind and note)
+    s.sql("INSERT INTO student_event (student_id, kind, school_org_id, status, note, created_at)"
+          " VALUES (%d, 'entered', 0, '', '入学', '2025-09-01 00:00:00'),"
+          " (%d, 'promoted_in_shanghai_primary', 0, '', NULL, '2026-07-01 02:00:00')"
+          % (sid, sid))
+    s.sql("INSERT INTO student_event (student_id, kind, school_org_id, status, created_at)"
+          " SELECT id, 'transfer_in', school_org_id, 'in_school', UTC_TIMESTAMP(6) FROM student"
+          " WHERE id = %d" % sid)
+    t = tid()
+    relay(s, "TransferRequest", request_xml(t, no, name))
+    case, _ = case_of(s, t)
+    st, h, b = decide(signed_in(s, CY1 + ".reviewer"), case, 1)
+    s.eq(st, 200, "%r" % (b,))
+    st, h, b = decide(signed_in(s, CHAOYANG + ".reviewer"), case, 2)
+    s.eq((st, b.get("state")), (200, "approved"), "%r" % (b,))
+    msgs = [m for m in outbox(s, t) if m[0] == "Dossier"]
+    s.eq(len(msgs), 1, "one Dossier")
+    ev = [(e.find(NS + "Kind").text, e.find(NS + "Note").text if e.find(NS + "Note") is not None
+           else None) for e in msgs[0][1].findall(NS + "Event")]
+    s.eq(ev, [("entered", "入学"), ("promoted_in_shanghai_primary", None),
+              ("transfer_in", "school %s, status in_school" % CY1)],
+         "the events it came with, then ours")
 
 
 # ---- the signing queue ----------------------------------------------------------
