@@ -459,13 +459,15 @@ def _(s):
 
 def national_group(s, sid, kind, other_idm):
     """The ministry answers record sid's batch with a Problem of kind
-    (one Other record of Jiangsu, as the XSD requires of every Problem):
-    the group's (id, our kind, reason, origin) rows for the record."""
+    (one Other record of Jiangsu; none when other_idm is None: an
+    invalid number's group may hold our record alone): the group's (id,
+    our kind, reason, origin) rows for the record."""
     batch, _ = sent_in(s, sid)
     gid = "MOE-G-" + uuid.uuid4().hex[:12]
-    other = ("<Other><StudentNo>G320102201903150021</StudentNo><Name>张*明</Name><Sex>F</Sex>"
-             "<BirthDate>2019-03-15</BirthDate><IdNumber>%s</IdNumber>"
-             "<Province>320000</Province><SchoolName>南京市某小学</SchoolName></Other>" % other_idm)
+    other = "" if other_idm is None else (
+        "<Other><StudentNo>G320102201903150021</StudentNo><Name>张*明</Name><Sex>F</Sex>"
+        "<BirthDate>2019-03-15</BirthDate><IdNumber>%s</IdNumber>"
+        "<Province>320000</Province><SchoolName>南京市某小学</SchoolName></Other>" % other_idm)
     st, rc, t = check_result(s, batch, [("s%d" % sid, '<Problem id="%s" kind="%s">%s</Problem>'
                                          % (gid, kind, other))])
     s.eq((st, rc["status"]), (200, "accepted"), t[:400])
@@ -488,12 +490,13 @@ def _(s):
     s.ok(a.id_number not in str(b), "no identity number in clear")
 
 
-@test("R-DUP-1 R-COL-7 invalid_id through the ministry exchange: a Problem invalid_id_number (what the ministry knows and we cannot, e.g. a number the PSB has cancelled) puts our record, valid here, in an invalid_id group (origin exchange), flagged")
+@test("R-DUP-1 R-COL-7 invalid_id through the ministry exchange: a Problem invalid_id_number (what the ministry knows and we cannot, e.g. a number the PSB has cancelled) puts our record, valid here, in an invalid_id group (origin exchange) of its own -- no Other record --, flagged")
 def _(s):
     batches(s)
     sid = admit(s, new_child())
     s.eq(col(s, sid, "problem_open"), "0", "valid at our door")
-    gid, rows = national_group(s, sid, "invalid_id_number", "320102************")
+    # no Other record: the ministry's invalid-number group of our record alone
+    gid, rows = national_group(s, sid, "invalid_id_number", None)
     s.eq(rows, [["invalid_id", "invalid_id_number", "invalid_id_number", "exchange"]],
          "the group: %r" % rows)
     s.eq((col(s, sid, "national_check"), col(s, sid, "problem_open")), ("problem", "1"))
