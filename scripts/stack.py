@@ -332,14 +332,14 @@ xsd_dir = {xsd}
         """[exchange] as docs/operations.md "Exchange keys" sets it up; the
         workers (all portals) then take messages of the default
         message_limit (8 MiB), which needs [server] body_limit >= it and
-        arena_size >= it + 1 MiB, as the production exchange pool
-        (docs/operations.md "Running workers"). [paths] xsd_dir is set
-        above."""
+        arena_size >= it + 1 MiB: the production exchange pool's values
+        (docs/operations.md "Running workers"; the arena is a ceiling,
+        grown in chunks). [paths] xsd_dir is set above."""
         return {"exchange": {"org_code": DEMO_ORG,
                              "signing_key_file": self.exchange_key,
                              "signing_key_id": DEMO_ORG + "-1",
                              "peer_keys_file": self.exchange_peers},
-                "server": {"body_limit": 8 << 20, "arena_size": 9 << 20}}
+                "server": {"body_limit": 8 << 20, "arena_size": 16 << 20}}
 
     def exchange_keygen(self):
         """Our key pair (`xuejictl exchange-keygen`), the ministry's (the

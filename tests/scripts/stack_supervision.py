@@ -256,6 +256,10 @@ def _():
         assert "stopped." in output(root), output(root)[-500:]
         assert not alive(pid), "the ministry simulator stopped"
         assert pidfile(root, "ministry.pid") is None, "its pid file removed"
+        # the workers took the exchange's keys and limits without a
+        # sanitizer report (the asan build)
+        problems = stack.Stack(root, BUILDDIR, quiet=True).log_problems()
+        assert not problems, "log problems: %s" % problems[:5]
     finally:
         stop(p, root)
         shutil.rmtree(root, ignore_errors=True)
