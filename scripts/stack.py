@@ -2,7 +2,11 @@
 """stack.py -- start and stop a private Xueji stack: MariaDB with its own
 datadir, xuejid workers on unix sockets, the jobs runner, nginx on
 127.0.0.1, and the SMS gateway simulator (tests/smssim/) that [sms] points
-at: its log, log/smssim.log, is the phones' screen (sign-up codes).
+at: its log, log/smssim.log, is the phones' screen (sign-up codes). The
+demo (`up`) also configures the ministry exchange (issue 13: [exchange]
+with a key pair of its own and the ministry's public key) and runs the
+ministry simulator (tests/ministry/sim.py) against its nginx: its log,
+log/ministry.log, shows each pull; its registry is moe/registry.sqlite3.
 
 The README's run command (`scripts/run`) uses it to bring up a persistent
 local instance under ./var; the black-box tests (tests/api/) use it to
@@ -24,6 +28,10 @@ import time
 
 SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO_PASSWORD = "xueji-demo"
+# the demo's exchange (issue 13): seed-demo's province is Beijing, which
+# signs as 110000-1; the simulated ministry signs as MOE-1
+DEMO_ORG = "110000"
+MOE_KEY_ID = "MOE-1"
 
 
 def which(name, extra=("/usr/sbin", "/usr/bin", "/sbin")):
@@ -138,7 +146,7 @@ class Stack:
 
     def __init__(self, root, builddir, srcdir=SRCDIR, port=0, workers=2,
                  threads=4, durable=True, scrypt_log2n=14, scrypt_p=5, quiet=False,
-                 jobs=True, db_port=None):
+                 jobs=True, db_port=None, exchange=False):
         self.root = os.path.abspath(root)
         self.builddir = os.path.abspath(builddir)
         self.srcdir = os.path.abspath(srcdir)
@@ -158,6 +166,12 @@ class Stack:
         self.db_tls_conf = False     # the conf names the TLS address
         self.jobs_proc = None
         self.smssim_proc = None
+        # the ministry exchange configured and the ministry simulator run
+        # (the demo; tests that need the exchange set it up themselves,
+        # tests/api/xjpair.py): seconds between the simulator's pulls
+        self.exchange = exchange
+        self.ministry_interval = 5
+        self.ministry_proc = None
         self.sms_port = free_port()
         # more [section] key = value lines for the configuration
         self.extra_conf = {}
@@ -249,7 +263,7 @@ class Stack:
 environment = development
 # every route sets its own body limit (the PSB results 128 KiB, docs/psb.md
 # §8; an evidence file 2 MiB, issue 12): the server-wide one is left at
-# its default (4 MiB)
+# its default (4 MiB) unless the exchange is configured (8 MiB messages)
 [db]
 {dbaddr}
 name = xueji
@@ -285,6 +299,8 @@ xsd_dir = {xsd}
         sections = {"sms": {
             "gateway_url": "http://127.0.0.1:%d/sms/v1/send" % self.sms_port,
             "credentials_file": self.sms_cred_file}}
+        if self.exchange:
+            sections.update(self.exchange_conf())
         for section, keys in self.extra_conf.items():
             sections.setdefault(section, {}).update(keys)
         for section, keys in sections.items():
@@ -294,6 +310,70 @@ xsd_dir = {xsd}
         self.sms_credentials()
         with open(path or self.conf_file, "w") as f:
             f.write(text)
+
+    # ---- the ministry exchange (issue 13; the demo) ---------------------------
+    @property
+    def exchange_key(self):
+        return self.path("secrets", "exchange-1.key")
+
+    @property
+    def exchange_pub(self):
+        return self.path("etc", "exchange-1.pem")
+
+    @property
+    def exchange_peers(self):
+        return self.path("etc", "exchange-peers")
+
+    @property
+    def moe_dir(self):
+        return self.path("moe")
+
+    def exchange_conf(self):
+        """[exchange] as docs/operations.md "Exchange keys" sets it up; the
+        workers (all portals) then take messages of the default
+        message_limit (8 MiB), which needs [server] body_limit >= it and
+        arena_size >= it + 1 MiB: the production exchange pool's values
+        (docs/operations.md "Running workers"; the arena is a ceiling,
+        grown in chunks). [paths] xsd_dir is set above."""
+        return {"exchange": {"org_code": DEMO_ORG,
+                             "signing_key_file": self.exchange_key,
+                             "signing_key_id": DEMO_ORG + "-1",
+                             "peer_keys_file": self.exchange_peers},
+                "server": {"body_limit": 8 << 20, "arena_size": 16 << 20}}
+
+    def exchange_keygen(self):
+        """Our key pair (`xuejictl exchange-keygen`), the ministry's (the
+        openssl commands of tests/ministry/README.md) in moe/, and the
+        peer-keys list naming the ministry's public key. Made once: a second
+        start keeps them (the ministry's registry knows our key)."""
+        if not os.path.exists(self.exchange_key):
+            subprocess.run([self.bin("xuejictl"), "exchange-keygen", self.exchange_key,
+                            self.exchange_pub], check=True, stdout=subprocess.DEVNULL)
+        ossl = lambda *a: subprocess.run(["openssl"] + list(a), check=True, capture_output=True)
+        if not os.path.exists(self.exchange_pub):
+            ossl("pkey", "-in", self.exchange_key, "-pubout", "-out", self.exchange_pub)
+        os.makedirs(self.moe_dir, exist_ok=True)
+        os.chmod(self.moe_dir, 0o700)
+        moe_key = os.path.join(self.moe_dir, MOE_KEY_ID + ".key")
+        moe_pub = os.path.join(self.moe_dir, MOE_KEY_ID + ".pem")
+        if not os.path.exists(moe_key):
+            old = os.umask(0o077)
+            try:
+                ossl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                     "-out", moe_key)
+            finally:
+                os.umask(old)
+        if not os.path.exists(moe_pub):
+            ossl("pkey", "-in", moe_key, "-pubout", "-out", moe_pub)
+        with open(self.exchange_peers, "w") as f:
+            f.write("# key id   org   public key (docs/operations.md \"Exchange keys\")\n"
+                    "%s  MOE  %s\n" % (MOE_KEY_ID, moe_pub))
+        # the simulator's configuration (tests/ministry/README.md)
+        with open(os.path.join(self.moe_dir, "sim.conf"), "w") as f:
+            f.write("[ministry]\ndir = %s\nkey_file = %s\nkey_id = %s\ninterval = %s\n\n"
+                    "[deployment %s]\nhost = 127.0.0.1\nport = %d\npublic_key = %s\n"
+                    % (self.moe_dir, moe_key, MOE_KEY_ID, self.ministry_interval,
+                       DEMO_ORG, self.port, self.exchange_pub))
 
     def db_addr_conf(self):
         if not (self.db_tls and self.db_tls_conf):
@@ -527,6 +607,41 @@ xsd_dir = {xsd}
         except FileNotFoundError:
             pass
 
+    # ---- the ministry simulator (tests/ministry/) ---------------------------
+    def start_ministry(self):
+        """tests/ministry/sim.py --conf moe/sim.conf: pulls our outbox
+        through nginx every ministry_interval seconds, answers, logs to
+        log/ministry.log (made by exchange_keygen, after nginx is up)."""
+        out = open(self.path("log", "ministry.log"), "a")
+        self.ministry_proc = subprocess.Popen(
+            [sys.executable, os.path.join(self.srcdir, "tests", "ministry", "sim.py"),
+             "--conf", os.path.join(self.moe_dir, "sim.conf")],
+            stdout=out, stderr=out, start_new_session=True)
+        out.close()
+        with open(self.path("run", "ministry.pid"), "w") as f:
+            f.write(str(self.ministry_proc.pid))
+
+    def stop_ministry(self):
+        p = self.ministry_proc
+        if p is None:
+            pid = self._pidfile("ministry.pid")
+            if pid:
+                self._kill_pid(pid, 10)
+        elif p.poll() is None:
+            # a step is one sqlite transaction per message (README: exactly
+            # once), so SIGTERM anywhere loses nothing
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.ministry_proc = None
+        try:
+            os.unlink(self.path("run", "ministry.pid"))
+        except FileNotFoundError:
+            pass
+
     # ---- the jobs runner (src/ctl/jobs.c) ----------------------------------
     def start_jobs(self):
         out = open(self.path("log", "jobs.log"), "a")
@@ -635,6 +750,8 @@ xsd_dir = {xsd}
     # ---- whole stack --------------------------------------------------------
     def up(self, demo=True, db_tls=False):
         self.keygen()
+        if self.exchange:
+            self.exchange_keygen()
         if db_tls:
             self.db_tls = dict(make_tls_certs(self.path("tls")), port=free_port())
         self.write_conf()
@@ -654,10 +771,12 @@ xsd_dir = {xsd}
         if self.run_jobs:
             self.start_jobs()
         self.start_nginx()
+        if self.exchange:
+            self.start_ministry()
 
     def down(self):
         errors = []
-        for step in (self.stop_nginx, self.stop_jobs, self.stop_smssim, self.stop_workers,
+        for step in (self.stop_ministry, self.stop_nginx, self.stop_jobs, self.stop_smssim, self.stop_workers,
                      self.stop_db):
             try:
                 step()
@@ -723,7 +842,7 @@ xsd_dir = {xsd}
 
 def cmd_up(args):
     st = Stack(args.dir, args.build, port=args.port, workers=args.workers,
-               threads=args.threads)
+               threads=args.threads, exchange=True)
     st.adopt_pidfiles = False
     stop = {"now": False}
 
@@ -747,6 +866,8 @@ Xueji is running.
   logs:       %(log)s
   database:   mariadb -S %(sock)s -uroot xueji
   SMS codes:  tail -f %(log)s/smssim.log      (the simulated phones' screen)
+  ministry:   tail -f %(log)s/ministry.log    (the simulated ministry's pulls and answers:
+              an admitted child's national number; registry %(moe)s/registry.sqlite3)
 
 Demo staff accounts (password for all: %(pw)s):
   ministry       moe.admin, moe.reviewer
@@ -759,7 +880,7 @@ Demo staff accounts (password for all: %(pw)s):
 
 Press Ctrl-C to stop (or run: python3 scripts/stack.py down --dir %(dir)s).
 """ % {"url": st.base_url, "log": st.path("log"), "sock": st.db_socket,
-       "pw": DEMO_PASSWORD, "dir": args.dir}, flush=True)
+       "pw": DEMO_PASSWORD, "dir": args.dir, "moe": st.moe_dir}, flush=True)
     sup = Supervisor(st)
     try:
         while not stop["now"]:
@@ -780,9 +901,10 @@ class Supervisor:
     """What systemd does for the units in dist/systemd/ (Restart=always,
     StartLimitBurst=5 in StartLimitIntervalSec=10), for the local stack
     (issue 15 D5): a worker or the jobs runner that exits is started again
-    and the rest keeps serving; one that keeps dying (5 starts in 10 s) or
-    the death of MariaDB, nginx or the SMS simulator stops the stack with
-    the reason."""
+    and the rest keeps serving, and so is the ministry simulator (it plays
+    a remote system: the exchange must survive its restarts); one that
+    keeps dying (5 starts in 10 s) or the death of MariaDB, nginx or the
+    SMS simulator stops the stack with the reason."""
     BURST, INTERVAL = 5, 10.0
 
     def __init__(self, st, out=sys.stderr):
@@ -826,6 +948,13 @@ class Supervisor:
             self._say("the jobs runner (pid %d) exited with status %s; restarting it"
                       % (p.pid, p.returncode))
             st.start_jobs()
+        p = st.ministry_proc
+        if p is not None and p.poll() is not None:
+            if not self._may_restart("ministry"):
+                return "the ministry simulator keeps exiting; see " + st.path("log", "ministry.log")
+            self._say("the ministry simulator (pid %d) exited with status %s; restarting it"
+                      % (p.pid, p.returncode))
+            st.start_ministry()
         return None
 
 

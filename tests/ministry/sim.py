@@ -261,6 +261,10 @@ class Ministry:
         # answers not accepted: (message id, receiver, type, status, detail)
         self.problems = []
         self.check_result_max = CHECK_RESULT_MAX
+        # deployments pulled at least once: the log says the first pull of
+        # each and then only pulls that bring messages (the CLI's log is
+        # the demo's evidence that the ministry reaches the deployment)
+        self.pulled = set()
 
     # ---- registry reads for tests --------------------------------------
     def q(self, sql, *args):
@@ -301,6 +305,10 @@ class Ministry:
             if st != 200:
                 raise MinistryError("%s: pull %s: %d %r" % (d.org, query, st, body[:300]))
             page = json.loads(body)
+            if page["messages"] or d.org not in self.pulled:
+                self.log("pull %s after=%d: %d messages%s" % (
+                    d.org, after, len(page["messages"]), ", more" if page["more"] else ""))
+                self.pulled.add(d.org)
             for m in page["messages"]:
                 n += self.take(d, m)
             if page["messages"]:

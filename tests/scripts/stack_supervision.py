@@ -3,6 +3,8 @@
 (issue 15 D5): it must refuse a port another server holds instead of
 reporting "running", and it must restart a worker that dies (as systemd
 does with the units in dist/systemd/) instead of tearing the stack down.
+The demo is the whole system: the ministry exchange is configured and the
+ministry simulator (tests/ministry/sim.py) pulls through the demo's nginx.
 TAP on stdout; runs `stack.py up` in a scratch directory made from the
 black-box tests' template datadir (tests/api/xjtest.py)."""
 import json
@@ -22,8 +24,10 @@ SRCDIR = os.environ.get("XJ_SRCDIR") or os.path.dirname(os.path.dirname(
 BUILDDIR = os.environ.get("XJ_BUILDDIR") or os.path.join(SRCDIR, "_build", "default")
 sys.path.insert(0, os.path.join(SRCDIR, "tests", "api"))
 sys.path.insert(0, os.path.join(SRCDIR, "scripts"))
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "ministry"))
 import xjtest  # noqa: E402  (the template datadir)
 import stack   # noqa: E402
+import sim     # noqa: E402  (the ministry's key and clock)
 
 STACK_PY = os.path.join(SRCDIR, "scripts", "stack.py")
 ENV = {k: v for k, v in os.environ.items() if k != "NGINX"}
@@ -191,6 +195,71 @@ def _():
         assert "stopped." in output(root), output(root)[-500:]
         for pid in pids:
             assert pid and not alive(pid), "pid %s stopped" % pid
+    finally:
+        stop(p, root)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def read(root, *p):
+    try:
+        with open(os.path.join(root, *p), errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def outbox(port, headers):
+    """GET the outbox as the ministry pulls it: (status, body)."""
+    req = urllib.request.Request("http://127.0.0.1:%d/exchange/ministry/v1/outbox?after=0&limit=1"
+                                 % port, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+@test("demo: up configures the exchange and runs the ministry simulator, which pulls through "
+      "nginx; a signed pull is answered, an unsigned one refused; Ctrl-C stops the simulator")
+def _():
+    port = stack.free_port()
+    root = scratch()
+    p = up(root, port)
+    try:
+        wait(lambda: "Xueji is running" in output(root) or p.poll() is not None, 240, "running")
+        assert p.poll() is None, "up exited: " + output(root)[-800:]
+        conf = read(root, "etc", "xueji.conf")
+        assert "[exchange]\norg_code = 110000\n" in conf, "[exchange] in the demo conf: " + conf
+        moe = read(root, "etc", "exchange-peers")
+        assert "MOE-1  MOE  " in moe, "the peer-keys file names the ministry's key: " + moe
+        pid = pidfile(root, "ministry.pid")
+        assert pid and alive(pid), "the ministry simulator runs"
+        # its first pull is logged (sim.py: "pull ORG after=N: K messages")
+        wait(lambda: "pull 110000 after=0: " in read(root, "log", "ministry.log")
+             or p.poll() is not None, 60, "the simulator's first pull")
+        log = read(root, "log", "ministry.log")
+        assert "error" not in log, "the simulator's log: " + log[-800:]
+        assert '"uri":"/exchange/ministry/v1/outbox","status":200' in \
+            read(root, "log", "nginx-access.log"), "the pull went through the demo's nginx"
+        # the route itself: signed with the ministry's key it answers the
+        # page, unsigned it is refused (not exchange_not_configured)
+        key = sim.load_key(os.path.join(root, "moe", "MOE-1.key"), "MOE-1")
+        date = sim.beijing_now()
+        path, query = "/exchange/ministry/v1/outbox", "after=0&limit=1"
+        sig = key.sign(("GET\n%s\n%s\n%s\n" % (path, query, date)).encode())
+        st, body = outbox(port, {"Xueji-Signature": sig, "Xueji-Date": date})
+        assert st == 200 and "messages" in json.loads(body), "signed pull: %s %r" % (st, body[:300])
+        st, body = outbox(port, {})
+        assert st == 401, "unsigned pull: %s %r" % (st, body[:300])
+        p.send_signal(signal.SIGINT)
+        p.wait(120)
+        assert "stopped." in output(root), output(root)[-500:]
+        assert not alive(pid), "the ministry simulator stopped"
+        assert pidfile(root, "ministry.pid") is None, "its pid file removed"
+        # the workers took the exchange's keys and limits without a
+        # sanitizer report (the asan build)
+        problems = stack.Stack(root, BUILDDIR, quiet=True).log_problems()
+        assert not problems, "log problems: %s" % problems[:5]
     finally:
         stop(p, root)
         shutil.rmtree(root, ignore_errors=True)
