@@ -1631,7 +1631,19 @@
 	X(GMW_DEL,           0, "DELETE FROM graduate_move_window WHERE province = ? AND starts_on = ?") \
 	X(GMW_LIST,          0, \
 	  "SELECT province, DATE_FORMAT(starts_on, '%Y-%m-%d'), DATE_FORMAT(ends_on, '%Y-%m-%d'), reason" \
-	  " FROM graduate_move_window ORDER BY province, starts_on")
+	  " FROM graduate_move_window ORDER BY province, starts_on") \
+	/* pages (issue 14): the open cases an org started, newest first -- \
+	 * the receiving school follows its transfers (a cross-province one \
+	 * past its own steps); an index range of workflow_initiator */ \
+	X(WF_STARTED,        0, \
+	  "SELECT w.id, w.type_code, w.current_seq, DATE_FORMAT(w.started_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(s.name, xm.name, ''), xm.workflow_id IS NOT NULL FROM workflow w" \
+	  " LEFT JOIN student s ON s.id = w.subject_id LEFT JOIN xmove xm ON xm.workflow_id = w.id" \
+	  /* a request relayed from another province is that province's \
+	   * application, not the sending school's (sql/0034) */ \
+	  " LEFT JOIN xsend_request xs ON xs.workflow_id = w.id" \
+	  " WHERE w.initiator_org_id = ? AND w.state = 'open' AND xs.workflow_id IS NULL" \
+	  " ORDER BY w.id DESC LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,
