@@ -229,6 +229,19 @@ try {
 		check('case_refused', true);
 	});
 
+	// ---- the case the sending school approved, from the school's own list
+	await step('case_progress', async () => {
+		await page.locator('#started tr[data-case="' + FX.progress.case + '"] button').click();
+		await page.locator('#xc-decisions').waitFor();
+		const row = await page.locator('#xc-decisions tbody tr').first().locator('td').allTextContents();
+		eq('case_progress', row.slice(0, 3), ['转出学校', '同意', '—'], 'the sending school\'s approval, read by the school');
+		check('case_progress', await page.locator('#started tr[data-case="' + FX.refused.case + '"]').count() === 0,
+			'the refused case is no longer in progress');
+		check('case_progress', await page.locator('#started tr[data-case="' + FX.asked.case + '"]').count() === 0,
+			'a request relayed from another province is not the school\'s application');
+		await visit(page, 'case-progress-school');
+	});
+
 	await step('record_numbers', async () => {
 		await page.goto(BASE + '/staff/roster.html');
 		await page.locator('#roster-table').waitFor();

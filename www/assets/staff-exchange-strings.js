@@ -172,6 +172,7 @@ addStrings({
 		pg_ms_changed: '已修改',
 		pg_ms_deleted: '已删除',
 		pg_ms_auto_corroborated: '系统核实',
+		sec_started: '本单位提出、正在办理的申请',
 	},
 	en: {
 		title_staff_supplement: 'Supplemented records and import — Xueji',
@@ -333,5 +334,6 @@ addStrings({
 		pg_ms_changed: 'changed',
 		pg_ms_deleted: 'deleted',
 		pg_ms_auto_corroborated: 'corroborated by the system',
+		sec_started: 'Applications of yours in progress',
 	},
 });

@@ -96,7 +96,7 @@ const SECTIONS = [
 		load: async () => {
 			const r = await api('GET', S + 'workflow/inbox');
 			if (r.status !== 200) return { error: r };
-			return { items: r.body.items, notices: r.body.notices, counts: r.body.counts, more: false };
+			return { items: r.body.items, notices: r.body.notices, started: r.body.started || [], counts: r.body.counts, more: false };
 		},
 		cols: [['wf_type', (i) => label('wft_', i.type) + (i.asked_by ? ' · ' + t('wf_asked_by_value', { school: i.asked_by.school_code, county: i.asked_by.county_code }) : '')],
 			['wf_student', (i) => i.student_name],
@@ -158,6 +158,7 @@ function render() {
 			any = true;
 			sec.append(table(s, d.items));
 		}
+		if (s.id === 'wf' && d && d.started && d.started.length) sec.append(startedList(d.started));
 		if (s.id === 'wf' && d && d.notices && d.notices.length) sec.append(notices(d.notices));
 		if (opened && opened.sec === s.id) sec.append(opened.panel);
 		out.push(sec);
@@ -182,6 +183,22 @@ function table(s, items) {
 		body.append(tr);
 	}
 	return el('div', { class: 'tablewrap' }, el('table', { class: 'data' }, el('thead', {}, head), body));
+}
+
+// the org's own applications still open (a transfer it asked for): each
+// opens in place, a cross-province one with the other side's progress
+function startedList(list) {
+	const wf = SECTIONS.find((x) => x.id === 'wf');
+	const body = el('tbody');
+	for (const c of list) {
+		const b = el('button', { type: 'button', 'aria-label': t('open') + '：' + c.student_name }, t('open'));
+		b.addEventListener('click', () => openItem(wf, { case_id: c.case_id, step: -1, student_name: c.student_name }));
+		body.append(el('tr', { 'data-case': String(c.case_id) }, el('td', {}, label('wft_', c.type)), el('td', {}, c.student_name),
+			el('td', {}, t('wf_step', { n: c.step })), el('td', {}, when(c.started_at)), el('td', {}, b)));
+	}
+	return el('div', { class: 'tablewrap' }, el('table', { class: 'data', id: 'started' }, el('caption', {}, t('sec_started')),
+		el('thead', {}, el('tr', {}, ...['wf_type', 'wf_student', 'wf_steps', 'filed_at'].map((k) => el('th', { scope: 'col' }, t(k))),
+			el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, t('open'))))), body));
 }
 
 // a notice names its case: it opens in place as an inbox item does (the
