@@ -39,6 +39,7 @@
 
 #define INBOX_MAX	200
 #define NOTICES_MAX	50
+#define STARTED_MAX	50
 #define COUNTS_MAX	500
 
 /* What an approval does, by the name in workflow_type_step.on_approve. */
@@ -459,6 +460,21 @@ notice_item(const struct xj_wf_note *n, void *arg)
 }
 
 static void
+started_item(const struct xj_wf_started *w, void *arg)
+{
+	yajl_gen g = arg;
+
+	yajl_gen_map_open(g);
+	xj_gen_int(g, "case_id", (long long)w->wf);
+	xj_gen_str(g, "type", w->type);
+	xj_gen_int(g, "step", w->step);
+	xj_school_gen_time(g, "started_at", w->at);
+	xj_gen_str(g, "student_name", w->student_name);
+	xj_gen_bool(g, "cross_province", w->exchange);
+	yajl_gen_map_close(g);
+}
+
+static void
 count_item(const struct xj_wf_count *k, void *arg)
 {
 	yajl_gen g = arg;
@@ -492,6 +508,13 @@ xj_school_wf_inbox(struct xj_req *r)
 	xj_gen_key(g, "notices");
 	yajl_gen_array_open(g);
 	if ((rc = xj_wf_notices(r->db, a.org.id, NOTICES_MAX, notice_item, g)) != XJ_OK)
+		return rc;
+	yajl_gen_array_close(g);
+	/* the org's own applications still open (pages, issue 14): a
+	 * receiving school follows its transfer once its steps are done */
+	xj_gen_key(g, "started");
+	yajl_gen_array_open(g);
+	if ((rc = xj_wf_started(r->db, a.org.id, STARTED_MAX, started_item, g)) != XJ_OK)
 		return rc;
 	yajl_gen_array_close(g);
 	/* bureaus: open steps per org of their scope (their own row too) */

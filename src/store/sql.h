@@ -1637,7 +1637,19 @@
 	  " FROM graduate_move_window ORDER BY province, starts_on") \
 	/* ---- session 7 (entrymatrix): the account that started a \
 	 * cross-province case, whose guesses a 2001 answer counts against */ \
-	X(XMV_STARTER,       0, "SELECT started_by FROM workflow WHERE id = ?")
+	X(XMV_STARTER,       0, "SELECT started_by FROM workflow WHERE id = ?") \
+	/* pages (issue 14): the open cases an org started, newest first -- \
+	 * the receiving school follows its transfers (a cross-province one \
+	 * past its own steps); an index range of workflow_initiator */ \
+	X(WF_STARTED,        0, \
+	  "SELECT w.id, w.type_code, w.current_seq, DATE_FORMAT(w.started_at, '%Y-%m-%d %H:%i:%s')," \
+	  " COALESCE(s.name, xm.name, ''), xm.workflow_id IS NOT NULL FROM workflow w" \
+	  " LEFT JOIN student s ON s.id = w.subject_id LEFT JOIN xmove xm ON xm.workflow_id = w.id" \
+	  /* a request relayed from another province is that province's \
+	   * application, not the sending school's (sql/0034) */ \
+	  " LEFT JOIN xsend_request xs ON xs.workflow_id = w.id" \
+	  " WHERE w.initiator_org_id = ? AND w.state = 'open' AND xs.workflow_id IS NULL" \
+	  " ORDER BY w.id DESC LIMIT ?")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -387,6 +387,32 @@ xj_wf_notices(struct xj_db *db, unsigned org, int limit,
 }
 
 int
+xj_wf_started(struct xj_db *db, unsigned org, int limit,
+    void (*fn)(const struct xj_wf_started *, void *), void *arg)
+{
+	struct xj_val v[2] = { XJ_VI(org), XJ_VI(limit) };
+	int rc;
+
+	if ((rc = xj_db_exec(db, XJ_Q_WF_STARTED, v, 2)) != XJ_OK)
+		return rc;
+	for (;;) {
+		struct xj_wf_started w;
+		struct xj_col c[6] = { XJ_COL_INT, S(w.type), XJ_COL_INT, S(w.at), S(w.student_name),
+		    XJ_COL_INT };
+
+		memset(&w, 0, sizeof(w));
+		if ((rc = xj_db_fetch(db, XJ_Q_WF_STARTED, c, 6)) != XJ_OK)
+			break;
+		w.wf = (unsigned long long)c[0].i;
+		w.step = (int)c[2].i;
+		w.exchange = c[5].i != 0;
+		fn(&w, arg);
+	}
+	xj_db_done(db, XJ_Q_WF_STARTED);
+	return rc == XJ_NO_ROW ? XJ_OK : rc;
+}
+
+int
 xj_wf_by_subject(struct xj_db *db, unsigned long long subject, unsigned long long *ids, int max,
     int *n)
 {

@@ -169,6 +169,18 @@ struct xj_wf_note {
 };
 int	xj_wf_notices(struct xj_db *, unsigned org, int limit,
 	    void (*fn)(const struct xj_wf_note *, void *), void *);
+/* The open cases org started (its applications in progress), newest
+ * first, at most limit (pages, issue 14). */
+struct xj_wf_started {
+	unsigned long long	 wf;
+	char			 type[33];
+	int			 step;
+	char			 at[20];
+	char			 student_name[257];
+	int			 exchange;	/* a cross-province case (xmove) */
+};
+int	xj_wf_started(struct xj_db *, unsigned org, int limit,
+	    void (*fn)(const struct xj_wf_started *, void *), void *);
 /* The newest cases of a subject (ids, newest first). */
 int	xj_wf_by_subject(struct xj_db *, unsigned long long subject, unsigned long long *ids,
 	    int max, int *n);

@@ -8,6 +8,7 @@
 // reason the family or school reads.
 import { api, el, t, when, words } from './xj.js';
 import { current, decisionForm, label, may, prereg, staffPage } from './staff.js';
+import './staff-exchange-strings.js';
 
 const S = '/api/school/v1/';
 const box = document.getElementById('inbox');
@@ -77,13 +78,28 @@ const SECTIONS = [
 		link: (i) => 'lists.html#list-' + i.id,
 	},
 	{
+		// issue 12 R-DUP-1, issue 13 item 6: the open problem groups with a
+		// record in scope, national ones with the other provinces' records
+		id: 'problem', key: 'sec_problem', may: 'problem_read',
+		load: async () => {
+			const r = await api('GET', S + 'problem-groups?limit=50');
+			if (r.status !== 200) return { error: r };
+			return { items: r.body.items.filter((g) => g.state === 'open'), more: !!r.body.next };
+		},
+		cols: [['pg_kind', (g) => label('pg_kind_', g.kind)], ['pg_national', (g) => t(g.national ? 'yes' : 'no')],
+			['pg_members', (g) => String(g.members)], ['pg_created', (g) => when(g.created_at)]],
+		title: (g) => label('pg_kind_', g.kind) + ' #' + g.id,
+		open: openGroup,
+	},
+	{
 		id: 'wf', key: 'sec_wf', may: 'wf_read',
 		load: async () => {
 			const r = await api('GET', S + 'workflow/inbox');
 			if (r.status !== 200) return { error: r };
-			return { items: r.body.items, notices: r.body.notices, counts: r.body.counts, more: false };
+			return { items: r.body.items, notices: r.body.notices, started: r.body.started || [], counts: r.body.counts, more: false };
 		},
-		cols: [['wf_type', (i) => label('wft_', i.type)], ['wf_student', (i) => i.student_name],
+		cols: [['wf_type', (i) => label('wft_', i.type) + (i.asked_by ? ' · ' + t('wf_asked_by_value', { school: i.asked_by.school_code, county: i.asked_by.county_code }) : '')],
+			['wf_student', (i) => i.student_name],
 			['wf_steps', (i) => t('wf_step', { n: i.step }) + ' · ' + label('wf_party_', i.party)],
 			['deadline', (i) => { const s = el('span', {}, i.deadline || '—', i.deadline_provisional ? t('deadline_provisional') : ''); s.append(tags(i)); return s; }]],
 		title: (i) => i.student_name,
@@ -142,6 +158,7 @@ function render() {
 			any = true;
 			sec.append(table(s, d.items));
 		}
+		if (s.id === 'wf' && d && d.started && d.started.length) sec.append(startedList(d.started));
 		if (s.id === 'wf' && d && d.notices && d.notices.length) sec.append(notices(d.notices));
 		if (opened && opened.sec === s.id) sec.append(opened.panel);
 		out.push(sec);
@@ -168,9 +185,37 @@ function table(s, items) {
 	return el('div', { class: 'tablewrap' }, el('table', { class: 'data' }, el('thead', {}, head), body));
 }
 
+// the org's own applications still open (a transfer it asked for): each
+// opens in place, a cross-province one with the other side's progress
+function startedList(list) {
+	const wf = SECTIONS.find((x) => x.id === 'wf');
+	const body = el('tbody');
+	for (const c of list) {
+		const b = el('button', { type: 'button', 'aria-label': t('open') + '：' + c.student_name }, t('open'));
+		b.addEventListener('click', () => openItem(wf, { case_id: c.case_id, step: -1, student_name: c.student_name }));
+		body.append(el('tr', { 'data-case': String(c.case_id) }, el('td', {}, label('wft_', c.type)), el('td', {}, c.student_name),
+			el('td', {}, t('wf_step', { n: c.step })), el('td', {}, when(c.started_at)), el('td', {}, b)));
+	}
+	return el('div', { class: 'tablewrap' }, el('table', { class: 'data', id: 'started' }, el('caption', {}, t('sec_started')),
+		el('thead', {}, el('tr', {}, ...['wf_type', 'wf_student', 'wf_steps', 'filed_at'].map((k) => el('th', { scope: 'col' }, t(k))),
+			el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, t('open'))))), body));
+}
+
+// a notice names its case: it opens in place as an inbox item does (the
+// receiving school follows a case it started -- a cross-province one's
+// other side included -- once its own step is done)
 function notices(list) {
-	const ul = el('ul', { class: 'history' });
-	for (const n of list) ul.append(el('li', {}, el('span', { class: 'at' }, when(n.at) + ' '), label('notice_', n.kind) + '：' + (n.student_name || '')));
+	const ul = el('ul', { class: 'history', id: 'notices' });
+	const wf = SECTIONS.find((x) => x.id === 'wf');
+	for (const n of list) {
+		const li = el('li', { 'data-case': String(n.case_id) }, el('span', { class: 'at' }, when(n.at) + ' '), label('notice_', n.kind) + '：' + (n.student_name || ''));
+		if (n.case_id) {
+			const b = el('button', { type: 'button', class: 'link', 'aria-label': t('open') + '：' + label('notice_', n.kind) + ' ' + (n.student_name || '') }, t('open'));
+			b.addEventListener('click', () => openItem(wf, { case_id: n.case_id, step: -1, student_name: n.student_name }));
+			li.append(' ', b);
+		}
+		ul.append(li);
+	}
 	return el('div', {}, el('h3', {}, t('sec_notices')), ul);
 }
 
@@ -268,10 +313,13 @@ async function openCase(it) {
 	const rows = [['wf_type', c.type_name || label('wft_', c.type)], ['wf_student', c.student.name + ' ' + (c.student.student_no || '')],
 		['list_state', label('wfs_', c.state)], ['filed_at', when(c.started_at)], ['reason_short', c.reason]];
 	// a request relayed from another province: who asks, and why (issue 13 item 7)
-	if (c.exchange)
-		rows.push(['wf_asked_by', t('wf_asked_by_value', { school: c.exchange.receiving_school_code,
-			county: c.exchange.receiving_county_code }) + (c.exchange.reason ? ' · ' + c.exchange.reason : '')]);
+	const x = c.exchange;
+	if (x && x.receiving_school_code)
+		rows.push(['wf_asked_by', t('wf_asked_by_value', { school: x.receiving_school_code,
+			county: x.receiving_county_code }) + (x.reason ? ' · ' + x.reason : '')]);
+	if (x) rows.push(['xc_transfer_id', x.transfer_id], ['xc_graduation_year', x.graduation_year ? String(x.graduation_year) : null]);
 	const out = [dl(rows)];
+	if (x && x.sending_school_code) out.push(otherSide(x));
 	const head = el('tr', {}, ...['wf_steps', 'list_school', 'list_state', 'deadline', 'reason_short'].map((k) => el('th', { scope: 'col' }, t(k))));
 	const body = el('tbody');
 	for (const st of c.steps) {
@@ -282,13 +330,65 @@ async function openCase(it) {
 			el('td', {}, label('wfs_', st.state)), d, el('td', {}, st.reason || st.escalation_reason || '')));
 	}
 	out.push(el('div', { class: 'tablewrap' }, el('table', { class: 'data' }, el('caption', {}, t('wf_steps')), el('thead', {}, head), body)));
-	if (may('wf_decide') && c.state === 'open' && c.current_step === it.step)
+	// the exchange's step is the other province's: no one here decides it
+	const now = c.steps.find((st) => st.seq === c.current_step);
+	if (now && now.by_exchange && c.state === 'open') out.push(el('p', { class: 'notice-box', id: 'xc-wait' }, t('xc_by_exchange')));
+	else if (may('wf_decide') && c.state === 'open' && c.current_step === it.step)
 		out.push(decisionForm({
 			choices: [['approve', 'approve'], ['reject', 'reject']], needReason: ['reject'],
 			send: (d, why) => api('POST', S + 'workflow/cases/' + it.case_id + '/decision',
 				Object.assign({ step: it.step, decision: d }, why ? { reason: why } : {})),
 			done: () => decided(),
 		}));
+	return out;
+}
+
+// the receiving side of a cross-province move (R-MOV-7): whom it asks,
+// whether the request went, and each decision of the other province as it
+// arrived, a refusal with its code's meaning (R-MOV-2)
+function otherSide(x) {
+	const sec = el('section', { class: 'exchange', 'aria-labelledby': 'xc-h' }, el('h4', { id: 'xc-h' }, t('xc_title')),
+		dl([['xc_asks', t('xc_asks_value', { school: x.sending_school_code, county: x.sending_county_code })
+			+ (x.reason ? ' · ' + x.reason : '')],
+		['xc_request', x.request ? t('xc_request_' + x.request) : null],
+		['xc_record', x.student_id ? t('xc_record_value', { id: x.student_id }) : null]]));
+	const ds = x.decisions || [];
+	if (!ds.length) { sec.append(el('p', { id: 'xc-none' }, t('xc_none'))); return sec; }
+	const body = el('tbody');
+	for (const d of ds)
+		body.append(el('tr', { 'data-step': d.step }, el('td', {}, label('xc_step_', d.step)), el('td', {}, label('xc_', d.decision)),
+			el('td', {}, d.refusal_code ? label('xc_code_', d.refusal_code) : '—'), el('td', {}, d.reason || ''), el('td', {}, when(d.decided_at))));
+	sec.append(el('div', { class: 'tablewrap' }, el('table', { class: 'data', id: 'xc-decisions' }, el('caption', {}, t('xc_decisions')),
+		el('thead', {}, el('tr', {}, ...['xc_step', 'xc_decision', 'xc_code', 'reason_short', 'xc_at'].map((k) => el('th', { scope: 'col' }, t(k))))),
+		body)));
+	return sec;
+}
+
+// a problem group: our records (names only where in scope), and for a
+// national group the other provinces' records as the ministry masked them
+async function openGroup(g) {
+	const r = await api('GET', S + 'problem-groups/' + g.id);
+	if (r.status !== 200) return failed(r);
+	const v = r.body;
+	const out = [dl([['pg_kind', label('pg_kind_', v.kind)], ['list_state', label('pg_state_', v.state)],
+		['pg_created', when(v.created_at)], ['pg_national_id', v.national ? v.national.group_id : null]])];
+	const mb = el('tbody');
+	for (const m of v.members)
+		mb.append(el('tr', {}, el('td', {}, m.name || t('pg_not_in_scope')), el('td', {}, m.student_no || '—'),
+			el('td', {}, m.school_name), el('td', {}, m.id_number_masked || '—'), el('td', {}, label('pg_nk_', m.reason)),
+			el('td', {}, label('pg_ms_', m.state))));
+	out.push(el('div', { class: 'tablewrap' }, el('table', { class: 'data', id: 'pg-members' }, el('caption', {}, t('pg_members')),
+		el('thead', {}, el('tr', {}, ...['pg_name', 'pg_no', 'pg_school', 'pg_id_masked', 'pg_reason', 'pg_member_state'].map((k) => el('th', { scope: 'col' }, t(k))))),
+		mb)));
+	if (v.national && v.national.others && v.national.others.length) {
+		const ob = el('tbody');
+		for (const o of v.national.others)
+			ob.append(el('tr', {}, el('td', {}, o.province), el('td', {}, o.school_name), el('td', {}, o.name),
+				el('td', {}, label('sex_', o.sex)), el('td', {}, o.birth_date), el('td', {}, o.student_no), el('td', {}, o.id_number_masked || '—')));
+		out.push(el('div', { class: 'tablewrap' }, el('table', { class: 'data', id: 'pg-others' }, el('caption', {}, t('pg_others')),
+			el('thead', {}, el('tr', {}, ...['pg_province', 'pg_school', 'pg_name', 'sex', 'birth_date', 'pg_no', 'pg_id_masked'].map((k) => el('th', { scope: 'col' }, t(k))))),
+			ob)));
+	}
 	return out;
 }
 

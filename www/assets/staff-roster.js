@@ -5,8 +5,9 @@
 // in place -- never by a URL with the student in it -- with its history,
 // workflow cases and certificates of student status (issue, print).
 import { api, t, words, when, el } from './xj.js';
-import { staffPage, may } from './staff.js';
+import { label, staffPage, may } from './staff.js';
 import './staff-records-strings.js';
+import './staff-exchange-strings.js';
 
 const API = '/api/school/v1';
 const STATUSES = ['in_school', 'suspended', 'abroad', 'left', 'dropped_out', 'graduated', 'deceased', 'deleted',
@@ -145,7 +146,10 @@ function renderRecord() {
 			['sr_class', s.class_code], ['sr_status', statusText(s.status)],
 			['sr_local', yes(s.local_family)], ['sr_left_behind', yes(s.left_behind)],
 			['sr_boarding', yes(s.boarding)], ['sr_current_address', s.current_address],
-			['sr_problem', s.problem_open ? t('sr_problem_open') : t('sr_none_short')]])));
+			['sr_problem', s.problem_open ? t('sr_problem_open') : t('sr_none_short')],
+			// issue 13 item 6: where the record came from and stands with the ministry
+			['og_label', s.origin ? label('og_', s.origin) : null],
+			['nc_label', s.national_check ? label('nc_', s.national_check) : null]])));
 	// history of the record (year-end batches, problem records ...)
 	const h = el('section', { class: 'card', 'aria-labelledby': 'rec-history' }, el('h3', { id: 'rec-history' }, t('sr_history')));
 	if (history && history.items.length) {
@@ -153,10 +157,24 @@ function renderRecord() {
 		for (const e of history.items)
 			ul.append(el('li', {}, el('span', { class: 'at' }, when(e.at)), ' ',
 				t('hk_' + e.kind) === 'hk_' + e.kind ? e.kind : t('hk_' + e.kind),
-				e.from_grade || e.to_grade ? ' (' + (e.from_grade || '—') + ' → ' + (e.to_grade || '—') + ')' : ''));
+				e.from_grade || e.to_grade ? ' (' + (e.from_grade || '—') + ' → ' + (e.to_grade || '—') + ')' : '',
+				e.kind === 'number_issued' ? ' — ' + t('nh_line', { old: e.student_no_old, new: e.student_no_new }) : ''));
 		h.append(ul);
 	} else h.append(el('p', {}, history ? t('sr_history_none') : t('sr_unavailable')));
 	kids.push(h);
+	// the numbers the record had (R-REC-1: an L number replaced, never reused)
+	if (history) {
+		const issued = history.items.filter((e) => e.kind === 'number_issued');
+		const n = el('section', { class: 'card', 'aria-labelledby': 'rec-numbers' }, el('h3', { id: 'rec-numbers' }, t('nh_title')));
+		if (issued.length) {
+			const ul = el('ul', { class: 'history', id: 'numbers' });
+			for (const e of issued)
+				ul.append(el('li', {}, el('span', { class: 'at' }, when(e.at)), ' ',
+					t('nh_line', { old: e.student_no_old, new: e.student_no_new })));
+			n.append(ul);
+		} else n.append(el('p', {}, t('nh_none')));
+		kids.push(n);
+	}
 	// workflow cases: transfers
 	const w = el('section', { class: 'card', 'aria-labelledby': 'rec-cases' }, el('h3', { id: 'rec-cases' }, t('sr_cases')));
 	if (cases && cases.items.length) {

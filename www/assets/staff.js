@@ -31,6 +31,8 @@ export const NAV = [
 	{ href: 'applicant.html', key: 'nav_applicant', may: ['applicant'] },
 	{ href: 'lists.html', key: 'nav_lists', may: ['list_read'] },
 	{ href: 'roster.html', key: 'nav_roster', may: ['rec_read'] },
+	{ href: 'supplement.html', key: 'nav_supplement', may: ['supplement', 'student_import'] },
+	{ href: 'transfer.html', key: 'nav_transfer', may: ['transfer_start', 'graduate_move_start'] },
 	{ href: 'statistics.html', key: 'nav_stats', may: ['rec_stats'] },
 	{ href: 'accounts.html', key: 'nav_accounts', may: ['accounts'] },
 	{ href: 'account.html', key: 'nav_account', may: [] },

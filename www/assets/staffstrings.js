@@ -34,6 +34,8 @@ export const S = {
 		nav_lists: '录取名单',
 		// the pages of the records part (their other words: staff-records-strings.js)
 		nav_roster: '花名册与学籍',
+		nav_supplement: '补建学籍',
+		nav_transfer: '转入申请',
 		nav_stats: '统计',
 		nav_accounts: '账号管理',
 		nav_account: '我的账号',
@@ -289,6 +291,8 @@ export const S = {
 		nav_applicant: 'Find an applicant',
 		nav_lists: 'Admission lists',
 		nav_roster: 'Roster and records',
+		nav_supplement: 'Supplement records',
+		nav_transfer: 'Transfers in',
 		nav_stats: 'Statistics',
 		nav_accounts: 'Accounts',
 		nav_account: 'My account',

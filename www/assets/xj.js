@@ -98,13 +98,15 @@ const SESSION_GONE = ['unauthenticated', 'session_expired', 'session_replaced'];
 
 async function call(method, path, body, extra) {
 	const headers = Object.assign({ 'Accept': 'application/json' }, extra || {});
-	if (body !== undefined) headers['Content-Type'] = 'application/json';
+	// a Blob (a file to upload) goes as it is, with its own type
+	const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+	if (body !== undefined) headers['Content-Type'] = raw ? body.type : 'application/json';
 	if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
 	let r;
 	try {
 		r = await fetch(path, {
 			method, headers, credentials: 'same-origin', cache: 'no-store',
-			body: body === undefined ? undefined : JSON.stringify(body),
+			body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
 		});
 	} catch (e) {
 		return { status: 0, body: { error: { code: 'network', message: T.zh.network, message_en: T.en.network } } };
