@@ -131,7 +131,10 @@ def _(s):
     app_denied(s, "DELETE FROM registration LIMIT 1",
                "DELETE FROM staff_account LIMIT 1", "DELETE FROM psb_request LIMIT 1",
                "DELETE FROM cert_review LIMIT 1", "DELETE FROM student LIMIT 1",
-               "DELETE FROM student_guardian LIMIT 1", "UPDATE student_guardian SET name = 'x' LIMIT 1",
+               "DELETE FROM student_guardian LIMIT 1",
+               # a guardian's data is updated in place by a Dossier of a
+               # record coming back (sql/0033), never moved to another record
+               "UPDATE student_guardian SET student_id = 0 LIMIT 1",
                "UPDATE registration_guardian SET name = 'x' LIMIT 1",
                "UPDATE child_claim SET registration_id = 0 LIMIT 1",
                "UPDATE school_class SET code = 'x' LIMIT 1", "DELETE FROM school_class LIMIT 1",
