@@ -231,6 +231,10 @@ const struct xj_conf_key xj_conf_keys[] = {
 	  "days an acknowledged outbox message is kept after it was written (job exchange-outbox-purge); a StudentBatch also waits until every record it carried is answered and numbered; an unacknowledged message is never deleted; at least 180" },
 	{ "exchange", "inbox_retention_days", I(exchange_inbox_retention_days, 180, 3650), "400",
 	  "days an inbound message's inbox row (its id, digest and receipt: the exactly-once guard) is kept (job exchange-inbox-purge); must exceed the ministry's longest resend window, so at least 180" },
+	/* session 7 (capcase): the cap on unanswered cross-province starts
+	 * (docs/security.md "Guessing across provinces counts too") */
+	{ "transfer", "xprovince_unanswered_max", I(xprovince_unanswered_max, 0, 10000), "20",
+	  "cross-province cases (transfer_national, graduate_move_in) one receiving school may have started and not yet answered by the other side (no TransferDecision or Dossier received, case still open); the next start answers 429 transfer_unanswered_limit; 0: no cap" },
 	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL }
 };
 

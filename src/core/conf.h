@@ -131,6 +131,10 @@ struct xj_conf {
 	int	exchange_outbox_retention_days;
 	int	exchange_inbox_retention_days;
 
+	/* session 7 (capcase): a school's cross-province starts still
+	 * waiting for the other side's first answer (school/xmove.c) */
+	int	xprovince_unanswered_max;
+
 	/* loaded from the secret files, not from the INI */
 	char	db_password[128];
 	char	admin_password[128];

@@ -142,6 +142,8 @@
 	X(XMOVE_NOT_WAITING,    409, "transfer_not_waiting",  "该跨省业务当前不在等待此报文的环节（已办结或申请尚未发出）", "the case is not waiting for this message (it is closed, or its request was not sent)") \
 	X(XMOVE_STUDENT_MISMATCH, 422, "transfer_student_mismatch", "档案中的学籍号与申请的学籍号不一致", "the Dossier's student number is not the one the case asked for") \
 	X(XMOVE_STEP,           422, "transfer_step_invalid", "审核环节与该跨省业务的类型不符",      "the Step is not a step of this kind of move (a transfer: sending_school, sending_county; a graduate move: graduating_county)") \
+	/* session 7 (capcase): the school's unanswered cross-province starts */ \
+	X(XMOVE_UNANSWERED_LIMIT, 429, "transfer_unanswered_limit", "本校已发起且尚未得到对方省份答复的跨省转入申请已达上限，请等待对方答复后再发起新的申请", "this school has as many cross-province requests waiting for the other province's answer as it may have: wait for answers before starting more") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

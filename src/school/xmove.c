@@ -10,6 +10,10 @@
  *        from_county, graduation_year, reason?, class_code?}: R-MOV-5,
  *        chain graduate_move_in, only while the province's window is
  *        open (xuejictl graduate-move-window).
+ * A school may have at most [transfer] xprovince_unanswered_max of these
+ * open and not yet answered by the other side: the next start answers 429
+ * transfer_unanswered_limit (xstart_tx; docs/security.md "Guessing across
+ * provinces counts too").
  * Both chains are receiving school -> receiving county -> exchange. The
  * county's approval (effect xmove_request) writes the TransferRequest /
  * GraduateMove in its transaction and queues it for the jobs runner's
@@ -71,8 +75,21 @@ xstart_tx(struct xj_db *db, void *arg)
 	struct xstart *t = arg;
 	struct xj_wf_parties p = { &t->rs, &t->rc, &t->none, &t->none, &t->prov };
 	struct xj_wf_new w;
-	int rc;
+	long long pending;
+	int rc, cap = xj_school_conf->xprovince_unanswered_max;
 
+	/* the school's requests still waiting for the other side's answer:
+	 * its 2001 answers count against the starter only when they arrive
+	 * (xj_transfer_guesses), so a burst before them is bounded here.
+	 * First statement of the transaction: the org row's lock makes two
+	 * starts of the school at the edge queue, the second counts the
+	 * first's case (docs/security.md "Guessing across provinces") */
+	if (cap > 0) {
+		if ((rc = xj_xmove_unanswered_locked(db, t->rs.id, &pending)) != XJ_OK)
+			return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+		if (pending >= cap)
+			return XJ_E_XMOVE_UNANSWERED_LIMIT;
+	}
 	memset(&w, 0, sizeof(w));
 	w.type = t->type;
 	w.variant = t->variant;

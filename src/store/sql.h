@@ -1649,7 +1649,21 @@
 	   * application, not the sending school's (sql/0034) */ \
 	  " LEFT JOIN xsend_request xs ON xs.workflow_id = w.id" \
 	  " WHERE w.initiator_org_id = ? AND w.state = 'open' AND xs.workflow_id IS NULL" \
-	  " ORDER BY w.id DESC LIMIT ?")
+	  " ORDER BY w.id DESC LIMIT ?") \
+	/* ---- session 7 (capcase): the cap on a school's unanswered \
+	 * cross-province starts (school/xmove.c, [transfer] \
+	 * xprovince_unanswered_max). The school's org row is the lock two \
+	 * starts of one school queue on, taken first in the start's \
+	 * transaction; the count reads under it (READ COMMITTED: what the \
+	 * start before committed). Unanswered: open, and no TransferDecision \
+	 * received (a Dossier closes the case); an index range of \
+	 * workflow_initiator, the cases of a relayed request have no xmove \
+	 * row */ \
+	X(XMV_CAP_LOCK,      0, "SELECT id FROM org WHERE id = ? FOR UPDATE") \
+	X(XMV_UNANSWERED,    0, \
+	  "SELECT COUNT(*) FROM workflow w JOIN xmove x ON x.workflow_id = w.id" \
+	  " WHERE w.initiator_org_id = ? AND w.state = 'open'" \
+	  " AND NOT EXISTS (SELECT 1 FROM xmove_decision d WHERE d.workflow_id = w.id)")
 
 enum xj_q {
 #define XJ_Q_ENUM(name, flags, sql) XJ_Q_##name,

@@ -305,3 +305,21 @@ xj_xmove_starter(struct xj_db *db, unsigned long long wf, unsigned long long *st
 	*staff = rc == XJ_OK && !c[0].is_null ? (unsigned long long)c[0].i : 0;
 	return rc;
 }
+
+/* ---- session 7 (capcase): the school's unanswered starts ---------------- */
+
+int
+xj_xmove_unanswered_locked(struct xj_db *db, unsigned school, long long *n)
+{
+	struct xj_val v = XJ_VI(school);
+	struct xj_col lock[1] = { XJ_COL_INT }, c[1] = { XJ_COL_INT };
+	int rc;
+
+	*n = 0;
+	if ((rc = xj_db_row(db, XJ_Q_XMV_CAP_LOCK, &v, 1, lock, 1)) != XJ_OK)
+		return rc;
+	if ((rc = xj_db_row(db, XJ_Q_XMV_UNANSWERED, &v, 1, c, 1)) != XJ_OK)
+		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
+	*n = c[0].i;
+	return XJ_OK;
+}

@@ -104,4 +104,10 @@ int	xj_xmove_event(struct xj_db *, unsigned long long sid, const char *kind, uns
 int	xj_xmove_event_now(struct xj_db *, unsigned long long sid, const char *kind,
 	    unsigned school, unsigned long long wf);
 
+/* session 7 (capcase): lock the receiving school's org row (two starts
+ * of one school queue here; call it first in the start's transaction)
+ * and count its cross-province cases still open with no answer of the
+ * other side received: XJ_OK, XJ_NO_ROW (no such org) or an error. */
+int	xj_xmove_unanswered_locked(struct xj_db *, unsigned school, long long *n);
+
 #endif

@@ -634,6 +634,122 @@ def comes_back(s):
     s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE student_no = '%s'" % no), "1", "the same row")
 
 
+# ---- session 7 (capcase): a school's unanswered cross-province starts ----
+
+CAP = 20    # [transfer] xprovince_unanswered_max, its default (not set in CONF)
+UNANSWERED = ("SELECT COUNT(*) FROM workflow w JOIN xmove x ON x.workflow_id = w.id"
+              " JOIN org o ON o.id = w.initiator_org_id WHERE o.kind = 'school' AND o.code = '%s'"
+              " AND w.state = 'open' AND NOT EXISTS (SELECT 1 FROM xmove_decision d"
+              " WHERE d.workflow_id = w.id)")
+
+
+def unanswered(s, school):
+    return int(q1(s, UNANSWERED % school))
+
+
+def fill(s, school, upto):
+    """Start cross-province transfers at `school` (each by a fresh clerk)
+    until it has `upto` unanswered ones: the new cases' ids."""
+    cases = []
+    for _ in range(upto - unanswered(s, school)):
+        pupil = new_no()
+        st, h, b = xstart(signed_in(s, school + ".clerk"), pupil[0], pupil[2])
+        s.eq(st, 201, "start %d below the cap: %r" % (len(cases) + 1, b))
+        cases.append(b["id"])
+    s.eq(unanswered(s, school), upto)
+    return cases
+
+
+def started_at(s, school):
+    return q1(s, "SELECT COUNT(*) FROM workflow w JOIN org o ON o.id = w.initiator_org_id"
+                 " WHERE o.kind = 'school' AND o.code = '%s'" % school)
+
+
+@test("capcase R-MOV-2: a school's cross-province starts the other side has not answered are capped at [transfer] xprovince_unanswered_max (20): the 21st, by any account of the school, transfer or graduate move, answers 429 transfer_unanswered_limit (zh/en) and writes nothing; an answer (TransferDecision) or the county's rejection frees a slot; another school is not limited")
+def _(s):
+    setup(s)
+    cases = fill(s, HD1, CAP)
+    before, starts = started_at(s, HD1), q1(s, "SELECT COUNT(*) FROM audit_log WHERE action ="
+                                               " 'transfer.start'")
+    pupil = new_no()
+    st, h, b = xstart(signed_in(s, HD1 + ".clerk"), pupil[0], pupil[2])
+    e = s.error_body(b, "transfer_unanswered_limit", 429, st)
+    s.ok("等待" in e["message"] and "wait" in e["message_en"], "tells to wait: %r" % (e,))
+    s.eq((started_at(s, HD1), q1(s, "SELECT COUNT(*) FROM audit_log WHERE action ="
+                                    " 'transfer.start'")), (before, starts), "nothing written")
+    # a graduate move is the same kind of request and counts alike
+    today = beijing_today()
+    s.stack.xuejictl("graduate-move-window", "set", "--province", ORG, "--from",
+                     date_add(today, -1), "--to", date_add(today, 1), "--reason", "毕业生转入")
+    try:
+        g = new_no(year=2013)
+        st, h, b = signed_in(s, HD1 + ".clerk").call("POST", GRAD, {
+            "student_no": g[0], "name": g[2], "from_school": SH_SCHOOL,
+            "from_county": SH_COUNTY, "graduation_year": 2026})
+        s.error_body(b, "transfer_unanswered_limit", 429, st)
+    finally:
+        s.stack.xuejictl("graduate-move-window", "lift", "--province", ORG, "--from",
+                         date_add(today, -1))
+    # another school's starts are its own
+    st, h, b = xstart(signed_in(s, CY1 + ".clerk"), pupil[0], pupil[2])
+    s.eq(st, 201, "another school starts: %r" % (b,))
+    # the county approves the first: sent, still unanswered
+    approved(s, signed_in(s, HAIDIAN + ".reviewer"), cases[0], 2)
+    jobs(s, "exchange-sign")
+    tid = "%s-T%d" % (ORG, cases[0])
+    mid = request_of(s, tid)[2]
+    s.eq(unanswered(s, HD1), CAP, "a request sent is not an answer")
+    # the sending school's approval is an answer: one slot
+    deliver(s, "TransferDecision", decision(tid, "sending_school", "approved"), corr=mid,
+            expect=("accepted", None))
+    s.eq(unanswered(s, HD1), CAP - 1)
+    again = new_no()
+    st, h, b = xstart(signed_in(s, HD1 + ".clerk"), again[0], again[2])
+    s.eq(st, 201, "a slot after the answer: %r" % (b,))
+    st, h, b = xstart(signed_in(s, HD1 + ".clerk"), pupil[0], pupil[2])
+    s.error_body(b, "transfer_unanswered_limit", 429, st)
+    # the county's rejection closes a case here: one slot
+    st, h, b = decide(signed_in(s, HAIDIAN + ".reviewer"), cases[1], 2, "reject", "材料不全")
+    s.eq(st, 200, "county rejects: %r" % (b,))
+    third = new_no()
+    st, h, b = xstart(signed_in(s, HD1 + ".clerk"), third[0], third[2])
+    s.eq(st, 201, "a slot after the rejection: %r" % (b,))
+    s.eq(unanswered(s, HD1), CAP)
+
+
+@test("capcase R-MOV-2 concurrency: two accounts of a school one below the cap start at once, six times: each time exactly one passes (201) and the other answers 429 transfer_unanswered_limit")
+def _(s):
+    import threading
+    setup(s)
+    school = CY1
+    fill(s, school, CAP - 1)
+    rev = signed_in(s, CHAOYANG + ".reviewer")
+    for rnd in range(6):
+        clerks = [signed_in(s, school + ".clerk") for _ in range(2)]
+        pupils = [new_no() for _ in range(2)]
+        out = [None, None]
+        go = threading.Barrier(2)
+
+        def one(i):
+            go.wait()
+            out[i] = xstart(clerks[i], pupils[i][0], pupils[i][2])
+
+        ts = [threading.Thread(target=one, args=(i,)) for i in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        sts = sorted(o[0] for o in out)
+        s.eq(sts, [201, 429], "round %d: %r" % (rnd, [(o[0], o[2]) for o in out]))
+        s.eq(unanswered(s, school), CAP, "round %d" % rnd)
+        loser = [o for o in out if o[0] == 429][0]
+        s.error_body(loser[2], "transfer_unanswered_limit", 429, loser[0])
+        # back to one below the cap: the county rejects the winner's case
+        won = [o for o in out if o[0] == 201][0][2]["id"]
+        st, h, b = decide(rev, won, 2, "reject", "重复申请")
+        s.eq(st, 200, "reject: %r" % (b,))
+
+
 if __name__ == "__main__":
     try:
         run(conf=CONF, allow_log=())
