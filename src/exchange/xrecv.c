@@ -38,6 +38,10 @@
 #include "core/req.h"
 #include "crypto/field.h"
 #include "db/db.h"
+#include "domain/age.h"
+#include "domain/idnum.h"
+#include "domain/relation.h"
+#include "domain/window.h"
 #include "school/problem.h"
 #include "school/workflow.h"
 #include "store/audit.h"
@@ -193,6 +197,18 @@ seal(const char *aad, const char *row, const char *pt, unsigned char *out, size_
 	    XJ_OK : XJ_E_INTERNAL;
 }
 
+/* s cut after its first n UTF-8 characters (XSD text is valid UTF-8) */
+static void
+utf8_cut(char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && n-- == 0)
+			break;
+	s[i] = '\0';
+}
+
 static int
 guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long sid)
 {
@@ -200,7 +216,8 @@ guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long
 
 	for (xmlNodePtr g = xj_xml_child(st, NULL, "Guardian"); g;
 	    g = xj_xml_child(st, g, "Guardian"), idx++) {
-		char rel[808], gname[257], gdoc[4] = "", gidn[40] = "", row[XJ_STUDENT_ROW_MAX];
+		char rel[808], desc[808] = "", gname[257], gdoc[4] = "", gidn[40] = "";
+		char row[XJ_STUDENT_ROW_MAX];
 		size_t n1 = 0, n2 = 0;
 		if (TXT(g, "Relation", rel) != 0 || TXT(g, "Name", gname) != 0)
 			return XJ_E_INTERNAL;
@@ -208,11 +225,16 @@ guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long
 			TXT(g, "IdDocType", gdoc);
 		if (xj_xml_child(g, NULL, "IdNumber") != NULL)
 			TXT(g, "IdNumber", gidn);
-		/* our relation column holds 8 characters: a longer text is
-		 * cut at a character boundary by the column's charset check,
-		 * so keep what fits */
-		if (strlen(rel) > 24)
-			rel[0] = '\0';
+		/* R-COL-6: one of our relations, else 其他 and the text as
+		 * its description (the sending side sends a description in
+		 * Relation), cut to the description column's characters:
+		 * strict mode refuses a longer value, and that database
+		 * error would be the ministry's to resend forever */
+		if (!xj_relation_known(rel, strlen(rel))) {
+			utf8_cut(rel, XJ_RELATION_DESC_CHARS);
+			snprintf(desc, sizeof(desc), "%s", rel);
+			snprintf(rel, sizeof(rel), "%s", XJ_RELATION_OTHER);
+		}
 		xj_student_row(sid, idx, row);
 		if (gidn[0] && (rv = seal("student_guardian.id_number", row, gidn, d->ct,
 		    sizeof(d->ct), &n1)) != XJ_OK)
@@ -220,7 +242,7 @@ guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long
 		if ((rv = seal("student_guardian.phone", row, "", d->ct2, sizeof(d->ct2), &n2)) != XJ_OK)
 			return rv;
 		explicit_bzero(gidn, sizeof(gidn));
-		if ((rv = xj_xmove_guardian(db, sid, idx, rel, gname, gdoc, d->ct, n1, d->ct2,
+		if ((rv = xj_xmove_guardian(db, sid, idx, rel, desc, gname, gdoc, d->ct, n1, d->ct2,
 		    n2)) != XJ_OK)
 			return rv;
 	}

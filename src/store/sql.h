@@ -1608,11 +1608,11 @@
 	/* a guardian of the Dossier: over the row's own of that place (a \
 	 * record that comes back), else a new one */ \
 	X(XMV_GUARDIAN_SET,  0, \
-	  "UPDATE student_guardian SET relation = ?, relation_desc = '', name = ?, id_doc_type = ?," \
+	  "UPDATE student_guardian SET relation = ?, relation_desc = ?, name = ?, id_doc_type = ?," \
 	  " id_number_ct = ?, phone_ct = ?, employer = '' WHERE student_id = ? AND idx = ?") \
 	X(XMV_GUARDIAN_ADD,  0, \
 	  "INSERT INTO student_guardian (student_id, idx, relation, relation_desc, name, id_doc_type," \
-	  " id_number_ct, phone_ct, employer) VALUES (?, ?, ?, '', ?, ?, ?, ?, '')") \
+	  " id_number_ct, phone_ct, employer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')") \
 	/* at: the event's Beijing time "YYYY-MM-DD HH:MM:SS", stored in UTC */ \
 	X(XMV_EVENT,         0, \
 	  "INSERT INTO student_event (student_id, kind, school_org_id, status, workflow_id, note," \

@@ -92,9 +92,12 @@ int	xj_xmove_class_fits(struct xj_db *, unsigned class_id, unsigned school, int 
 	    int level);
 int	xj_xmove_set_ct(struct xj_db *, unsigned long long sid, const unsigned char *ct,
 	    size_t len);
+/* A guardian of the Dossier at place idx: relation one of ours
+ * (domain/relation.h), else 其他 with the text in relation_desc. */
 int	xj_xmove_guardian(struct xj_db *, unsigned long long sid, int idx, const char *relation,
-	    const char *name, const char *doc_type, const unsigned char *idn_ct, size_t idn_len,
-	    const unsigned char *phone_ct, size_t phone_len);
+	    const char *relation_desc, const char *name, const char *doc_type,
+	    const unsigned char *idn_ct, size_t idn_len, const unsigned char *phone_ct,
+	    size_t phone_len);
 /* A history event of the Dossier (at: Beijing "YYYY-MM-DD HH:MM:SS";
  * school 0: not an org of ours), or ours now (XMV_EVENT_NOW). */
 int	xj_xmove_event(struct xj_db *, unsigned long long sid, const char *kind, unsigned school,

@@ -521,6 +521,25 @@ def comes_back(s):
     s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE student_no = '%s'" % no), "1", "the same row")
 
 
+def guardians_of(s, sid):
+    return s.sql("SELECT relation, relation_desc, name FROM student_guardian WHERE student_id = %d"
+                 " ORDER BY idx" % sid)
+
+
+@test("review R1: a Dossier's guardian relation other than ours (a description, or longer than the 8-character column) is applied as 其他 with its description, not a database error the ministry resends forever")
+def dossier_guardian_relation(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    no, idn, name, sex, birth = pupil
+    st, rc, _ = deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth, guardians=(
+        ("母亲", "王芳"), ("stepfather", "李四"), ("姑姑", "王红"))), corr=mid)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "dossier: %r" % (rc,))
+    sid = int(q1(s, "SELECT id FROM student WHERE student_no = '%s'" % no))
+    s.eq(guardians_of(s, sid), [["母亲", "", "王芳"], ["其他", "stepfather", "李四"],
+                                ["其他", "姑姑", "王红"]])
+    s.eq(case_of(s, signed_in(s, CY3 + ".clerk"), case)["state"], "approved")
+
+
 if __name__ == "__main__":
     try:
         run(conf=CONF, allow_log=())
