@@ -23,13 +23,15 @@
  * of ours (transfer_unknown), a case not waiting (closed, or its request
  * not sent yet: transfer_not_waiting), a Step of another kind of move
  * (transfer_step_invalid), a Dossier of another student number than the
- * one claimed (transfer_student_mismatch), a number that is a record of
- * ours in school (transfer_record_here). */
+ * one claimed (transfer_student_mismatch), a birth date that is not a
+ * real date or lies in the future (invalid_date, date_in_future), a
+ * number that is a record of ours in school (transfer_record_here). */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth/auth.h"
 #include "core/arena.h"
@@ -171,7 +173,7 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 /* ---- Dossier ------------------------------------------------------------ */
 
 struct dossier {
-	char			 no[20], name[257], sex[4], birth[16], doc[4], idn[40];
+	char			 no[20], name[257], sex[4], birth[32], doc[4], idn[40];
 	char			 eth[16], nat[808], hukou[808], status[808];
 	char			 year[8], level[8];
 	unsigned char		 child_bidx[32], person_bidx[32];
@@ -187,6 +189,25 @@ static void
 beijing(const char *t, char out[20])
 {
 	snprintf(out, 20, "%.10s %.8s", t, t + 11);
+}
+
+/* The Dossier's BirthDate (xs:date: a zone may follow, a year may have
+ * a sign or five digits) as our birth dates are: a real YYYY-MM-DD, not
+ * after today in Beijing; the zone of a birth date is dropped. XJ_OK
+ * (b cut to the date), XJ_E_F_DATE or XJ_E_F_FUTURE_DATE. */
+static int
+birth_date(char *b)
+{
+	struct xj_localtime today;
+	size_t n = strlen(b);
+	int y, m, d;
+
+	if (n < 10 || xj_date_parse((struct xj_str){ 10, b }, &y, &m, &d) != XJ_OK ||
+	    (n > 10 && b[10] != 'Z' && b[10] != '+' && b[10] != '-'))
+		return XJ_E_F_DATE;
+	b[10] = '\0';
+	xj_utc_to_shanghai((long long)time(NULL), &today);
+	return xj_birth_date_check(y, m, d, today.year, today.month, today.day);
 }
 
 static int
@@ -278,6 +299,8 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		rc->err = XJ_E_XMOVE_STUDENT_MISMATCH;
 		goto out;
 	}
+	if ((rc->err = birth_date(d->birth)) != XJ_OK)
+		goto out;	/* refused before anything is written */
 	/* optional fields, kept when they fit our columns */
 	if (xj_xml_child(st, NULL, "Ethnicity") == NULL || TXT(st, "Ethnicity", d->eth) != 0 ||
 	    strlen(d->eth) > 2)

@@ -540,6 +540,43 @@ def dossier_guardian_relation(s):
     s.eq(case_of(s, signed_in(s, CY3 + ".clerk"), case)["state"], "approved")
 
 
+def guardians_of(s, sid):
+    return s.sql("SELECT relation, relation_desc, name FROM student_guardian WHERE student_id = %d"
+                 " ORDER BY idx" % sid)
+
+
+@test("review R1: a Dossier's guardian relation other than ours (a description, or longer than the 8-character column) is applied as 其他 with its description, not a database error the ministry resends forever")
+def dossier_guardian_relation(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    no, idn, name, sex, birth = pupil
+    st, rc, _ = deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth, guardians=(
+        ("母亲", "王芳"), ("stepfather", "李四"), ("姑姑", "王红"))), corr=mid)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "dossier: %r" % (rc,))
+    sid = int(q1(s, "SELECT id FROM student WHERE student_no = '%s'" % no))
+    s.eq(guardians_of(s, sid), [["母亲", "", "王芳"], ["其他", "stepfather", "李四"],
+                                ["其他", "姑姑", "王红"]])
+    s.eq(case_of(s, signed_in(s, CY3 + ".clerk"), case)["state"], "approved")
+
+
+@test("review R3: a Dossier's BirthDate is checked as a birth date: a zone suffix (schema-valid xs:date) is the date, a future date is refused invalid data -- neither is an internal error resent forever")
+def dossier_birth_date(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    no, idn, name, sex, birth = pupil
+    st, rc, _ = deliver(s, "Dossier", dossier(tid, no, idn, name, sex, "2099-04-07"), corr=mid)
+    s.eq((st, rc["status"], rc["code"]), (422, "refused", "date_in_future"), "future: %r" % (rc,))
+    s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE student_no = '%s'" % no), "0", "nothing written")
+    st, rc, _ = deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth + "+08:00"), corr=mid)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "zoned: %r" % (rc,))
+    s.eq(q1(s, "SELECT DATE_FORMAT(birth_date, '%%Y-%%m-%%d') FROM student WHERE student_no = '%s'"
+               % no), birth)
+    case2, tid2, pupil2, mid2 = sent_case(s)
+    st, rc, _ = deliver(s, "Dossier", dossier(tid2, pupil2[0], pupil2[1], pupil2[2], pupil2[3],
+                                              pupil2[4] + "Z"), corr=mid2)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "Z: %r" % (rc,))
+
+
 if __name__ == "__main__":
     try:
         run(conf=CONF, allow_log=())
