@@ -64,6 +64,7 @@ struct xcase {
 	struct xj_wf_step	 s[XJ_WF_MAX_STEPS];
 	int			 n;
 	const struct xj_wf_step	*ex;	/* the open exchange step */
+	int			 arrived; /* approved: the Dossier came (the last step) */
 };
 
 static int
@@ -106,6 +107,8 @@ load(struct xj_db *db, const struct xj_xmsg *m, struct xcase *c, struct xj_xrece
 			c->ex = &c->s[i];
 	if (strcmp(state, "open") != 0 || strcmp(c->x.request, "sent") != 0 || c->ex == NULL)
 		rc->err = XJ_E_XMOVE_NOT_WAITING;
+	/* the exchange step is the case's last: approved, only by a Dossier */
+	c->arrived = strcmp(state, "approved") == 0 && strcmp(c->x.request, "sent") == 0;
 	return XJ_OK;
 }
 
@@ -122,6 +125,23 @@ audit(struct xj_db *db, struct xj_req *r, const char *action, const char *type,
 	return xj_audit_append(db, &who, &au);
 }
 
+/* 1 when the case has d's step decided as d, 0 if not, <0 an error */
+static int
+decided_before(struct xj_db *db, struct xj_req *r, unsigned long long wf,
+    const struct xj_xmove_decision *d)
+{
+	struct xj_xmove_decision *got = xj_alloc(r->arena, XJ_XMOVE_DECISIONS_MAX * sizeof(*got));
+	int n, rv;
+
+	if (got == NULL)
+		return XJ_E_TOO_COMPLEX;
+	rv = xj_xmove_decisions(db, wf, got, &n);
+	for (int i = 0; rv == XJ_OK && i < n; i++)
+		if (strcmp(got[i].step, d->step) == 0 && strcmp(got[i].decision, d->decision) == 0)
+			rv = 1;
+	return rv;
+}
+
 int
 xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
     struct xj_xreceipt *rc)
@@ -133,8 +153,12 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 
 	if (c == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rv = load(db, m, c, rc)) != XJ_OK || rc->err != XJ_OK)
+	if ((rv = load(db, m, c, rc)) != XJ_OK)
 		return rv;
+	/* a decision relayed after the Dossier (the ministry relays in any
+	 * order) is still the chain's progress, below */
+	if (rc->err != XJ_OK && !(rc->err == XJ_E_XMOVE_NOT_WAITING && c->arrived))
+		return XJ_OK;
 	memset(&d, 0, sizeof(d));
 	if (TXT(m->payload, "Step", d.step) != 0 || TXT(m->payload, "Decision", d.decision) != 0 ||
 	    TXT(m->payload, "Decided", d.decided) != 0)
@@ -152,6 +176,14 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		rc->err = XJ_E_XMOVE_STEP;
 		return XJ_OK;
 	}
+	/* after the Dossier only an approval can be true: the record came */
+	if (c->arrived && strcmp(d.decision, "approved") != 0)
+		return XJ_OK;	/* rc->err: transfer_not_waiting */
+	rc->err = XJ_OK;
+	/* a step's decision relayed again (SHARED: a message may come more
+	 * than once, under a new MessageId) is recorded once */
+	if ((rv = decided_before(db, r, c->x.wf, &d)) != 0)
+		return rv < 0 ? rv : XJ_OK;
 	if ((rv = xj_xmove_decision_add(db, c->x.wf, &d, m->id)) != XJ_OK)
 		return rv;
 	snprintf(after, sizeof(after), "%s %s%s%s", d.step, d.decision, d.code[0] ? " " : "",

@@ -540,23 +540,25 @@ def dossier_guardian_relation(s):
     s.eq(case_of(s, signed_in(s, CY3 + ".clerk"), case)["state"], "approved")
 
 
-def guardians_of(s, sid):
-    return s.sql("SELECT relation, relation_desc, name FROM student_guardian WHERE student_id = %d"
-                 " ORDER BY idx" % sid)
-
-
-@test("review R1: a Dossier's guardian relation other than ours (a description, or longer than the 8-character column) is applied as 其他 with its description, not a database error the ministry resends forever")
-def dossier_guardian_relation(s):
+@test("review R2: a TransferDecision relayed after the Dossier (either order, R-MOV-7) is recorded as progress, not refused; relayed again it is not recorded twice; a rejection after the record arrived is refused")
+def decision_after_dossier(s):
     setup(s)
     case, tid, pupil, mid = sent_case(s)
     no, idn, name, sex, birth = pupil
-    st, rc, _ = deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth, guardians=(
-        ("母亲", "王芳"), ("stepfather", "李四"), ("姑姑", "王红"))), corr=mid)
-    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "dossier: %r" % (rc,))
-    sid = int(q1(s, "SELECT id FROM student WHERE student_no = '%s'" % no))
-    s.eq(guardians_of(s, sid), [["母亲", "", "王芳"], ["其他", "stepfather", "李四"],
-                                ["其他", "姑姑", "王红"]])
-    s.eq(case_of(s, signed_in(s, CY3 + ".clerk"), case)["state"], "approved")
+    deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth), corr=mid,
+            expect=("accepted", None))
+    clerk = signed_in(s, CY3 + ".clerk")
+    s.eq(case_of(s, clerk, case)["state"], "approved", "the Dossier completes the case")
+    for step in ("sending_school", "sending_county", "sending_county"):
+        st, rc, _ = deliver(s, "TransferDecision", decision(tid, step, "approved"), corr=mid)
+        s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "%s: %r" % (step, rc))
+    b = case_of(s, clerk, case)
+    s.eq((b["state"], [(d["step"], d["decision"]) for d in b["exchange"]["decisions"]]),
+         ("approved", [("sending_school", "approved"), ("sending_county", "approved")]))
+    deliver(s, "TransferDecision", decision(tid, "sending_county", "rejected", "2002"), corr=mid,
+            expect=("refused", "transfer_not_waiting"))
+    s.eq(q1(s, "SELECT COUNT(*) FROM xmove_decision WHERE workflow_id = %d" % case), "2")
+    s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE student_no = '%s'" % no), "1")
 
 
 @test("review R3: a Dossier's BirthDate is checked as a birth date: a zone suffix (schema-valid xs:date) is the date, a future date is refused invalid data -- neither is an internal error resent forever")
