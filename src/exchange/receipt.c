@@ -39,8 +39,8 @@ static const struct {
 	{ XJ_E_XMOVE_UNKNOWN, "data" }, { XJ_E_XMOVE_STUDENT_MISMATCH, "data" },
 	{ XJ_E_XMOVE_STEP, "data" }, { XJ_E_XMOVE_NOT_WAITING, "state" },
 	{ XJ_E_XMOVE_RECORD_HERE, "state" },
-	/* a Dossier's birth date that is none of ours (xrecv.c) */
-	{ XJ_E_F_DATE, "data" }, { XJ_E_F_FUTURE_DATE, "data" },
+	/* a Dossier's birth date that is none of ours, a name of spaces (xrecv.c) */
+	{ XJ_E_F_DATE, "data" }, { XJ_E_F_FUTURE_DATE, "data" }, { XJ_E_F_REQUIRED, "data" },
 };
 
 static const char *

@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "auth/auth.h"
 #include "core/arena.h"
@@ -40,13 +39,13 @@
 #include "core/req.h"
 #include "crypto/field.h"
 #include "db/db.h"
-#include "domain/age.h"
-#include "domain/idnum.h"
+#include "domain/contact.h"
 #include "domain/relation.h"
-#include "domain/window.h"
+#include "school/keydata.h"
 #include "school/problem.h"
 #include "school/workflow.h"
 #include "store/audit.h"
+#include "store/keydata.h"
 #include "store/refdata.h"
 #include "store/student.h"
 #include "store/workflow.h"
@@ -223,25 +222,6 @@ beijing(const char *t, char out[20])
 	snprintf(out, 20, "%.10s %.8s", t, t + 11);
 }
 
-/* The Dossier's BirthDate (xs:date: a zone may follow, a year may have
- * a sign or five digits) as our birth dates are: a real YYYY-MM-DD, not
- * after today in Beijing; the zone of a birth date is dropped. XJ_OK
- * (b cut to the date), XJ_E_F_DATE or XJ_E_F_FUTURE_DATE. */
-static int
-birth_date(char *b)
-{
-	struct xj_localtime today;
-	size_t n = strlen(b);
-	int y, m, d;
-
-	if (n < 10 || xj_date_parse((struct xj_str){ 10, b }, &y, &m, &d) != XJ_OK ||
-	    (n > 10 && b[10] != 'Z' && b[10] != '+' && b[10] != '-'))
-		return XJ_E_F_DATE;
-	b[10] = '\0';
-	xj_utc_to_shanghai((long long)time(NULL), &today);
-	return xj_birth_date_check(y, m, d, today.year, today.month, today.day);
-}
-
 static int
 seal(const char *aad, const char *row, const char *pt, unsigned char *out, size_t cap,
     size_t *len)
@@ -260,6 +240,69 @@ utf8_cut(char *s, size_t n)
 		if (((unsigned char)s[i] & 0xC0) != 0x80 && n-- == 0)
 			break;
 	s[i] = '\0';
+}
+
+/* text of an optional element into out, "" when absent or too long */
+static void
+optional(xmlNodePtr st, const char *name, char *out, size_t cap)
+{
+	if (xj_xml_child(st, NULL, name) == NULL ||
+	    xj_xml_text(xj_xml_child(st, NULL, name), out, cap) != 0)
+		out[0] = '\0';
+}
+
+/* v (cap bytes) checked and normalised in place by the validators of
+ * the records that do not come through admission (xj_kd_value, as
+ * 补建's and the key-data change's): XJ_OK or an XJ_E_F_* code */
+static int
+kd(const struct xj_refdata *ref, int f, char *v, size_t cap, char *tmp, size_t tcap)
+{
+	int rv = xj_kd_value(ref, f, xj_str_c(v), tmp, tcap);
+
+	if (rv == XJ_OK)
+		snprintf(v, cap, "%s", tmp);
+	return rv;
+}
+
+/* The Dossier's data as our records hold it, before anything is written
+ * (review R3, R4): XJ_OK or the refusal.
+ *  - BirthDate is xs:date: a zone may follow the date (dropped: a birth
+ *    date has none), a year may have a sign or five digits (none of
+ *    ours); then a real date, not after today in Beijing.
+ *  - Name without inner spaces (R-REC-10), as every name of ours; not
+ *    refused by our stricter name rule (another province's record of a
+ *    pupil is the name of record).
+ *  - Ethnicity and HukouCode kept when they are codes of our reference
+ *    lists, Nationality when it fits its column; else left empty, as an
+ *    absent optional field. */
+static int
+fields(const struct xj_refdata *ref, xmlNodePtr st, struct dossier *d)
+{
+	size_t n = strlen(d->birth);
+	int rv;
+
+	if (n > 10 && d->birth[10] != 'Z' && d->birth[10] != '+' && d->birth[10] != '-')
+		return XJ_E_F_DATE;
+	d->birth[n > 10 ? 10 : n] = '\0';
+	if ((rv = kd(ref, XJ_KD_BIRTH_DATE, d->birth, sizeof(d->birth), d->buf,
+	    sizeof(d->buf))) != XJ_OK)
+		return rv;
+	n = xj_person_name_normalize(d->name, strlen(d->name), d->name);
+	d->name[n] = '\0';
+	if (n == 0)
+		return XJ_E_F_REQUIRED;
+	optional(st, "Ethnicity", d->eth, sizeof(d->eth));
+	if (d->eth[0] && kd(ref, XJ_KD_ETHNICITY, d->eth, sizeof(d->eth), d->buf,
+	    sizeof(d->buf)) != XJ_OK)
+		d->eth[0] = '\0';
+	optional(st, "HukouCode", d->hukou, sizeof(d->hukou));
+	if (d->hukou[0] && kd(ref, XJ_KD_HUKOU_LOCATION, d->hukou, sizeof(d->hukou), d->buf,
+	    sizeof(d->buf)) != XJ_OK)
+		d->hukou[0] = '\0';
+	optional(st, "Nationality", d->nat, sizeof(d->nat));
+	if (strlen(d->nat) > 32)
+		d->nat[0] = '\0';
+	return XJ_OK;
 }
 
 static int
@@ -331,18 +374,12 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		rc->err = XJ_E_XMOVE_STUDENT_MISMATCH;
 		goto out;
 	}
-	if ((rc->err = birth_date(d->birth)) != XJ_OK)
+	if ((ref = xj_ref_acquire(db, r->arena)) == NULL) {
+		rv = XJ_E_UNAVAILABLE;
+		goto out;
+	}
+	if ((rc->err = fields(ref, st, d)) != XJ_OK)
 		goto out;	/* refused before anything is written */
-	/* optional fields, kept when they fit our columns */
-	if (xj_xml_child(st, NULL, "Ethnicity") == NULL || TXT(st, "Ethnicity", d->eth) != 0 ||
-	    strlen(d->eth) > 2)
-		d->eth[0] = '\0';
-	if (xj_xml_child(st, NULL, "Nationality") == NULL || TXT(st, "Nationality", d->nat) != 0 ||
-	    strlen(d->nat) > 32)
-		d->nat[0] = '\0';
-	if (xj_xml_child(st, NULL, "HukouCode") == NULL || TXT(st, "HukouCode", d->hukou) != 0 ||
-	    strlen(d->hukou) > 12)
-		d->hukou[0] = '\0';
 	entry_year = atoi(d->year);
 	level = atoi(d->level);
 	/* R-REC-4: the entry year counts from grade 1 of the level. A
@@ -432,10 +469,6 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		goto out;
 	/* the check at the door (issue 12): a same-ID record here, a same
 	 * person, an invalid number open or join a problem group */
-	if ((ref = xj_ref_acquire(db, r->arena)) == NULL) {
-		rv = XJ_E_UNAVAILABLE;
-		goto out;
-	}
 	if ((rv = xj_problem_check(db, xj_auth_keys(), ref, sid, "transfer", kinds)) != XJ_OK)
 		goto out;
 	/* the case is about the record now; its exchange step approved

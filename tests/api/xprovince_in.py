@@ -579,6 +579,27 @@ def dossier_birth_date(s):
     s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "Z: %r" % (rc,))
 
 
+@test("review R4: a Dossier's data goes through the validators of every record not from admission: the name without inner spaces (R-REC-10), an ethnicity or hukou code that is none of ours left empty, a valid one kept; a name of spaces only refused")
+def dossier_fields(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    no, idn, name, sex, birth = pupil
+    spaced = name[0] + "\u3000" + name[1:]
+    payload = dossier(tid, no, idn, spaced, sex, birth).replace(
+        "<Ethnicity>01</Ethnicity>", "<Ethnicity>zz</Ethnicity><HukouCode>abc</HukouCode>")
+    deliver(s, "Dossier", payload.replace("<Name>%s</Name>" % spaced, "<Name>\u3000</Name>", 1),
+            corr=mid, expect=("refused", "required"))
+    deliver(s, "Dossier", payload, corr=mid, expect=("accepted", None))
+    s.eq(s.sql("SELECT name, ethnicity, hukou_code FROM student WHERE student_no = '%s'" % no),
+         [[name, "", ""]])
+    case2, tid2, pupil2, mid2 = sent_case(s)
+    payload = dossier(tid2, pupil2[0], pupil2[1], pupil2[2], pupil2[3], pupil2[4]).replace(
+        "<Ethnicity>01</Ethnicity>", "<Ethnicity>01</Ethnicity><HukouCode>310104000000</HukouCode>")
+    deliver(s, "Dossier", payload, corr=mid2, expect=("accepted", None))
+    s.eq(s.sql("SELECT ethnicity, hukou_code FROM student WHERE student_no = '%s'" % pupil2[0]),
+         [["01", "310104000000"]])
+
+
 if __name__ == "__main__":
     try:
         run(conf=CONF, allow_log=())
