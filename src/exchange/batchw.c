@@ -14,15 +14,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
 #include "core/err.h"
+#include "domain/window.h"
 #include "batchw.h"
 
 #define W(x)	do { if ((x) < 0) return -1; } while (0)
+
+int
+xj_xmsg_new_id(const char *org, char tag, char id[XJ_XMSG_ID_MAX + 1], char created[26])
+{
+	unsigned char rnd[8];
+
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd) ||
+	    xj_datetime_format_local((long long)time(NULL), created) != XJ_OK)
+		return -1;
+	snprintf(id, XJ_XMSG_ID_MAX + 1, "%s-%c-%02x%02x%02x%02x%02x%02x%02x%02x", org, tag,
+	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	return 0;
+}
 
 int
 xj_xmsg_begin(xmlTextWriterPtr w, const struct xj_xhdr *h, const char *type)
