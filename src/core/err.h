@@ -142,6 +142,10 @@
 	X(XMOVE_NOT_WAITING,    409, "transfer_not_waiting",  "该跨省业务当前不在等待此报文的环节（已办结或申请尚未发出）", "the case is not waiting for this message (it is closed, or its request was not sent)") \
 	X(XMOVE_STUDENT_MISMATCH, 422, "transfer_student_mismatch", "档案中的学籍号与申请的学籍号不一致", "the Dossier's student number is not the one the case asked for") \
 	X(XMOVE_STEP,           422, "transfer_step_invalid", "审核环节与该跨省业务的类型不符",      "the Step is not a step of this kind of move (a transfer: sending_school, sending_county; a graduate move: graduating_county)") \
+	/* review R6: a message a decision would queue that the exchange's \
+	 * XSD cannot carry (exchange/xqueue.c): refused before anything of \
+	 * the decision is written, not dropped later by the signer */ \
+	X(X_UNSENDABLE,         409, "exchange_unsendable",   "该学籍的数据无法按部级交换格式发送（如无证件号码或含格式外的字符），请先核实更正学籍数据", "the record's data cannot be carried by the exchange's message format (no document number, or characters the format does not take): correct the record first") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

@@ -27,9 +27,13 @@ struct xj_xqueued {
  * released). */
 int	xj_xqueued_begin(struct xj_xqueued *q, const char *org, char tag, const char *type,
 	    const char *correlation);
-/* ok: the message closed and queued in db's transaction; not ok: dropped.
- * Either way its bytes are wiped and freed. XJ_OK, XJ_E_INTERNAL (not
- * ok, or a writer error) or the queue's error. */
+/* ok: the message closed, read back as the signing job reads it (the
+ * hardened reader, the XSD) and queued in db's transaction; not ok:
+ * dropped. Either way its bytes are wiped and freed. XJ_OK,
+ * XJ_E_X_UNSENDABLE (the XSD cannot carry it: the caller's transaction
+ * must not commit), XJ_E_X_UNAVAILABLE (no schema loaded: the exchange
+ * is not configured), XJ_E_INTERNAL (not ok, or a writer error) or the
+ * queue's error. */
 int	xj_xqueued_end(struct xj_db *db, struct xj_xqueued *q, int ok);
 
 #endif
