@@ -156,6 +156,17 @@ batch_tx(struct xj_db *db, void *arg)
 				b->skipped++;
 				continue;
 			}
+			/* a number the StudentBatch cannot carry (none: a
+			 * child without a document, R-COL-7) would make the
+			 * whole batch schema-invalid for the ministry: this
+			 * record waits, the others go (review R7) */
+			if (!xj_xdoc_number_ok(r->idn, nl)) {
+				xj_log(XJ_LOG_ERROR, "exchange_batch_unsendable", "%lld", "student",
+				    (long long)r->id);
+				explicit_bzero(r->idn, sizeof(r->idn));
+				b->skipped++;
+				continue;
+			}
 			if (k != i) {
 				b->rows[k] = *r;
 				explicit_bzero(r->idn, sizeof(r->idn));

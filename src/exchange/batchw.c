@@ -28,6 +28,18 @@
 #define W(x)	do { if ((x) < 0) return -1; } while (0)
 
 int
+xj_xdoc_number_ok(const char *s, size_t n)
+{
+	if (n < 1 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+int
 xj_xmsg_new_id(const char *org, char tag, char id[XJ_XMSG_ID_MAX + 1], char created[26])
 {
 	unsigned char rnd[8];

@@ -103,19 +103,6 @@ fail:
 
 /* ---- the Dossier ------------------------------------------------------- */
 
-/* 1 when s fits the XSD's DocNumber: [A-Za-z0-9-]{1,32} */
-static int
-doc_number_ok(const char *s, size_t n)
-{
-	if (n < 1 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
 struct dossier {
 	struct xj_xs_record	 rec;
 	struct xj_xs_guardian	 g[XJ_XS_GUARDIANS_MAX];
@@ -187,7 +174,7 @@ write_dossier(struct xj_db *db, struct xj_req *r, unsigned long long student,
 		}
 		/* a document number the XSD cannot carry is left out, not sent
 		 * malformed */
-		if (doc_number_ok(d->gidn[i], n)) {
+		if (xj_xdoc_number_ok(d->gidn[i], n)) {
 			d->xg[i].doc_type = g->doc;
 			d->xg[i].id_number = d->gidn[i];
 		}
