@@ -345,6 +345,41 @@ guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long
 	return XJ_OK;
 }
 
+/* A new record: the one function that makes every record that does not
+ * come through admission (store/student.h), with the Dossier's number
+ * kept, in school, its identity number sealed for its row there. */
+static int
+create(struct xj_db *db, struct dossier *d, const struct xj_xmove_record *rec,
+    unsigned long long *sid)
+{
+	struct xj_student_new n;
+	char no[20];
+
+	memset(&n, 0, sizeof(n));
+	n.school_org_id = rec->school;
+	snprintf(n.county, sizeof(n.county), "%s", rec->county_code);
+	n.name = rec->name;
+	n.sex = rec->sex;
+	n.birth = rec->birth;
+	n.doc_type = rec->doc_type;
+	n.ethnicity = rec->ethnicity;
+	n.nationality = rec->nationality;
+	n.hukou_nature = n.birthplace = n.native_place = "";
+	n.current_address = n.home_address = n.contact_address = "";
+	n.hukou_code = rec->hukou_code;
+	n.id_number = d->idn;
+	memcpy(n.child_bidx, rec->child_bidx, sizeof(n.child_bidx));
+	n.entry_year = rec->entry_year;
+	n.level = rec->level;
+	n.class_id = rec->class_id;
+	n.status = "in_school";
+	n.origin = "transfer_in";
+	n.national_action = "new";
+	n.student_no = rec->student_no;
+	n.national_check = rec->national_check;
+	return xj_student_create_direct(db, xj_auth_keys(), &n, sid, no, &d->ident);
+}
+
 int
 xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
     struct xj_xreceipt *rc)
@@ -438,17 +473,17 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 			goto out;
 		}
 		sid = here.id;
-		rv = xj_xmove_revive(db, sid, &rec);
+		if ((rv = xj_xmove_revive(db, sid, &rec)) == XJ_OK) {
+			xj_student_row(sid, -1, d->row);
+			if ((rv = seal("student.id_number", d->row, d->idn, d->ct, sizeof(d->ct),
+			    &n)) == XJ_OK)
+				rv = xj_xmove_set_ct(db, sid, d->ct, n);
+		}
 	} else if (rv == XJ_NO_ROW)
-		rv = xj_xmove_record_insert(db, &rec, &sid);
+		rv = create(db, d, &rec, &sid);
 	if (rv == XJ_E_CONFLICT)
 		rv = XJ_RETRY;	/* the number taken meanwhile: read again */
-	if (rv != XJ_OK)
-		goto out;
-	xj_student_row(sid, -1, d->row);
-	if ((rv = seal("student.id_number", d->row, d->idn, d->ct, sizeof(d->ct), &n)) != XJ_OK ||
-	    (rv = xj_xmove_set_ct(db, sid, d->ct, n)) != XJ_OK ||
-	    (rv = guardians(db, d, st, sid)) != XJ_OK)
+	if (rv != XJ_OK || (rv = guardians(db, d, st, sid)) != XJ_OK)
 		goto out;
 	/* the history it brings, then its arrival here */
 	for (xmlNodePtr e = xj_xml_child(m->payload, NULL, "Event"); e;

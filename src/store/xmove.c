@@ -201,27 +201,6 @@ xj_gmw_list(struct xj_db *db, void (*fn)(const char *, const char *, const char 
 }
 
 int
-xj_xmove_record_insert(struct xj_db *db, const struct xj_xmove_record *x, unsigned long long *sid)
-{
-	struct xj_val v[17] = { XJ_VI(x->school), XJ_VS(x->county_code), XJ_VS(x->student_no),
-	    XJ_VS(x->kind), XJ_VS(x->name), XJ_VS(x->sex), XJ_VS(x->birth), XJ_VS(x->doc_type),
-	    XJ_VB(x->child_bidx, 32), x->person_bidx ? XJ_VB(x->person_bidx, 32) : XJ_VNULL,
-	    XJ_VS(x->ethnicity), XJ_VS(x->nationality), XJ_VS(x->hukou_code),
-	    XJ_VI(x->entry_year), XJ_VI(x->level), x->class_id ? XJ_VI(x->class_id) : XJ_VNULL,
-	    XJ_VS(x->national_check) };
-	int rc;
-
-	*sid = 0;
-	if ((rc = xj_db_exec(db, XJ_Q_XMV_STU_INSERT, v, 17)) != XJ_OK)
-		return rc;
-	*sid = xj_db_insert_id(db, XJ_Q_XMV_STU_INSERT);
-	{
-		struct xj_val u[2] = { XJ_VS(x->student_no), XJ_VI(*sid) };
-		return xj_db_exec(db, XJ_Q_XMV_NO_ISSUED, u, 2);
-	}
-}
-
-int
 xj_xmove_revive(struct xj_db *db, unsigned long long sid, const struct xj_xmove_record *x)
 {
 	struct xj_val v[16] = { XJ_VI(x->school), XJ_VS(x->county_code), XJ_VS(x->name),
