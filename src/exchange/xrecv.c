@@ -124,6 +124,18 @@ audit(struct xj_db *db, struct xj_req *r, const char *action, const char *type,
 	return xj_audit_append(db, &who, &au);
 }
 
+/* s cut after its first n UTF-8 characters (XSD text is valid UTF-8) */
+static void
+utf8_cut(char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && n-- == 0)
+			break;
+	s[i] = '\0';
+}
+
 /* 1 when the case has d's step decided as d, 0 if not, <0 an error */
 static int
 decided_before(struct xj_db *db, struct xj_req *r, unsigned long long wf,
@@ -147,7 +159,7 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 {
 	struct xcase *c = xj_calloc(r->arena, 1, sizeof(*c));
 	struct xj_xmove_decision d;
-	char after[96], why[201];
+	char after[96], why[4 * 205 + 1];
 	int rv;
 
 	if (c == NULL)
@@ -192,6 +204,9 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		 * (what the receiving school reads, R-MOV-7) */
 		snprintf(why, sizeof(why), "%s%s%s", d.code, d.code[0] && d.reason[0] ? " " : "",
 		    d.reason);
+		/* the reason columns hold 200 characters: cut at one, never
+		 * inside a character (invalid UTF-8 is a database error) */
+		utf8_cut(why, 200);
 		/* the engine's rejection (step, case, notice), in the name of
 		 * the org that holds the exchange step (our province) */
 		r->actor_org = c->ex->org;
@@ -228,18 +243,6 @@ seal(const char *aad, const char *row, const char *pt, unsigned char *out, size_
 {
 	return xj_field_encrypt(xj_auth_keys(), aad, row, pt, strlen(pt), out, cap, len) == 0 ?
 	    XJ_OK : XJ_E_INTERNAL;
-}
-
-/* s cut after its first n UTF-8 characters (XSD text is valid UTF-8) */
-static void
-utf8_cut(char *s, size_t n)
-{
-	size_t i = 0;
-
-	for (; s[i] != '\0'; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && n-- == 0)
-			break;
-	s[i] = '\0';
 }
 
 /* text of an optional element into out, "" when absent or too long */

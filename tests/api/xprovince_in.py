@@ -600,6 +600,26 @@ def dossier_fields(s):
          [["01", "310104000000"]])
 
 
+@test("review R9: a rejection's Reason of up to 200 characters (x:Text) is kept whole, with its code, cut at a character: before, it was cut at 200 bytes inside a character -- invalid UTF-8, a database error the ministry resends forever")
+def long_rejection_reason(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    reason = "学生信息与学籍号不符请核实" * 7 + "核"      # 92 characters, 276 bytes
+    st, rc, _ = deliver(s, "TransferDecision", decision(tid, "sending_school", "rejected", None,
+                                                        reason), corr=mid)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "%r" % (rc,))
+    b = case_of(s, signed_in(s, CY3 + ".clerk"), case)
+    s.eq((b["state"], b["reason"]), ("rejected", reason), "the whole reason")
+    case2, tid2, pupil2, mid2 = sent_case(s)
+    reason = "拒" * 200
+    st, rc, _ = deliver(s, "TransferDecision", decision(tid2, "sending_school", "rejected", "2001",
+                                                        reason), corr=mid2)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "%r" % (rc,))
+    b = case_of(s, signed_in(s, CY3 + ".clerk"), case2)
+    s.eq((b["state"], b["reason"]), ("rejected", "2001 " + "拒" * 195),
+         "the code first, cut at 200 characters")
+
+
 if __name__ == "__main__":
     try:
         run(conf=CONF, allow_log=())
