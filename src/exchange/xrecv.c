@@ -219,7 +219,7 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 /* ---- Dossier ------------------------------------------------------------ */
 
 struct dossier {
-	char			 no[20], name[257], sex[4], birth[32], doc[4], idn[40];
+	char			 no[20], name[257], sex[4], birth[11], doc[4], idn[40];
 	char			 eth[16], nat[808], hukou[808], status[808];
 	char			 year[8], level[8];
 	unsigned char		 child_bidx[32], person_bidx[32];
@@ -269,9 +269,8 @@ kd(const struct xj_refdata *ref, int f, char *v, size_t cap, char *tmp, size_t t
 
 /* The Dossier's data as our records hold it, before anything is written
  * (review R3, R4): XJ_OK or the refusal.
- *  - BirthDate is xs:date: a zone may follow the date (dropped: a birth
- *    date has none), a year may have a sign or five digits (none of
- *    ours); then a real date, not after today in Beijing.
+ *  - BirthDate is xs:date (xj_xml_date: a zone dropped, a year of four
+ *    digits), then a birth date of ours: not after today in Beijing.
  *  - Name without inner spaces (R-REC-10), as every name of ours; not
  *    refused by our stricter name rule (another province's record of a
  *    pupil is the name of record).
@@ -281,13 +280,11 @@ kd(const struct xj_refdata *ref, int f, char *v, size_t cap, char *tmp, size_t t
 static int
 fields(const struct xj_refdata *ref, xmlNodePtr st, struct dossier *d)
 {
-	size_t n = strlen(d->birth);
+	size_t n;
 	int rv;
 
-	if (n > 10 && d->birth[10] != 'Z' && d->birth[10] != '+' && d->birth[10] != '-')
-		return XJ_E_F_DATE;
-	d->birth[n > 10 ? 10 : n] = '\0';
-	if ((rv = kd(ref, XJ_KD_BIRTH_DATE, d->birth, sizeof(d->birth), d->buf,
+	if ((rv = xj_xml_date(xj_xml_child(st, NULL, "BirthDate"), d->birth)) != XJ_OK ||
+	    (rv = kd(ref, XJ_KD_BIRTH_DATE, d->birth, sizeof(d->birth), d->buf,
 	    sizeof(d->buf))) != XJ_OK)
 		return rv;
 	n = xj_person_name_normalize(d->name, strlen(d->name), d->name);
@@ -404,7 +401,7 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		return rv;
 	st = xj_xml_child(m->payload, NULL, "Student");
 	if (st == NULL || TXT(st, "StudentNo", d->no) != 0 || TXT(st, "Name", d->name) != 0 ||
-	    TXT(st, "Sex", d->sex) != 0 || TXT(st, "BirthDate", d->birth) != 0 ||
+	    TXT(st, "Sex", d->sex) != 0 ||
 	    TXT(st, "IdDocType", d->doc) != 0 || TXT(st, "IdNumber", d->idn) != 0 ||
 	    TXT(st, "EntryYear", d->year) != 0 || TXT(st, "Level", d->level) != 0)
 		return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
