@@ -144,6 +144,10 @@
 	X(XMOVE_STEP,           422, "transfer_step_invalid", "审核环节与该跨省业务的类型不符",      "the Step is not a step of this kind of move (a transfer: sending_school, sending_county; a graduate move: graduating_county)") \
 	/* session 7 (capcase): the school's unanswered cross-province starts */ \
 	X(XMOVE_UNANSWERED_LIMIT, 429, "transfer_unanswered_limit", "本校已发起且尚未得到对方省份答复的跨省转入申请已达上限，请等待对方答复后再发起新的申请", "this school has as many cross-province requests waiting for the other province's answer as it may have: wait for answers before starting more") \
+	/* review R6: a message a decision would queue that the exchange's \
+	 * XSD cannot carry (exchange/xqueue.c): refused before anything of \
+	 * the decision is written, not dropped later by the signer */ \
+	X(X_UNSENDABLE,         409, "exchange_unsendable",   "该学籍的数据无法按部级交换格式发送（如无证件号码或含格式外的字符），请先核实更正学籍数据", "the record's data cannot be carried by the exchange's message format (no document number, or characters the format does not take): correct the record first") \
 	/* field-level codes: reported inside "fields" of validation_failed */ \
 	X(F_REQUIRED,           422, "required",              "此项为必填项",                        "this field is required") \
 	X(F_TYPE,               422, "wrong_type",            "数据类型不正确",                      "wrong data type") \

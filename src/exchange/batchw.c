@@ -14,15 +14,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
 #include "core/err.h"
+#include "domain/window.h"
 #include "batchw.h"
 
 #define W(x)	do { if ((x) < 0) return -1; } while (0)
+
+int
+xj_xdoc_number_ok(const char *s, size_t n)
+{
+	if (n < 1 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+int
+xj_xmsg_new_id(const char *org, char tag, char id[XJ_XMSG_ID_MAX + 1], char created[26])
+{
+	unsigned char rnd[8];
+
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd) ||
+	    xj_datetime_format_local((long long)time(NULL), created) != XJ_OK)
+		return -1;
+	snprintf(id, XJ_XMSG_ID_MAX + 1, "%s-%c-%02x%02x%02x%02x%02x%02x%02x%02x", org, tag,
+	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	return 0;
+}
 
 int
 xj_xmsg_begin(xmlTextWriterPtr w, const struct xj_xhdr *h, const char *type)

@@ -31,6 +31,18 @@ struct xj_xbrec {
 	int		 entry_year, level;
 };
 
+/* A new MessageId of ours, "<org>-<tag>-<16 hex digits>" (random: unique
+ * per sender without a counter; tag says what made it: b batch, r
+ * receipt, t the sending side of a move, x the receiving side), and the
+ * Created time now. 0 or -1. */
+int	xj_xmsg_new_id(const char *org, char tag, char id[XJ_XMSG_ID_MAX + 1], char created[26]);
+
+/* 1 when the n bytes at s are a document number the wire carries
+ * (types.xsd DocNumber: [A-Za-z0-9-]{1,32}), else 0: a record whose
+ * number is not is left out of a message, never sent malformed (an
+ * empty one: a child without a document, R-COL-7). */
+int	xj_xdoc_number_ok(const char *s, size_t n);
+
 /* The envelope of any message and its payload element `type` opened
  * (the payload's children follow; xj_xbatch_end closes it all). 0 or -1. */
 int	xj_xmsg_begin(xmlTextWriterPtr, const struct xj_xhdr *, const char *type);

@@ -135,7 +135,7 @@ issued(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct cou
 /* the Problem's others, as sent (masked there), their numbers masked here */
 static int
 problem(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct xj_problem_other *o,
-    struct counts *n)
+    struct counts *n, int *err)
 {
 	char gid[41], kind[25], no[XJ_STUDENTNO_LEN + 1];
 	int k = 0, rc, joined, entered;
@@ -152,7 +152,6 @@ problem(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct xj
 		if (xj_xml_text(xj_xml_child(e, NULL, "StudentNo"), no, sizeof(no)) != 0 ||
 		    xj_xml_text(xj_xml_child(e, NULL, "Name"), q->name, sizeof(q->name)) != 0 ||
 		    xj_xml_text(xj_xml_child(e, NULL, "Sex"), q->sex, sizeof(q->sex)) != 0 ||
-		    xj_xml_text(xj_xml_child(e, NULL, "BirthDate"), q->birth, sizeof(q->birth)) != 0 ||
 		    (idn != NULL && xj_xml_text(idn, q->id_masked, sizeof(q->id_masked)) != 0) ||
 		    xj_xml_text(xj_xml_child(e, NULL, "Province"), q->province,
 		    sizeof(q->province)) != 0 ||
@@ -162,6 +161,12 @@ problem(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct xj
 		/* a G number holds an identity number: stored masked */
 		xj_mask_student_no(no, q->student_no, sizeof(q->student_no));
 		explicit_bzero(no, sizeof(no));
+		/* xs:date may carry a zone or a five-digit year: the record
+		 * refused (invalid_date), not the message failed (review R10) */
+		if (xj_xml_date(xj_xml_child(e, NULL, "BirthDate"), q->birth) != XJ_OK) {
+			*err = XJ_E_F_DATE;
+			return XJ_OK;
+		}
 	}
 	if ((rc = xj_problem_join_national(db, p->id, gid, kind, o, k, &joined)) != XJ_OK ||
 	    (rc = xj_natcheck_answer(db, p, "problem", NULL, NULL, &entered)) != XJ_OK)
@@ -239,7 +244,7 @@ xj_exchange_check_result(struct xj_db *db, struct xj_req *r, const struct xj_xms
 		if ((o = xj_xml_child(x, NULL, "Issued")) != NULL)
 			rv = issued(db, &p, o, &n, &e->err);
 		else if ((o = xj_xml_child(x, NULL, "Problem")) != NULL)
-			rv = problem(db, &p, o, others, &n);
+			rv = problem(db, &p, o, others, &n, &e->err);
 		else {
 			rv = xj_natcheck_answer(db, &p, "passed", NULL, NULL, &entered);
 			n.passed++;

@@ -8,14 +8,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <sys/random.h>
 
 #include "core/arena.h"
 #include "core/conf.h"
 #include "core/err.h"
 #include "core/req.h"
 #include "domain/window.h"
+#include "batchw.h"
 #include "exchange.h"
 
 /* SIF 3's categories, narrowed to what the sender does next */
@@ -39,6 +38,8 @@ static const struct {
 	{ XJ_E_XMOVE_UNKNOWN, "data" }, { XJ_E_XMOVE_STUDENT_MISMATCH, "data" },
 	{ XJ_E_XMOVE_STEP, "data" }, { XJ_E_XMOVE_NOT_WAITING, "state" },
 	{ XJ_E_XMOVE_RECORD_HERE, "state" },
+	/* a Dossier's birth date that is none of ours, a name of spaces (xrecv.c) */
+	{ XJ_E_F_DATE, "data" }, { XJ_E_F_FUTURE_DATE, "data" }, { XJ_E_F_REQUIRED, "data" },
 };
 
 static const char *
@@ -115,16 +116,11 @@ xj_xreceipt_build(struct xj_req *r, struct xj_xreceipt *rc, const char *corr, co
     const struct xj_xml_where *where)
 {
 	const struct xj_conf *c = xj_exchange.conf;
-	unsigned char rnd[8];
 	char created[26], id[XJ_XMSG_ID_MAX + 1];
 	size_t accepted = 0;
 	struct buf b;
 
-	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-		return XJ_E_INTERNAL;
-	snprintf(id, sizeof(id), "%s-r-%02x%02x%02x%02x%02x%02x%02x%02x", c->exchange_org_code,
-	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-	if (xj_datetime_format_local((long long)time(NULL), created) != XJ_OK)
+	if (xj_xmsg_new_id(c->exchange_org_code, 'r', id, created) != 0)
 		return XJ_E_INTERNAL;
 	for (size_t i = 0; i < rc->nrec; i++)
 		if (rc->rec[i].err == XJ_OK)

@@ -15,6 +15,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "core/err.h"
+#include "domain/idnum.h"
 #include "xmlin.h"
 
 static xmlSchemaPtr schema;
@@ -260,6 +261,23 @@ xj_xml_text(xmlNodePtr n, char *out, size_t cap)
 		out[len] = '\0';
 	}
 	return 0;
+}
+
+int
+xj_xml_date(xmlNodePtr n, char out[11])
+{
+	char t[32];
+	size_t len;
+	int y, m, d;
+
+	out[0] = '\0';
+	if (xj_xml_text(n, t, sizeof(t)) != 0 || (len = strlen(t)) < 10 ||
+	    (len > 10 && t[10] != 'Z' && t[10] != '+' && t[10] != '-') ||
+	    xj_date_parse((struct xj_str){ 10, t }, &y, &m, &d) != XJ_OK)
+		return XJ_E_F_DATE;
+	memcpy(out, t, 10);
+	out[10] = '\0';
+	return XJ_OK;
 }
 
 int

@@ -92,5 +92,10 @@ xmlNodePtr	xj_xml_child(xmlNodePtr parent, xmlNodePtr prev, const char *name);
 int		xj_xml_text(xmlNodePtr, char *out, size_t cap);
 /* An attribute's value into out, 0; -1 when absent or too long. */
 int		xj_xml_attr(xmlNodePtr, const char *name, char *out, size_t cap);
+/* The text of an xs:date element as our dates are, "YYYY-MM-DD" into
+ * out: a zone after the date (schema-valid: "Z", "+08:00") is dropped --
+ * a birth date has none; a year with a sign or five digits, or not a
+ * real date, is XJ_E_F_DATE. XJ_OK. (review R3, R10) */
+int		xj_xml_date(xmlNodePtr, char out[11]);
 
 #endif

@@ -27,13 +27,10 @@ party(xmlTextWriterPtr w, const char *el, const char *school, const char *county
 }
 
 int
-xj_xmove_write(xmlTextWriterPtr w, const struct xj_xhdr *h, const struct xj_xmove *x)
+xj_xmove_write(xmlTextWriterPtr w, const struct xj_xmove *x)
 {
-	const char *type = xj_xmove_msg_type(x);
 	int grad = strcmp(x->kind, "graduate") == 0;
 
-	/* the one envelope writer (batchw.c) */
-	W(xj_xmsg_begin(w, h, type));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "TransferId", BAD_CAST x->transfer_id));
 	W(xmlTextWriterStartElement(w, BAD_CAST "Student"));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "StudentNo", BAD_CAST x->student_no));
@@ -48,5 +45,5 @@ xj_xmove_write(xmlTextWriterPtr w, const struct xj_xhdr *h, const struct xj_xmov
 	else
 		W(xmlTextWriterWriteElement(w, BAD_CAST "Reason", BAD_CAST x->reason));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "Requested", BAD_CAST x->requested));
-	return xj_xbatch_end(w);
+	return 0;
 }

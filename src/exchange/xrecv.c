@@ -23,8 +23,9 @@
  * of ours (transfer_unknown), a case not waiting (closed, or its request
  * not sent yet: transfer_not_waiting), a Step of another kind of move
  * (transfer_step_invalid), a Dossier of another student number than the
- * one claimed (transfer_student_mismatch), a number that is a record of
- * ours in school (transfer_record_here). */
+ * one claimed (transfer_student_mismatch), a birth date that is not a
+ * real date or lies in the future (invalid_date, date_in_future), a
+ * number that is a record of ours in school (transfer_record_here). */
 #include "config.h"
 
 #include <stdio.h>
@@ -38,9 +39,13 @@
 #include "core/req.h"
 #include "crypto/field.h"
 #include "db/db.h"
+#include "domain/contact.h"
+#include "domain/relation.h"
+#include "school/keydata.h"
 #include "school/problem.h"
 #include "school/workflow.h"
 #include "store/audit.h"
+#include "store/keydata.h"
 #include "store/refdata.h"
 #include "store/student.h"
 #include "store/workflow.h"
@@ -58,6 +63,7 @@ struct xcase {
 	struct xj_wf_step	 s[XJ_WF_MAX_STEPS];
 	int			 n;
 	const struct xj_wf_step	*ex;	/* the open exchange step */
+	int			 arrived; /* approved: the Dossier came (the last step) */
 };
 
 static int
@@ -100,6 +106,8 @@ load(struct xj_db *db, const struct xj_xmsg *m, struct xcase *c, struct xj_xrece
 			c->ex = &c->s[i];
 	if (strcmp(state, "open") != 0 || strcmp(c->x.request, "sent") != 0 || c->ex == NULL)
 		rc->err = XJ_E_XMOVE_NOT_WAITING;
+	/* the exchange step is the case's last: approved, only by a Dossier */
+	c->arrived = strcmp(state, "approved") == 0 && strcmp(c->x.request, "sent") == 0;
 	return XJ_OK;
 }
 
@@ -134,19 +142,52 @@ guess_counted(struct xj_db *db, struct xj_req *r, const struct xcase *c)
 	return xj_audit_append(db, &who, &au);
 }
 
+/* s cut after its first n UTF-8 characters (XSD text is valid UTF-8) */
+static void
+utf8_cut(char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && n-- == 0)
+			break;
+	s[i] = '\0';
+}
+
+/* 1 when the case has d's step decided as d, 0 if not, <0 an error */
+static int
+decided_before(struct xj_db *db, struct xj_req *r, unsigned long long wf,
+    const struct xj_xmove_decision *d)
+{
+	struct xj_xmove_decision *got = xj_alloc(r->arena, XJ_XMOVE_DECISIONS_MAX * sizeof(*got));
+	int n, rv;
+
+	if (got == NULL)
+		return XJ_E_TOO_COMPLEX;
+	rv = xj_xmove_decisions(db, wf, got, &n);
+	for (int i = 0; rv == XJ_OK && i < n; i++)
+		if (strcmp(got[i].step, d->step) == 0 && strcmp(got[i].decision, d->decision) == 0)
+			rv = 1;
+	return rv;
+}
+
 int
 xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
     struct xj_xreceipt *rc)
 {
 	struct xcase *c = xj_calloc(r->arena, 1, sizeof(*c));
 	struct xj_xmove_decision d;
-	char after[96], why[201];
+	char after[96], why[4 * 205 + 1];
 	int rv;
 
 	if (c == NULL)
 		return XJ_E_TOO_COMPLEX;
-	if ((rv = load(db, m, c, rc)) != XJ_OK || rc->err != XJ_OK)
+	if ((rv = load(db, m, c, rc)) != XJ_OK)
 		return rv;
+	/* a decision relayed after the Dossier (the ministry relays in any
+	 * order) is still the chain's progress, below */
+	if (rc->err != XJ_OK && !(rc->err == XJ_E_XMOVE_NOT_WAITING && c->arrived))
+		return XJ_OK;
 	memset(&d, 0, sizeof(d));
 	if (TXT(m->payload, "Step", d.step) != 0 || TXT(m->payload, "Decision", d.decision) != 0 ||
 	    TXT(m->payload, "Decided", d.decided) != 0)
@@ -164,6 +205,14 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		rc->err = XJ_E_XMOVE_STEP;
 		return XJ_OK;
 	}
+	/* after the Dossier only an approval can be true: the record came */
+	if (c->arrived && strcmp(d.decision, "approved") != 0)
+		return XJ_OK;	/* rc->err: transfer_not_waiting */
+	rc->err = XJ_OK;
+	/* a step's decision relayed again (SHARED: a message may come more
+	 * than once, under a new MessageId) is recorded once */
+	if ((rv = decided_before(db, r, c->x.wf, &d)) != 0)
+		return rv < 0 ? rv : XJ_OK;
 	if ((rv = xj_xmove_decision_add(db, c->x.wf, &d, m->id)) != XJ_OK)
 		return rv;
 	snprintf(after, sizeof(after), "%s %s%s%s", d.step, d.decision, d.code[0] ? " " : "",
@@ -173,6 +222,9 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		 * (what the receiving school reads, R-MOV-7) */
 		snprintf(why, sizeof(why), "%s%s%s", d.code, d.code[0] && d.reason[0] ? " " : "",
 		    d.reason);
+		/* the reason columns hold 200 characters: cut at one, never
+		 * inside a character (invalid UTF-8 is a database error) */
+		utf8_cut(why, 200);
 		/* the engine's rejection (step, case, notice), in the name of
 		 * the org that holds the exchange step (our province) */
 		r->actor_org = c->ex->org;
@@ -191,7 +243,7 @@ xj_xrecv_decision(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 /* ---- Dossier ------------------------------------------------------------ */
 
 struct dossier {
-	char			 no[20], name[257], sex[4], birth[16], doc[4], idn[40];
+	char			 no[20], name[257], sex[4], birth[11], doc[4], idn[40];
 	char			 eth[16], nat[808], hukou[808], status[808];
 	char			 year[8], level[8];
 	unsigned char		 child_bidx[32], person_bidx[32];
@@ -217,6 +269,66 @@ seal(const char *aad, const char *row, const char *pt, unsigned char *out, size_
 	    XJ_OK : XJ_E_INTERNAL;
 }
 
+/* text of an optional element into out, "" when absent or too long */
+static void
+optional(xmlNodePtr st, const char *name, char *out, size_t cap)
+{
+	if (xj_xml_child(st, NULL, name) == NULL ||
+	    xj_xml_text(xj_xml_child(st, NULL, name), out, cap) != 0)
+		out[0] = '\0';
+}
+
+/* v (cap bytes) checked and normalised in place by the validators of
+ * the records that do not come through admission (xj_kd_value, as
+ * 补建's and the key-data change's): XJ_OK or an XJ_E_F_* code */
+static int
+kd(const struct xj_refdata *ref, int f, char *v, size_t cap, char *tmp, size_t tcap)
+{
+	int rv = xj_kd_value(ref, f, xj_str_c(v), tmp, tcap);
+
+	if (rv == XJ_OK)
+		snprintf(v, cap, "%s", tmp);
+	return rv;
+}
+
+/* The Dossier's data as our records hold it, before anything is written
+ * (review R3, R4): XJ_OK or the refusal.
+ *  - BirthDate is xs:date (xj_xml_date: a zone dropped, a year of four
+ *    digits), then a birth date of ours: not after today in Beijing.
+ *  - Name without inner spaces (R-REC-10), as every name of ours; not
+ *    refused by our stricter name rule (another province's record of a
+ *    pupil is the name of record).
+ *  - Ethnicity and HukouCode kept when they are codes of our reference
+ *    lists, Nationality when it fits its column; else left empty, as an
+ *    absent optional field. */
+static int
+fields(const struct xj_refdata *ref, xmlNodePtr st, struct dossier *d)
+{
+	size_t n;
+	int rv;
+
+	if ((rv = xj_xml_date(xj_xml_child(st, NULL, "BirthDate"), d->birth)) != XJ_OK ||
+	    (rv = kd(ref, XJ_KD_BIRTH_DATE, d->birth, sizeof(d->birth), d->buf,
+	    sizeof(d->buf))) != XJ_OK)
+		return rv;
+	n = xj_person_name_normalize(d->name, strlen(d->name), d->name);
+	d->name[n] = '\0';
+	if (n == 0)
+		return XJ_E_F_REQUIRED;
+	optional(st, "Ethnicity", d->eth, sizeof(d->eth));
+	if (d->eth[0] && kd(ref, XJ_KD_ETHNICITY, d->eth, sizeof(d->eth), d->buf,
+	    sizeof(d->buf)) != XJ_OK)
+		d->eth[0] = '\0';
+	optional(st, "HukouCode", d->hukou, sizeof(d->hukou));
+	if (d->hukou[0] && kd(ref, XJ_KD_HUKOU_LOCATION, d->hukou, sizeof(d->hukou), d->buf,
+	    sizeof(d->buf)) != XJ_OK)
+		d->hukou[0] = '\0';
+	optional(st, "Nationality", d->nat, sizeof(d->nat));
+	if (strlen(d->nat) > 32)
+		d->nat[0] = '\0';
+	return XJ_OK;
+}
+
 static int
 guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long sid)
 {
@@ -224,7 +336,8 @@ guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long
 
 	for (xmlNodePtr g = xj_xml_child(st, NULL, "Guardian"); g;
 	    g = xj_xml_child(st, g, "Guardian"), idx++) {
-		char rel[808], gname[257], gdoc[4] = "", gidn[40] = "", row[XJ_STUDENT_ROW_MAX];
+		char rel[808], desc[808] = "", gname[257], gdoc[4] = "", gidn[40] = "";
+		char row[XJ_STUDENT_ROW_MAX];
 		size_t n1 = 0, n2 = 0;
 		if (TXT(g, "Relation", rel) != 0 || TXT(g, "Name", gname) != 0)
 			return XJ_E_INTERNAL;
@@ -232,11 +345,16 @@ guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long
 			TXT(g, "IdDocType", gdoc);
 		if (xj_xml_child(g, NULL, "IdNumber") != NULL)
 			TXT(g, "IdNumber", gidn);
-		/* our relation column holds 8 characters: a longer text is
-		 * cut at a character boundary by the column's charset check,
-		 * so keep what fits */
-		if (strlen(rel) > 24)
-			rel[0] = '\0';
+		/* R-COL-6: one of our relations, else 其他 and the text as
+		 * its description (the sending side sends a description in
+		 * Relation), cut to the description column's characters:
+		 * strict mode refuses a longer value, and that database
+		 * error would be the ministry's to resend forever */
+		if (!xj_relation_known(rel, strlen(rel))) {
+			utf8_cut(rel, XJ_RELATION_DESC_CHARS);
+			snprintf(desc, sizeof(desc), "%s", rel);
+			snprintf(rel, sizeof(rel), "%s", XJ_RELATION_OTHER);
+		}
 		xj_student_row(sid, idx, row);
 		if (gidn[0] && (rv = seal("student_guardian.id_number", row, gidn, d->ct,
 		    sizeof(d->ct), &n1)) != XJ_OK)
@@ -244,11 +362,46 @@ guardians(struct xj_db *db, struct dossier *d, xmlNodePtr st, unsigned long long
 		if ((rv = seal("student_guardian.phone", row, "", d->ct2, sizeof(d->ct2), &n2)) != XJ_OK)
 			return rv;
 		explicit_bzero(gidn, sizeof(gidn));
-		if ((rv = xj_xmove_guardian(db, sid, idx, rel, gname, gdoc, d->ct, n1, d->ct2,
+		if ((rv = xj_xmove_guardian(db, sid, idx, rel, desc, gname, gdoc, d->ct, n1, d->ct2,
 		    n2)) != XJ_OK)
 			return rv;
 	}
 	return XJ_OK;
+}
+
+/* A new record: the one function that makes every record that does not
+ * come through admission (store/student.h), with the Dossier's number
+ * kept, in school, its identity number sealed for its row there. */
+static int
+create(struct xj_db *db, struct dossier *d, const struct xj_xmove_record *rec,
+    unsigned long long *sid)
+{
+	struct xj_student_new n;
+	char no[20];
+
+	memset(&n, 0, sizeof(n));
+	n.school_org_id = rec->school;
+	snprintf(n.county, sizeof(n.county), "%s", rec->county_code);
+	n.name = rec->name;
+	n.sex = rec->sex;
+	n.birth = rec->birth;
+	n.doc_type = rec->doc_type;
+	n.ethnicity = rec->ethnicity;
+	n.nationality = rec->nationality;
+	n.hukou_nature = n.birthplace = n.native_place = "";
+	n.current_address = n.home_address = n.contact_address = "";
+	n.hukou_code = rec->hukou_code;
+	n.id_number = d->idn;
+	memcpy(n.child_bidx, rec->child_bidx, sizeof(n.child_bidx));
+	n.entry_year = rec->entry_year;
+	n.level = rec->level;
+	n.class_id = rec->class_id;
+	n.status = "in_school";
+	n.origin = "transfer_in";
+	n.national_action = "new";
+	n.student_no = rec->student_no;
+	n.national_check = rec->national_check;
+	return xj_student_create_direct(db, xj_auth_keys(), &n, sid, no, &d->ident);
 }
 
 int
@@ -272,7 +425,7 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		return rv;
 	st = xj_xml_child(m->payload, NULL, "Student");
 	if (st == NULL || TXT(st, "StudentNo", d->no) != 0 || TXT(st, "Name", d->name) != 0 ||
-	    TXT(st, "Sex", d->sex) != 0 || TXT(st, "BirthDate", d->birth) != 0 ||
+	    TXT(st, "Sex", d->sex) != 0 ||
 	    TXT(st, "IdDocType", d->doc) != 0 || TXT(st, "IdNumber", d->idn) != 0 ||
 	    TXT(st, "EntryYear", d->year) != 0 || TXT(st, "Level", d->level) != 0)
 		return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
@@ -280,16 +433,12 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		rc->err = XJ_E_XMOVE_STUDENT_MISMATCH;
 		goto out;
 	}
-	/* optional fields, kept when they fit our columns */
-	if (xj_xml_child(st, NULL, "Ethnicity") == NULL || TXT(st, "Ethnicity", d->eth) != 0 ||
-	    strlen(d->eth) > 2)
-		d->eth[0] = '\0';
-	if (xj_xml_child(st, NULL, "Nationality") == NULL || TXT(st, "Nationality", d->nat) != 0 ||
-	    strlen(d->nat) > 32)
-		d->nat[0] = '\0';
-	if (xj_xml_child(st, NULL, "HukouCode") == NULL || TXT(st, "HukouCode", d->hukou) != 0 ||
-	    strlen(d->hukou) > 12)
-		d->hukou[0] = '\0';
+	if ((ref = xj_ref_acquire(db, r->arena)) == NULL) {
+		rv = XJ_E_UNAVAILABLE;
+		goto out;
+	}
+	if ((rc->err = fields(ref, st, d)) != XJ_OK)
+		goto out;	/* refused before anything is written */
 	entry_year = atoi(d->year);
 	level = atoi(d->level);
 	/* R-REC-4: the entry year counts from grade 1 of the level. A
@@ -348,17 +497,17 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 			goto out;
 		}
 		sid = here.id;
-		rv = xj_xmove_revive(db, sid, &rec);
+		if ((rv = xj_xmove_revive(db, sid, &rec)) == XJ_OK) {
+			xj_student_row(sid, -1, d->row);
+			if ((rv = seal("student.id_number", d->row, d->idn, d->ct, sizeof(d->ct),
+			    &n)) == XJ_OK)
+				rv = xj_xmove_set_ct(db, sid, d->ct, n);
+		}
 	} else if (rv == XJ_NO_ROW)
-		rv = xj_xmove_record_insert(db, &rec, &sid);
+		rv = create(db, d, &rec, &sid);
 	if (rv == XJ_E_CONFLICT)
 		rv = XJ_RETRY;	/* the number taken meanwhile: read again */
-	if (rv != XJ_OK)
-		goto out;
-	xj_student_row(sid, -1, d->row);
-	if ((rv = seal("student.id_number", d->row, d->idn, d->ct, sizeof(d->ct), &n)) != XJ_OK ||
-	    (rv = xj_xmove_set_ct(db, sid, d->ct, n)) != XJ_OK ||
-	    (rv = guardians(db, d, st, sid)) != XJ_OK)
+	if (rv != XJ_OK || (rv = guardians(db, d, st, sid)) != XJ_OK)
 		goto out;
 	/* the history it brings, then its arrival here */
 	for (xmlNodePtr e = xj_xml_child(m->payload, NULL, "Event"); e;
@@ -379,10 +528,6 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 		goto out;
 	/* the check at the door (issue 12): a same-ID record here, a same
 	 * person, an invalid number open or join a problem group */
-	if ((ref = xj_ref_acquire(db, r->arena)) == NULL) {
-		rv = XJ_E_UNAVAILABLE;
-		goto out;
-	}
 	if ((rv = xj_problem_check(db, xj_auth_keys(), ref, sid, "transfer", kinds)) != XJ_OK)
 		goto out;
 	/* the case is about the record now; its exchange step approved

@@ -29,7 +29,7 @@
  * A TransferId is answered once: the same request relayed again under a
  * new MessageId finds its xsend_request row and changes nothing. Every
  * outbound message is built here in the transaction of what causes it
- * and queued for the signing job (store/outbox.h xj_xoutbox_queue): a
+ * and queued for the signing job (xqueue.h, store/outbox.h): a
  * reviewer's worker never holds the signing key. Identity numbers live
  * only in the message's bytes, sealed at rest, and are wiped from memory
  * after; they are never logged. */
@@ -39,7 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/random.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -61,6 +60,7 @@
 #include "store/xsend.h"
 #include "batchw.h"
 #include "exchange.h"
+#include "xqueue.h"
 #include "xsend.h"
 
 #define W(x)	do { if ((x) < 0) goto fail; } while (0)
@@ -76,74 +76,17 @@ org_code(void)
 	return xj_school_conf->exchange_org_code;
 }
 
-/* ---- writing a message ------------------------------------------------- */
-
-struct out {
-	xmlBufferPtr		 buf;
-	xmlTextWriterPtr	 w;
-	char			 mid[64];
-	const char		*type;
-};
-
-static int
-out_begin(struct out *o, const char *type, const char *correlation)
-{
-	unsigned char rnd[8];
-	char created[26];
-	struct xj_xhdr h;
-
-	memset(o, 0, sizeof(*o));
-	o->type = type;
-	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd) ||
-	    xj_datetime_format_local((long long)time(NULL), created) != XJ_OK)
-		return XJ_E_INTERNAL;
-	snprintf(o->mid, sizeof(o->mid), "%s-t-%02x%02x%02x%02x%02x%02x%02x%02x", org_code(),
-	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-	h = (struct xj_xhdr){ o->mid, org_code(), "MOE", created, correlation };
-	if ((o->buf = xmlBufferCreate()) == NULL ||
-	    (o->w = xmlNewTextWriterMemory(o->buf, 0)) == NULL ||
-	    xj_xmsg_begin(o->w, &h, type) != 0)
-		return XJ_E_INTERNAL;
-	return XJ_OK;
-}
-
-/* Close, queue for the signature (same transaction), wipe. */
-static int
-out_end(struct xj_db *db, struct out *o, int ok)
-{
-	int rc = XJ_E_INTERNAL;
-
-	if (ok && xj_xbatch_end(o->w) == 0) {
-		xmlFreeTextWriter(o->w);
-		o->w = NULL;
-		rc = xj_xoutbox_queue(db, xj_auth_keys(), o->mid, o->type, "MOE",
-		    (const char *)xmlBufferContent(o->buf), (size_t)xmlBufferLength(o->buf));
-	}
-	if (o->w != NULL)
-		xmlFreeTextWriter(o->w);
-	if (o->buf != NULL) {
-		explicit_bzero(o->buf->content, o->buf->size);
-		xmlBufferFree(o->buf);
-	}
-	o->w = NULL;
-	o->buf = NULL;
-	return rc;
-}
-
 /* A TransferDecision (transfer.xsd) into the outbox. */
 static int
 write_decision(struct xj_db *db, const char *transfer_id, const char *step, int approved,
     const char *refusal, const char *reason, const char *correlation)
 {
-	struct out o;
+	struct xj_xqueued o;
 	char decided[26];
 	int rc;
 
-	if ((rc = out_begin(&o, "TransferDecision", correlation)) != XJ_OK)
-	{
-		out_end(db, &o, 0);
+	if ((rc = xj_xqueued_begin(&o, org_code(), 't', "TransferDecision", correlation)) != XJ_OK)
 		return rc;
-	}
 	if (xj_datetime_format_local((long long)time(NULL), decided) != XJ_OK)
 		goto fail;
 	W(xmlTextWriterWriteElement(o.w, BAD_CAST "TransferId", BAD_CAST transfer_id));
@@ -155,26 +98,13 @@ write_decision(struct xj_db *db, const char *transfer_id, const char *step, int 
 	if (reason != NULL && reason[0])
 		W(xmlTextWriterWriteElement(o.w, BAD_CAST "Reason", BAD_CAST reason));
 	W(xmlTextWriterWriteElement(o.w, BAD_CAST "Decided", BAD_CAST decided));
-	return out_end(db, &o, 1);
+	return xj_xqueued_end(db, &o, 1);
 fail:
-	out_end(db, &o, 0);
+	xj_xqueued_end(db, &o, 0);
 	return XJ_E_INTERNAL;
 }
 
 /* ---- the Dossier ------------------------------------------------------- */
-
-/* 1 when s fits the XSD's DocNumber: [A-Za-z0-9-]{1,32} */
-static int
-doc_number_ok(const char *s, size_t n)
-{
-	if (n < 1 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
-}
 
 struct dossier {
 	struct xj_xs_record	 rec;
@@ -218,7 +148,7 @@ write_dossier(struct xj_db *db, struct xj_req *r, unsigned long long student,
 	struct dossier *d = xj_calloc(r->arena, 1, sizeof(*d));
 	char row[XJ_STUDENT_ROW_MAX];
 	struct xj_xbrec e;
-	struct out o;
+	struct xj_xqueued o;
 	size_t n;
 	int rc, i;
 
@@ -250,7 +180,7 @@ write_dossier(struct xj_db *db, struct xj_req *r, unsigned long long student,
 		}
 		/* a document number the XSD cannot carry is left out, not sent
 		 * malformed */
-		if (doc_number_ok(d->gidn[i], n)) {
+		if (xj_xdoc_number_ok(d->gidn[i], n)) {
 			d->xg[i].doc_type = g->doc;
 			d->xg[i].id_number = d->gidn[i];
 		}
@@ -258,22 +188,20 @@ write_dossier(struct xj_db *db, struct xj_req *r, unsigned long long student,
 	e = (struct xj_xbrec){ NULL, NULL, d->rec.no, d->rec.name, d->rec.sex, d->rec.birth,
 	    d->rec.doc, d->idn, d->rec.eth, d->rec.nat, d->rec.hukou, d->rec.school,
 	    d->rec.county, d->rec.status, d->rec.year, d->rec.level };
-	if ((rc = out_begin(&o, "Dossier", correlation)) != XJ_OK) {
-		out_end(db, &o, 0);
+	if ((rc = xj_xqueued_begin(&o, org_code(), 't', "Dossier", correlation)) != XJ_OK)
 		goto wipe;
-	}
 	d->w = o.w;
 	if (xmlTextWriterWriteElement(o.w, BAD_CAST "TransferId", BAD_CAST transfer_id) < 0 ||
 	    xj_xstudent_write(o.w, &e, d->xg, d->ng) != 0) {
-		out_end(db, &o, 0);
+		xj_xqueued_end(db, &o, 0);
 		rc = XJ_E_INTERNAL;
 		goto wipe;
 	}
 	if ((rc = xj_xs_events(db, student, XJ_XS_EVENTS_MAX, event_write, d)) != XJ_OK) {
-		out_end(db, &o, 0);
+		xj_xqueued_end(db, &o, 0);
 		goto wipe;
 	}
-	rc = out_end(db, &o, 1);
+	rc = xj_xqueued_end(db, &o, 1);
 wipe:
 	explicit_bzero(d->idn, sizeof(d->idn));
 	explicit_bzero(d->gidn, sizeof(d->gidn));

@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "domain/division.h"
 #include "domain/idnum.h"
+#include "domain/relation.h"
 #include "regfields.h"
 
 static int
@@ -25,15 +26,11 @@ sex_check(struct xj_str s)
 	return one_of(s, v);
 }
 
-/* R-COL-6 guardian relations (R-REC-11 spells them 父亲/母亲; accept both) */
-static const char *const relations[] = {
-	"父", "母", "父亲", "母亲", "祖父母", "外祖父母", "其他", NULL
-};
-
+/* R-COL-6 guardian relations: the one list (domain/relation.c) */
 static int
 relation_check(struct xj_str s)
 {
-	return one_of(s, relations);
+	return xj_relation_known(s.p, s.len) ? XJ_OK : XJ_E_F_CODE;
 }
 
 static int

@@ -26,8 +26,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <sys/random.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -42,6 +40,7 @@
 #include "domain/studentno.h"
 #include "domain/window.h"
 #include "exchange/xmovew.h"
+#include "exchange/xqueue.h"
 #include "store/outbox.h"
 #include "store/refdata.h"
 #include "store/student.h"
@@ -313,45 +312,23 @@ int
 xj_xmove_request(struct xj_db *db, struct xj_req *r, const struct xj_wf_case *w)
 {
 	struct xj_xmove *x = xj_calloc(r->arena, 1, sizeof(*x));
-	const char *org = xj_school_conf->exchange_org_code;
-	xmlBufferPtr buf = NULL;
-	xmlTextWriterPtr wr = NULL;
-	unsigned char rnd[8];
-	char mid[64], created[26];
-	struct xj_xhdr h;
+	struct xj_xqueued q;
 	int rc;
 
 	if (x == NULL)
 		return XJ_E_TOO_COMPLEX;
 	if ((rc = xj_xmove_get(db, w->id, x)) != XJ_OK)
 		return rc == XJ_NO_ROW ? XJ_E_INTERNAL : rc;
-	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd) ||
-	    xj_datetime_format_local((long long)time(NULL), created) != XJ_OK)
-		return XJ_E_INTERNAL;
-	snprintf(mid, sizeof(mid), "%s-x-%02x%02x%02x%02x%02x%02x%02x%02x", org, rnd[0], rnd[1],
-	    rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-	h = (struct xj_xhdr){ mid, org, "MOE", created, NULL };
-	rc = XJ_E_INTERNAL;
-	if ((buf = xmlBufferCreate()) == NULL || (wr = xmlNewTextWriterMemory(buf, 0)) == NULL ||
-	    xj_xmove_write(wr, &h, x) != 0)
-		goto out;
-	xmlFreeTextWriter(wr);
-	wr = NULL;
+	if ((rc = xj_xqueued_begin(&q, xj_school_conf->exchange_org_code, 'x',
+	    xj_xmove_msg_type(x), NULL)) != XJ_OK)
+		return rc;
 	/* the message and the mark that it is sent: one transaction, the
 	 * approval's; the signing job moves it into the outbox */
-	if ((rc = xj_xoutbox_queue(db, xj_auth_keys(), mid, xj_xmove_msg_type(x), "MOE",
-	    (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf))) != XJ_OK)
-		goto out;
-	rc = xj_xmove_sent(db, w->id, mid);
+	if ((rc = xj_xqueued_end(db, &q, xj_xmove_write(q.w, x) == 0)) != XJ_OK)
+		return rc;
+	rc = xj_xmove_sent(db, w->id, q.mid);
 	if (rc == XJ_E_CONFLICT || rc == XJ_NO_ROW)
 		rc = XJ_E_INTERNAL;
-out:
-	if (wr != NULL)
-		xmlFreeTextWriter(wr);
-	if (buf != NULL) {
-		explicit_bzero(buf->content, buf->size);
-		xmlBufferFree(buf);
-	}
 	return rc;
 }
 

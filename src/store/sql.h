@@ -1445,7 +1445,8 @@
 	  " COALESCE(id_number_masked, ''), province, school_name FROM problem_national_other" \
 	  " WHERE group_id = ? ORDER BY seq LIMIT 64") \
 	/* issue 12 item 5: 补建学籍 and batch import (sql/0032; \
-	 * school/supplement.c, store/student.c xj_student_create_direct) */ \
+	 * school/supplement.c, store/student.c xj_student_create_direct; \
+	 * also the record a Dossier brings, exchange/xrecv.c) */ \
 	X(SUPP_SCHOOL,       0, \
 	  "SELECT o.kind, o.status, o.licensed, COALESCE(c.code, '') FROM org o" \
 	  " LEFT JOIN org c ON c.id = o.county_id WHERE o.id = ?") \
@@ -1455,8 +1456,8 @@
 	  " nationality, hukou_nature, hukou_code, birthplace, native_place, current_address," \
 	  " home_address, contact_address, local_family, left_behind, migrant_worker_child, boarding," \
 	  " entry_year, level, class_id, status, origin, national_check, national_action, created_at," \
-	  " updated_at) VALUES (NULL, ?, ?, ?, 'L', ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
-	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, 'due', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))") \
+	  " updated_at) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))") \
 	X(SUPP_NATIONAL,     0, \
 	  "SELECT origin, national_check, national_action FROM student WHERE id = ?") \
 	X(SUPP_IMPORT_INSERT, 0, \
@@ -1590,14 +1591,6 @@
 	/* the case's subject becomes the record the Dossier created: the \
 	 * record's history of cases shows its arrival */ \
 	X(XMV_WF_SUBJECT,    0, "UPDATE workflow SET subject_id = ? WHERE id = ?") \
-	X(XMV_STU_INSERT,    XJ_SQL_DUP_OK, \
-	  "INSERT INTO student (registration_id, school_org_id, county_code, student_no, student_no_kind," \
-	  " name, sex, birth_date, id_doc_type, id_number_ct, child_bidx, person_bidx, ethnicity," \
-	  " nationality, hukou_nature, hukou_code, birthplace, native_place, current_address," \
-	  " home_address, contact_address, local_family, left_behind, migrant_worker_child, entry_year," \
-	  " level, class_id, status, origin, national_check, national_action, created_at, updated_at)" \
-	  " VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, x'00', ?, ?, ?, ?, '', ?, '', '', '', '', '', 0, 0, 0," \
-	  " ?, ?, ?, 'in_school', 'transfer_in', ?, 'new', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))") \
 	/* a record of ours that left for another province and comes back \
 	 * (status transferred): the same row, the Dossier's data */ \
 	X(XMV_STU_REVIVE,    0, \
@@ -1606,16 +1599,14 @@
 	  " hukou_code = ?, entry_year = ?, level = ?, class_id = ?, status = 'in_school'," \
 	  " origin = 'transfer_in', national_check = ?, national_action = 'new', version = version + 1," \
 	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND status = 'transferred'") \
-	X(XMV_NO_ISSUED,     XJ_SQL_DUP_OK, \
-	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, ?, UTC_TIMESTAMP(6))") \
 	/* a guardian of the Dossier: over the row's own of that place (a \
 	 * record that comes back), else a new one */ \
 	X(XMV_GUARDIAN_SET,  0, \
-	  "UPDATE student_guardian SET relation = ?, relation_desc = '', name = ?, id_doc_type = ?," \
+	  "UPDATE student_guardian SET relation = ?, relation_desc = ?, name = ?, id_doc_type = ?," \
 	  " id_number_ct = ?, phone_ct = ?, employer = '' WHERE student_id = ? AND idx = ?") \
 	X(XMV_GUARDIAN_ADD,  0, \
 	  "INSERT INTO student_guardian (student_id, idx, relation, relation_desc, name, id_doc_type," \
-	  " id_number_ct, phone_ct, employer) VALUES (?, ?, ?, '', ?, ?, ?, ?, '')") \
+	  " id_number_ct, phone_ct, employer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')") \
 	/* at: the event's Beijing time "YYYY-MM-DD HH:MM:SS", stored in UTC */ \
 	X(XMV_EVENT,         0, \
 	  "INSERT INTO student_event (student_id, kind, school_org_id, status, workflow_id, note," \

@@ -262,12 +262,22 @@ xj_student_create_direct(struct xj_db *db, const struct xj_keys *keys,
 	    id->person_bidx)) < 0)
 		return XJ_E_INTERNAL;
 	/* the area code of an L number: the school's territorial county, as
-	 * the admitting district's for an admission */
-	if ((rc = draw_temp_no(db, in->county, in->birth, no)) != XJ_OK)
+	 * the admitting district's for an admission; a number the record
+	 * brings is every number's row too (never reused, R-REC-1) */
+	if (in->student_no == NULL)
+		rc = draw_temp_no(db, in->county, in->birth, no);
+	else {
+		struct xj_val v = XJ_VS(in->student_no);
+
+		snprintf(no, 20, "%s", in->student_no);
+		rc = xj_db_exec(db, XJ_Q_STU_NO_RESERVE, &v, 1);
+	}
+	if (rc != XJ_OK)
 		return rc;
 	{
-		struct xj_val v[28] = { XJ_VI(in->school_org_id), XJ_VS(in->county), XJ_VS(no),
-		    XJ_VS(in->name), XJ_VS(in->sex), XJ_VS(in->birth), XJ_VS(in->doc_type),
+		char kind[2] = { no[0], '\0' };
+		struct xj_val v[30] = { XJ_VI(in->school_org_id), XJ_VS(in->county), XJ_VS(no),
+		    XJ_VS(kind), XJ_VS(in->name), XJ_VS(in->sex), XJ_VS(in->birth), XJ_VS(in->doc_type),
 		    XJ_VB(in->child_bidx, 32),
 		    id->has_person ? XJ_VB(id->person_bidx, 32) : XJ_VNULL,
 		    XJ_VS(in->ethnicity), XJ_VS(in->nationality), XJ_VS(in->hukou_nature),
@@ -276,8 +286,9 @@ xj_student_create_direct(struct xj_db *db, const struct xj_keys *keys,
 		    XJ_VI(in->local_family), XJ_VI(in->left_behind), XJ_VI(in->migrant_worker_child),
 		    XJ_VI(in->boarding), XJ_VI(in->entry_year), XJ_VI(in->level),
 		    in->class_id ? XJ_VI(in->class_id) : XJ_VNULL, XJ_VS(in->status),
-		    XJ_VS(in->origin), XJ_VS(in->national_action) };
-		if ((rc = xj_db_exec(db, XJ_Q_SUPP_INSERT, v, 28)) != XJ_OK)
+		    XJ_VS(in->origin), XJ_VS(in->national_check ? in->national_check : "due"),
+		    XJ_VS(in->national_action) };
+		if ((rc = xj_db_exec(db, XJ_Q_SUPP_INSERT, v, 30)) != XJ_OK)
 			return rc;
 		*student_id = xj_db_insert_id(db, XJ_Q_SUPP_INSERT);
 	}

@@ -57,7 +57,8 @@ int	xj_student_create_from_registration(struct xj_db *, const struct xj_keys *ke
 	    unsigned long long *student_id, struct xj_student_identity *id);
 /* A record that did not come through this deployment's admission
  * (issue 12 item 5: 补建学籍, batch import; school/supplement.c checks
- * the data and runs the check at the door): registration_id NULL. */
+ * the data and runs the check at the door; issue 13 item 7: the record
+ * a Dossier brings, exchange/xrecv.c): registration_id NULL. */
 struct xj_student_new {
 	unsigned	 school_org_id;
 	char		 county[7];	/* the school's territorial county: the L number's area */
@@ -69,12 +70,17 @@ struct xj_student_new {
 	int		 local_family, left_behind, migrant_worker_child, boarding;
 	int		 entry_year, level;
 	unsigned	 class_id;	/* 0 = none */
-	const char	*status;	/* pending_check */
-	const char	*origin;	/* supplement | import */
-	const char	*national_action; /* supplement */
+	const char	*status;	/* pending_check | in_school */
+	const char	*origin;	/* supplement | import | transfer_in */
+	const char	*national_action; /* supplement | new */
+	/* NULL: a temporary number drawn (R-REC-1); else the number the
+	 * record keeps (a Dossier's), its kind its letter */
+	const char	*student_no;
+	const char	*national_check; /* NULL: due */
 };
 /* Insert the record with a temporary number drawn as admission draws it
- * (R-REC-1) into no, its identity number encrypted for its row
+ * (R-REC-1), or in->student_no (XJ_E_CONFLICT: a number issued before,
+ * to any record), into no, its identity number encrypted for its row
  * (student.id_number, xj_student_row) with its blind indexes; *id gets
  * what the duplicate check at the door reads (no second read). XJ_OK or
  * a db error (XJ_RETRY propagates). */

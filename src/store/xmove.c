@@ -201,27 +201,6 @@ xj_gmw_list(struct xj_db *db, void (*fn)(const char *, const char *, const char 
 }
 
 int
-xj_xmove_record_insert(struct xj_db *db, const struct xj_xmove_record *x, unsigned long long *sid)
-{
-	struct xj_val v[17] = { XJ_VI(x->school), XJ_VS(x->county_code), XJ_VS(x->student_no),
-	    XJ_VS(x->kind), XJ_VS(x->name), XJ_VS(x->sex), XJ_VS(x->birth), XJ_VS(x->doc_type),
-	    XJ_VB(x->child_bidx, 32), x->person_bidx ? XJ_VB(x->person_bidx, 32) : XJ_VNULL,
-	    XJ_VS(x->ethnicity), XJ_VS(x->nationality), XJ_VS(x->hukou_code),
-	    XJ_VI(x->entry_year), XJ_VI(x->level), x->class_id ? XJ_VI(x->class_id) : XJ_VNULL,
-	    XJ_VS(x->national_check) };
-	int rc;
-
-	*sid = 0;
-	if ((rc = xj_db_exec(db, XJ_Q_XMV_STU_INSERT, v, 17)) != XJ_OK)
-		return rc;
-	*sid = xj_db_insert_id(db, XJ_Q_XMV_STU_INSERT);
-	{
-		struct xj_val u[2] = { XJ_VS(x->student_no), XJ_VI(*sid) };
-		return xj_db_exec(db, XJ_Q_XMV_NO_ISSUED, u, 2);
-	}
-}
-
-int
 xj_xmove_revive(struct xj_db *db, unsigned long long sid, const struct xj_xmove_record *x)
 {
 	struct xj_val v[16] = { XJ_VI(x->school), XJ_VS(x->county_code), XJ_VS(x->name),
@@ -256,24 +235,24 @@ xj_xmove_set_ct(struct xj_db *db, unsigned long long sid, const unsigned char *c
 
 int
 xj_xmove_guardian(struct xj_db *db, unsigned long long sid, int idx, const char *relation,
-    const char *name, const char *doc_type, const unsigned char *idn_ct, size_t idn_len,
-    const unsigned char *phone_ct, size_t phone_len)
+    const char *relation_desc, const char *name, const char *doc_type,
+    const unsigned char *idn_ct, size_t idn_len, const unsigned char *phone_ct, size_t phone_len)
 {
-	struct xj_val u[7] = { XJ_VS(relation), XJ_VS(name),
+	struct xj_val u[8] = { XJ_VS(relation), XJ_VS(relation_desc), XJ_VS(name),
 	    doc_type && doc_type[0] ? XJ_VS(doc_type) : XJ_VNULL,
 	    idn_len ? XJ_VB(idn_ct, idn_len) : XJ_VNULL, XJ_VB(phone_ct, phone_len), XJ_VI(sid),
 	    XJ_VI(idx) };
-	struct xj_val v[7] = { XJ_VI(sid), XJ_VI(idx), XJ_VS(relation), XJ_VS(name),
-	    doc_type && doc_type[0] ? XJ_VS(doc_type) : XJ_VNULL,
+	struct xj_val v[8] = { XJ_VI(sid), XJ_VI(idx), XJ_VS(relation), XJ_VS(relation_desc),
+	    XJ_VS(name), doc_type && doc_type[0] ? XJ_VS(doc_type) : XJ_VNULL,
 	    idn_len ? XJ_VB(idn_ct, idn_len) : XJ_VNULL, XJ_VB(phone_ct, phone_len) };
 	int rc;
 
 	/* the ciphertexts are fresh (a new nonce): a row there always changes */
-	if ((rc = xj_db_exec(db, XJ_Q_XMV_GUARDIAN_SET, u, 7)) != XJ_OK)
+	if ((rc = xj_db_exec(db, XJ_Q_XMV_GUARDIAN_SET, u, 8)) != XJ_OK)
 		return rc;
 	if (xj_db_affected(db, XJ_Q_XMV_GUARDIAN_SET) == 1)
 		return XJ_OK;
-	return xj_db_exec(db, XJ_Q_XMV_GUARDIAN_ADD, v, 7);
+	return xj_db_exec(db, XJ_Q_XMV_GUARDIAN_ADD, v, 8);
 }
 
 int

@@ -68,7 +68,9 @@ int	xj_gmw_delete(struct xj_db *, const char *province, const char *from);
 int	xj_gmw_list(struct xj_db *, void (*fn)(const char *province, const char *from,
 	    const char *to, const char *reason, void *), void *);
 
-/* ---- the record a Dossier brings (R-MOV-4) ---------------------------- */
+/* ---- a record of ours a Dossier brings back (R-MOV-4) ------------------ */
+/* (a new record is store/student.h's xj_student_create_direct, as every
+ * record that does not come through admission) */
 struct xj_xmove_record {
 	unsigned		 school;		/* org id: the case's receiving school */
 	const char		*county_code;		/* its county's code */
@@ -80,13 +82,9 @@ struct xj_xmove_record {
 	unsigned		 class_id;		/* 0 = none */
 	const char		*national_check;	/* issued | due */
 };
-/* A new row (XJ_OK with *sid; XJ_E_CONFLICT when the number is taken),
- * or the row sid of ours with status transferred brought back
- * (xj_xmove_revive: XJ_OK, XJ_E_CONFLICT when it is not transferred). The
- * identity number's ciphertext is set after (STU_SET_CT: bound to the
- * row). */
-int	xj_xmove_record_insert(struct xj_db *, const struct xj_xmove_record *,
-	    unsigned long long *sid);
+/* The row sid of ours with status transferred brought back: XJ_OK,
+ * XJ_E_CONFLICT when it is not transferred. The identity number's
+ * ciphertext is set after (STU_SET_CT: bound to the row). */
 int	xj_xmove_revive(struct xj_db *, unsigned long long sid, const struct xj_xmove_record *);
 /* 1 when class class_id of school has entry_year and level, 0 if not,
  * <0 an error. */
@@ -94,9 +92,12 @@ int	xj_xmove_class_fits(struct xj_db *, unsigned class_id, unsigned school, int 
 	    int level);
 int	xj_xmove_set_ct(struct xj_db *, unsigned long long sid, const unsigned char *ct,
 	    size_t len);
+/* A guardian of the Dossier at place idx: relation one of ours
+ * (domain/relation.h), else 其他 with the text in relation_desc. */
 int	xj_xmove_guardian(struct xj_db *, unsigned long long sid, int idx, const char *relation,
-	    const char *name, const char *doc_type, const unsigned char *idn_ct, size_t idn_len,
-	    const unsigned char *phone_ct, size_t phone_len);
+	    const char *relation_desc, const char *name, const char *doc_type,
+	    const unsigned char *idn_ct, size_t idn_len, const unsigned char *phone_ct,
+	    size_t phone_len);
 /* A history event of the Dossier (at: Beijing "YYYY-MM-DD HH:MM:SS";
  * school 0: not an org of ours), or ours now (XMV_EVENT_NOW). */
 int	xj_xmove_event(struct xj_db *, unsigned long long sid, const char *kind, unsigned school,

@@ -571,6 +571,34 @@ def _(s):
     s.sql("UPDATE student SET status = 'deleted' WHERE id = %d" % bad)
 
 
+@test("review R10: a Problem's other record with a schema-valid xs:date BirthDate -- a zone after it, a five-digit year -- is applied (the zone dropped) or refused per record (invalid_date); before, either failed the whole CheckResult with an internal error the ministry resends forever")
+def _(s):
+    batches(s)
+    a, b = sql_records(s, 2)
+    sent = {}
+    for mid, recs in batches(s):
+        for ref in recs:
+            sent[ref] = mid
+    s.eq(sent.get("s%d" % a) is not None and sent.get("s%d" % a) == sent.get("s%d" % b), True,
+         "both in one batch: %r" % sent)
+
+    def prob(birth):
+        return ('<Problem id="MOE-G-%s" kind="same_name_sex_birth"><Other><StudentNo>'
+                'G320102201903150021</StudentNo><Name>张*明</Name><Sex>F</Sex><BirthDate>%s'
+                '</BirthDate><Province>320000</Province><SchoolName>南京市某小学</SchoolName>'
+                '</Other></Problem>' % (uuid.uuid4().hex[:12], birth))
+    st, rc, t = check_result(s, sent["s%d" % a], [("s%d" % a, prob("2019-03-15+08:00")),
+                                                  ("s%d" % b, prob("12019-03-15"))])
+    s.eq((st, rc["status"]), (200, "partial"), t[:400])
+    s.eq((rc["records"].get("s%d" % a), rc["records"].get("s%d" % b)),
+         (("accepted", None), ("refused", "invalid_date")), "per record: %r" % (rc,))
+    s.eq((col(s, a, "national_check"), col(s, b, "national_check")), ("problem", "sent"))
+    s.eq(q1(s, "SELECT DATE_FORMAT(o.birth_date, '%%Y-%%m-%%d') FROM problem_national_other o JOIN"
+               " problem_member m ON m.group_id = o.group_id WHERE m.student_id = %d" % a),
+         "2019-03-15", "the zone dropped")
+    s.sql("UPDATE student SET status = 'deleted' WHERE id IN (%d, %d)" % (a, b))
+
+
 N_BIG = 20000
 
 

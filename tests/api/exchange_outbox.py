@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 
 import xchange
 from xchange import Key
-from xjtest import BUILDDIR, Failure, key_ring, test, run
+from xjtest import BUILDDIR, SRCDIR, Failure, key_ring, test, run
 
 NS = "{urn:xueji:exchange:1}"
 PULL = "/exchange/ministry/v1/outbox"
@@ -416,6 +416,47 @@ def inbox_retention(s):
     os.unlink(conf)
     s.ok(r.returncode != 0 and "inbox_retention_days" in r.stderr,
          "30 days refused: %d %s" % (r.returncode, r.stderr[-300:]))
+
+
+@test("review R7: a record whose document number the StudentBatch cannot carry (type Z without a number, R-COL-7) is logged with its id and left due; the records with it go in an XSD-valid batch -- before, it made the whole batch schema-invalid for the ministry")
+def batch_unsendable(s):
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    setup(s)
+    start = drain(s)
+    # the good one first: at batch_records 1 a record left due heads the
+    # next pick (see the report: the producer's head-of-line)
+    (good, idn), (bad, _) = sorted(l_records(s, 2).items())
+    # stands in for a child admitted without a document: type Z, its
+    # number empty, sealed as the store seals it
+    ring = key_ring(s.stack.path("secrets", "enc.key"))
+    ver = max(ring)
+    hdr = bytes([2]) + ver.to_bytes(4, "big")
+    nonce = os.urandom(12)
+    ct = hdr + nonce + AESGCM(ring[ver]).encrypt(nonce, b"", hdr + b"student.id_number\0s"
+                                                 + str(bad).encode())
+    s.sql("UPDATE student SET id_doc_type = 'Z', id_number_ct = UNHEX('%s') WHERE id = %d"
+          % (ct.hex(), bad))
+    out = jobs(s, "exchange-batch")
+    s.ok("exchange_batch_unsendable" in out and '"student":%d' % bad in out,
+         "logged with its id: %s" % out[-300:])
+    s.eq(s.sql("SELECT student_id FROM exchange_outbox_record WHERE student_id IN (%d, %d)"
+               % (bad, good)), [[str(good)]], "the good record sent, the other not")
+    s.eq(s.sql("SELECT national_check FROM student WHERE id = %d" % bad), [["due"]], "left due")
+    b = pull(s, after=start, limit=10)
+    s.eq(len(b["messages"]), 1, "one message: %r" % b)
+    raw = verify(s, b["messages"][0])
+    s.ok(b"<IdNumber></IdNumber>" not in raw and b"<IdNumber/>" not in raw, "no empty number")
+    with tempfile.NamedTemporaryFile(suffix=".xml") as f:
+        f.write(raw)
+        f.flush()
+        r = subprocess.run(["xmllint", "--noout", "--nonet", "--schema",
+                            os.path.join(SRCDIR, "docs", "xml", "v1", "exchange.xsd"), f.name],
+                           capture_output=True, text=True)
+    s.eq(r.returncode, 0, "valid against exchange.xsd: %s" % r.stderr[-300:])
+    recs = ET.fromstring(raw).findall(NS + "Body/" + NS + "StudentBatch/" + NS + "Record")
+    s.eq([x.get("ref") for x in recs], ["s%d" % good])
+    s.sql("UPDATE student SET status = 'deleted' WHERE id = %d" % bad)
+    drain(s)
 
 
 def mark(s):

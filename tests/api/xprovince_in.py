@@ -634,6 +634,105 @@ def comes_back(s):
     s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE student_no = '%s'" % no), "1", "the same row")
 
 
+def guardians_of(s, sid):
+    return s.sql("SELECT relation, relation_desc, name FROM student_guardian WHERE student_id = %d"
+                 " ORDER BY idx" % sid)
+
+
+@test("review R1: a Dossier's guardian relation other than ours (a description, or longer than the 8-character column) is applied as 其他 with its description, not a database error the ministry resends forever")
+def dossier_guardian_relation(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    no, idn, name, sex, birth = pupil
+    st, rc, _ = deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth, guardians=(
+        ("母亲", "王芳"), ("stepfather", "李四"), ("姑姑", "王红"))), corr=mid)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "dossier: %r" % (rc,))
+    sid = int(q1(s, "SELECT id FROM student WHERE student_no = '%s'" % no))
+    s.eq(guardians_of(s, sid), [["母亲", "", "王芳"], ["其他", "stepfather", "李四"],
+                                ["其他", "姑姑", "王红"]])
+    s.eq(case_of(s, signed_in(s, CY3 + ".clerk"), case)["state"], "approved")
+
+
+@test("review R2: a TransferDecision relayed after the Dossier (either order, R-MOV-7) is recorded as progress, not refused; relayed again it is not recorded twice; a rejection after the record arrived is refused")
+def decision_after_dossier(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    no, idn, name, sex, birth = pupil
+    deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth), corr=mid,
+            expect=("accepted", None))
+    clerk = signed_in(s, CY3 + ".clerk")
+    s.eq(case_of(s, clerk, case)["state"], "approved", "the Dossier completes the case")
+    for step in ("sending_school", "sending_county", "sending_county"):
+        st, rc, _ = deliver(s, "TransferDecision", decision(tid, step, "approved"), corr=mid)
+        s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "%s: %r" % (step, rc))
+    b = case_of(s, clerk, case)
+    s.eq((b["state"], [(d["step"], d["decision"]) for d in b["exchange"]["decisions"]]),
+         ("approved", [("sending_school", "approved"), ("sending_county", "approved")]))
+    deliver(s, "TransferDecision", decision(tid, "sending_county", "rejected", "2002"), corr=mid,
+            expect=("refused", "transfer_not_waiting"))
+    s.eq(q1(s, "SELECT COUNT(*) FROM xmove_decision WHERE workflow_id = %d" % case), "2")
+    s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE student_no = '%s'" % no), "1")
+
+
+@test("review R3: a Dossier's BirthDate is checked as a birth date: a zone suffix (schema-valid xs:date) is the date, a future date is refused invalid data -- neither is an internal error resent forever")
+def dossier_birth_date(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    no, idn, name, sex, birth = pupil
+    st, rc, _ = deliver(s, "Dossier", dossier(tid, no, idn, name, sex, "2099-04-07"), corr=mid)
+    s.eq((st, rc["status"], rc["code"]), (422, "refused", "date_in_future"), "future: %r" % (rc,))
+    s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE student_no = '%s'" % no), "0", "nothing written")
+    st, rc, _ = deliver(s, "Dossier", dossier(tid, no, idn, name, sex, birth + "+08:00"), corr=mid)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "zoned: %r" % (rc,))
+    s.eq(q1(s, "SELECT DATE_FORMAT(birth_date, '%%Y-%%m-%%d') FROM student WHERE student_no = '%s'"
+               % no), birth)
+    case2, tid2, pupil2, mid2 = sent_case(s)
+    st, rc, _ = deliver(s, "Dossier", dossier(tid2, pupil2[0], pupil2[1], pupil2[2], pupil2[3],
+                                              pupil2[4] + "Z"), corr=mid2)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "Z: %r" % (rc,))
+
+
+@test("review R4: a Dossier's data goes through the validators of every record not from admission: the name without inner spaces (R-REC-10), an ethnicity or hukou code that is none of ours left empty, a valid one kept; a name of spaces only refused")
+def dossier_fields(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    no, idn, name, sex, birth = pupil
+    spaced = name[0] + "\u3000" + name[1:]
+    payload = dossier(tid, no, idn, spaced, sex, birth).replace(
+        "<Ethnicity>01</Ethnicity>", "<Ethnicity>zz</Ethnicity><HukouCode>abc</HukouCode>")
+    deliver(s, "Dossier", payload.replace("<Name>%s</Name>" % spaced, "<Name>\u3000</Name>", 1),
+            corr=mid, expect=("refused", "required"))
+    deliver(s, "Dossier", payload, corr=mid, expect=("accepted", None))
+    s.eq(s.sql("SELECT name, ethnicity, hukou_code FROM student WHERE student_no = '%s'" % no),
+         [[name, "", ""]])
+    case2, tid2, pupil2, mid2 = sent_case(s)
+    payload = dossier(tid2, pupil2[0], pupil2[1], pupil2[2], pupil2[3], pupil2[4]).replace(
+        "<Ethnicity>01</Ethnicity>", "<Ethnicity>01</Ethnicity><HukouCode>310104000000</HukouCode>")
+    deliver(s, "Dossier", payload, corr=mid2, expect=("accepted", None))
+    s.eq(s.sql("SELECT ethnicity, hukou_code FROM student WHERE student_no = '%s'" % pupil2[0]),
+         [["01", "310104000000"]])
+
+
+@test("review R9: a rejection's Reason of up to 200 characters (x:Text) is kept whole, with its code, cut at a character: before, it was cut at 200 bytes inside a character -- invalid UTF-8, a database error the ministry resends forever")
+def long_rejection_reason(s):
+    setup(s)
+    case, tid, pupil, mid = sent_case(s)
+    reason = "学生信息与学籍号不符请核实" * 7 + "核"      # 92 characters, 276 bytes
+    st, rc, _ = deliver(s, "TransferDecision", decision(tid, "sending_school", "rejected", None,
+                                                        reason), corr=mid)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "%r" % (rc,))
+    b = case_of(s, signed_in(s, CY3 + ".clerk"), case)
+    s.eq((b["state"], b["reason"]), ("rejected", reason), "the whole reason")
+    case2, tid2, pupil2, mid2 = sent_case(s)
+    reason = "拒" * 200
+    st, rc, _ = deliver(s, "TransferDecision", decision(tid2, "sending_school", "rejected", "2001",
+                                                        reason), corr=mid2)
+    s.eq((st, rc["status"], rc["code"]), (200, "accepted", None), "%r" % (rc,))
+    b = case_of(s, signed_in(s, CY3 + ".clerk"), case2)
+    s.eq((b["state"], b["reason"]), ("rejected", "2001 " + "拒" * 195),
+         "the code first, cut at 200 characters")
+
+
 # ---- session 7 (capcase): a school's unanswered cross-province starts ----
 
 CAP = 20    # [transfer] xprovince_unanswered_max, its default (not set in CONF)

@@ -508,5 +508,41 @@ def _(s):
     s.eq(case_of(s, t3), (0, "2001"), "not a graduate")
 
 
+def seal_idn(s, sid, plain):
+    """The record's identity number sealed as the store seals it (aad
+    student.id_number NUL row s<id>): a stand-in for a record keyed so."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    ring = key_ring(s.stack.path("secrets", "enc.key"))
+    ver = max(ring)
+    hdr = bytes([2]) + ver.to_bytes(4, "big")
+    nonce = os.urandom(12)
+    return hdr + nonce + AESGCM(ring[ver]).encrypt(nonce, plain.encode(), hdr +
+                                                   b"student.id_number\0s" + str(sid).encode())
+
+
+@test("review R6: a record the Dossier cannot carry (no document number, type Z, R-COL-7) is never marked transferred with its Dossier dropped by the signer: the approval that would send it is refused exchange_unsendable, the record stays, nothing is queued")
+def _(s):
+    s.stack.stop_jobs()
+    refused = q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'exchange.sign_refused'")
+    (sid,) = admitted(s, school=CY1)
+    no, name, _, _ = student(s, sid)
+    # stands in for a child admitted without a document (R-COL-7, type Z)
+    s.sql("UPDATE student SET id_doc_type = 'Z', id_number_ct = UNHEX('%s') WHERE id = %d"
+          % (seal_idn(s, sid, "").hex(), sid))
+    t = tid()
+    relay(s, "TransferRequest", request_xml(t, no, name))
+    case, _ = case_of(s, t)
+    st, h, b = decide(signed_in(s, CY1 + ".reviewer"), case, 1)
+    s.eq((st, b.get("current_step")), (200, 2), "%r" % (b,))
+    st, h, b = decide(signed_in(s, CHAOYANG + ".reviewer"), case, 2)
+    s.eq((st, b.get("error", {}).get("code")), (409, "exchange_unsendable"), "%r" % (b,))
+    s.eq(q1(s, "SELECT status FROM student WHERE id = %d" % sid), "in_school", "the record stays")
+    s.eq(q1(s, "SELECT COUNT(*) FROM exchange_outbox_pending WHERE message_type = 'Dossier'"), "0",
+         "nothing queued for the signer to drop")
+    s.eq([m[0] for m in outbox(s, t)], ["TransferDecision"], "the school's approval only")
+    s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'exchange.sign_refused'"), refused,
+         "the signer refused nothing")
+
+
 if __name__ == "__main__":
     run(conf=CONF)

@@ -200,6 +200,8 @@ static const struct { int err; int status; const char *code; } pinned[] = {
 	{ XJ_E_XMOVE_STUDENT_MISMATCH, 422, "transfer_student_mismatch" },
 	{ XJ_E_XMOVE_STEP, 422, "transfer_step_invalid" },
 	{ XJ_E_XMOVE_UNANSWERED_LIMIT, 429, "transfer_unanswered_limit" },
+	/* review R6: a worker's message the XSD cannot carry */
+	{ XJ_E_X_UNSENDABLE, 409, "exchange_unsendable" },
 	{ XJ_E_F_XMOVE_SAME_PROVINCE, 422, "transfer_same_province" },
 	/* issue 11 item 8: year-end batches */
 	{ XJ_E_YEAREND_EXISTS, 409, "yearend_batch_exists" },
