@@ -156,11 +156,13 @@ batch_tx(struct xj_db *db, void *arg)
 				b->skipped++;
 				continue;
 			}
-			/* a number the StudentBatch cannot carry (none: a
-			 * child without a document, R-COL-7) would make the
-			 * whole batch schema-invalid for the ministry: this
-			 * record waits, the others go (review R7) */
-			if (!xj_xdoc_number_ok(r->idn, nl)) {
+			/* a number the StudentBatch cannot carry (characters
+			 * outside the XSD's DocNumber) would make the whole
+			 * batch schema-invalid for the ministry: this record
+			 * waits, the others go (review R7). None at all (a
+			 * child without a document, type Z, R-COL-7) is sent
+			 * without IdNumber: the ministry issues it a J number */
+			if (nl > 0 && !xj_xdoc_number_ok(r->idn, nl)) {
 				xj_log(XJ_LOG_ERROR, "exchange_batch_unsendable", "%lld", "student",
 				    (long long)r->id);
 				explicit_bzero(r->idn, sizeof(r->idn));

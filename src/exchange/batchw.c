@@ -114,7 +114,9 @@ xj_xstudent_write(xmlTextWriterPtr w, const struct xj_xbrec *r, const struct xj_
 	W(xmlTextWriterWriteElement(w, BAD_CAST "Sex", BAD_CAST r->sex));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "BirthDate", BAD_CAST r->birth));
 	W(xmlTextWriterWriteElement(w, BAD_CAST "IdDocType", BAD_CAST r->doc_type));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "IdNumber", BAD_CAST r->id_number));
+	/* none for a child without a document (type Z): the element is left
+	 * out, never written empty */
+	W(opt(w, "IdNumber", r->id_number));
 	W(opt(w, "Ethnicity", r->ethnicity));
 	W(opt(w, "Nationality", r->nationality));
 	W(opt(w, "HukouCode", r->hukou_code));

@@ -38,8 +38,10 @@ static const struct {
 	{ XJ_E_XMOVE_UNKNOWN, "data" }, { XJ_E_XMOVE_STUDENT_MISMATCH, "data" },
 	{ XJ_E_XMOVE_STEP, "data" }, { XJ_E_XMOVE_NOT_WAITING, "state" },
 	{ XJ_E_XMOVE_RECORD_HERE, "state" },
-	/* a Dossier's birth date that is none of ours, a name of spaces (xrecv.c) */
+	/* a Dossier's birth date that is none of ours, a name of spaces, a
+	 * number with no document type Z or type Z with a number (xrecv.c) */
 	{ XJ_E_F_DATE, "data" }, { XJ_E_F_FUTURE_DATE, "data" }, { XJ_E_F_REQUIRED, "data" },
+	{ XJ_E_F_FORMAT, "data" },
 };
 
 static const char *

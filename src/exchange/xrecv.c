@@ -28,6 +28,8 @@
  * number that is a record of ours in school (transfer_record_here). */
 #include "config.h"
 
+#include <openssl/rand.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,9 +428,15 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 	st = xj_xml_child(m->payload, NULL, "Student");
 	if (st == NULL || TXT(st, "StudentNo", d->no) != 0 || TXT(st, "Name", d->name) != 0 ||
 	    TXT(st, "Sex", d->sex) != 0 ||
-	    TXT(st, "IdDocType", d->doc) != 0 || TXT(st, "IdNumber", d->idn) != 0 ||
+	    TXT(st, "IdDocType", d->doc) != 0 ||
 	    TXT(st, "EntryYear", d->year) != 0 || TXT(st, "Level", d->level) != 0)
 		return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
+	/* none: a child without a document (type Z, R-COL-7), and only then */
+	optional(st, "IdNumber", d->idn, sizeof(d->idn));
+	if ((d->idn[0] == '\0') != (strcmp(d->doc, "Z") == 0)) {
+		rc->err = d->idn[0] == '\0' ? XJ_E_F_REQUIRED : XJ_E_F_FORMAT;
+		goto out;
+	}
 	if (strcmp(d->no, c->x.student_no) != 0) {
 		rc->err = XJ_E_XMOVE_STUDENT_MISMATCH;
 		goto out;
@@ -458,9 +466,12 @@ xj_xrecv_dossier(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
 	for (char *p = d->idn; *p; p++)
 		if (*p == 'x')
 			*p = 'X';
-	/* R-COL-2: the child is its document, anywhere */
+	/* R-COL-2: the child is its document, anywhere; a child without one
+	 * has a random claim that never collides, as at registration
+	 * (parent/regform.c: its duplicates are name + sex + birth date's) */
 	snprintf(bidx_in, sizeof(bidx_in), "%s:%s", d->doc, d->idn);
-	if (xj_blind_index(xj_auth_keys(), "child.document", bidx_in, strlen(bidx_in),
+	if (d->idn[0] == '\0' ? RAND_bytes(d->child_bidx, sizeof(d->child_bidx)) != 1 :
+	    xj_blind_index(xj_auth_keys(), "child.document", bidx_in, strlen(bidx_in),
 	    d->child_bidx) != 0) {
 		rv = XJ_E_INTERNAL;
 		goto out;

@@ -733,6 +733,26 @@ def long_rejection_reason(s):
          "the code first, cut at 200 characters")
 
 
+
+@test("R-REC-1 R-COL-7 a Dossier of a child without a document (type Z, a J number) leaves out IdNumber and creates the record with a claim of its own; a resident ID card without its number is refused required")
+def _(s):
+    setup(s)
+    idn = population.make_id(SH_COUNTY, 2019, 5, 9, 700 + os.getpid() % 99)
+    pupil = ("J" + idn, "", "沪无证%03d" % (os.getpid() % 1000), "F", "2019-05-09")
+    case, tid, pupil, mid = sent_case(s, pupil=pupil)
+    no, _, name, sex, birth = pupil
+    full = dossier(tid, no, "0", name, sex, birth)
+    without = full.replace("<IdNumber>0</IdNumber>", "")
+    deliver(s, "Dossier", without, corr=mid, expect=("refused", "required"))
+    deliver(s, "Dossier", without.replace("<IdDocType>1</IdDocType>", "<IdDocType>Z</IdDocType>"),
+            corr=mid, expect=("accepted", None))
+    rows = s.sql("SELECT id, id_doc_type, student_no_kind, national_check, origin FROM student"
+                 " WHERE student_no = '%s'" % no)
+    s.eq([r[1:] for r in rows], [["Z", "J", "issued", "transfer_in"]], "the record: %r" % rows)
+    s.eq(q1(s, "SELECT COUNT(*) FROM student WHERE child_bidx = (SELECT child_bidx FROM student"
+               " WHERE id = %s)" % rows[0][0]), "1", "a claim that collides with no other record")
+
+
 # ---- session 7 (capcase): a school's unanswered cross-province starts ----
 
 CAP = 20    # [transfer] xprovince_unanswered_max, its default (not set in CONF)

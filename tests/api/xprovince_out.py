@@ -520,15 +520,16 @@ def seal_idn(s, sid, plain):
                                                    b"student.id_number\0s" + str(sid).encode())
 
 
-@test("review R6: a record the Dossier cannot carry (no document number, type Z, R-COL-7) is never marked transferred with its Dossier dropped by the signer: the approval that would send it is refused exchange_unsendable, the record stays, nothing is queued")
+@test("review R6: a record the Dossier cannot carry (a document number with characters outside the XSD's DocNumber, a Hong Kong card's check digit in brackets) is never marked transferred with its Dossier dropped by the signer: the approval that would send it is refused exchange_unsendable, the record stays, nothing is queued")
 def _(s):
     s.stack.stop_jobs()
     refused = q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'exchange.sign_refused'")
     (sid,) = admitted(s, school=CY1)
     no, name, _, _ = student(s, sid)
-    # stands in for a child admitted without a document (R-COL-7, type Z)
-    s.sql("UPDATE student SET id_doc_type = 'Z', id_number_ct = UNHEX('%s') WHERE id = %d"
-          % (seal_idn(s, sid, "").hex(), sid))
+    # a number as printed on a Hong Kong identity card, its check digit
+    # in brackets: DocNumber ([A-Za-z0-9-]) cannot carry it
+    s.sql("UPDATE student SET id_doc_type = '6', id_number_ct = UNHEX('%s') WHERE id = %d"
+          % (seal_idn(s, sid, "A123456(7)").hex(), sid))
     t = tid()
     relay(s, "TransferRequest", request_xml(t, no, name))
     case, _ = case_of(s, t)
@@ -542,6 +543,30 @@ def _(s):
     s.eq([m[0] for m in outbox(s, t)], ["TransferDecision"], "the school's approval only")
     s.eq(q1(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'exchange.sign_refused'"), refused,
          "the signer refused nothing")
+
+
+
+@test("R-REC-1 R-COL-7 a child without a document (type Z) moves: its Dossier leaves out IdNumber (the XSD allows it since session 7), is XSD-valid and signed, and the record is transferred")
+def _(s):
+    (sid,) = admitted(s, school=CY1)
+    no, name, _, _ = student(s, sid)
+    # stands in for a child admitted without a document (R-COL-7, type Z)
+    s.sql("UPDATE student SET id_doc_type = 'Z', id_number_ct = UNHEX('%s') WHERE id = %d"
+          % (seal_idn(s, sid, "").hex(), sid))
+    t = tid()
+    relay(s, "TransferRequest", request_xml(t, no, name))
+    case, _ = case_of(s, t)
+    st, h, b = decide(signed_in(s, CY1 + ".reviewer"), case, 1)
+    s.eq(st, 200, "%r" % (b,))
+    st, h, b = decide(signed_in(s, CHAOYANG + ".reviewer"), case, 2)
+    s.eq(st, 200, "the county's approval: %r" % (b,))
+    s.eq(q1(s, "SELECT status FROM student WHERE id = %d" % sid), "transferred")
+    msgs = outbox(s, t)
+    s.eq([m[0] for m in msgs], ["TransferDecision", "TransferDecision", "Dossier"],
+         "decisions and the Dossier")
+    raw = msgs[-1][2]
+    s.ok(b"<IdDocType>Z</IdDocType>" in raw and b"IdNumber>" not in raw.split(b"<Guardian")[0],
+         "type Z, no IdNumber of the child")
 
 
 if __name__ == "__main__":
