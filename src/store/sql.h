@@ -1560,7 +1560,7 @@
 	 * StudentBatch, when every record it carried is answered and holds \
 	 * a national number: while a record keeps its L number (a national \
 	 * problem not resolved yet) the CheckResult that issues it is \
-	 * checked against this batch and its record row (NC_SUBJECT). Never \
+	 * checked against this batch and its record row (NC_SUBJECTS). Never \
 	 * an unacknowledged one. Oldest first, a bounded batch, SKIP \
 	 * LOCKED: several runners take disjoint batches */ \
 	X(XRET_OUTBOX_PICK,  0, \
