@@ -291,7 +291,7 @@ xj_exchange_check_result(struct xj_db *db, struct xj_req *r, const struct xj_xms
 	struct counts n;
 	int rv, batch_ok;
 	size_t cnt = 0;
-	unsigned k;
+	unsigned k, max;
 
 	memset(&n, 0, sizeof(n));
 	memset(&c, 0, sizeof(c));
@@ -320,10 +320,12 @@ xj_exchange_check_result(struct xj_db *db, struct xj_req *r, const struct xj_xms
 		rc->err = XJ_E_X_CORRELATION;
 		return XJ_OK;
 	}
-	if ((it = xj_alloc(r->arena, XJ_NC_CHUNK * sizeof(*it))) == NULL ||
-	    (c.p = xj_alloc(r->arena, XJ_NC_CHUNK * sizeof(*c.p))) == NULL ||
+	/* a chunk: XJ_NC_CHUNK records, or all of a smaller message's */
+	max = cnt < XJ_NC_CHUNK ? (cnt ? (unsigned)cnt : 1) : XJ_NC_CHUNK;
+	if ((it = xj_alloc(r->arena, max * sizeof(*it))) == NULL ||
+	    (c.p = xj_alloc(r->arena, max * sizeof(*c.p))) == NULL ||
 	    (c.others = xj_alloc(r->arena, 64 * sizeof(*c.others))) == NULL ||
-	    xj_nc_chunk_init(r->arena, &c.lists) != XJ_OK)
+	    xj_nc_chunk_init(r->arena, &c.lists, max) != XJ_OK)
 		return XJ_E_TOO_COMPLEX;
 	c.message_id = m->id;
 	c.outbox_id = ob.id;
@@ -339,7 +341,7 @@ xj_exchange_check_result(struct xj_db *db, struct xj_req *r, const struct xj_xms
 			k++;
 			x = xj_xml_child(m->payload, x, "Record");
 		}
-		if (k == XJ_NC_CHUNK || (x == NULL && k > 0)) {
+		if (k == max || (x == NULL && k > 0)) {
 			if ((rv = apply(db, &c, it, k, &n)) != XJ_OK)
 				return rv;
 			k = 0;

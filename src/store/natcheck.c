@@ -50,9 +50,9 @@ xj_natcheck_issue(struct xj_db *db, unsigned long long sid, const char *no)
 #define EVENT_ROW	(14 + 20 + 14 + 19 + 19)
 
 static int
-list_init(struct xj_arena *a, struct xj_nc_list *l, size_t row)
+list_init(struct xj_arena *a, struct xj_nc_list *l, unsigned max, size_t row)
 {
-	l->cap = XJ_NC_CHUNK * row + 3;
+	l->cap = max * row + 3;
 	l->len = l->n = 0;
 	if ((l->buf = xj_alloc(a, l->cap)) == NULL)
 		return XJ_E_TOO_COMPLEX;
@@ -60,13 +60,15 @@ list_init(struct xj_arena *a, struct xj_nc_list *l, size_t row)
 }
 
 int
-xj_nc_chunk_init(struct xj_arena *a, struct xj_nc_chunk *c)
+xj_nc_chunk_init(struct xj_arena *a, struct xj_nc_chunk *c, unsigned max)
 {
-	if (list_init(a, &c->refs, REF_ROW) != XJ_OK ||
-	    list_init(a, &c->nos, NO_ROW) != XJ_OK ||
-	    list_init(a, &c->states, STATE_ROW) != XJ_OK ||
-	    list_init(a, &c->events, 2 * EVENT_ROW) != XJ_OK ||
-	    list_init(a, &c->answered, REF_ROW) != XJ_OK)
+	if (max < 1 || max > XJ_NC_CHUNK)
+		return XJ_E_INTERNAL;
+	if (list_init(a, &c->refs, max, REF_ROW) != XJ_OK ||
+	    list_init(a, &c->nos, max, NO_ROW) != XJ_OK ||
+	    list_init(a, &c->states, max, STATE_ROW) != XJ_OK ||
+	    list_init(a, &c->events, max, 2 * EVENT_ROW) != XJ_OK ||
+	    list_init(a, &c->answered, max, REF_ROW) != XJ_OK)
 		return XJ_E_TOO_COMPLEX;
 	xj_nc_chunk_reset(c);
 	return XJ_OK;

@@ -57,9 +57,9 @@ struct xj_nc_chunk {
 	struct xj_nc_list	 events;	/* [sid, kind, old no, new no] */
 	struct xj_nc_list	 answered;	/* refs answered by the message */
 };
-/* The lists, sized from the arena for XJ_NC_CHUNK records (once per
- * message): XJ_OK or XJ_E_TOO_COMPLEX. */
-int	xj_nc_chunk_init(struct xj_arena *, struct xj_nc_chunk *);
+/* The lists, sized from the arena for chunks of at most max records
+ * (1..XJ_NC_CHUNK; once per message): XJ_OK or XJ_E_TOO_COMPLEX. */
+int	xj_nc_chunk_init(struct xj_arena *, struct xj_nc_chunk *, unsigned max);
 void	xj_nc_chunk_reset(struct xj_nc_chunk *);
 /* ref is the chunk's next subject (a RecordRef: at most 40 bytes). */
 int	xj_nc_want(struct xj_nc_chunk *, const char *ref);
