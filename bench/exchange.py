@@ -30,7 +30,25 @@ row, outbox acknowledgement locked and updated, audit entry) and our
 signed Receipt back. The messages are made and signed before the clock
 starts. Prints messages/s, p50/p99/max latency, the CPU seconds of the
 workers, MariaDB, nginx and the clients over the run, and with --perf the
-workers' hottest symbols (perf record -g on the worker processes)."""
+workers' hottest symbols (perf record -g on the worker processes).
+
+    python3 bench/exchange.py --check-result [--records N] [--per-message M]
+                              [--compare OLD-BUILD] [--report FILE]
+
+CheckResult mode (issue 13 item 6 at a province's scale; docs/benchmarks.md
+"Ministry exchange: a CheckResult applied"): a private stack, N records
+with L numbers inserted with SQL and sent in StudentBatches of up to M
+records (exchange_outbox + exchange_outbox_record rows, as
+tests/api/exchange_national.py stands them in), then one signed
+CheckResult per batch, every record Issued a J number, posted through
+nginx one after the other. Each message is applied in its one
+transaction (inbox row, every record, audit). Prints records/s and the
+workers' and MariaDB's CPU per record, and verifies that every record got
+its number exactly once (one student_no_issued row, one number_issued
+event, answered by its message). With --compare OLD-BUILD the same run is
+made first on OLD-BUILD's binaries (e.g. a copy of _build/default made
+before a change) and the ratio printed: before and after on one machine
+in one invocation."""
 import argparse
 import os
 import re
@@ -226,6 +244,179 @@ def inbound(args):
         raise e
 
 
+# ---- CheckResult mode ------------------------------------------------------
+
+CR_ORG, CR_SCHOOL = "110000", "1110500001"
+
+
+def check_result(args):
+    """One stack on args.build (XJ_BUILDDIR): N records, CheckResults of
+    up to M records each. Prints a result line "CR n wall cpu_w cpu_db"."""
+    import base64
+    import datetime
+    import shutil
+    import time
+    import uuid
+    sys.path.insert(0, os.path.join(TOP, "tests", "api"))
+    sys.path.insert(0, os.path.join(TOP, "tests", "psbsim"))
+    import population
+    import xchange
+    import xjtest
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    org = CR_ORG
+    keydir = tempfile.mkdtemp(prefix="xj-xcrbench-")
+    moe = xchange.Key(keydir, "MOE-1", "MOE")
+    subprocess.run([os.path.join(args.build, "xuejictl"), "exchange-keygen",
+                    os.path.join(keydir, "own.key"), os.path.join(keydir, "own.pem")],
+                   check=True, capture_output=True)
+    xchange.peers_file(os.path.join(keydir, "peers"), [moe])
+    with open(moe.private, "rb") as f:
+        pk = serialization.load_pem_private_key(f.read(), None)
+    conf = {"exchange": {"org_code": org,
+                         "signing_key_file": os.path.join(keydir, "own.key"),
+                         "signing_key_id": org + "-1",
+                         "peer_keys_file": os.path.join(keydir, "peers"),
+                         "message_limit": 4 << 20},
+            "server": {"body_limit": 8 << 20, "arena_size": 12 << 20}}
+    n, per = args.records, args.per_message
+
+    @xjtest.test("bench: %d records Issued in CheckResults of up to %d records" % (n, per))
+    def _(s):
+        import http.client
+        school = s.sql("SELECT id FROM org WHERE code = '%s'" % CR_SCHOOL)[0][0]
+        base = 700000000
+        # the records: L numbers, no resident ID (a J number fits any)
+        s.sql("INSERT INTO student (registration_id, school_org_id, county_code, student_no,"
+              " student_no_kind, name, sex, birth_date, id_doc_type, id_number_ct, child_bidx,"
+              " ethnicity, nationality, hukou_nature, hukou_code, birthplace, native_place,"
+              " current_address, home_address, contact_address, local_family, left_behind,"
+              " migrant_worker_child, entry_year, level, status, origin, national_action,"
+              " national_check, created_at, updated_at) SELECT %d + seq, %s, '110105',"
+              " CONCAT('L1101059999', LPAD(seq, 8, '0')), 'L', CONCAT('学生', seq), 'F',"
+              " '2019-03-15', '2', x'00', UNHEX(SHA2(CONCAT('cr', seq), 256)), '01', '中国',"
+              " '非农业', '110105000000', '北京', '北京', '北京', '北京', '北京', 1, 0, 0, 2026, 1,"
+              " 'in_school', 'admission', 'new', 'sent', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)"
+              " FROM seq_1_to_%d" % (base, school, n))
+        rows = s.sql("SELECT id, student_no FROM student WHERE registration_id > %d ORDER BY id"
+                     % base)
+        ids = [int(r[0]) for r in rows]
+        lno = dict((int(a), b) for a, b in rows)
+        msgs, t = [], time.monotonic()
+        for k in range(0, n, per):
+            part = ids[k:k + per]
+            mid = "%s-crbench-%s" % (org, uuid.uuid4().hex[:12])
+            s.sql("INSERT INTO exchange_outbox (message_id, message_type, receiver, body,"
+                  " signature, created_at, acked_at) VALUES ('%s', 'StudentBatch', 'MOE', '',"
+                  " '', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))" % mid)
+            s.sql("INSERT INTO exchange_outbox_record (outbox_id, ref, student_id) SELECT o.id,"
+                  " CONCAT('s', s.id), s.id FROM exchange_outbox o JOIN student s ON s.id"
+                  " BETWEEN %d AND %d WHERE o.message_id = '%s'" % (part[0], part[-1], mid))
+            recs = []
+            for i, sid in enumerate(part, k):
+                d = datetime.date(2010, 1, 1) + datetime.timedelta(days=i // 900)
+                no = "J" + population.make_id("110106", d.year, d.month, d.day, 100 + i % 900)
+                recs.append('<Record ref="s%d"><Issued><StudentNo>%s</StudentNo><Replaces>%s'
+                            '</Replaces></Issued></Record>' % (sid, no, lno[sid]))
+            body, _ = xchange.message("CheckResult", "<CheckResult>%s</CheckResult>"
+                                      % "".join(recs), receiver=org, corr=mid)
+            sig = base64.b64encode(pk.sign(body, ec.ECDSA(hashes.SHA256()))).decode()
+            msgs.append((body, "keyid=MOE-1; alg=ecdsa-p256-sha256; sig=" + sig, len(part)))
+        print("# %d records in %d batches, %d CheckResults of %d-%d bytes made and signed in"
+              " %.1f s (before the clock)" % (n, len(msgs), len(msgs),
+                                              min(len(m[0]) for m in msgs),
+                                              max(len(m[0]) for m in msgs),
+                                              time.monotonic() - t), flush=True)
+        workers = [p.pid for p in s.stack.worker_procs]
+        db = [s.stack.db_proc.pid] if s.stack.db_proc else []
+        hz = float(os.sysconf("SC_CLK_TCK"))
+        w0, d0 = sum(_cpu_ticks(p) for p in workers), sum(_cpu_ticks(p) for p in db)
+        la0 = open("/proc/loadavg").read().split()[0]
+        t0 = time.monotonic()
+        for body, sig, cnt in msgs:
+            conn = http.client.HTTPConnection("127.0.0.1", s.stack.port, timeout=600)
+            tm = time.monotonic()
+            conn.request("POST", "/exchange/ministry/v1/messages", body=body,
+                         headers={"Content-Type": "application/xml", "Xueji-Signature": sig})
+            r = conn.getresponse()
+            text = r.read()
+            conn.close()
+            rc = xchange.parse_receipt(text)
+            s.eq((r.status, rc["status"], len(rc["records"])), (200, "accepted", cnt),
+                 "the CheckResult accepted")
+            s.eq(sorted(set(v for v in rc["records"].values())), [("accepted", None)],
+                 "every record accepted")
+            print("# %d records in %.2f s" % (cnt, time.monotonic() - tm), flush=True)
+        wall = time.monotonic() - t0
+        cw = (sum(_cpu_ticks(p) for p in workers) - w0) / hz
+        cd = (sum(_cpu_ticks(p) for p in db) - d0) / hz
+        got = [int(x) for x in s.sql(
+            "SELECT (SELECT COUNT(*) FROM student WHERE registration_id > %d AND"
+            " student_no_kind = 'J'), (SELECT COUNT(DISTINCT s.student_no) FROM student s WHERE"
+            " s.registration_id > %d), (SELECT COUNT(*) FROM student_no_issued i JOIN student s"
+            " ON s.id = i.student_id AND s.student_no = i.student_no WHERE s.registration_id > %d),"
+            " (SELECT COUNT(*) FROM student_no_issued WHERE student_id BETWEEN %d AND %d),"
+            " (SELECT COUNT(*) FROM student_event e JOIN student s ON s.id = e.student_id AND"
+            " e.kind = 'number_issued' AND e.student_no_new = s.student_no AND"
+            " e.student_no_old LIKE 'L%%' WHERE s.registration_id > %d),"
+            " (SELECT COUNT(*) FROM student_event WHERE student_id BETWEEN %d AND %d),"
+            " (SELECT COUNT(*) FROM exchange_outbox_record WHERE student_id BETWEEN %d AND %d"
+            " AND answered_message_id IS NOT NULL), (SELECT COUNT(*) FROM student WHERE"
+            " registration_id > %d AND national_check = 'issued')"
+            % (base, base, base, ids[0], ids[-1], base, ids[0], ids[-1], ids[0], ids[-1],
+               base))[0]]
+        print("# load average at the start: %s, at the end: %s" % (
+            la0, open("/proc/loadavg").read().split()[0]))
+        s.eq(got, [n] * 8, "every record its number exactly once (J, distinct, one issued row"
+             " of it and no other, one number_issued event and no other, answered, issued)")
+        print("CR %d %.3f %.3f %.3f" % (n, wall, cw, cd), flush=True)
+
+    try:
+        xjtest.run(workers=args.workers, threads=args.threads, conf=conf, allow_log=())
+    finally:
+        shutil.rmtree(keydir, ignore_errors=True)
+
+
+def check_result_compare(args):
+    """Runs check_result on each build in its own process; prints the table."""
+    builds = ([("before", args.compare)] if args.compare else []) + [("after", args.build)]
+    report, res = [], {}
+
+    def say(line):
+        print(line, flush=True)
+        report.append(line)
+
+    for name, b in builds:
+        env = dict(os.environ, XJ_BUILDDIR=os.path.abspath(b))
+        cmd = [sys.executable, os.path.abspath(__file__), "--check-result", "--one",
+               "--build", os.path.abspath(b), "--records", str(args.records),
+               "--per-message", str(args.per_message), "--workers", str(args.workers),
+               "--threads", str(args.threads)]
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        sys.stdout.write(p.stdout)
+        m = re.search(r"^CR (\d+) ([\d.]+) ([\d.]+) ([\d.]+)$", p.stdout, re.M)
+        if p.returncode != 0 or not m:
+            sys.stderr.write(p.stderr)
+            sys.exit("%s: the run on %s failed" % (name, b))
+        res[name] = (int(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4)))
+    say("| build | records | per message | wall s | records/s | worker CPU s |"
+        " worker CPU us/record | MariaDB CPU s | MariaDB CPU us/record |")
+    say("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, _ in builds:
+        n, wall, cw, cd = res[name]
+        say("| %s | %d | %d | %.2f | %.0f | %.2f | %.0f | %.2f | %.0f |" % (
+            name, n, args.per_message, wall, n / wall, cw, cw * 1e6 / n, cd, cd * 1e6 / n))
+    if args.compare:
+        say("# after/before: records/s x%.2f, worker CPU per record x%.2f, MariaDB CPU per"
+            " record x%.2f" % (res["before"][1] / res["after"][1],
+                               res["after"][2] / max(res["before"][2], 1e-9),
+                               res["after"][3] / max(res["before"][3], 1e-9)))
+    if args.report:
+        with open(args.report, "w") as f:
+            f.write("\n".join(report) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(TOP, "_build", "default"))
@@ -237,7 +428,16 @@ def main():
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--perf", action="store_true")
     ap.add_argument("--report")
+    ap.add_argument("--check-result", action="store_true")
+    ap.add_argument("--records", type=int, default=20000)
+    ap.add_argument("--per-message", type=int, default=20000)
+    ap.add_argument("--compare")
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.check_result and args.one:
+        return check_result(args)
+    if args.check_result:
+        return check_result_compare(args)
     if args.inbound:
         os.environ.setdefault("XJ_BUILDDIR", args.build)
         return inbound(args)

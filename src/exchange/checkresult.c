@@ -27,9 +27,20 @@
  * record_not_sent. One audit entry per message with the counts; never an
  * identity number in a log line or an audit entry.
  *
- * 20,000 records in one message: the statements are the store's prepared
- * ones; per record nothing is allocated (the receipt's array is sized
- * once, the subject and the others live on the stack). */
+ * 20,000 records in one message: the records are applied a chunk of
+ * XJ_NC_CHUNK at a time (session 7, ncspeed; store/natcheck.c): one
+ * locking read for the chunk's subjects, one insert of its numbers, one
+ * update of its records, one insert of its history, one update of its
+ * batch rows -- the store's prepared statements, each taking the chunk
+ * as one JSON array -- instead of about six round trips per record.
+ * What each record gets is what it got one at a time: a number taken
+ * (by another record, or twice in the chunk) fails the chunk's insert
+ * alone, and the chunk's numbers are then inserted one by one so that
+ * exactly the records of the taken ones are refused; two records of the
+ * chunk naming one student (a ref twice) are applied one at a time, the
+ * second seeing what the first changed. Allocated once per message: the
+ * receipt's array, the chunk's lists and items; the others of a Problem
+ * live on the stack. */
 #include "config.h"
 
 #include <stdio.h>
@@ -85,21 +96,32 @@ number_fits(const struct xj_nc_subject *p, const char *no, char kind)
 	return ok ? XJ_OK : XJ_E_X_NC_INVALID;
 }
 
+/* one record of a chunk */
+struct item {
+	struct xj_xrec		*e;
+	xmlNodePtr		 x;
+	char			 no[XJ_STUDENTNO_LEN + 1];
+	char			 kind[2];
+	int			 issue;	/* its number waits for student_no_issued */
+};
+
+/* An Issued answer checked against its record; it->issue when its number
+ * is to be recorded (store/natcheck.c: with the chunk's others). */
 static int
-issued(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct counts *n,
+issued(const struct xj_nc_subject *p, xmlNodePtr x, struct item *it, struct counts *n,
     int *err)
 {
-	char no[XJ_STUDENTNO_LEN + 1], rep[XJ_STUDENTNO_LEN + 1] = "", kind[2] = "";
-	int rc, entered;
+	char rep[XJ_STUDENTNO_LEN + 1] = "";
+	int rc;
 
 	*err = XJ_OK;
-	if (xj_xml_text(xj_xml_child(x, NULL, "StudentNo"), no, sizeof(no)) != 0)
+	if (xj_xml_text(xj_xml_child(x, NULL, "StudentNo"), it->no, sizeof(it->no)) != 0)
 		return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
 	if (xj_xml_child(x, NULL, "Replaces") != NULL &&
 	    xj_xml_text(xj_xml_child(x, NULL, "Replaces"), rep, sizeof(rep)) != 0)
 		return XJ_E_INTERNAL;
 	/* the same number again (SHARED: a result may come more than once) */
-	if (strcmp(p->student_no, no) == 0) {
+	if (strcmp(p->student_no, it->no) == 0) {
 		n->same++;
 		return XJ_OK;
 	}
@@ -107,35 +129,25 @@ issued(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct cou
 		*err = XJ_E_X_NC_MISMATCH;
 		return XJ_OK;
 	}
-	if (xj_studentno_check(xj_str_c(no), &kind[0]) != XJ_OK || kind[0] == 'L') {
+	memset(it->kind, 0, sizeof(it->kind));
+	if (xj_studentno_check(xj_str_c(it->no), &it->kind[0]) != XJ_OK || it->kind[0] == 'L') {
 		*err = XJ_E_X_NC_INVALID;
 		return XJ_OK;
 	}
-	if ((rc = number_fits(p, no, kind[0])) != XJ_OK) {
+	if ((rc = number_fits(p, it->no, it->kind[0])) != XJ_OK) {
 		if (rc != XJ_E_X_NC_INVALID)
 			return rc;
 		*err = rc;
 		return XJ_OK;
 	}
-	/* every number ever issued is a row: a duplicate is another
-	 * record's (this one's current number was handled above) */
-	rc = xj_natcheck_issue(db, p->id, no);
-	if (rc == XJ_E_CONFLICT) {
-		*err = XJ_E_X_NC_TAKEN;
-		return XJ_OK;
-	}
-	if (rc != XJ_OK ||
-	    (rc = xj_natcheck_answer(db, p, "issued", no, kind, &entered)) != XJ_OK)
-		return rc;
-	n->issued++;
-	n->entered += (unsigned)entered;
+	it->issue = 1;
 	return XJ_OK;
 }
 
 /* the Problem's others, as sent (masked there), their numbers masked here */
 static int
-problem(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct xj_problem_other *o,
-    struct counts *n, int *err)
+problem(struct xj_db *db, struct xj_nc_chunk *c, const struct xj_nc_subject *p, const char *ref,
+    xmlNodePtr x, struct xj_problem_other *o, struct counts *n, int *err)
 {
 	char gid[41], kind[25], no[XJ_STUDENTNO_LEN + 1];
 	int k = 0, rc, joined, entered;
@@ -169,7 +181,7 @@ problem(struct xj_db *db, const struct xj_nc_subject *p, xmlNodePtr x, struct xj
 		}
 	}
 	if ((rc = xj_problem_join_national(db, p->id, gid, kind, o, k, &joined)) != XJ_OK ||
-	    (rc = xj_natcheck_answer(db, p, "problem", NULL, NULL, &entered)) != XJ_OK)
+	    (rc = xj_nc_answer(c, p, ref, "problem", NULL, NULL, &entered)) != XJ_OK)
 		return rc;
 	n->problem++;
 	n->entered += (unsigned)entered;
@@ -193,79 +205,154 @@ audit(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m, const struct 
 	return xj_audit_append(db, &who, &au);
 }
 
+/* what the chunk's records' answers change, applied together */
+struct chunk {
+	struct xj_nc_chunk	 lists;
+	struct xj_nc_subject	*p;		/* XJ_NC_CHUNK */
+	struct xj_problem_other	*others;	/* 64 */
+	const char		*message_id;
+	unsigned long long	 outbox_id;
+};
+
+static int
+apply(struct xj_db *db, struct chunk *c, struct item *it, unsigned k, struct counts *n)
+{
+	struct xj_nc_chunk *l = &c->lists;
+	int rv, entered;
+	unsigned i;
+
+	xj_nc_chunk_reset(l);
+	for (i = 0; i < k; i++)
+		if ((rv = xj_nc_want(l, it[i].e->ref)) != XJ_OK)
+			return rv;
+	rv = xj_natcheck_subjects(db, l, c->outbox_id, c->p);
+	if (rv == XJ_E_CONFLICT && k > 1) {
+		/* one student twice: one record at a time, nothing changed yet */
+		for (i = 0; i < k; i++)
+			if ((rv = apply(db, c, &it[i], 1, n)) != XJ_OK)
+				return rv;
+		return XJ_OK;
+	}
+	if (rv != XJ_OK)
+		return rv;
+	for (i = 0; i < k && rv == XJ_OK; i++) {
+		struct xj_nc_subject *p = &c->p[i];
+		struct xj_xrec *e = it[i].e;
+		xmlNodePtr o;
+
+		e->err = XJ_OK;
+		it[i].issue = 0;
+		if (p->id == 0)
+			e->err = XJ_E_X_NOT_SENT;
+		else if ((o = xj_xml_child(it[i].x, NULL, "Issued")) != NULL) {
+			if ((rv = issued(p, o, &it[i], n, &e->err)) == XJ_OK && it[i].issue)
+				rv = xj_nc_issue_add(l, p->id, it[i].no);
+		} else if ((o = xj_xml_child(it[i].x, NULL, "Problem")) != NULL)
+			rv = problem(db, l, p, e->ref, o, c->others, n, &e->err);
+		else if ((rv = xj_nc_answer(l, p, e->ref, "passed", NULL, NULL, &entered)) == XJ_OK) {
+			n->passed++;
+			n->entered += (unsigned)entered;
+		}
+		if (e->err != XJ_OK)
+			n->refused++;
+	}
+	/* the numbers: together, or one by one to refuse exactly the taken */
+	if (rv == XJ_OK && (rv = xj_natcheck_issue_all(db, l)) == XJ_E_CONFLICT) {
+		rv = XJ_OK;
+		for (i = 0; i < k && rv == XJ_OK; i++) {
+			if (!it[i].issue)
+				continue;
+			if ((rv = xj_natcheck_issue(db, c->p[i].id, it[i].no)) == XJ_E_CONFLICT) {
+				rv = XJ_OK;
+				it[i].issue = 0;
+				it[i].e->err = XJ_E_X_NC_TAKEN;
+				n->refused++;
+			}
+		}
+	}
+	for (i = 0; i < k && rv == XJ_OK; i++) {
+		if (!it[i].issue)
+			continue;
+		if ((rv = xj_nc_answer(l, &c->p[i], it[i].e->ref, "issued", it[i].no, it[i].kind,
+		    &entered)) == XJ_OK) {
+			n->issued++;
+			n->entered += (unsigned)entered;
+		}
+	}
+	for (i = 0; i < k; i++)
+		explicit_bzero(c->p[i].ct, sizeof(c->p[i].ct));
+	if (rv != XJ_OK)
+		return rv;
+	return xj_natcheck_apply(db, l, c->message_id, c->outbox_id);
+}
+
 int
 xj_exchange_check_result(struct xj_db *db, struct xj_req *r, const struct xj_xmsg *m,
     struct xj_xreceipt *rc)
 {
-	struct xj_problem_other *others;
 	struct xj_xoutbox_row ob;
-	struct xj_nc_subject p;
+	struct item *it;
+	struct chunk c;
 	struct counts n;
 	int rv, batch_ok;
 	size_t cnt = 0;
+	unsigned k, max;
 
 	memset(&n, 0, sizeof(n));
+	memset(&c, 0, sizeof(c));
 	for (xmlNodePtr x = xj_xml_child(m->payload, NULL, "Record"); x;
 	    x = xj_xml_child(m->payload, x, "Record"))
 		cnt++;
 	/* once per message (a rerun of the transaction allocates again:
 	 * at most XJ_TX retries, bounded by the arena) */
-	if ((rc->rec = xj_alloc(r->arena, (cnt ? cnt : 1) * sizeof(*rc->rec))) == NULL ||
-	    (others = xj_alloc(r->arena, 64 * sizeof(*others))) == NULL)
+	if ((rc->rec = xj_alloc(r->arena, (cnt ? cnt : 1) * sizeof(*rc->rec))) == NULL)
 		return XJ_E_TOO_COMPLEX;
 	rv = m->correlation[0] ? xj_xoutbox_find(db, m->correlation, &ob) : XJ_NO_ROW;
 	if (rv != XJ_OK && rv != XJ_NO_ROW)
 		return rv;
 	batch_ok = rv == XJ_OK && strcmp(ob.type, "StudentBatch") == 0 &&
 	    strcmp(ob.receiver, m->sender) == 0;
-	for (xmlNodePtr x = xj_xml_child(m->payload, NULL, "Record"); x;
-	    x = xj_xml_child(m->payload, x, "Record")) {
-		struct xj_xrec *e = &rc->rec[rc->nrec++];
-		xmlNodePtr o;
-		unsigned same = n.same;
-		int entered;
-
-		if (xj_xml_attr(x, "ref", e->ref, sizeof(e->ref)) != 0)
-			return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
-		e->err = XJ_OK;
-		if (!batch_ok) {
-			e->err = XJ_E_X_NOT_SENT;
-			n.refused++;
-			continue;
-		}
-		rv = xj_natcheck_subject(db, ob.id, e->ref, &p);
-		if (rv == XJ_NO_ROW) {
-			e->err = XJ_E_X_NOT_SENT;
-			n.refused++;
-			continue;
-		}
-		if (rv != XJ_OK)
-			return rv;
-		if ((o = xj_xml_child(x, NULL, "Issued")) != NULL)
-			rv = issued(db, &p, o, &n, &e->err);
-		else if ((o = xj_xml_child(x, NULL, "Problem")) != NULL)
-			rv = problem(db, &p, o, others, &n, &e->err);
-		else {
-			rv = xj_natcheck_answer(db, &p, "passed", NULL, NULL, &entered);
-			n.passed++;
-			n.entered += (unsigned)entered;
-		}
-		explicit_bzero(p.ct, sizeof(p.ct));
-		if (rv != XJ_OK)
-			return rv;
-		if (e->err != XJ_OK) {
-			n.refused++;
-			continue;
-		}
-		if (n.same != same)
-			continue;	/* the same number again: nothing changes */
-		if ((rv = xj_natcheck_answered(db, m->id, ob.id, e->ref)) != XJ_OK)
-			return rv;
-	}
 	/* no batch of ours: the message as a whole names nothing we sent */
 	if (!batch_ok) {
+		for (xmlNodePtr x = xj_xml_child(m->payload, NULL, "Record"); x;
+		    x = xj_xml_child(m->payload, x, "Record")) {
+			struct xj_xrec *e = &rc->rec[rc->nrec++];
+
+			if (xj_xml_attr(x, "ref", e->ref, sizeof(e->ref)) != 0)
+				return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
+			e->err = XJ_E_X_NOT_SENT;
+		}
 		rc->err = XJ_E_X_CORRELATION;
 		return XJ_OK;
+	}
+	/* a chunk: XJ_NC_CHUNK records, or all of a smaller message's */
+	max = cnt < XJ_NC_CHUNK ? (cnt ? (unsigned)cnt : 1) : XJ_NC_CHUNK;
+	if ((it = xj_alloc(r->arena, max * sizeof(*it))) == NULL ||
+	    (c.p = xj_alloc(r->arena, max * sizeof(*c.p))) == NULL ||
+	    (c.others = xj_alloc(r->arena, 64 * sizeof(*c.others))) == NULL ||
+	    xj_nc_chunk_init(r->arena, &c.lists, max) != XJ_OK)
+		return XJ_E_TOO_COMPLEX;
+	c.message_id = m->id;
+	c.outbox_id = ob.id;
+	k = 0;
+	for (xmlNodePtr x = xj_xml_child(m->payload, NULL, "Record"); ; ) {
+		if (x != NULL) {
+			struct xj_xrec *e = &rc->rec[rc->nrec++];
+
+			if (xj_xml_attr(x, "ref", e->ref, sizeof(e->ref)) != 0)
+				return XJ_E_INTERNAL;	/* schema-valid: cannot happen */
+			it[k].e = e;
+			it[k].x = x;
+			k++;
+			x = xj_xml_child(m->payload, x, "Record");
+		}
+		if (k == max || (x == NULL && k > 0)) {
+			if ((rv = apply(db, &c, it, k, &n)) != XJ_OK)
+				return rv;
+			k = 0;
+		}
+		if (x == NULL)
+			break;
 	}
 	if (n.issued + n.problem + n.refused > 0 || n.passed + n.same > 0)
 		xj_log(XJ_LOG_INFO, "check_result_applied", "%s%u%u%u%u%u", "message_id", m->id,

@@ -1404,32 +1404,56 @@
 	X(NC_DUE,            0, \
 	  "UPDATE student SET national_action = IF(national_check = 'due', national_action," \
 	  " 'changed'), national_check = 'due' WHERE id = ?") \
-	/* a CheckResult's record: the record of the batch's ref, locked with \
-	 * its batch row; the last column: this batch is the record's latest */ \
-	X(NC_SUBJECT,        0, \
-	  "SELECT s.id, s.student_no, s.student_no_kind, s.id_doc_type, s.id_number_ct, s.status," \
-	  " s.national_check, r.outbox_id = (SELECT MAX(r2.outbox_id) FROM exchange_outbox_record r2" \
-	  " WHERE r2.student_id = s.id) FROM exchange_outbox_record r JOIN student s" \
-	  " ON s.id = r.student_id WHERE r.outbox_id = ? AND r.ref = ? FOR UPDATE") \
-	X(NC_ANSWERED,       0, \
-	  "UPDATE exchange_outbox_record SET answered_message_id = ? WHERE outbox_id = ? AND ref = ?") \
+	/* a CheckResult's records, a chunk at a time (session 7, ncspeed): \
+	 * each statement reads the chunk's rows from one JSON array (the \
+	 * placeholder first) with JSON_TABLE, STRAIGHT_JOIN and the primary \
+	 * key forced so that each row is one lookup whatever the tables' \
+	 * statistics say (the optimizer otherwise scans the batch's rows \
+	 * first, locking all of them). The records of the batch's refs, \
+	 * locked with their batch rows, by the ref's ordinal in the list; the \
+	 * last column: this batch is the record's latest */ \
+	X(NC_SUBJECTS,       0, \
+	  "SELECT STRAIGHT_JOIN j.n, s.id, s.student_no, s.student_no_kind, s.id_doc_type," \
+	  " s.id_number_ct, s.status, s.national_check, r.outbox_id = (SELECT MAX(r2.outbox_id)" \
+	  " FROM exchange_outbox_record r2 WHERE r2.student_id = s.id) FROM JSON_TABLE(?, '$[*]'" \
+	  " COLUMNS (n FOR ORDINALITY, ref VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" \
+	  " PATH '$')) j JOIN exchange_outbox_record r FORCE INDEX (PRIMARY) ON r.outbox_id = ?" \
+	  " AND r.ref = j.ref JOIN student s FORCE INDEX (PRIMARY) ON s.id = r.student_id" \
+	  " FOR UPDATE") \
+	X(NC_ANSWERED_ALL,   0, \
+	  "UPDATE JSON_TABLE(?, '$[*]' COLUMNS (ref VARCHAR(40) CHARACTER SET utf8mb4 COLLATE" \
+	  " utf8mb4_bin PATH '$')) j STRAIGHT_JOIN exchange_outbox_record r FORCE INDEX (PRIMARY)" \
+	  " ON r.outbox_id = ? AND r.ref = j.ref SET r.answered_message_id = ?") \
 	/* a number issued to another record already: the duplicate (R-REC-1, \
-	 * every number ever issued is a row) */ \
+	 * every number ever issued is a row); the chunk's numbers in one \
+	 * statement, one by one when one of them is taken */ \
 	X(NC_NO_ISSUE,       XJ_SQL_DUP_OK, \
 	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES (?, ?, UTC_TIMESTAMP(6))") \
-	X(NC_EVENT,          0, \
+	X(NC_NO_ISSUE_ALL,   XJ_SQL_DUP_OK, \
+	  "INSERT INTO student_no_issued (student_no, student_id, issued_at) SELECT j.no, j.sid," \
+	  " UTC_TIMESTAMP(6) FROM JSON_TABLE(?, '$[*]' COLUMNS (sid BIGINT UNSIGNED PATH '$[0]'," \
+	  " no VARCHAR(19) PATH '$[1]')) j") \
+	/* the history, in the order of the list: [sid, kind, old, new] */ \
+	X(NC_EVENT_ALL,      0, \
 	  "INSERT INTO student_event (student_id, kind, school_org_id, status, created_at," \
-	  " student_no_old, student_no_new) SELECT id, ?, school_org_id, status, UTC_TIMESTAMP(6), ?, ?" \
-	  " FROM student WHERE id = ?") \
-	/* the answer came (R-DUP-4): the number issued (NULL: none), where \
+	  " student_no_old, student_no_new) SELECT STRAIGHT_JOIN s.id, j.kind, s.school_org_id," \
+	  " s.status, UTC_TIMESTAMP(6), j.old_no, j.new_no FROM JSON_TABLE(?, '$[*]' COLUMNS" \
+	  " (n FOR ORDINALITY, sid BIGINT UNSIGNED PATH '$[0]', kind VARCHAR(16) PATH '$[1]'," \
+	  " old_no VARCHAR(19) PATH '$[2]', new_no VARCHAR(19) PATH '$[3]')) j JOIN student s" \
+	  " FORCE INDEX (PRIMARY) ON s.id = j.sid ORDER BY j.n") \
+	/* the answer came (R-DUP-4): the number issued (null: none), where \
 	 * the record stands with the check when this batch is its latest and \
-	 * no change is waiting; a 补建 record waiting for it enters the school */ \
-	X(NC_STATE,          0, \
-	  "UPDATE student SET student_no = COALESCE(?, student_no)," \
-	  " student_no_kind = COALESCE(?, student_no_kind)," \
-	  " national_check = IF(? AND national_check <> 'due', ?, national_check)," \
-	  " status = IF(status = 'pending_check', 'in_school', status), version = version + 1," \
-	  " updated_at = UTC_TIMESTAMP(6) WHERE id = ?") \
+	 * no change is waiting; a 补建 record waiting for it enters the \
+	 * school. [sid, no, kind, latest, state] */ \
+	X(NC_STATE_ALL,      0, \
+	  "UPDATE JSON_TABLE(?, '$[*]' COLUMNS (sid BIGINT UNSIGNED PATH '$[0]', no VARCHAR(19)" \
+	  " PATH '$[1]', kind VARCHAR(1) PATH '$[2]', latest INT PATH '$[3]', st VARCHAR(8)" \
+	  " PATH '$[4]')) j STRAIGHT_JOIN student s FORCE INDEX (PRIMARY) ON s.id = j.sid" \
+	  " SET s.student_no = COALESCE(j.no, s.student_no)," \
+	  " s.student_no_kind = COALESCE(j.kind, s.student_no_kind)," \
+	  " s.national_check = IF(j.latest AND s.national_check <> 'due', j.st, s.national_check)," \
+	  " s.status = IF(s.status = 'pending_check', 'in_school', s.status)," \
+	  " s.version = s.version + 1, s.updated_at = UTC_TIMESTAMP(6)") \
 	/* a national problem group: opened once per ministry id while open */ \
 	X(NC_GROUP_OPEN,     0, \
 	  "INSERT IGNORE INTO problem_group (kind, key_bidx, national_id, national_open, national_kind," \
@@ -1537,7 +1561,7 @@
 	 * StudentBatch, when every record it carried is answered and holds \
 	 * a national number: while a record keeps its L number (a national \
 	 * problem not resolved yet) the CheckResult that issues it is \
-	 * checked against this batch and its record row (NC_SUBJECT). Never \
+	 * checked against this batch and its record row (NC_SUBJECTS). Never \
 	 * an unacknowledged one. Oldest first, a bounded batch, SKIP \
 	 * LOCKED: several runners take disjoint batches */ \
 	X(XRET_OUTBOX_PICK,  0, \

@@ -18,7 +18,7 @@ struct xj_actor;
  * message, or a batch with a record still waiting for its CheckResult or
  * its number, is never deleted: the ministry may still pull it, and the
  * CheckResult that issues a record's number (a national problem resolved
- * later) is checked against the batch and its record row (NC_SUBJECT).
+ * later) is checked against the batch and its record row (NC_SUBJECTS).
  * XJ_OK with *n deleted (0: nothing left), or an error. */
 int	xj_xret_outbox_batch(struct xj_db *, int days, unsigned limit,
 	    const struct xj_actor *who, unsigned long *n);

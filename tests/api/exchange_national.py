@@ -701,6 +701,69 @@ def _(s):
     print("# %d records applied in one message in %.1f s" % (N_KILL, dt))
 
 
+N_CHUNKS = 1201     # three chunks of src/store/natcheck.h XJ_NC_CHUNK (500)
+
+
+def receipt_list(text):
+    """The receipt's records in order [(ref, status, code)] (a ref may
+    come twice: parse_receipt's dict keeps one)."""
+    root = ET.fromstring(text.encode())
+    out = []
+    for rec in root.iter(NS + "Record"):
+        code = rec.find(NS + "Refusal/" + NS + "Code")
+        out.append((rec.get("ref"), rec.get("status"), code.text if code is not None else None))
+    return out
+
+
+@test("ncspeed: a CheckResult applied 500 records at a time gives each record what it got one at a time: a number taken before refuses only its record among 500 accepted, a number given twice (across chunks) only the second, a ref answered twice in one chunk sees its first answer (the same number: accepted, unchanged) and later with another number number_mismatch; one number, one event each")
+def _(s):
+    batches(s)
+    ids = sql_records(s, N_CHUNKS, sealed=False)
+    _remember(s, ids)
+    mid = fake_batch(s, ids, "chunks")
+    nums = []
+    for i, sid in enumerate(ids):
+        d = datetime.date(2018, 1, 1) + datetime.timedelta(days=i // 900)
+        nums.append(j_number("110108", d.year, d.month, d.day, 100 + i % 900))
+    # a number issued before to a record outside the batch
+    s.sql("INSERT INTO student_no_issued (student_no, student_id, issued_at) VALUES"
+          " ('%s', %d, UTC_TIMESTAMP(6))" % (nums[20], ids[0] - 1))
+    recs = [("s%d" % sid, issued(nums[i], col_l(sid, ids))) for i, sid in enumerate(ids)]
+    recs[10] = ("s%d" % ids[10], issued(nums[700], col_l(ids[10], ids)))  # 700's, first
+    recs.insert(41, ("s%d" % ids[30], issued(nums[30], col_l(ids[30], ids))))  # 30 again
+    recs.append(("s%d" % ids[30], issued(nums[31], col_l(ids[30], ids))))  # another
+    payload = "<CheckResult>%s</CheckResult>" % "".join(
+        '<Record ref="%s">%s</Record>' % r for r in recs)
+    st, _, text = post(s, message("CheckResult", payload, receiver=ORG, corr=mid)[0])
+    s.eq(st, 200, text[:300])
+    want = [("s%d" % sid, "accepted", None) for sid in ids]
+    want[20] = ("s%d" % ids[20], "refused", "number_taken")
+    want[700] = ("s%d" % ids[700], "refused", "number_taken")
+    want.insert(41, ("s%d" % ids[30], "accepted", None))
+    want.append(("s%d" % ids[30], "refused", "number_mismatch"))
+    got = receipt_list(text)
+    s.eq(len(got), len(want), "a receipt record per Record")
+    s.eq([g for g, w in zip(got, want) if g != w], [], "each record as one at a time")
+    rng = "BETWEEN %d AND %d" % (ids[0], ids[-1])
+    s.eq(s.sql("SELECT COUNT(*), COUNT(DISTINCT student_id) FROM student_no_issued WHERE"
+               " student_id %s" % rng), [[str(N_CHUNKS - 2)] * 2], "one number each accepted")
+    s.eq(s.sql("SELECT COUNT(*), COUNT(DISTINCT student_id) FROM student_event WHERE"
+               " student_id %s AND kind = 'number_issued'" % rng), [[str(N_CHUNKS - 2)] * 2],
+         "one event each accepted")
+    s.eq(s.sql("SELECT COUNT(*) FROM student s JOIN student_event e ON e.student_id = s.id AND"
+               " e.student_no_new = s.student_no AND e.student_no_old LIKE 'L%%' JOIN"
+               " student_no_issued i ON i.student_id = s.id AND i.student_no = s.student_no"
+               " WHERE s.id %s AND s.student_no_kind = 'J' AND s.national_check = 'issued'"
+               " AND s.version = 2" % rng), [[str(N_CHUNKS - 2)]],
+         "the record, its event and its issued row agree; changed once")
+    s.eq((col(s, ids[10], "student_no"), col(s, ids[30], "student_no")), (nums[700], nums[30]))
+    for k in (20, 700):
+        s.eq((col(s, ids[k], "student_no_kind"), col(s, ids[k], "national_check")), ("L", "sent"),
+             "taken: unchanged")
+    s.eq(q1(s, "SELECT COUNT(*) FROM exchange_outbox_record WHERE student_id %s AND"
+               " answered_message_id IS NOT NULL" % rng), str(N_CHUNKS - 2), "answered")
+
+
 _lnos = {}
 
 
