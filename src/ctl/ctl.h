@@ -121,6 +121,24 @@ int	xj_ctl_job_sms_purge(struct xj_ctl *, long *done);
 /* workflow.c (issue 11): the tick and the transfer freezes */
 int	xj_ctl_workflow(struct xj_ctl *, int, char **);
 int	xj_ctl_transfer_freeze(struct xj_ctl *, int, char **);
+
+/* provwin.c: one body for the commands that keep a province's dated
+ * policy windows (transfer-freeze, graduate-move-window): set, lift,
+ * list, audited */
+struct xj_db;
+struct xj_ctl_provwin {
+	const char	*cmd;		/* "transfer-freeze" */
+	const char	*actor;		/* the audit actor's role */
+	const char	*audit_set, *audit_lift, *target_type;
+	const char	*what;		/* "freeze": "no freeze of ... starts on" */
+	const char	*set_says;	/* "no new transfers in": "<it> <province> from .. to .." */
+	int	(*set)(struct xj_db *, const char *province, const char *from, const char *to,
+		    const char *reason);
+	int	(*del)(struct xj_db *, const char *province, const char *from);
+	int	(*list)(struct xj_db *, void (*fn)(const char *province, const char *from,
+		    const char *to, const char *reason, void *arg), void *arg);
+};
+int	xj_ctl_provwin(struct xj_ctl *, int, char **, const struct xj_ctl_provwin *);
 /* keyfields.c (issue 12 item 4, R-KEY-1): the controlled fields per level */
 int	xj_ctl_key_fields(struct xj_ctl *, int, char **);
 /* gradechange.c: `grade-change` (issue 11 item 6, seed 002 §四) */

@@ -1,5 +1,6 @@
 /* workflow.c -- `xuejictl workflow tick`: the workflow engine's daily tick;
- * `xuejictl transfer-freeze`: the provincial transfer freezes (issue 11 §4, §7; R-MOV-3).
+ * `xuejictl transfer-freeze`: the provincial transfer freezes (issue 11 §4, §7; R-MOV-3),
+ * a row of ctl/provwin.c (the one body of the province-window commands).
  *   workflow tick [--today YYYY-MM-DD]
  *	one pass: provisional deadlines recounted once their year's calendar
  *	is imported; a reminder (notice 'reminder' to the acting org) for each
@@ -96,57 +97,12 @@ xj_ctl_job_workflow_tick(struct xj_ctl *x, long *done)
 	return rc;
 }
 
-/* A freeze set or lifted, with its audit entry, in one transaction. */
-struct freeze_tx {
-	const char	*province, *from, *to, *reason;
-	int		 lift;
-};
-
-static int
-freeze_tx(struct xj_db *db, void *arg)
-{
-	struct freeze_tx *t = arg;
-	struct xj_actor who = { XJ_ACTOR_SYSTEM, 0, NULL, 0, "xuejictl-workflow", "" };
-	char id[32];
-	struct xj_audit a = { t->lift ? "transfer_freeze.lift" : "transfer_freeze.set",
-	    "transfer_freeze", XJ_STR_NULL, XJ_STR_NULL, xj_str_c(t->lift ? "" : t->to) };
-	int rc;
-
-	rc = t->lift ? xj_wf_freeze_delete(db, t->province, t->from) :
-	    xj_wf_freeze_set(db, t->province, t->from, t->to, t->reason);
-	if (rc != XJ_OK)
-		return rc;
-	snprintf(id, sizeof(id), "%s/%s", t->province, t->from);
-	a.target_id = xj_str_c(id);
-	return xj_audit_append(db, &who, &a);
-}
-
 static int
 date_ok(const char *s)
 {
 	int y, m, d;
 
 	return s != NULL && xj_date_parse(xj_str_c(s), &y, &m, &d) == XJ_OK;
-}
-
-static void
-freeze_line(const char *p, const char *f, const char *t, const char *r, void *arg)
-{
-	(void)arg;
-	printf("%s\t%s\t%s\t%s\n", p, f, t, r);
-}
-
-static int
-province_ok(const char *p)
-{
-	size_t i;
-
-	if (p == NULL || strlen(p) != 6 || strcmp(p + 2, "0000") != 0)
-		return 0;
-	for (i = 0; i < 6; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	return 1;
 }
 
 int
@@ -195,61 +151,11 @@ xj_ctl_workflow(struct xj_ctl *x, int argc, char **argv)
 int
 xj_ctl_transfer_freeze(struct xj_ctl *x, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "province", required_argument, NULL, 'p' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 'u' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
+	static const struct xj_ctl_provwin w = {
+		"transfer-freeze", "xuejictl-workflow", "transfer_freeze.set",
+		"transfer_freeze.lift", "transfer_freeze", "freeze", "no new transfers in",
+		xj_wf_freeze_set, xj_wf_freeze_delete, xj_wf_freeze_list
 	};
-	const char *province = NULL, *from = NULL, *to = NULL, *reason = "", *cmd;
-	int ch, rc;
 
-	while ((ch = xj_ctl_getopt(argc, argv, "", opts)) != -1)
-		switch (ch) {
-		case 'p': province = optarg; break;
-		case 'f': from = optarg; break;
-		case 'u': to = optarg; break;
-		case 'r': reason = optarg; break;
-		default: return xj_ctl_usage(argv[0]);
-		}
-	if (optind != argc - 1)
-		return xj_ctl_usage(argv[0]);
-	cmd = argv[optind];
-	if (strcmp(cmd, "list") == 0)
-		return xj_wf_freeze_list(&x->db, freeze_line, NULL) == XJ_OK ? 0 : 1;
-	if (strcmp(cmd, "set") != 0 && strcmp(cmd, "lift") != 0)
-		return xj_ctl_usage(argv[0]);
-	if (!province_ok(province) || !date_ok(from)) {
-		fprintf(stderr, "transfer-freeze %s: --province is a province code (e.g. 110000), --from a date\n",
-		    cmd);
-		return 2;
-	}
-	if (strcmp(cmd, "set") == 0) {
-		struct freeze_tx t = { province, from, to, reason, 0 };
-		if (!date_ok(to) || strcmp(to, from) < 0 || strlen(reason) > 200) {
-			fprintf(stderr, "transfer-freeze set: --to is a date not before --from; --reason at most 200 bytes\n");
-			return 2;
-		}
-		if (xj_tx_run(&x->db, freeze_tx, &t) != XJ_OK) {
-			fprintf(stderr, "transfer-freeze set: failed (MariaDB error %u)\n", x->db.err);
-			return 1;
-		}
-		printf("transfer-freeze: no new transfers in %s from %s to %s\n", province, from, to);
-		return 0;
-	}
-	{
-		struct freeze_tx t = { province, from, NULL, NULL, 1 };
-		rc = xj_tx_run(&x->db, freeze_tx, &t);
-	}
-	if (rc == XJ_NO_ROW) {
-		fprintf(stderr, "transfer-freeze lift: no freeze of %s starts on %s\n", province, from);
-		return 1;
-	}
-	if (rc != XJ_OK) {
-		fprintf(stderr, "transfer-freeze lift: failed (MariaDB error %u)\n", x->db.err);
-		return 1;
-	}
-	printf("transfer-freeze: the freeze of %s from %s is lifted\n", province, from);
-	return 0;
+	return xj_ctl_provwin(x, argc, argv, &w);
 }
