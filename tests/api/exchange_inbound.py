@@ -40,10 +40,7 @@ def _keys():
     keys = {k.kid: k for k in (Key(KEYDIR, "MOE-1", "MOE"), Key(KEYDIR, "JS-1", "320000"),
                                Key(KEYDIR, LONG_KID, "MOE"),
                                Key(KEYDIR, "MOE-SM2", "MOE", alg="sm2-sm3"))}
-    subprocess.run([os.path.join(BUILDDIR, "xuejictl"), "exchange-keygen",
-                    os.path.join(KEYDIR, "own.key"), os.path.join(KEYDIR, "own.pem")],
-                   check=True, capture_output=True)
-    xchange.peers_file(os.path.join(KEYDIR, "peers"), keys.values())
+    xchange.deployment_keys(BUILDDIR, KEYDIR, keys.values())
     return keys
 
 

@@ -41,10 +41,7 @@ KEYDIR = tempfile.mkdtemp(prefix="xj-xnat-")
 
 def _keys():
     keys = {k.kid: k for k in (Key(KEYDIR, "MOE-1", "MOE"),)}
-    subprocess.run([os.path.join(BUILDDIR, "xuejictl"), "exchange-keygen",
-                    os.path.join(KEYDIR, "own.key"), os.path.join(KEYDIR, "own.pem")],
-                   check=True, capture_output=True)
-    xchange.peers_file(os.path.join(KEYDIR, "peers"), keys.values())
+    xchange.deployment_keys(BUILDDIR, KEYDIR, keys.values())
     return keys
 
 

@@ -31,10 +31,7 @@ KEYDIR = tempfile.mkdtemp(prefix="xj-xob-")
 
 def _keys():
     keys = {k.kid: k for k in (Key(KEYDIR, "MOE-1", "MOE"), Key(KEYDIR, "JS-1", "320000"))}
-    subprocess.run([os.path.join(BUILDDIR, "xuejictl"), "exchange-keygen",
-                    os.path.join(KEYDIR, "own.key"), os.path.join(KEYDIR, "own.pem")],
-                   check=True, capture_output=True)
-    xchange.peers_file(os.path.join(KEYDIR, "peers"), keys.values())
+    xchange.deployment_keys(BUILDDIR, KEYDIR, keys.values())
     # a key of the ministry's id that is not in the list: a forger's
     keys["forged"] = Key(KEYDIR, "forged", "MOE")
     return keys

@@ -73,6 +73,16 @@ def peers_file(path, keys):
     return path
 
 
+def deployment_keys(builddir, directory, peers):
+    """A test deployment's exchange keys in directory: its own pair by
+    `xuejictl exchange-keygen` (own.key, own.pem, as an operator makes it)
+    and the [exchange] peer_keys_file `peers` listing peers (Keys)."""
+    subprocess.run([os.path.join(builddir, "xuejictl"), "exchange-keygen",
+                    os.path.join(directory, "own.key"), os.path.join(directory, "own.pem")],
+                   check=True, capture_output=True)
+    return peers_file(os.path.join(directory, "peers"), peers)
+
+
 def verify(public_pem, header, data):
     """True when header (a Xueji-Signature value) verifies data under the
     public key file public_pem (P-256 or SM2)."""

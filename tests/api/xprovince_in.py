@@ -42,10 +42,7 @@ KEYDIR = tempfile.mkdtemp(prefix="xj-xrecv-")
 
 def _keys():
     keys = {"MOE-1": Key(KEYDIR, "MOE-1", "MOE"), "SH-1": Key(KEYDIR, "SH-1", "310000")}
-    subprocess.run([os.path.join(BUILDDIR, "xuejictl"), "exchange-keygen",
-                    os.path.join(KEYDIR, "own.key"), os.path.join(KEYDIR, "own.pem")],
-                   check=True, capture_output=True)
-    xchange.peers_file(os.path.join(KEYDIR, "peers"), keys.values())
+    xchange.deployment_keys(BUILDDIR, KEYDIR, keys.values())
     return keys
 
 

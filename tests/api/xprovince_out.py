@@ -38,10 +38,7 @@ KEYDIR = tempfile.mkdtemp(prefix="xj-xsend-")
 
 def _keys():
     keys = {"MOE-1": Key(KEYDIR, "MOE-1", "MOE")}
-    subprocess.run([os.path.join(BUILDDIR, "xuejictl"), "exchange-keygen",
-                    os.path.join(KEYDIR, "own.key"), os.path.join(KEYDIR, "own.pem")],
-                   check=True, capture_output=True)
-    xchange.peers_file(os.path.join(KEYDIR, "peers"), keys.values())
+    xchange.deployment_keys(BUILDDIR, KEYDIR, keys.values())
     return keys
 
 
