@@ -2,6 +2,7 @@
 client with its own cookie and CSRF token, and valid registration bodies
 for children of the PSB simulator's fixture population."""
 import http.client
+import itertools
 import json
 import os
 import random
@@ -13,21 +14,23 @@ sys.path.insert(0, os.path.join(SRCDIR, "tests", "psbsim"))
 import population  # noqa: E402
 
 # children drawn from a random stretch of the population, so that test
-# files never collide even if they shared a database
-_next = [random.randrange(1000, 10_000_000)]
+# files never collide even if they shared a database. itertools.count:
+# next() on it is one step under the GIL, where "_next[0] += 1" was a read,
+# an add and a store that two load threads could interleave -- the same
+# child twice, a 409 duplicate_child the Galera test G2 once took for the
+# server's
+_next = itertools.count(random.randrange(1000, 10_000_000) + 1)
 
 
 def new_child():
-    _next[0] += 1
-    return population.person(_next[0])
+    return population.person(next(_next))
 
 
-_phones = [random.randrange(10_000_000, 99_999_999)]
+_phones = itertools.count(random.randrange(10_000_000, 99_999_999) + 1)
 
 
 def new_phone():
-    _phones[0] += 1
-    return "139%08d" % _phones[0]
+    return "139%08d" % next(_phones)
 
 
 def reg_body(p, district="110105", hukou="110105000000", **over):

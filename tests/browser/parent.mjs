@@ -261,7 +261,10 @@ try {
 		check('correct', await page.inputValue('[name="child.id_number"]') === '', 'the ID number came back in full');
 		const ph = await page.getAttribute('[name="child.id_number"]', 'placeholder');
 		check('correct', ph && ph.includes(CHILD.id_number.slice(0, 6) + '*'), 'the masked number is not shown: ' + ph);
-		check('correct', await page.locator('#district-x').isDisabled(), 'the district can be changed here');
+		// the page fills the select, then locks it once the county list
+		// it belongs to has loaded: wait for the lock, do not sample it
+		check('correct', await page.waitForFunction(() => document.querySelector('#district-x').disabled,
+			null, { timeout: 10000 }).then(() => true, () => false), 'the district can be changed here');
 		await page.waitForFunction(() => document.querySelector('#child-hukou_location-x').value === '110105');
 		await visit(page, 'register-correct');
 		await page.fill('[name="child.current_address"]', '北京市朝阳区建国路2号院3号楼402');
