@@ -607,69 +607,59 @@ xsd_dir = {xsd}
         except FileNotFoundError:
             pass
 
+    # ---- helper processes: one way to start and stop them -----------------
+    def _spawn(self, name, argv, env=None):
+        """argv in its own session, stdout and stderr to log/NAME.log, its
+        pid in run/NAME.pid; the Popen."""
+        out = open(self.path("log", name + ".log"), "a")
+        proc = subprocess.Popen(argv, stdout=out, stderr=out, env=env, start_new_session=True)
+        out.close()
+        with open(self.path("run", name + ".pid"), "w") as f:
+            f.write(str(proc.pid))
+        return proc
+
+    def _halt(self, proc, name, timeout):
+        """Stop proc (or, started by another run, the pid in run/NAME.pid):
+        SIGTERM, SIGKILL after timeout seconds; the pid file goes."""
+        if proc is None:
+            pid = self._pidfile(name + ".pid")
+            if pid:
+                self._kill_pid(pid, timeout)
+        elif proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        try:
+            os.unlink(self.path("run", name + ".pid"))
+        except FileNotFoundError:
+            pass
+
     # ---- the ministry simulator (tests/ministry/) ---------------------------
     def start_ministry(self):
         """tests/ministry/sim.py --conf moe/sim.conf: pulls our outbox
         through nginx every ministry_interval seconds, answers, logs to
         log/ministry.log (made by exchange_keygen, after nginx is up)."""
-        out = open(self.path("log", "ministry.log"), "a")
-        self.ministry_proc = subprocess.Popen(
-            [sys.executable, os.path.join(self.srcdir, "tests", "ministry", "sim.py"),
-             "--conf", os.path.join(self.moe_dir, "sim.conf")],
-            stdout=out, stderr=out, start_new_session=True)
-        out.close()
-        with open(self.path("run", "ministry.pid"), "w") as f:
-            f.write(str(self.ministry_proc.pid))
+        self.ministry_proc = self._spawn(
+            "ministry", [sys.executable, os.path.join(self.srcdir, "tests", "ministry", "sim.py"),
+                         "--conf", os.path.join(self.moe_dir, "sim.conf")])
 
     def stop_ministry(self):
-        p = self.ministry_proc
-        if p is None:
-            pid = self._pidfile("ministry.pid")
-            if pid:
-                self._kill_pid(pid, 10)
-        elif p.poll() is None:
-            # a step is one sqlite transaction per message (README: exactly
-            # once), so SIGTERM anywhere loses nothing
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        # a step is one sqlite transaction per message (README: exactly
+        # once), so SIGTERM anywhere loses nothing
+        self._halt(self.ministry_proc, "ministry", 10)
         self.ministry_proc = None
-        try:
-            os.unlink(self.path("run", "ministry.pid"))
-        except FileNotFoundError:
-            pass
 
     # ---- the jobs runner (src/ctl/jobs.c) ----------------------------------
     def start_jobs(self):
-        out = open(self.path("log", "jobs.log"), "a")
-        self.jobs_proc = subprocess.Popen([self.bin("xuejictl"), "-c", self.conf_file, "jobs"],
-                                          stdout=out, stderr=out, env=self.worker_env(),
-                                          start_new_session=True)
-        out.close()
-        with open(self.path("run", "jobs.pid"), "w") as f:
-            f.write(str(self.jobs_proc.pid))
+        self.jobs_proc = self._spawn("jobs", [self.bin("xuejictl"), "-c", self.conf_file, "jobs"],
+                                     env=self.worker_env())
 
     def stop_jobs(self):
-        p = self.jobs_proc
-        if p is None:
-            pid = self._pidfile("jobs.pid")
-            if pid:
-                self._kill_pid(pid, 30)
-        elif p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        self._halt(self.jobs_proc, "jobs", 30)
         self.jobs_proc = None
-        try:
-            os.unlink(self.path("run", "jobs.pid"))
-        except FileNotFoundError:
-            pass
 
     # ---- nginx ------------------------------------------------------------
     def write_nginx_conf(self):
