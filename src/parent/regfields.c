@@ -19,8 +19,8 @@ one_of(struct xj_str s, const char *const *list)
 	return XJ_E_F_CODE;
 }
 
-static int
-sex_check(struct xj_str s)
+int
+xj_regfield_sex(struct xj_str s)
 {
 	static const char *const v[] = { "M", "F", NULL };
 	return one_of(s, v);
@@ -33,8 +33,8 @@ relation_check(struct xj_str s)
 	return xj_relation_known(s.p, s.len) ? XJ_OK : XJ_E_F_CODE;
 }
 
-static int
-hukou_nature_check(struct xj_str s)
+int
+xj_regfield_hukou_nature(struct xj_str s)
 {
 	static const char *const v[] = { "agricultural", "non_agricultural", "resident", NULL };
 	return one_of(s, v);
@@ -67,13 +67,13 @@ static const struct xj_field guardian_fields[] = {
 
 static const struct xj_field child_fields[] = {
 	F("name", XJ_F_STR, XJ_REQ, 1, 60, NULL, struct child_in, name),
-	F("sex", XJ_F_STR, XJ_REQ, 1, 1, sex_check, struct child_in, sex),
+	F("sex", XJ_F_STR, XJ_REQ, 1, 1, xj_regfield_sex, struct child_in, sex),
 	F("birth_date", XJ_F_STR, XJ_REQ, 10, 10, xj_date_check, struct child_in, birth_date),
 	F("id_doc_type", XJ_F_STR, XJ_REQ, 1, 1, NULL, struct child_in, id_doc_type),
 	F("id_number", XJ_F_STR, XJ_OPT, 1, 32, NULL, struct child_in, id_number),
 	F("ethnicity", XJ_F_STR, XJ_REQ, 2, 2, NULL, struct child_in, ethnicity),
 	F("nationality", XJ_F_STR, XJ_REQ, 1, 32, NULL, struct child_in, nationality),
-	F("hukou_nature", XJ_F_STR, XJ_REQ, 1, 16, hukou_nature_check, struct child_in, hukou_nature),
+	F("hukou_nature", XJ_F_STR, XJ_REQ, 1, 16, xj_regfield_hukou_nature, struct child_in, hukou_nature),
 	F("hukou_location", XJ_F_STR, XJ_REQ, 12, 12, xj_hukou_code_check, struct child_in, hukou_location),
 	F("birthplace", XJ_F_STR, XJ_REQ, 1, 128, NULL, struct child_in, birthplace),
 	F("native_place", XJ_F_STR, XJ_REQ, 1, 128, NULL, struct child_in, native_place),

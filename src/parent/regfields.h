@@ -30,4 +30,9 @@ struct reg_in {
 
 extern const struct xj_field xj_regform_fields[];
 
+/* a child's sex (M, F) and hukou nature: XJ_OK or XJ_E_F_CODE; the form's
+ * checks, used by every record made outside it too (school/supplement.c) */
+int	xj_regfield_sex(struct xj_str);
+int	xj_regfield_hukou_nature(struct xj_str);
+
 #endif

@@ -50,6 +50,7 @@
 #include "domain/csvcell.h"
 #include "domain/division.h"
 #include "domain/idnum.h"
+#include "parent/regfields.h"
 #include "domain/orgcsv.h"
 #include "store/idempotency.h"
 #include "store/keydata.h"
@@ -73,19 +74,6 @@ struct supp_in {
 	struct xj_num	 entry_year, level, left_behind, boarding, as_printed;
 };
 
-static int
-sex_check(struct xj_str s)
-{
-	return xj_str_eq(s, "M") || xj_str_eq(s, "F") ? XJ_OK : XJ_E_F_CODE;
-}
-
-static int
-hukou_nature_check(struct xj_str s)
-{
-	return xj_str_eq(s, "agricultural") || xj_str_eq(s, "non_agricultural") ||
-	    xj_str_eq(s, "resident") ? XJ_OK : XJ_E_F_CODE;
-}
-
 #define SS(name, f, lo, hi, chk) \
 	{ name, XJ_F_STR, XJ_REQ, lo, hi, chk, offsetof(struct supp_in, s) + (f) * sizeof(struct xj_str), \
 	  NULL, 0, 0, 0 }
@@ -95,13 +83,13 @@ hukou_nature_check(struct xj_str s)
 /* the bounds of the registration form (parent/regfields.c) */
 static const struct xj_field supp_fields[] = {
 	SS("name", XJ_KD_NAME, 1, 60, NULL),
-	SS("sex", XJ_KD_SEX, 1, 1, sex_check),
+	SS("sex", XJ_KD_SEX, 1, 1, xj_regfield_sex),
 	SS("birth_date", XJ_KD_BIRTH_DATE, 10, 10, xj_date_check),
 	SS("id_doc_type", XJ_KD_ID_DOC_TYPE, 1, 1, NULL),
 	{ "id_number", XJ_F_STR, XJ_REQ, 1, 32, NULL, offsetof(struct supp_in, id_number), NULL, 0, 0, 0 },
 	SS("ethnicity", XJ_KD_ETHNICITY, 2, 2, NULL),
 	SS("nationality", XJ_KD_NATIONALITY, 1, 32, NULL),
-	SS("hukou_nature", XJ_KD_HUKOU_NATURE, 1, 16, hukou_nature_check),
+	SS("hukou_nature", XJ_KD_HUKOU_NATURE, 1, 16, xj_regfield_hukou_nature),
 	SS("hukou_location", XJ_KD_HUKOU_LOCATION, 12, 12, xj_hukou_code_check),
 	SS("birthplace", XJ_KD_BIRTHPLACE, 1, 128, NULL),
 	SS("native_place", XJ_KD_NATIVE_PLACE, 1, 128, NULL),
